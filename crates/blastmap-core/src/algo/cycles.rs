@@ -1,0 +1,128 @@
+//! Dependency cycles: strongly connected components of the runtime graph, and those that only
+//! close through a start-time edge.
+
+use petgraph::graph::DiGraph;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Model, NodeId};
+
+/// Which edges close a cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CycleKind {
+    /// Runtime edges alone (requires, placement).
+    Runtime,
+    /// Needs at least one start-time edge to close.
+    Start,
+}
+
+/// A strongly connected component of two or more nodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    pub kind: CycleKind,
+    /// Members in node order.
+    pub members: Vec<NodeId>,
+}
+
+/// Strongly connected components of the graph whose edges go from each node to `deps(node)`,
+/// dependencies first (a reverse topological order of the condensation).
+///
+/// # Complexity
+/// O(|V| + |E|) time and space (Tarjan's algorithm, petgraph's iterative implementation).
+pub fn sccs<I>(n: usize, deps: impl Fn(NodeId) -> I) -> Vec<Vec<NodeId>>
+where
+    I: IntoIterator<Item = NodeId>,
+{
+    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, 0);
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for v in 0..n as NodeId {
+        for u in deps(v) {
+            g.add_edge(v.into(), u.into(), ());
+        }
+    }
+    petgraph::algo::tarjan_scc(&g).into_iter().map(|c| c.into_iter().map(|i| i.index() as NodeId).collect()).collect()
+}
+
+/// SCCs of the runtime graph (requires and placement), dependencies first.
+pub fn runtime_sccs(model: &Model) -> Vec<Vec<NodeId>> {
+    sccs(model.len(), |v| model.runtime_deps(v))
+}
+
+/// Every dependency cycle: runtime SCCs (kind [`CycleKind::Runtime`]) and the SCCs of runtime and
+/// start-time edges together that are not runtime SCCs (kind [`CycleKind::Start`]).
+///
+/// ```
+/// use blastmap_core::{algo::{cycles, CycleKind}, format::load};
+/// let (_, m) = load("components:\n- {id: a, requires: [b]}\n- {id: b, requires_at_start: [a]}\n").unwrap();
+/// assert_eq!(cycles(&m)[0].kind, CycleKind::Start);
+/// ```
+///
+/// # Complexity
+/// O(|V| + |E|) time and space.
+pub fn cycles(model: &Model) -> Vec<Cycle> {
+    let normalize = |sets: Vec<Vec<NodeId>>| {
+        let mut out: Vec<Vec<NodeId>> = sets
+            .into_iter()
+            .filter(|c| c.len() > 1)
+            .map(|mut c| {
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let runtime = normalize(runtime_sccs(model));
+    let both = normalize(sccs(model.len(), |v| model.runtime_deps(v).chain(model.start(v).iter().copied())));
+    let mut out: Vec<Cycle> = runtime.iter().map(|m| Cycle { kind: CycleKind::Runtime, members: m.clone() }).collect();
+    out.extend(both.into_iter().filter(|m| runtime.binary_search(m).is_err()).map(|members| Cycle { kind: CycleKind::Start, members }));
+    out
+}
+
+/// One closed walk through the members of an SCC, starting and ending at its first member:
+/// the cycle a person can follow. `deps` gives the edges considered.
+pub fn cycle_path<I>(members: &[NodeId], deps: impl Fn(NodeId) -> I) -> Vec<NodeId>
+where
+    I: IntoIterator<Item = NodeId>,
+{
+    let Some(&start) = members.first() else { return Vec::new() };
+    let inside = |v: NodeId| members.binary_search(&v).is_ok();
+    // Breadth-first search from the start's dependencies back to the start, shortest cycle first.
+    let mut parent: std::collections::HashMap<NodeId, NodeId> = std::collections::HashMap::new();
+    let mut queue = std::collections::VecDeque::new();
+    for u in deps(start) {
+        if inside(u) && !parent.contains_key(&u) {
+            parent.insert(u, start);
+            queue.push_back(u);
+        }
+    }
+    while let Some(v) = queue.pop_front() {
+        if v == start {
+            break;
+        }
+        for u in deps(v) {
+            if inside(u) && !parent.contains_key(&u) {
+                parent.insert(u, v);
+                queue.push_back(u);
+            }
+        }
+    }
+    let mut path = vec![start];
+    let mut at = start;
+    while let Some(&p) = parent.get(&at) {
+        if p == start {
+            break;
+        }
+        path.push(p);
+        at = p;
+        if path.len() > members.len() {
+            break;
+        }
+    }
+    path.push(start);
+    // Built backwards from the start (following parents); reverse to read as "a requires b".
+    path.reverse();
+    path
+}

@@ -1,0 +1,22 @@
+//! The analyses, one file each, re-exported flat. Every one is exact under DESIGN.md's
+//! fixed-point semantics and documents its complexity.
+
+mod blind_spots;
+mod cold_start;
+mod cycles;
+mod redundancy;
+mod restart;
+mod single;
+mod spof;
+mod steady;
+mod what_if;
+
+pub use blind_spots::{blind_spots, BlindSpot};
+pub use cold_start::{cold_start, ColdStart, NEVER};
+pub use cycles::{cycle_path, cycles, runtime_sccs, sccs, Cycle, CycleKind};
+pub use redundancy::{redundancy, Redundancy, DEFAULT_BUDGET};
+pub use restart::{restart_hazards, RestartHazard};
+pub use single::{single_failures, Killers};
+pub use spof::{criticality, spofs, Criticality, Spof};
+pub use steady::{steady_state, Steady};
+pub use what_if::{what_if, Status, WhatIf};

@@ -1,0 +1,218 @@
+//! False redundancy: for every k-of-n gate, declared tolerance (n − k) against actual tolerance
+//! (the size of the smallest failure set that takes it down, minus one), with one smallest set.
+
+use crate::algo::single::Killers;
+use crate::model::{Model, NodeId};
+
+/// How many failure sets one gate's search may try before it settles for a bound.
+pub const DEFAULT_BUDGET: u64 = 200_000;
+
+/// The tolerance of one k-of-n gate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redundancy {
+    pub component: NodeId,
+    pub need: u32,
+    pub of: u32,
+    /// n − need.
+    pub declared: u32,
+    /// Smallest failure set size minus one (an upper bound when `exact` is false).
+    pub actual: u32,
+    /// A failure set of size `actual + 1` that takes the component down (the component itself
+    /// excluded).
+    pub minimal_failure: Vec<NodeId>,
+    /// False when the search budget ran out: then `actual` is an upper bound and `at_least` a
+    /// lower bound.
+    pub exact: bool,
+    pub at_least: u32,
+}
+
+impl Redundancy {
+    /// True when the gate tolerates fewer failures than it declares.
+    pub fn is_false(&self) -> bool {
+        self.actual < self.declared
+    }
+}
+
+/// Tolerance of every gate whose `need` is below its number of `requires`.
+///
+/// The smallest set is found by size: a single failure comes straight from K(v) (the most
+/// specific one: the killer that takes down the fewest nodes); larger sets are searched
+/// exhaustively, smallest size first, over the nodes `v` depends on, propagating each candidate
+/// set inside that cone only. Failing `n − need + 1` of the `requires` always works, which bounds
+/// the search.
+///
+/// ```
+/// use blastmap_core::{algo::{redundancy, single_failures}, format::load};
+/// let yaml = "components:\n- {id: store, need: 2, requires: [a, b, c]}\n- {id: a, network: nyc}\n- {id: b, network: nyc}\n- {id: c, network: chi}\n";
+/// let (_, m) = load(yaml).unwrap();
+/// let k = single_failures(&m);
+/// let r = &redundancy(&m, &k, &k.down_counts(), 10_000)[0];
+/// assert_eq!((r.declared, r.actual), (1, 0));
+/// assert_eq!(m.name(r.minimal_failure[0]), "network:nyc");
+/// ```
+///
+/// # Complexity
+/// O(Σ|K(v)|) for gates with a single point of failure. Otherwise, per gate with a cone of c
+/// nodes and e edges, O(C(c, s) · e) for the smallest killing size s, capped by `budget` set
+/// evaluations (then the result is a bound).
+pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget: u64) -> Vec<Redundancy> {
+    let mut search = ConeSearch::new(model.len());
+    model
+        .ids()
+        .filter(|&v| model.is_redundant(v))
+        .map(|v| {
+            let need = model.need(v);
+            let of = model.requires(v).len() as u32;
+            let declared = of - need;
+            let single = killers.of(v).iter().copied().filter(|&x| x != v).min_by_key(|&x| (down_counts[x as usize], x));
+            let base = Redundancy { component: v, need, of, declared, actual: declared, minimal_failure: Vec::new(), exact: true, at_least: 0 };
+            if let Some(x) = single {
+                return Redundancy { actual: 0, minimal_failure: vec![x], ..base };
+            }
+            let trivial: Vec<NodeId> = model.requires(v).iter().copied().take(declared as usize + 1).collect();
+            match search.smallest(model, v, declared, budget) {
+                Found::Set(set) => Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base },
+                Found::None => Redundancy { minimal_failure: trivial, ..base },
+                Found::OutOfBudget { at_least } => Redundancy { minimal_failure: trivial, exact: false, at_least, ..base },
+            }
+        })
+        .map(|mut r| {
+            if r.exact {
+                r.at_least = r.actual;
+            }
+            r
+        })
+        .collect()
+}
+
+enum Found {
+    /// A killing set smaller than declared + 1.
+    Set(Vec<NodeId>),
+    /// No killing set of size 2..=max_size exists.
+    None,
+    /// The budget ran out; no killing set is smaller than `at_least + 1`.
+    OutOfBudget { at_least: u32 },
+}
+
+/// Exhaustive search for the smallest failure set inside the cone of one node.
+struct ConeSearch {
+    /// `stamp[v] == epoch` marks v as in the current cone.
+    cone_stamp: Vec<u32>,
+    cone_epoch: u32,
+    left: Vec<i64>,
+    left_stamp: Vec<u32>,
+    epoch: u32,
+    queue: Vec<NodeId>,
+}
+
+impl ConeSearch {
+    fn new(n: usize) -> Self {
+        ConeSearch { cone_stamp: vec![0; n], cone_epoch: 0, left: vec![0; n], left_stamp: vec![0; n], epoch: 0, queue: Vec::new() }
+    }
+
+    /// Nodes `v` depends on at runtime (v excluded), in node order; marks the cone.
+    fn cone(&mut self, model: &Model, v: NodeId) -> Vec<NodeId> {
+        self.cone_epoch += 1;
+        let e = self.cone_epoch;
+        self.cone_stamp[v as usize] = e;
+        let mut stack = vec![v];
+        let mut out = Vec::new();
+        while let Some(u) = stack.pop() {
+            for d in model.runtime_deps(u) {
+                if self.cone_stamp[d as usize] != e {
+                    self.cone_stamp[d as usize] = e;
+                    out.push(d);
+                    stack.push(d);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Does failing `set` take `target` down? Propagates inside the cone only.
+    fn kills(&mut self, model: &Model, set: &[NodeId], target: NodeId) -> bool {
+        self.epoch += 1;
+        let e = self.epoch;
+        let ce = self.cone_epoch;
+        self.queue.clear();
+        for &x in set {
+            self.left_stamp[x as usize] = e;
+            self.left[x as usize] = -1;
+            self.queue.push(x);
+        }
+        let mut head = 0;
+        while let Some(&u) = self.queue.get(head) {
+            head += 1;
+            let requires = model.requires_dependents(u).iter().map(|&v| (v, false));
+            let placed = model.placement_dependents(u).iter().map(|&v| (v, true));
+            for (v, hard) in requires.chain(placed) {
+                let vi = v as usize;
+                if self.cone_stamp[vi] != ce {
+                    continue;
+                }
+                if self.left_stamp[vi] != e {
+                    self.left_stamp[vi] = e;
+                    self.left[vi] = i64::from(model.tolerance(v));
+                }
+                if self.left[vi] < 0 {
+                    continue;
+                }
+                self.left[vi] = if hard { -1 } else { self.left[vi] - 1 };
+                if self.left[vi] < 0 {
+                    if v == target {
+                        return true;
+                    }
+                    self.queue.push(v);
+                }
+            }
+        }
+        false
+    }
+
+    fn smallest(&mut self, model: &Model, v: NodeId, max_size: u32, budget: u64) -> Found {
+        let cone = self.cone(model, v);
+        let mut spent = 0u64;
+        for size in 2..=max_size as usize {
+            if size > cone.len() {
+                break;
+            }
+            let mut idx: Vec<usize> = (0..size).collect();
+            let mut set = vec![0; size];
+            loop {
+                for (slot, &i) in set.iter_mut().zip(&idx) {
+                    *slot = cone[i];
+                }
+                spent += 1;
+                if spent > budget {
+                    return Found::OutOfBudget { at_least: size as u32 - 1 };
+                }
+                if self.kills(model, &set, v) {
+                    return Found::Set(set);
+                }
+                if !next_combination(&mut idx, cone.len()) {
+                    break;
+                }
+            }
+        }
+        Found::None
+    }
+}
+
+/// Advances `idx` (strictly increasing indices below `n`) to the next combination in
+/// lexicographic order; false after the last.
+fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let k = idx.len();
+    let mut i = k;
+    while i > 0 {
+        i -= 1;
+        if idx[i] < n - k + i {
+            idx[i] += 1;
+            for j in i + 1..k {
+                idx[j] = idx[j - 1] + 1;
+            }
+            return true;
+        }
+    }
+    false
+}

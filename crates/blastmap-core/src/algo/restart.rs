@@ -1,0 +1,54 @@
+//! Restart hazards: components that stay up through a failure but could not start again while
+//! it lasts, because a start-time dependency is down.
+
+use crate::algo::single::Killers;
+use crate::model::{Model, NodeId};
+
+/// What one single failure leaves unable to restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestartHazard {
+    pub failure: NodeId,
+    /// Up in steady state, but with a start-time dependency down; in node order.
+    pub cannot_restart: Vec<NodeId>,
+}
+
+/// For each single failure x, the components v with x ∉ K(v) and x ∈ K(s) for one of v's
+/// start-time dependencies s.
+///
+/// ```
+/// use blastmap_core::{algo::{restart_hazards, single_failures}, format::load};
+/// let yaml = "components:\n- {id: node, requires_at_start: [control]}\n- {id: control}\n";
+/// let (_, m) = load(yaml).unwrap();
+/// let h = restart_hazards(&m, &single_failures(&m));
+/// assert_eq!(m.names(&h[0].cannot_restart), ["node"]);
+/// ```
+///
+/// # Complexity
+/// O(|V| + Σ_v Σ_(s ∈ start(v)) |K(s)| · log) time.
+pub fn restart_hazards(model: &Model, killers: &Killers) -> Vec<RestartHazard> {
+    let mut by_failure: Vec<Vec<NodeId>> = vec![Vec::new(); model.len()];
+    let mut xs: Vec<NodeId> = Vec::new();
+    for v in model.ids() {
+        let start = model.start(v);
+        if start.is_empty() {
+            continue;
+        }
+        xs.clear();
+        for &s in start {
+            xs.extend_from_slice(killers.of(s));
+        }
+        xs.sort_unstable();
+        xs.dedup();
+        for &x in &xs {
+            if !killers.kills(x, v) {
+                by_failure[x as usize].push(v);
+            }
+        }
+    }
+    by_failure
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(x, cannot_restart)| RestartHazard { failure: x as NodeId, cannot_restart })
+        .collect()
+}

@@ -1,0 +1,380 @@
+//! Reading the native format (YAML, or JSON as its subset) into a [`Document`]: the
+//! [`Topology`] plus the position of every id and reference, so that later errors and findings
+//! can point at a line.
+//!
+//! Small inputs go through serde-saphyr with spans. Large JSON takes serde_json, about ten
+//! times faster; if it then fails validation it is read again with spans, so the error still has
+//! its line and column.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
+
+use crate::error::{Error, ErrorKind, Errors, Pos};
+use crate::spec::{Component, Topology};
+
+/// JSON larger than this is read with serde_json first (no spans unless there is an error).
+const FAST_JSON_BYTES: usize = 1 << 20;
+
+/// The reference lists of a component, in the order they appear in [`Component`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefField {
+    Requires,
+    RequiresAtStart,
+    DegradesWithout,
+    MonitoredBy,
+    HoldsCredentialsFor,
+}
+
+impl RefField {
+    pub const ALL: [RefField; 5] = [
+        RefField::Requires,
+        RefField::RequiresAtStart,
+        RefField::DegradesWithout,
+        RefField::MonitoredBy,
+        RefField::HoldsCredentialsFor,
+    ];
+
+    /// The field's name in the format.
+    pub fn name(self) -> &'static str {
+        match self {
+            RefField::Requires => "requires",
+            RefField::RequiresAtStart => "requires_at_start",
+            RefField::DegradesWithout => "degrades_without",
+            RefField::MonitoredBy => "monitored_by",
+            RefField::HoldsCredentialsFor => "holds_credentials_for",
+        }
+    }
+
+    /// The list this field names in a component.
+    pub fn of(self, c: &Component) -> &[String] {
+        match self {
+            RefField::Requires => &c.requires,
+            RefField::RequiresAtStart => &c.requires_at_start,
+            RefField::DegradesWithout => &c.degrades_without,
+            RefField::MonitoredBy => &c.monitored_by,
+            RefField::HoldsCredentialsFor => &c.holds_credentials_for,
+        }
+    }
+}
+
+/// Where a component's parts stand in the input. `None` where the input had no positions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentSpans {
+    /// The component itself (its first key).
+    pub at: Option<Pos>,
+    /// Its `id` value.
+    pub id: Option<Pos>,
+    /// Its `need` value.
+    pub need: Option<Pos>,
+    /// Its `availability` value.
+    pub availability: Option<Pos>,
+    /// Each reference, by field, in list order.
+    pub refs: BTreeMap<RefField, Vec<Option<Pos>>>,
+    /// Each placement value, by attribute.
+    pub placement: BTreeMap<&'static str, Option<Pos>>,
+}
+
+impl ComponentSpans {
+    /// The position of reference `index` of `field`.
+    pub fn reference(&self, field: RefField, index: usize) -> Option<Pos> {
+        self.refs.get(&field).and_then(|v| v.get(index)).copied().flatten()
+    }
+}
+
+/// A parsed topology and the positions of its parts (one [`ComponentSpans`] per component).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Document {
+    pub topology: Topology,
+    pub spans: Vec<ComponentSpans>,
+}
+
+impl Document {
+    /// A document without positions, for topologies built in code or by an importer.
+    pub fn from_topology(topology: Topology) -> Self {
+        let spans = vec![ComponentSpans::default(); topology.components.len()];
+        Document { topology, spans }
+    }
+
+    /// Positions of component `index` (default when unknown).
+    pub fn spans_of(&self, index: usize) -> Option<&ComponentSpans> {
+        self.spans.get(index)
+    }
+}
+
+type S<T> = Spanned<T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopology {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    components: Vec<S<RawComponent>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComponent {
+    id: S<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    requires: Vec<S<String>>,
+    #[serde(default)]
+    need: Option<S<i64>>,
+    #[serde(default)]
+    requires_at_start: Vec<S<String>>,
+    #[serde(default)]
+    degrades_without: Vec<S<String>>,
+    #[serde(default)]
+    monitored_by: Vec<S<String>>,
+    #[serde(default)]
+    holds_credentials_for: Vec<S<String>>,
+    #[serde(default)]
+    critical: bool,
+    #[serde(default)]
+    availability: Option<S<f64>>,
+    #[serde(default)]
+    region: Option<S<String>>,
+    #[serde(default)]
+    zone: Option<S<String>>,
+    #[serde(default)]
+    host: Option<S<String>>,
+    #[serde(default)]
+    provider: Option<S<String>>,
+    #[serde(default)]
+    power: Option<S<String>>,
+    #[serde(default)]
+    network: Option<S<String>>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+fn pos(l: &Location) -> Option<Pos> {
+    let (line, column) = (l.line(), l.column());
+    (line > 0).then(|| Pos { line: line.min(u32::MAX as u64) as u32, column: column.min(u32::MAX as u64) as u32 })
+}
+
+fn split_list(items: Vec<S<String>>) -> (Vec<String>, Vec<Option<Pos>>) {
+    items.into_iter().map(|s| (s.value, pos(&s.referenced))).unzip()
+}
+
+fn split_opt(item: Option<S<String>>) -> (Option<String>, Option<Pos>) {
+    match item {
+        Some(s) => (Some(s.value), pos(&s.referenced)),
+        None => (None, None),
+    }
+}
+
+/// Structural checks that need positions: values out of range. Reference checks happen when the
+/// [`crate::Model`] is built.
+fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
+    let mut components = Vec::with_capacity(raw.components.len());
+    let mut spans = Vec::with_capacity(raw.components.len());
+    for sc in raw.components {
+        let at = pos(&sc.referenced);
+        let r = sc.value;
+        let mut cs = ComponentSpans { at, id: pos(&r.id.referenced), ..ComponentSpans::default() };
+        let need = match r.need {
+            None => None,
+            Some(n) => {
+                cs.need = pos(&n.referenced);
+                match u32::try_from(n.value) {
+                    Ok(v) if v >= 1 => Some(v),
+                    _ => {
+                        errors.push(Error::new(
+                            ErrorKind::InvalidNeed,
+                            cs.need,
+                            format!("`need` of `{}` is {}: expected a whole number of at least 1", r.id.value, n.value),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let availability = match r.availability {
+            None => None,
+            Some(a) => {
+                cs.availability = pos(&a.referenced);
+                if !(a.value > 0.0 && a.value <= 1.0) {
+                    errors.push(Error::new(
+                        ErrorKind::InvalidValue,
+                        cs.availability,
+                        format!("`availability` of `{}` is {}: expected a probability in (0, 1], such as 0.9995", r.id.value, a.value),
+                    ));
+                }
+                Some(a.value)
+            }
+        };
+        let mut refs = |field: RefField, list: Vec<S<String>>| {
+            let (values, positions) = split_list(list);
+            cs.refs.insert(field, positions);
+            values
+        };
+        let requires = refs(RefField::Requires, r.requires);
+        let requires_at_start = refs(RefField::RequiresAtStart, r.requires_at_start);
+        let degrades_without = refs(RefField::DegradesWithout, r.degrades_without);
+        let monitored_by = refs(RefField::MonitoredBy, r.monitored_by);
+        let holds_credentials_for = refs(RefField::HoldsCredentialsFor, r.holds_credentials_for);
+        let mut place = |attr: &'static str, v: Option<S<String>>| {
+            let (value, p) = split_opt(v);
+            if value.is_some() {
+                cs.placement.insert(attr, p);
+            }
+            value
+        };
+        let region = place("region", r.region);
+        let zone = place("zone", r.zone);
+        let host = place("host", r.host);
+        let provider = place("provider", r.provider);
+        let power = place("power", r.power);
+        let network = place("network", r.network);
+        components.push(Component {
+            id: r.id.value,
+            kind: r.kind,
+            requires,
+            need,
+            requires_at_start,
+            degrades_without,
+            monitored_by,
+            holds_credentials_for,
+            critical: r.critical,
+            availability,
+            region,
+            zone,
+            host,
+            provider,
+            power,
+            network,
+            labels: r.labels,
+        });
+        spans.push(cs);
+    }
+    Document { topology: Topology { name: raw.name, description: raw.description, components }, spans }
+}
+
+/// Parser limits: generous enough for a whole estate (a million references), small enough that a
+/// hostile input cannot exhaust the page's memory.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 40_000_000;
+    budget.max_nodes = 20_000_000;
+    budget.max_total_scalar_bytes = 512 << 20;
+    budget.max_reader_input_bytes = Some(512 << 20);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---"
+    })
+}
+
+/// First line of a parser message, without the location it may already carry.
+fn clean_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default().trim();
+    let first = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    first.trim_end_matches('.').to_string()
+}
+
+fn classify(message: &str) -> ErrorKind {
+    if message.contains("unknown field") {
+        ErrorKind::UnknownField
+    } else if message.contains("invalid type") || message.contains("invalid value") || message.contains("missing field") {
+        ErrorKind::InvalidValue
+    } else {
+        ErrorKind::Syntax
+    }
+}
+
+fn read_spanned(text: &str) -> Result<RawTopology, Error> {
+    serde_saphyr::from_str_with_options::<RawTopology>(text, options()).map_err(|e| {
+        let message = clean_message(&e.to_string());
+        let p = e.location().as_ref().and_then(pos);
+        Error::new(classify(&message), p, explain(&message))
+    })
+}
+
+/// Adds what the format expected to serde's terse messages.
+fn explain(message: &str) -> String {
+    if message.contains("missing field `components`") {
+        return "missing `components`: expected a mapping with a `components:` list".into();
+    }
+    if message.contains("unknown field") {
+        return message.replace("expected one of", "expected one of the fields");
+    }
+    message.to_string()
+}
+
+/// Reads the native format, YAML or JSON, without checking references (see [`crate::Model::build`]).
+///
+/// # Errors
+/// Syntax errors, unknown fields, wrong types and out-of-range values, each with its position.
+pub fn parse(text: &str) -> Result<Document, Errors> {
+    if is_blank(text) {
+        return Err(Errors::one(Error::new(
+            ErrorKind::Empty,
+            Some(Pos { line: 1, column: 1 }),
+            "the input is empty: expected a topology with a `components:` list",
+        )));
+    }
+    let fast = text.len() >= FAST_JSON_BYTES && text.trim_start().starts_with('{');
+    let raw = if fast {
+        match serde_json::from_str::<RawTopology>(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let message = clean_message(&e.to_string());
+                let p = Pos { line: e.line() as u32, column: e.column() as u32 };
+                return Err(Errors::one(Error::new(classify(&message), Some(p), explain(&message))));
+            }
+        }
+    } else {
+        read_spanned(text).map_err(Errors::one)?
+    };
+    let mut errors = Vec::new();
+    let doc = convert(raw, &mut errors);
+    if errors.is_empty() {
+        Ok(doc)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+/// Parses and builds the model in one step; when the fast JSON path lost positions and the model
+/// is invalid, reads the text again with positions so the errors point at lines.
+///
+/// # Errors
+/// Everything [`parse`] and [`crate::Model::build`] report.
+pub fn load(text: &str) -> Result<(Document, crate::Model), Errors> {
+    let doc = parse(text)?;
+    match crate::Model::build(&doc) {
+        Ok(model) => Ok((doc, model)),
+        Err(errors) => {
+            let positioned = errors.0.iter().all(|e| e.pos.is_some());
+            if positioned {
+                return Err(errors);
+            }
+            let raw = read_spanned(text).map_err(Errors::one)?;
+            let mut more = Vec::new();
+            let doc = convert(raw, &mut more);
+            match crate::Model::build(&doc) {
+                Ok(model) => Ok((doc, model)),
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// Serializes a topology as YAML (the native format).
+pub fn to_yaml(topology: &Topology) -> String {
+    serde_saphyr::to_string(topology).unwrap_or_default()
+}

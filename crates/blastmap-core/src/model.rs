@@ -1,0 +1,467 @@
+//! The compiled topology: every component and every implicit placement value as a node, with
+//! compact adjacency lists per edge kind. Built once from a [`Document`], validated on the way.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::error::{suggest, Error, ErrorKind, Errors};
+use crate::format::{Document, RefField};
+use crate::spec::PLACEMENT_ATTRIBUTES;
+
+/// Index of a node in a [`Model`].
+pub type NodeId = u32;
+
+/// Errors beyond this many are not collected: the first ones are what a user fixes.
+const MAX_ERRORS: usize = 100;
+
+/// Adjacency lists in compressed sparse row form: the neighbours of `v` are
+/// `targets[offsets[v]..offsets[v + 1]]`.
+#[derive(Clone, Debug, Default)]
+pub struct Adjacency {
+    offsets: Vec<u32>,
+    targets: Vec<NodeId>,
+}
+
+impl Adjacency {
+    fn from_lists(lists: &[Vec<NodeId>]) -> Self {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        let mut targets = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        offsets.push(0);
+        for l in lists {
+            targets.extend_from_slice(l);
+            offsets.push(targets.len() as u32);
+        }
+        Adjacency { offsets, targets }
+    }
+
+    /// Reverses the edges of an adjacency over `n` nodes.
+    fn reversed(&self, n: usize) -> Self {
+        let mut count = vec![0u32; n + 1];
+        for &t in &self.targets {
+            count[t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            count[i + 1] += count[i];
+        }
+        let offsets = count.clone();
+        let mut fill = count;
+        let mut targets = vec![0; self.targets.len()];
+        for v in 0..n {
+            for &t in self.get(v as NodeId) {
+                let slot = &mut fill[t as usize];
+                targets[*slot as usize] = v as NodeId;
+                *slot += 1;
+            }
+        }
+        Adjacency { offsets, targets }
+    }
+
+    /// The neighbours of `v`.
+    pub fn get(&self, v: NodeId) -> &[NodeId] {
+        let v = v as usize;
+        match (self.offsets.get(v), self.offsets.get(v + 1)) {
+            (Some(&a), Some(&b)) => &self.targets[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.targets.len()
+    }
+}
+
+/// What a node stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A component written in the topology, with its index there.
+    Component(usize),
+    /// An implicit placement value (`attribute:value`).
+    Placement(&'static str),
+}
+
+/// A node: a component or a placement value.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The id (`region:us-east-1` for placement values).
+    pub id: String,
+    pub kind: Option<String>,
+    pub origin: Origin,
+    pub critical: bool,
+    pub availability: Option<f64>,
+}
+
+impl Node {
+    /// True for implicit placement values.
+    pub fn is_placement(&self) -> bool {
+        matches!(self.origin, Origin::Placement(_))
+    }
+}
+
+/// A validated topology, ready for analysis.
+///
+/// Semantics (DESIGN.md): node `v` is up when it has not failed, all of its `placement` nodes are
+/// up and at least `need(v)` of its `requires` are up.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: Option<String>,
+    nodes: Vec<Node>,
+    index: HashMap<String, NodeId>,
+    requires: Adjacency,
+    need: Vec<u32>,
+    placement: Adjacency,
+    start: Adjacency,
+    degrades: Adjacency,
+    monitors: Adjacency,
+    credentials: Adjacency,
+    /// Reverse of `requires`.
+    requires_dependents: Adjacency,
+    /// Reverse of `placement`.
+    placement_dependents: Adjacency,
+    /// Reverse of `start`.
+    start_dependents: Adjacency,
+    targets: Vec<NodeId>,
+}
+
+impl Model {
+    /// Builds and validates the model of a document: every reference resolves, ids are unique,
+    /// `need` is within range, nothing requires itself.
+    ///
+    /// # Errors
+    /// Each problem with its position when the document has one.
+    ///
+    /// # Complexity
+    /// O(|V| + |E|) time and space, plus the string hashing of ids.
+    pub fn build(doc: &Document) -> Result<Model, Errors> {
+        let comps = &doc.topology.components;
+        let mut errors: Vec<Error> = Vec::new();
+        let push = |errors: &mut Vec<Error>, e: Error| {
+            if errors.len() < MAX_ERRORS {
+                errors.push(e);
+            }
+        };
+        let spans = |i: usize| doc.spans_of(i);
+
+        let mut nodes: Vec<Node> = Vec::with_capacity(comps.len());
+        let mut index: HashMap<String, NodeId> = HashMap::with_capacity(comps.len());
+        for (i, c) in comps.iter().enumerate() {
+            if c.id.trim().is_empty() {
+                push(&mut errors, Error::new(ErrorKind::InvalidValue, spans(i).and_then(|s| s.id), "empty `id`: expected a name"));
+            }
+            if let Some(&first) = index.get(&c.id) {
+                let first_line = match nodes[first as usize].origin {
+                    Origin::Component(j) => spans(j).and_then(|s| s.id).map(|p| format!(" (first defined at line {})", p.line)),
+                    Origin::Placement(_) => None,
+                };
+                push(
+                    &mut errors,
+                    Error::new(
+                        ErrorKind::DuplicateId,
+                        spans(i).and_then(|s| s.id),
+                        format!("duplicate id `{}`{}: expected each component id once", c.id, first_line.unwrap_or_default()),
+                    ),
+                );
+                continue;
+            }
+            index.insert(c.id.clone(), nodes.len() as NodeId);
+            nodes.push(Node {
+                id: c.id.clone(),
+                kind: c.kind.clone(),
+                origin: Origin::Component(i),
+                critical: c.critical,
+                availability: c.availability,
+            });
+        }
+        // Implicit placement nodes, in order of first use; an explicit component of the same name
+        // stands for the placement value (so `zone:a` can itself be placed in a region).
+        let mut node_of_component: Vec<Option<NodeId>> = vec![None; comps.len()];
+        for (v, n) in nodes.iter().enumerate() {
+            if let Origin::Component(i) = n.origin {
+                node_of_component[i] = Some(v as NodeId);
+            }
+        }
+        for c in comps {
+            for (attr, value) in c.placement() {
+                let id = format!("{attr}:{value}");
+                if !index.contains_key(&id) {
+                    index.insert(id.clone(), nodes.len() as NodeId);
+                    nodes.push(Node { id, kind: Some(attr.to_string()), origin: Origin::Placement(attr), critical: false, availability: None });
+                }
+            }
+        }
+        let n = nodes.len();
+        let mut requires = vec![Vec::new(); n];
+        let mut need = vec![0u32; n];
+        let mut placement = vec![Vec::new(); n];
+        let mut start = vec![Vec::new(); n];
+        let mut degrades = vec![Vec::new(); n];
+        let mut monitors = vec![Vec::new(); n];
+        let mut credentials = vec![Vec::new(); n];
+
+        let resolve = |name: &str| index.get(name).copied();
+        let candidates = || index.keys().map(String::as_str);
+        for (i, c) in comps.iter().enumerate() {
+            let Some(v) = node_of_component[i] else { continue };
+            for field in RefField::ALL {
+                let list = field.of(c);
+                let mut resolved = Vec::with_capacity(list.len());
+                for (k, name) in list.iter().enumerate() {
+                    let at = spans(i).and_then(|s| s.reference(field, k));
+                    let Some(u) = resolve(name) else {
+                        let hint = suggest(name, candidates()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                        push(
+                            &mut errors,
+                            Error::new(
+                                ErrorKind::UnknownReference,
+                                at,
+                                format!("`{}` in `{}` of `{}` is not a component id{hint}", name, field.name(), c.id),
+                            ),
+                        );
+                        continue;
+                    };
+                    if u == v {
+                        push(&mut errors, Error::new(ErrorKind::SelfReference, at, format!("`{}` lists itself in `{}`", c.id, field.name())));
+                        continue;
+                    }
+                    if resolved.contains(&u) {
+                        push(
+                            &mut errors,
+                            Error::new(ErrorKind::DuplicateReference, at, format!("`{}` is listed twice in `{}` of `{}`", name, field.name(), c.id)),
+                        );
+                        continue;
+                    }
+                    resolved.push(u);
+                }
+                let slot = match field {
+                    RefField::Requires => &mut requires,
+                    RefField::RequiresAtStart => &mut start,
+                    RefField::DegradesWithout => &mut degrades,
+                    RefField::MonitoredBy => &mut monitors,
+                    RefField::HoldsCredentialsFor => &mut credentials,
+                };
+                slot[v as usize] = resolved;
+            }
+            let declared = c.requires.len() as u32;
+            need[v as usize] = match c.need {
+                None => requires[v as usize].len() as u32,
+                Some(k) if k > declared => {
+                    let at = spans(i).and_then(|s| s.need.or(s.id));
+                    push(
+                        &mut errors,
+                        Error::new(
+                            ErrorKind::InvalidNeed,
+                            at,
+                            format!("`need: {k}` of `{}` is more than its {declared} `requires`: expected at most {declared}", c.id),
+                        ),
+                    );
+                    0
+                }
+                Some(k) => k,
+            };
+            for (attr, value) in c.placement() {
+                let id = format!("{attr}:{value}");
+                match resolve(&id) {
+                    Some(u) if u == v => {
+                        let at = spans(i).and_then(|s| s.placement.get(attr).copied().flatten());
+                        push(&mut errors, Error::new(ErrorKind::SelfReference, at, format!("`{}` is placed in itself", c.id)));
+                    }
+                    Some(u) => placement[v as usize].push(u),
+                    None => {}
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Errors(errors));
+        }
+        let requires = Adjacency::from_lists(&requires);
+        let placement = Adjacency::from_lists(&placement);
+        let start = Adjacency::from_lists(&start);
+        let requires_dependents = requires.reversed(n);
+        let placement_dependents = placement.reversed(n);
+        let start_dependents = start.reversed(n);
+        let mut model = Model {
+            name: doc.topology.name.clone(),
+            nodes,
+            index,
+            requires,
+            need,
+            placement,
+            start,
+            degrades: Adjacency::from_lists(&degrades),
+            monitors: Adjacency::from_lists(&monitors),
+            credentials: Adjacency::from_lists(&credentials),
+            requires_dependents,
+            placement_dependents,
+            start_dependents,
+            targets: Vec::new(),
+        };
+        model.targets = model.compute_targets();
+        Ok(model)
+    }
+
+    fn compute_targets(&self) -> Vec<NodeId> {
+        let critical: Vec<NodeId> = self.ids().filter(|&v| self.node(v).critical).collect();
+        if !critical.is_empty() {
+            return critical;
+        }
+        self.ids()
+            .filter(|&v| {
+                !self.node(v).is_placement() && self.dependents(v).next().is_none() && self.start_dependents.get(v).is_empty()
+            })
+            .collect()
+    }
+
+    /// Number of nodes (components and placement values).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when the model has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// All node ids, in order.
+    pub fn ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        0..self.nodes.len() as NodeId
+    }
+
+    /// The node `v`.
+    pub fn node(&self, v: NodeId) -> &Node {
+        &self.nodes[v as usize]
+    }
+
+    /// The id string of `v`.
+    pub fn name(&self, v: NodeId) -> &str {
+        &self.nodes[v as usize].id
+    }
+
+    /// Looks a node up by id (`region:us-east-1` for placement values).
+    pub fn lookup(&self, id: &str) -> Option<NodeId> {
+        self.index.get(id).copied()
+    }
+
+    /// Resolves ids, suggesting a near name for unknown ones.
+    ///
+    /// # Errors
+    /// The first id that is not in the model.
+    pub fn lookup_all<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<Vec<NodeId>, String> {
+        ids.into_iter()
+            .map(|id| {
+                self.lookup(id).ok_or_else(|| {
+                    let hint = suggest(id, self.index.keys().map(String::as_str)).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    format!("no component or placement value `{id}`{hint}")
+                })
+            })
+            .collect()
+    }
+
+    /// Declared runtime dependencies of `v`, of which `need(v)` must be up.
+    pub fn requires(&self, v: NodeId) -> &[NodeId] {
+        self.requires.get(v)
+    }
+
+    /// How many of [`Model::requires`] must be up.
+    pub fn need(&self, v: NodeId) -> u32 {
+        self.need[v as usize]
+    }
+
+    /// Placement values of `v`, all required.
+    pub fn placement(&self, v: NodeId) -> &[NodeId] {
+        self.placement.get(v)
+    }
+
+    /// Start-time dependencies of `v`, all required to start.
+    pub fn start(&self, v: NodeId) -> &[NodeId] {
+        self.start.get(v)
+    }
+
+    /// Soft dependencies of `v`.
+    pub fn degrades(&self, v: NodeId) -> &[NodeId] {
+        self.degrades.get(v)
+    }
+
+    /// Monitors of `v`.
+    pub fn monitors(&self, v: NodeId) -> &[NodeId] {
+        self.monitors.get(v)
+    }
+
+    /// What `v` holds credentials for.
+    pub fn credentials(&self, v: NodeId) -> &[NodeId] {
+        self.credentials.get(v)
+    }
+
+    /// Nodes that list `v` in their `requires`.
+    pub fn requires_dependents(&self, v: NodeId) -> &[NodeId] {
+        self.requires_dependents.get(v)
+    }
+
+    /// Nodes placed on `v`.
+    pub fn placement_dependents(&self, v: NodeId) -> &[NodeId] {
+        self.placement_dependents.get(v)
+    }
+
+    /// Nodes that depend on `v` at runtime (through `requires` or placement).
+    pub fn dependents(&self, v: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.requires_dependents(v).iter().chain(self.placement_dependents(v)).copied()
+    }
+
+    /// Nodes that need `v` to start.
+    pub fn start_dependents(&self, v: NodeId) -> &[NodeId] {
+        self.start_dependents.get(v)
+    }
+
+    /// All runtime dependencies of `v`: requires, then placement.
+    pub fn runtime_deps(&self, v: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.requires(v).iter().chain(self.placement(v)).copied()
+    }
+
+    /// How many `requires` of `v` may be down while `v` stays up.
+    pub fn tolerance(&self, v: NodeId) -> u32 {
+        self.requires(v).len() as u32 - self.need(v)
+    }
+
+    /// True when `v` is a k-of-n gate with k < n.
+    pub fn is_redundant(&self, v: NodeId) -> bool {
+        self.tolerance(v) > 0
+    }
+
+    /// The targets: critical components, else the components nothing depends on.
+    pub fn targets(&self) -> &[NodeId] {
+        &self.targets
+    }
+
+    /// Number of runtime dependency edges (requires and placement).
+    pub fn runtime_edge_count(&self) -> usize {
+        self.requires.edge_count() + self.placement.edge_count()
+    }
+
+    /// Number of edges of every kind.
+    pub fn edge_count(&self) -> usize {
+        self.runtime_edge_count()
+            + self.start.edge_count()
+            + self.degrades.edge_count()
+            + self.monitors.edge_count()
+            + self.credentials.edge_count()
+    }
+
+    /// Node names, for reports.
+    pub fn names(&self, ids: &[NodeId]) -> Vec<String> {
+        ids.iter().map(|&v| self.name(v).to_string()).collect()
+    }
+
+    /// Nodes grouped by placement attribute, for menus: attribute -> values.
+    pub fn placement_values(&self) -> BTreeMap<&'static str, Vec<NodeId>> {
+        let mut out: BTreeMap<&'static str, Vec<NodeId>> = BTreeMap::new();
+        for v in self.ids() {
+            if let Origin::Placement(attr) = self.node(v).origin {
+                out.entry(attr).or_default().push(v);
+            }
+        }
+        out
+    }
+}
+
+/// True when `id` has the form of a placement value (`region:x`).
+pub fn is_placement_id(id: &str) -> bool {
+    id.split_once(':').is_some_and(|(a, v)| !v.is_empty() && PLACEMENT_ATTRIBUTES.contains(&a))
+}

@@ -1,0 +1,192 @@
+//! Reports for people: terminal text (optionally colored) and Markdown. JSON is the report's
+//! serde form.
+
+use std::fmt::Write as _;
+
+use crate::report::{FindingKind, Report, Severity, WhatIfReport};
+use crate::algo::Status;
+
+/// How many lines each section shows before "… and N more".
+const SECTION_LIMIT: usize = 12;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn severity(&self, s: Severity) -> String {
+        match s {
+            Severity::Critical => self.paint("1;31", "CRITICAL"),
+            Severity::High => self.paint("31", "HIGH    "),
+            Severity::Medium => self.paint("33", "MEDIUM  "),
+            Severity::Low => self.paint("36", "LOW     "),
+        }
+    }
+}
+
+fn section_title(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::Deadlock => "Cold-start deadlocks",
+        FindingKind::Spof => "Single points of failure",
+        FindingKind::FalseRedundancy => "False redundancy",
+        FindingKind::BlindSpot => "Monitoring blind spots",
+        FindingKind::Cycle => "Dependency cycles",
+        FindingKind::RestartHazard => "Restart hazards",
+    }
+}
+
+fn plain(title: &str) -> String {
+    title.replace('`', "")
+}
+
+/// The report as terminal text: a summary, then findings grouped by kind, most severe first,
+/// then the cold-start waves and the criticality ranking.
+pub fn text(report: &Report, color: bool) -> String {
+    let s = Style { color };
+    let mut out = String::new();
+    let name = report.name.as_deref().unwrap_or("topology");
+    let _ = writeln!(
+        out,
+        "{} — {} components, {} placement values, {} edges; {} targets",
+        s.bold(name),
+        report.summary.components,
+        report.summary.placement_values,
+        report.summary.edges,
+        report.targets.len()
+    );
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "\nNo findings: no single points of failure, false redundancy, blind spots, cycles or restart hazards.");
+    }
+    let mut kinds: Vec<(Severity, FindingKind)> = FindingKind::ALL
+        .into_iter()
+        .filter_map(|k| report.findings_of(k).map(|f| f.severity).min().map(|sev| (sev, k)))
+        .collect();
+    kinds.sort();
+    for (_, kind) in kinds {
+        let items: Vec<_> = report.findings_of(kind).collect();
+        let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), items.len());
+        for f in items.iter().take(SECTION_LIMIT) {
+            let _ = writeln!(out, "  {} {}", s.severity(f.severity), plain(&f.title));
+        }
+        if items.len() > SECTION_LIMIT {
+            let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more (use --format json for all)", items.len() - SECTION_LIMIT)));
+        }
+    }
+    let cold = &report.cold_start;
+    let _ = writeln!(out, "\n{} ({} waves{})", s.bold("Cold start"), cold.waves.len(), if cold.deadlocked.is_empty() {
+        String::new()
+    } else {
+        format!(", {} never come up", cold.deadlocked.len())
+    });
+    for (i, w) in cold.waves.iter().enumerate().take(SECTION_LIMIT) {
+        let shown: Vec<&str> = w.iter().take(8).map(String::as_str).collect();
+        let more = if w.len() > 8 { format!(" … +{}", w.len() - 8) } else { String::new() };
+        let _ = writeln!(out, "  wave {:>2}: {}{more}", i + 1, shown.join(", "));
+    }
+    if cold.waves.len() > SECTION_LIMIT {
+        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more waves", cold.waves.len() - SECTION_LIMIT)));
+    }
+    if !cold.deadlocked.is_empty() {
+        let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10));
+    }
+    if !report.criticality.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Criticality (what each failure takes down)"));
+        for c in report.criticality.iter().take(10) {
+            let _ = writeln!(out, "  {:<36} {:>5} targets  {:>6} components", c.component, c.targets_down, c.components_down);
+        }
+    }
+    out
+}
+
+fn first_n(items: &[String], n: usize) -> String {
+    let shown = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > n {
+        format!("{shown} … +{}", items.len() - n)
+    } else {
+        shown
+    }
+}
+
+/// The report as Markdown, suitable for a pull-request comment.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let name = report.name.as_deref().unwrap_or("topology");
+    let _ = writeln!(out, "## Blastmap: {name}\n");
+    let _ = writeln!(
+        out,
+        "{} components, {} placement values, {} edges, {} targets.\n",
+        report.summary.components,
+        report.summary.placement_values,
+        report.summary.edges,
+        report.targets.len()
+    );
+    let count = |k: FindingKind| report.findings_of(k).count();
+    let _ = writeln!(out, "| finding | count |\n|---|---:|");
+    for k in FindingKind::ALL {
+        let _ = writeln!(out, "| {} | {} |", section_title(k), count(k));
+    }
+    for k in FindingKind::ALL {
+        let items: Vec<_> = report.findings_of(k).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n### {} ({})\n", section_title(k), items.len());
+        for f in items.iter().take(50) {
+            let _ = writeln!(out, "- **{:?}** {}", f.severity, f.title);
+        }
+        if items.len() > 50 {
+            let _ = writeln!(out, "- … and {} more", items.len() - 50);
+        }
+    }
+    let cold = &report.cold_start;
+    let _ = writeln!(out, "\n### Cold start ({} waves)\n", cold.waves.len());
+    for (i, w) in cold.waves.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, first_n(w, 20));
+    }
+    if !cold.deadlocked.is_empty() {
+        let _ = writeln!(out, "\nNever come up: {}", first_n(&cold.deadlocked, 30));
+    }
+    out
+}
+
+/// A what-if as terminal text.
+pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
+    let s = Style { color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", s.bold("Failed:"), w.failed.join(", "));
+    let _ = writeln!(out, "{} {} of {}{}", s.bold("Targets down:"), w.targets_down.len(), w.targets_total, if w.targets_down.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", first_n(&w.targets_down, 10))
+    });
+    let groups: [(&str, &dyn Fn(&crate::report::AffectedEntry) -> bool, &str); 4] = [
+        ("Down", &|a| a.status == Status::Down, "1;31"),
+        ("Degraded", &|a| a.status == Status::Degraded, "33"),
+        ("Cannot restart", &|a| a.cannot_restart, "35"),
+        ("Unmonitored", &|a| a.unmonitored, "36"),
+    ];
+    for (title, pick, code) in groups {
+        let items: Vec<_> = w.affected.iter().filter(|a| pick(a)).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} ({})", s.paint(code, title), items.len());
+        for a in items {
+            let _ = writeln!(out, "  {:<32} {}", a.component, s.dim(&a.path.join(" → ")));
+        }
+    }
+    out
+}

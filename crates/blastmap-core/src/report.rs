@@ -1,0 +1,415 @@
+//! The report: every analysis's result as plain data with component ids, plus one flat list of
+//! findings, most severe first, each naming the components that are its evidence.
+
+use serde::{Deserialize, Serialize};
+
+use crate::algo::{self, CycleKind, Status};
+use crate::model::{Model, NodeId};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+/// The kinds of finding, as named by `check --deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    Deadlock,
+    Spof,
+    FalseRedundancy,
+    BlindSpot,
+    Cycle,
+    RestartHazard,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::Deadlock,
+        FindingKind::Spof,
+        FindingKind::FalseRedundancy,
+        FindingKind::BlindSpot,
+        FindingKind::Cycle,
+        FindingKind::RestartHazard,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::Deadlock => "deadlock",
+            FindingKind::Spof => "spof",
+            FindingKind::FalseRedundancy => "false-redundancy",
+            FindingKind::BlindSpot => "blind-spot",
+            FindingKind::Cycle => "cycle",
+            FindingKind::RestartHazard => "restart-hazard",
+        }
+    }
+
+    /// Parses a command-line name.
+    pub fn parse(name: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// One finding: what is wrong, about which component, and the evidence to draw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// The component the finding is about.
+    pub subject: String,
+    /// One line a person reads.
+    pub title: String,
+    /// The components to highlight as evidence (the subject first).
+    pub evidence: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpofEntry {
+    pub component: String,
+    pub takes_down: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RedundancyEntry {
+    pub component: String,
+    pub need: u32,
+    pub of: u32,
+    pub declared_tolerance: u32,
+    pub actual_tolerance: u32,
+    pub minimal_failure: Vec<String>,
+    /// False when the search was bounded: `actual_tolerance` is then an upper bound and
+    /// `at_least` a lower one.
+    pub exact: bool,
+    pub at_least: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CycleEntry {
+    pub kind: CycleKind,
+    pub components: Vec<String>,
+    /// One closed walk through the cycle: each requires the next.
+    pub path: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlindSpotEntry {
+    pub component: String,
+    pub monitors: Vec<String>,
+    pub failures: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColdStartEntry {
+    pub waves: Vec<Vec<String>>,
+    pub deadlocked: Vec<String>,
+    /// The cycles among deadlocked components that block all the others.
+    pub blocking_cycles: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RestartEntry {
+    pub failure: String,
+    pub cannot_restart: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CriticalityEntry {
+    pub component: String,
+    pub targets_down: u32,
+    pub components_down: u32,
+}
+
+/// Sizes of the analysed topology.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub components: usize,
+    pub placement_values: usize,
+    pub edges: usize,
+}
+
+/// The whole analysis of one topology.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub summary: Summary,
+    pub targets: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub spofs: Vec<SpofEntry>,
+    pub redundancy: Vec<RedundancyEntry>,
+    pub cycles: Vec<CycleEntry>,
+    pub blind_spots: Vec<BlindSpotEntry>,
+    pub cold_start: ColdStartEntry,
+    pub restart_hazards: Vec<RestartEntry>,
+    /// The most critical components first (at most [`Options::criticality_limit`]).
+    pub criticality: Vec<CriticalityEntry>,
+}
+
+impl Report {
+    /// Findings of the given kinds.
+    pub fn findings_of(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.kind == kind)
+    }
+}
+
+/// Knobs of [`analyze`].
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Failure sets one gate's redundancy search may try before reporting a bound.
+    pub redundancy_budget: u64,
+    /// How many entries the criticality ranking keeps.
+    pub criticality_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { redundancy_budget: algo::DEFAULT_BUDGET, criticality_limit: 50 }
+    }
+}
+
+/// Runs every analysis and assembles the report.
+///
+/// ```
+/// use blastmap_core::{analyze, format::load, report::Options};
+/// let (_, m) = load("components:\n- {id: web, requires: [consul]}\n- {id: consul}\n").unwrap();
+/// let r = analyze(&m, &Options::default());
+/// assert_eq!(r.spofs[0].component, "consul");
+/// ```
+///
+/// # Complexity
+/// Dominated by [`algo::single_failures`] and, for gates without a single point of failure, the
+/// bounded search of [`algo::redundancy`]; everything else is linear in the model and in the K sets.
+pub fn analyze(model: &Model, options: &Options) -> Report {
+    analyze_with_progress(model, options, &mut |_, _| {})
+}
+
+/// [`analyze`], calling `progress(step, total)` between steps (for progress bars and workers).
+pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dyn FnMut(&str, f32)) -> Report {
+    let names = |ids: &[NodeId]| model.names(ids);
+    let name = |v: NodeId| model.name(v).to_string();
+    progress("single failures", 0.0);
+    let killers = algo::single_failures(model);
+    let down_counts = killers.down_counts();
+    progress("single points of failure", 0.35);
+    let spofs = algo::spofs(model, &killers);
+    let criticality = algo::criticality(model, &killers, &down_counts);
+    progress("redundancy", 0.45);
+    let redundancy = algo::redundancy(model, &killers, &down_counts, options.redundancy_budget);
+    progress("cycles", 0.7);
+    let cycles = algo::cycles(model);
+    progress("blind spots", 0.8);
+    let blind = algo::blind_spots(model, &killers);
+    progress("cold start", 0.85);
+    let cold = algo::cold_start(model);
+    progress("restart hazards", 0.92);
+    let restart = algo::restart_hazards(model, &killers);
+    progress("report", 0.97);
+
+    let critical_targets = model.targets().iter().any(|&t| model.node(t).critical);
+    let mut findings = Vec::new();
+    for c in &cold.cycles {
+        let blocked = cold.deadlocked.iter().filter(|v| c.binary_search(v).is_err()).count();
+        findings.push(Finding {
+            kind: FindingKind::Deadlock,
+            severity: Severity::Critical,
+            subject: name(c[0]),
+            title: format!(
+                "cold start deadlocks: {} wait for each other{}",
+                join(&names(c)),
+                if blocked > 0 { format!(", blocking {blocked} more") } else { String::new() }
+            ),
+            evidence: names(c),
+        });
+    }
+    let mut spof_findings: Vec<(usize, Finding)> = spofs
+        .iter()
+        .map(|s| {
+            let n = s.takes_down.len();
+            let severity = if critical_targets { Severity::Critical } else { Severity::High };
+            let what = if n == 1 { name(s.takes_down[0]) } else { format!("{n} targets") };
+            let mut evidence = vec![name(s.component)];
+            evidence.extend(names(&s.takes_down));
+            let title = format!("single point of failure: `{}` takes down {what}", model.name(s.component));
+            (n, Finding { kind: FindingKind::Spof, severity, subject: name(s.component), title, evidence })
+        })
+        .collect();
+    spof_findings.sort_by(|a, b| b.0.cmp(&a.0));
+    findings.extend(spof_findings.into_iter().map(|(_, f)| f));
+    for r in redundancy.iter().filter(|r| r.is_false()) {
+        let failing = join(&names(&r.minimal_failure));
+        let title = if r.actual == 0 {
+            format!(
+                "false redundancy: `{}` declares {}-of-{} (tolerates {}) but `{}` alone takes it down",
+                model.name(r.component),
+                r.need,
+                r.of,
+                r.declared,
+                failing
+            )
+        } else {
+            format!(
+                "false redundancy: `{}` declares tolerance {} but tolerates {}: {} together take it down",
+                model.name(r.component),
+                r.declared,
+                r.actual,
+                failing
+            )
+        };
+        let mut evidence = vec![name(r.component)];
+        evidence.extend(names(&r.minimal_failure));
+        findings.push(Finding { kind: FindingKind::FalseRedundancy, severity: Severity::High, subject: name(r.component), title, evidence });
+    }
+    for b in &blind {
+        let title = format!(
+            "monitoring blind spot: `{}` and all its monitors ({}) go down together when {} fails",
+            model.name(b.component),
+            join(&names(&b.monitors)),
+            first_and_more(&names(&b.failures))
+        );
+        let mut evidence = vec![name(b.component)];
+        evidence.extend(names(&b.monitors));
+        evidence.extend(names(&b.failures));
+        findings.push(Finding { kind: FindingKind::BlindSpot, severity: Severity::High, subject: name(b.component), title, evidence });
+    }
+    let cycle_entries: Vec<CycleEntry> = cycles
+        .iter()
+        .map(|c| {
+            let path = match c.kind {
+                CycleKind::Runtime => algo::cycle_path(&c.members, |v| model.runtime_deps(v).collect::<Vec<_>>()),
+                CycleKind::Start => algo::cycle_path(&c.members, |v| model.runtime_deps(v).chain(model.start(v).iter().copied()).collect::<Vec<_>>()),
+            };
+            CycleEntry { kind: c.kind, components: names(&c.members), path: names(&path) }
+        })
+        .collect();
+    for c in &cycle_entries {
+        let what = match c.kind {
+            CycleKind::Runtime => "runtime dependency cycle",
+            CycleKind::Start => "start-time dependency cycle",
+        };
+        findings.push(Finding {
+            kind: FindingKind::Cycle,
+            severity: Severity::Medium,
+            subject: c.components[0].clone(),
+            title: format!("{what}: {}", c.path.join(" → ")),
+            evidence: c.components.clone(),
+        });
+    }
+    let mut restart_sorted: Vec<&algo::RestartHazard> = restart.iter().collect();
+    restart_sorted.sort_by(|a, b| b.cannot_restart.len().cmp(&a.cannot_restart.len()).then(a.failure.cmp(&b.failure)));
+    for h in restart_sorted {
+        let n = h.cannot_restart.len();
+        let title = format!(
+            "restart hazard: while `{}` is down, {} stay up but could not start again",
+            model.name(h.failure),
+            if n == 1 { format!("`{}`", model.name(h.cannot_restart[0])) } else { format!("{n} components") }
+        );
+        let mut evidence = vec![name(h.failure)];
+        evidence.extend(names(&h.cannot_restart));
+        findings.push(Finding { kind: FindingKind::RestartHazard, severity: Severity::Medium, subject: name(h.failure), title, evidence });
+    }
+    findings.sort_by_key(|f| f.severity);
+
+    let placement_values = model.ids().filter(|&v| model.node(v).is_placement()).count();
+    let report = Report {
+        name: model.name.clone(),
+        summary: Summary { components: model.len() - placement_values, placement_values, edges: model.edge_count() },
+        targets: names(model.targets()),
+        findings,
+        spofs: spofs.iter().map(|s| SpofEntry { component: name(s.component), takes_down: names(&s.takes_down) }).collect(),
+        redundancy: redundancy
+            .iter()
+            .map(|r| RedundancyEntry {
+                component: name(r.component),
+                need: r.need,
+                of: r.of,
+                declared_tolerance: r.declared,
+                actual_tolerance: r.actual,
+                minimal_failure: names(&r.minimal_failure),
+                exact: r.exact,
+                at_least: r.at_least,
+            })
+            .collect(),
+        cycles: cycle_entries,
+        blind_spots: blind
+            .iter()
+            .map(|b| BlindSpotEntry { component: name(b.component), monitors: names(&b.monitors), failures: names(&b.failures) })
+            .collect(),
+        cold_start: ColdStartEntry {
+            waves: cold.waves.iter().map(|w| names(w)).collect(),
+            deadlocked: names(&cold.deadlocked),
+            blocking_cycles: cold.cycles.iter().map(|c| names(c)).collect(),
+        },
+        restart_hazards: restart
+            .iter()
+            .map(|h| RestartEntry { failure: name(h.failure), cannot_restart: names(&h.cannot_restart) })
+            .collect(),
+        criticality: criticality
+            .iter()
+            .take(options.criticality_limit)
+            .map(|c| CriticalityEntry { component: name(c.component), targets_down: c.targets_down, components_down: c.components_down })
+            .collect(),
+    };
+    progress("done", 1.0);
+    report
+}
+
+fn join(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn first_and_more(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("`{one}`"),
+        [first, rest @ ..] => format!("`{first}` (or any of {} more)", rest.len()),
+    }
+}
+
+/// One component's state in a what-if, for reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AffectedEntry {
+    pub component: String,
+    pub status: Status,
+    pub cannot_restart: bool,
+    pub unmonitored: bool,
+    /// From a failed component to this one: each step depends on the one before.
+    pub path: Vec<String>,
+}
+
+/// A what-if as plain data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WhatIfReport {
+    pub failed: Vec<String>,
+    pub targets_down: Vec<String>,
+    pub targets_total: usize,
+    /// Every component not simply up, in node order.
+    pub affected: Vec<AffectedEntry>,
+}
+
+impl WhatIfReport {
+    /// Builds the report of a what-if.
+    pub fn new(model: &Model, w: &algo::WhatIf) -> Self {
+        WhatIfReport {
+            failed: model.names(&w.failed),
+            targets_down: model.names(&w.targets_down(model)),
+            targets_total: model.targets().len(),
+            affected: model
+                .ids()
+                .filter(|&v| w.affected(v))
+                .map(|v| AffectedEntry {
+                    component: model.name(v).to_string(),
+                    status: w.status[v as usize],
+                    cannot_restart: w.cannot_restart[v as usize],
+                    unmonitored: w.unmonitored[v as usize],
+                    path: model.names(&w.explain(model, v)),
+                })
+                .collect(),
+        }
+    }
+}

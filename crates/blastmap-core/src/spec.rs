@@ -1,0 +1,112 @@
+//! The native topology format: the plain data a user writes, in YAML or JSON.
+//!
+//! These types are the published schema (`schema/blastmap.schema.json` is generated from them).
+//! They carry no positions and no derived state; [`crate::Model`] is built from them.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The placement attributes. Each value `v` of attribute `a` becomes an implicit shared-fate
+/// component `a:v` that every component placed there requires.
+pub const PLACEMENT_ATTRIBUTES: [&str; 6] = ["region", "zone", "host", "provider", "power", "network"];
+
+/// A topology: named components and the dependencies between them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Blastmap topology")]
+pub struct Topology {
+    /// A name for the topology, shown in reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free text shown with the topology.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The components. Ids are unique; references point at ids or at placement values (`region:eu-west-1`).
+    pub components: Vec<Component>,
+}
+
+/// One component: a gate that is up when it has not failed and at least `need` of its `requires`
+/// (and all of its placement) are up.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// Unique id.
+    pub id: String,
+    /// Free-form kind: service, database, datacenter, group, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Runtime dependencies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
+    /// How many of `requires` must be up (default: all). `need: 1` over replicas is a 1-of-n group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub need: Option<u32>,
+    /// Needed only to start or restart, not to keep running.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_at_start: Vec<String>,
+    /// Soft dependencies: losing one degrades this component, it stays up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub degrades_without: Vec<String>,
+    /// The components that observe this one. Never propagates failure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitored_by: Vec<String>,
+    /// Trust edges: compromise of this component reaches these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds_credentials_for: Vec<String>,
+    /// What the business cares about. Without any, targets are the components nothing depends on.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub critical: bool,
+    /// Steady-state availability, a probability in (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub availability: Option<f64>,
+    /// Placement: the region this component runs in (implicit component `region:VALUE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Placement: availability zone (implicit component `zone:VALUE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Placement: host or node (implicit component `host:VALUE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Placement: cloud or hosting provider (implicit component `provider:VALUE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Placement: power feed (implicit component `power:VALUE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power: Option<String>,
+    /// Placement: network, uplink or peering point (implicit component `network:VALUE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    /// Free-form labels (team, system, owner, ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Component {
+    /// A component with this id and nothing else.
+    pub fn new(id: impl Into<String>) -> Self {
+        Component { id: id.into(), ..Component::default() }
+    }
+
+    /// The placement values of this component as `(attribute, value)` pairs, in attribute order.
+    pub fn placement(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let values = [&self.region, &self.zone, &self.host, &self.provider, &self.power, &self.network];
+        PLACEMENT_ATTRIBUTES.into_iter().zip(values).filter_map(|(a, v)| v.as_deref().map(|v| (a, v)))
+    }
+}
+
+/// The JSON Schema of the native format, generated from [`Topology`].
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Topology);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
