@@ -232,7 +232,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         .map(|s| {
             let n = s.takes_down.len();
             let severity = if critical_targets { Severity::Critical } else { Severity::High };
-            let what = if n == 1 { name(s.takes_down[0]) } else { format!("{n} targets") };
+            let what = if n <= 3 { join(&names(&s.takes_down)) } else { format!("{n} targets") };
             let mut evidence = vec![name(s.component)];
             evidence.extend(names(&s.takes_down));
             let title = format!("single point of failure: `{}` takes down {what}", model.name(s.component));
@@ -245,7 +245,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         let failing = join(&names(&r.minimal_failure));
         let title = if r.actual == 0 {
             format!(
-                "false redundancy: `{}` declares {}-of-{} (tolerates {}) but `{}` alone takes it down",
+                "false redundancy: `{}` declares {}-of-{} (tolerates {}) but {} alone takes it down",
                 model.name(r.component),
                 r.need,
                 r.of,
@@ -363,11 +363,17 @@ fn join(items: &[String]) -> String {
     items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`", "`a`, `b`, `c` or 4 more".
 fn first_and_more(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => format!("`{one}`"),
-        [first, rest @ ..] => format!("`{first}` (or any of {} more)", rest.len()),
+    let quoted: Vec<String> = items.iter().take(3).map(|s| format!("`{s}`")).collect();
+    match (quoted.as_slice(), items.len()) {
+        ([], _) => String::new(),
+        ([one], 1) => one.clone(),
+        (shown, n) if n <= 3 => match shown.split_last() {
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        },
+        (shown, n) => format!("{} or {} more", shown.join(", "), n - 3),
     }
 }
 

@@ -1,0 +1,108 @@
+//! Command-line arguments (clap derive; the doc comments are the help text).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Blastmap finds the failures an architecture diagram hides: single points of failure, false
+/// redundancy, dependency cycles, monitoring blind spots, cold-start deadlocks.
+#[derive(Debug, Parser)]
+#[command(name = "blastmap", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyze a topology and print every finding.
+    Analyze(AnalyzeArgs),
+    /// Fail components or placement values and show what goes down and why.
+    WhatIf(WhatIfArgs),
+    /// Exit 1 when a denied kind of finding exists (for CI), 0 when none does.
+    Check(CheckArgs),
+    /// Print the JSON Schema of the native format.
+    Schema,
+    /// Write a generated topology of realistic shape (for benchmarks and demos).
+    Generate(GenerateArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Where the topology comes from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Topology file (native YAML or JSON); `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Failure sets one k-of-n gate's tolerance search may try before it reports a bound.
+    #[arg(long, default_value_t = blastmap_core::algo::DEFAULT_BUDGET)]
+    pub budget: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// A component id or placement value (`region:us-east-1`) to fail; repeat for several.
+    #[arg(long = "fail", value_name = "ID", required = true)]
+    pub fail: Vec<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Kinds of finding that fail the check, comma-separated:
+    /// spof, false-redundancy, cycle, blind-spot, deadlock, restart-hazard.
+    #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]
+    pub deny: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Approximate number of dependency edges.
+    #[arg(long, default_value_t = 10_000)]
+    pub edges: usize,
+    /// Seed; the same seed gives the same topology.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GenerateFormat::Json)]
+    pub format: GenerateFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenerateFormat {
+    Json,
+    Yaml,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,36 @@
+//! `blastmap analyze FILE`: every finding, as text, JSON or Markdown.
+
+use std::io::{self, IsTerminal};
+
+use blastmap_core::report::{analyze_with_progress, Options, Report};
+use blastmap_core::{render, Model};
+
+use crate::args::{AnalyzeArgs, OutputFormat};
+use crate::{input, output, Failure};
+
+/// Runs the analysis, with a progress line on a terminal for big inputs.
+pub fn report(model: &Model, bytes: usize, options: &Options) -> Report {
+    let show = bytes >= input::PROGRESS_BYTES && io::stderr().is_terminal();
+    let mut progress = |step: &str, done: f32| {
+        if show {
+            eprint!("\r\x1b[Kanalyzing: {step} ({:.0}%)", done * 100.0);
+        }
+    };
+    let report = analyze_with_progress(model, options, &mut progress);
+    if show {
+        eprint!("\r\x1b[K");
+    }
+    report
+}
+
+pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
+    let (_, bytes, loaded) = input::load(&args.input.file)?;
+    let options = Options { redundancy_budget: args.budget, ..Options::default() };
+    let report = report(&loaded.model, bytes, &options);
+    let text = match args.format {
+        OutputFormat::Text => render::text(&report, output::color()),
+        OutputFormat::Json => output::json(&report)?,
+        OutputFormat::Markdown => render::markdown(&report),
+    };
+    output::print(&text)
+}

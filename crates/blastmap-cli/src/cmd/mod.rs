@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod analyze;
+pub mod check;
+pub mod generate;
+pub mod schema;
+pub mod what_if;

@@ -1,0 +1,30 @@
+//! `blastmap what-if FILE --fail ID...`: what goes down, degrades, cannot restart or goes
+//! unmonitored, and the path that explains each.
+
+use std::io::Write;
+
+use blastmap_core::algo::what_if;
+use blastmap_core::render;
+use blastmap_core::report::WhatIfReport;
+
+use crate::args::{OutputFormat, WhatIfArgs};
+use crate::{input, output, Failure};
+
+pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
+    let (name, _, loaded) = input::load(&args.input.file)?;
+    let model = &loaded.model;
+    let failed = match model.lookup_all(args.fail.iter().map(String::as_str)) {
+        Ok(ids) => ids,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr(), "{name}: --fail: {message}");
+            return Err(Failure::Reported);
+        }
+    };
+    let w = WhatIfReport::new(model, &what_if(model, &failed));
+    let text = match args.format {
+        OutputFormat::Text => render::what_if_text(&w, output::color()),
+        OutputFormat::Json => output::json(&w)?,
+        OutputFormat::Markdown => format!("```\n{}```\n", render::what_if_text(&w, false)),
+    };
+    output::print(&text)
+}

@@ -1,0 +1,267 @@
+//! A brute-force oracle, written independently of the core's algorithms and of its compiled
+//! model: it reads the [`Topology`] itself and recomputes every answer by exhaustive simulation
+//! with naive fixed-point iteration. Only for small topologies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastmap_core::spec::{Topology, PLACEMENT_ATTRIBUTES};
+
+pub struct Oracle {
+    pub ids: Vec<String>,
+    /// Implicit placement values (not components).
+    pub implicit: Vec<bool>,
+    pub critical: Vec<bool>,
+    pub requires: Vec<Vec<usize>>,
+    pub need: Vec<usize>,
+    pub placement: Vec<Vec<usize>>,
+    pub start: Vec<Vec<usize>>,
+    pub degrades: Vec<Vec<usize>>,
+    pub monitors: Vec<Vec<usize>>,
+}
+
+impl Oracle {
+    pub fn new(t: &Topology) -> Self {
+        let mut ids: Vec<String> = t.components.iter().map(|c| c.id.clone()).collect();
+        let mut implicit = vec![false; ids.len()];
+        for c in &t.components {
+            for (attr, value) in PLACEMENT_ATTRIBUTES.iter().zip([&c.region, &c.zone, &c.host, &c.provider, &c.power, &c.network]) {
+                if let Some(v) = value {
+                    let id = format!("{attr}:{v}");
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                        implicit.push(true);
+                    }
+                }
+            }
+        }
+        let at = |name: &str| ids.iter().position(|i| i == name).expect("valid reference");
+        let n = ids.len();
+        let mut o = Oracle {
+            implicit,
+            critical: vec![false; n],
+            requires: vec![vec![]; n],
+            need: vec![0; n],
+            placement: vec![vec![]; n],
+            start: vec![vec![]; n],
+            degrades: vec![vec![]; n],
+            monitors: vec![vec![]; n],
+            ids: Vec::new(),
+        };
+        for (i, c) in t.components.iter().enumerate() {
+            o.critical[i] = c.critical;
+            o.requires[i] = c.requires.iter().map(|r| at(r)).collect();
+            o.need[i] = c.need.map_or(c.requires.len(), |k| k as usize);
+            o.start[i] = c.requires_at_start.iter().map(|r| at(r)).collect();
+            o.degrades[i] = c.degrades_without.iter().map(|r| at(r)).collect();
+            o.monitors[i] = c.monitored_by.iter().map(|r| at(r)).collect();
+            for (attr, value) in PLACEMENT_ATTRIBUTES.iter().zip([&c.region, &c.zone, &c.host, &c.provider, &c.power, &c.network]) {
+                if let Some(v) = value {
+                    o.placement[i].push(at(&format!("{attr}:{v}")));
+                }
+            }
+        }
+        o.ids = ids;
+        o
+    }
+
+    pub fn n(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Runtime gate of `v` given who is up.
+    fn runtime_ok(&self, v: usize, up: &[bool]) -> bool {
+        self.placement[v].iter().all(|&u| up[u]) && self.requires[v].iter().filter(|&&u| up[u]).count() >= self.need[v]
+    }
+
+    /// Greatest fixed point: start all up (except failed), knock out unsatisfied gates until stable.
+    pub fn up_after(&self, failed: &[usize]) -> Vec<bool> {
+        let mut up = vec![true; self.n()];
+        for &f in failed {
+            up[f] = false;
+        }
+        loop {
+            let mut changed = false;
+            for v in 0..self.n() {
+                if up[v] && !self.runtime_ok(v, &up) {
+                    up[v] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return up;
+            }
+        }
+    }
+
+    pub fn targets(&self) -> Vec<usize> {
+        let crit: Vec<usize> = (0..self.n()).filter(|&v| self.critical[v]).collect();
+        if !crit.is_empty() {
+            return crit;
+        }
+        (0..self.n())
+            .filter(|&v| {
+                !self.implicit[v]
+                    && !(0..self.n()).any(|w| self.requires[w].contains(&v) || self.placement[w].contains(&v) || self.start[w].contains(&v))
+            })
+            .collect()
+    }
+
+    /// down[x] = the set of nodes down when x alone fails.
+    pub fn single_down(&self) -> Vec<BTreeSet<usize>> {
+        (0..self.n()).map(|x| self.up_after(&[x]).iter().enumerate().filter(|(_, &u)| !u).map(|(v, _)| v).collect()).collect()
+    }
+
+    pub fn spofs(&self) -> BTreeMap<String, Vec<String>> {
+        let targets = self.targets();
+        let down = self.single_down();
+        let mut out = BTreeMap::new();
+        for x in 0..self.n() {
+            let hit: Vec<String> = targets.iter().filter(|&&t| t != x && down[x].contains(&t)).map(|&t| self.ids[t].clone()).collect();
+            if !hit.is_empty() {
+                out.insert(self.ids[x].clone(), hit);
+            }
+        }
+        out
+    }
+
+    /// Smallest number of failures (never v itself) that takes v down.
+    pub fn min_kill(&self, v: usize) -> usize {
+        let others: Vec<usize> = (0..self.n()).filter(|&u| u != v).collect();
+        for size in 1..=others.len() {
+            let mut found = false;
+            for_each_subset(&others, size, &mut |s| {
+                if !found && !self.up_after(s)[v] {
+                    found = true;
+                }
+            });
+            if found {
+                return size;
+            }
+        }
+        usize::MAX
+    }
+
+    /// Gate `v` is down when exactly `set` fails.
+    pub fn kills(&self, set: &[usize], v: usize) -> bool {
+        !self.up_after(set)[v]
+    }
+
+    pub fn blind_spots(&self) -> BTreeMap<String, Vec<String>> {
+        let down = self.single_down();
+        let mut out = BTreeMap::new();
+        for v in 0..self.n() {
+            if self.monitors[v].is_empty() {
+                continue;
+            }
+            let failures: Vec<String> = (0..self.n())
+                .filter(|&x| down[x].contains(&v) && self.monitors[v].iter().all(|m| down[x].contains(m)))
+                .map(|x| self.ids[x].clone())
+                .collect();
+            if !failures.is_empty() {
+                out.insert(self.ids[v].clone(), failures);
+            }
+        }
+        out
+    }
+
+    pub fn restart_hazards(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for x in 0..self.n() {
+            let up = self.up_after(&[x]);
+            let hit: Vec<String> =
+                (0..self.n()).filter(|&v| up[v] && self.start[v].iter().any(|&s| !up[s])).map(|v| self.ids[v].clone()).collect();
+            if !hit.is_empty() {
+                out.insert(self.ids[x].clone(), hit);
+            }
+        }
+        out
+    }
+
+    /// Cold start in synchronous rounds; implicit placement values are up from the start.
+    pub fn cold_start(&self) -> (Vec<Vec<String>>, Vec<String>) {
+        let mut up: Vec<bool> = self.implicit.clone();
+        let mut waves = Vec::new();
+        loop {
+            let wave: Vec<usize> = (0..self.n())
+                .filter(|&v| !up[v] && self.runtime_ok(v, &up) && self.start[v].iter().all(|&s| up[s]))
+                .collect();
+            if wave.is_empty() {
+                break;
+            }
+            for &v in &wave {
+                up[v] = true;
+            }
+            waves.push(wave.iter().map(|&v| self.ids[v].clone()).collect());
+        }
+        let stuck = (0..self.n()).filter(|&v| !up[v]).map(|v| self.ids[v].clone()).collect();
+        (waves, stuck)
+    }
+
+    /// Reachability closure over the given edges.
+    fn closure(&self, edges: &dyn Fn(usize) -> Vec<usize>) -> Vec<Vec<bool>> {
+        let n = self.n();
+        let mut r = vec![vec![false; n]; n];
+        for v in 0..n {
+            for u in edges(v) {
+                r[v][u] = true;
+            }
+        }
+        for k in 0..n {
+            for i in 0..n {
+                if r[i][k] {
+                    for j in 0..n {
+                        if r[k][j] {
+                            r[i][j] = true;
+                        }
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    /// Strongly connected sets (size ≥ 2) under the given edges, as sorted name lists.
+    pub fn sccs(&self, edges: &dyn Fn(usize) -> Vec<usize>) -> BTreeSet<Vec<String>> {
+        let r = self.closure(edges);
+        let mut out = BTreeSet::new();
+        for v in 0..self.n() {
+            let mut c: Vec<String> = (0..self.n()).filter(|&u| u == v || (r[v][u] && r[u][v])).map(|u| self.ids[u].clone()).collect();
+            if c.len() > 1 {
+                c.sort();
+                out.insert(c);
+            }
+        }
+        out
+    }
+
+    pub fn runtime_edges(&self, v: usize) -> Vec<usize> {
+        self.requires[v].iter().chain(&self.placement[v]).copied().collect()
+    }
+
+    pub fn all_edges(&self, v: usize) -> Vec<usize> {
+        self.requires[v].iter().chain(&self.placement[v]).chain(&self.start[v]).copied().collect()
+    }
+
+    pub fn index(&self, name: &str) -> usize {
+        self.ids.iter().position(|i| i == name).expect("known id")
+    }
+}
+
+/// Calls `f` with every subset of `items` of the given size.
+pub fn for_each_subset(items: &[usize], size: usize, f: &mut dyn FnMut(&[usize])) {
+    fn go(items: &[usize], size: usize, start: usize, cur: &mut Vec<usize>, f: &mut dyn FnMut(&[usize])) {
+        if cur.len() == size {
+            f(cur);
+            return;
+        }
+        for i in start..items.len() {
+            if items.len() - i < size - cur.len() {
+                break;
+            }
+            cur.push(items[i]);
+            go(items, size, i + 1, cur, f);
+            cur.pop();
+        }
+    }
+    go(items, size, 0, &mut Vec::new(), f);
+}

@@ -1,0 +1,258 @@
+//! Property tests: on thousands of random small topologies (k-of-n gates, runtime and
+//! start-time cycles, placement, monitors, soft dependencies) every analysis agrees exactly
+//! with the brute-force [`Oracle`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastmap_core::algo::{self, Status};
+use blastmap_core::format::Document;
+use blastmap_core::report::{analyze, Options};
+use blastmap_core::spec::{Component, Topology};
+use blastmap_core::Model;
+use proptest::prelude::*;
+
+use crate::oracle::Oracle;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// A random valid topology of up to 8 components and a few placement values.
+pub fn random_topology(seed: u64) -> Topology {
+    let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let n = 1 + r.below(8);
+    let density = 15 + r.below(35) as u64;
+    let mut comps: Vec<Component> = (0..n).map(|i| Component::new(format!("c{i}"))).collect();
+    let mut placed: Vec<String> = Vec::new();
+    for c in comps.iter_mut() {
+        if r.chance(30) {
+            c.region = Some(format!("r{}", r.below(2)));
+            placed.push(format!("region:{}", c.region.as_deref().unwrap_or_default()));
+        }
+        if r.chance(30) {
+            c.zone = Some(format!("z{}", r.below(3)));
+            placed.push(format!("zone:{}", c.zone.as_deref().unwrap_or_default()));
+        }
+        if r.chance(10) {
+            c.host = Some("h0".into());
+            placed.push("host:h0".into());
+        }
+    }
+    placed.sort();
+    placed.dedup();
+    for i in 0..n {
+        let me = format!("c{i}");
+        let others: Vec<String> = (0..n).filter(|&j| j != i).map(|j| format!("c{j}")).collect();
+        let pick = |r: &mut Rng, p: u64, pool: &[String]| -> Vec<String> { pool.iter().filter(|_| r.chance(p)).cloned().collect() };
+        let c = &mut comps[i];
+        c.requires = pick(&mut r, density, &others);
+        if !placed.is_empty() && r.chance(10) {
+            let p = placed[r.below(placed.len())].clone();
+            c.requires.push(p);
+        }
+        if !c.requires.is_empty() && r.chance(50) {
+            c.need = Some(1 + r.below(c.requires.len()) as u32);
+        }
+        c.requires_at_start = pick(&mut r, density / 3, &others).into_iter().filter(|s| !c.requires.contains(s)).collect();
+        c.degrades_without = pick(&mut r, 10, &others);
+        c.monitored_by = pick(&mut r, 15, &others);
+        c.critical = r.chance(12);
+        assert_ne!(c.id, "", "{me}");
+    }
+    Topology { name: Some(format!("random-{seed}")), description: None, components: comps }
+}
+
+fn model(t: &Topology) -> Model {
+    Model::build(&Document::from_topology(t.clone())).expect("generated topologies are valid")
+}
+
+fn check_analyses(t: &Topology) {
+    let m = model(t);
+    let o = Oracle::new(t);
+    let report = analyze(&m, &Options { redundancy_budget: u64::MAX, criticality_limit: usize::MAX });
+    let name_of = |v: usize| o.ids[v].clone();
+
+    let targets: Vec<String> = o.targets().into_iter().map(name_of).collect();
+    assert_eq!(report.targets, targets, "targets");
+
+    let spofs: BTreeMap<String, Vec<String>> = report.spofs.iter().map(|s| (s.component.clone(), s.takes_down.clone())).collect();
+    assert_eq!(spofs, o.spofs(), "spofs");
+
+    let down = o.single_down();
+    let mut crit: Vec<(String, u32)> = report.criticality.iter().map(|c| (c.component.clone(), c.components_down)).collect();
+    crit.sort();
+    let mut want: Vec<(String, u32)> =
+        (0..o.n()).filter(|&x| down[x].len() > 1).map(|x| (name_of(x), down[x].len() as u32 - 1)).collect();
+    want.sort();
+    assert_eq!(crit, want, "criticality");
+
+    let gates: Vec<String> = (0..o.n()).filter(|&v| o.need[v] < o.requires[v].len()).map(name_of).collect();
+    assert_eq!(report.redundancy.iter().map(|r| r.component.clone()).collect::<Vec<_>>(), gates, "redundancy gates");
+    for r in &report.redundancy {
+        let v = o.index(&r.component);
+        assert!(r.exact, "{}: search should be exact on small inputs", r.component);
+        assert_eq!(r.declared_tolerance as usize, o.requires[v].len() - o.need[v], "declared {}", r.component);
+        let min = o.min_kill(v);
+        assert_eq!(r.actual_tolerance as usize + 1, min, "actual tolerance of {}", r.component);
+        let set: Vec<usize> = r.minimal_failure.iter().map(|s| o.index(s)).collect();
+        assert_eq!(set.len(), min, "witness size for {}", r.component);
+        assert!(!set.contains(&v));
+        assert!(o.kills(&set, v), "witness {:?} must take {} down", r.minimal_failure, r.component);
+    }
+
+    let runtime = o.sccs(&|v| o.runtime_edges(v));
+    let all = o.sccs(&|v| o.all_edges(v));
+    let got_runtime: BTreeSet<Vec<String>> =
+        report.cycles.iter().filter(|c| c.kind == algo::CycleKind::Runtime).map(|c| sorted(&c.components)).collect();
+    let got_start: BTreeSet<Vec<String>> =
+        report.cycles.iter().filter(|c| c.kind == algo::CycleKind::Start).map(|c| sorted(&c.components)).collect();
+    assert_eq!(got_runtime, runtime, "runtime cycles");
+    assert_eq!(got_start, all.difference(&runtime).cloned().collect(), "start cycles");
+    for c in &report.cycles {
+        // The path is a closed walk through members, each requiring the next.
+        assert_eq!(c.path.first(), c.path.last());
+        for w in c.path.windows(2) {
+            let (a, b) = (o.index(&w[0]), o.index(&w[1]));
+            let edges = if c.kind == algo::CycleKind::Runtime { o.runtime_edges(a) } else { o.all_edges(a) };
+            assert!(edges.contains(&b), "cycle path step {} -> {}", w[0], w[1]);
+        }
+    }
+
+    let blind: BTreeMap<String, Vec<String>> = report.blind_spots.iter().map(|b| (b.component.clone(), b.failures.clone())).collect();
+    assert_eq!(blind, o.blind_spots(), "blind spots");
+
+    let restart: BTreeMap<String, Vec<String>> =
+        report.restart_hazards.iter().map(|h| (h.failure.clone(), h.cannot_restart.clone())).collect();
+    assert_eq!(restart, o.restart_hazards(), "restart hazards");
+
+    let (waves, stuck) = o.cold_start();
+    assert_eq!(report.cold_start.waves, waves, "cold start waves");
+    assert_eq!(report.cold_start.deadlocked, stuck, "deadlocked");
+    check_blocking_cycles(&o, &report.cold_start.deadlocked, &report.cold_start.blocking_cycles);
+}
+
+fn sorted(v: &[String]) -> Vec<String> {
+    let mut v = v.to_vec();
+    v.sort();
+    v
+}
+
+/// The blocking cycles are exactly the strongly connected sets (two or more) of the deadlocked
+/// subgraph that depend on no other deadlocked node.
+fn check_blocking_cycles(o: &Oracle, stuck: &[String], got: &[Vec<String>]) {
+    let d: BTreeSet<usize> = stuck.iter().map(|s| o.index(s)).collect();
+    let edges = |v: usize| -> Vec<usize> {
+        if d.contains(&v) {
+            o.all_edges(v).into_iter().filter(|u| d.contains(u)).collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let sccs = o.sccs(&edges);
+    let want: BTreeSet<Vec<String>> = sccs
+        .into_iter()
+        .filter(|c| {
+            let members: BTreeSet<usize> = c.iter().map(|s| o.index(s)).collect();
+            members.iter().all(|&v| edges(v).iter().all(|u| members.contains(u)))
+        })
+        .collect();
+    let got: BTreeSet<Vec<String>> = got.iter().map(|c| sorted(c)).collect();
+    assert_eq!(got, want, "blocking cycles");
+}
+
+fn check_what_if(t: &Topology, failed_seed: u64) {
+    let m = model(t);
+    let o = Oracle::new(t);
+    let mut r = Rng(failed_seed | 1);
+    let k = r.below(4).min(o.n());
+    let mut failed: Vec<usize> = (0..k).map(|_| r.below(o.n())).collect();
+    failed.sort_unstable();
+    failed.dedup();
+    let ids: Vec<u32> = failed.iter().map(|&f| m.lookup(&o.ids[f]).expect("same ids")).collect();
+    let w = algo::what_if(&m, &ids);
+    let up = o.up_after(&failed);
+    for v in 0..o.n() {
+        let id = m.lookup(&o.ids[v]).expect("same ids");
+        let status = w.status[id as usize];
+        let expected = if failed.contains(&v) {
+            Status::Failed
+        } else if !up[v] {
+            Status::Down
+        } else if o.requires[v].iter().chain(&o.degrades[v]).any(|&d| !up[d]) {
+            Status::Degraded
+        } else {
+            Status::Up
+        };
+        assert_eq!(status, expected, "status of {}", o.ids[v]);
+        assert_eq!(w.cannot_restart[id as usize], up[v] && o.start[v].iter().any(|&s| !up[s]), "cannot restart {}", o.ids[v]);
+        assert_eq!(w.unmonitored[id as usize], !o.monitors[v].is_empty() && o.monitors[v].iter().all(|&x| !up[x]), "unmonitored {}", o.ids[v]);
+        // A down node's explanation starts at a failed node and each step depends on the previous.
+        if !up[v] {
+            let path: Vec<usize> = w.explain(&m, id).iter().map(|&p| o.index(m.name(p))).collect();
+            assert_eq!(path.last(), Some(&v));
+            assert!(failed.contains(&path[0]), "path of {} starts at a failure", o.ids[v]);
+            for s in path.windows(2) {
+                assert!(!up[s[0]] && o.runtime_edges(s[1]).contains(&s[0]), "path step");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn analyses_agree_with_brute_force(seed in any::<u64>()) {
+        check_analyses(&random_topology(seed));
+    }
+
+    #[test]
+    fn what_if_agrees_with_brute_force(seed in any::<u64>(), failed in any::<u64>()) {
+        check_what_if(&random_topology(seed), failed);
+    }
+
+    #[test]
+    fn single_failures_match_one_at_a_time_propagation(seed in any::<u64>()) {
+        let t = random_topology(seed);
+        let m = model(&t);
+        let k = algo::single_failures(&m);
+        for x in m.ids() {
+            let s = algo::steady_state(&m, &[x]);
+            for v in m.ids() {
+                prop_assert_eq!(k.kills(x, v), s.is_down(v), "{} kills {}", m.name(x), m.name(v));
+            }
+        }
+    }
+}
+
+#[test]
+fn random_topologies_cover_the_interesting_shapes() {
+    // The generator must produce gates, runtime cycles, start cycles, deadlocks and placement,
+    // or the properties above prove little.
+    let (mut gates, mut runtime_cycles, mut deadlocks, mut placement, mut false_redundancy) = (0, 0, 0, 0, 0);
+    for seed in 0..500 {
+        let t = random_topology(seed);
+        let m = model(&t);
+        let r = analyze(&m, &Options::default());
+        gates += usize::from(!r.redundancy.is_empty());
+        false_redundancy += usize::from(r.redundancy.iter().any(|g| g.actual_tolerance < g.declared_tolerance && g.actual_tolerance > 0));
+        runtime_cycles += usize::from(r.cycles.iter().any(|c| c.kind == algo::CycleKind::Runtime));
+        deadlocks += usize::from(!r.cold_start.deadlocked.is_empty());
+        placement += usize::from(r.summary.placement_values > 0);
+    }
+    assert!(gates > 100 && runtime_cycles > 50 && deadlocks > 50 && placement > 100, "{gates} {runtime_cycles} {deadlocks} {placement}");
+    assert!(false_redundancy > 0, "some gate must have an actual tolerance between 0 and declared");
+}
