@@ -278,7 +278,14 @@ fn is_blank(text: &str) -> bool {
 
 /// First line of a parser message, without the location it may already carry.
 fn clean_message(message: &str) -> String {
-    let first = message.lines().next().unwrap_or_default().trim();
+    let mut first = message.lines().next().unwrap_or_default().trim();
+    first = first.strip_prefix("error: ").unwrap_or(first);
+    // "line 5 column 7: message" → "message"
+    if let Some(rest) = first.strip_prefix("line ") {
+        if let Some((_, msg)) = rest.split_once(": ") {
+            first = msg;
+        }
+    }
     let first = match first.find(" at line ") {
         Some(i) => &first[..i],
         None => first,
@@ -287,7 +294,9 @@ fn clean_message(message: &str) -> String {
 }
 
 fn classify(message: &str) -> ErrorKind {
-    if message.contains("unknown field") {
+    if message.contains("expected sequence start") || message.contains("expected mapping start") {
+        ErrorKind::InvalidValue
+    } else if message.contains("unknown field") {
         ErrorKind::UnknownField
     } else if message.contains("invalid type") || message.contains("invalid value") || message.contains("missing field") {
         ErrorKind::InvalidValue
@@ -311,6 +320,12 @@ fn explain(message: &str) -> String {
     }
     if message.contains("unknown field") {
         return message.replace("expected one of", "expected one of the fields");
+    }
+    if message.contains("expected sequence start") {
+        return "expected a list here, such as `[a, b]`".into();
+    }
+    if message.contains("expected mapping start") {
+        return "expected a mapping here, such as `{id: api}`".into();
     }
     message.to_string()
 }

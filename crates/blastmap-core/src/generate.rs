@@ -28,7 +28,7 @@ pub struct Params {
 impl Params {
     /// Parameters for roughly `edges` dependency edges.
     pub fn for_edges(edges: usize, seed: u64) -> Self {
-        Params { seed, services: (edges / 37).max(8), layers: 22, regions: 3, cycles: 3 }
+        Params { seed, services: (edges / 36).max(8), layers: 22, regions: 3, cycles: 3 }
     }
 }
 

@@ -105,10 +105,18 @@ pub fn text(report: &Report, color: bool) -> String {
     if !report.criticality.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Criticality (what each failure takes down)"));
         for c in report.criticality.iter().take(10) {
-            let _ = writeln!(out, "  {:<36} {:>5} targets  {:>6} components", c.component, c.targets_down, c.components_down);
+            let _ = writeln!(out, "  {:<36} {:>5} {:<8} {:>6} {}", c.component, c.targets_down, plural(c.targets_down, "target"), c.components_down, plural(c.components_down, "component"));
         }
     }
     out
+}
+
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 fn first_n(items: &[String], n: usize) -> String {

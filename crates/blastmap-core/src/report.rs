@@ -305,9 +305,9 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
     for h in restart_sorted {
         let n = h.cannot_restart.len();
         let title = format!(
-            "restart hazard: while `{}` is down, {} stay up but could not start again",
+            "restart hazard: while `{}` is down, {} but could not start again",
             model.name(h.failure),
-            if n == 1 { format!("`{}`", model.name(h.cannot_restart[0])) } else { format!("{n} components") }
+            if n == 1 { format!("`{}` stays up", model.name(h.cannot_restart[0])) } else { format!("{n} components stay up") }
         );
         let mut evidence = vec![name(h.failure)];
         evidence.extend(names(&h.cannot_restart));

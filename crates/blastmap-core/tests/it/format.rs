@@ -1,1 +1,113 @@
-//! placeholder
+//! The native format's errors: every `tests/fixtures/err/` file must fail at the line and column
+//! its first line announces (`# expect: LINE:COLUMN KIND words of the message`); JSON files,
+//! which cannot carry comments, are listed here. Plus the fast JSON path and round trips.
+
+use std::path::Path;
+
+use blastmap_core::format::{load, parse, to_yaml};
+use blastmap_core::{spec, ErrorKind};
+
+fn kind_name(k: ErrorKind) -> String {
+    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Asserts that `text` fails with its first error at `line:column`, of `kind`, mentioning `words`.
+fn check_error(name: &str, text: &str, line: u32, column: u32, kind: &str, words: &str) {
+    let errors = match load(text) {
+        Ok(_) => panic!("{name}: expected an error"),
+        Err(e) => e,
+    };
+    let first = errors.first().expect("at least one error");
+    let pos = first.pos.unwrap_or_else(|| panic!("{name}: error without position: {first}"));
+    assert_eq!((pos.line, pos.column), (line, column), "{name}: {first}");
+    assert_eq!(kind_name(first.kind), kind, "{name}: {first}");
+    assert!(first.message.contains(words), "{name}: `{}` should mention `{words}`", first.message);
+}
+
+#[test]
+fn error_fixtures_point_at_the_right_place() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/err");
+    let mut seen = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let header = text.lines().next().and_then(|l| l.strip_prefix("# expect: ")).expect("expect header");
+        let mut parts = header.splitn(3, ' ');
+        let (at, kind, words) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (line, column) = at.split_once(':').expect("LINE:COLUMN");
+        check_error(&path.display().to_string(), &text, line.parse().expect("line"), column.parse().expect("column"), kind, words);
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} error fixtures");
+    let json = |name: &str| std::fs::read_to_string(dir.join(name)).expect("fixture");
+    check_error("json-unknown-reference", &json("json-unknown-reference.json"), 3, 38, "unknown-reference", "cache");
+    check_error("json-syntax", &json("json-syntax.json"), 4, 11, "syntax", "trailing content");
+}
+
+#[test]
+fn all_errors_are_reported_not_only_the_first() {
+    let text = "components:\n  - {id: a, requires: [x]}\n  - {id: b, requires: [y]}\n  - {id: a}\n";
+    let errors = load(text).err().expect("invalid");
+    let lines: Vec<u32> = errors.0.iter().filter_map(|e| e.pos).map(|p| p.line).collect();
+    assert_eq!(lines, [4, 2, 3]);
+}
+
+#[test]
+fn large_json_takes_the_fast_path_and_still_locates_errors() {
+    // Over a megabyte of valid components, then one bad reference near the end.
+    let mut text = String::from("{\"components\": [\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("  {{\"id\": \"svc-{i}\", \"requires\": [\"db\"], \"region\": \"r{}\"}},\n", i % 3));
+    }
+    text.push_str("  {\"id\": \"db\", \"requires\": [\"svc-O\"]}\n]}\n");
+    assert!(text.len() > 1 << 20);
+    let line = text.lines().count() as u32 - 1;
+    check_error("large", &text, line, 29, "unknown-reference", "did you mean `svc-0`");
+    let fixed = text.replace("\"svc-O\"", "\"region:r1\"");
+    let (_, model) = load(&fixed).expect("valid");
+    assert_eq!(model.len(), 30_001 + 3);
+}
+
+#[test]
+fn yaml_and_json_of_the_same_topology_agree_and_round_trip() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok");
+    for name in ["quorum.yaml", "cold-start.json", "two-of-three-across-zones.yaml"] {
+        let text = std::fs::read_to_string(dir.join(name)).expect("fixture");
+        let doc = parse(&text).expect("valid");
+        let yaml = to_yaml(&doc.topology);
+        let again = parse(&yaml).expect("own YAML parses");
+        assert_eq!(again.topology, doc.topology, "{name} through YAML");
+        let json = serde_json::to_string(&doc.topology).expect("json");
+        let again = parse(&json).expect("own JSON parses");
+        assert_eq!(again.topology, doc.topology, "{name} through JSON");
+    }
+}
+
+#[test]
+fn published_schema_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/blastmap.schema.json");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    let fresh = spec::json_schema();
+    if current != fresh {
+        if std::env::var_os("BLASTMAP_UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &fresh).expect("write schema");
+        } else {
+            panic!("schema/blastmap.schema.json is stale: run `BLASTMAP_UPDATE_SCHEMA=1 cargo test -p blastmap-core --test it format`");
+        }
+    }
+    let schema: serde_json::Value = serde_json::from_str(&fresh).expect("schema is JSON");
+    let props = &schema["$defs"]["Component"]["properties"];
+    for field in ["id", "kind", "requires", "need", "requires_at_start", "degrades_without", "monitored_by", "holds_credentials_for", "critical", "availability", "region", "zone", "host", "provider", "power", "network", "labels"] {
+        assert!(props.get(field).is_some(), "schema lacks {field}");
+    }
+}
+
+#[test]
+fn hostile_inputs_error_instead_of_panicking() {
+    let deep = format!("components: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ncomponents: []\n";
+    for text in [deep.as_str(), bomb, "\u{feff}", "{", "components: [{id: 1}]", "- a\n- b", "components:\n  - id: a\n    need: -3\n    requires: [b]\n  - id: b"] {
+        let _ = load(text);
+    }
+}
