@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-#! Installs everything Blastmap's build and tests need; idempotent and quick when all is present.
+# Installs everything Blastmap's build and tests need; idempotent and quick when all is present.
 # Usage: scripts/setup.sh [--no-browser]
 set -euo pipefail
 
@@ -12,6 +12,13 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
 need_browser=1
 [ "${1:-}" = "--no-browser" ] && need_browser=0
+
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    log "adding rustup component $component"
+    rustup component add "$component"
+  fi
+done
 
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   log "adding the wasm32-unknown-unknown target"
@@ -35,7 +42,7 @@ if [ "$need_browser" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+  if [ -f "$ROOT/tests/browser/package.json" ] && [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
     log "installing playwright-core (npm)"
     (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
   fi
