@@ -138,6 +138,10 @@ struct RawComponent {
     #[serde(default)]
     availability: Option<S<f64>>,
     #[serde(default)]
+    mtbf: Option<S<f64>>,
+    #[serde(default)]
+    mttr: Option<S<f64>>,
+    #[serde(default)]
     region: Option<S<String>>,
     #[serde(default)]
     zone: Option<S<String>>,
@@ -209,6 +213,30 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
                 Some(a.value)
             }
         };
+        let mut hours = |name: &str, v: Option<S<f64>>| {
+            let at = v.as_ref().and_then(|v| pos(&v.referenced));
+            let value = v.map(|v| v.value);
+            if let Some(h) = value.filter(|h| !(h.is_finite() && *h > 0.0)) {
+                errors.push(Error::new(ErrorKind::InvalidValue, at, format!("`{name}` of `{}` is {h}: expected a positive number of hours", r.id.value)));
+            }
+            (value, at)
+        };
+        let (mtbf, mtbf_at) = hours("mtbf", r.mtbf);
+        let (mttr, mttr_at) = hours("mttr", r.mttr);
+        if mtbf.is_some() != mttr.is_some() {
+            errors.push(Error::new(
+                ErrorKind::InvalidValue,
+                mtbf_at.or(mttr_at),
+                format!("`{}` has only one of `mtbf` and `mttr`: expected both (hours), or `availability`", r.id.value),
+            ));
+        }
+        if availability.is_some() && mtbf.is_some() {
+            errors.push(Error::new(
+                ErrorKind::InvalidValue,
+                mtbf_at,
+                format!("`{}` has both `availability` and `mtbf`/`mttr`: expected one or the other", r.id.value),
+            ));
+        }
         let mut refs = |field: RefField, list: Vec<S<String>>| {
             let (values, positions) = split_list(list);
             cs.refs.insert(field, positions);
@@ -243,6 +271,8 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
             holds_credentials_for,
             critical: r.critical,
             availability,
+            mtbf,
+            mttr,
             region,
             zone,
             host,

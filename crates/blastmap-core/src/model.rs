@@ -168,7 +168,7 @@ impl Model {
                 kind: c.kind.clone(),
                 origin: Origin::Component(i),
                 critical: c.critical,
-                availability: c.availability,
+                availability: c.effective_availability(),
             });
         }
         // Implicit placement nodes, in order of first use; an explicit component of the same name

@@ -45,6 +45,8 @@ fn section_title(kind: FindingKind) -> &'static str {
         FindingKind::BlindSpot => "Monitoring blind spots",
         FindingKind::Cycle => "Dependency cycles",
         FindingKind::RestartHazard => "Restart hazards",
+        FindingKind::DoublePoint => "Double and triple points of failure",
+        FindingKind::CredentialReach => "Credential reach (security blast radius)",
     }
 }
 
@@ -102,6 +104,15 @@ pub fn text(report: &Report, color: bool) -> String {
     if !cold.deadlocked.is_empty() {
         let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10));
     }
+    if !report.double_points_complete {
+        let _ = writeln!(out, "\n  {}", s.dim("double points: the search budget ran out; the list is partial (raise --cut-budget)"));
+    }
+    if !report.availability.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Availability (independent failures)"));
+        for a in report.availability.iter().take(SECTION_LIMIT) {
+            let _ = writeln!(out, "  {:<36} {}  {}", a.target, availability_text(a), dominated_text(a));
+        }
+    }
     if !report.criticality.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Criticality (what each failure takes down)"));
         for c in report.criticality.iter().take(10) {
@@ -109,6 +120,23 @@ pub fn text(report: &Report, color: bool) -> String {
         }
     }
     out
+}
+
+/// "99.950%" or "99.950% ± 0.010% (Monte Carlo)".
+pub fn availability_text(a: &crate::report::AvailabilityEntry) -> String {
+    if a.method == "exact" {
+        format!("{:.4}% (exact)", a.availability * 100.0)
+    } else {
+        format!("{:.3}% ± {:.3}% (Monte Carlo, 95%)", a.availability * 100.0, (a.interval[1] - a.interval[0]) * 50.0)
+    }
+}
+
+fn dominated_text(a: &crate::report::AvailabilityEntry) -> String {
+    if a.dominated_by.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = a.dominated_by.iter().take(3).map(|i| format!("{} (FV {:.2})", i.component, i.fussell_vesely)).collect();
+    format!("dominated by {}", parts.join(", "))
 }
 
 fn plural(n: u32, word: &str) -> String {
@@ -157,6 +185,12 @@ pub fn markdown(report: &Report) -> String {
         }
         if items.len() > 50 {
             let _ = writeln!(out, "- … and {} more", items.len() - 50);
+        }
+    }
+    if !report.availability.is_empty() {
+        let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
+        for a in &report.availability {
+            let _ = writeln!(out, "| {} | {} | {} |", a.target, availability_text(a), dominated_text(a));
         }
     }
     let cold = &report.cold_start;

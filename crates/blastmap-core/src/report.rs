@@ -26,16 +26,20 @@ pub enum FindingKind {
     BlindSpot,
     Cycle,
     RestartHazard,
+    DoublePoint,
+    CredentialReach,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 8] = [
         FindingKind::Deadlock,
         FindingKind::Spof,
         FindingKind::FalseRedundancy,
         FindingKind::BlindSpot,
         FindingKind::Cycle,
         FindingKind::RestartHazard,
+        FindingKind::DoublePoint,
+        FindingKind::CredentialReach,
     ];
 
     /// The name used on the command line and in JSON.
@@ -47,6 +51,8 @@ impl FindingKind {
             FindingKind::BlindSpot => "blind-spot",
             FindingKind::Cycle => "cycle",
             FindingKind::RestartHazard => "restart-hazard",
+            FindingKind::DoublePoint => "double-point",
+            FindingKind::CredentialReach => "credential-reach",
         }
     }
 
@@ -67,6 +73,10 @@ pub struct Finding {
     pub title: String,
     /// The components to highlight as evidence (the subject first).
     pub evidence: Vec<String>,
+    /// True when the finding touches a critical component (a critical target taken down, or a
+    /// critical component as its subject); `check --deny KIND:critical` keys on it.
+    #[serde(default)]
+    pub critical: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -149,6 +159,49 @@ pub struct Report {
     pub restart_hazards: Vec<RestartEntry>,
     /// The most critical components first (at most [`Options::criticality_limit`]).
     pub criticality: Vec<CriticalityEntry>,
+    /// Minimal failure sets of two or three components that take targets down, most damaging first.
+    pub double_points: Vec<DoublePointEntry>,
+    /// False when a search budget cut the cut-set search: `double_points` is then partial.
+    pub double_points_complete: bool,
+    /// Per target, with `availability`/`mtbf` figures on components (empty without any).
+    pub availability: Vec<AvailabilityEntry>,
+    /// What each credential holder's compromise reaches, widest first.
+    pub credential_reach: Vec<ReachEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DoublePointEntry {
+    pub components: Vec<String>,
+    /// Targets this set takes down and for which it is minimal.
+    pub takes_down: Vec<String>,
+    /// Everything it takes down, itself excluded.
+    pub components_down: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportanceEntry {
+    pub component: String,
+    pub birnbaum: f64,
+    pub fussell_vesely: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AvailabilityEntry {
+    pub target: String,
+    pub availability: f64,
+    /// "exact" or "monte_carlo".
+    pub method: String,
+    /// 95% interval; equal bounds for exact results.
+    pub interval: [f64; 2],
+    /// The components that dominate its unavailability (Fussell–Vesely), at most five.
+    pub dominated_by: Vec<ImportanceEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReachEntry {
+    pub component: String,
+    pub direct: Vec<String>,
+    pub reaches: Vec<String>,
 }
 
 impl Report {
@@ -165,11 +218,26 @@ pub struct Options {
     pub redundancy_budget: u64,
     /// How many entries the criticality ranking keeps.
     pub criticality_limit: usize,
+    /// Candidate sets the double-point search may try over all targets.
+    pub cut_budget: u64,
+    /// Largest cut set order searched (2 or 3).
+    pub cut_order: usize,
+    /// How many double points the report keeps.
+    pub double_point_limit: usize,
+    /// Seed of the Monte Carlo availability fallback.
+    pub seed: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { redundancy_budget: algo::DEFAULT_BUDGET, criticality_limit: 50 }
+        Options {
+            redundancy_budget: algo::DEFAULT_BUDGET,
+            criticality_limit: 50,
+            cut_budget: algo::DEFAULT_CUT_BUDGET,
+            cut_order: 3,
+            double_point_limit: 50,
+            seed: 1,
+        }
     }
 }
 
@@ -209,9 +277,16 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
     let cold = algo::cold_start(model);
     progress("restart hazards", 0.92);
     let restart = algo::restart_hazards(model, &killers);
+    progress("double points of failure", 0.93);
+    let cuts = algo::cut_sets(model, &killers, options.cut_order, options.cut_budget);
+    progress("availability", 0.95);
+    let avail = algo::availability(model, options.seed);
+    let reach = algo::credential_reach(model);
     progress("report", 0.97);
-
     let critical_targets = model.targets().iter().any(|&t| model.node(t).critical);
+    let is_critical = |v: NodeId| model.node(v).critical;
+    let in_critical_cone = critical_cone(model);
+    let touches = |v: NodeId| in_critical_cone[v as usize];
     let mut findings = Vec::new();
     for c in &cold.cycles {
         let blocked = cold.deadlocked.iter().filter(|v| c.binary_search(v).is_err()).count();
@@ -225,6 +300,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
                 if blocked > 0 { format!(", blocking {blocked} more") } else { String::new() }
             ),
             evidence: names(c),
+            critical: cold.deadlocked.iter().any(|&v| touches(v)),
         });
     }
     let mut spof_findings: Vec<(usize, Finding)> = spofs
@@ -236,7 +312,8 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             let mut evidence = vec![name(s.component)];
             evidence.extend(names(&s.takes_down));
             let title = format!("single point of failure: `{}` takes down {what}", model.name(s.component));
-            (n, Finding { kind: FindingKind::Spof, severity, subject: name(s.component), title, evidence })
+            let critical = s.takes_down.iter().any(|&t| is_critical(t));
+            (n, Finding { kind: FindingKind::Spof, severity, subject: name(s.component), title, evidence, critical })
         })
         .collect();
     spof_findings.sort_by(|a, b| b.0.cmp(&a.0));
@@ -263,7 +340,8 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         };
         let mut evidence = vec![name(r.component)];
         evidence.extend(names(&r.minimal_failure));
-        findings.push(Finding { kind: FindingKind::FalseRedundancy, severity: Severity::High, subject: name(r.component), title, evidence });
+        let critical = touches(r.component);
+        findings.push(Finding { kind: FindingKind::FalseRedundancy, severity: Severity::High, subject: name(r.component), title, evidence, critical });
     }
     for b in &blind {
         let title = format!(
@@ -275,7 +353,8 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         let mut evidence = vec![name(b.component)];
         evidence.extend(names(&b.monitors));
         evidence.extend(names(&b.failures));
-        findings.push(Finding { kind: FindingKind::BlindSpot, severity: Severity::High, subject: name(b.component), title, evidence });
+        let critical = touches(b.component);
+        findings.push(Finding { kind: FindingKind::BlindSpot, severity: Severity::High, subject: name(b.component), title, evidence, critical });
     }
     let cycle_entries: Vec<CycleEntry> = cycles
         .iter()
@@ -298,6 +377,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             subject: c.components[0].clone(),
             title: format!("{what}: {}", c.path.join(" → ")),
             evidence: c.components.clone(),
+            critical: c.components.iter().filter_map(|id| model.lookup(id)).any(touches),
         });
     }
     let mut restart_sorted: Vec<&algo::RestartHazard> = restart.iter().collect();
@@ -311,8 +391,62 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         );
         let mut evidence = vec![name(h.failure)];
         evidence.extend(names(&h.cannot_restart));
-        findings.push(Finding { kind: FindingKind::RestartHazard, severity: Severity::Medium, subject: name(h.failure), title, evidence });
+        let critical = h.cannot_restart.iter().any(|&v| touches(v));
+        findings.push(Finding { kind: FindingKind::RestartHazard, severity: Severity::Medium, subject: name(h.failure), title, evidence, critical });
     }
+
+    let mut doubles: Vec<(Vec<NodeId>, Vec<NodeId>)> = cuts.by_set().into_iter().collect();
+    doubles.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+    doubles.truncate(options.double_point_limit);
+    let double_points: Vec<DoublePointEntry> = doubles
+        .iter()
+        .map(|(set, targets)| DoublePointEntry {
+            components: names(set),
+            takes_down: names(targets),
+            components_down: (algo::steady_state(model, set).order.len() - set.len()) as u32,
+        })
+        .collect();
+    for (d, (_, targets)) in double_points.iter().zip(&doubles) {
+        let what = if d.takes_down.len() <= 3 { join(&d.takes_down) } else { format!("{} targets", d.takes_down.len()) };
+        let mut evidence = d.components.clone();
+        evidence.extend(d.takes_down.iter().cloned());
+        findings.push(Finding {
+            kind: FindingKind::DoublePoint,
+            severity: Severity::Medium,
+            subject: d.components[0].clone(),
+            title: format!(
+                "{} point of failure: {} together take down {what} ({} components)",
+                if d.components.len() == 2 { "double" } else { "triple" },
+                join(&d.components),
+                d.components_down
+            ),
+            evidence,
+            critical: targets.iter().any(|&t| is_critical(t)),
+        });
+    }
+    for r in &reach {
+        if r.reaches.len() < 2 {
+            continue;
+        }
+        let severity = if r.reaches.len() >= algo::LEAST_PRIVILEGE { Severity::High } else { Severity::Medium };
+        let mut evidence = vec![name(r.component)];
+        evidence.extend(names(&r.reaches));
+        findings.push(Finding {
+            kind: FindingKind::CredentialReach,
+            severity,
+            subject: name(r.component),
+            title: format!(
+                "credential reach: compromise of `{}` reaches {} components ({} through its own credentials){}",
+                model.name(r.component),
+                r.reaches.len(),
+                r.direct.len(),
+                if severity == Severity::High { ": least privilege" } else { "" }
+            ),
+            evidence,
+            critical: r.reaches.iter().any(|&v| is_critical(v)),
+        });
+    }
+
     findings.sort_by_key(|f| f.severity);
 
     let placement_values = model.ids().filter(|&v| model.node(v).is_placement()).count();
@@ -349,6 +483,30 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             .iter()
             .map(|h| RestartEntry { failure: name(h.failure), cannot_restart: names(&h.cannot_restart) })
             .collect(),
+        double_points,
+        double_points_complete: cuts.complete,
+        availability: avail
+            .iter()
+            .map(|a| AvailabilityEntry {
+                target: name(a.target),
+                availability: a.availability,
+                method: match a.method {
+                    algo::Method::Exact => "exact".into(),
+                    algo::Method::MonteCarlo => "monte_carlo".into(),
+                },
+                interval: [a.interval.0, a.interval.1],
+                dominated_by: a
+                    .importance
+                    .iter()
+                    .take(5)
+                    .map(|i| ImportanceEntry { component: name(i.component), birnbaum: i.birnbaum, fussell_vesely: i.fussell_vesely })
+                    .collect(),
+            })
+            .collect(),
+        credential_reach: reach
+            .iter()
+            .map(|r| ReachEntry { component: name(r.component), direct: names(&r.direct), reaches: names(&r.reaches) })
+            .collect(),
         criticality: criticality
             .iter()
             .take(options.criticality_limit)
@@ -357,6 +515,24 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
     };
     progress("done", 1.0);
     report
+}
+
+/// `cone[v]`: a critical component is `v` or depends on it at runtime.
+fn critical_cone(model: &Model) -> Vec<bool> {
+    let mut cone = vec![false; model.len()];
+    let mut stack: Vec<NodeId> = model.ids().filter(|&v| model.node(v).critical).collect();
+    for &v in &stack {
+        cone[v as usize] = true;
+    }
+    while let Some(v) = stack.pop() {
+        for u in model.runtime_deps(v) {
+            if !cone[u as usize] {
+                cone[u as usize] = true;
+                stack.push(u);
+            }
+        }
+    }
+    cone
 }
 
 fn join(items: &[String]) -> String {

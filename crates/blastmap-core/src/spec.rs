@@ -63,6 +63,14 @@ pub struct Component {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub availability: Option<f64>,
+    /// Mean time between failures, in hours (with `mttr`, instead of `availability`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
+    pub mtbf: Option<f64>,
+    /// Mean time to repair, in hours (with `mtbf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
+    pub mttr: Option<f64>,
     /// Placement: the region this component runs in (implicit component `region:VALUE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
@@ -94,6 +102,15 @@ impl Component {
     /// A component with this id and nothing else.
     pub fn new(id: impl Into<String>) -> Self {
         Component { id: id.into(), ..Component::default() }
+    }
+
+    /// Steady-state availability: `availability`, else mtbf / (mtbf + mttr).
+    pub fn effective_availability(&self) -> Option<f64> {
+        match (self.availability, self.mtbf, self.mttr) {
+            (Some(a), _, _) => Some(a),
+            (None, Some(f), Some(r)) if f + r > 0.0 => Some(f / (f + r)),
+            _ => None,
+        }
     }
 
     /// The placement values of this component as `(attribute, value)` pairs, in attribute order.

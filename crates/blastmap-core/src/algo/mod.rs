@@ -1,21 +1,28 @@
 //! The analyses, one file each, re-exported flat. Every one is exact under DESIGN.md's
 //! fixed-point semantics and documents its complexity.
 
+mod availability;
 mod blind_spots;
+mod cone;
 mod cold_start;
+mod cut_sets;
 mod cycles;
 mod redundancy;
 mod restart;
+mod security;
 mod single;
 mod spof;
 mod steady;
 mod what_if;
 
+pub use availability::{availability, availability_with_limit, Importance, Method, TargetAvailability};
 pub use blind_spots::{blind_spots, BlindSpot};
 pub use cold_start::{cold_start, ColdStart, NEVER};
+pub use cut_sets::{cut_sets, CutSets, DEFAULT_CUT_BUDGET};
 pub use cycles::{cycle_path, cycles, runtime_sccs, sccs, Cycle, CycleKind};
 pub use redundancy::{redundancy, Redundancy, DEFAULT_BUDGET};
 pub use restart::{restart_hazards, RestartHazard};
+pub use security::{credential_reach, Reach, LEAST_PRIVILEGE};
 pub use single::{single_failures, Killers};
 pub use spof::{criticality, spofs, Criticality, Spof};
 pub use steady::{steady_state, Steady};

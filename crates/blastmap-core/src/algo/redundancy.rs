@@ -1,6 +1,7 @@
 //! False redundancy: for every k-of-n gate, declared tolerance (n − k) against actual tolerance
 //! (the size of the smallest failure set that takes it down, minus one), with one smallest set.
 
+use crate::algo::cone::{next_combination, ConeSearch};
 use crate::algo::single::Killers;
 use crate::model::{Model, NodeId};
 
@@ -70,7 +71,7 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
                 return Redundancy { actual: 0, minimal_failure: vec![x], ..base };
             }
             let trivial: Vec<NodeId> = model.requires(v).iter().copied().take(declared as usize + 1).collect();
-            match search.smallest(model, v, declared, budget) {
+            match smallest(&mut search, model, v, declared, budget) {
                 Found::Set(set) => Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base },
                 Found::None => Redundancy { minimal_failure: trivial, ..base },
                 Found::OutOfBudget { at_least } => Redundancy { minimal_failure: trivial, exact: false, at_least, ..base },
@@ -94,125 +95,31 @@ enum Found {
     OutOfBudget { at_least: u32 },
 }
 
-/// Exhaustive search for the smallest failure set inside the cone of one node.
-struct ConeSearch {
-    /// `stamp[v] == epoch` marks v as in the current cone.
-    cone_stamp: Vec<u32>,
-    cone_epoch: u32,
-    left: Vec<i64>,
-    left_stamp: Vec<u32>,
-    epoch: u32,
-    queue: Vec<NodeId>,
-}
-
-impl ConeSearch {
-    fn new(n: usize) -> Self {
-        ConeSearch { cone_stamp: vec![0; n], cone_epoch: 0, left: vec![0; n], left_stamp: vec![0; n], epoch: 0, queue: Vec::new() }
-    }
-
-    /// Nodes `v` depends on at runtime (v excluded), in node order; marks the cone.
-    fn cone(&mut self, model: &Model, v: NodeId) -> Vec<NodeId> {
-        self.cone_epoch += 1;
-        let e = self.cone_epoch;
-        self.cone_stamp[v as usize] = e;
-        let mut stack = vec![v];
-        let mut out = Vec::new();
-        while let Some(u) = stack.pop() {
-            for d in model.runtime_deps(u) {
-                if self.cone_stamp[d as usize] != e {
-                    self.cone_stamp[d as usize] = e;
-                    out.push(d);
-                    stack.push(d);
-                }
+/// Smallest killing set of `v` of size 2..=max_size, by exhaustive search in its cone.
+fn smallest(search: &mut ConeSearch, model: &Model, v: NodeId, max_size: u32, budget: u64) -> Found {
+    let cone = search.cone(model, v);
+    let mut spent = 0u64;
+    for size in 2..=max_size as usize {
+        if size > cone.len() {
+            break;
+        }
+        let mut idx: Vec<usize> = (0..size).collect();
+        let mut set = vec![0; size];
+        loop {
+            for (slot, &i) in set.iter_mut().zip(&idx) {
+                *slot = cone[i];
             }
-        }
-        out.sort_unstable();
-        out
-    }
-
-    /// Does failing `set` take `target` down? Propagates inside the cone only.
-    fn kills(&mut self, model: &Model, set: &[NodeId], target: NodeId) -> bool {
-        self.epoch += 1;
-        let e = self.epoch;
-        let ce = self.cone_epoch;
-        self.queue.clear();
-        for &x in set {
-            self.left_stamp[x as usize] = e;
-            self.left[x as usize] = -1;
-            self.queue.push(x);
-        }
-        let mut head = 0;
-        while let Some(&u) = self.queue.get(head) {
-            head += 1;
-            let requires = model.requires_dependents(u).iter().map(|&v| (v, false));
-            let placed = model.placement_dependents(u).iter().map(|&v| (v, true));
-            for (v, hard) in requires.chain(placed) {
-                let vi = v as usize;
-                if self.cone_stamp[vi] != ce {
-                    continue;
-                }
-                if self.left_stamp[vi] != e {
-                    self.left_stamp[vi] = e;
-                    self.left[vi] = i64::from(model.tolerance(v));
-                }
-                if self.left[vi] < 0 {
-                    continue;
-                }
-                self.left[vi] = if hard { -1 } else { self.left[vi] - 1 };
-                if self.left[vi] < 0 {
-                    if v == target {
-                        return true;
-                    }
-                    self.queue.push(v);
-                }
+            spent += 1;
+            if spent > budget {
+                return Found::OutOfBudget { at_least: size as u32 - 1 };
             }
-        }
-        false
-    }
-
-    fn smallest(&mut self, model: &Model, v: NodeId, max_size: u32, budget: u64) -> Found {
-        let cone = self.cone(model, v);
-        let mut spent = 0u64;
-        for size in 2..=max_size as usize {
-            if size > cone.len() {
+            if search.kills(model, &set, v) {
+                return Found::Set(set);
+            }
+            if !next_combination(&mut idx, cone.len()) {
                 break;
             }
-            let mut idx: Vec<usize> = (0..size).collect();
-            let mut set = vec![0; size];
-            loop {
-                for (slot, &i) in set.iter_mut().zip(&idx) {
-                    *slot = cone[i];
-                }
-                spent += 1;
-                if spent > budget {
-                    return Found::OutOfBudget { at_least: size as u32 - 1 };
-                }
-                if self.kills(model, &set, v) {
-                    return Found::Set(set);
-                }
-                if !next_combination(&mut idx, cone.len()) {
-                    break;
-                }
-            }
-        }
-        Found::None
-    }
-}
-
-/// Advances `idx` (strictly increasing indices below `n`) to the next combination in
-/// lexicographic order; false after the last.
-fn next_combination(idx: &mut [usize], n: usize) -> bool {
-    let k = idx.len();
-    let mut i = k;
-    while i > 0 {
-        i -= 1;
-        if idx[i] < n - k + i {
-            idx[i] += 1;
-            for j in i + 1..k {
-                idx[j] = idx[j - 1] + 1;
-            }
-            return true;
         }
     }
-    false
+    Found::None
 }
