@@ -247,6 +247,59 @@ impl Oracle {
     }
 }
 
+impl Oracle {
+    /// Minimal sets of up to `max` nodes whose failure takes `t` down.
+    pub fn minimal_cut_sets(&self, t: usize, max: usize) -> Vec<Vec<usize>> {
+        let all: Vec<usize> = (0..self.n()).collect();
+        let mut found: Vec<Vec<usize>> = Vec::new();
+        for size in 1..=max {
+            for_each_subset(&all, size, &mut |s| {
+                if self.kills(s, t) && !found.iter().any(|f| f.iter().all(|x| s.contains(x))) {
+                    found.push(s.to_vec());
+                }
+            });
+        }
+        found
+    }
+
+    /// P(t up) by enumerating every up/down state of the components with an availability,
+    /// optionally with one of them forced up (`true`) or down (`false`).
+    pub fn availability(&self, t: &Topology, target: usize, force: Option<(usize, bool)>) -> f64 {
+        let fallible: Vec<(usize, f64)> = t
+            .components
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.availability.filter(|&a| a < 1.0).map(|a| (i, a)))
+            .collect();
+        let mut total = 0.0;
+        for mask in 0u32..(1 << fallible.len()) {
+            let mut p = 1.0;
+            let mut failed = Vec::new();
+            for (bit, &(v, a)) in fallible.iter().enumerate() {
+                let up = match force {
+                    Some((x, up)) if x == v => up,
+                    _ => mask & (1 << bit) == 0,
+                };
+                let forced = matches!(force, Some((x, _)) if x == v);
+                if !forced {
+                    p *= if up { a } else { 1.0 - a };
+                }
+                if !up {
+                    failed.push(v);
+                }
+            }
+            if force.is_some_and(|(x, _)| fallible.iter().any(|&(v, _)| v == x)) {
+                // Each forced state is visited twice (its bit is ignored): halve the weight.
+                p *= 0.5;
+            }
+            if self.up_after(&failed)[target] {
+                total += p;
+            }
+        }
+        total
+    }
+}
+
 /// Calls `f` with every subset of `items` of the given size.
 pub fn for_each_subset(items: &[usize], size: usize, f: &mut dyn FnMut(&[usize])) {
     fn go(items: &[usize], size: usize, start: usize, cur: &mut Vec<usize>, f: &mut dyn FnMut(&[usize])) {

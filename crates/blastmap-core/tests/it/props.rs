@@ -70,6 +70,10 @@ pub fn random_topology(seed: u64) -> Topology {
         c.degrades_without = pick(&mut r, 10, &others);
         c.monitored_by = pick(&mut r, 15, &others);
         c.critical = r.chance(12);
+        c.holds_credentials_for = pick(&mut r, 12, &others);
+        if r.chance(40) {
+            c.availability = Some(0.5 + r.below(50) as f64 / 100.0);
+        }
         assert_ne!(c.id, "", "{me}");
     }
     Topology { name: Some(format!("random-{seed}")), description: None, components: comps }
@@ -82,7 +86,7 @@ fn model(t: &Topology) -> Model {
 fn check_analyses(t: &Topology) {
     let m = model(t);
     let o = Oracle::new(t);
-    let report = analyze(&m, &Options { redundancy_budget: u64::MAX, criticality_limit: usize::MAX });
+    let report = analyze(&m, &Options { redundancy_budget: u64::MAX, criticality_limit: usize::MAX, cut_budget: u64::MAX, double_point_limit: usize::MAX, ..Options::default() });
     let name_of = |v: usize| o.ids[v].clone();
 
     let targets: Vec<String> = o.targets().into_iter().map(name_of).collect();
@@ -138,10 +142,85 @@ fn check_analyses(t: &Topology) {
         report.restart_hazards.iter().map(|h| (h.failure.clone(), h.cannot_restart.clone())).collect();
     assert_eq!(restart, o.restart_hazards(), "restart hazards");
 
+    // Double and triple points: every minimal cut set of order 2 and 3, per target.
+    let mut want: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for t in o.targets() {
+        for set in o.minimal_cut_sets(t, 3).into_iter().filter(|s| s.len() >= 2) {
+            let mut names: Vec<String> = set.iter().map(|&x| name_of(x)).collect();
+            names.sort();
+            want.entry(names).or_default().push(name_of(t));
+        }
+    }
+    let got: BTreeMap<Vec<String>, Vec<String>> =
+        report.double_points.iter().map(|d| (sorted(&d.components), d.takes_down.clone())).collect();
+    assert!(report.double_points_complete);
+    assert_eq!(got, want, "double points");
+    for d in &report.double_points {
+        let set: Vec<usize> = d.components.iter().map(|s| o.index(s)).collect();
+        let down = o.up_after(&set).iter().filter(|u| !**u).count() - set.len();
+        assert_eq!(d.components_down as usize, down, "components down for {:?}", d.components);
+    }
+
+    // Credential reach: the transitive closure of holds_credentials_for.
+    let mut want_reach: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, c) in t.components.iter().enumerate() {
+        if c.holds_credentials_for.is_empty() {
+            continue;
+        }
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut stack: Vec<String> = c.holds_credentials_for.clone();
+        while let Some(x) = stack.pop() {
+            if x != t.components[i].id && seen.insert(x.clone()) {
+                if let Some(cx) = t.components.iter().find(|k| k.id == x) {
+                    stack.extend(cx.holds_credentials_for.iter().cloned());
+                }
+            }
+        }
+        want_reach.insert(c.id.clone(), seen.into_iter().collect());
+    }
+    let got_reach: BTreeMap<String, Vec<String>> =
+        report.credential_reach.iter().map(|r| (r.component.clone(), sorted(&r.reaches))).collect();
+    assert_eq!(got_reach, want_reach, "credential reach");
+
+    // Availability: enumeration over every state of the fallible components.
+    assert_eq!(report.availability.is_empty(), t.components.iter().all(|c| c.availability.is_none()) || report.targets.is_empty());
+    for a in &report.availability {
+        let target = o.index(&a.target);
+        assert_eq!(a.method, "exact");
+        let exact = o.availability(t, target, None);
+        assert!((a.availability - exact).abs() < 1e-9, "availability of {}: {} vs {exact}", a.target, a.availability);
+        for i in &a.dominated_by {
+            let x = o.index(&i.component);
+            let birnbaum = o.availability(t, target, Some((x, true))) - o.availability(t, target, Some((x, false)));
+            assert!((i.birnbaum - birnbaum).abs() < 1e-9, "Birnbaum of {} for {}", i.component, a.target);
+        }
+    }
+
     let (waves, stuck) = o.cold_start();
     assert_eq!(report.cold_start.waves, waves, "cold start waves");
     assert_eq!(report.cold_start.deadlocked, stuck, "deadlocked");
     check_blocking_cycles(&o, &report.cold_start.deadlocked, &report.cold_start.blocking_cycles);
+}
+
+#[test]
+fn availability_matches_closed_forms_and_monte_carlo_brackets_it() {
+    let p: f64 = 0.9;
+    let yaml = format!(
+        "components:\n- {{id: series, requires: [a, b, c]}}\n- {{id: parallel, need: 1, requires: [a, b, c]}}\n- {{id: quorum, need: 2, requires: [a, b, c]}}\n- {{id: a, availability: {p}}}\n- {{id: b, availability: {p}}}\n- {{id: c, mtbf: 900, mttr: 100}}\n"
+    );
+    let (_, m) = blastmap_core::format::load(&yaml).expect("valid");
+    let exact = algo::availability(&m, 1);
+    let by_name = |n: &str| exact.iter().find(|a| m.name(a.target) == n).expect("target").availability;
+    assert!((by_name("series") - p.powi(3)).abs() < 1e-12);
+    assert!((by_name("parallel") - (1.0 - (1.0 - p).powi(3))).abs() < 1e-12);
+    let two_of_three = 3.0 * p * p * (1.0 - p) + p.powi(3);
+    assert!((by_name("quorum") - two_of_three).abs() < 1e-12);
+    // Forcing Monte Carlo (a diagram limit of 2 nodes) must bracket the exact values.
+    for a in algo::availability_with_limit(&m, 7, 2) {
+        assert_eq!(a.method, algo::Method::MonteCarlo);
+        let want = by_name(m.name(a.target));
+        assert!(a.interval.0 <= want && want <= a.interval.1, "{}: {:?} vs {want}", m.name(a.target), a.interval);
+    }
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
