@@ -8,7 +8,7 @@ use crate::algo::single::Killers;
 use crate::model::{Model, NodeId};
 
 /// Default number of candidate sets the search may try, over all targets.
-pub const DEFAULT_CUT_BUDGET: u64 = 2_000_000;
+pub const DEFAULT_CUT_BUDGET: u64 = 100_000;
 
 /// Minimal cut sets of order 2..=`max_order` for every target.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
