@@ -7,7 +7,9 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod algo;
+pub mod diff;
 pub mod error;
+pub mod export;
 pub mod format;
 pub mod generate;
 pub mod model;

@@ -5,4 +5,5 @@ mod examples;
 mod format;
 mod oracle;
 mod props;
+mod scram;
 mod snapshots;
