@@ -21,6 +21,11 @@ pub enum Command {
     WhatIf(WhatIfArgs),
     /// Exit 1 when a denied kind of finding exists (for CI), 0 when none does.
     Check(CheckArgs),
+    /// Compare two designs (before and after): findings gained and lost, SPOF changes, blast
+    /// radius per placement value.
+    Diff(DiffArgs),
+    /// Export a topology for another tool (`open-psa`: an Open-PSA MEF fault tree).
+    Export(ExportArgs),
     /// Print the JSON Schema of the native format.
     Schema,
     /// Write a generated topology of realistic shape (for benchmarks and demos).
@@ -33,6 +38,8 @@ pub enum OutputFormat {
     Text,
     Json,
     Markdown,
+    /// SARIF 2.1.0 for code-scanning annotations (analyze only).
+    Sarif,
 }
 
 /// Where the topology comes from.
@@ -53,6 +60,37 @@ pub struct AnalyzeArgs {
     /// Failure sets one k-of-n gate's tolerance search may try before it reports a bound.
     #[arg(long, default_value_t = blastmap_core::algo::DEFAULT_BUDGET)]
     pub budget: u64,
+    /// Candidate sets the double/triple point search may try over all targets.
+    #[arg(long, default_value_t = blastmap_core::algo::DEFAULT_CUT_BUDGET)]
+    pub cut_budget: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The design before the change.
+    #[arg(value_name = "BEFORE")]
+    pub before: PathBuf,
+    /// The design after the change.
+    #[arg(value_name = "AFTER")]
+    pub after: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Target format.
+    #[arg(long, value_enum)]
+    pub to: ExportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Open-PSA Model Exchange Format fault tree (for scram and other fault-tree analyzers).
+    OpenPsa,
 }
 
 #[derive(Debug, Args)]
@@ -71,8 +109,10 @@ pub struct WhatIfArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Kinds of finding that fail the check, comma-separated:
-    /// spof, false-redundancy, cycle, blind-spot, deadlock, restart-hazard.
+    /// Kinds of finding that fail the check, comma-separated: spof, false-redundancy, cycle,
+    /// blind-spot, deadlock, restart-hazard, double-point, credential-reach. Add `:critical` to
+    /// deny only findings that touch a component marked `critical` (e.g. `spof:critical`: a SPOF
+    /// that takes down a critical target).
     #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]
     pub deny: Vec<String>,
 }

@@ -41,6 +41,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::WhatIf(a) => cmd::what_if::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
+        Command::Export(a) => cmd::export::run(a),
         Command::Schema => cmd::schema::run(),
         Command::Generate(a) => cmd::generate::run(a),
     }

@@ -13,10 +13,22 @@ fn main() {
     let doc = Document::from_topology(topology);
     let t1 = Instant::now();
     let m = Model::build(&doc).expect("valid");
-    println!("generate {:?}, build {:?}: {} nodes, {} runtime edges, {} edges", t1 - t0, t1.elapsed(), m.len(), m.runtime_edge_count(), m.edge_count());
+    println!(
+        "generate {:?}, build {:?}: {} nodes, {} runtime edges, {} edges",
+        t1 - t0,
+        t1.elapsed(),
+        m.len(),
+        m.runtime_edge_count(),
+        m.edge_count()
+    );
     let t = Instant::now();
     let k = algo::single_failures(&m);
-    println!("single_failures {:?} (sum |K| = {}, max {})", t.elapsed(), k.total(), m.ids().map(|v| k.of(v).len()).max().unwrap_or(0));
+    println!(
+        "single_failures {:?} (sum |K| = {}, max {})",
+        t.elapsed(),
+        k.total(),
+        m.ids().map(|v| k.of(v).len()).max().unwrap_or(0)
+    );
     let t = Instant::now();
     let dc = k.down_counts();
     let s = algo::spofs(&m, &k);
@@ -24,7 +36,13 @@ fn main() {
     println!("spofs+criticality {:?} ({} spofs, {} ranked)", t.elapsed(), s.len(), c.len());
     let t = Instant::now();
     let r = algo::redundancy(&m, &k, &dc, algo::DEFAULT_BUDGET);
-    println!("redundancy {:?} ({} gates, {} false, {} bounded)", t.elapsed(), r.len(), r.iter().filter(|g| g.is_false()).count(), r.iter().filter(|g| !g.exact).count());
+    println!(
+        "redundancy {:?} ({} gates, {} false, {} bounded)",
+        t.elapsed(),
+        r.len(),
+        r.iter().filter(|g| g.is_false()).count(),
+        r.iter().filter(|g| !g.exact).count()
+    );
     let t = Instant::now();
     let cy = algo::cycles(&m);
     println!("cycles {:?} ({})", t.elapsed(), cy.len());

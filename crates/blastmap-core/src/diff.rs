@@ -1,1 +1,168 @@
-//! diff
+//! Design diff: two topologies (before / after, say a region split) compared by their findings,
+//! the single points of failure of each target, and the blast radius of each placement value.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::algo;
+use crate::model::Model;
+use crate::report::{Finding, FindingKind, Report};
+
+/// A placement value's blast radius in one design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blast {
+    pub targets_down: u32,
+    pub components_down: u32,
+}
+
+/// One placement value before and after (`None` where the design does not have it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementBlast {
+    pub placement: String,
+    pub before: Option<Blast>,
+    pub after: Option<Blast>,
+}
+
+/// The same finding in both designs, worded differently because what it covers changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangedFinding {
+    pub before: Finding,
+    pub after: Finding,
+}
+
+/// A target whose set of single points of failure changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpofChange {
+    pub target: String,
+    pub gained: Vec<String>,
+    pub lost: Vec<String>,
+}
+
+/// Everything that changed between two designs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffReport {
+    pub before: String,
+    pub after: String,
+    /// Findings only the after design has.
+    pub gained: Vec<Finding>,
+    /// Findings only the before design has.
+    pub lost: Vec<Finding>,
+    /// Findings in both whose substance changed (say, a SPOF that now takes down fewer targets).
+    pub changed: Vec<ChangedFinding>,
+    /// Targets present in both whose SPOF set changed.
+    pub spof_changes: Vec<SpofChange>,
+    /// Targets only in one design.
+    pub targets_added: Vec<String>,
+    pub targets_removed: Vec<String>,
+    /// Every placement value of either design, in name order.
+    pub placement_blast: Vec<PlacementBlast>,
+}
+
+/// Identity of a finding across designs: kind and subject, or kind and members for findings
+/// about a set (cycles, deadlocks, double points).
+fn key(f: &Finding) -> (FindingKind, String) {
+    match f.kind {
+        FindingKind::Cycle | FindingKind::Deadlock | FindingKind::DoublePoint => {
+            let mut members = f.evidence.clone();
+            members.sort();
+            (f.kind, members.join(","))
+        }
+        _ => (f.kind, f.subject.clone()),
+    }
+}
+
+fn spofs_by_target(report: &Report) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> =
+        report.targets.iter().map(|t| (t.clone(), BTreeSet::new())).collect();
+    for s in &report.spofs {
+        for t in &s.takes_down {
+            out.entry(t.clone()).or_default().insert(s.component.clone());
+        }
+    }
+    out
+}
+
+fn placement_blast(model: &Model) -> BTreeMap<String, Blast> {
+    let killers = algo::single_failures(model);
+    let counts = killers.down_counts();
+    let mut targets_down: BTreeMap<u32, u32> = BTreeMap::new();
+    for &t in model.targets() {
+        for &x in killers.of(t) {
+            *targets_down.entry(x).or_default() += 1;
+        }
+    }
+    model
+        .ids()
+        .filter(|&v| model.node(v).is_placement())
+        .map(|v| {
+            let blast = Blast {
+                targets_down: targets_down.get(&v).copied().unwrap_or(0),
+                components_down: counts[v as usize].saturating_sub(1),
+            };
+            (model.name(v).to_string(), blast)
+        })
+        .collect()
+}
+
+/// Compares two analysed designs.
+///
+/// ```
+/// use blastmap_core::{analyze, diff::diff, format::load, report::Options};
+/// let (_, a) = load("components:\n- {id: app, region: east, requires: [db]}\n- {id: db, region: east}\n").unwrap();
+/// let (_, b) = load("components:\n- {id: app, region: east, requires: [db]}\n- {id: db, need: 1, requires: [db-e, db-w]}\n- {id: db-e, region: east}\n- {id: db-w, region: west}\n").unwrap();
+/// let d = diff((&a, &analyze(&a, &Options::default())), (&b, &analyze(&b, &Options::default())));
+/// assert!(d.spof_changes.is_empty() || d.spof_changes[0].target == "app");
+/// ```
+///
+/// # Complexity
+/// Two single-failure passes (see [`algo::single_failures`]) plus O(F log F) over the findings.
+pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
+    let (bm, br) = before;
+    let (am, ar) = after;
+    let bkeys: BTreeSet<(FindingKind, String)> = br.findings.iter().map(key).collect();
+    let akeys: BTreeSet<(FindingKind, String)> = ar.findings.iter().map(key).collect();
+    let gained = ar.findings.iter().filter(|f| !bkeys.contains(&key(f))).cloned().collect();
+    let lost = br.findings.iter().filter(|f| !akeys.contains(&key(f))).cloned().collect();
+    let before_by_key: BTreeMap<(FindingKind, String), &Finding> = br.findings.iter().map(|f| (key(f), f)).collect();
+    let changed = ar
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let b = before_by_key.get(&key(f))?;
+            (b.title != f.title || b.evidence != f.evidence)
+                .then(|| ChangedFinding { before: (*b).clone(), after: f.clone() })
+        })
+        .collect();
+    let bs = spofs_by_target(br);
+    let as_ = spofs_by_target(ar);
+    let spof_changes = bs
+        .iter()
+        .filter_map(|(t, b)| {
+            let a = as_.get(t)?;
+            let gained: Vec<String> = a.difference(b).cloned().collect();
+            let lost: Vec<String> = b.difference(a).cloned().collect();
+            (!gained.is_empty() || !lost.is_empty()).then(|| SpofChange { target: t.clone(), gained, lost })
+        })
+        .collect();
+    let targets_added = as_.keys().filter(|t| !bs.contains_key(*t)).cloned().collect();
+    let targets_removed = bs.keys().filter(|t| !as_.contains_key(*t)).cloned().collect();
+    let bb = placement_blast(bm);
+    let ab = placement_blast(am);
+    let names: BTreeSet<&String> = bb.keys().chain(ab.keys()).collect();
+    let placement_blast = names
+        .into_iter()
+        .map(|p| PlacementBlast { placement: p.clone(), before: bb.get(p).copied(), after: ab.get(p).copied() })
+        .collect();
+    DiffReport {
+        before: br.name.clone().unwrap_or_else(|| "before".into()),
+        after: ar.name.clone().unwrap_or_else(|| "after".into()),
+        gained,
+        lost,
+        changed,
+        spof_changes,
+        targets_added,
+        targets_removed,
+        placement_blast,
+    }
+}

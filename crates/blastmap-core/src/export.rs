@@ -32,10 +32,14 @@ fn rule_description(kind: FindingKind) -> &'static str {
     match kind {
         FindingKind::Deadlock => "Components that can never come up in a cold start: a dependency cycle blocks them.",
         FindingKind::Spof => "A component whose single failure takes down a target.",
-        FindingKind::FalseRedundancy => "A k-of-n group that tolerates fewer failures than it declares: its members share a dependency.",
+        FindingKind::FalseRedundancy => {
+            "A k-of-n group that tolerates fewer failures than it declares: its members share a dependency."
+        }
         FindingKind::BlindSpot => "A single failure takes down a component and every monitor of it.",
         FindingKind::Cycle => "A dependency cycle (runtime, or closed by a start-time dependency).",
-        FindingKind::RestartHazard => "Components that stay up during a failure but could not start again while it lasts.",
+        FindingKind::RestartHazard => {
+            "Components that stay up during a failure but could not start again while it lasts."
+        }
         FindingKind::DoublePoint => "A minimal set of two or three failures that takes down targets.",
         FindingKind::CredentialReach => "What a compromised component reaches through the credentials it holds.",
     }
@@ -103,16 +107,30 @@ fn xml_escape(s: &str) -> String {
 /// Fault trees cannot express cycles: a runtime cycle is reported by its members.
 pub fn open_psa(model: &Model) -> Result<String, String> {
     if let Some(c) = crate::algo::cycles(model).into_iter().find(|c| c.kind == crate::algo::CycleKind::Runtime) {
-        return Err(format!("Open-PSA fault trees cannot express dependency cycles: {}", model.names(&c.members).join(", ")));
+        return Err(format!(
+            "Open-PSA fault trees cannot express dependency cycles: {}",
+            model.names(&c.members).join(", ")
+        ));
     }
     // A node with nothing beneath it is its basic event; otherwise its gate.
     let has_gate = |v: NodeId| !model.requires(v).is_empty() || !model.placement(v).is_empty();
-    let loss = |v: NodeId| if has_gate(v) { format!("<gate name=\"g{v}\"/>") } else { format!("<basic-event name=\"e{v}\"/>") };
+    let loss = |v: NodeId| {
+        if has_gate(v) {
+            format!("<gate name=\"g{v}\"/>")
+        } else {
+            format!("<basic-event name=\"e{v}\"/>")
+        }
+    };
     let mut out = String::from("<?xml version=\"1.0\"?>\n<opsa-mef>\n");
     let name = model.name.as_deref().unwrap_or("topology");
     let _ = writeln!(out, "<define-fault-tree name=\"blastmap\">\n<label>{}</label>", xml_escape(name));
     for &t in model.targets() {
-        let _ = writeln!(out, "<define-gate name=\"top_{t}\"><label>{} down</label>{}</define-gate>", xml_escape(model.name(t)), loss(t));
+        let _ = writeln!(
+            out,
+            "<define-gate name=\"top_{t}\"><label>{} down</label>{}</define-gate>",
+            xml_escape(model.name(t)),
+            loss(t)
+        );
     }
     for v in model.ids().filter(|&v| has_gate(v)) {
         let mut args = vec![format!("<basic-event name=\"e{v}\"/>")];
@@ -129,12 +147,20 @@ pub fn open_psa(model: &Model) -> Result<String, String> {
         let mut seen = std::collections::BTreeSet::new();
         args.retain(|a| seen.insert(a.clone()));
         let body = if args.len() == 1 { args.concat() } else { format!("<or>{}</or>", args.concat()) };
-        let _ = writeln!(out, "<define-gate name=\"g{v}\"><label>{} down</label>{body}</define-gate>", xml_escape(model.name(v)));
+        let _ = writeln!(
+            out,
+            "<define-gate name=\"g{v}\"><label>{} down</label>{body}</define-gate>",
+            xml_escape(model.name(v))
+        );
     }
     out.push_str("</define-fault-tree>\n<model-data>\n");
     for v in model.ids() {
         let prob = format!("<float value=\"{}\"/>", 1.0 - model.node(v).availability.unwrap_or(1.0));
-        let _ = writeln!(out, "<define-basic-event name=\"e{v}\"><label>{}</label>{prob}</define-basic-event>", xml_escape(model.name(v)));
+        let _ = writeln!(
+            out,
+            "<define-basic-event name=\"e{v}\"><label>{}</label>{prob}</define-basic-event>",
+            xml_escape(model.name(v))
+        );
     }
     out.push_str("</model-data>\n</opsa-mef>\n");
     Ok(out)

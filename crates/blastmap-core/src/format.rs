@@ -207,7 +207,10 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
                     errors.push(Error::new(
                         ErrorKind::InvalidValue,
                         cs.availability,
-                        format!("`availability` of `{}` is {}: expected a probability in (0, 1], such as 0.9995", r.id.value, a.value),
+                        format!(
+                            "`availability` of `{}` is {}: expected a probability in (0, 1], such as 0.9995",
+                            r.id.value, a.value
+                        ),
                     ));
                 }
                 Some(a.value)
@@ -217,7 +220,11 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
             let at = v.as_ref().and_then(|v| pos(&v.referenced));
             let value = v.map(|v| v.value);
             if let Some(h) = value.filter(|h| !(h.is_finite() && *h > 0.0)) {
-                errors.push(Error::new(ErrorKind::InvalidValue, at, format!("`{name}` of `{}` is {h}: expected a positive number of hours", r.id.value)));
+                errors.push(Error::new(
+                    ErrorKind::InvalidValue,
+                    at,
+                    format!("`{name}` of `{}` is {h}: expected a positive number of hours", r.id.value),
+                ));
             }
             (value, at)
         };
@@ -328,7 +335,8 @@ fn classify(message: &str) -> ErrorKind {
         ErrorKind::InvalidValue
     } else if message.contains("unknown field") {
         ErrorKind::UnknownField
-    } else if message.contains("invalid type") || message.contains("invalid value") || message.contains("missing field") {
+    } else if message.contains("invalid type") || message.contains("invalid value") || message.contains("missing field")
+    {
         ErrorKind::InvalidValue
     } else {
         ErrorKind::Syntax

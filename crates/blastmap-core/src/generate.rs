@@ -80,7 +80,13 @@ pub fn generate(p: &Params) -> Topology {
             format!("{zone}-h{}", host_counter / 3)
         }
     };
-    let replicas = |out: &mut Vec<Component>, base: &str, kind: &str, region: &str, requires: &[String], rng: &mut Rng, host_in: &mut dyn FnMut(&str, &mut Rng) -> String| {
+    let replicas = |out: &mut Vec<Component>,
+                    base: &str,
+                    kind: &str,
+                    region: &str,
+                    requires: &[String],
+                    rng: &mut Rng,
+                    host_in: &mut dyn FnMut(&str, &mut Rng) -> String| {
         let zones = zones_of(region);
         (0..3)
             .map(|k| {
@@ -110,7 +116,8 @@ pub fn generate(p: &Params) -> Topology {
     let home = regions[0].clone();
     let auth_store = replicas(&mut out, "auth-db", "database", &home, &[], &mut rng, &mut host_in);
     out.push(group("auth-db".into(), "quorum", 2, auth_store));
-    let auth = replicas(&mut out, "auth", "hub", &home, &["auth-db".into(), format!("dns-{home}")], &mut rng, &mut host_in);
+    let auth =
+        replicas(&mut out, "auth", "hub", &home, &["auth-db".into(), format!("dns-{home}")], &mut rng, &mut host_in);
     out.push(group("auth".into(), "group", 1, auth));
     let config = replicas(&mut out, "config", "hub", &home, &[format!("dns-{home}")], &mut rng, &mut host_in);
     out.push(group("config".into(), "group", 1, config));

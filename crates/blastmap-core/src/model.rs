@@ -145,11 +145,16 @@ impl Model {
         let mut index: HashMap<String, NodeId> = HashMap::with_capacity(comps.len());
         for (i, c) in comps.iter().enumerate() {
             if c.id.trim().is_empty() {
-                push(&mut errors, Error::new(ErrorKind::InvalidValue, spans(i).and_then(|s| s.id), "empty `id`: expected a name"));
+                push(
+                    &mut errors,
+                    Error::new(ErrorKind::InvalidValue, spans(i).and_then(|s| s.id), "empty `id`: expected a name"),
+                );
             }
             if let Some(&first) = index.get(&c.id) {
                 let first_line = match nodes[first as usize].origin {
-                    Origin::Component(j) => spans(j).and_then(|s| s.id).map(|p| format!(" (first defined at line {})", p.line)),
+                    Origin::Component(j) => {
+                        spans(j).and_then(|s| s.id).map(|p| format!(" (first defined at line {})", p.line))
+                    }
                     Origin::Placement(_) => None,
                 };
                 push(
@@ -157,7 +162,11 @@ impl Model {
                     Error::new(
                         ErrorKind::DuplicateId,
                         spans(i).and_then(|s| s.id),
-                        format!("duplicate id `{}`{}: expected each component id once", c.id, first_line.unwrap_or_default()),
+                        format!(
+                            "duplicate id `{}`{}: expected each component id once",
+                            c.id,
+                            first_line.unwrap_or_default()
+                        ),
                     ),
                 );
                 continue;
@@ -184,7 +193,13 @@ impl Model {
                 let id = format!("{attr}:{value}");
                 if !index.contains_key(&id) {
                     index.insert(id.clone(), nodes.len() as NodeId);
-                    nodes.push(Node { id, kind: Some(attr.to_string()), origin: Origin::Placement(attr), critical: false, availability: None });
+                    nodes.push(Node {
+                        id,
+                        kind: Some(attr.to_string()),
+                        origin: Origin::Placement(attr),
+                        critical: false,
+                        availability: None,
+                    });
                 }
             }
         }
@@ -207,7 +222,8 @@ impl Model {
                 for (k, name) in list.iter().enumerate() {
                     let at = spans(i).and_then(|s| s.reference(field, k));
                     let Some(u) = resolve(name) else {
-                        let hint = suggest(name, candidates()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                        let hint =
+                            suggest(name, candidates()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
                         push(
                             &mut errors,
                             Error::new(
@@ -219,13 +235,24 @@ impl Model {
                         continue;
                     };
                     if u == v {
-                        push(&mut errors, Error::new(ErrorKind::SelfReference, at, format!("`{}` lists itself in `{}`", c.id, field.name())));
+                        push(
+                            &mut errors,
+                            Error::new(
+                                ErrorKind::SelfReference,
+                                at,
+                                format!("`{}` lists itself in `{}`", c.id, field.name()),
+                            ),
+                        );
                         continue;
                     }
                     if resolved.contains(&u) {
                         push(
                             &mut errors,
-                            Error::new(ErrorKind::DuplicateReference, at, format!("`{}` is listed twice in `{}` of `{}`", name, field.name(), c.id)),
+                            Error::new(
+                                ErrorKind::DuplicateReference,
+                                at,
+                                format!("`{}` is listed twice in `{}` of `{}`", name, field.name(), c.id),
+                            ),
                         );
                         continue;
                     }
@@ -262,7 +289,10 @@ impl Model {
                 match resolve(&id) {
                     Some(u) if u == v => {
                         let at = spans(i).and_then(|s| s.placement.get(attr).copied().flatten());
-                        push(&mut errors, Error::new(ErrorKind::SelfReference, at, format!("`{}` is placed in itself", c.id)));
+                        push(
+                            &mut errors,
+                            Error::new(ErrorKind::SelfReference, at, format!("`{}` is placed in itself", c.id)),
+                        );
                     }
                     Some(u) => placement[v as usize].push(u),
                     None => {}
@@ -305,7 +335,9 @@ impl Model {
         }
         self.ids()
             .filter(|&v| {
-                !self.node(v).is_placement() && self.dependents(v).next().is_none() && self.start_dependents.get(v).is_empty()
+                !self.node(v).is_placement()
+                    && self.dependents(v).next().is_none()
+                    && self.start_dependents.get(v).is_empty()
             })
             .collect()
     }
@@ -348,7 +380,9 @@ impl Model {
         ids.into_iter()
             .map(|id| {
                 self.lookup(id).ok_or_else(|| {
-                    let hint = suggest(id, self.index.keys().map(String::as_str)).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                    let hint = suggest(id, self.index.keys().map(String::as_str))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
                     format!("no component or placement value `{id}`{hint}")
                 })
             })

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{FindingKind, Report, Severity, WhatIfReport};
 use crate::algo::Status;
+use crate::report::{FindingKind, Report, Severity, WhatIfReport};
 
 /// How many lines each section shows before "… and N more".
 const SECTION_LIMIT: usize = 12;
@@ -70,7 +70,10 @@ pub fn text(report: &Report, color: bool) -> String {
         report.targets.len()
     );
     if report.findings.is_empty() {
-        let _ = writeln!(out, "\nNo findings: no single points of failure, false redundancy, blind spots, cycles or restart hazards.");
+        let _ = writeln!(
+            out,
+            "\nNo findings: no single points of failure, false redundancy, blind spots, cycles or restart hazards."
+        );
     }
     let mut kinds: Vec<(Severity, FindingKind)> = FindingKind::ALL
         .into_iter()
@@ -84,15 +87,21 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  {} {}", s.severity(f.severity), plain(&f.title));
         }
         if items.len() > SECTION_LIMIT {
-            let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more (use --format json for all)", items.len() - SECTION_LIMIT)));
+            let _ = writeln!(
+                out,
+                "  {}",
+                s.dim(&format!("… and {} more (use --format json for all)", items.len() - SECTION_LIMIT))
+            );
         }
     }
     let cold = &report.cold_start;
-    let _ = writeln!(out, "\n{} ({} waves{})", s.bold("Cold start"), cold.waves.len(), if cold.deadlocked.is_empty() {
-        String::new()
-    } else {
-        format!(", {} never come up", cold.deadlocked.len())
-    });
+    let _ = writeln!(
+        out,
+        "\n{} ({} waves{})",
+        s.bold("Cold start"),
+        cold.waves.len(),
+        if cold.deadlocked.is_empty() { String::new() } else { format!(", {} never come up", cold.deadlocked.len()) }
+    );
     for (i, w) in cold.waves.iter().enumerate().take(SECTION_LIMIT) {
         let shown: Vec<&str> = w.iter().take(8).map(String::as_str).collect();
         let more = if w.len() > 8 { format!(" … +{}", w.len() - 8) } else { String::new() };
@@ -105,7 +114,11 @@ pub fn text(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10));
     }
     if !report.double_points_complete {
-        let _ = writeln!(out, "\n  {}", s.dim("double points: the search budget ran out; the list is partial (raise --cut-budget)"));
+        let _ = writeln!(
+            out,
+            "\n  {}",
+            s.dim("double points: the search budget ran out; the list is partial (raise --cut-budget)")
+        );
     }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Availability (independent failures)"));
@@ -116,7 +129,15 @@ pub fn text(report: &Report, color: bool) -> String {
     if !report.criticality.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Criticality (what each failure takes down)"));
         for c in report.criticality.iter().take(10) {
-            let _ = writeln!(out, "  {:<36} {:>5} {:<8} {:>6} {}", c.component, c.targets_down, plural(c.targets_down, "target"), c.components_down, plural(c.components_down, "component"));
+            let _ = writeln!(
+                out,
+                "  {:<36} {:>5} {:<8} {:>6} {}",
+                c.component,
+                c.targets_down,
+                plural(c.targets_down, "target"),
+                c.components_down,
+                plural(c.components_down, "component")
+            );
         }
     }
     out
@@ -135,7 +156,8 @@ fn dominated_text(a: &crate::report::AvailabilityEntry) -> String {
     if a.dominated_by.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = a.dominated_by.iter().take(3).map(|i| format!("{} (FV {:.2})", i.component, i.fussell_vesely)).collect();
+    let parts: Vec<String> =
+        a.dominated_by.iter().take(3).map(|i| format!("{} (FV {:.2})", i.component, i.fussell_vesely)).collect();
     format!("dominated by {}", parts.join(", "))
 }
 
@@ -204,17 +226,23 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
+/// Selects the entries of one what-if section.
+type Pick = dyn Fn(&crate::report::AffectedEntry) -> bool;
+
 /// A what-if as terminal text.
 pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
     let s = Style { color };
     let mut out = String::new();
     let _ = writeln!(out, "{} {}", s.bold("Failed:"), w.failed.join(", "));
-    let _ = writeln!(out, "{} {} of {}{}", s.bold("Targets down:"), w.targets_down.len(), w.targets_total, if w.targets_down.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", first_n(&w.targets_down, 10))
-    });
-    let groups: [(&str, &dyn Fn(&crate::report::AffectedEntry) -> bool, &str); 4] = [
+    let _ = writeln!(
+        out,
+        "{} {} of {}{}",
+        s.bold("Targets down:"),
+        w.targets_down.len(),
+        w.targets_total,
+        if w.targets_down.is_empty() { String::new() } else { format!(" ({})", first_n(&w.targets_down, 10)) }
+    );
+    let groups: [(&str, &Pick, &str); 4] = [
         ("Down", &|a| a.status == Status::Down, "1;31"),
         ("Degraded", &|a| a.status == Status::Degraded, "33"),
         ("Cannot restart", &|a| a.cannot_restart, "35"),
@@ -228,6 +256,93 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
         let _ = writeln!(out, "\n{} ({})", s.paint(code, title), items.len());
         for a in items {
             let _ = writeln!(out, "  {:<32} {}", a.component, s.dim(&a.path.join(" → ")));
+        }
+    }
+    out
+}
+
+fn blast_text(b: Option<crate::diff::Blast>) -> String {
+    match b {
+        Some(b) => format!("{} targets / {} components", b.targets_down, b.components_down),
+        None => "—".into(),
+    }
+}
+
+/// A design diff as terminal text.
+pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
+    let s = Style { color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {} → {}", s.bold("Design diff:"), d.before, d.after);
+    let _ = writeln!(out, "\n{} ({})", s.paint("31", "Findings gained"), d.gained.len());
+    for f in d.gained.iter().take(SECTION_LIMIT * 2) {
+        let _ = writeln!(out, "  + {} {}", s.severity(f.severity), plain(&f.title));
+    }
+    if d.gained.len() > SECTION_LIMIT * 2 {
+        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.gained.len() - SECTION_LIMIT * 2)));
+    }
+    let _ = writeln!(out, "\n{} ({})", s.paint("32", "Findings lost"), d.lost.len());
+    for f in d.lost.iter().take(SECTION_LIMIT * 2) {
+        let _ = writeln!(out, "  - {} {}", s.severity(f.severity), plain(&f.title));
+    }
+    if d.lost.len() > SECTION_LIMIT * 2 {
+        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.lost.len() - SECTION_LIMIT * 2)));
+    }
+    if !d.changed.is_empty() {
+        let _ = writeln!(out, "\n{} ({})", s.paint("33", "Findings changed"), d.changed.len());
+        for c in d.changed.iter().take(SECTION_LIMIT * 2) {
+            let _ = writeln!(out, "  ~ {}\n    → {}", plain(&c.before.title), plain(&c.after.title));
+        }
+    }
+    if !d.spof_changes.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Targets whose single points of failure changed"));
+        for c in &d.spof_changes {
+            let _ = writeln!(out, "  {:<32} +[{}] -[{}]", c.target, c.gained.join(", "), c.lost.join(", "));
+        }
+    }
+    if !d.targets_added.is_empty() || !d.targets_removed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} +[{}] -[{}]",
+            s.bold("Targets"),
+            d.targets_added.join(", "),
+            d.targets_removed.join(", ")
+        );
+    }
+    if !d.placement_blast.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Blast radius per placement value (before → after)"));
+        for p in &d.placement_blast {
+            let _ = writeln!(out, "  {:<32} {:<32} → {}", p.placement, blast_text(p.before), blast_text(p.after));
+        }
+    }
+    out
+}
+
+/// A design diff as Markdown.
+pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Blastmap design diff: {} → {}\n", d.before, d.after);
+    let _ = writeln!(out, "**{} findings gained, {} lost.**\n", d.gained.len(), d.lost.len());
+    for (title, list, sign) in [("Gained", &d.gained, "+"), ("Lost", &d.lost, "−")] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {title}\n");
+        for f in list.iter().take(50) {
+            let _ = writeln!(out, "- {sign} **{:?}** {}", f.severity, f.title);
+        }
+        out.push('\n');
+    }
+    if !d.changed.is_empty() {
+        let _ = writeln!(out, "### Changed\n");
+        for c in d.changed.iter().take(50) {
+            let _ = writeln!(out, "- {} → {}", c.before.title, c.after.title);
+        }
+        out.push('\n');
+    }
+    if !d.placement_blast.is_empty() {
+        let _ = writeln!(out, "### Blast radius per placement value\n\n| placement | before | after |\n|---|---|---|");
+        for p in &d.placement_blast {
+            let _ = writeln!(out, "| {} | {} | {} |", p.placement, blast_text(p.before), blast_text(p.after));
         }
     }
     out

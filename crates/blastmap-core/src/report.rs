@@ -316,7 +316,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             (n, Finding { kind: FindingKind::Spof, severity, subject: name(s.component), title, evidence, critical })
         })
         .collect();
-    spof_findings.sort_by(|a, b| b.0.cmp(&a.0));
+    spof_findings.sort_by_key(|f| std::cmp::Reverse(f.0));
     findings.extend(spof_findings.into_iter().map(|(_, f)| f));
     for r in redundancy.iter().filter(|r| r.is_false()) {
         let failing = join(&names(&r.minimal_failure));
@@ -341,7 +341,14 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         let mut evidence = vec![name(r.component)];
         evidence.extend(names(&r.minimal_failure));
         let critical = touches(r.component);
-        findings.push(Finding { kind: FindingKind::FalseRedundancy, severity: Severity::High, subject: name(r.component), title, evidence, critical });
+        findings.push(Finding {
+            kind: FindingKind::FalseRedundancy,
+            severity: Severity::High,
+            subject: name(r.component),
+            title,
+            evidence,
+            critical,
+        });
     }
     for b in &blind {
         let title = format!(
@@ -354,14 +361,23 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         evidence.extend(names(&b.monitors));
         evidence.extend(names(&b.failures));
         let critical = touches(b.component);
-        findings.push(Finding { kind: FindingKind::BlindSpot, severity: Severity::High, subject: name(b.component), title, evidence, critical });
+        findings.push(Finding {
+            kind: FindingKind::BlindSpot,
+            severity: Severity::High,
+            subject: name(b.component),
+            title,
+            evidence,
+            critical,
+        });
     }
     let cycle_entries: Vec<CycleEntry> = cycles
         .iter()
         .map(|c| {
             let path = match c.kind {
                 CycleKind::Runtime => algo::cycle_path(&c.members, |v| model.runtime_deps(v).collect::<Vec<_>>()),
-                CycleKind::Start => algo::cycle_path(&c.members, |v| model.runtime_deps(v).chain(model.start(v).iter().copied()).collect::<Vec<_>>()),
+                CycleKind::Start => algo::cycle_path(&c.members, |v| {
+                    model.runtime_deps(v).chain(model.start(v).iter().copied()).collect::<Vec<_>>()
+                }),
             };
             CycleEntry { kind: c.kind, components: names(&c.members), path: names(&path) }
         })
@@ -387,12 +403,23 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         let title = format!(
             "restart hazard: while `{}` is down, {} but could not start again",
             model.name(h.failure),
-            if n == 1 { format!("`{}` stays up", model.name(h.cannot_restart[0])) } else { format!("{n} components stay up") }
+            if n == 1 {
+                format!("`{}` stays up", model.name(h.cannot_restart[0]))
+            } else {
+                format!("{n} components stay up")
+            }
         );
         let mut evidence = vec![name(h.failure)];
         evidence.extend(names(&h.cannot_restart));
         let critical = h.cannot_restart.iter().any(|&v| touches(v));
-        findings.push(Finding { kind: FindingKind::RestartHazard, severity: Severity::Medium, subject: name(h.failure), title, evidence, critical });
+        findings.push(Finding {
+            kind: FindingKind::RestartHazard,
+            severity: Severity::Medium,
+            subject: name(h.failure),
+            title,
+            evidence,
+            critical,
+        });
     }
 
     let mut doubles: Vec<(Vec<NodeId>, Vec<NodeId>)> = cuts.by_set().into_iter().collect();
@@ -407,7 +434,8 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         })
         .collect();
     for (d, (_, targets)) in double_points.iter().zip(&doubles) {
-        let what = if d.takes_down.len() <= 3 { join(&d.takes_down) } else { format!("{} targets", d.takes_down.len()) };
+        let what =
+            if d.takes_down.len() <= 3 { join(&d.takes_down) } else { format!("{} targets", d.takes_down.len()) };
         let mut evidence = d.components.clone();
         evidence.extend(d.takes_down.iter().cloned());
         findings.push(Finding {
@@ -455,7 +483,10 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         summary: Summary { components: model.len() - placement_values, placement_values, edges: model.edge_count() },
         targets: names(model.targets()),
         findings,
-        spofs: spofs.iter().map(|s| SpofEntry { component: name(s.component), takes_down: names(&s.takes_down) }).collect(),
+        spofs: spofs
+            .iter()
+            .map(|s| SpofEntry { component: name(s.component), takes_down: names(&s.takes_down) })
+            .collect(),
         redundancy: redundancy
             .iter()
             .map(|r| RedundancyEntry {
@@ -472,7 +503,11 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         cycles: cycle_entries,
         blind_spots: blind
             .iter()
-            .map(|b| BlindSpotEntry { component: name(b.component), monitors: names(&b.monitors), failures: names(&b.failures) })
+            .map(|b| BlindSpotEntry {
+                component: name(b.component),
+                monitors: names(&b.monitors),
+                failures: names(&b.failures),
+            })
             .collect(),
         cold_start: ColdStartEntry {
             waves: cold.waves.iter().map(|w| names(w)).collect(),
@@ -499,7 +534,11 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
                     .importance
                     .iter()
                     .take(5)
-                    .map(|i| ImportanceEntry { component: name(i.component), birnbaum: i.birnbaum, fussell_vesely: i.fussell_vesely })
+                    .map(|i| ImportanceEntry {
+                        component: name(i.component),
+                        birnbaum: i.birnbaum,
+                        fussell_vesely: i.fussell_vesely,
+                    })
                     .collect(),
             })
             .collect(),
@@ -510,7 +549,11 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         criticality: criticality
             .iter()
             .take(options.criticality_limit)
-            .map(|c| CriticalityEntry { component: name(c.component), targets_down: c.targets_down, components_down: c.components_down })
+            .map(|c| CriticalityEntry {
+                component: name(c.component),
+                targets_down: c.targets_down,
+                components_down: c.components_down,
+            })
             .collect(),
     };
     progress("done", 1.0);

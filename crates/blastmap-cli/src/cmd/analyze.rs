@@ -24,13 +24,14 @@ pub fn report(model: &Model, bytes: usize, options: &Options) -> Report {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
-    let (_, bytes, loaded) = input::load(&args.input.file)?;
-    let options = Options { redundancy_budget: args.budget, ..Options::default() };
+    let (name, bytes, loaded) = input::load(&args.input.file)?;
+    let options = Options { redundancy_budget: args.budget, cut_budget: args.cut_budget, ..Options::default() };
     let report = report(&loaded.model, bytes, &options);
     let text = match args.format {
         OutputFormat::Text => render::text(&report, output::color()),
         OutputFormat::Json => output::json(&report)?,
         OutputFormat::Markdown => render::markdown(&report),
+        OutputFormat::Sarif => blastmap_core::export::sarif(&report, &loaded.model, &loaded.document, &name),
     };
     output::print(&text)
 }

@@ -10,20 +10,35 @@ use crate::cmd::analyze::report;
 use crate::{input, output, Failure};
 
 pub fn run(args: CheckArgs) -> Result<(), Failure> {
-    let mut deny = Vec::new();
+    // (kind, only findings that touch a critical component)
+    let mut deny: Vec<(FindingKind, bool)> = Vec::new();
     for name in &args.deny {
-        match FindingKind::parse(name.trim()) {
-            Some(k) => deny.push(k),
+        let name = name.trim();
+        let (kind, critical) = match name.split_once(':') {
+            Some((k, "critical")) => (k, true),
+            Some(_) => {
+                let _ = writeln!(std::io::stderr(), "--deny: `{name}`: expected KIND or KIND:critical");
+                return Err(Failure::Reported);
+            }
+            None => (name, false),
+        };
+        match FindingKind::parse(kind) {
+            Some(k) => deny.push((k, critical)),
             None => {
                 let known: Vec<&str> = FindingKind::ALL.iter().map(|k| k.name()).collect();
-                let _ = writeln!(std::io::stderr(), "--deny: unknown kind `{name}`: expected one of {}", known.join(", "));
+                let _ =
+                    writeln!(std::io::stderr(), "--deny: unknown kind `{name}`: expected one of {}", known.join(", "));
                 return Err(Failure::Reported);
             }
         }
     }
     let (name, bytes, loaded) = input::load(&args.input.file)?;
     let report = report(&loaded.model, bytes, &Options::default());
-    let denied: Vec<_> = report.findings.iter().filter(|f| deny.contains(&f.kind)).collect();
+    let denied: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| deny.iter().any(|&(k, critical_only)| f.kind == k && (f.critical || !critical_only)))
+        .collect();
     let mut text = String::new();
     for f in &denied {
         text.push_str(&format!("{name}: {}: {}\n", f.kind.name(), f.title.replace('`', "")));

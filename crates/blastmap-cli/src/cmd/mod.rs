@@ -2,6 +2,8 @@
 
 pub mod analyze;
 pub mod check;
+pub mod diff;
+pub mod export;
 pub mod generate;
 pub mod schema;
 pub mod what_if;

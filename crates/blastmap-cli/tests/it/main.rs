@@ -54,7 +54,10 @@ fn analyze_json_has_the_documented_keys_and_shapes() {
     for key in ["need", "of", "declared_tolerance", "actual_tolerance", "minimal_failure"] {
         assert!(r.get(key).is_some(), "redundancy lacks {key}");
     }
-    assert_eq!(v["cycles"], serde_json::json!([{"kind": "start", "components": ["config", "discovery"], "path": ["config", "discovery", "config"]}]));
+    assert_eq!(
+        v["cycles"],
+        serde_json::json!([{"kind": "start", "components": ["config", "discovery"], "path": ["config", "discovery", "config"]}])
+    );
     assert_eq!(v["cold_start"]["deadlocked"], serde_json::json!(["web", "api", "config", "discovery", "node-agent"]));
     assert_eq!(v["cold_start"]["waves"][0], serde_json::json!(["db-a", "db-b", "cache"]));
     assert!(v["blind_spots"].is_array());
@@ -103,7 +106,10 @@ fn check_exits_1_on_denied_findings_and_0_otherwise() {
 
 #[test]
 fn what_if_explains_each_affected_component() {
-    let o = run(&["what-if", &fixture("ok/two-of-three-across-zones.yaml"), "--fail", "zone:a", "--fail", "power:feed-1"], None);
+    let o = run(
+        &["what-if", &fixture("ok/two-of-three-across-zones.yaml"), "--fail", "zone:a", "--fail", "power:feed-1"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!(stdout(&o));
     let o = run(&["what-if", &fixture("ok/quorum.yaml"), "--fail", "network:peering-ny", "-f", "json"], None);
@@ -112,7 +118,8 @@ fn what_if_explains_each_affected_component() {
     let o = run(&["what-if", &fixture("ok/quorum.yaml"), "--fail", "network:peering-nyc", "-f", "json"], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(v["targets_down"], serde_json::json!(["incidents-api", "alerting"]));
-    let api = v["affected"].as_array().expect("list").iter().find(|a| a["component"] == "incidents-api").expect("affected");
+    let api =
+        v["affected"].as_array().expect("list").iter().find(|a| a["component"] == "incidents-api").expect("affected");
     assert_eq!(api["status"], "down");
     assert_eq!(api["unmonitored"], true);
     assert_eq!(api["path"], serde_json::json!(["network:peering-nyc", "dc-west", "event-store", "incidents-api"]));
@@ -128,4 +135,106 @@ fn schema_and_generate_produce_valid_output() {
     let generated = stdout(&o);
     let o = run(&["check", "-", "--deny", "restart-hazard"], Some(&generated));
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+}
+
+fn example(name: &str) -> String {
+    format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn diff_of_the_region_split_shows_what_the_split_fixes_and_costs() {
+    let before = example("tailnet-split-before.yaml");
+    let after = example("tailnet-split-after.yaml");
+    let o = run(&["diff", &before, &after, "-f", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let titles = |key: &str| -> Vec<String> {
+        d[key].as_array().expect("list").iter().map(|f| f["title"].as_str().unwrap_or_default().to_string()).collect()
+    };
+    // The split removes the us-east outage's hold on EU nodes that restart...
+    assert_eq!(
+        titles("lost"),
+        ["restart hazard: while `region:us-east` is down, 4 components stay up but could not start again"]
+    );
+    // ...and brings the new EU shard's own single points of failure.
+    let gained = titles("gained");
+    assert!(
+        gained.contains(&"single point of failure: `shard-euw1` takes down `acme-eu-admin`".to_string()),
+        "{gained:?}"
+    );
+    let changed: Vec<(String, String)> = d["changed"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| {
+            (
+                c["before"]["title"].as_str().unwrap_or_default().into(),
+                c["after"]["title"].as_str().unwrap_or_default().into(),
+            )
+        })
+        .collect();
+    assert!(changed.contains(&(
+        "restart hazard: while `shard-use1` is down, 8 components stay up but could not start again".into(),
+        "restart hazard: while `shard-use1` is down, 4 components stay up but could not start again".into()
+    )));
+    assert_eq!(d["targets_added"], serde_json::json!(["acme-eu-admin", "acme-us-admin"]));
+    assert_eq!(d["targets_removed"], serde_json::json!(["acme-admin"]));
+    let eu = d["placement_blast"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["placement"] == "region:eu-west")
+        .expect("eu-west");
+    assert_eq!(eu["before"], serde_json::json!({"targets_down": 1, "components_down": 11}));
+    assert_eq!(eu["after"], serde_json::json!({"targets_down": 2, "components_down": 14}));
+    let o = run(&["diff", &before, &after], None);
+    assert!(stdout(&o).contains("Findings lost (1)"));
+}
+
+#[test]
+fn sarif_locates_findings_at_the_component_line() {
+    let path = example("pagerduty-shared-peering.yaml");
+    let o = run(&["analyze", &path, "--format", "sarif"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF JSON");
+    assert_eq!(s["version"], "2.1.0");
+    let results = s["runs"][0]["results"].as_array().expect("results");
+    let text = std::fs::read_to_string(&path).expect("example");
+    for r in results {
+        let subject = r["locations"][0]["logicalLocations"][0]["name"].as_str().expect("subject");
+        let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().expect("line") as usize;
+        let source_line = text.lines().nth(line - 1).unwrap_or_default();
+        // The line holds the component's id, or for a placement value (`network:x`) its value.
+        let needle = subject.split_once(':').map_or(subject, |(_, v)| v);
+        assert!(source_line.contains(needle), "{subject} located at line {line}: {source_line}");
+    }
+    assert!(results.iter().any(|r| r["ruleId"] == "false-redundancy" && r["level"] == "error"));
+}
+
+#[test]
+fn check_can_deny_only_findings_that_touch_critical_components() {
+    // Nothing in the quorum fixture is marked critical: its SPOFs fail `spof`, not `spof:critical`.
+    let quorum = fixture("ok/quorum.yaml");
+    let o = run(&["check", &quorum, "--deny", "spof:critical"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(&["check", &quorum, "--deny", "spof"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&["check", &example("tailnet-split-after.yaml"), "--deny", "spof:critical"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&["check", &quorum, "--deny", "spof:everything"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn export_open_psa_refuses_cycles_and_writes_fault_trees() {
+    let o = run(&["export", &example("pagerduty-shared-peering.yaml"), "--to", "open-psa"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let xml = stdout(&o);
+    assert!(xml.contains("<opsa-mef>") && xml.contains("<atleast min=\"2\">"), "the 2-of-3 quorum is an atleast gate");
+    let o = run(
+        &["export", "-", "--to", "open-psa"],
+        Some("components:\n- {id: a, requires: [b]}\n- {id: b, requires: [a]}\n"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot express dependency cycles: a, b"));
 }

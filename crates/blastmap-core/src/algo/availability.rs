@@ -254,7 +254,8 @@ pub fn availability_with_limit(model: &Model, seed: u64, limit: usize) -> Vec<Ta
                         (birnbaum > 0.0).then_some(Importance { component: x, birnbaum, fussell_vesely })
                     })
                     .collect();
-                importance.sort_by(|a, b| b.fussell_vesely.total_cmp(&a.fussell_vesely).then(a.component.cmp(&b.component)));
+                importance
+                    .sort_by(|a, b| b.fussell_vesely.total_cmp(&a.fussell_vesely).then(a.component.cmp(&b.component)));
                 TargetAvailability { target: t, availability: a, method: Method::Exact, interval: (a, a), importance }
             })
             .collect(),
@@ -294,7 +295,13 @@ fn monte_carlo(model: &Model, fallible: &[NodeId], seed: u64, samples: u32) -> V
         .zip(up_count)
         .map(|(&t, ups)| {
             let a = f64::from(ups) / n;
-            TargetAvailability { target: t, availability: a, method: Method::MonteCarlo, interval: wilson(a, n), importance: Vec::new() }
+            TargetAvailability {
+                target: t,
+                availability: a,
+                method: Method::MonteCarlo,
+                interval: wilson(a, n),
+                importance: Vec::new(),
+            }
         })
         .collect()
 }

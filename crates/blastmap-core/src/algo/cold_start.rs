@@ -115,7 +115,9 @@ fn blocking_cycles(model: &Model, deadlocked: &[NodeId], stuck: &dyn Fn(NodeId) 
     let mut out: Vec<Vec<NodeId>> = comps
         .iter()
         .enumerate()
-        .filter(|(c, members)| members.len() > 1 && members.iter().all(|&i| deps(i).iter().all(|&j| comp_of[j as usize] == *c)))
+        .filter(|(c, members)| {
+            members.len() > 1 && members.iter().all(|&i| deps(i).iter().all(|&j| comp_of[j as usize] == *c))
+        })
         .map(|(_, members)| {
             let mut m: Vec<NodeId> = members.iter().map(|&i| deadlocked[i as usize]).collect();
             m.sort_unstable();

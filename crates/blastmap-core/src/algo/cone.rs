@@ -16,7 +16,14 @@ pub(crate) struct ConeSearch {
 
 impl ConeSearch {
     pub(crate) fn new(n: usize) -> Self {
-        ConeSearch { cone_stamp: vec![0; n], cone_epoch: 0, left: vec![0; n], left_stamp: vec![0; n], epoch: 0, queue: Vec::new() }
+        ConeSearch {
+            cone_stamp: vec![0; n],
+            cone_epoch: 0,
+            left: vec![0; n],
+            left_stamp: vec![0; n],
+            epoch: 0,
+            queue: Vec::new(),
+        }
     }
 
     /// Nodes `v` depends on at runtime (v excluded), in node order; marks the cone.

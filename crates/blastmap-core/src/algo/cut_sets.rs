@@ -65,7 +65,8 @@ pub fn cut_sets(model: &Model, killers: &Killers, max_order: usize, budget: u64)
                 for (slot, &i) in set.iter_mut().zip(&idx) {
                     *slot = cone[i];
                 }
-                let holds_pair = size > 2 && (0..size).any(|a| (a + 1..size).any(|b| pairs.contains(&(set[a], set[b]))));
+                let holds_pair =
+                    size > 2 && (0..size).any(|a| (a + 1..size).any(|b| pairs.contains(&(set[a], set[b]))));
                 if !holds_pair {
                     out.tried += 1;
                     if out.tried > budget {

@@ -77,7 +77,11 @@ pub fn cycles(model: &Model) -> Vec<Cycle> {
     let runtime = normalize(runtime_sccs(model));
     let both = normalize(sccs(model.len(), |v| model.runtime_deps(v).chain(model.start(v).iter().copied())));
     let mut out: Vec<Cycle> = runtime.iter().map(|m| Cycle { kind: CycleKind::Runtime, members: m.clone() }).collect();
-    out.extend(both.into_iter().filter(|m| runtime.binary_search(m).is_err()).map(|members| Cycle { kind: CycleKind::Start, members }));
+    out.extend(
+        both.into_iter()
+            .filter(|m| runtime.binary_search(m).is_err())
+            .map(|members| Cycle { kind: CycleKind::Start, members }),
+    );
     out
 }
 

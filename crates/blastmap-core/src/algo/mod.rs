@@ -3,8 +3,8 @@
 
 mod availability;
 mod blind_spots;
-mod cone;
 mod cold_start;
+mod cone;
 mod cut_sets;
 mod cycles;
 mod redundancy;

@@ -65,16 +65,30 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
             let need = model.need(v);
             let of = model.requires(v).len() as u32;
             let declared = of - need;
-            let single = killers.of(v).iter().copied().filter(|&x| x != v).min_by_key(|&x| (down_counts[x as usize], x));
-            let base = Redundancy { component: v, need, of, declared, actual: declared, minimal_failure: Vec::new(), exact: true, at_least: 0 };
+            let single =
+                killers.of(v).iter().copied().filter(|&x| x != v).min_by_key(|&x| (down_counts[x as usize], x));
+            let base = Redundancy {
+                component: v,
+                need,
+                of,
+                declared,
+                actual: declared,
+                minimal_failure: Vec::new(),
+                exact: true,
+                at_least: 0,
+            };
             if let Some(x) = single {
                 return Redundancy { actual: 0, minimal_failure: vec![x], ..base };
             }
             let trivial: Vec<NodeId> = model.requires(v).iter().copied().take(declared as usize + 1).collect();
             match smallest(&mut search, model, v, declared, budget) {
-                Found::Set(set) => Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base },
+                Found::Set(set) => {
+                    Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base }
+                }
                 Found::None => Redundancy { minimal_failure: trivial, ..base },
-                Found::OutOfBudget { at_least } => Redundancy { minimal_failure: trivial, exact: false, at_least, ..base },
+                Found::OutOfBudget { at_least } => {
+                    Redundancy { minimal_failure: trivial, exact: false, at_least, ..base }
+                }
             }
         })
         .map(|mut r| {

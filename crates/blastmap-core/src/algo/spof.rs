@@ -67,10 +67,17 @@ pub fn criticality(model: &Model, killers: &Killers, down_counts: &[u32]) -> Vec
     let mut out: Vec<Criticality> = model
         .ids()
         .filter(|&x| down_counts[x as usize] > 1)
-        .map(|x| Criticality { component: x, targets_down: targets_down[x as usize], components_down: down_counts[x as usize] - 1 })
+        .map(|x| Criticality {
+            component: x,
+            targets_down: targets_down[x as usize],
+            components_down: down_counts[x as usize] - 1,
+        })
         .collect();
     out.sort_by(|a, b| {
-        b.targets_down.cmp(&a.targets_down).then(b.components_down.cmp(&a.components_down)).then(a.component.cmp(&b.component))
+        b.targets_down
+            .cmp(&a.targets_down)
+            .then(b.components_down.cmp(&a.components_down))
+            .then(a.component.cmp(&b.component))
     });
     out
 }

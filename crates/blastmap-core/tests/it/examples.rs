@@ -28,9 +28,7 @@ fn report_of(name: &str) -> (Document, Model, Report) {
 }
 
 fn what_if(model: &Model, failed: &[&str]) -> WhatIfReport {
-    let ids = model
-        .lookup_all(failed.iter().copied())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let ids = model.lookup_all(failed.iter().copied()).unwrap_or_else(|e| panic!("{e}"));
     WhatIfReport::new(model, &algo::what_if(model, &ids))
 }
 
@@ -44,11 +42,7 @@ fn set<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
 
 /// What the single failure of `id` takes down, or `None` when it is not a SPOF.
 fn spof<'a>(report: &'a Report, id: &str) -> Option<&'a [String]> {
-    report
-        .spofs
-        .iter()
-        .find(|s| s.component == id)
-        .map(|s| s.takes_down.as_slice())
+    report.spofs.iter().find(|s| s.component == id).map(|s| s.takes_down.as_slice())
 }
 
 fn spof_ids(report: &Report) -> BTreeSet<String> {
@@ -56,36 +50,15 @@ fn spof_ids(report: &Report) -> BTreeSet<String> {
 }
 
 fn redundancy<'a>(report: &'a Report, id: &str) -> &'a RedundancyEntry {
-    report
-        .redundancy
-        .iter()
-        .find(|r| r.component == id)
-        .unwrap_or_else(|| panic!("no redundancy entry for `{id}`"))
+    report.redundancy.iter().find(|r| r.component == id).unwrap_or_else(|| panic!("no redundancy entry for `{id}`"))
 }
 
 /// (need, of, declared, actual, minimal failure), and the search was exact.
-fn assert_redundancy(
-    report: &Report,
-    id: &str,
-    need: u32,
-    of: u32,
-    declared: u32,
-    actual: u32,
-    minimal: &[&str],
-) {
+fn assert_redundancy(report: &Report, id: &str, need: u32, of: u32, declared: u32, actual: u32, minimal: &[&str]) {
     let r = redundancy(report, id);
-    assert!(
-        r.exact,
-        "`{id}`: the tolerance search should be exact on an example"
-    );
+    assert!(r.exact, "`{id}`: the tolerance search should be exact on an example");
     assert_eq!(
-        (
-            r.need,
-            r.of,
-            r.declared_tolerance,
-            r.actual_tolerance,
-            r.minimal_failure.clone()
-        ),
+        (r.need, r.of, r.declared_tolerance, r.actual_tolerance, r.minimal_failure.clone()),
         (need, of, declared, actual, strings(minimal)),
         "redundancy of `{id}`"
     );
@@ -96,11 +69,7 @@ fn assert_minimal_failure_kills(model: &Model, report: &Report) {
     for r in &report.redundancy {
         let failed: Vec<&str> = r.minimal_failure.iter().map(String::as_str).collect();
         let w = what_if(model, &failed);
-        let status = w
-            .affected
-            .iter()
-            .find(|a| a.component == r.component)
-            .map(|a| a.status);
+        let status = w.affected.iter().find(|a| a.component == r.component).map(|a| a.status);
         assert!(
             matches!(status, Some(Status::Down)),
             "failing {failed:?} should take `{}` down, got {status:?}",
@@ -110,19 +79,11 @@ fn assert_minimal_failure_kills(model: &Model, report: &Report) {
 }
 
 fn blind_spot_failures<'a>(report: &'a Report, id: &str) -> Option<&'a [String]> {
-    report
-        .blind_spots
-        .iter()
-        .find(|b| b.component == id)
-        .map(|b| b.failures.as_slice())
+    report.blind_spots.iter().find(|b| b.component == id).map(|b| b.failures.as_slice())
 }
 
 fn restart_hazard<'a>(report: &'a Report, failure: &str) -> Option<&'a [String]> {
-    report
-        .restart_hazards
-        .iter()
-        .find(|h| h.failure == failure)
-        .map(|h| h.cannot_restart.as_slice())
+    report.restart_hazards.iter().find(|h| h.failure == failure).map(|h| h.cannot_restart.as_slice())
 }
 
 fn wave_of(report: &Report, id: &str) -> usize {
@@ -135,22 +96,13 @@ fn wave_of(report: &Report, id: &str) -> usize {
 }
 
 fn no_deadlock(report: &Report) {
-    assert!(
-        report.cold_start.deadlocked.is_empty(),
-        "deadlocked: {:?}",
-        report.cold_start.deadlocked
-    );
+    assert!(report.cold_start.deadlocked.is_empty(), "deadlocked: {:?}", report.cold_start.deadlocked);
     assert!(report.cycles.is_empty(), "cycles: {:?}", report.cycles);
 }
 
 /// Component ids of the written components (not placement values) whose `kind` is `kind`.
 fn of_kind<'a>(doc: &'a Document, kind: &str) -> Vec<&'a str> {
-    doc.topology
-        .components
-        .iter()
-        .filter(|c| c.kind.as_deref() == Some(kind))
-        .map(|c| c.id.as_str())
-        .collect()
+    doc.topology.components.iter().filter(|c| c.kind.as_deref() == Some(kind)).map(|c| c.id.as_str()).collect()
 }
 
 const EXAMPLES: [&str; 8] = [
@@ -173,14 +125,9 @@ fn every_example_file_loads_and_is_realistic() {
         if !matches!(ext, Some("yaml" | "yml" | "json")) {
             continue;
         }
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let (doc, model) = load(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         assert_eq!(
             doc.topology.name.as_deref(),
             Some(stem.as_str()),
@@ -188,46 +135,28 @@ fn every_example_file_loads_and_is_realistic() {
             path.display()
         );
         assert!(
-            doc.topology
-                .description
-                .as_deref()
-                .is_some_and(|d| d.len() > 100),
+            doc.topology.description.as_deref().is_some_and(|d| d.len() > 100),
             "{}: needs a description",
             path.display()
         );
-        assert!(
-            !model.targets().is_empty(),
-            "{}: no targets",
-            path.display()
-        );
+        assert!(!model.targets().is_empty(), "{}: no targets", path.display());
         let report = analyze(&model, &Options::default());
-        assert!(
-            !report.findings.is_empty(),
-            "{}: an example should find something",
-            path.display()
-        );
+        assert!(!report.findings.is_empty(), "{}: an example should find something", path.display());
         found.insert(stem);
     }
     for name in EXAMPLES {
         assert!(found.contains(name), "examples/{name}.yaml is missing");
         let (doc, _) = example(name);
         let n = doc.topology.components.len();
-        assert!(
-            (20..=60).contains(&n),
-            "{name}: {n} components, expected tens (20 to 60)"
-        );
+        assert!((20..=60).contains(&n), "{name}: {n} components, expected tens (20 to 60)");
     }
 }
 
 #[test]
 fn every_example_is_documented_in_the_readme() {
-    let readme =
-        std::fs::read_to_string(examples_dir().join("README.md")).expect("examples/README.md");
+    let readme = std::fs::read_to_string(examples_dir().join("README.md")).expect("examples/README.md");
     for name in EXAMPLES {
-        assert!(
-            readme.contains(&format!("{name}.yaml")),
-            "examples/README.md does not mention {name}.yaml"
-        );
+        assert!(readme.contains(&format!("{name}.yaml")), "examples/README.md does not mention {name}.yaml");
     }
 }
 
@@ -255,15 +184,8 @@ fn roblox_consul_takes_everything_and_blinds_telemetry() {
         "developer-hub",
     ];
     assert_eq!(r.targets, strings(&services));
-    assert_eq!(
-        spof(&r, "consul"),
-        Some(strings(&services).as_slice()),
-        "consul takes down every service"
-    );
-    assert_eq!(
-        spof(&r, "consul-streaming"),
-        Some(strings(&services).as_slice())
-    );
+    assert_eq!(spof(&r, "consul"), Some(strings(&services).as_slice()), "consul takes down every service");
+    assert_eq!(spof(&r, "consul-streaming"), Some(strings(&services).as_slice()));
     assert_eq!(
         spof_ids(&r),
         set([
@@ -288,44 +210,17 @@ fn roblox_consul_takes_everything_and_blinds_telemetry() {
     // Five servers, quorum three: declared tolerance 2, actual 0, because they share the write path.
     assert_redundancy(&r, "consul", 3, 5, 2, 0, &["consul-streaming"]);
     assert_redundancy(&r, "cache-fleet", 1, 2, 1, 0, &["consul"]);
-    assert_redundancy(
-        &r,
-        "sql-databases",
-        1,
-        2,
-        1,
-        1,
-        &["sql-primary", "sql-standby"],
-    );
+    assert_redundancy(&r, "sql-databases", 1, 2, 1, 1, &["sql-primary", "sql-standby"]);
     assert_eq!(r.redundancy.len(), 3);
 
     // The blind spot: telemetry watches Consul and needs it.
-    let consul = r
-        .blind_spots
-        .iter()
-        .find(|b| b.component == "consul")
-        .expect("consul is a blind spot");
+    let consul = r.blind_spots.iter().find(|b| b.component == "consul").expect("consul is a blind spot");
     assert_eq!(consul.monitors, strings(&["telemetry"]));
     assert_eq!(consul.failures, strings(&["consul-streaming", "consul"]));
     let blind: Vec<&str> = r.blind_spots.iter().map(|b| b.component.as_str()).collect();
-    assert_eq!(
-        blind,
-        [
-            "consul",
-            "nomad",
-            "vault",
-            "website",
-            "mobile-api",
-            "join-experience"
-        ]
-    );
+    assert_eq!(blind, ["consul", "nomad", "vault", "website", "mobile-api", "join-experience"]);
     for b in &r.blind_spots {
-        assert_eq!(
-            b.failures,
-            strings(&["consul-streaming", "consul"]),
-            "blind spot of `{}`",
-            b.component
-        );
+        assert_eq!(b.failures, strings(&["consul-streaming", "consul"]), "blind spot of `{}`", b.component);
     }
     // The dashboards and paging that hang off telemetry watch nothing themselves; no other
     // component is blind.
@@ -355,24 +250,12 @@ fn roblox_consul_takes_everything_and_blinds_telemetry() {
     );
     assert_eq!(
         restart_hazard(&r, "vault"),
-        Some(
-            strings(&[
-                "datastore-service",
-                "auth-service",
-                "game-servers",
-                "economy"
-            ])
-            .as_slice()
-        )
+        Some(strings(&["datastore-service", "auth-service", "game-servers", "economy"]).as_slice())
     );
     assert_eq!(r.restart_hazards.len(), 2);
 
-    let top: Vec<(&str, u32, u32)> = r
-        .criticality
-        .iter()
-        .take(2)
-        .map(|c| (c.component.as_str(), c.targets_down, c.components_down))
-        .collect();
+    let top: Vec<(&str, u32, u32)> =
+        r.criticality.iter().take(2).map(|c| (c.component.as_str(), c.targets_down, c.components_down)).collect();
     assert_eq!(top, [("consul-streaming", 8, 28), ("consul", 8, 22)]);
 
     // Cold start: Consul first, and the telemetry that should diagnose it only after it.
@@ -383,24 +266,10 @@ fn roblox_consul_takes_everything_and_blinds_telemetry() {
 
     let w = what_if(&model, &["consul"]);
     assert_eq!(w.targets_down, strings(&services));
-    let consul_state = w
-        .affected
-        .iter()
-        .find(|a| a.component == "consul")
-        .expect("consul affected");
-    assert!(
-        consul_state.unmonitored,
-        "with consul down, nobody watches consul"
-    );
-    let telemetry = w
-        .affected
-        .iter()
-        .find(|a| a.component == "telemetry")
-        .expect("telemetry affected");
-    assert_eq!(
-        (telemetry.status, telemetry.path.clone()),
-        (Status::Down, strings(&["consul", "telemetry"]))
-    );
+    let consul_state = w.affected.iter().find(|a| a.component == "consul").expect("consul affected");
+    assert!(consul_state.unmonitored, "with consul down, nobody watches consul");
+    let telemetry = w.affected.iter().find(|a| a.component == "telemetry").expect("telemetry affected");
+    assert_eq!((telemetry.status, telemetry.path.clone()), (Status::Down, strings(&["consul", "telemetry"])));
 }
 
 /// AWS us-east-1, December 2021: the region takes down workloads deployed only in us-west-2.
@@ -415,147 +284,50 @@ fn aws_us_east_1_takes_down_us_west_2_workloads() {
             .and_then(|c| c.region.clone())
             .unwrap_or_else(|| panic!("`{id}` has no region"))
     };
-    let east_kills = [
-        "payments-worker",
-        "inventory-sync",
-        "ops-console-access",
-        "deploy-pipeline",
-        "legacy-reporting",
-    ];
-    assert_eq!(
-        spof(&r, "region:us-east-1"),
-        Some(strings(&east_kills).as_slice())
-    );
+    let east_kills = ["payments-worker", "inventory-sync", "ops-console-access", "deploy-pipeline", "legacy-reporting"];
+    assert_eq!(spof(&r, "region:us-east-1"), Some(strings(&east_kills).as_slice()));
     // Four of the five are placed only in us-west-2.
-    let west_only: Vec<&str> = east_kills
-        .iter()
-        .copied()
-        .filter(|&t| region_of(t) == "us-west-2")
-        .collect();
-    assert_eq!(
-        west_only,
-        [
-            "payments-worker",
-            "inventory-sync",
-            "ops-console-access",
-            "deploy-pipeline"
-        ]
-    );
+    let west_only: Vec<&str> = east_kills.iter().copied().filter(|&t| region_of(t) == "us-west-2").collect();
+    assert_eq!(west_only, ["payments-worker", "inventory-sync", "ops-console-access", "deploy-pipeline"]);
 
     let w = what_if(&model, &["region:us-east-1"]);
     assert_eq!(w.targets_down, strings(&east_kills));
     assert_eq!(w.targets_total, 10);
-    let path = |id: &str| {
-        w.affected
-            .iter()
-            .find(|a| a.component == id)
-            .map(|a| a.path.clone())
-            .unwrap_or_default()
-    };
-    assert_eq!(
-        path("payments-worker"),
-        strings(&["region:us-east-1", "sts-global-endpoint", "payments-worker"])
-    );
-    assert_eq!(
-        path("ops-console-access"),
-        strings(&["region:us-east-1", "console-signin", "ops-console-access"])
-    );
-    assert_eq!(
-        path("deploy-pipeline"),
-        strings(&["region:us-east-1", "iam-control-plane", "deploy-pipeline"])
-    );
+    let path = |id: &str| w.affected.iter().find(|a| a.component == id).map(|a| a.path.clone()).unwrap_or_default();
+    assert_eq!(path("payments-worker"), strings(&["region:us-east-1", "sts-global-endpoint", "payments-worker"]));
+    assert_eq!(path("ops-console-access"), strings(&["region:us-east-1", "console-signin", "ops-console-access"]));
+    assert_eq!(path("deploy-pipeline"), strings(&["region:us-east-1", "iam-control-plane", "deploy-pipeline"]));
     // The same shape through the regional STS endpoint survives; so does the two-region site.
-    for up in [
-        "orders-api",
-        "checkout",
-        "search-indexer",
-        "marketing-site",
-        "fleet-capacity",
-    ] {
-        assert!(
-            !w.targets_down.iter().any(|t| t == up),
-            "`{up}` should survive us-east-1"
-        );
+    for up in ["orders-api", "checkout", "search-indexer", "marketing-site", "fleet-capacity"] {
+        assert!(!w.targets_down.iter().any(|t| t == up), "`{up}` should survive us-east-1");
     }
-    let marketing = w
-        .affected
-        .iter()
-        .find(|a| a.component == "marketing-site")
-        .expect("marketing-site affected");
+    let marketing = w.affected.iter().find(|a| a.component == "marketing-site").expect("marketing-site affected");
     assert_eq!(marketing.status, Status::Degraded);
     // fleet-capacity stays up but could not boot again: it assumes its role at start.
-    let fleet = w
-        .affected
-        .iter()
-        .find(|a| a.component == "fleet-capacity")
-        .expect("fleet-capacity affected");
+    let fleet = w.affected.iter().find(|a| a.component == "fleet-capacity").expect("fleet-capacity affected");
     assert_eq!((fleet.status, fleet.cannot_restart), (Status::Up, true));
 
-    assert_eq!(
-        spof(&r, "sts-global-endpoint"),
-        Some(strings(&["payments-worker", "inventory-sync"]).as_slice())
-    );
-    assert_eq!(
-        spof(&r, "sts-usw2-endpoint"),
-        Some(strings(&["checkout", "orders-api"]).as_slice())
-    );
+    assert_eq!(spof(&r, "sts-global-endpoint"), Some(strings(&["payments-worker", "inventory-sync"]).as_slice()));
+    assert_eq!(spof(&r, "sts-usw2-endpoint"), Some(strings(&["checkout", "orders-api"]).as_slice()));
     assert_eq!(
         spof(&r, "iam-control-plane"),
-        Some(
-            strings(&[
-                "payments-worker",
-                "inventory-sync",
-                "ops-console-access",
-                "deploy-pipeline"
-            ])
-            .as_slice()
-        )
+        Some(strings(&["payments-worker", "inventory-sync", "ops-console-access", "deploy-pipeline"]).as_slice())
     );
     assert_eq!(spof(&r, "region:us-west-2").map(<[String]>::len), Some(8));
     assert_eq!(r.spofs.len(), 16);
 
-    assert_redundancy(
-        &r,
-        "marketing-site",
-        1,
-        2,
-        1,
-        1,
-        &["marketing-origin-use1", "marketing-origin-usw2"],
-    );
+    assert_redundancy(&r, "marketing-site", 1, 2, 1, 1, &["marketing-origin-use1", "marketing-origin-usw2"]);
     assert_eq!(r.redundancy.len(), 1);
     assert_eq!(
-        r.restart_hazards
-            .iter()
-            .map(|h| h.failure.as_str())
-            .collect::<Vec<_>>(),
-        [
-            "aws-internal-network-use1",
-            "iam-control-plane",
-            "sts-global-endpoint",
-            "region:us-east-1"
-        ]
+        r.restart_hazards.iter().map(|h| h.failure.as_str()).collect::<Vec<_>>(),
+        ["aws-internal-network-use1", "iam-control-plane", "sts-global-endpoint", "region:us-east-1"]
     );
-    assert!(r
-        .restart_hazards
-        .iter()
-        .all(|h| h.cannot_restart == strings(&["fleet-capacity"])));
+    assert!(r.restart_hazards.iter().all(|h| h.cannot_restart == strings(&["fleet-capacity"])));
     assert!(r.blind_spots.is_empty());
     no_deadlock(&r);
-    let top: Vec<(&str, u32, u32)> = r
-        .criticality
-        .iter()
-        .take(3)
-        .map(|c| (c.component.as_str(), c.targets_down, c.components_down))
-        .collect();
-    assert_eq!(
-        top,
-        [
-            ("region:us-west-2", 8, 18),
-            ("ec2-usw2", 7, 9),
-            ("region:us-east-1", 5, 12)
-        ]
-    );
+    let top: Vec<(&str, u32, u32)> =
+        r.criticality.iter().take(3).map(|c| (c.component.as_str(), c.targets_down, c.components_down)).collect();
+    assert_eq!(top, [("region:us-west-2", 8, 18), ("ec2-usw2", 7, 9), ("region:us-east-1", 5, 12)]);
 }
 
 /// PagerDuty: a 2-of-3 quorum over three DCs, two of which share a peering point.
@@ -579,14 +351,8 @@ fn pagerduty_quorum_has_no_tolerance_behind_one_peering_point() {
         "mobile-api",
     ];
     assert_eq!(r.targets, strings(&everything));
-    assert_eq!(
-        spof(&r, "network:peering-sjc"),
-        Some(strings(&everything).as_slice())
-    );
-    assert_eq!(
-        spof(&r, "event-store"),
-        Some(strings(&everything).as_slice())
-    );
+    assert_eq!(spof(&r, "network:peering-sjc"), Some(strings(&everything).as_slice()));
+    assert_eq!(spof(&r, "event-store"), Some(strings(&everything).as_slice()));
     // Any one data center alone is survivable, and so is the other peering point.
     for survivable in [
         "dc-aws-us-west-1",
@@ -596,11 +362,7 @@ fn pagerduty_quorum_has_no_tolerance_behind_one_peering_point() {
         "region:us-west-1",
         "cassandra-newark",
     ] {
-        assert_eq!(
-            spof(&r, survivable),
-            None,
-            "`{survivable}` should not be a SPOF"
-        );
+        assert_eq!(spof(&r, survivable), None, "`{survivable}` should not be a SPOF");
     }
     assert_eq!(
         spof_ids(&r),
@@ -619,25 +381,15 @@ fn pagerduty_quorum_has_no_tolerance_behind_one_peering_point() {
             "network:peering-sjc",
         ])
     );
-    let top: Vec<(&str, u32, u32)> = r
-        .criticality
-        .iter()
-        .take(2)
-        .map(|c| (c.component.as_str(), c.targets_down, c.components_down))
-        .collect();
-    assert_eq!(
-        top,
-        [("network:peering-sjc", 8, 24), ("event-store", 8, 16)]
-    );
+    let top: Vec<(&str, u32, u32)> =
+        r.criticality.iter().take(2).map(|c| (c.component.as_str(), c.targets_down, c.components_down)).collect();
+    assert_eq!(top, [("network:peering-sjc", 8, 24), ("event-store", 8, 16)]);
 
     // Paging about the store goes through the store: a blind spot. External synthetics are not.
     assert_eq!(r.blind_spots.len(), 1);
     assert_eq!(r.blind_spots[0].component, "event-store");
     assert_eq!(r.blind_spots[0].monitors, strings(&["internal-alerting"]));
-    assert_eq!(
-        r.blind_spots[0].failures,
-        strings(&["event-store", "network:peering-sjc"])
-    );
+    assert_eq!(r.blind_spots[0].failures, strings(&["event-store", "network:peering-sjc"]));
 
     assert!(r.restart_hazards.is_empty());
     no_deadlock(&r);
@@ -645,41 +397,18 @@ fn pagerduty_quorum_has_no_tolerance_behind_one_peering_point() {
 
     let w = what_if(&model, &["network:peering-sjc"]);
     assert_eq!(w.targets_down, strings(&everything));
-    let newark = w
-        .affected
-        .iter()
-        .find(|a| a.component == "cassandra-newark");
-    assert!(
-        newark.is_none(),
-        "the Newark replica itself stays up: {newark:?}"
-    );
+    let newark = w.affected.iter().find(|a| a.component == "cassandra-newark");
+    assert!(newark.is_none(), "the Newark replica itself stays up: {newark:?}");
 }
 
 /// Salesforce: the power feed is a SPOF, and the failover path depends on the failed site.
 #[test]
 fn salesforce_failover_depends_on_the_site_it_replaces() {
     let (_, model, r) = report_of("salesforce-power-failover");
-    let na14 = [
-        "na14-web-ui",
-        "na14-api",
-        "na14-apex-async",
-        "na14-reports",
-        "na14-attachments",
-        "na14-email-to-case",
-    ];
-    assert_eq!(
-        spof(&r, "power:was-feed-b"),
-        Some(strings(&na14).as_slice())
-    );
-    assert_eq!(
-        spof(&r, "region:washington-dc"),
-        Some(strings(&na14).as_slice())
-    );
-    assert_eq!(
-        spof(&r, "power:was-feed-a"),
-        None,
-        "feed A carries no single point"
-    );
+    let na14 = ["na14-web-ui", "na14-api", "na14-apex-async", "na14-reports", "na14-attachments", "na14-email-to-case"];
+    assert_eq!(spof(&r, "power:was-feed-b"), Some(strings(&na14).as_slice()));
+    assert_eq!(spof(&r, "region:washington-dc"), Some(strings(&na14).as_slice()));
+    assert_eq!(spof(&r, "power:was-feed-a"), None, "feed A carries no single point");
     assert_eq!(
         spof_ids(&r),
         set([
@@ -699,75 +428,29 @@ fn salesforce_failover_depends_on_the_site_it_replaces() {
 
     // The failover group: declared 1, actual 0, and the proof is the Washington feed.
     assert_redundancy(&r, "na14-database", 1, 2, 1, 0, &["power:was-feed-b"]);
-    assert_redundancy(
-        &r,
-        "was-db-cluster-nodes",
-        1,
-        4,
-        3,
-        0,
-        &["power:was-feed-b"],
-    );
+    assert_redundancy(&r, "was-db-cluster-nodes", 1, 4, 3, 0, &["power:was-feed-b"]);
     assert_redundancy(&r, "na14-app", 1, 2, 1, 0, &["na14-database"]);
-    assert_redundancy(
-        &r,
-        "fileforce",
-        1,
-        2,
-        1,
-        1,
-        &["fileforce-washington", "fileforce-chicago"],
-    );
-    assert_redundancy(
-        &r,
-        "identity-service",
-        1,
-        2,
-        1,
-        1,
-        &["identity-washington", "identity-chicago"],
-    );
+    assert_redundancy(&r, "fileforce", 1, 2, 1, 1, &["fileforce-washington", "fileforce-chicago"]);
+    assert_redundancy(&r, "identity-service", 1, 2, 1, 1, &["identity-washington", "identity-chicago"]);
     assert_eq!(r.redundancy.len(), 5);
 
     // The Chicago path goes down through the orchestrator that lives in Washington.
     let w = what_if(&model, &["power:was-feed-b"]);
     assert_eq!(w.targets_down, strings(&na14));
-    let chicago = w
-        .affected
-        .iter()
-        .find(|a| a.component == "na14-db-chicago")
-        .expect("chicago affected");
+    let chicago = w.affected.iter().find(|a| a.component == "na14-db-chicago").expect("chicago affected");
     assert_eq!(
         (chicago.status, chicago.path.clone()),
-        (
-            Status::Down,
-            strings(&[
-                "power:was-feed-b",
-                "failover-orchestrator",
-                "na14-db-chicago"
-            ])
-        )
+        (Status::Down, strings(&["power:was-feed-b", "failover-orchestrator", "na14-db-chicago"]))
     );
     // login.salesforce.com is itself multi-site and survives.
     assert!(!w.targets_down.iter().any(|t| t == "login-salesforce-com"));
     // Chicago's trust site still watches the database.
-    let db = w
-        .affected
-        .iter()
-        .find(|a| a.component == "na14-database")
-        .expect("db affected");
+    let db = w.affected.iter().find(|a| a.component == "na14-database").expect("db affected");
     assert!(!db.unmonitored);
 
-    let top: Vec<(&str, u32, u32)> = r
-        .criticality
-        .iter()
-        .take(2)
-        .map(|c| (c.component.as_str(), c.targets_down, c.components_down))
-        .collect();
-    assert_eq!(
-        top,
-        [("region:washington-dc", 6, 25), ("power:was-feed-b", 6, 21)]
-    );
+    let top: Vec<(&str, u32, u32)> =
+        r.criticality.iter().take(2).map(|c| (c.component.as_str(), c.targets_down, c.components_down)).collect();
+    assert_eq!(top, [("region:washington-dc", 6, 25), ("power:was-feed-b", 6, 21)]);
     assert!(r.blind_spots.is_empty());
     assert!(r.restart_hazards.is_empty());
     no_deadlock(&r);
@@ -779,62 +462,30 @@ fn azure_dns_and_identity_top_the_criticality_ranking() {
     let (_, model, r) = report_of("azure-2021-dns-aad");
     let all = r.targets.len() as u32;
     assert_eq!(all, 9);
-    let top: Vec<(&str, u32, u32)> = r
-        .criticality
-        .iter()
-        .take(4)
-        .map(|c| (c.component.as_str(), c.targets_down, c.components_down))
-        .collect();
+    let top: Vec<(&str, u32, u32)> =
+        r.criticality.iter().take(4).map(|c| (c.component.as_str(), c.targets_down, c.components_down)).collect();
     assert_eq!(
         top,
-        [
-            ("azure-dns", all, 21),
-            ("aad-token-signing-keys", all, 17),
-            ("aad-sign-in", all, 16),
-            ("blob-storage", 3, 5)
-        ]
+        [("azure-dns", all, 21), ("aad-token-signing-keys", all, 17), ("aad-sign-in", all, 16), ("blob-storage", 3, 5)]
     );
     for id in ["azure-dns", "aad-token-signing-keys", "aad-sign-in"] {
-        assert_eq!(
-            spof(&r, id),
-            Some(r.targets.as_slice()),
-            "`{id}` takes down every target"
-        );
+        assert_eq!(spof(&r, id), Some(r.targets.as_slice()), "`{id}` takes down every target");
     }
     // The only components that take down every target are DNS and identity.
-    let everything: Vec<&str> = r
-        .spofs
-        .iter()
-        .filter(|s| s.takes_down.len() == all as usize)
-        .map(|s| s.component.as_str())
-        .collect();
-    assert_eq!(
-        everything,
-        ["azure-dns", "aad-token-signing-keys", "aad-sign-in"]
-    );
+    let everything: Vec<&str> =
+        r.spofs.iter().filter(|s| s.takes_down.len() == all as usize).map(|s| s.component.as_str()).collect();
+    assert_eq!(everything, ["azure-dns", "aad-token-signing-keys", "aad-sign-in"]);
 
     // Regions: two stamps each, so a region takes no target down.
     for region in ["region:eastus", "region:westeurope"] {
-        let c = r
-            .criticality
-            .iter()
-            .find(|c| c.component == region)
-            .expect("region ranked");
+        let c = r.criticality.iter().find(|c| c.component == region).expect("region ranked");
         assert_eq!((c.targets_down, c.components_down), (0, 6), "{region}");
         assert!(what_if(&model, &[region]).targets_down.is_empty());
     }
     // ...but the regional stamps of ARM and Key Vault all sign in through AAD.
     assert_redundancy(&r, "azure-resource-manager", 1, 2, 1, 0, &["aad-sign-in"]);
     assert_redundancy(&r, "key-vault", 1, 2, 1, 0, &["aad-sign-in"]);
-    assert_redundancy(
-        &r,
-        "cosmos-db",
-        1,
-        2,
-        1,
-        1,
-        &["cosmos-eastus", "cosmos-westeurope"],
-    );
+    assert_redundancy(&r, "cosmos-db", 1, 2, 1, 1, &["cosmos-eastus", "cosmos-westeurope"]);
     let false_redundancy: Vec<&str> = r
         .redundancy
         .iter()
@@ -845,15 +496,8 @@ fn azure_dns_and_identity_top_the_criticality_ranking() {
 
     let w = what_if(&model, &["azure-dns"]);
     assert_eq!(w.targets_down, r.targets);
-    let xbox = w
-        .affected
-        .iter()
-        .find(|a| a.component == "xbox-live-sign-in")
-        .expect("xbox affected");
-    assert_eq!(
-        xbox.path,
-        strings(&["azure-dns", "aad-sign-in", "xbox-live-sign-in"])
-    );
+    let xbox = w.affected.iter().find(|a| a.component == "xbox-live-sign-in").expect("xbox affected");
+    assert_eq!(xbox.path, strings(&["azure-dns", "aad-sign-in", "xbox-live-sign-in"]));
     assert!(r.blind_spots.is_empty());
     no_deadlock(&r);
 }
@@ -867,15 +511,9 @@ fn drift_chatbot_holds_credentials_for_every_tenant() {
     let mut tenants: Vec<&str> = of_kind(&doc, "salesforce-org");
     tenants.extend(of_kind(&doc, "google-workspace-tenant"));
     assert_eq!(tenants.len(), 16);
-    let expected: BTreeSet<String> = set(tenants
-        .iter()
-        .copied()
-        .filter(|&t| t != "salesforce-org-oscorp"));
+    let expected: BTreeSet<String> = set(tenants.iter().copied().filter(|&t| t != "salesforce-org-oscorp"));
     assert_eq!(held.len(), 15);
-    assert_eq!(
-        held, expected,
-        "the bot holds a token for every connected tenant, and only those"
-    );
+    assert_eq!(held, expected, "the bot holds a token for every connected tenant, and only those");
 
     // The attack path: GitHub -> Drift's AWS account -> the bot -> every tenant.
     let mut reached = BTreeSet::new();
@@ -888,10 +526,7 @@ fn drift_chatbot_holds_credentials_for_every_tenant() {
         }
     }
     for t in &expected {
-        assert!(
-            reached.contains(t),
-            "compromise of salesloft-github should reach `{t}`"
-        );
+        assert!(reached.contains(t), "compromise of salesloft-github should reach `{t}`");
     }
     assert!(!reached.contains("salesforce-org-oscorp"));
     assert_eq!(reached.len(), 18);
@@ -902,17 +537,9 @@ fn drift_chatbot_holds_credentials_for_every_tenant() {
     assert!(w
         .affected
         .iter()
-        .all(|a| !a.component.starts_with("salesforce-org-")
-            && !a.component.starts_with("google-workspace-")));
-    assert_eq!(
-        spof(&r, "drift-chatbot"),
-        Some(strings(&["drift-chat-widget"]).as_slice())
-    );
-    let cadences = w
-        .affected
-        .iter()
-        .find(|a| a.component == "salesloft-cadences")
-        .expect("cadences affected");
+        .all(|a| !a.component.starts_with("salesforce-org-") && !a.component.starts_with("google-workspace-")));
+    assert_eq!(spof(&r, "drift-chatbot"), Some(strings(&["drift-chat-widget"]).as_slice()));
+    let cadences = w.affected.iter().find(|a| a.component == "salesloft-cadences").expect("cadences affected");
     assert_eq!(cadences.status, Status::Degraded);
 
     assert_eq!(r.targets.len(), 18);
@@ -940,52 +567,28 @@ fn drift_chatbot_holds_credentials_for_every_tenant() {
 #[test]
 fn tailscale_shard_outage_is_a_restart_hazard_not_an_outage() {
     let (_, model, r) = report_of("tailscale-coordination-shards");
-    let shard1_nodes = [
-        "acme-laptop-alice",
-        "acme-laptop-bob",
-        "acme-ci-runner",
-        "globex-laptop-carol",
-        "globex-k8s-operator",
-    ];
-    assert_eq!(
-        restart_hazard(&r, "coord-shard-1"),
-        Some(strings(&shard1_nodes).as_slice())
-    );
-    assert_eq!(
-        restart_hazard(&r, "host:ctrl-shard-1"),
-        Some(strings(&shard1_nodes).as_slice())
-    );
+    let shard1_nodes =
+        ["acme-laptop-alice", "acme-laptop-bob", "acme-ci-runner", "globex-laptop-carol", "globex-k8s-operator"];
+    assert_eq!(restart_hazard(&r, "coord-shard-1"), Some(strings(&shard1_nodes).as_slice()));
+    assert_eq!(restart_hazard(&r, "host:ctrl-shard-1"), Some(strings(&shard1_nodes).as_slice()));
     assert_eq!(
         restart_hazard(&r, "coord-shard-2"),
         Some(strings(&["initech-laptop-dave", "initech-build-server", "initech-nas"]).as_slice())
     );
     assert_eq!(
         restart_hazard(&r, "coord-shard-3"),
-        Some(
-            strings(&[
-                "umbrella-laptop-erin",
-                "umbrella-lab-gpu",
-                "umbrella-exit-node"
-            ])
-            .as_slice()
-        )
+        Some(strings(&["umbrella-laptop-erin", "umbrella-lab-gpu", "umbrella-exit-node"]).as_slice())
     );
     assert_eq!(r.restart_hazards.len(), 6);
     // Nodes with a cached network map need no shard to start.
-    assert!(r.restart_hazards.iter().all(|h| !h
-        .cannot_restart
+    assert!(r
+        .restart_hazards
         .iter()
-        .any(|c| c == "acme-prod-db" || c == "globex-staging-api")));
+        .all(|h| !h.cannot_restart.iter().any(|c| c == "acme-prod-db" || c == "globex-staging-api")));
 
     // The shard is a SPOF of its tailnets' admin actions only.
-    assert_eq!(
-        spof(&r, "coord-shard-1"),
-        Some(strings(&["acme-admin", "globex-admin"]).as_slice())
-    );
-    assert_eq!(
-        spof(&r, "coord-shard-2"),
-        Some(strings(&["initech-admin"]).as_slice())
-    );
+    assert_eq!(spof(&r, "coord-shard-1"), Some(strings(&["acme-admin", "globex-admin"]).as_slice()));
+    assert_eq!(spof(&r, "coord-shard-2"), Some(strings(&["initech-admin"]).as_slice()));
     assert_eq!(spof(&r, "admin-api").map(<[String]>::len), Some(4));
 
     let w = what_if(&model, &["coord-shard-1"]);
@@ -1007,15 +610,7 @@ fn tailscale_shard_outage_is_a_restart_hazard_not_an_outage() {
     // Every connection stays up, including the one into another shard's tailnet.
     assert!(!w.affected.iter().any(|a| a.component.contains("-to-")));
 
-    assert_redundancy(
-        &r,
-        "control-frontend",
-        1,
-        2,
-        1,
-        1,
-        &["control-lb-1", "control-lb-2"],
-    );
+    assert_redundancy(&r, "control-frontend", 1, 2, 1, 1, &["control-lb-1", "control-lb-2"]);
     assert_eq!(r.redundancy.len(), 1);
     assert!(r.blind_spots.is_empty());
     no_deadlock(&r);
@@ -1030,12 +625,7 @@ fn tailscale_relays_real_and_fake_redundancy() {
     let (_, model, r) = report_of("tailscale-relays");
     assert_eq!(
         r.targets,
-        strings(&[
-            "alice-to-prod-db",
-            "berlin-to-build-cache",
-            "sensor-to-analytics",
-            "dev-box-to-render-node"
-        ])
+        strings(&["alice-to-prod-db", "berlin-to-build-cache", "sensor-to-analytics", "dev-box-to-render-node"])
     );
 
     // Real: three independent paths, tolerance 2 as declared.
@@ -1048,35 +638,11 @@ fn tailscale_relays_real_and_fake_redundancy() {
         2,
         &["direct-alice-prod-db", "derp-nyc", "peer-relay-chicago"],
     );
-    assert_redundancy(
-        &r,
-        "sfo-tokyo-paths",
-        1,
-        3,
-        2,
-        2,
-        &["direct-sfo-tokyo", "derp-sfo", "peer-relay-oregon"],
-    );
+    assert_redundancy(&r, "sfo-tokyo-paths", 1, 3, 2, 2, &["direct-sfo-tokyo", "derp-sfo", "peer-relay-oregon"]);
     // Fake: DERP fra and the peer relay share a host; three paths are really two.
-    assert_redundancy(
-        &r,
-        "berlin-fra-paths",
-        1,
-        3,
-        2,
-        1,
-        &["host:fra-relay-box", "direct-berlin-fra"],
-    );
+    assert_redundancy(&r, "berlin-fra-paths", 1, 3, 2, 1, &["host:fra-relay-box", "direct-berlin-fra"]);
     // Fake: both relays in one region, no direct path; two paths are really one.
-    assert_redundancy(
-        &r,
-        "sgp-sensor-analytics-paths",
-        1,
-        2,
-        1,
-        0,
-        &["region:sin"],
-    );
+    assert_redundancy(&r, "sgp-sensor-analytics-paths", 1, 2, 1, 0, &["region:sin"]);
     assert_eq!(r.redundancy.len(), 4);
     let false_redundancy: Vec<&str> = r
         .redundancy
@@ -1084,16 +650,10 @@ fn tailscale_relays_real_and_fake_redundancy() {
         .filter(|e| e.actual_tolerance < e.declared_tolerance)
         .map(|e| e.component.as_str())
         .collect();
-    assert_eq!(
-        false_redundancy,
-        ["berlin-fra-paths", "sgp-sensor-analytics-paths"]
-    );
+    assert_eq!(false_redundancy, ["berlin-fra-paths", "sgp-sensor-analytics-paths"]);
 
     // No relay or DERP region is a SPOF of a real pair; region:sin is of the fake one.
-    assert_eq!(
-        spof(&r, "region:sin"),
-        Some(strings(&["sensor-to-analytics"]).as_slice())
-    );
+    assert_eq!(spof(&r, "region:sin"), Some(strings(&["sensor-to-analytics"]).as_slice()));
     for relay in [
         "derp-nyc",
         "derp-fra",
@@ -1112,11 +672,7 @@ fn tailscale_relays_real_and_fake_redundancy() {
     // direct path alone.
     let w = what_if(&model, &["region:fra"]);
     assert!(w.targets_down.is_empty());
-    let berlin = w
-        .affected
-        .iter()
-        .find(|a| a.component == "berlin-fra-paths")
-        .expect("berlin paths affected");
+    let berlin = w.affected.iter().find(|a| a.component == "berlin-fra-paths").expect("berlin paths affected");
     assert_eq!(berlin.status, Status::Degraded);
     let w = what_if(&model, &["region:fra", "direct-berlin-fra"]);
     assert_eq!(w.targets_down, strings(&["berlin-to-build-cache"]));

@@ -36,7 +36,14 @@ fn error_fixtures_point_at_the_right_place() {
         let mut parts = header.splitn(3, ' ');
         let (at, kind, words) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         let (line, column) = at.split_once(':').expect("LINE:COLUMN");
-        check_error(&path.display().to_string(), &text, line.parse().expect("line"), column.parse().expect("column"), kind, words);
+        check_error(
+            &path.display().to_string(),
+            &text,
+            line.parse().expect("line"),
+            column.parse().expect("column"),
+            kind,
+            words,
+        );
         seen += 1;
     }
     assert!(seen >= 10, "only {seen} error fixtures");
@@ -48,7 +55,7 @@ fn error_fixtures_point_at_the_right_place() {
 #[test]
 fn all_errors_are_reported_not_only_the_first() {
     let text = "components:\n  - {id: a, requires: [x]}\n  - {id: b, requires: [y]}\n  - {id: a}\n";
-    let errors = load(text).err().expect("invalid");
+    let errors = load(text).expect_err("invalid");
     let lines: Vec<u32> = errors.0.iter().filter_map(|e| e.pos).map(|p| p.line).collect();
     assert_eq!(lines, [4, 2, 3]);
 }
@@ -98,7 +105,25 @@ fn published_schema_is_current() {
     }
     let schema: serde_json::Value = serde_json::from_str(&fresh).expect("schema is JSON");
     let props = &schema["$defs"]["Component"]["properties"];
-    for field in ["id", "kind", "requires", "need", "requires_at_start", "degrades_without", "monitored_by", "holds_credentials_for", "critical", "availability", "region", "zone", "host", "provider", "power", "network", "labels"] {
+    for field in [
+        "id",
+        "kind",
+        "requires",
+        "need",
+        "requires_at_start",
+        "degrades_without",
+        "monitored_by",
+        "holds_credentials_for",
+        "critical",
+        "availability",
+        "region",
+        "zone",
+        "host",
+        "provider",
+        "power",
+        "network",
+        "labels",
+    ] {
         assert!(props.get(field).is_some(), "schema lacks {field}");
     }
 }
@@ -107,7 +132,15 @@ fn published_schema_is_current() {
 fn hostile_inputs_error_instead_of_panicking() {
     let deep = format!("components: {}{}", "[".repeat(10_000), "]".repeat(10_000));
     let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ncomponents: []\n";
-    for text in [deep.as_str(), bomb, "\u{feff}", "{", "components: [{id: 1}]", "- a\n- b", "components:\n  - id: a\n    need: -3\n    requires: [b]\n  - id: b"] {
+    for text in [
+        deep.as_str(),
+        bomb,
+        "\u{feff}",
+        "{",
+        "components: [{id: 1}]",
+        "- a\n- b",
+        "components:\n  - id: a\n    need: -3\n    requires: [b]\n  - id: b",
+    ] {
         let _ = load(text);
     }
 }

@@ -24,7 +24,9 @@ impl Oracle {
         let mut ids: Vec<String> = t.components.iter().map(|c| c.id.clone()).collect();
         let mut implicit = vec![false; ids.len()];
         for c in &t.components {
-            for (attr, value) in PLACEMENT_ATTRIBUTES.iter().zip([&c.region, &c.zone, &c.host, &c.provider, &c.power, &c.network]) {
+            for (attr, value) in
+                PLACEMENT_ATTRIBUTES.iter().zip([&c.region, &c.zone, &c.host, &c.provider, &c.power, &c.network])
+            {
                 if let Some(v) = value {
                     let id = format!("{attr}:{v}");
                     if !ids.contains(&id) {
@@ -54,7 +56,9 @@ impl Oracle {
             o.start[i] = c.requires_at_start.iter().map(|r| at(r)).collect();
             o.degrades[i] = c.degrades_without.iter().map(|r| at(r)).collect();
             o.monitors[i] = c.monitored_by.iter().map(|r| at(r)).collect();
-            for (attr, value) in PLACEMENT_ATTRIBUTES.iter().zip([&c.region, &c.zone, &c.host, &c.provider, &c.power, &c.network]) {
+            for (attr, value) in
+                PLACEMENT_ATTRIBUTES.iter().zip([&c.region, &c.zone, &c.host, &c.provider, &c.power, &c.network])
+            {
                 if let Some(v) = value {
                     o.placement[i].push(at(&format!("{attr}:{v}")));
                 }
@@ -101,14 +105,18 @@ impl Oracle {
         (0..self.n())
             .filter(|&v| {
                 !self.implicit[v]
-                    && !(0..self.n()).any(|w| self.requires[w].contains(&v) || self.placement[w].contains(&v) || self.start[w].contains(&v))
+                    && !(0..self.n()).any(|w| {
+                        self.requires[w].contains(&v) || self.placement[w].contains(&v) || self.start[w].contains(&v)
+                    })
             })
             .collect()
     }
 
     /// down[x] = the set of nodes down when x alone fails.
     pub fn single_down(&self) -> Vec<BTreeSet<usize>> {
-        (0..self.n()).map(|x| self.up_after(&[x]).iter().enumerate().filter(|(_, &u)| !u).map(|(v, _)| v).collect()).collect()
+        (0..self.n())
+            .map(|x| self.up_after(&[x]).iter().enumerate().filter(|(_, &u)| !u).map(|(v, _)| v).collect())
+            .collect()
     }
 
     pub fn spofs(&self) -> BTreeMap<String, Vec<String>> {
@@ -116,7 +124,8 @@ impl Oracle {
         let down = self.single_down();
         let mut out = BTreeMap::new();
         for x in 0..self.n() {
-            let hit: Vec<String> = targets.iter().filter(|&&t| t != x && down[x].contains(&t)).map(|&t| self.ids[t].clone()).collect();
+            let hit: Vec<String> =
+                targets.iter().filter(|&&t| t != x && down[x].contains(&t)).map(|&t| self.ids[t].clone()).collect();
             if !hit.is_empty() {
                 out.insert(self.ids[x].clone(), hit);
             }
@@ -168,8 +177,10 @@ impl Oracle {
         let mut out = BTreeMap::new();
         for x in 0..self.n() {
             let up = self.up_after(&[x]);
-            let hit: Vec<String> =
-                (0..self.n()).filter(|&v| up[v] && self.start[v].iter().any(|&s| !up[s])).map(|v| self.ids[v].clone()).collect();
+            let hit: Vec<String> = (0..self.n())
+                .filter(|&v| up[v] && self.start[v].iter().any(|&s| !up[s]))
+                .map(|v| self.ids[v].clone())
+                .collect();
             if !hit.is_empty() {
                 out.insert(self.ids[x].clone(), hit);
             }
@@ -225,7 +236,8 @@ impl Oracle {
         let r = self.closure(edges);
         let mut out = BTreeSet::new();
         for v in 0..self.n() {
-            let mut c: Vec<String> = (0..self.n()).filter(|&u| u == v || (r[v][u] && r[u][v])).map(|u| self.ids[u].clone()).collect();
+            let mut c: Vec<String> =
+                (0..self.n()).filter(|&u| u == v || (r[v][u] && r[u][v])).map(|u| self.ids[u].clone()).collect();
             if c.len() > 1 {
                 c.sort();
                 out.insert(c);

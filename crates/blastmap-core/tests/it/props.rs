@@ -56,7 +56,9 @@ pub fn random_topology(seed: u64) -> Topology {
     for i in 0..n {
         let me = format!("c{i}");
         let others: Vec<String> = (0..n).filter(|&j| j != i).map(|j| format!("c{j}")).collect();
-        let pick = |r: &mut Rng, p: u64, pool: &[String]| -> Vec<String> { pool.iter().filter(|_| r.chance(p)).cloned().collect() };
+        let pick = |r: &mut Rng, p: u64, pool: &[String]| -> Vec<String> {
+            pool.iter().filter(|_| r.chance(p)).cloned().collect()
+        };
         let c = &mut comps[i];
         c.requires = pick(&mut r, density, &others);
         if !placed.is_empty() && r.chance(10) {
@@ -66,7 +68,8 @@ pub fn random_topology(seed: u64) -> Topology {
         if !c.requires.is_empty() && r.chance(50) {
             c.need = Some(1 + r.below(c.requires.len()) as u32);
         }
-        c.requires_at_start = pick(&mut r, density / 3, &others).into_iter().filter(|s| !c.requires.contains(s)).collect();
+        c.requires_at_start =
+            pick(&mut r, density / 3, &others).into_iter().filter(|s| !c.requires.contains(s)).collect();
         c.degrades_without = pick(&mut r, 10, &others);
         c.monitored_by = pick(&mut r, 15, &others);
         c.critical = r.chance(12);
@@ -86,17 +89,28 @@ fn model(t: &Topology) -> Model {
 fn check_analyses(t: &Topology) {
     let m = model(t);
     let o = Oracle::new(t);
-    let report = analyze(&m, &Options { redundancy_budget: u64::MAX, criticality_limit: usize::MAX, cut_budget: u64::MAX, double_point_limit: usize::MAX, ..Options::default() });
+    let report = analyze(
+        &m,
+        &Options {
+            redundancy_budget: u64::MAX,
+            criticality_limit: usize::MAX,
+            cut_budget: u64::MAX,
+            double_point_limit: usize::MAX,
+            ..Options::default()
+        },
+    );
     let name_of = |v: usize| o.ids[v].clone();
 
     let targets: Vec<String> = o.targets().into_iter().map(name_of).collect();
     assert_eq!(report.targets, targets, "targets");
 
-    let spofs: BTreeMap<String, Vec<String>> = report.spofs.iter().map(|s| (s.component.clone(), s.takes_down.clone())).collect();
+    let spofs: BTreeMap<String, Vec<String>> =
+        report.spofs.iter().map(|s| (s.component.clone(), s.takes_down.clone())).collect();
     assert_eq!(spofs, o.spofs(), "spofs");
 
     let down = o.single_down();
-    let mut crit: Vec<(String, u32)> = report.criticality.iter().map(|c| (c.component.clone(), c.components_down)).collect();
+    let mut crit: Vec<(String, u32)> =
+        report.criticality.iter().map(|c| (c.component.clone(), c.components_down)).collect();
     crit.sort();
     let mut want: Vec<(String, u32)> =
         (0..o.n()).filter(|&x| down[x].len() > 1).map(|x| (name_of(x), down[x].len() as u32 - 1)).collect();
@@ -135,7 +149,8 @@ fn check_analyses(t: &Topology) {
         }
     }
 
-    let blind: BTreeMap<String, Vec<String>> = report.blind_spots.iter().map(|b| (b.component.clone(), b.failures.clone())).collect();
+    let blind: BTreeMap<String, Vec<String>> =
+        report.blind_spots.iter().map(|b| (b.component.clone(), b.failures.clone())).collect();
     assert_eq!(blind, o.blind_spots(), "blind spots");
 
     let restart: BTreeMap<String, Vec<String>> =
@@ -183,7 +198,10 @@ fn check_analyses(t: &Topology) {
     assert_eq!(got_reach, want_reach, "credential reach");
 
     // Availability: enumeration over every state of the fallible components.
-    assert_eq!(report.availability.is_empty(), t.components.iter().all(|c| c.availability.is_none()) || report.targets.is_empty());
+    assert_eq!(
+        report.availability.is_empty(),
+        t.components.iter().all(|c| c.availability.is_none()) || report.targets.is_empty()
+    );
     for a in &report.availability {
         let target = o.index(&a.target);
         assert_eq!(a.method, "exact");
@@ -276,8 +294,18 @@ fn check_what_if(t: &Topology, failed_seed: u64) {
             Status::Up
         };
         assert_eq!(status, expected, "status of {}", o.ids[v]);
-        assert_eq!(w.cannot_restart[id as usize], up[v] && o.start[v].iter().any(|&s| !up[s]), "cannot restart {}", o.ids[v]);
-        assert_eq!(w.unmonitored[id as usize], !o.monitors[v].is_empty() && o.monitors[v].iter().all(|&x| !up[x]), "unmonitored {}", o.ids[v]);
+        assert_eq!(
+            w.cannot_restart[id as usize],
+            up[v] && o.start[v].iter().any(|&s| !up[s]),
+            "cannot restart {}",
+            o.ids[v]
+        );
+        assert_eq!(
+            w.unmonitored[id as usize],
+            !o.monitors[v].is_empty() && o.monitors[v].iter().all(|&x| !up[x]),
+            "unmonitored {}",
+            o.ids[v]
+        );
         // A down node's explanation starts at a failed node and each step depends on the previous.
         if !up[v] {
             let path: Vec<usize> = w.explain(&m, id).iter().map(|&p| o.index(m.name(p))).collect();
@@ -327,11 +355,16 @@ fn random_topologies_cover_the_interesting_shapes() {
         let m = model(&t);
         let r = analyze(&m, &Options::default());
         gates += usize::from(!r.redundancy.is_empty());
-        false_redundancy += usize::from(r.redundancy.iter().any(|g| g.actual_tolerance < g.declared_tolerance && g.actual_tolerance > 0));
+        false_redundancy += usize::from(
+            r.redundancy.iter().any(|g| g.actual_tolerance < g.declared_tolerance && g.actual_tolerance > 0),
+        );
         runtime_cycles += usize::from(r.cycles.iter().any(|c| c.kind == algo::CycleKind::Runtime));
         deadlocks += usize::from(!r.cold_start.deadlocked.is_empty());
         placement += usize::from(r.summary.placement_values > 0);
     }
-    assert!(gates > 100 && runtime_cycles > 50 && deadlocks > 50 && placement > 100, "{gates} {runtime_cycles} {deadlocks} {placement}");
+    assert!(
+        gates > 100 && runtime_cycles > 50 && deadlocks > 50 && placement > 100,
+        "{gates} {runtime_cycles} {deadlocks} {placement}"
+    );
     assert!(false_redundancy > 0, "some gate must have an actual tolerance between 0 and declared");
 }

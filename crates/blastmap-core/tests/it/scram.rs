@@ -36,7 +36,10 @@ fn products(report: &str) -> BTreeMap<u32, BTreeSet<Vec<u32>>> {
     for line in report.lines().map(str::trim) {
         if line.starts_with("<sum-of-products ") {
             // Gates that no target uses are top events for scram too: skip their products.
-            current = line.strip_prefix("<sum-of-products name=\"top_").and_then(|r| r.split('"').next()).and_then(|n| n.parse().ok());
+            current = line
+                .strip_prefix("<sum-of-products name=\"top_")
+                .and_then(|r| r.split('"').next())
+                .and_then(|n| n.parse().ok());
             if let Some(t) = current {
                 out.entry(t).or_default();
             }
@@ -90,7 +93,12 @@ fn cut_sets_and_probabilities_agree_with_scram() {
             for a in &avail {
                 let q = probability(&report, a.target);
                 // scram prints six significant digits.
-                assert!(((1.0 - a.availability) - q).abs() <= 1e-5 * q.max(1e-3), "seed {seed}: unavailability of {}: ours {} scram {q}", m.name(a.target), 1.0 - a.availability);
+                assert!(
+                    ((1.0 - a.availability) - q).abs() <= 1e-5 * q.max(1e-3),
+                    "seed {seed}: unavailability of {}: ours {} scram {q}",
+                    m.name(a.target),
+                    1.0 - a.availability
+                );
             }
         }
         compared += 1;

@@ -20,7 +20,11 @@ fn reports() {
 
 #[test]
 fn what_if_of_a_placement_value() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ok/two-of-three-across-zones.yaml")).expect("fixture");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ok/two-of-three-across-zones.yaml"
+    ))
+    .expect("fixture");
     let (_, m) = load(&text).expect("valid");
     let failed = m.lookup_all(["zone:a", "power:feed-1"]).expect("known");
     let w = WhatIfReport::new(&m, &what_if(&m, &failed));

@@ -1,0 +1,22 @@
+//! `blastmap diff BEFORE AFTER`: two designs side by side.
+
+use blastmap_core::report::Options;
+use blastmap_core::{diff, render};
+
+use crate::args::{DiffArgs, OutputFormat};
+use crate::cmd::analyze::report;
+use crate::{input, output, Failure};
+
+pub fn run(args: DiffArgs) -> Result<(), Failure> {
+    let (_, bb, before) = input::load(&args.before)?;
+    let (_, ab, after) = input::load(&args.after)?;
+    let br = report(&before.model, bb, &Options::default());
+    let ar = report(&after.model, ab, &Options::default());
+    let d = diff::diff((&before.model, &br), (&after.model, &ar));
+    let text = match args.format {
+        OutputFormat::Text => render::diff_text(&d, output::color()),
+        OutputFormat::Json => output::json(&d)?,
+        OutputFormat::Markdown | OutputFormat::Sarif => render::diff_markdown(&d),
+    };
+    output::print(&text)
+}

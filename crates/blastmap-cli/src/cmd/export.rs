@@ -1,0 +1,19 @@
+//! `blastmap export FILE --to open-psa`: the topology in another tool's format.
+
+use std::io::Write;
+
+use crate::args::{ExportArgs, ExportFormat};
+use crate::{input, output, Failure};
+
+pub fn run(args: ExportArgs) -> Result<(), Failure> {
+    let (name, _, loaded) = input::load(&args.input.file)?;
+    match args.to {
+        ExportFormat::OpenPsa => match blastmap_core::export::open_psa(&loaded.model) {
+            Ok(xml) => output::print(&xml),
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "{name}: {message}");
+                Err(Failure::Reported)
+            }
+        },
+    }
+}
