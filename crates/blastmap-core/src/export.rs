@@ -42,6 +42,7 @@ fn rule_description(kind: FindingKind) -> &'static str {
         }
         FindingKind::DoublePoint => "A minimal set of two or three failures that takes down targets.",
         FindingKind::CredentialReach => "What a compromised component reaches through the credentials it holds.",
+        FindingKind::MeshOutage => "What a coordination shard's or relay's outage does to the tailnets on it.",
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use crate::error::{Error, ErrorKind, Errors, Pos};
-use crate::spec::{Component, Topology};
+use crate::spec::{Component, Tailnet, Topology};
 
 /// JSON larger than this is read with serde_json first (no spans unless there is an error).
 const FAST_JSON_BYTES: usize = 1 << 20;
@@ -74,6 +74,15 @@ pub struct ComponentSpans {
     pub refs: BTreeMap<RefField, Vec<Option<Pos>>>,
     /// Each placement value, by attribute.
     pub placement: BTreeMap<&'static str, Option<Pos>>,
+    /// Mesh fields (`tailnet`, `shared_into`, `relays`, `routes`), each item's position.
+    pub mesh: BTreeMap<&'static str, Vec<Option<Pos>>>,
+}
+
+/// Where a tailnet's parts stand in the input.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TailnetSpans {
+    pub id: Option<Pos>,
+    pub shard: Option<Pos>,
 }
 
 impl ComponentSpans {
@@ -88,13 +97,17 @@ impl ComponentSpans {
 pub struct Document {
     pub topology: Topology,
     pub spans: Vec<ComponentSpans>,
+    /// Positions of `shards`, `relays` and `tailnets`, one per entry (empty without positions).
+    pub shard_spans: Vec<ComponentSpans>,
+    pub relay_spans: Vec<ComponentSpans>,
+    pub tailnet_spans: Vec<TailnetSpans>,
 }
 
 impl Document {
     /// A document without positions, for topologies built in code or by an importer.
     pub fn from_topology(topology: Topology) -> Self {
         let spans = vec![ComponentSpans::default(); topology.components.len()];
-        Document { topology, spans }
+        Document { topology, spans, ..Document::default() }
     }
 
     /// Positions of component `index` (default when unknown).
@@ -113,6 +126,23 @@ struct RawTopology {
     #[serde(default)]
     description: Option<String>,
     components: Vec<S<RawComponent>>,
+    #[serde(default)]
+    shards: Vec<S<RawComponent>>,
+    #[serde(default)]
+    tailnets: Vec<S<RawTailnet>>,
+    #[serde(default)]
+    relays: Vec<S<RawComponent>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTailnet {
+    id: S<String>,
+    shard: S<String>,
+    #[serde(default)]
+    cache_netmap: bool,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +184,18 @@ struct RawComponent {
     #[serde(default)]
     network: Option<S<String>>,
     #[serde(default)]
+    tailnet: Option<S<String>>,
+    #[serde(default)]
+    shared_into: Vec<S<String>>,
+    #[serde(default)]
+    relays: Vec<S<String>>,
+    #[serde(default)]
+    direct: Option<bool>,
+    #[serde(default)]
+    routes: Vec<S<String>>,
+    #[serde(default)]
+    exit_node: bool,
+    #[serde(default)]
     labels: BTreeMap<String, String>,
 }
 
@@ -176,121 +218,159 @@ fn split_opt(item: Option<S<String>>) -> (Option<String>, Option<Pos>) {
 /// Structural checks that need positions: values out of range. Reference checks happen when the
 /// [`crate::Model`] is built.
 fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
-    let mut components = Vec::with_capacity(raw.components.len());
-    let mut spans = Vec::with_capacity(raw.components.len());
-    for sc in raw.components {
+    let (components, spans) = raw.components.into_iter().map(|sc| convert_component(sc, errors)).unzip();
+    let (shards, shard_spans) = raw.shards.into_iter().map(|sc| convert_component(sc, errors)).unzip();
+    let (relays, relay_spans) = raw.relays.into_iter().map(|sc| convert_component(sc, errors)).unzip();
+    let (tailnets, tailnet_spans) = raw
+        .tailnets
+        .into_iter()
+        .map(|st| {
+            let t = st.value;
+            let spans = TailnetSpans { id: pos(&t.id.referenced), shard: pos(&t.shard.referenced) };
+            (Tailnet { id: t.id.value, shard: t.shard.value, cache_netmap: t.cache_netmap, labels: t.labels }, spans)
+        })
+        .unzip();
+    Document {
+        topology: Topology { name: raw.name, description: raw.description, components, shards, tailnets, relays },
+        spans,
+        shard_spans,
+        relay_spans,
+        tailnet_spans,
+    }
+}
+
+/// One component and its positions; range errors go to `errors`.
+fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component, ComponentSpans) {
         let at = pos(&sc.referenced);
-        let r = sc.value;
-        let mut cs = ComponentSpans { at, id: pos(&r.id.referenced), ..ComponentSpans::default() };
-        let need = match r.need {
-            None => None,
-            Some(n) => {
-                cs.need = pos(&n.referenced);
-                match u32::try_from(n.value) {
-                    Ok(v) if v >= 1 => Some(v),
-                    _ => {
-                        errors.push(Error::new(
-                            ErrorKind::InvalidNeed,
-                            cs.need,
-                            format!("`need` of `{}` is {}: expected a whole number of at least 1", r.id.value, n.value),
-                        ));
-                        None
-                    }
-                }
-            }
-        };
-        let availability = match r.availability {
-            None => None,
-            Some(a) => {
-                cs.availability = pos(&a.referenced);
-                if !(a.value > 0.0 && a.value <= 1.0) {
+    let r = sc.value;
+    let mut cs = ComponentSpans { at, id: pos(&r.id.referenced), ..ComponentSpans::default() };
+    let need = match r.need {
+        None => None,
+        Some(n) => {
+            cs.need = pos(&n.referenced);
+            match u32::try_from(n.value) {
+                Ok(v) if v >= 1 => Some(v),
+                _ => {
                     errors.push(Error::new(
-                        ErrorKind::InvalidValue,
-                        cs.availability,
-                        format!(
-                            "`availability` of `{}` is {}: expected a probability in (0, 1], such as 0.9995",
-                            r.id.value, a.value
-                        ),
+                        ErrorKind::InvalidNeed,
+                        cs.need,
+                        format!("`need` of `{}` is {}: expected a whole number of at least 1", r.id.value, n.value),
                     ));
+                    None
                 }
-                Some(a.value)
             }
-        };
-        let mut hours = |name: &str, v: Option<S<f64>>| {
-            let at = v.as_ref().and_then(|v| pos(&v.referenced));
-            let value = v.map(|v| v.value);
-            if let Some(h) = value.filter(|h| !(h.is_finite() && *h > 0.0)) {
+        }
+    };
+    let availability = match r.availability {
+        None => None,
+        Some(a) => {
+            cs.availability = pos(&a.referenced);
+            if !(a.value > 0.0 && a.value <= 1.0) {
                 errors.push(Error::new(
                     ErrorKind::InvalidValue,
-                    at,
-                    format!("`{name}` of `{}` is {h}: expected a positive number of hours", r.id.value),
+                    cs.availability,
+                    format!(
+                        "`availability` of `{}` is {}: expected a probability in (0, 1], such as 0.9995",
+                        r.id.value, a.value
+                    ),
                 ));
             }
-            (value, at)
-        };
-        let (mtbf, mtbf_at) = hours("mtbf", r.mtbf);
-        let (mttr, mttr_at) = hours("mttr", r.mttr);
-        if mtbf.is_some() != mttr.is_some() {
+            Some(a.value)
+        }
+    };
+    let mut hours = |name: &str, v: Option<S<f64>>| {
+        let at = v.as_ref().and_then(|v| pos(&v.referenced));
+        let value = v.map(|v| v.value);
+        if let Some(h) = value.filter(|h| !(h.is_finite() && *h > 0.0)) {
             errors.push(Error::new(
                 ErrorKind::InvalidValue,
-                mtbf_at.or(mttr_at),
-                format!("`{}` has only one of `mtbf` and `mttr`: expected both (hours), or `availability`", r.id.value),
+                at,
+                format!("`{name}` of `{}` is {h}: expected a positive number of hours", r.id.value),
             ));
         }
-        if availability.is_some() && mtbf.is_some() {
-            errors.push(Error::new(
-                ErrorKind::InvalidValue,
-                mtbf_at,
-                format!("`{}` has both `availability` and `mtbf`/`mttr`: expected one or the other", r.id.value),
-            ));
-        }
-        let mut refs = |field: RefField, list: Vec<S<String>>| {
-            let (values, positions) = split_list(list);
-            cs.refs.insert(field, positions);
-            values
-        };
-        let requires = refs(RefField::Requires, r.requires);
-        let requires_at_start = refs(RefField::RequiresAtStart, r.requires_at_start);
-        let degrades_without = refs(RefField::DegradesWithout, r.degrades_without);
-        let monitored_by = refs(RefField::MonitoredBy, r.monitored_by);
-        let holds_credentials_for = refs(RefField::HoldsCredentialsFor, r.holds_credentials_for);
-        let mut place = |attr: &'static str, v: Option<S<String>>| {
-            let (value, p) = split_opt(v);
-            if value.is_some() {
-                cs.placement.insert(attr, p);
-            }
-            value
-        };
-        let region = place("region", r.region);
-        let zone = place("zone", r.zone);
-        let host = place("host", r.host);
-        let provider = place("provider", r.provider);
-        let power = place("power", r.power);
-        let network = place("network", r.network);
-        components.push(Component {
-            id: r.id.value,
-            kind: r.kind,
-            requires,
-            need,
-            requires_at_start,
-            degrades_without,
-            monitored_by,
-            holds_credentials_for,
-            critical: r.critical,
-            availability,
-            mtbf,
-            mttr,
-            region,
-            zone,
-            host,
-            provider,
-            power,
-            network,
-            labels: r.labels,
-        });
-        spans.push(cs);
+        (value, at)
+    };
+    let (mtbf, mtbf_at) = hours("mtbf", r.mtbf);
+    let (mttr, mttr_at) = hours("mttr", r.mttr);
+    if mtbf.is_some() != mttr.is_some() {
+        errors.push(Error::new(
+            ErrorKind::InvalidValue,
+            mtbf_at.or(mttr_at),
+            format!("`{}` has only one of `mtbf` and `mttr`: expected both (hours), or `availability`", r.id.value),
+        ));
     }
-    Document { topology: Topology { name: raw.name, description: raw.description, components }, spans }
+    if availability.is_some() && mtbf.is_some() {
+        errors.push(Error::new(
+            ErrorKind::InvalidValue,
+            mtbf_at,
+            format!("`{}` has both `availability` and `mtbf`/`mttr`: expected one or the other", r.id.value),
+        ));
+    }
+    let mut refs = |field: RefField, list: Vec<S<String>>| {
+        let (values, positions) = split_list(list);
+        cs.refs.insert(field, positions);
+        values
+    };
+    let requires = refs(RefField::Requires, r.requires);
+    let requires_at_start = refs(RefField::RequiresAtStart, r.requires_at_start);
+    let degrades_without = refs(RefField::DegradesWithout, r.degrades_without);
+    let monitored_by = refs(RefField::MonitoredBy, r.monitored_by);
+    let holds_credentials_for = refs(RefField::HoldsCredentialsFor, r.holds_credentials_for);
+    let mut place = |attr: &'static str, v: Option<S<String>>| {
+        let (value, p) = split_opt(v);
+        if value.is_some() {
+            cs.placement.insert(attr, p);
+        }
+        value
+    };
+    let region = place("region", r.region);
+    let zone = place("zone", r.zone);
+    let host = place("host", r.host);
+    let provider = place("provider", r.provider);
+    let power = place("power", r.power);
+    let network = place("network", r.network);
+    let mut mesh = |name: &'static str, list: Vec<S<String>>| {
+        let (values, positions) = split_list(list);
+        if !values.is_empty() {
+            cs.mesh.insert(name, positions);
+        }
+        values
+    };
+    let shared_into = mesh("shared_into", r.shared_into);
+    let relays = mesh("relays", r.relays);
+    let routes = mesh("routes", r.routes);
+    let (tailnet, tailnet_at) = split_opt(r.tailnet);
+    if tailnet.is_some() {
+        cs.mesh.insert("tailnet", vec![tailnet_at]);
+    }
+    let component = Component {
+        id: r.id.value,
+        kind: r.kind,
+        requires,
+        need,
+        requires_at_start,
+        degrades_without,
+        monitored_by,
+        holds_credentials_for,
+        critical: r.critical,
+        availability,
+        mtbf,
+        mttr,
+        region,
+        zone,
+        host,
+        provider,
+        power,
+        network,
+        tailnet,
+        shared_into,
+        relays,
+        direct: r.direct,
+        routes,
+        exit_node: r.exit_node,
+        labels: r.labels,
+    };
+    (component, cs)
 }
 
 /// Parser limits: generous enough for a whole estate (a million references), small enough that a

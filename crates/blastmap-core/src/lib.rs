@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod generate;
+pub mod mesh;
 pub mod model;
 pub mod render;
 pub mod report;

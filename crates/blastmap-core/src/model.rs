@@ -120,6 +120,8 @@ pub struct Model {
     /// Reverse of `start`.
     start_dependents: Adjacency,
     targets: Vec<NodeId>,
+    /// The mesh vocabulary (tailnets, shards, relays), when the topology used it.
+    pub mesh: Option<crate::mesh::Mesh>,
 }
 
 impl Model {
@@ -132,6 +134,17 @@ impl Model {
     /// # Complexity
     /// O(|V| + |E|) time and space, plus the string hashing of ids.
     pub fn build(doc: &Document) -> Result<Model, Errors> {
+        if crate::mesh::uses_mesh(&doc.topology) {
+            let expanded = crate::mesh::expand(doc)?;
+            let mut model = Model::build_generic(&expanded)?;
+            model.mesh = Some(crate::mesh::summarize(&doc.topology, &model));
+            return Ok(model);
+        }
+        Model::build_generic(doc)
+    }
+
+    /// [`Model::build`] for a document without mesh vocabulary.
+    fn build_generic(doc: &Document) -> Result<Model, Errors> {
         let comps = &doc.topology.components;
         let mut errors: Vec<Error> = Vec::new();
         let push = |errors: &mut Vec<Error>, e: Error| {
@@ -323,6 +336,7 @@ impl Model {
             placement_dependents,
             start_dependents,
             targets: Vec::new(),
+            mesh: None,
         };
         model.targets = model.compute_targets();
         Ok(model)

@@ -47,6 +47,7 @@ fn section_title(kind: FindingKind) -> &'static str {
         FindingKind::RestartHazard => "Restart hazards",
         FindingKind::DoublePoint => "Double and triple points of failure",
         FindingKind::CredentialReach => "Credential reach (security blast radius)",
+        FindingKind::MeshOutage => "Mesh: shard and relay outages",
     }
 }
 
@@ -242,6 +243,23 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
         w.targets_total,
         if w.targets_down.is_empty() { String::new() } else { format!(" ({})", first_n(&w.targets_down, 10)) }
     );
+    if !w.tailnets.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Tailnets"));
+        for t in &w.tailnets {
+            let mut parts = Vec::new();
+            parts.push(if t.admin_blocked { s.paint("31", "admin actions blocked") } else { "admin actions work".to_string() });
+            parts.push(format!("{} of {} nodes down", t.nodes_down.len(), t.nodes));
+            if !t.drop_if_restarted.is_empty() {
+                parts.push(s.paint("35", &format!("{} would drop if restarted", t.drop_if_restarted.len())));
+            }
+            parts.push(if t.pairs_cut == 0 {
+                "connections keep flowing".to_string()
+            } else {
+                s.paint("31", &format!("{} of {} node pairs lose every path", t.pairs_cut, t.pairs_up))
+            });
+            let _ = writeln!(out, "  {:<20} {}", t.tailnet, parts.join("; "));
+        }
+    }
     let groups: [(&str, &Pick, &str); 4] = [
         ("Down", &|a| a.status == Status::Down, "1;31"),
         ("Degraded", &|a| a.status == Status::Degraded, "33"),

@@ -28,10 +28,11 @@ pub enum FindingKind {
     RestartHazard,
     DoublePoint,
     CredentialReach,
+    MeshOutage,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         FindingKind::Deadlock,
         FindingKind::Spof,
         FindingKind::FalseRedundancy,
@@ -40,6 +41,7 @@ impl FindingKind {
         FindingKind::RestartHazard,
         FindingKind::DoublePoint,
         FindingKind::CredentialReach,
+        FindingKind::MeshOutage,
     ];
 
     /// The name used on the command line and in JSON.
@@ -53,6 +55,7 @@ impl FindingKind {
             FindingKind::RestartHazard => "restart-hazard",
             FindingKind::DoublePoint => "double-point",
             FindingKind::CredentialReach => "credential-reach",
+            FindingKind::MeshOutage => "mesh-outage",
         }
     }
 
@@ -167,6 +170,16 @@ pub struct Report {
     pub availability: Vec<AvailabilityEntry>,
     /// What each credential holder's compromise reaches, widest first.
     pub credential_reach: Vec<ReachEntry>,
+    /// For meshes: each shard's and relay's outage in the mesh's own terms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mesh: Vec<MeshOutageEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeshOutageEntry {
+    pub failure: String,
+    pub sentence: String,
+    pub tailnets: Vec<crate::mesh::TailnetImpact>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -475,6 +488,37 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
         });
     }
 
+    let mut mesh_entries = Vec::new();
+    if let Some(mesh) = &model.mesh {
+        for (x, impacts) in crate::mesh::outages(model, mesh) {
+            let sentence = crate::mesh::sentence(model.name(x), &impacts);
+            let touched: Vec<&crate::mesh::TailnetImpact> = impacts
+                .iter()
+                .filter(|i| i.admin_blocked || !i.drop_if_restarted.is_empty() || !i.nodes_down.is_empty() || i.pairs_cut > 0)
+                .collect();
+            if !touched.is_empty() {
+                let severity = if touched.iter().any(|i| i.pairs_cut > 0 || !i.nodes_down.is_empty()) {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                let mut evidence = vec![name(x)];
+                for i in &touched {
+                    evidence.extend(i.drop_if_restarted.iter().cloned());
+                    evidence.extend(i.unreachable.iter().cloned());
+                }
+                findings.push(Finding {
+                    kind: FindingKind::MeshOutage,
+                    severity,
+                    subject: name(x),
+                    title: sentence.clone(),
+                    evidence,
+                    critical: false,
+                });
+            }
+            mesh_entries.push(MeshOutageEntry { failure: name(x), sentence, tailnets: impacts });
+        }
+    }
     findings.sort_by_key(|f| f.severity);
 
     let placement_values = model.ids().filter(|&v| model.node(v).is_placement()).count();
@@ -546,6 +590,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             .iter()
             .map(|r| ReachEntry { component: name(r.component), direct: names(&r.direct), reaches: names(&r.reaches) })
             .collect(),
+        mesh: mesh_entries,
         criticality: criticality
             .iter()
             .take(options.criticality_limit)
@@ -615,6 +660,9 @@ pub struct WhatIfReport {
     pub targets_total: usize,
     /// Every component not simply up, in node order.
     pub affected: Vec<AffectedEntry>,
+    /// For meshes: what happens to each tailnet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tailnets: Vec<crate::mesh::TailnetImpact>,
 }
 
 impl WhatIfReport {
@@ -635,6 +683,7 @@ impl WhatIfReport {
                     path: model.names(&w.explain(model, v)),
                 })
                 .collect(),
+            tailnets: model.mesh.as_ref().map(|m| crate::mesh::impact(model, m, w)).unwrap_or_default(),
         }
     }
 }

@@ -25,6 +25,31 @@ pub struct Topology {
     pub description: Option<String>,
     /// The components. Ids are unique; references point at ids or at placement values (`region:eu-west-1`).
     pub components: Vec<Component>,
+    /// Mesh networks: coordination shards (components; each tailnet sits on exactly one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<Component>,
+    /// Mesh networks: tailnets, each on one shard.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tailnets: Vec<Tailnet>,
+    /// Mesh networks: relays (DERP regions and peer relays), components with their placement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relays: Vec<Component>,
+}
+
+/// A tailnet: a mesh network whose control plane lives on one coordination shard.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tailnet {
+    /// Unique id (`acme`).
+    pub id: String,
+    /// The shard it sits on (an id from `shards`).
+    pub shard: String,
+    /// Nodes keep their network map on disk between runs: a restart does not need the shard.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cache_netmap: bool,
+    /// Free-form labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// One component: a gate that is up when it has not failed and at least `need` of its `requires`
@@ -89,6 +114,25 @@ pub struct Component {
     /// Placement: network, uplink or peering point (implicit component `network:VALUE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+    /// Mesh: the tailnet this node belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tailnet: Option<String>,
+    /// Mesh: tailnets this node is shared into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_into: Vec<String>,
+    /// Mesh: relays this node can be reached through (DERP home region, peer relays).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relays: Vec<String>,
+    /// Mesh: whether a direct path to the node exists (default true for tailnet nodes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct: Option<bool>,
+    /// Mesh: subnet routes this node advertises (`10.1.0.0/16`); several routers of one route
+    /// form a high-availability group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
+    /// Mesh: this node offers itself as an exit node.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exit_node: bool,
     /// Free-form labels (team, system, owner, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,

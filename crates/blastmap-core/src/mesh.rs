@@ -1,0 +1,312 @@
+//! Mesh networks of the Tailscale kind, first-class: shards, tailnets, relays, and nodes that
+//! belong to a tailnet. This module is the one place where that vocabulary is expanded into the
+//! generic model, by these rules:
+//!
+//! 1. Each shard and each relay is a component as written (kinds default to `coordination-shard`
+//!    and `relay`).
+//! 2. Tailnet `T` on shard `S` gets a component `T/admin` (admin actions: adding and removing
+//!    nodes, changing ACLs) that requires `S` at runtime.
+//! 3. A node of `T` requires `S` only to start (`requires_at_start`) — it fetches its network map
+//!    there — and not at all when `T` caches the map between runs (`cache_netmap: true`). The data
+//!    plane does not need the shard: a shard outage leaves connections up.
+//! 4. A node of a tailnet (or with `relays`) is reachable through `N/paths`, a 1-of-n group over
+//!    its direct path `N/direct` (placed where the node is; unless `direct: false`) and each of its
+//!    relays. Redundancy of paths is real only if the alternatives do not share placement.
+//! 5. Each subnet route `R` advertised by routers gets `route/R`, a 1-of-n group over them (an HA
+//!    pair is real only if the routers do not share placement); each tailnet with exit nodes gets
+//!    `T/exit`, a 1-of-n group over them.
+//! 6. `shared_into` is recorded (label and [`Mesh`]); sharing does not add runtime dependencies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::algo::{what_if, WhatIf};
+use crate::error::{suggest, Error, ErrorKind, Errors, Pos};
+use crate::format::{ComponentSpans, Document};
+use crate::model::{Model, NodeId};
+use crate::spec::{Component, Topology};
+
+/// A tailnet as the model sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeshTailnet {
+    pub id: String,
+    pub shard: NodeId,
+    pub admin: NodeId,
+    pub cache_netmap: bool,
+    /// Its nodes, in node order.
+    pub nodes: Vec<NodeId>,
+    /// Nodes of other tailnets shared into it.
+    pub shared_in: Vec<NodeId>,
+    /// Its exit-node group, if it has exit nodes.
+    pub exit: Option<NodeId>,
+}
+
+/// The mesh vocabulary of a model: which generated components stand for what.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mesh {
+    pub tailnets: Vec<MeshTailnet>,
+    pub shards: Vec<NodeId>,
+    pub relays: Vec<NodeId>,
+    /// (node, its `N/paths` group).
+    pub paths: Vec<(NodeId, NodeId)>,
+    /// (route, its `route/R` group).
+    pub routes: Vec<(String, NodeId)>,
+}
+
+/// True when the document uses the mesh vocabulary.
+pub fn uses_mesh(t: &Topology) -> bool {
+    !t.shards.is_empty()
+        || !t.tailnets.is_empty()
+        || !t.relays.is_empty()
+        || t.components.iter().any(|c| c.tailnet.is_some() || !c.relays.is_empty() || !c.routes.is_empty() || c.exit_node)
+}
+
+fn mesh_pos(spans: Option<&ComponentSpans>, field: &str, i: usize) -> Option<Pos> {
+    spans.and_then(|s| s.mesh.get(field)).and_then(|v| v.get(i)).copied().flatten()
+}
+
+/// Expands the mesh vocabulary into plain components (rules in the module documentation).
+///
+/// # Errors
+/// References to unknown tailnets, shards or relays, with their positions.
+pub fn expand(doc: &Document) -> Result<Document, Errors> {
+    let t = &doc.topology;
+    let mut errors = Vec::new();
+    let shard_ids: BTreeSet<&str> = t.shards.iter().map(|s| s.id.as_str()).collect();
+    let relay_ids: BTreeSet<&str> = t.relays.iter().map(|s| s.id.as_str()).collect();
+    let tailnets: BTreeMap<&str, &crate::spec::Tailnet> = t.tailnets.iter().map(|n| (n.id.as_str(), n)).collect();
+    let unknown = |what: &str, name: &str, among: &BTreeSet<&str>, at: Option<Pos>| {
+        let hint = suggest(name, among.iter().copied()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        Error::new(ErrorKind::UnknownReference, at, format!("`{name}` is not a {what}{hint}"))
+    };
+    let tailnet_names: BTreeSet<&str> = tailnets.keys().copied().collect();
+    for (i, n) in t.tailnets.iter().enumerate() {
+        if !shard_ids.contains(n.shard.as_str()) {
+            let at = doc.tailnet_spans.get(i).and_then(|s| s.shard);
+            errors.push(unknown("shard (listed under `shards`)", &n.shard, &shard_ids, at));
+        }
+    }
+    for (i, c) in t.components.iter().enumerate() {
+        let spans = doc.spans_of(i);
+        if let Some(tn) = &c.tailnet {
+            if !tailnets.contains_key(tn.as_str()) {
+                errors.push(unknown("tailnet (listed under `tailnets`)", tn, &tailnet_names, mesh_pos(spans, "tailnet", 0)));
+            }
+        }
+        for (k, tn) in c.shared_into.iter().enumerate() {
+            if !tailnets.contains_key(tn.as_str()) {
+                errors.push(unknown("tailnet (listed under `tailnets`)", tn, &tailnet_names, mesh_pos(spans, "shared_into", k)));
+            }
+        }
+        for (k, r) in c.relays.iter().enumerate() {
+            if !relay_ids.contains(r.as_str()) {
+                errors.push(unknown("relay (listed under `relays`)", r, &relay_ids, mesh_pos(spans, "relays", k)));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+
+    let mut components: Vec<Component> = Vec::new();
+    let mut spans: Vec<ComponentSpans> = Vec::new();
+    let with_kind = |c: &Component, kind: &str| {
+        let mut c = c.clone();
+        c.kind.get_or_insert_with(|| kind.to_string());
+        c
+    };
+    for (i, s) in t.shards.iter().enumerate() {
+        components.push(with_kind(s, "coordination-shard"));
+        spans.push(doc.shard_spans.get(i).cloned().unwrap_or_default());
+    }
+    for (i, r) in t.relays.iter().enumerate() {
+        components.push(with_kind(r, "relay"));
+        spans.push(doc.relay_spans.get(i).cloned().unwrap_or_default());
+    }
+    for (i, n) in t.tailnets.iter().enumerate() {
+        let mut admin = Component::new(format!("{}/admin", n.id));
+        admin.kind = Some("admin-actions".into());
+        admin.requires = vec![n.shard.clone()];
+        admin.labels.insert("tailnet".into(), n.id.clone());
+        components.push(admin);
+        let at = doc.tailnet_spans.get(i).and_then(|s| s.id);
+        spans.push(ComponentSpans { at, id: at, ..ComponentSpans::default() });
+    }
+    let mut generated: Vec<(Component, ComponentSpans)> = Vec::new();
+    let mut routes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut exits: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (i, c) in t.components.iter().enumerate() {
+        let node_spans = doc.spans_of(i).cloned().unwrap_or_default();
+        let mut node = c.clone();
+        if let Some(tn) = c.tailnet.as_deref().and_then(|tn| tailnets.get(tn)) {
+            node.kind.get_or_insert_with(|| "node".into());
+            node.labels.insert("tailnet".into(), tn.id.clone());
+            if !tn.cache_netmap && !node.requires_at_start.contains(&tn.shard) && !node.requires.contains(&tn.shard) {
+                node.requires_at_start.push(tn.shard.clone());
+            }
+            if c.exit_node {
+                exits.entry(tn.id.as_str()).or_default().push(c.id.as_str());
+            }
+        }
+        if !c.shared_into.is_empty() {
+            node.labels.insert("shared_into".into(), c.shared_into.join(", "));
+        }
+        for r in &c.routes {
+            routes.entry(r.as_str()).or_default().push(c.id.as_str());
+        }
+        let direct = c.direct.unwrap_or(true);
+        if c.tailnet.is_some() || !c.relays.is_empty() {
+            let mut options = Vec::new();
+            if direct {
+                let mut d = Component::new(format!("{}/direct", c.id));
+                d.kind = Some("direct-path".into());
+                (d.region, d.zone, d.host) = (c.region.clone(), c.zone.clone(), c.host.clone());
+                (d.provider, d.power, d.network) = (c.provider.clone(), c.power.clone(), c.network.clone());
+                options.push(d.id.clone());
+                generated.push((d, node_spans.clone()));
+            }
+            options.extend(c.relays.iter().cloned());
+            if !options.is_empty() {
+                let mut p = Component::new(format!("{}/paths", c.id));
+                p.kind = Some("paths".into());
+                p.need = Some(1);
+                p.requires = options;
+                generated.push((p, node_spans.clone()));
+            }
+        }
+        components.push(node);
+        spans.push(node_spans);
+    }
+    for (route, routers) in routes {
+        let mut r = Component::new(format!("route/{route}"));
+        r.kind = Some("subnet-route".into());
+        r.need = Some(1);
+        r.requires = routers.iter().map(|s| s.to_string()).collect();
+        generated.push((r, ComponentSpans::default()));
+    }
+    for (tn, nodes) in exits {
+        let mut e = Component::new(format!("{tn}/exit"));
+        e.kind = Some("exit-nodes".into());
+        e.need = Some(1);
+        e.requires = nodes.iter().map(|s| s.to_string()).collect();
+        generated.push((e, ComponentSpans::default()));
+    }
+    for (c, s) in generated {
+        components.push(c);
+        spans.push(s);
+    }
+    let topology = Topology { name: t.name.clone(), description: t.description.clone(), components, ..Topology::default() };
+    Ok(Document { topology, spans, ..Document::default() })
+}
+
+/// Reads back the mesh vocabulary from a model built from [`expand`]'s output.
+pub fn summarize(t: &Topology, model: &Model) -> Mesh {
+    let id = |name: &str| model.lookup(name);
+    let mut mesh = Mesh {
+        shards: t.shards.iter().filter_map(|s| id(&s.id)).collect(),
+        relays: t.relays.iter().filter_map(|r| id(&r.id)).collect(),
+        ..Mesh::default()
+    };
+    for n in &t.tailnets {
+        let (Some(shard), Some(admin)) = (id(&n.shard), id(&format!("{}/admin", n.id))) else { continue };
+        let members = |f: &dyn Fn(&Component) -> bool| -> Vec<NodeId> {
+            let mut v: Vec<NodeId> = t.components.iter().filter(|c| f(c)).filter_map(|c| id(&c.id)).collect();
+            v.sort_unstable();
+            v
+        };
+        mesh.tailnets.push(MeshTailnet {
+            id: n.id.clone(),
+            shard,
+            admin,
+            cache_netmap: n.cache_netmap,
+            nodes: members(&|c| c.tailnet.as_deref() == Some(n.id.as_str())),
+            shared_in: members(&|c| c.shared_into.contains(&n.id)),
+            exit: id(&format!("{}/exit", n.id)),
+        });
+    }
+    for c in &t.components {
+        if let (Some(v), Some(p)) = (id(&c.id), id(&format!("{}/paths", c.id))) {
+            mesh.paths.push((v, p));
+        }
+        for r in &c.routes {
+            if let Some(g) = id(&format!("route/{r}")) {
+                if !mesh.routes.iter().any(|(name, _)| name == r) {
+                    mesh.routes.push((r.clone(), g));
+                }
+            }
+        }
+    }
+    mesh
+}
+
+/// What a failure set does to one tailnet, in the mesh's own terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TailnetImpact {
+    pub tailnet: String,
+    /// Adding or removing nodes and changing ACLs is impossible.
+    pub admin_blocked: bool,
+    pub nodes: usize,
+    /// Nodes down.
+    pub nodes_down: Vec<String>,
+    /// Nodes up now that would drop off if they restarted.
+    pub drop_if_restarted: Vec<String>,
+    /// Nodes up but with every path to them lost.
+    pub unreachable: Vec<String>,
+    /// Pairs of its nodes (both up) that lost every path between them.
+    pub pairs_cut: usize,
+    /// Pairs of its nodes that are both up.
+    pub pairs_up: usize,
+}
+
+/// Per tailnet, what a what-if does (see [`TailnetImpact`]).
+pub fn impact(model: &Model, mesh: &Mesh, w: &WhatIf) -> Vec<TailnetImpact> {
+    let down = |v: NodeId| w.steady.is_down(v);
+    let path_of: BTreeMap<NodeId, NodeId> = mesh.paths.iter().copied().collect();
+    let reachable = |v: NodeId| path_of.get(&v).is_none_or(|&p| !down(p));
+    mesh.tailnets
+        .iter()
+        .map(|t| {
+            let up: Vec<NodeId> = t.nodes.iter().copied().filter(|&v| !down(v)).collect();
+            let cut = up.iter().filter(|&&v| !reachable(v)).count();
+            let ok = up.len() - cut;
+            let pairs_up = up.len() * up.len().saturating_sub(1) / 2;
+            TailnetImpact {
+                tailnet: t.id.clone(),
+                admin_blocked: down(t.admin),
+                nodes: t.nodes.len(),
+                nodes_down: model.names(&t.nodes.iter().copied().filter(|&v| down(v)).collect::<Vec<_>>()),
+                drop_if_restarted: model.names(&up.iter().copied().filter(|&v| w.cannot_restart[v as usize]).collect::<Vec<_>>()),
+                unreachable: model.names(&up.iter().copied().filter(|&v| !reachable(v)).collect::<Vec<_>>()),
+                pairs_cut: pairs_up - ok * ok.saturating_sub(1) / 2,
+                pairs_up,
+            }
+        })
+        .collect()
+}
+
+/// One sentence for a failure's effect on the mesh: "shard-2 down: admin actions blocked for
+/// tailnets acme, globex; 37 nodes would drop if restarted; connections keep flowing".
+pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
+    let blocked: Vec<&str> = impacts.iter().filter(|i| i.admin_blocked).map(|i| i.tailnet.as_str()).collect();
+    let restart: usize = impacts.iter().map(|i| i.drop_if_restarted.len()).sum();
+    let down: usize = impacts.iter().map(|i| i.nodes_down.len()).sum();
+    let cut: usize = impacts.iter().map(|i| i.pairs_cut).sum();
+    let mut parts = Vec::new();
+    if !blocked.is_empty() {
+        parts.push(format!("admin actions blocked for {} {}", if blocked.len() == 1 { "tailnet" } else { "tailnets" }, blocked.join(", ")));
+    }
+    if down > 0 {
+        parts.push(format!("{down} {} down", if down == 1 { "node" } else { "nodes" }));
+    }
+    if restart > 0 {
+        parts.push(format!("{restart} {} would drop if restarted", if restart == 1 { "node" } else { "nodes" }));
+    }
+    parts.push(if cut == 0 { "connections keep flowing".to_string() } else { format!("{cut} node pairs lose every path") });
+    format!("{failed} down: {}", parts.join("; "))
+}
+
+/// The effect of each shard's and each relay's outage on the mesh.
+pub fn outages(model: &Model, mesh: &Mesh) -> Vec<(NodeId, Vec<TailnetImpact>)> {
+    mesh.shards.iter().chain(&mesh.relays).map(|&x| (x, impact(model, mesh, &what_if(model, &[x])))).collect()
+}
