@@ -79,7 +79,7 @@ pub fn random_topology(seed: u64) -> Topology {
         }
         assert_ne!(c.id, "", "{me}");
     }
-    Topology { name: Some(format!("random-{seed}")), description: None, components: comps }
+    Topology { name: Some(format!("random-{seed}")), components: comps, ..Topology::default() }
 }
 
 fn model(t: &Topology) -> Model {
