@@ -18,6 +18,8 @@ Rules:
 - acme's routers acme-router-1 and acme-router-2 advertise 10.20.0.0/16 from two zones of
   us-east (real redundancy against a zone, none against the region).
 - globex has two exit nodes; acme-ci is shared into globex and initech.
+- acme-eu-west-reports (in eu-west) reads acme-us-east-00: after a region split that node must be
+  shared into the EU slice.
 """
 
 REGIONS = {"us-east": ["use1-a", "use1-b", "use1-c"], "eu-west": ["euw1-a", "euw1-b"], "ap-south": ["aps1-a"]}
@@ -105,6 +107,11 @@ def main():
     w("    kind: service")
     w("    critical: true")
     w("    requires: [route/10.20.0.0/16, acme-us-east-app, acme-eu-west-app]")
+    # EU reports read the US ledger node: the region split must share it into acme's EU slice.
+    w("  - id: acme-eu-west-reports")
+    w("    kind: service")
+    w("    requires: [acme-eu-west-00, acme-us-east-00]")
+    w("    region: eu-west")
     w("  - id: deploys")
     w("    kind: service")
     w("    critical: true")

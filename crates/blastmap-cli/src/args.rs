@@ -24,6 +24,9 @@ pub enum Command {
     /// Compare two designs (before and after): findings gained and lost, SPOF changes, blast
     /// radius per placement value.
     Diff(DiffArgs),
+    /// Propose per-region (or per-zone, ...) tailnets for tailnets that span several, and show
+    /// the design before and after side by side.
+    Split(SplitArgs),
     /// Export a topology for another tool (`open-psa`: an Open-PSA MEF fault tree).
     Export(ExportArgs),
     /// Print the JSON Schema of the native format.
@@ -74,6 +77,21 @@ pub struct DiffArgs {
     #[arg(value_name = "AFTER")]
     pub after: PathBuf,
     /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The placement attribute to split by.
+    #[arg(long, default_value = "region")]
+    pub by: String,
+    /// Write the proposed topology (native YAML) to this file.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format of the review.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

@@ -241,7 +241,7 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
 
 /// One component and its positions; range errors go to `errors`.
 fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component, ComponentSpans) {
-        let at = pos(&sc.referenced);
+    let at = pos(&sc.referenced);
     let r = sc.value;
     let mut cs = ComponentSpans { at, id: pos(&r.id.referenced), ..ComponentSpans::default() };
     let need = match r.need {

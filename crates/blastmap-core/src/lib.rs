@@ -17,6 +17,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod spec;
+pub mod split;
 
 pub use error::{Error, ErrorKind, Errors, Pos};
 pub use model::{Model, NodeId};

@@ -59,7 +59,9 @@ pub fn uses_mesh(t: &Topology) -> bool {
     !t.shards.is_empty()
         || !t.tailnets.is_empty()
         || !t.relays.is_empty()
-        || t.components.iter().any(|c| c.tailnet.is_some() || !c.relays.is_empty() || !c.routes.is_empty() || c.exit_node)
+        || t.components
+            .iter()
+            .any(|c| c.tailnet.is_some() || !c.relays.is_empty() || !c.routes.is_empty() || c.exit_node)
 }
 
 fn mesh_pos(spans: Option<&ComponentSpans>, field: &str, i: usize) -> Option<Pos> {
@@ -91,12 +93,22 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
         let spans = doc.spans_of(i);
         if let Some(tn) = &c.tailnet {
             if !tailnets.contains_key(tn.as_str()) {
-                errors.push(unknown("tailnet (listed under `tailnets`)", tn, &tailnet_names, mesh_pos(spans, "tailnet", 0)));
+                errors.push(unknown(
+                    "tailnet (listed under `tailnets`)",
+                    tn,
+                    &tailnet_names,
+                    mesh_pos(spans, "tailnet", 0),
+                ));
             }
         }
         for (k, tn) in c.shared_into.iter().enumerate() {
             if !tailnets.contains_key(tn.as_str()) {
-                errors.push(unknown("tailnet (listed under `tailnets`)", tn, &tailnet_names, mesh_pos(spans, "shared_into", k)));
+                errors.push(unknown(
+                    "tailnet (listed under `tailnets`)",
+                    tn,
+                    &tailnet_names,
+                    mesh_pos(spans, "shared_into", k),
+                ));
             }
         }
         for (k, r) in c.relays.iter().enumerate() {
@@ -196,7 +208,8 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
         components.push(c);
         spans.push(s);
     }
-    let topology = Topology { name: t.name.clone(), description: t.description.clone(), components, ..Topology::default() };
+    let topology =
+        Topology { name: t.name.clone(), description: t.description.clone(), components, ..Topology::default() };
     Ok(Document { topology, spans, ..Document::default() })
 }
 
@@ -276,7 +289,8 @@ pub fn impact(model: &Model, mesh: &Mesh, w: &WhatIf) -> Vec<TailnetImpact> {
                 admin_blocked: down(t.admin),
                 nodes: t.nodes.len(),
                 nodes_down: model.names(&t.nodes.iter().copied().filter(|&v| down(v)).collect::<Vec<_>>()),
-                drop_if_restarted: model.names(&up.iter().copied().filter(|&v| w.cannot_restart[v as usize]).collect::<Vec<_>>()),
+                drop_if_restarted: model
+                    .names(&up.iter().copied().filter(|&v| w.cannot_restart[v as usize]).collect::<Vec<_>>()),
                 unreachable: model.names(&up.iter().copied().filter(|&v| !reachable(v)).collect::<Vec<_>>()),
                 pairs_cut: pairs_up - ok * ok.saturating_sub(1) / 2,
                 pairs_up,
@@ -294,7 +308,11 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     let cut: usize = impacts.iter().map(|i| i.pairs_cut).sum();
     let mut parts = Vec::new();
     if !blocked.is_empty() {
-        parts.push(format!("admin actions blocked for {} {}", if blocked.len() == 1 { "tailnet" } else { "tailnets" }, blocked.join(", ")));
+        parts.push(format!(
+            "admin actions blocked for {} {}",
+            if blocked.len() == 1 { "tailnet" } else { "tailnets" },
+            blocked.join(", ")
+        ));
     }
     if down > 0 {
         parts.push(format!("{down} {} down", if down == 1 { "node" } else { "nodes" }));
@@ -302,7 +320,11 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     if restart > 0 {
         parts.push(format!("{restart} {} would drop if restarted", if restart == 1 { "node" } else { "nodes" }));
     }
-    parts.push(if cut == 0 { "connections keep flowing".to_string() } else { format!("{cut} node pairs lose every path") });
+    parts.push(match cut {
+        0 => "connections keep flowing".to_string(),
+        1 => "1 node pair loses every path".to_string(),
+        n => format!("{n} node pairs lose every path"),
+    });
     format!("{failed} down: {}", parts.join("; "))
 }
 

@@ -247,7 +247,11 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
         let _ = writeln!(out, "\n{}", s.bold("Tailnets"));
         for t in &w.tailnets {
             let mut parts = Vec::new();
-            parts.push(if t.admin_blocked { s.paint("31", "admin actions blocked") } else { "admin actions work".to_string() });
+            parts.push(if t.admin_blocked {
+                s.paint("31", "admin actions blocked")
+            } else {
+                "admin actions work".to_string()
+            });
             parts.push(format!("{} of {} nodes down", t.nodes_down.len(), t.nodes));
             if !t.drop_if_restarted.is_empty() {
                 parts.push(s.paint("35", &format!("{} would drop if restarted", t.drop_if_restarted.len())));

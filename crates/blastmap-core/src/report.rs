@@ -494,7 +494,9 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             let sentence = crate::mesh::sentence(model.name(x), &impacts);
             let touched: Vec<&crate::mesh::TailnetImpact> = impacts
                 .iter()
-                .filter(|i| i.admin_blocked || !i.drop_if_restarted.is_empty() || !i.nodes_down.is_empty() || i.pairs_cut > 0)
+                .filter(|i| {
+                    i.admin_blocked || !i.drop_if_restarted.is_empty() || !i.nodes_down.is_empty() || i.pairs_cut > 0
+                })
                 .collect();
             if !touched.is_empty() {
                 let severity = if touched.iter().any(|i| i.pairs_cut > 0 || !i.nodes_down.is_empty()) {

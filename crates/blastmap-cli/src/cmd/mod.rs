@@ -6,4 +6,5 @@ pub mod diff;
 pub mod export;
 pub mod generate;
 pub mod schema;
+pub mod split;
 pub mod what_if;

@@ -238,3 +238,21 @@ fn export_open_psa_refuses_cycles_and_writes_fault_trees() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot express dependency cycles: a, b"));
 }
+
+#[test]
+fn split_proposes_regional_tailnets_and_writes_the_after_design() {
+    let out = std::env::temp_dir().join(format!("blastmap-split-{}.yaml", std::process::id()));
+    let o = run(&["split", &example("tailnet-estate.yaml"), "--by", "region", "-o", out.to_str().expect("utf-8")], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("acme-ap-south            on shard-ap-south (new shard), 20 nodes"), "{text}");
+    assert!(text.contains("share acme-us-east-00 into acme-eu-west"));
+    assert!(text.contains("shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted"));
+    // The written proposal is itself a valid topology.
+    let o = run(&["check", out.to_str().expect("utf-8"), "--deny", "deadlock"], None);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let _ = std::fs::remove_file(&out);
+    let o = run(&["split", &example("pagerduty-shared-peering.yaml")], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no tailnet spans more than one `region`"));
+}

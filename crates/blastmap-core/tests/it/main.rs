@@ -6,6 +6,7 @@
 
 mod examples;
 mod format;
+mod mesh;
 mod oracle;
 mod props;
 mod scram;

@@ -1,0 +1,136 @@
+//! The mesh vocabulary: expansion rules, findings in the mesh's own terms, what-if per tailnet,
+//! and the region-split review, on a small hand-written mesh and on examples/tailnet-estate.yaml.
+
+use blastmap_core::algo::what_if;
+use blastmap_core::format::{load, Document};
+use blastmap_core::mesh;
+use blastmap_core::report::{analyze, Options, WhatIfReport};
+use blastmap_core::{split, Model};
+
+const SMALL: &str = "
+shards:
+  - { id: shard-1, region: us-east }
+tailnets:
+  - { id: acme, shard: shard-1 }
+  - { id: globex, shard: shard-1, cache_netmap: true }
+relays:
+  - { id: derp-nyc, region: us-east }
+  - { id: relay-1, host: edge-1 }
+components:
+  - { id: a, tailnet: acme, region: us-east, zone: z1, relays: [derp-nyc, relay-1], routes: [10.0.0.0/8] }
+  - { id: b, tailnet: acme, region: us-east, zone: z2, direct: false, relays: [derp-nyc], routes: [10.0.0.0/8] }
+  - { id: g, tailnet: globex, exit_node: true, shared_into: [acme] }
+  - { id: app, requires: [route/10.0.0.0/8, a/paths], critical: true }
+";
+
+fn estate() -> (Document, Model) {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/tailnet-estate.yaml"))
+        .expect("example");
+    load(&text).expect("valid estate")
+}
+
+#[test]
+fn expansion_follows_the_written_rules() {
+    let (_, m) = load(SMALL).expect("valid mesh");
+    let id = |s: &str| m.lookup(s).unwrap_or_else(|| panic!("{s} exists"));
+    let names = |v: &[u32]| m.names(v);
+    // Rule 2: admin actions require the shard at runtime.
+    assert_eq!(names(m.requires(id("acme/admin"))), ["shard-1"]);
+    assert_eq!(names(m.requires(id("globex/admin"))), ["shard-1"]);
+    // Rule 3: nodes need the shard only to start, and not with a cached map.
+    assert_eq!(names(m.start(id("a"))), ["shard-1"]);
+    assert!(m.start(id("g")).is_empty());
+    assert!(m.requires(id("a")).is_empty());
+    // Rule 4: paths are 1-of-n over the direct path (placed with the node) and the relays.
+    assert_eq!(names(m.requires(id("a/paths"))), ["a/direct", "derp-nyc", "relay-1"]);
+    assert_eq!(m.need(id("a/paths")), 1);
+    assert_eq!(names(m.placement(id("a/direct"))), ["region:us-east", "zone:z1"]);
+    assert_eq!(names(m.requires(id("b/paths"))), ["derp-nyc"]);
+    // Rule 5: routes and exit nodes are 1-of-n groups.
+    assert_eq!(names(m.requires(id("route/10.0.0.0/8"))), ["a", "b"]);
+    assert_eq!(names(m.requires(id("globex/exit"))), ["g"]);
+    let mesh = m.mesh.as_ref().expect("mesh summary");
+    assert_eq!(mesh.tailnets.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["acme", "globex"]);
+    assert_eq!(names(&mesh.tailnets[0].shared_in), ["g"]);
+}
+
+#[test]
+fn a_shard_outage_speaks_the_mesh_vocabulary() {
+    let (_, m) = load(SMALL).expect("valid mesh");
+    let report = analyze(&m, &Options::default());
+    let shard = report.mesh.iter().find(|e| e.failure == "shard-1").expect("shard entry");
+    assert_eq!(shard.sentence, "shard-1 down: admin actions blocked for tailnets acme, globex; 2 nodes would drop if restarted; connections keep flowing");
+    let derp = report.mesh.iter().find(|e| e.failure == "derp-nyc").expect("derp entry");
+    assert_eq!(derp.sentence, "derp-nyc down: 1 node pair loses every path");
+    // The route's two routers share the region: its redundancy is not real.
+    let route = report.redundancy.iter().find(|r| r.component == "route/10.0.0.0/8").expect("route group");
+    assert_eq!((route.declared_tolerance, route.actual_tolerance), (1, 0));
+    assert_eq!(route.minimal_failure, ["region:us-east"]);
+}
+
+#[test]
+fn estate_findings_are_pinned() {
+    let (_, m) = estate();
+    let report = analyze(&m, &Options::default());
+    let sentences: Vec<&str> = report.mesh.iter().map(|e| e.sentence.as_str()).collect();
+    assert_eq!(
+        sentences,
+        [
+            "shard-1 down: admin actions blocked for tailnets acme, globex; 123 nodes would drop if restarted; connections keep flowing",
+            "shard-2 down: admin actions blocked for tailnets initech, hooli; 80 nodes would drop if restarted; connections keep flowing",
+            "shard-3 down: admin actions blocked for tailnet umbrella; 40 nodes would drop if restarted; connections keep flowing",
+            "derp-nyc down: 1840 node pairs lose every path",
+            "derp-fra down: 785 node pairs lose every path",
+            "derp-sin down: 482 node pairs lose every path",
+            "relay-nyc-1 down: connections keep flowing",
+            "relay-fra-1 down: connections keep flowing",
+        ]
+    );
+    let route = report.redundancy.iter().find(|r| r.component == "route/10.20.0.0/16").expect("HA router pair");
+    assert_eq!(
+        (route.declared_tolerance, route.actual_tolerance, route.minimal_failure.clone()),
+        (1, 0, vec!["region:us-east".to_string()])
+    );
+    // What-if by concept: the EU DERP region; five EU acme nodes behind strict NAT without a peer
+    // relay become unreachable, and with them 600 of acme's 7503 node pairs.
+    let derp = m.lookup("derp-fra").expect("derp-fra");
+    let w = WhatIfReport::new(&m, &what_if(&m, &[derp]));
+    let acme = w.tailnets.iter().find(|t| t.tailnet == "acme").expect("acme");
+    assert_eq!(
+        acme.unreachable,
+        ["acme-eu-west-04", "acme-eu-west-14", "acme-eu-west-19", "acme-eu-west-29", "acme-eu-west-34"]
+    );
+    assert_eq!((acme.pairs_cut, acme.pairs_up, acme.admin_blocked), (600, 7503, false));
+    assert!(w.targets_down.is_empty());
+    let shard = m.lookup("shard-1").expect("shard-1");
+    let w = WhatIfReport::new(&m, &what_if(&m, &[shard]));
+    let globex = w.tailnets.iter().find(|t| t.tailnet == "globex").expect("globex");
+    assert!(globex.admin_blocked && globex.drop_if_restarted.is_empty(), "globex caches its network map");
+}
+
+#[test]
+fn region_split_of_the_estate() {
+    let (doc, _) = estate();
+    let s = split::split_by(&doc.topology, "region").expect("acme spans regions");
+    assert_eq!(s.proposals.len(), 1);
+    let p = &s.proposals[0];
+    assert_eq!(p.tailnet, "acme");
+    assert_eq!(
+        p.slices,
+        [
+            ("acme-ap-south".to_string(), "shard-ap-south".to_string(), 20),
+            ("acme-eu-west".to_string(), "shard-3".to_string(), 40),
+            ("acme-us-east".to_string(), "shard-1".to_string(), 63)
+        ]
+    );
+    assert_eq!(p.new_shards, ["shard-ap-south"]);
+    assert_eq!(p.shared, [("acme-us-east-00".to_string(), vec!["acme-eu-west".to_string()])]);
+    let after = Model::build(&Document::from_topology(s.after)).expect("the proposal is valid");
+    let report = analyze(&after, &Options::default());
+    let shard1 = report.mesh.iter().find(|e| e.failure == "shard-1").expect("shard-1");
+    assert_eq!(shard1.sentence, "shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted; connections keep flowing");
+    assert!(split::split_by(&doc.topology, "colour").is_err());
+    let (small, _) = load(SMALL).expect("valid");
+    assert!(split::split_by(&small.topology, "region").is_err(), "nothing spans two regions");
+    let _ = mesh::uses_mesh(&small.topology);
+}
