@@ -56,8 +56,14 @@ fn main() {
     let h = algo::restart_hazards(&m, &k);
     println!("restart {:?} ({})", t.elapsed(), h.len());
     let t = Instant::now();
-    let rep = blastmap_core::analyze(&m, &Default::default());
+    let mut last = Instant::now();
+    let mut phases = Vec::new();
+    let rep = blastmap_core::report::analyze_with_progress(&m, &Default::default(), &mut |step, _| {
+        phases.push(format!("{step} @{:?}", last.elapsed()));
+        last = Instant::now();
+    });
     println!("full analyze {:?} ({} findings)", t.elapsed(), rep.findings.len());
+    println!("  phases (time spent before each step starts): {}", phases.join(", "));
     let t = Instant::now();
     let w = algo::what_if(&m, &[m.lookup("dns-r0").unwrap_or(0)]);
     println!("what-if dns-r0 {:?} ({} down)", t.elapsed(), w.steady.order.len());

@@ -322,8 +322,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             let n = s.takes_down.len();
             let severity = if critical_targets { Severity::Critical } else { Severity::High };
             let what = if n <= 3 { join(&names(&s.takes_down)) } else { format!("{n} targets") };
-            let mut evidence = vec![name(s.component)];
-            evidence.extend(names(&s.takes_down));
+            let evidence = evidence(model, &[s.component], &s.takes_down);
             let title = format!("single point of failure: `{}` takes down {what}", model.name(s.component));
             let critical = s.takes_down.iter().any(|&t| is_critical(t));
             (n, Finding { kind: FindingKind::Spof, severity, subject: name(s.component), title, evidence, critical })
@@ -370,9 +369,9 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             join(&names(&b.monitors)),
             first_and_more(&names(&b.failures))
         );
-        let mut evidence = vec![name(b.component)];
-        evidence.extend(names(&b.monitors));
-        evidence.extend(names(&b.failures));
+        let mut head = vec![b.component];
+        head.extend_from_slice(&b.monitors);
+        let evidence = evidence(model, &head, &b.failures);
         let critical = touches(b.component);
         findings.push(Finding {
             kind: FindingKind::BlindSpot,
@@ -422,8 +421,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
                 format!("{n} components stay up")
             }
         );
-        let mut evidence = vec![name(h.failure)];
-        evidence.extend(names(&h.cannot_restart));
+        let evidence = evidence(model, &[h.failure], &h.cannot_restart);
         let critical = h.cannot_restart.iter().any(|&v| touches(v));
         findings.push(Finding {
             kind: FindingKind::RestartHazard,
@@ -470,8 +468,7 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
             continue;
         }
         let severity = if r.reaches.len() >= algo::LEAST_PRIVILEGE { Severity::High } else { Severity::Medium };
-        let mut evidence = vec![name(r.component)];
-        evidence.extend(names(&r.reaches));
+        let evidence = evidence(model, &[r.component], &r.reaches);
         findings.push(Finding {
             kind: FindingKind::CredentialReach,
             severity,
@@ -605,6 +602,14 @@ pub fn analyze_with_progress(model: &Model, options: &Options, progress: &mut dy
     };
     progress("done", 1.0);
     report
+}
+
+/// Evidence drawn for one finding is capped: the full lists are in the report's sections.
+pub const EVIDENCE_LIMIT: usize = 64;
+
+/// The names of `head` then `rest`, at most [`EVIDENCE_LIMIT`] in all.
+fn evidence(model: &Model, head: &[NodeId], rest: &[NodeId]) -> Vec<String> {
+    head.iter().chain(rest).take(EVIDENCE_LIMIT.max(head.len())).map(|&v| model.name(v).to_string()).collect()
 }
 
 /// `cone[v]`: a critical component is `v` or depends on it at runtime.
