@@ -1,0 +1,348 @@
+//! The layered layout of a [`View`]: dependencies below their dependents, one column per
+//! region with a box per zone inside it, few crossings.
+
+use crate::view::View;
+
+/// Sizes, in the drawing's units (CSS pixels in the page).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Params {
+    pub node_height: f32,
+    /// Width per label character, and the bounds of a node's width.
+    pub char_width: f32,
+    pub min_width: f32,
+    pub max_width: f32,
+    /// Horizontal space between nodes, and vertical space between layers.
+    pub node_gap: f32,
+    pub layer_gap: f32,
+    /// Padding inside a zone box and a region box; space for their labels; gap between columns.
+    pub zone_pad: f32,
+    pub region_pad: f32,
+    pub label_height: f32,
+    pub column_gap: f32,
+    /// Crossing-reduction sweeps (each one down or up).
+    pub sweeps: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            node_height: 34.0,
+            char_width: 7.4,
+            min_width: 72.0,
+            max_width: 240.0,
+            node_gap: 18.0,
+            layer_gap: 58.0,
+            zone_pad: 10.0,
+            region_pad: 14.0,
+            label_height: 22.0,
+            column_gap: 36.0,
+            sweeps: 6,
+        }
+    }
+}
+
+/// Where a shown node is drawn: its top-left corner, size and layer (0 at the bottom).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Placed {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub layer: u32,
+}
+
+impl Placed {
+    /// The centre of the top edge, where edges from dependents arrive.
+    pub fn top(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y)
+    }
+
+    /// The centre of the bottom edge, where edges to dependencies leave.
+    pub fn bottom(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y + self.h)
+    }
+}
+
+/// What a band box stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandKind {
+    Region,
+    Zone,
+}
+
+/// A placement box: a region column or a zone box inside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub kind: BandKind,
+    /// The region or zone value.
+    pub label: String,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+/// A laid-out view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    /// One per view node, in view order.
+    pub nodes: Vec<Placed>,
+    /// Region boxes first, then zone boxes (so zones draw on top).
+    pub bands: Vec<Band>,
+    pub width: f32,
+    pub height: f32,
+    pub layers: u32,
+}
+
+/// The width of a node whose label has `chars` characters.
+pub fn node_width(p: &Params, chars: usize) -> f32 {
+    (chars as f32 * p.char_width + 36.0).clamp(p.min_width, p.max_width)
+}
+
+/// Lays `view` out. `labels[v]` is the text shown in view node `v` (it sets the node's width).
+///
+/// Layering: every node sits one layer above its highest dependency (longest path from the
+/// sinks over runtime, start-time and soft edges), after the edges that close cycles are
+/// reversed out by a depth-first search. Ordering: nodes are grouped by band (region, then
+/// zone; unplaced nodes last) and, within a band, sorted by the barycenter of their neighbours'
+/// positions, sweeping down and up `params.sweeps` times. Coordinates: each band is a column as
+/// wide as its widest layer; each layer's nodes are centred in their column.
+///
+/// ```
+/// use blastmap_layout::{layout, view, Edge, EdgeKind, Graph, NodeInfo, Params, RollUp};
+/// let g = Graph {
+///     nodes: ["web", "db"].map(NodeInfo::new).to_vec(),
+///     edges: vec![Edge { from: 0, to: 1, kind: EdgeKind::Runtime }],
+/// };
+/// let v = view(&g, None, &RollUp::none());
+/// let l = layout(&v, &["web".into(), "db".into()], &Params::default());
+/// assert_eq!((l.nodes[0].layer, l.nodes[1].layer), (1, 0));
+/// assert!(l.nodes[0].y < l.nodes[1].y, "dependents are drawn above their dependencies");
+/// ```
+///
+/// # Complexity
+/// O((|V| + |E|) · sweeps + |V| log |V|) time and O(|V| + |E|) extra space, where V and E are
+/// the view's nodes and edges. No dummy nodes: long edges pull on barycenters directly.
+pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
+    let n = view.nodes.len();
+    if n == 0 {
+        return Layout::default();
+    }
+    let deps: Vec<Vec<u32>> = {
+        let mut d = vec![Vec::new(); n];
+        for e in view.edges.iter().filter(|e| e.kind.is_dependency()) {
+            if (e.from as usize) < n && (e.to as usize) < n && !d[e.from as usize].contains(&e.to) {
+                d[e.from as usize].push(e.to);
+            }
+        }
+        d
+    };
+    let layer = layers(&deps);
+    let top = layer.iter().copied().max().unwrap_or(0);
+
+    // Band of each node: (region rank, zone rank); unplaced last.
+    let mut regions: Vec<&str> = view.nodes.iter().filter_map(|v| v.region.as_deref()).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    let mut zones: Vec<(&str, &str)> =
+        view.nodes.iter().filter_map(|v| Some((v.region.as_deref()?, v.zone.as_deref().unwrap_or("")))).collect();
+    zones.sort_unstable();
+    zones.dedup();
+    let unplaced = zones.len();
+    let band_of: Vec<usize> = view
+        .nodes
+        .iter()
+        .map(|v| match v.region.as_deref() {
+            Some(r) => zones.binary_search(&(r, v.zone.as_deref().unwrap_or(""))).unwrap_or(unplaced),
+            None => unplaced,
+        })
+        .collect();
+
+    // Initial order: by band, then view order.
+    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); top as usize + 1];
+    for v in 0..n {
+        rows[layer[v] as usize].push(v as u32);
+    }
+    for row in &mut rows {
+        row.sort_by_key(|&v| band_of[v as usize]);
+    }
+    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for e in &view.edges {
+        if (e.from as usize) < n && (e.to as usize) < n {
+            neighbours[e.from as usize].push(e.to);
+            neighbours[e.to as usize].push(e.from);
+        }
+    }
+    let mut norm = vec![0.0f32; n];
+    let renorm = |rows: &[Vec<u32>], norm: &mut [f32]| {
+        for row in rows {
+            let len = row.len() as f32;
+            for (i, &v) in row.iter().enumerate() {
+                norm[v as usize] = (i as f32 + 0.5) / len;
+            }
+        }
+    };
+    renorm(&rows, &mut norm);
+    for sweep in 0..params.sweeps {
+        let downward = sweep % 2 == 0;
+        let order: Vec<usize> = if downward { (0..rows.len()).rev().collect() } else { (0..rows.len()).collect() };
+        for l in order {
+            let mut keyed: Vec<(usize, f32, u32)> = rows[l]
+                .iter()
+                .map(|&v| {
+                    let (mut sum, mut count) = (0.0f32, 0u32);
+                    for &u in &neighbours[v as usize] {
+                        let lu = layer[u as usize] as usize;
+                        if (downward && lu > l) || (!downward && lu < l) {
+                            sum += norm[u as usize];
+                            count += 1;
+                        }
+                    }
+                    let bary = if count == 0 { norm[v as usize] } else { sum / count as f32 };
+                    (band_of[v as usize], bary, v)
+                })
+                .collect();
+            keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+            rows[l] = keyed.into_iter().map(|k| k.2).collect();
+            let len = rows[l].len() as f32;
+            for (i, &v) in rows[l].iter().enumerate() {
+                norm[v as usize] = (i as f32 + 0.5) / len;
+            }
+        }
+    }
+
+    // Coordinates.
+    let width_of: Vec<f32> =
+        (0..n).map(|v| node_width(params, labels.get(v).map_or(8, |l| l.chars().count()))).collect();
+    let bands = unplaced + 1;
+    let mut band_width = vec![0.0f32; bands];
+    for row in &rows {
+        let mut cell = vec![0.0f32; bands];
+        let mut count = vec![0usize; bands];
+        for &v in row {
+            cell[band_of[v as usize]] += width_of[v as usize];
+            count[band_of[v as usize]] += 1;
+        }
+        for b in 0..bands {
+            if count[b] > 0 {
+                let w = cell[b] + params.node_gap * (count[b] - 1) as f32;
+                band_width[b] = band_width[b].max(w);
+            }
+        }
+    }
+    let has_zone = |b: usize| b < unplaced && !zones[b].1.is_empty();
+    let inner_pad = |b: usize| if has_zone(b) { params.zone_pad } else { 0.0 };
+    let top_margin = if zones.is_empty() { 8.0 } else { params.label_height * 2.0 + params.region_pad };
+    let layer_y = |l: u32| top_margin + (top - l) as f32 * (params.node_height + params.layer_gap);
+    let height =
+        layer_y(0) + params.node_height + if zones.is_empty() { 8.0 } else { params.region_pad + params.zone_pad };
+
+    // Column x offsets: regions hold consecutive zone bands.
+    let mut band_x = vec![0.0f32; bands];
+    let mut out_bands = Vec::new();
+    let mut zone_boxes = Vec::new();
+    let mut x = 8.0f32;
+    let mut b = 0;
+    while b < bands {
+        if b < unplaced {
+            let region = zones[b].0;
+            let start = x;
+            x += params.region_pad;
+            while b < unplaced && zones[b].0 == region {
+                let zx = x;
+                band_x[b] = x + inner_pad(b);
+                x += band_width[b].max(40.0) + 2.0 * inner_pad(b);
+                if has_zone(b) {
+                    zone_boxes.push(Band {
+                        kind: BandKind::Zone,
+                        label: zones[b].1.to_string(),
+                        x: zx,
+                        y: params.label_height + params.region_pad / 2.0,
+                        w: x - zx,
+                        h: height - params.label_height - params.region_pad,
+                    });
+                }
+                x += params.node_gap;
+                b += 1;
+            }
+            x += params.region_pad - params.node_gap;
+            out_bands.push(Band {
+                kind: BandKind::Region,
+                label: region.to_string(),
+                x: start,
+                y: 0.0,
+                w: x - start,
+                h: height,
+            });
+            x += params.column_gap;
+        } else {
+            band_x[b] = x;
+            x += band_width[b] + params.column_gap;
+            b += 1;
+        }
+    }
+    out_bands.extend(zone_boxes);
+    let width = x - params.column_gap + 8.0;
+
+    let mut nodes = vec![Placed::default(); n];
+    for (l, row) in rows.iter().enumerate() {
+        let mut i = 0;
+        while i < row.len() {
+            let b = band_of[row[i] as usize];
+            let mut j = i;
+            let mut cell = 0.0;
+            while j < row.len() && band_of[row[j] as usize] == b {
+                cell += width_of[row[j] as usize];
+                j += 1;
+            }
+            cell += params.node_gap * (j - i - 1) as f32;
+            let mut cx = band_x[b] + (band_width[b].max(40.0) - cell) / 2.0;
+            for &v in &row[i..j] {
+                let w = width_of[v as usize];
+                nodes[v as usize] = Placed { x: cx, y: layer_y(l as u32), w, h: params.node_height, layer: l as u32 };
+                cx += w + params.node_gap;
+            }
+            i = j;
+        }
+    }
+    Layout { nodes, bands: out_bands, width: width.max(1.0), height, layers: top + 1 }
+}
+
+/// Longest-path layering: `layer[v]` is 0 for nodes without dependencies, else one more than
+/// the highest layer among them. Edges that close a cycle (back edges of an iterative DFS) are
+/// ignored.
+fn layers(deps: &[Vec<u32>]) -> Vec<u32> {
+    let n = deps.len();
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; n];
+    let mut layer = vec![0u32; n];
+    let mut stack: Vec<(u32, usize)> = Vec::new();
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        state[root] = 1;
+        stack.push((root as u32, 0));
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            let vi = v as usize;
+            if let Some(&d) = deps[vi].get(*next) {
+                *next += 1;
+                match state[d as usize] {
+                    0 => {
+                        state[d as usize] = 1;
+                        stack.push((d, 0));
+                    }
+                    2 => layer[vi] = layer[vi].max(layer[d as usize] + 1),
+                    _ => {} // back edge: closes a cycle, ignored
+                }
+            } else {
+                state[vi] = 2;
+                stack.pop();
+                if let Some(&(parent, _)) = stack.last() {
+                    layer[parent as usize] = layer[parent as usize].max(layer[vi] + 1);
+                }
+            }
+        }
+    }
+    layer
+}

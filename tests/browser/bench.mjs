@@ -1,0 +1,89 @@
+// Measures (not a test): paste → findings and click → repaint at several sizes, and the gzipped
+// wasm size. Run by scripts/bench-browser.sh, which builds the page and the topologies.
+// Usage: node bench.mjs t-200.json t-5000.json t-50000.json
+import { readFileSync, readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { serve, launch, open, DIST } from "./harness.mjs";
+
+/** In the page: run `act`, then wait for `done` and the frame after it; milliseconds. */
+async function timed(page, act, done) {
+  return page.evaluate(
+    async ({ act, done }) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const q = (s) => document.querySelector(s);
+      const t0 = performance.now();
+      if (act.kind === "paste") {
+        const ta = q("#source");
+        ta.value = act.text;
+        ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+      } else if (act.kind === "click") {
+        q(act.selector).dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      } else if (act.kind === "select") {
+        const s = q(act.selector);
+        s.value = act.value;
+        s.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      const ok = () => {
+        if (done.kind === "status") return q("#status")?.textContent.includes(done.text) && !q("#progress");
+        if (done.kind === "attr") return q(done.selector)?.getAttribute(done.attr) === done.value;
+        if (done.kind === "count") return document.querySelectorAll(done.selector).length >= done.min;
+        return false;
+      };
+      while (!ok()) {
+        await frame();
+        if (performance.now() - t0 > 120_000) return NaN;
+      }
+      await frame();
+      return performance.now() - t0;
+    },
+    { act, done },
+  );
+}
+
+const fmt = (ms) => (Number.isNaN(ms) ? "timeout" : `${ms.toFixed(0)} ms`);
+const server = await serve();
+const browser = await launch();
+const rows = [];
+try {
+  for (const file of process.argv.slice(2)) {
+    const text = readFileSync(file, "utf8");
+    const components = JSON.parse(text).components.length;
+    const { context, page } = await open(browser, server.url);
+    await page.waitForSelector("#empty-state");
+    const paste = await timed(page, { kind: "paste", text }, { kind: "status", text: `${components} components` });
+    const status = await page.$eval("#status", (e) => e.textContent);
+    const shown = await page.$$eval("#graph g.node", (es) => es.length);
+    const row = { components, paste: fmt(paste), worker: status.replace(/^.*?components · /, ""), shown };
+    // Fail a host from the placement picker: what-if on the main thread plus the repaint.
+    const host = await page.$eval("#placement-picker optgroup[label=host] option", (o) => o.value);
+    row.pickFail = fmt(await timed(page, { kind: "select", selector: "#placement-picker", value: host }, { kind: "count", selector: ".failed-chip", min: 1 }));
+    // The working view at scale: expand a region, then a redundancy group, then click a
+    // replica to fail it and again to restore it.
+    const id = "s3-0-r0";
+    const node = `#graph g.node[data-id="${id}"]`;
+    if (await page.$('#graph g.node.aggregate[data-id="region:r0"]')) {
+      row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id="group:s3-0"]', min: 1 }));
+      row.expandGroup = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="group:s3-0"]' }, { kind: "count", selector: node, min: 1 }));
+    }
+    row.drawn = await page.$$eval("#graph g.node", (es) => es.length);
+    row.clickFail = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
+    row.clickRestore = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "up" }));
+    // Everything drawn without roll-up (why large topologies start rolled up).
+    if (components > 300 && components <= 10_000) {
+      row.drawAll = fmt(await timed(page, { kind: "select", selector: "#roll-up", value: "none" }, { kind: "count", selector: "#graph g.node", min: components * 0.9 }));
+      row.clickFailAll = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
+    }
+    rows.push(row);
+    console.log(JSON.stringify(row));
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.table(rows);
+for (const f of readdirSync(DIST).filter((f) => f.endsWith(".wasm"))) {
+  const raw = readFileSync(join(DIST, f));
+  console.log(`${f}: ${(raw.length / 1024).toFixed(0)} KiB, gzipped ${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(0)} KiB`);
+}

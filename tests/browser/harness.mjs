@@ -1,0 +1,79 @@
+// Shared by the browser tests, screenshots and benchmarks: serves dist/ on a localhost port
+// and launches Debian's Chromium through playwright-core (which never downloads a browser).
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const DIST = process.env.BLASTMAP_DIST ?? join(ROOT, "dist");
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+/** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close }. */
+export async function serve(dir = DIST) {
+  await stat(join(dir, "index.html")).catch(() => {
+    throw new Error(`${dir}/index.html is missing: build the page first (scripts/test-browser.sh does)`);
+  });
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const file = normalize(join(dir, path.endsWith("/") ? path + "index.html" : path));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Launches headless Chromium with a fresh profile. */
+export async function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/** Opens a page in a fresh context; records every request URL into `requests`, page errors into `errors`. */
+export async function open(browser, url, { requests = [], errors = [], viewport = { width: 1600, height: 900 }, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  context.on("request", (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  if (url) await page.goto(url);
+  return { context, page };
+}
+
+/** Waits until the findings panel shows a loaded report (or the all-clear). */
+export async function waitForFindings(page, timeout = 30_000) {
+  await page.waitForSelector("#findings .panel-head .count", { timeout });
+  await page.waitForFunction(() => !document.querySelector("#progress"), null, { timeout });
+}

@@ -1,0 +1,315 @@
+// The page in real headless Chromium: examples and their findings, failing by click, inline
+// errors, persistence, share links, exports, and that no request ever leaves the origin.
+// Expected findings come from the native CLI on the same examples (BLASTMAP_CLI, else
+// target/{release,debug}/blastmap), so the page is checked against the core, not against itself.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, serve, launch, open, waitForFindings } from "./harness.mjs";
+
+const EXAMPLES = join(ROOT, "examples");
+const examples = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
+const CLI =
+  process.env.BLASTMAP_CLI ?? [join(target, "release", "blastmap"), join(target, "debug", "blastmap")].find((p) => existsSync(p));
+
+function cli(...args) {
+  assert.ok(CLI, "the blastmap CLI is not built (scripts/test-browser.sh builds it)");
+  return JSON.parse(execFileSync(CLI, args, { encoding: "utf8" }));
+}
+const plain = (title) => title.replaceAll("`", "");
+
+let server, browser;
+const requests = [];
+const errors = [];
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function fresh(path = "") {
+  return open(browser, server.url + path, { requests, errors });
+}
+
+/** The findings panel's text, with all groups expanded. */
+async function findingsText(page) {
+  for (const more of await page.$$("#findings button.more")) await more.click();
+  return page.$eval("#findings", (e) => e.textContent);
+}
+
+test("there are examples to test", () => {
+  assert.ok(examples.length >= 5, `examples/: ${examples}`);
+});
+
+for (const file of examples) {
+  const name = file.replace(/\.(ya?ml|json)$/, "");
+  test(`example ${name}: its findings are shown, most severe first`, async () => {
+    const report = cli("analyze", "--format", "json", join(EXAMPLES, file));
+    const { context, page } = await fresh(`#example=${name}`);
+    try {
+      await waitForFindings(page);
+      const count = await page.$eval("#findings .panel-head .count", (e) => e.textContent.trim());
+      assert.equal(Number(count), report.findings.length);
+      const text = await findingsText(page);
+      for (const f of report.findings.slice(0, 6)) assert.ok(text.includes(plain(f.title)), `missing finding: ${f.title}`);
+      // Grouped by kind: each group's badge counts its findings.
+      for (const kind of new Set(report.findings.map((f) => f.kind))) {
+        const n = await page.$eval(`#findings section[data-kind="${kind}"] h3 .count`, (e) => Number(e.textContent));
+        assert.equal(n, report.findings.filter((f) => f.kind === kind).length, kind);
+      }
+      const severities = await page.$$eval("#findings .finding .sev", (es) => es.map((e) => e.textContent.toLowerCase()));
+      assert.equal(severities[0], report.findings[0].severity);
+      assert.ok(text.includes(`${report.cold_start.waves.length} waves`));
+      // The editor holds the example, the graph draws every component of it.
+      const source = await page.$eval("#source", (e) => e.value);
+      assert.equal(source, readFileSync(join(EXAMPLES, file), "utf8"));
+      // Large examples open rolled up; show everything to check.
+      if ((await page.$eval("#roll-up", (s) => s.value)) !== "none") {
+        await page.selectOption("#roll-up", "none");
+        await page.waitForFunction(() => !document.querySelector("#graph g.node.aggregate"));
+      }
+      const drawn = await page.$$eval("#graph g.node[data-id]", (es) => es.map((e) => e.dataset.id));
+      // Components are all drawn; placement values only when shared (regions and zones as boxes).
+      for (const c of report.criticality.slice(0, 5)) {
+        if (!/^(region|zone|host|provider|power|network):/.test(c.component)) assert.ok(drawn.includes(c.component), `not drawn: ${c.component}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("the DESIGN cases: Roblox's Consul is a SPOF and a blind spot; PagerDuty's quorum is false redundancy", async () => {
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    let text = await findingsText(page);
+    assert.match(text, /single point of failure: consul takes down/);
+    assert.match(text, /monitoring blind spot: consul and all its monitors \(telemetry\)/);
+    await page.goto(server.url + "#example=pagerduty-shared-peering");
+    await page.waitForFunction(() => document.querySelector("#source").value.includes("pagerduty"));
+    await waitForFindings(page);
+    text = await findingsText(page);
+    assert.match(text, /false redundancy: .* declares 2-of-3/);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the empty state loads an example in one click, and the menu lists every example", async () => {
+  const { context, page } = await fresh();
+  try {
+    await page.waitForSelector("#empty-state");
+    const cards = await page.$$eval("#empty-state [data-example]", (es) => es.map((e) => e.dataset.example));
+    const menu = await page.$$eval("#examples option[value]:not([value=''])", (es) => es.map((e) => e.value));
+    const names = examples.map((f) => f.replace(/\.(ya?ml|json)$/, ""));
+    assert.deepEqual(cards, names);
+    assert.deepEqual(menu, names);
+    await page.click(`#empty-state [data-example="${names[0]}"]`);
+    await waitForFindings(page);
+    assert.ok(await page.$("#graph g.node"));
+    await page.selectOption("#examples", names[1]);
+    await page.waitForFunction((n) => document.querySelector("#source").value.includes(n.split("-")[0]), names[1]);
+  } finally {
+    await context.close();
+  }
+});
+
+test("clicking a component fails it: targets down and down-coloured nodes match the core's what-if", async () => {
+  const file = join(EXAMPLES, "roblox-2021-consul.yaml");
+  const expected = cli("what-if", "--fail", "consul", "--format", "json", file);
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    assert.equal(await page.$eval("#targets-down", (e) => e.dataset.down), "0");
+    await page.click('#graph g.node[data-id="consul"]');
+    await page.waitForSelector('#graph g.node[data-id="consul"][data-status="failed"]');
+    const summary = await page.$eval("#targets-down", (e) => e.textContent);
+    assert.equal(summary, `${expected.targets_down.length} of ${expected.targets_total} targets down`);
+    const down = await page.$$eval('#graph g.node[data-status="down"]', (es) => es.map((e) => e.dataset.id).sort());
+    const want = expected.affected.filter((a) => a.status === "down").map((a) => a.component).filter((c) => !/^(region|zone):/.test(c)).sort();
+    assert.deepEqual(down, want);
+    // Hovering a down node draws the path that explains it.
+    const victim = expected.affected.find((a) => a.status === "down" && a.path.length >= 3);
+    await page.hover(`#graph g.node[data-id="${victim.component}"]`);
+    await page.waitForSelector("#graph g.node.path");
+    const path = await page.$$eval("#graph g.node.path", (es) => es.map((e) => e.dataset.id));
+    for (const step of victim.path) assert.ok(path.includes(step), `path ${victim.path} lacks ${step}: ${path}`);
+    assert.ok((await page.$$("path.edge.path")).length >= victim.path.length - 1);
+    // Several at once, undo, reset.
+    await page.click('#graph g.node[data-id="vault"]');
+    await page.waitForSelector('#graph g.node[data-id="vault"][data-status="failed"]');
+    assert.deepEqual(await page.$$eval(".failed-chip", (es) => es.map((e) => e.firstChild.textContent)), ["consul", "vault"]);
+    await page.click("#undo");
+    await page.waitForSelector('#graph g.node[data-id="vault"]:not([data-status="failed"])');
+    await page.click("#reset");
+    await page.waitForFunction(() => document.querySelector("#targets-down").dataset.down === "0");
+    assert.equal((await page.$$('#graph g.node[data-status="down"]')).length, 0);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a placement value from the picker fails everything placed there", async () => {
+  const file = join(EXAMPLES, "aws-us-east-1-2021.yaml");
+  const expected = cli("what-if", "--fail", "region:us-east-1", "--format", "json", file);
+  const { context, page } = await fresh("#example=aws-us-east-1-2021");
+  try {
+    await waitForFindings(page);
+    await page.selectOption("#placement-picker", "region:us-east-1");
+    await page.waitForSelector(".failed-chip");
+    const summary = await page.$eval("#targets-down", (e) => e.textContent);
+    assert.equal(summary, `${expected.targets_down.length} of ${expected.targets_total} targets down`);
+    assert.ok(await page.$(".band.region.failed"), "the region's box shows it failed");
+  } finally {
+    await context.close();
+  }
+});
+
+test("clicking a finding focuses the graph on its evidence", async () => {
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    const all = (await page.$$("#graph g.node")).length;
+    await page.click('#findings li.finding[data-subject="consul"] .finding-title >> nth=0');
+    await page.waitForSelector("#focus");
+    await page.waitForSelector('#graph g.node.evidence[data-id="consul"]');
+    assert.ok((await page.$$("#graph g.node")).length < all, "focus hides unrelated components");
+    assert.ok(await page.$("#findings li.finding.selected dl.details"));
+    await page.click("#clear-focus");
+    await page.waitForFunction((n) => document.querySelectorAll("#graph g.node").length === n, all);
+  } finally {
+    await context.close();
+  }
+});
+
+test("bad input: the error names its line, marks the gutter, and the last good graph stays", async () => {
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    const nodes = (await page.$$("#graph g.node")).length;
+    const bad = "name: broken\ncomponents:\n  - id: web\n    requires: [databse]\n  - id: database\n";
+    await page.fill("#source", bad);
+    await page.waitForSelector("#problems .problem.error");
+    const message = await page.$eval("#problems .problem.error", (e) => e.textContent);
+    assert.match(message, /^4:\d+/);
+    assert.match(message, /databse/);
+    assert.match(message, /did you mean `database`/);
+    assert.ok(await page.$('.gutter .ln.err[data-line="4"]'));
+    assert.equal((await page.$$("#graph g.node")).length, nodes, "the graph keeps the last good topology");
+    assert.ok(await page.$("#findings .stale"));
+    // Fixing it recovers.
+    await page.fill("#source", bad.replace("databse", "database"));
+    await page.waitForFunction(() => !document.querySelector("#problems"));
+    await page.waitForFunction(() => document.querySelectorAll("#graph g.node").length === 2);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a syntax error is reported at its line too", async () => {
+  const { context, page } = await fresh();
+  try {
+    await page.fill("#source", "components:\n  - id: a\n  - id: [b\n");
+    await page.waitForSelector("#problems .problem.error");
+    assert.match(await page.$eval("#problems .problem.error .where", (e) => e.textContent), /^[34]:/);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the text survives a reload", async () => {
+  const { context, page } = await fresh();
+  try {
+    const text = "components:\n  - { id: kept-after-reload, requires: [db] }\n  - { id: db }\n";
+    await page.fill("#source", text);
+    await page.waitForSelector('#graph g.node[data-id="kept-after-reload"]');
+    await page.reload();
+    await page.waitForSelector('#graph g.node[data-id="kept-after-reload"]');
+    assert.equal(await page.$eval("#source", (e) => e.value), text);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a share link round-trips the topology and the failed set", async () => {
+  const { context, page } = await fresh("#example=pagerduty-shared-peering");
+  let url;
+  try {
+    await waitForFindings(page);
+    await page.click('#graph g.node[data-id="event-store"]');
+    await page.waitForSelector('#graph g.node[data-id="event-store"][data-status="failed"]');
+    const summary = await page.$eval("#targets-down", (e) => e.textContent);
+    await page.click("#share");
+    url = await page.$eval("#share-url", (e) => e.value);
+    assert.ok(url.startsWith(server.url + "#s="), url);
+    const text = await page.$eval("#source", (e) => e.value);
+    // A new context: empty storage, so only the link can restore it.
+    const other = await fresh();
+    try {
+      await other.page.goto(url);
+      await other.page.waitForSelector('#graph g.node[data-id="event-store"][data-status="failed"]');
+      assert.equal(await other.page.$eval("#source", (e) => e.value), text);
+      assert.equal(await other.page.$eval("#targets-down", (e) => e.textContent), summary);
+      assert.equal(await other.page.evaluate(() => location.hash), "", "the fragment is consumed");
+    } finally {
+      await other.context.close();
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test("exports: Markdown and JSON reports and the SVG graph download locally", async () => {
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    const grab = async (id) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(id)]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), body: readFileSync(path, "utf8"), url: download.url() };
+    };
+    const md = await grab("#export-md");
+    assert.match(md.name, /\.md$/);
+    assert.match(md.body, /^## Blastmap: roblox-2021-consul/);
+    assert.ok(md.url.startsWith("blob:"));
+    const json = JSON.parse((await grab("#export-json")).body);
+    assert.equal(json.findings.length, cli("analyze", "--format", "json", join(EXAMPLES, "roblox-2021-consul.yaml")).findings.length);
+    const svg = await grab("#export-svg");
+    assert.match(svg.body, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svg.body, /data-id="consul"/);
+    assert.match(svg.body, /<style>/);
+  } finally {
+    await context.close();
+  }
+});
+
+test("roll-up: a region collapses into one node and expands on click", async () => {
+  const { context, page } = await fresh("#example=aws-us-east-1-2021");
+  try {
+    await waitForFindings(page);
+    await page.selectOption("#roll-up", "region");
+    await page.waitForSelector('#graph g.node.aggregate[data-id="region:us-east-1"]');
+    const before = (await page.$$("#graph g.node")).length;
+    await page.click('#graph g.node.aggregate[data-id="region:us-east-1"]');
+    await page.waitForFunction((n) => document.querySelectorAll("#graph g.node").length > n, before);
+    assert.ok(!(await page.$('#graph g.node.aggregate[data-id="region:us-east-1"]')));
+  } finally {
+    await context.close();
+  }
+});
+
+test("no request left the origin, and the page logged no errors (CSP violations included)", () => {
+  const origin = new URL(server.url).origin;
+  assert.ok(requests.some((u) => u.endsWith("blastmap-worker_bg.wasm")), "worker requests are recorded too");
+  const foreign = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("blob:" + origin) && !u.startsWith("data:"));
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(errors, []);
+});

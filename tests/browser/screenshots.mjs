@@ -1,0 +1,54 @@
+// Screenshots of the page for a person to look at (not a test). Usage:
+// node screenshots.mjs OUT_DIR [generated-topology.json]
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serve, launch, open, waitForFindings } from "./harness.mjs";
+
+const out = process.argv[2] ?? "screenshots";
+mkdirSync(out, { recursive: true });
+const server = await serve();
+const browser = await launch();
+try {
+  for (const scheme of ["light", "dark"]) {
+    const { context, page } = await open(browser, server.url, { colorScheme: scheme });
+    await page.waitForSelector("#empty-state");
+    await page.screenshot({ path: join(out, `empty-${scheme}.png`) });
+    await page.click('[data-example="roblox-2021-consul"]');
+    await waitForFindings(page);
+    await page.click('#graph g.node[data-id="consul"]');
+    await page.waitForSelector('#graph g.node[data-status="down"]');
+    await page.hover('#graph g.node[data-id="website"]');
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(out, `failure-${scheme}.png`) });
+    await context.close();
+  }
+  const { context, page } = await open(browser, server.url + "#example=pagerduty-shared-peering");
+  await waitForFindings(page);
+  await page.click("#findings section[data-kind=false-redundancy] li.finding >> nth=0");
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(out, "finding.png") });
+  await page.fill("#source", (await page.$eval("#source", (e) => e.value)).replace("requires: [", "requires: [event-stor, "));
+  await page.waitForSelector("#problems");
+  await page.screenshot({ path: join(out, "error.png") });
+  await context.close();
+  if (process.argv[3]) {
+    const { context, page } = await open(browser, server.url);
+    await page.waitForSelector("#empty-state");
+    const text = readFileSync(process.argv[3], "utf8");
+    await page.evaluate((t) => {
+      const ta = document.querySelector("#source");
+      ta.value = t;
+      ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, text);
+    await waitForFindings(page, 120_000);
+    await page.screenshot({ path: join(out, "large-rolled-up.png") });
+    await page.click('#graph g.node[data-id="region:r0"]');
+    await page.waitForSelector('#graph g.node[data-id="group:s3-0"]', { timeout: 60_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(out, "large-expanded.png") });
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

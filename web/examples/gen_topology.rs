@@ -1,0 +1,56 @@
+//! Writes a generated topology of about N components as JSON (for scripts/bench-browser.sh),
+//! and reports on stderr how long the page's main-thread steps take natively for it.
+//!
+//! Usage: `cargo run --release -p blastmap-web --example gen_topology -- 5000 > t.json`
+
+use std::time::Instant;
+
+use blastmap_core::generate::{generate, Params};
+use blastmap_core::{format::Document, Model};
+use blastmap_layout::RollUp;
+use blastmap_web::scene::{Drawing, Scene, DEFAULT_ROLL_UP, ROLL_UP_ABOVE};
+
+fn main() {
+    let components: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5_000);
+    // Each service is a group of three replicas (4 components); the hubs add about 48.
+    let services = (components.saturating_sub(48) / 4).max(8);
+    let params = Params { seed: 7, services, layers: (services / 2).clamp(2, 22), regions: 3, cycles: 3 };
+    let topology = generate(&params);
+    match serde_json::to_string(&topology) {
+        Ok(json) => println!("{json}"),
+        Err(e) => {
+            eprintln!("cannot serialize: {e}");
+            std::process::exit(1);
+        }
+    }
+    let t = Instant::now();
+    let model = match Model::build(&Document::from_topology(topology)) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("invalid generated topology: {e}");
+            std::process::exit(1);
+        }
+    };
+    let build = t.elapsed();
+    let t = Instant::now();
+    let scene = Scene::new(&model);
+    let scene_time = t.elapsed();
+    let roll = if scene.graph.len() > ROLL_UP_ABOVE { RollUp::by(&DEFAULT_ROLL_UP) } else { RollUp::none() };
+    let t = Instant::now();
+    let drawing = Drawing::new(&model, &scene, None, &roll);
+    let draw = t.elapsed();
+    let t = Instant::now();
+    let full = Drawing::new(&model, &scene, None, &RollUp::none());
+    let full_time = t.elapsed();
+    eprintln!(
+        "{} nodes: model {:.1} ms, scene {:.1} ms, first view ({} shown) {:.1} ms, everything unrolled ({} nodes, {} edges) {:.1} ms",
+        model.len(),
+        build.as_secs_f64() * 1e3,
+        scene_time.as_secs_f64() * 1e3,
+        drawing.view.nodes.len(),
+        draw.as_secs_f64() * 1e3,
+        full.view.nodes.len(),
+        full.view.edges.len(),
+        full_time.as_secs_f64() * 1e3
+    );
+}

@@ -1,0 +1,263 @@
+//! The findings panel: the report's findings, most severe first and grouped by kind, each with
+//! its details and a click away from its evidence on the graph; then cold-start waves and the
+//! criticality ranking.
+
+use std::collections::BTreeSet;
+
+use blastmap_core::report::{Finding, FindingKind, Report, Severity};
+use yew::prelude::*;
+
+use super::{title_html, Ptr};
+use crate::state::Analysis;
+
+/// Findings shown per group before "show all".
+const SHOWN: usize = 25;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub analysis: Option<Ptr<Analysis>>,
+    pub selected: Option<usize>,
+    /// The analysis in flight: step and fraction.
+    pub progress: Option<(String, f32)>,
+    pub stale: bool,
+    pub on_select: Callback<usize>,
+    pub on_fail: Callback<String>,
+    pub on_focus: Callback<String>,
+}
+
+fn group_title(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::Deadlock => "Cold-start deadlocks",
+        FindingKind::Spof => "Single points of failure",
+        FindingKind::FalseRedundancy => "False redundancy",
+        FindingKind::BlindSpot => "Monitoring blind spots",
+        FindingKind::Cycle => "Dependency cycles",
+        FindingKind::RestartHazard => "Restart hazards",
+        FindingKind::DoublePoint => "Double and triple points of failure",
+        FindingKind::CredentialReach => "Credential reach",
+        FindingKind::MeshOutage => "Mesh: shard and relay outages",
+    }
+}
+
+fn severity(s: Severity) -> (&'static str, &'static str) {
+    match s {
+        Severity::Critical => ("critical", "Critical"),
+        Severity::High => ("high", "High"),
+        Severity::Medium => ("medium", "Medium"),
+        Severity::Low => ("low", "Low"),
+    }
+}
+
+fn list(items: &[String], max: usize) -> String {
+    let shown: Vec<&str> = items.iter().take(max).map(String::as_str).collect();
+    let more = items.len().saturating_sub(max);
+    if more > 0 {
+        format!("{} … +{more}", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The structured details of a finding, from the report's per-analysis entries.
+fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
+    match f.kind {
+        FindingKind::Spof => report
+            .spofs
+            .iter()
+            .find(|s| s.component == f.subject)
+            .map(|s| vec![("blast radius", format!("{} target(s): {}", s.takes_down.len(), list(&s.takes_down, 8)))])
+            .unwrap_or_default(),
+        FindingKind::FalseRedundancy => report
+            .redundancy
+            .iter()
+            .find(|r| r.component == f.subject)
+            .map(|r| {
+                let actual = if r.exact {
+                    r.actual_tolerance.to_string()
+                } else {
+                    format!("{}–{}", r.at_least, r.actual_tolerance)
+                };
+                vec![
+                    (
+                        "tolerance",
+                        format!("declared {} ({}-of-{}), actual {actual}", r.declared_tolerance, r.need, r.of),
+                    ),
+                    ("minimal failure set", list(&r.minimal_failure, 8)),
+                ]
+            })
+            .unwrap_or_default(),
+        FindingKind::BlindSpot => report
+            .blind_spots
+            .iter()
+            .find(|b| b.component == f.subject)
+            .map(|b| vec![("monitors", list(&b.monitors, 6)), ("failures that blind them", list(&b.failures, 6))])
+            .unwrap_or_default(),
+        FindingKind::RestartHazard => report
+            .restart_hazards
+            .iter()
+            .find(|h| h.failure == f.subject)
+            .map(|h| vec![("cannot restart", list(&h.cannot_restart, 8))])
+            .unwrap_or_default(),
+        FindingKind::CredentialReach => report
+            .credential_reach
+            .iter()
+            .find(|r| r.component == f.subject)
+            .map(|r| {
+                vec![
+                    ("holds credentials for", list(&r.direct, 8)),
+                    ("reaches", format!("{}: {}", r.reaches.len(), list(&r.reaches, 8))),
+                ]
+            })
+            .unwrap_or_default(),
+        FindingKind::DoublePoint => report
+            .double_points
+            .iter()
+            .find(|d| f.evidence.starts_with(&d.components))
+            .map(|d| {
+                vec![
+                    ("failing together", list(&d.components, 3)),
+                    ("blast radius", format!("{} target(s): {}", d.takes_down.len(), list(&d.takes_down, 8))),
+                ]
+            })
+            .unwrap_or_else(|| vec![("evidence", list(&f.evidence, 10))]),
+        FindingKind::MeshOutage => report
+            .mesh
+            .iter()
+            .find(|m| m.failure == f.subject)
+            .map(|m| vec![("in mesh terms", m.sentence.clone())])
+            .unwrap_or_default(),
+        FindingKind::Cycle | FindingKind::Deadlock => vec![("members", list(&f.evidence, 10))],
+    }
+}
+
+/// The right-hand panel.
+#[component]
+pub fn Findings(p: &Props) -> Html {
+    let expanded = use_state(BTreeSet::<FindingKind>::new);
+    let progress = p.progress.as_ref().map(|(step, fraction)| {
+        html! {
+            <div class="progress" id="progress" role="progressbar" aria-valuenow={format!("{:.0}", fraction * 100.0)}>
+                <div class="progress-label">{ format!("Analysing: {step}…") }</div>
+                <div class="progress-track"><div class="progress-fill" style={format!("width:{:.0}%", (fraction * 100.0).max(3.0))} /></div>
+            </div>
+        }
+    });
+    let Some(a) = &p.analysis else {
+        return html! {
+            <aside class="findings" id="findings">
+                <header class="panel-head"><h2>{ "Findings" }</h2></header>
+                { for progress }
+                if p.progress.is_none() { <p class="muted pad">{ "Findings appear here once a topology loads." }</p> }
+            </aside>
+        };
+    };
+    let r = &a.report;
+    let mut kinds: Vec<(Severity, FindingKind)> = FindingKind::ALL
+        .into_iter()
+        .filter_map(|k| r.findings_of(k).map(|f| f.severity).min().map(|s| (s, k)))
+        .collect();
+    kinds.sort();
+    let groups = kinds.into_iter().map(|(_, kind)| {
+        let items: Vec<(usize, &Finding)> = r.findings.iter().enumerate().filter(|(_, f)| f.kind == kind).collect();
+        let total = a.totals.get(&kind).copied().unwrap_or(items.len());
+        let all = expanded.contains(&kind);
+        let more = items.len().saturating_sub(SHOWN);
+        let toggle = {
+            let expanded = expanded.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut set = (*expanded).clone();
+                if !set.remove(&kind) {
+                    set.insert(kind);
+                }
+                expanded.set(set);
+            })
+        };
+        html! {
+            <section class="group" data-kind={kind.name()}>
+                <h3>{ group_title(kind) }<span class="count">{ total }</span></h3>
+                <ol>
+                { for items.iter().take(if all { usize::MAX } else { SHOWN }).map(|&(i, f)| {
+                    let (sev_class, sev_text) = severity(f.severity);
+                    let selected = p.selected == Some(i);
+                    let on_select = p.on_select.clone();
+                    let fail = {
+                        let (on_fail, subject) = (p.on_fail.clone(), f.subject.clone());
+                        Callback::from(move |e: MouseEvent| {
+                            e.stop_propagation();
+                            on_fail.emit(subject.clone());
+                        })
+                    };
+                    html! {
+                        <li class={classes!("finding", sev_class, selected.then_some("selected"))} data-subject={f.subject.clone()}
+                            tabindex="0" onclick={Callback::from(move |_| on_select.emit(i))}>
+                            <div class="finding-head">
+                                <span class={classes!("sev", sev_class)}>{ sev_text }</span>
+                                if matches!(f.kind, FindingKind::Spof | FindingKind::RestartHazard) {
+                                    <button class="link fail-it" title={format!("Fail {} and watch the blast radius", f.subject)} onclick={fail}>{ "fail it" }</button>
+                                }
+                            </div>
+                            <p class="finding-title">{ title_html(&f.title) }</p>
+                            if selected {
+                                <dl class="details">
+                                    { for details(r, f).into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                                </dl>
+                            }
+                        </li>
+                    }
+                }) }
+                </ol>
+                if more > 0 {
+                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", items.len() - SHOWN) } }</button>
+                }
+                if all && total > items.len() {
+                    <p class="muted small">{ format!("{} more in the exported report", total - items.len()) }</p>
+                }
+            </section>
+        }
+    });
+    let cold = &r.cold_start;
+    let waves = cold.waves.iter().enumerate().take(12).map(|(i, w)| {
+        html! { <li><span class="wave-n">{ i + 1 }</span>{ list(w, 6) }</li> }
+    });
+    let on_focus = p.on_focus.clone();
+    let ranking = r.criticality.iter().take(10).map(|c| {
+        let (on_focus, id) = (on_focus.clone(), c.component.clone());
+        html! {
+            <tr onclick={Callback::from(move |_| on_focus.emit(id.clone()))} title="Focus the graph on it">
+                <td class="name">{ c.component.clone() }</td><td class="num">{ c.targets_down }</td><td class="num">{ c.components_down }</td>
+            </tr>
+        }
+    });
+    let s = &r.summary;
+    html! {
+        <aside class="findings" id="findings">
+            <header class="panel-head">
+                <h2>{ "Findings" }<span class="count">{ a.total_findings() }</span></h2>
+                <p class="muted">{ format!("{} components · {} placement values · {} edges · {} targets", s.components, s.placement_values, s.edges, r.targets.len()) }</p>
+            </header>
+            { for progress }
+            if p.stale { <p class="stale">{ "Showing the last topology that loaded; fix the errors in the editor to update." }</p> }
+            if r.findings.is_empty() {
+                <p class="all-clear">{ "No single points of failure, false redundancy, blind spots, cycles or restart hazards." }</p>
+            }
+            { for groups }
+            <section class="group cold">
+                <h3>{ "Cold start" }<span class="count">{ format!("{} waves", cold.waves.len()) }</span></h3>
+                if !cold.deadlocked.is_empty() {
+                    <p class="deadlocked"><strong>{ format!("{} never come up: ", cold.deadlocked.len()) }</strong>{ list(&cold.deadlocked, 10) }</p>
+                }
+                <ol class="waves">{ for waves }</ol>
+                if cold.waves.len() > 12 { <p class="muted">{ format!("… and {} more waves", cold.waves.len() - 12) }</p> }
+            </section>
+            if !r.criticality.is_empty() {
+                <section class="group ranking">
+                    <h3>{ "Criticality" }<span class="count">{ "what each failure takes down" }</span></h3>
+                    <table>
+                        <thead><tr><th>{ "component" }</th><th class="num">{ "targets" }</th><th class="num">{ "all" }</th></tr></thead>
+                        <tbody>{ for ranking }</tbody>
+                    </table>
+                </section>
+            }
+        </aside>
+    }
+}

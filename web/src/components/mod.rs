@@ -1,0 +1,57 @@
+//! The page's components, one per file. Children get plain values and `Callback`s of domain
+//! values, never DOM events.
+
+pub mod app;
+pub mod edge_chunk;
+pub mod editor;
+pub mod empty_state;
+pub mod failure_bar;
+pub mod findings;
+pub mod graph_view;
+pub mod legend;
+pub mod node_chunk;
+pub mod placement_picker;
+pub mod status_icon;
+pub mod top_bar;
+
+use std::ops::Deref;
+use std::rc::Rc;
+
+/// Shared data compared by identity: props holding it re-render only when it is replaced.
+#[derive(Debug)]
+pub struct Ptr<T>(pub Rc<T>);
+
+impl<T> Clone for Ptr<T> {
+    fn clone(&self) -> Self {
+        Ptr(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Ptr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Deref for Ptr<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Splits a finding title on backticks: odd parts are component names, set as code.
+pub fn title_html(title: &str) -> yew::Html {
+    use yew::html;
+    title
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{ part.to_string() }</code> }
+            } else {
+                html! { { part.to_string() } }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,193 @@
+//! Messages between the page and the analysis worker, as JSON text.
+//!
+//! The page gets a trimmed report ([`trim`]): at whole-estate scale the full one runs to tens of
+//! megabytes (50,000 blind spots at 50,000 components), more than a panel can show and too much
+//! to decode on the main thread. The worker keeps the full report for exports.
+
+use std::collections::BTreeMap;
+
+use blastmap_core::report::{FindingKind, Report};
+use blastmap_core::Topology;
+use serde::{Deserialize, Serialize};
+
+use crate::load::Problem;
+
+/// Findings of each kind the page receives; the rest stay in the worker (and in exports).
+pub const FINDINGS_PER_KIND: usize = 200;
+
+/// Page → worker. Sent as plain text, not JSON ([`Request::encode`]): escaping and unescaping
+/// a topology of ten megabytes would cost a quarter of a second.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Analyse this text. `id` ties the answers to the request.
+    Analyze { id: u64, text: String },
+    /// Render the last full report (`markdown` or `json`) for a download.
+    Export { format: String },
+}
+
+impl Request {
+    /// `analyze <id>\n<text>` or `export <format>`.
+    pub fn encode(&self) -> String {
+        match self {
+            Request::Analyze { id, text } => {
+                let mut out = String::with_capacity(text.len() + 24);
+                out.push_str("analyze ");
+                out.push_str(&id.to_string());
+                out.push('\n');
+                out.push_str(text);
+                out
+            }
+            Request::Export { format } => format!("export {format}"),
+        }
+    }
+
+    /// Reads [`Request::encode`]'s form.
+    pub fn decode(message: &str) -> Option<Request> {
+        if let Some(rest) = message.strip_prefix("analyze ") {
+            let (id, text) = rest.split_once('\n')?;
+            return Some(Request::Analyze { id: id.parse().ok()?, text: text.to_string() });
+        }
+        message.strip_prefix("export ").map(|f| Request::Export { format: f.to_string() })
+    }
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    /// The worker is listening (messages sent before this would be lost).
+    Ready,
+    /// The analysis is at `step`, `fraction` of the way through.
+    Progress { id: u64, step: String, fraction: f32 },
+    /// The text did not load.
+    Failed { id: u64, problems: Vec<Problem> },
+    /// Loaded and analysed: the topology (for the page to build its own model), the trimmed
+    /// report with the full count of findings per kind, and the worker's timings.
+    Done {
+        id: u64,
+        format: String,
+        topology: Box<Topology>,
+        warnings: Vec<Problem>,
+        report: Box<Report>,
+        totals: BTreeMap<FindingKind, usize>,
+        parse_ms: f64,
+        analyze_ms: f64,
+    },
+    /// An export, ready to download.
+    Export { file_name: String, mime: String, content: String },
+}
+
+impl Response {
+    /// The analysis request this answers (0 for messages that answer none).
+    pub fn id(&self) -> u64 {
+        match self {
+            Response::Ready | Response::Export { .. } => 0,
+            Response::Progress { id, .. } | Response::Failed { id, .. } | Response::Done { id, .. } => *id,
+        }
+    }
+}
+
+/// The report the page shows: at most [`FINDINGS_PER_KIND`] findings of each kind (the most
+/// severe, in report order) and the per-analysis entries of those findings' subjects; waves,
+/// cycles, criticality, availability, mesh outages and summary whole. Returns it with the full count per kind.
+pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
+    let mut totals: BTreeMap<FindingKind, usize> = BTreeMap::new();
+    let findings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            let n = totals.entry(f.kind).or_default();
+            *n += 1;
+            *n <= FINDINGS_PER_KIND
+        })
+        .cloned()
+        .collect();
+    let subjects = |kind: FindingKind| -> std::collections::BTreeSet<&str> {
+        findings.iter().filter(|f| f.kind == kind).map(|f| f.subject.as_str()).collect()
+    };
+    let (spof, red, blind, restart, reach) = (
+        subjects(FindingKind::Spof),
+        subjects(FindingKind::FalseRedundancy),
+        subjects(FindingKind::BlindSpot),
+        subjects(FindingKind::RestartHazard),
+        subjects(FindingKind::CredentialReach),
+    );
+    let trimmed = Report {
+        name: report.name.clone(),
+        summary: report.summary.clone(),
+        targets: report.targets.clone(),
+        spofs: report.spofs.iter().filter(|s| spof.contains(s.component.as_str())).cloned().collect(),
+        redundancy: report.redundancy.iter().filter(|r| red.contains(r.component.as_str())).cloned().collect(),
+        cycles: report.cycles.clone(),
+        blind_spots: report.blind_spots.iter().filter(|b| blind.contains(b.component.as_str())).cloned().collect(),
+        cold_start: report.cold_start.clone(),
+        restart_hazards: report
+            .restart_hazards
+            .iter()
+            .filter(|h| restart.contains(h.failure.as_str()))
+            .cloned()
+            .collect(),
+        criticality: report.criticality.clone(),
+        double_points: report.double_points.iter().take(FINDINGS_PER_KIND).cloned().collect(),
+        double_points_complete: report.double_points_complete,
+        availability: report.availability.clone(),
+        credential_reach: report
+            .credential_reach
+            .iter()
+            .filter(|r| reach.contains(r.component.as_str()))
+            .cloned()
+            .collect(),
+        mesh: report.mesh.clone(),
+        findings,
+    };
+    (trimmed, totals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blastmap_core::report::Options;
+
+    #[test]
+    fn requests_round_trip_as_plain_text() {
+        for r in [Request::Analyze { id: 12, text: "a: \"b\"\nc\n".into() }, Request::Export { format: "json".into() }]
+        {
+            assert_eq!(Request::decode(&r.encode()), Some(r));
+        }
+        assert_eq!(Request::decode("analyze x\ntext"), None);
+        assert_eq!(Request::decode("hello"), None);
+    }
+
+    #[test]
+    fn responses_round_trip_as_json() {
+        let r = Response::Failed {
+            id: 4,
+            problems: vec![Problem { line: Some(2), column: Some(3), message: "bad".into(), error: true }],
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains("\"type\":\"failed\""));
+        assert_eq!(serde_json::from_str::<Response>(&text).unwrap(), r);
+        assert_eq!(r.id(), 4);
+    }
+
+    #[test]
+    fn trimming_keeps_the_first_findings_of_each_kind_and_counts_all() {
+        let text: String = std::iter::once("components:\n- {id: hub}\n".to_string())
+            .chain(
+                (0..FINDINGS_PER_KIND + 20)
+                    .map(|i| format!("- {{id: app-{i}, requires: [dep-{i}]}}\n- {{id: dep-{i}}}\n")),
+            )
+            .collect();
+        let loaded = crate::load::load(&text).unwrap();
+        let full = blastmap_core::analyze(&loaded.model, &Options::default());
+        let (page, totals) = trim(&full);
+        let spofs = full.findings_of(FindingKind::Spof).count();
+        assert!(spofs > FINDINGS_PER_KIND);
+        assert_eq!(totals[&FindingKind::Spof], spofs);
+        assert_eq!(page.findings_of(FindingKind::Spof).count(), FINDINGS_PER_KIND);
+        assert_eq!(page.findings[..10], full.findings[..10]);
+        assert_eq!(page.spofs.len(), FINDINGS_PER_KIND);
+        let (same, _) = trim(&page);
+        assert_eq!(same, page, "a small report passes through whole");
+    }
+}

@@ -1,0 +1,401 @@
+//! From the core's model to what the graph draws: the layout crate's [`Graph`] (regions and
+//! zones become boxes, other placement values stay nodes), and each shown node's look after a
+//! what-if.
+
+use blastmap_core::algo::{Status, WhatIf};
+use blastmap_core::model::Origin;
+use blastmap_core::{Model, NodeId};
+use blastmap_layout::{Edge, EdgeKind, Graph, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode};
+
+/// Above this many nodes a topology opens rolled up.
+pub const ROLL_UP_ABOVE: usize = 300;
+
+/// The roll-up a large topology opens with: regions, then groups, then kinds.
+pub const DEFAULT_ROLL_UP: [RollUpBy; 3] = [RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind];
+
+/// The drawable graph of a model, with the index maps both ways.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub graph: Graph,
+    /// Graph node → model node.
+    pub model_of: Vec<NodeId>,
+    /// Model node → graph node (`None` for region and zone values, drawn as boxes, and for
+    /// placement values of a single component).
+    pub graph_of: Vec<Option<u32>>,
+    /// Per graph node: `(need, of)` for a k-of-n gate with k < n.
+    pub gate: Vec<Option<(u32, u32)>>,
+    /// Per graph node: a placement value (host, power, network, provider).
+    pub placement: Vec<bool>,
+}
+
+/// Regions and zones are drawn as boxes; a placement value only one component sits on (its
+/// own host, say) adds nothing the component does not show, so it is not drawn either. Both
+/// can still be failed from the placement picker.
+fn is_hidden(model: &Model, v: NodeId) -> bool {
+    match model.node(v).origin {
+        Origin::Placement("region" | "zone") => true,
+        Origin::Placement(_) => model.dependents(v).take(2).count() < 2 && model.start_dependents(v).is_empty(),
+        Origin::Component(_) => false,
+    }
+}
+
+/// The value of placement attribute `attr` of `v`, if it is placed there.
+fn placed(model: &Model, v: NodeId, attr: &str) -> Option<String> {
+    model.placement(v).iter().find_map(|&p| match model.node(p).origin {
+        Origin::Placement(a) if a == attr => model.name(p).split_once(':').map(|(_, value)| value.to_string()),
+        _ => None,
+    })
+}
+
+/// The one value all of `values` share.
+fn unanimous(mut values: impl Iterator<Item = Option<String>>) -> Option<String> {
+    let first = values.next()??;
+    values.all(|v| v.as_deref() == Some(first.as_str())).then_some(first)
+}
+
+impl Scene {
+    /// The scene of `model`.
+    ///
+    /// A k-of-n gate and the members that only it requires form a group (roll-up by group).
+    /// A node without a region or zone of its own takes the one its group members, or the
+    /// components placed on it, all share, so gates and hosts land in the right box.
+    ///
+    /// # Complexity
+    /// O(|V| + |E|) time and space.
+    pub fn new(model: &Model) -> Scene {
+        let n = model.len();
+        let mut graph_of = vec![None; n];
+        let mut model_of = Vec::with_capacity(n);
+        for v in model.ids() {
+            if !is_hidden(model, v) {
+                graph_of[v as usize] = Some(model_of.len() as u32);
+                model_of.push(v);
+            }
+        }
+        let mut group: Vec<Option<String>> = vec![None; n];
+        let mut members: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+        for v in model.ids() {
+            if !model.is_redundant(v) {
+                continue;
+            }
+            let own: Vec<NodeId> = model
+                .requires(v)
+                .iter()
+                .copied()
+                .filter(|&m| {
+                    model.requires_dependents(m) == [v]
+                        && model.placement_dependents(m).is_empty()
+                        && !model.is_redundant(m)
+                })
+                .collect();
+            if !own.is_empty() {
+                group[v as usize] = Some(model.name(v).to_string());
+                for &m in &own {
+                    group[m as usize] = Some(model.name(v).to_string());
+                }
+                members[v as usize] = own;
+            }
+        }
+        let attr = |v: NodeId, a: &str| -> Option<String> {
+            placed(model, v, a).or_else(|| {
+                let from: &[NodeId] =
+                    if members[v as usize].is_empty() { model.placement_dependents(v) } else { &members[v as usize] };
+                if from.is_empty() {
+                    None
+                } else {
+                    unanimous(from.iter().map(|&m| placed(model, m, a)))
+                }
+            })
+        };
+        let nodes = model_of
+            .iter()
+            .map(|&v| {
+                let node = model.node(v);
+                NodeInfo {
+                    id: node.id.clone(),
+                    region: attr(v, "region"),
+                    zone: attr(v, "zone"),
+                    kind: node.kind.clone(),
+                    group: group[v as usize].clone(),
+                }
+            })
+            .collect();
+        let mut edges = Vec::with_capacity(model.edge_count());
+        for (from, &v) in model_of.iter().enumerate() {
+            let from = from as u32;
+            let mut add = |targets: &[NodeId], kind: EdgeKind| {
+                for &t in targets {
+                    if let Some(to) = graph_of[t as usize] {
+                        edges.push(Edge { from, to, kind });
+                    }
+                }
+            };
+            add(model.requires(v), EdgeKind::Runtime);
+            add(model.placement(v), EdgeKind::Runtime);
+            add(model.start(v), EdgeKind::Start);
+            add(model.degrades(v), EdgeKind::Soft);
+            add(model.monitors(v), EdgeKind::Monitor);
+            add(model.credentials(v), EdgeKind::Credential);
+        }
+        let gate = model_of
+            .iter()
+            .map(|&v| model.is_redundant(v).then(|| (model.need(v), model.requires(v).len() as u32)))
+            .collect();
+        let placement = model_of.iter().map(|&v| model.node(v).is_placement()).collect();
+        Scene { graph: Graph { nodes, edges }, model_of, graph_of, gate, placement }
+    }
+
+    /// The model node of a component id, when it is drawn.
+    pub fn graph_node(&self, model: &Model, id: &str) -> Option<u32> {
+        model.lookup(id).and_then(|v| self.graph_of.get(v as usize).copied().flatten())
+    }
+
+    /// The main label of a shown node.
+    pub fn label(&self, node: &ViewNode) -> String {
+        match &node.rolled {
+            Some((by @ (RollUpBy::Region | RollUpBy::Zone), value)) => format!("{} {value}", by.name()),
+            Some((_, value)) => value.clone(),
+            None => node
+                .members
+                .first()
+                .and_then(|&g| self.graph.nodes.get(g as usize))
+                .map(|n| n.id.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The small second line of a shown node: `need 2/3`, the kind, or what an aggregate holds.
+    pub fn subtitle(&self, node: &ViewNode) -> String {
+        match &node.rolled {
+            Some((RollUpBy::Region | RollUpBy::Zone, _)) => format!("{} inside · click to open", node.members.len()),
+            Some((by, _)) => format!("{} · {} inside", by.name(), node.members.len()),
+            None => {
+                let Some(&g) = node.members.first() else { return String::new() };
+                match self.gate.get(g as usize).copied().flatten() {
+                    Some((need, of)) => format!("need {need}/{of}"),
+                    None => self.graph.nodes.get(g as usize).and_then(|n| n.kind.clone()).unwrap_or_default(),
+                }
+            }
+        }
+    }
+
+    /// Per shown node of `view`, a string as wide as its widest line in label characters (the
+    /// layout sizes nodes by it): the subtitle is set smaller, about 0.8 of a label character.
+    pub fn labels(&self, view: &View) -> Vec<String> {
+        view.nodes
+            .iter()
+            .map(|n| {
+                let (a, b) = (self.label(n).chars().count(), self.subtitle(n).chars().count());
+                "x".repeat(a.max((b * 5).div_ceil(6)))
+            })
+            .collect()
+    }
+}
+
+/// What the graph draws now: the view (after focus and roll-up), its layout and its texts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawing {
+    pub view: View,
+    pub layout: Layout,
+    /// Per shown node: main label, small second line, the id a click acts on (a component id,
+    /// or an aggregate's key), and whether it is an aggregate.
+    pub labels: Vec<String>,
+    pub subtitles: Vec<String>,
+    pub ids: Vec<String>,
+    pub aggregate: Vec<bool>,
+    /// Graph nodes kept by the focus (all when there is none).
+    pub shown: usize,
+}
+
+impl Drawing {
+    /// Focus (on `focus`'s seeds, N hops both ways), roll up (skipped when a focus leaves few
+    /// enough nodes to show them all), lay out.
+    ///
+    /// # Complexity
+    /// That of [`blastmap_layout::view`] plus [`blastmap_layout::layout`] on the shown nodes.
+    pub fn new(model: &Model, scene: &Scene, focus: Option<(&[String], u32)>, roll: &RollUp) -> Drawing {
+        let keep = focus.map(|(ids, hops)| blastmap_layout::focus(&scene.graph, &seeds(model, scene, ids), hops, hops));
+        let shown = keep.as_ref().map_or(scene.graph.len(), |k| k.iter().filter(|&&b| b).count());
+        let none = RollUp::none();
+        let roll = if keep.is_some() && shown <= ROLL_UP_ABOVE { &none } else { roll };
+        let view = blastmap_layout::view(&scene.graph, keep.as_deref(), roll);
+        let sizes = scene.labels(&view);
+        let layout = blastmap_layout::layout(&view, &sizes, &Params::default());
+        let labels = view.nodes.iter().map(|n| scene.label(n)).collect();
+        let subtitles = view.nodes.iter().map(|n| scene.subtitle(n)).collect();
+        let ids = view.nodes.iter().map(|n| n.key.clone()).collect();
+        let aggregate = view.nodes.iter().map(|n| n.rolled.is_some()).collect();
+        Drawing { view, layout, labels, subtitles, ids, aggregate, shown }
+    }
+
+    /// The shown node standing for model node `v`.
+    pub fn shown_node(&self, scene: &Scene, v: NodeId) -> Option<u32> {
+        let g = scene.graph_of.get(v as usize).copied().flatten()?;
+        self.view.of.get(g as usize).copied().flatten()
+    }
+}
+
+/// The graph nodes for some ids: a drawn node itself; a region or zone, everything placed in it.
+pub fn seeds(model: &Model, scene: &Scene, ids: &[String]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(v) = model.lookup(id) else { continue };
+        match scene.graph_of.get(v as usize).copied().flatten() {
+            Some(g) => out.push(g),
+            None => out.extend(
+                model.placement_dependents(v).iter().filter_map(|&d| scene.graph_of.get(d as usize).copied().flatten()),
+            ),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How a shown node looks after a what-if.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Look {
+    /// The worst status among its members; an aggregate with only some members down shows
+    /// [`Status::Degraded`] and counts them in `down`.
+    pub status: Option<Status>,
+    pub cannot_restart: bool,
+    pub unmonitored: bool,
+    /// Members down or failed, of `total`.
+    pub down: u32,
+    pub total: u32,
+}
+
+impl Look {
+    /// The status's name, for CSS classes and tests.
+    pub fn class(&self) -> &'static str {
+        match self.status {
+            Some(Status::Failed) => "failed",
+            Some(Status::Down) => "down",
+            Some(Status::Degraded) => "degraded",
+            _ if self.cannot_restart => "cannot-restart",
+            _ if self.unmonitored => "unmonitored",
+            _ => "up",
+        }
+    }
+}
+
+/// The look of `node` under `what_if` (all up when `None`).
+pub fn look(scene: &Scene, node: &ViewNode, what_if: Option<&WhatIf>) -> Look {
+    let total = node.members.len() as u32;
+    let Some(w) = what_if else { return Look { total, ..Look::default() } };
+    let mut look = Look { total, ..Look::default() };
+    let mut failed = 0;
+    let mut worst = Status::Up;
+    for &g in &node.members {
+        let Some(&v) = scene.model_of.get(g as usize) else { continue };
+        let i = v as usize;
+        let s = w.status.get(i).copied().unwrap_or(Status::Up);
+        worst = worst.max(s);
+        if matches!(s, Status::Down | Status::Failed) {
+            look.down += 1;
+        }
+        if s == Status::Failed {
+            failed += 1;
+        }
+        look.cannot_restart |= w.cannot_restart.get(i).copied().unwrap_or(false);
+        look.unmonitored |= w.unmonitored.get(i).copied().unwrap_or(false);
+    }
+    look.status = match worst {
+        Status::Up => None,
+        _ if total > 1 && failed == total => Some(Status::Failed),
+        _ if total > 1 && look.down == total => Some(Status::Down),
+        _ if total > 1 && look.down > 0 => Some(Status::Degraded),
+        s => Some(s),
+    };
+    look
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blastmap_core::algo::what_if;
+    use blastmap_layout::view;
+
+    const YAML: &str = "components:
+- {id: web, requires: [api]}
+- {id: api, need: 1, requires: [api-1, api-2]}
+- {id: api-1, region: east, zone: east-a, host: h1}
+- {id: api-2, region: east, zone: east-b, host: h2}
+- {id: db, region: west, zone: west-a, power: feed-1}
+- {id: worker, requires: [db], monitored_by: [mon], requires_at_start: [api], degrades_without: [web], holds_credentials_for: [db]}
+- {id: mon, region: west, zone: west-a, power: feed-1}
+";
+
+    fn model() -> Model {
+        blastmap_core::format::load(YAML).unwrap().1
+    }
+
+    #[test]
+    fn regions_and_zones_become_boxes_other_placement_stays() {
+        let m = model();
+        let s = Scene::new(&m);
+        let ids: Vec<&str> = s.graph.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert!(ids.contains(&"power:feed-1"), "shared by two components");
+        assert!(!ids.contains(&"host:h1"), "a host of one component is not drawn");
+        assert!(!ids.iter().any(|i| i.starts_with("region:") || i.starts_with("zone:")));
+        let node = |id: &str| &s.graph.nodes[s.graph_node(&m, id).unwrap() as usize];
+        assert_eq!(node("api").group.as_deref(), Some("api"));
+        assert_eq!(node("api-1").group.as_deref(), Some("api"));
+        assert_eq!(node("web").group, None);
+        assert_eq!(node("api").region.as_deref(), Some("east"), "a gate takes its members' region");
+        assert_eq!(node("api").zone, None, "members in different zones");
+        assert_eq!(
+            node("power:feed-1").zone.as_deref(),
+            Some("west-a"),
+            "a placement value takes its components' zone"
+        );
+        let kinds: Vec<EdgeKind> =
+            s.graph.edges.iter().filter(|e| e.from == s.graph_node(&m, "worker").unwrap()).map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [EdgeKind::Runtime, EdgeKind::Start, EdgeKind::Soft, EdgeKind::Monitor, EdgeKind::Credential]
+        );
+        let api = s.graph_node(&m, "api").unwrap() as usize;
+        assert_eq!(s.gate[api], Some((1, 2)));
+    }
+
+    #[test]
+    fn looks_follow_the_what_if_and_aggregate() {
+        let m = model();
+        let s = Scene::new(&m);
+        let w = what_if(&m, &[m.lookup("region:east").unwrap()]);
+        let v = view(&s.graph, None, &RollUp::none());
+        let look_of =
+            |id: &str| look(&s, &v.nodes[v.of[s.graph_node(&m, id).unwrap() as usize].unwrap() as usize], Some(&w));
+        assert_eq!(look_of("api-1").class(), "down");
+        assert_eq!(look_of("web").class(), "down");
+        assert_eq!(look_of("worker").class(), "degraded", "its soft dependency web is down");
+        assert_eq!(look_of("db").class(), "up");
+        assert_eq!(look_of("mon").class(), "up");
+        assert_eq!(look_of("power:feed-1").class(), "up");
+        let w = what_if(&m, &[m.lookup("db").unwrap()]);
+        let rolled = view(&s.graph, None, &RollUp::by(&[RollUpBy::Region]));
+        let west = rolled.nodes.iter().find(|n| n.key == "region:west").unwrap();
+        let l = look(&s, west, Some(&w));
+        assert_eq!((l.class(), l.down, l.total), ("degraded", 1, 3), "db failed; mon and power:feed-1 up");
+        assert_eq!(look(&s, west, None).class(), "up");
+    }
+
+    #[test]
+    fn focus_on_a_region_shows_what_is_placed_there_unrolled() {
+        let m = model();
+        let s = Scene::new(&m);
+        let d = Drawing::new(&m, &s, Some((&["region:east".to_string()], 0)), &RollUp::by(&DEFAULT_ROLL_UP));
+        let mut ids = d.ids.clone();
+        ids.sort();
+        assert_eq!(ids, ["api-1", "api-2"], "few enough to show without roll-up");
+        assert_eq!(d.shown, 2);
+        let all = Drawing::new(&m, &s, None, &RollUp::by(&[RollUpBy::Region]));
+        assert!(all.ids.contains(&"region:east".to_string()) && all.aggregate.iter().any(|&a| a));
+        let web = all.shown_node(&s, m.lookup("web").unwrap()).unwrap();
+        assert_eq!(all.labels[web as usize], "web");
+        let api = all.shown_node(&s, m.lookup("api-1").unwrap()).unwrap();
+        assert_eq!(all.labels[api as usize], "region east");
+        assert_eq!(all.subtitles[api as usize], "3 inside · click to open");
+    }
+}

@@ -1,0 +1,439 @@
+//! The page's state and its reducer: plain Rust, no DOM, tested natively.
+//!
+//! Large data (the model, the report, the scene, the what-if) lives behind `Rc` and is never
+//! cloned per action; every action returns a new `State` that shares it.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use blastmap_core::algo::{what_if, WhatIf};
+use blastmap_core::format::Document;
+use blastmap_core::report::{FindingKind, Report};
+use blastmap_core::{Model, Topology};
+use blastmap_layout::{RollUp, RollUpBy};
+use yew::Reducible;
+
+use crate::load::Problem;
+use crate::protocol::Response;
+use crate::scene::{Scene, DEFAULT_ROLL_UP, ROLL_UP_ABOVE};
+
+/// A loaded and analysed topology.
+#[derive(Debug)]
+pub struct Analysis {
+    pub model: Model,
+    /// The report as the page gets it (see [`crate::protocol::trim`]).
+    pub report: Report,
+    /// How many findings of each kind the full report has.
+    pub totals: BTreeMap<FindingKind, usize>,
+    pub scene: Scene,
+    /// The format the importer detected.
+    pub format: String,
+    /// Milliseconds the worker spent parsing and analysing.
+    pub parse_ms: f64,
+    pub analyze_ms: f64,
+}
+
+impl Analysis {
+    /// Builds the page's model from the topology the worker parsed.
+    ///
+    /// # Errors
+    /// The model's validation errors (the worker already validated it, so only on a mismatch).
+    pub fn new(
+        topology: Topology,
+        report: Report,
+        totals: BTreeMap<FindingKind, usize>,
+        format: String,
+    ) -> Result<Analysis, Vec<Problem>> {
+        let model = Model::build(&Document::from_topology(topology)).map_err(crate::load::problems)?;
+        let scene = Scene::new(&model);
+        Ok(Analysis { model, report, totals, scene, format, parse_ms: 0.0, analyze_ms: 0.0 })
+    }
+
+    /// Findings in the full report.
+    pub fn total_findings(&self) -> usize {
+        self.totals.values().sum()
+    }
+}
+
+/// Show only the neighbourhood of some components.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Focus {
+    pub seeds: Vec<String>,
+    pub hops: u32,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Default)]
+pub struct State {
+    /// The editor's text.
+    pub text: Rc<str>,
+    /// Bumped on every new text; the worker's answers carry it.
+    pub revision: u64,
+    /// The analysis in flight: step and fraction.
+    pub progress: Option<(String, f32)>,
+    /// Errors (or warnings) of the current text.
+    pub problems: Vec<Problem>,
+    /// The last topology that loaded; kept while the text has errors.
+    pub analysis: Option<Rc<Analysis>>,
+    /// Failed components and placement values, in the order they were failed.
+    pub failed: Vec<String>,
+    /// Earlier failed sets, for undo.
+    pub history: Vec<Vec<String>>,
+    pub what_if: Option<Rc<WhatIf>>,
+    pub focus: Option<Focus>,
+    /// Components drawn as evidence (of the selected finding).
+    pub evidence: Vec<String>,
+    /// The finding whose evidence is shown.
+    pub finding: Option<usize>,
+    pub roll_up: RollUp,
+    /// True until the user picks a roll-up: large topologies then open rolled up.
+    pub roll_up_chosen: bool,
+    /// A short message (link copied, download started, damaged link).
+    pub notice: Option<String>,
+}
+
+/// Everything that changes the state.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// The user edited the text.
+    Edit(String),
+    /// Open a text (example, file, share link) with this failed set; clears focus and history.
+    Open {
+        text: String,
+        failed: Vec<String>,
+    },
+    /// An answer of the worker.
+    Worker(Rc<Response>),
+    /// The page built the analysis of the worker's `Done` answer, with the importer's warnings.
+    Loaded {
+        revision: u64,
+        analysis: Rc<Analysis>,
+        warnings: Vec<Problem>,
+    },
+    /// Fail it if it is up, restore it if failed.
+    Toggle(String),
+    /// Fail these as well.
+    Fail(Vec<String>),
+    Undo,
+    /// Restore everything.
+    Reset,
+    /// Show only this neighbourhood.
+    Focus(Focus),
+    ClearFocus,
+    /// Draw a finding's evidence and focus on it.
+    ShowFinding(usize),
+    ClearFinding,
+    SetRollUp(Vec<RollUpBy>),
+    /// Expand or collapse an aggregate by key (`region:us-east-1`).
+    Expand(String),
+    Collapse(String),
+    Notice(Option<String>),
+}
+
+impl State {
+    /// True when the text is blank (the empty state shows).
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// True while the text has errors (the graph shows the last good topology).
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.error)
+    }
+
+    /// `(targets down, targets)` under the current failures.
+    pub fn targets_down(&self) -> Option<(usize, usize)> {
+        let a = self.analysis.as_ref()?;
+        let total = a.model.targets().len();
+        let down = self.what_if.as_ref().map_or(0, |w| w.targets_down(&a.model).len());
+        Some((down, total))
+    }
+
+    fn with_failed(&mut self, failed: Vec<String>) {
+        if failed != self.failed {
+            self.history.push(std::mem::replace(&mut self.failed, failed));
+        }
+        self.recompute();
+    }
+
+    /// Recomputes the what-if (O(V + E) on the main thread), dropping ids the model lacks.
+    fn recompute(&mut self) {
+        let Some(a) = &self.analysis else {
+            self.what_if = None;
+            return;
+        };
+        let ids: Vec<_> = self.failed.iter().filter_map(|id| a.model.lookup(id)).collect();
+        self.what_if = (!ids.is_empty()).then(|| Rc::new(what_if(&a.model, &ids)));
+    }
+
+    fn new_text(&mut self, text: String) {
+        self.text = text.into();
+        self.revision += 1;
+        self.progress = None;
+    }
+}
+
+fn copy(s: &State) -> State {
+    State {
+        text: s.text.clone(),
+        revision: s.revision,
+        progress: s.progress.clone(),
+        problems: s.problems.clone(),
+        analysis: s.analysis.clone(),
+        failed: s.failed.clone(),
+        history: s.history.clone(),
+        what_if: s.what_if.clone(),
+        focus: s.focus.clone(),
+        evidence: s.evidence.clone(),
+        finding: s.finding,
+        roll_up: s.roll_up.clone(),
+        roll_up_chosen: s.roll_up_chosen,
+        notice: s.notice.clone(),
+    }
+}
+
+/// Most undo steps kept.
+const HISTORY: usize = 100;
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = copy(&self);
+        match action {
+            Action::Edit(text) => {
+                if *text == *s.text {
+                    return self;
+                }
+                s.new_text(text);
+            }
+            Action::Open { text, failed } => {
+                s.new_text(text);
+                s.history.clear();
+                s.failed = failed;
+                s.focus = None;
+                s.evidence.clear();
+                s.finding = None;
+                s.roll_up_chosen = false;
+                s.roll_up.expanded.clear();
+            }
+            Action::Worker(response) => {
+                if response.id() != s.revision {
+                    return self;
+                }
+                match &*response {
+                    Response::Ready | Response::Export { .. } => return self,
+                    Response::Progress { step, fraction, .. } => s.progress = Some((step.clone(), *fraction)),
+                    Response::Failed { problems, .. } => {
+                        s.progress = None;
+                        s.problems = problems.clone();
+                    }
+                    Response::Done { .. } => s.progress = None,
+                }
+            }
+            Action::Loaded { revision, analysis, warnings } => {
+                if revision != s.revision {
+                    return self;
+                }
+                s.progress = None;
+                s.problems = warnings;
+                let before = s.analysis.as_ref().map_or(0, |a| a.scene.graph.len());
+                let now = analysis.scene.graph.len();
+                if !s.roll_up_chosen && (before == 0 || (before > ROLL_UP_ABOVE) != (now > ROLL_UP_ABOVE)) {
+                    s.roll_up = if now > ROLL_UP_ABOVE { RollUp::by(&DEFAULT_ROLL_UP) } else { RollUp::none() };
+                }
+                s.failed.retain(|id| analysis.model.lookup(id).is_some());
+                if let Some(f) = &mut s.focus {
+                    f.seeds.retain(|id| analysis.model.lookup(id).is_some());
+                    if f.seeds.is_empty() {
+                        s.focus = None;
+                    }
+                }
+                if s.finding.is_some_and(|i| i >= analysis.report.findings.len()) {
+                    s.finding = None;
+                    s.evidence.clear();
+                }
+                s.analysis = Some(analysis);
+                s.recompute();
+            }
+            Action::Toggle(id) => {
+                let mut failed = s.failed.clone();
+                match failed.iter().position(|f| *f == id) {
+                    Some(i) => {
+                        failed.remove(i);
+                    }
+                    None => failed.push(id),
+                }
+                s.with_failed(failed);
+            }
+            Action::Fail(ids) => {
+                let mut failed = s.failed.clone();
+                for id in ids {
+                    if !failed.contains(&id) {
+                        failed.push(id);
+                    }
+                }
+                s.with_failed(failed);
+            }
+            Action::Undo => {
+                let Some(previous) = s.history.pop() else { return self };
+                s.failed = previous;
+                s.recompute();
+            }
+            Action::Reset => s.with_failed(Vec::new()),
+            Action::Focus(focus) => s.focus = (!focus.seeds.is_empty()).then_some(focus),
+            Action::ClearFocus => {
+                s.focus = None;
+                s.evidence.clear();
+                s.finding = None;
+            }
+            Action::ShowFinding(i) => {
+                let Some(f) = s.analysis.as_ref().and_then(|a| a.report.findings.get(i)) else { return self };
+                s.evidence = f.evidence.clone();
+                s.finding = Some(i);
+                s.focus = Some(Focus { seeds: f.evidence.clone(), hops: 1 });
+            }
+            Action::ClearFinding => {
+                s.evidence.clear();
+                s.finding = None;
+            }
+            Action::SetRollUp(by) => {
+                s.roll_up = RollUp::by(&by);
+                s.roll_up_chosen = true;
+            }
+            Action::Expand(key) => {
+                s.roll_up.expanded.insert(key);
+            }
+            Action::Collapse(key) => {
+                s.roll_up.expanded.remove(&key);
+            }
+            Action::Notice(n) => s.notice = n,
+        }
+        if s.history.len() > HISTORY {
+            let extra = s.history.len() - HISTORY;
+            s.history.drain(..extra);
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blastmap_core::report::Options;
+
+    const YAML: &str = "components:
+- {id: web, requires: [api], critical: true}
+- {id: admin, requires: [db], critical: true}
+- {id: api, requires: [db], region: east}
+- {id: db, region: west}
+";
+
+    fn loaded(text: &str) -> Rc<State> {
+        let s = Rc::new(State::default()).reduce(Action::Edit(text.into()));
+        let r = s.revision;
+        let l = crate::load::load(text).unwrap();
+        let report = blastmap_core::analyze(&l.model, &Options::default());
+        let (report, totals) = crate::protocol::trim(&report);
+        let analysis = Analysis::new(l.document.topology, report, totals, "native".into()).unwrap();
+        s.reduce(Action::Loaded { revision: r, analysis: Rc::new(analysis), warnings: Vec::new() })
+    }
+
+    #[test]
+    fn failing_and_restoring_with_undo_and_reset() {
+        let s = loaded(YAML);
+        assert_eq!(s.targets_down(), Some((0, 2)));
+        let s = s.reduce(Action::Toggle("api".into()));
+        assert_eq!(s.failed, ["api"]);
+        assert_eq!(s.targets_down(), Some((1, 2)));
+        let s = s.reduce(Action::Fail(vec!["region:west".into(), "api".into()]));
+        assert_eq!(s.failed, ["api", "region:west"]);
+        assert_eq!(s.targets_down(), Some((2, 2)));
+        let s = s.reduce(Action::Toggle("api".into()));
+        assert_eq!(s.failed, ["region:west"]);
+        let s = s.reduce(Action::Undo);
+        assert_eq!(s.failed, ["api", "region:west"]);
+        let s = s.reduce(Action::Reset);
+        assert!(s.failed.is_empty() && s.what_if.is_none());
+        assert_eq!(s.targets_down(), Some((0, 2)));
+        let s = s.reduce(Action::Undo).reduce(Action::Undo).reduce(Action::Undo);
+        assert_eq!(s.failed, Vec::<String>::new(), "undo goes back to the start and stops");
+        let again = s.clone().reduce(Action::Undo);
+        assert!(Rc::ptr_eq(&s, &again));
+    }
+
+    #[test]
+    fn errors_keep_the_last_good_topology_and_stale_answers_are_ignored() {
+        let s = loaded(YAML).reduce(Action::Toggle("db".into()));
+        let good = s.analysis.clone().unwrap();
+        let s = s.reduce(Action::Edit("components: [".into()));
+        let stale = Response::Progress { id: s.revision - 1, step: "x".into(), fraction: 0.5 };
+        let same = s.clone().reduce(Action::Worker(Rc::new(stale)));
+        assert!(Rc::ptr_eq(&s, &same));
+        let problem = Problem { line: Some(1), column: Some(13), message: "bad".into(), error: true };
+        let id = s.revision;
+        let s = s.reduce(Action::Worker(Rc::new(Response::Failed { id, problems: vec![problem] })));
+        assert!(s.has_errors());
+        assert!(Rc::ptr_eq(s.analysis.as_ref().unwrap(), &good));
+        assert_eq!(s.targets_down(), Some((2, 2)), "the failure state still applies");
+    }
+
+    #[test]
+    fn a_new_topology_keeps_only_failures_it_still_has() {
+        let s = loaded(YAML).reduce(Action::Fail(vec!["api".into(), "db".into()]));
+        let text = YAML
+            .replace("- {id: api, requires: [db], region: east}\n", "")
+            .replace("requires: [api]", "requires: [db]");
+        let s2 = loaded(&text);
+        let s = s.reduce(Action::Edit(text)).reduce(Action::Loaded {
+            revision: s2.revision + 1,
+            analysis: s2.analysis.clone().unwrap(),
+            warnings: Vec::new(),
+        });
+        assert_eq!(s.failed, ["db"]);
+        assert_eq!(s.targets_down(), Some((2, 2)));
+    }
+
+    #[test]
+    fn findings_focus_on_their_evidence() {
+        let s = loaded(YAML);
+        let spof = s.analysis.as_ref().unwrap().report.findings.iter().position(|f| f.subject == "db").unwrap();
+        let s = s.reduce(Action::ShowFinding(spof));
+        assert_eq!(s.finding, Some(spof));
+        assert!(s.evidence.contains(&"db".to_string()));
+        assert_eq!(s.focus.as_ref().map(|f| f.hops), Some(1));
+        let s = s.reduce(Action::ClearFocus);
+        assert!(s.focus.is_none() && s.evidence.is_empty());
+        let same = s.clone().reduce(Action::ShowFinding(999));
+        assert!(Rc::ptr_eq(&s, &same));
+    }
+
+    #[test]
+    fn large_topologies_open_rolled_up_until_the_user_chooses() {
+        let big: String = std::iter::once("components:\n".to_string())
+            .chain((0..400).map(|i| format!("- {{id: s{i}, region: r{}}}\n", i % 3)))
+            .collect();
+        let s = loaded(&big);
+        assert_eq!(s.roll_up.by, DEFAULT_ROLL_UP);
+        let s = s.reduce(Action::Expand("region:r1".into()));
+        assert!(s.roll_up.expanded.contains("region:r1"));
+        let s = s.reduce(Action::Collapse("region:r1".into()));
+        assert!(s.roll_up.expanded.is_empty());
+        let s = s.reduce(Action::SetRollUp(vec![]));
+        assert!(s.roll_up.by.is_empty() && s.roll_up_chosen);
+        assert!(loaded(YAML).roll_up.by.is_empty());
+    }
+
+    #[test]
+    fn opening_a_text_replaces_failures_and_focus() {
+        let s = loaded(YAML)
+            .reduce(Action::Toggle("api".into()))
+            .reduce(Action::Focus(Focus { seeds: vec!["api".into()], hops: 2 }));
+        let s = s.reduce(Action::Open { text: "components: []".into(), failed: vec!["db".into()] });
+        assert_eq!(s.failed, ["db"]);
+        assert!(s.focus.is_none() && s.history.is_empty());
+        assert!(!s.is_empty());
+        let s = s.reduce(Action::Edit("  \n".into()));
+        assert!(s.is_empty());
+    }
+}

@@ -1,0 +1,142 @@
+//! The analysis worker: parses and analyses a text off the main thread and posts progress and
+//! the (trimmed) result back, so a 50,000-component topology never freezes the page. It keeps
+//! the full report for exports.
+
+use std::cell::RefCell;
+
+use blastmap_core::report::{analyze_with_progress, Options, Report};
+use wasm_bindgen::prelude::*;
+
+use crate::protocol::{trim, Request, Response};
+
+/// Loads and analyses `text`, posting progress on the way and the result at the end; returns
+/// the full report. `now` is a millisecond clock.
+pub fn analyze(id: u64, text: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) -> Option<Report> {
+    let t0 = now();
+    post(Response::Progress { id, step: "parsing".into(), fraction: 0.0 });
+    let loaded = match crate::load::load(text) {
+        Ok(l) => l,
+        Err(problems) => {
+            post(Response::Failed { id, problems });
+            return None;
+        }
+    };
+    let t1 = now();
+    let report = analyze_with_progress(&loaded.model, &Options::default(), &mut |step, fraction| {
+        post(Response::Progress { id, step: step.to_string(), fraction });
+    });
+    let t2 = now();
+    let warnings = crate::load::warnings(&loaded);
+    let (shown, totals) = trim(&report);
+    post(Response::Done {
+        id,
+        format: loaded.format.name().to_string(),
+        topology: Box::new(loaded.document.topology),
+        warnings,
+        report: Box::new(shown),
+        totals,
+        parse_ms: t1 - t0,
+        analyze_ms: t2 - t1,
+    });
+    Some(report)
+}
+
+/// The download of `report` in `format` (`markdown` or `json`).
+pub fn export(report: &Report, format: &str) -> Response {
+    let stem = report.name.clone().unwrap_or_else(|| "topology".into());
+    match format {
+        "json" => Response::Export {
+            file_name: format!("{stem}.blastmap.json"),
+            mime: "application/json".into(),
+            content: serde_json::to_string_pretty(report).unwrap_or_default(),
+        },
+        _ => Response::Export {
+            file_name: format!("{stem}.blastmap.md"),
+            mime: "text/markdown".into(),
+            content: blastmap_core::render::markdown(report),
+        },
+    }
+}
+
+thread_local! {
+    static LAST: RefCell<Option<Report>> = const { RefCell::new(None) };
+}
+
+/// Answers one request.
+pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) {
+    match request {
+        Request::Analyze { id, text } => {
+            let report = analyze(id, &text, now, post);
+            if report.is_some() {
+                LAST.with(|l| *l.borrow_mut() = report);
+            }
+        }
+        Request::Export { format } => LAST.with(|l| {
+            if let Some(r) = l.borrow().as_ref() {
+                post(export(r, &format));
+            }
+        }),
+    }
+}
+
+/// Runs the worker: answers every message (an encoded [`Request`]) with JSON [`Response`]s.
+pub fn run() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let post_scope = scope.clone();
+    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let Some(text) = e.data().as_string() else { return };
+        let Some(request) = Request::decode(&text) else { return };
+        let mut post = |r: Response| {
+            if let Ok(json) = serde_json::to_string(&r) {
+                let _ = post_scope.post_message(&JsValue::from_str(&json));
+            }
+        };
+        handle(request, &js_sys::Date::now, &mut post);
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    if let Ok(json) = serde_json::to_string(&Response::Ready) {
+        let _ = scope.post_message(&JsValue::from_str(&json));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(request: Request) -> Vec<Response> {
+        let mut out = Vec::new();
+        handle(request, &|| 0.0, &mut |r| out.push(r));
+        out
+    }
+
+    #[test]
+    fn a_good_text_ends_with_the_report_after_progress_and_exports_it() {
+        let out = answers(Request::Analyze {
+            id: 7,
+            text: "components:\n- {id: web, requires: [consul]}\n- {id: consul}\n".into(),
+        });
+        assert!(out.len() > 3 && out.iter().all(|r| r.id() == 7));
+        assert!(matches!(out[1], Response::Progress { .. }));
+        let Some(Response::Done { report, topology, format, totals, .. }) = out.last() else {
+            panic!("no result: {out:?}")
+        };
+        assert_eq!(format, "native");
+        assert_eq!(topology.components.len(), 2);
+        assert!(report.findings.iter().any(|f| f.title.contains("`consul`")));
+        assert_eq!(totals.values().sum::<usize>(), report.findings.len());
+        let out = answers(Request::Export { format: "markdown".into() });
+        let [Response::Export { file_name, content, .. }] = out.as_slice() else { panic!("{out:?}") };
+        assert!(file_name.ends_with(".md") && content.starts_with("## Blastmap"));
+        let out = answers(Request::Export { format: "json".into() });
+        let [Response::Export { content, .. }] = out.as_slice() else { panic!("{out:?}") };
+        assert!(serde_json::from_str::<Report>(content).is_ok());
+    }
+
+    #[test]
+    fn a_bad_text_ends_with_its_problems() {
+        let out = answers(Request::Analyze { id: 1, text: "components:\n- id: web\n  requires: [nope]\n".into() });
+        let Some(Response::Failed { problems, .. }) = out.last() else { panic!("{out:?}") };
+        assert_eq!(problems[0].line, Some(3));
+    }
+}
