@@ -1,13 +1,31 @@
 //! Importers: every input format Blastmap reads, detected from content, turned into the core's
 //! [`Document`] with warnings for whatever could not be mapped. The native format is one of them.
+//!
+//! Entry points: [`detect`], [`load`] (one input), [`load_many`] (several inputs merged into one
+//! topology), [`to_native`] (the native form of what was imported). Each format has its module
+//! and its mapping table in README.md. No importer panics, on any input: positions are checked,
+//! nesting is bounded, and the crate denies `unwrap`, `expect` and `panic!`.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 use std::fmt;
 
 use blastmap_core::format::Document;
-use blastmap_core::{Errors, Model, Pos};
+use blastmap_core::{Errors, Model, Pos, Topology};
 use serde::Serialize;
+
+pub mod backstage;
+mod build;
+pub mod compose;
+pub mod dot;
+pub mod jaeger;
+pub mod kubernetes;
+pub mod tailscale;
+pub mod terraform;
+mod tree;
+
+use build::{finish, Part};
+pub use build::{FileErrors, UNRESOLVED_LABEL};
 
 /// The formats Blastmap reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -16,21 +34,61 @@ use serde::Serialize;
 pub enum Format {
     /// Blastmap's own YAML or JSON.
     Native,
+    /// Graphviz DOT: `terraform graph` (classic and 1.7+ forms) and hand-written digraphs.
+    Dot,
+    /// docker-compose files.
+    Compose,
+    /// Kubernetes manifests, one or more YAML documents.
+    Kubernetes,
+    /// `tailscale status --json`.
+    Tailscale,
+    /// Jaeger / OpenTelemetry service dependencies: `[{parent, child, callCount}]`.
+    Jaeger,
+    /// Backstage catalog entities, one or more YAML documents.
+    Backstage,
+    /// `terraform show -json` (plan or state) and raw state files.
+    Terraform,
 }
 
 impl Format {
-    pub const ALL: [Format; 1] = [Format::Native];
+    pub const ALL: [Format; 8] = [
+        Format::Native,
+        Format::Dot,
+        Format::Compose,
+        Format::Kubernetes,
+        Format::Tailscale,
+        Format::Jaeger,
+        Format::Backstage,
+        Format::Terraform,
+    ];
 
     /// The name used by `--from`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Native => "native",
+            Format::Dot => "dot",
+            Format::Compose => "compose",
+            Format::Kubernetes => "kubernetes",
+            Format::Tailscale => "tailscale",
+            Format::Jaeger => "jaeger",
+            Format::Backstage => "backstage",
+            Format::Terraform => "terraform",
         }
     }
 
-    /// Parses a `--from` name.
+    /// Parses a `--from` name (also `k8s`, `docker-compose`, `graphviz`, `otel`, `tf`).
     pub fn parse(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
+        let name = name.trim().to_ascii_lowercase();
+        let alias = match name.as_str() {
+            "k8s" => Some(Format::Kubernetes),
+            "docker-compose" => Some(Format::Compose),
+            "graphviz" | "gv" => Some(Format::Dot),
+            "otel" | "opentelemetry" => Some(Format::Jaeger),
+            "tf" => Some(Format::Terraform),
+            "yaml" | "json" => Some(Format::Native),
+            _ => None,
+        };
+        alias.or_else(|| Format::ALL.into_iter().find(|f| f.name() == name))
     }
 }
 
@@ -44,12 +102,18 @@ impl fmt::Display for Format {
 /// succeeds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Warning {
+    /// The input's name, when several were merged by [`load_many`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub pos: Option<Pos>,
     pub message: String,
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}:")?;
+        }
         match self.pos {
             Some(p) => write!(f, "{p}: warning: {}", self.message),
             None => write!(f, "warning: {}", self.message),
@@ -60,15 +124,121 @@ impl fmt::Display for Warning {
 /// An imported topology, validated.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The format of the (first) input.
     pub format: Format,
+    /// The format of each input, in order.
+    pub formats: Vec<Format>,
     pub document: Document,
+    /// For each component of `document`, the index of the input it came from
+    /// (`usize::MAX` for placeholders of unresolved references).
+    pub origins: Vec<usize>,
     pub model: Model,
     pub warnings: Vec<Warning>,
 }
 
-/// Which format `text` is in, judged from its content.
-pub fn detect(_text: &str) -> Format {
-    Format::Native
+/// Which format `text` is in, judged from its content (never from a file name). Text that looks
+/// like none of the importers' formats is [`Format::Native`], whose parser then says what it
+/// expected.
+pub fn detect(text: &str) -> Format {
+    let body = strip_leading_comments(text);
+    let lower_start: String = body.chars().take(16).collect::<String>().to_ascii_lowercase();
+    if lower_start.starts_with("digraph") || lower_start.starts_with("graph") || lower_start.starts_with("strict") {
+        return Format::Dot;
+    }
+    if body.starts_with('{') || body.starts_with('[') {
+        if let Some(f) = detect_json(body) {
+            return f;
+        }
+    }
+    detect_yaml(text)
+}
+
+fn strip_leading_comments(text: &str) -> &str {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, r)| r);
+        } else if rest.starts_with('#') && !rest.starts_with("#{") {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else {
+            return rest;
+        }
+    }
+}
+
+fn detect_json(text: &str) -> Option<Format> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let has = |k: &str| v.get(k).is_some();
+    let is_jaeger_list = |list: &serde_json::Value| {
+        list.as_array()
+            .is_some_and(|a| a.first().is_some_and(|e| e.get("parent").is_some() && e.get("child").is_some()))
+    };
+    if is_jaeger_list(&v) || v.get("data").is_some_and(is_jaeger_list) {
+        return Some(Format::Jaeger);
+    }
+    if has("components") {
+        return Some(Format::Native);
+    }
+    if has("BackendState") || (has("Self") && has("Peer")) {
+        return Some(Format::Tailscale);
+    }
+    let tf_show = has("format_version")
+        && (has("planned_values")
+            || has("values")
+            || has("resource_changes")
+            || has("configuration")
+            || has("prior_state"));
+    let tf_state = has("terraform_version") && has("resources");
+    if tf_show || tf_state {
+        return Some(Format::Terraform);
+    }
+    None
+}
+
+fn detect_yaml(text: &str) -> Format {
+    let mut api_version = false;
+    let mut kind = false;
+    for line in text.lines() {
+        let l = line.trim_end();
+        if l.starts_with(' ') || l.starts_with('\t') || l.starts_with('#') {
+            continue;
+        }
+        let l = l.trim_start_matches('-').trim_start();
+        if let Some(v) = l.strip_prefix("apiVersion:") {
+            if v.contains("backstage.io/") {
+                return Format::Backstage;
+            }
+            api_version = true;
+        } else if l.starts_with("kind:") {
+            kind = true;
+        } else if l.starts_with("services:") {
+            return Format::Compose;
+        } else if l.starts_with("components:") {
+            return Format::Native;
+        }
+    }
+    if api_version && kind {
+        Format::Kubernetes
+    } else {
+        Format::Native
+    }
+}
+
+/// Runs the importer of `format` (not native) on `text`.
+fn import(text: &str, format: Format) -> Result<Part, Errors> {
+    match format {
+        Format::Native => blastmap_core::format::parse(text).map(Part::from_document),
+        Format::Dot => dot::import(text),
+        Format::Compose => compose::import(text),
+        Format::Kubernetes => kubernetes::import(text),
+        Format::Tailscale => tailscale::import(text),
+        Format::Jaeger => jaeger::import(text),
+        Format::Backstage => backstage::import(text),
+        Format::Terraform => terraform::import(text),
+    }
 }
 
 /// Reads `text` in `from` (detected when `None`) and builds the model.
@@ -77,10 +247,65 @@ pub fn detect(_text: &str) -> Format {
 /// The format's errors, or the model's validation errors, with positions.
 pub fn load(text: &str, from: Option<Format>) -> Result<Loaded, Errors> {
     let format = from.unwrap_or_else(|| detect(text));
-    match format {
-        Format::Native => {
-            let (document, model) = blastmap_core::format::load(text)?;
-            Ok(Loaded { format, document, model, warnings: Vec::new() })
-        }
+    if format == Format::Native {
+        let (document, model) = blastmap_core::format::load(text)?;
+        let origins = vec![0; document.topology.components.len()];
+        return Ok(Loaded { format, formats: vec![format], document, origins, model, warnings: Vec::new() });
     }
+    let part = import(text, format)?;
+    let (document, origins, warnings) = finish(vec![(None, part)]).map_err(|e| e.errors)?;
+    let model = Model::build(&document)?;
+    Ok(Loaded { format, formats: vec![format], document, origins, model, warnings })
+}
+
+/// Reads several inputs, `(name, text)` each, and merges them into one topology. Each input's
+/// format is `from` when given, else detected from its content.
+///
+/// Colliding ids: identical definitions from different inputs are one component; a different
+/// definition of an id already defined by an earlier input is renamed `STEM/ID` (STEM: the
+/// input's name without directory and extension), references inside its own input follow the
+/// rename, and a warning says so. References between inputs resolve by id, so a native file can
+/// tie a compose service to a Terraform resource. References no input defines become placeholder
+/// components with a warning (in native inputs they are errors).
+///
+/// # Errors
+/// The first input that does not parse, or the merged model's validation errors, with the
+/// name of the input they are in.
+pub fn load_many(inputs: &[(&str, &str)], from: Option<Format>) -> Result<Loaded, FileErrors> {
+    let mut parts = Vec::with_capacity(inputs.len());
+    let mut formats = Vec::with_capacity(inputs.len());
+    for (name, text) in inputs {
+        let format = from.unwrap_or_else(|| detect(text));
+        let part = import(text, format).map_err(|errors| FileErrors { file: (*name).to_string(), errors })?;
+        formats.push(format);
+        parts.push((Some((*name).to_string()), part));
+    }
+    let (document, origins, warnings) = finish(parts)?;
+    let model = Model::build(&document).map_err(|errors| {
+        // Attribute the errors to the input of the first component they point at.
+        let file = errors
+            .first()
+            .and_then(|e| e.pos)
+            .and_then(|p| {
+                document.spans.iter().position(|s| {
+                    s.at == Some(p)
+                        || s.id == Some(p)
+                        || s.need == Some(p)
+                        || s.refs.values().flatten().any(|r| *r == Some(p))
+                        || s.placement.values().any(|r| *r == Some(p))
+                })
+            })
+            .and_then(|i| origins.get(i))
+            .and_then(|&fi| inputs.get(fi))
+            .map_or_else(|| inputs.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "), |(n, _)| (*n).to_string());
+        FileErrors { file, errors }
+    })?;
+    let format = formats.first().copied().unwrap_or(Format::Native);
+    Ok(Loaded { format, formats, document, origins, model, warnings })
+}
+
+/// The native form of an imported topology, for `blastmap import --to yaml|json`
+/// (print it with [`blastmap_core::format::to_yaml`] or `serde_json::to_string_pretty`).
+pub fn to_native(loaded: &Loaded) -> Topology {
+    loaded.document.topology.clone()
 }

@@ -1,0 +1,268 @@
+//! docker-compose files (Compose Specification and the `version: "3.x"` files before it).
+//!
+//! Compose declares start order, not the call graph: only what the file says becomes an edge,
+//! nothing is guessed from environment variables.
+//!
+//! | input | becomes |
+//! |---|---|
+//! | each service under `services:` | a component, kind `service`, label `image` |
+//! | `depends_on: [b]`, or long form with `condition: service_started \| service_healthy` | `requires: b`, label `depends_on.b: <condition>` |
+//! | long form `condition: service_completed_successfully` | `requires_at_start: b` (a one-shot job needed to start) |
+//! | long form `required: false` | `degrades_without: b` |
+//! | `links: [b, "b:alias"]` | `requires: b` |
+//! | `network_mode: "service:b"` | `requires: b` (shares b's network stack) |
+//! | `volumes_from: [b, "b:ro"]` | `requires: b` |
+//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (kind `group`, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies |
+//! | `deploy.replicas: 0` | the component, label `replicas: "0"`, and a warning |
+//! | a named volume (top-level `volumes:`) mounted by two or more services | a component `volume:NAME`, kind `volume`, required by each (shared data: real shared fate) |
+//! | `deploy.placement.constraints: node.hostname == h` / `node.labels.{region,zone} == v` | placement `host` / `region` / `zone` |
+//! | networks, ports, environment, bind mounts, one-service volumes, build, logging, `x-*` | not mapped: on one Docker host these share only the host, which the file does not name |
+//! | `volumes_from: container:...`, `network_mode: container:...`, `extends`, `external_links` | warning: not mapped |
+//! | a dependency on a service the file does not define | placeholder and warning (unresolved) |
+
+use std::collections::BTreeMap;
+
+use blastmap_core::format::RefField;
+use blastmap_core::{Error, ErrorKind, Errors, Pos};
+
+use crate::build::Part;
+use crate::tree::{self, Node};
+
+/// More replicas than this are not expanded (one group of this many members, and a warning).
+const MAX_REPLICAS: i64 = 64;
+
+struct Dep {
+    name: String,
+    pos: Option<Pos>,
+    field: RefField,
+    condition: Option<String>,
+}
+
+fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
+    let mut deps = Vec::new();
+    if let Some(d) = svc.get("depends_on") {
+        match &d.value {
+            tree::Value::Seq(items) => {
+                for item in items {
+                    match item.as_str() {
+                        Some(name) => deps.push(Dep {
+                            name: name.to_string(),
+                            pos: item.pos,
+                            field: RefField::Requires,
+                            condition: None,
+                        }),
+                        None => part.warn(
+                            item.pos,
+                            format!("`depends_on` entry is {}: expected a service name", item.describe()),
+                        ),
+                    }
+                }
+            }
+            tree::Value::Map(_) => {
+                for (name, kpos, spec) in d.entries() {
+                    let condition = spec.get("condition").and_then(Node::as_str).map(str::to_string);
+                    let required = spec.get("required").and_then(Node::as_bool).unwrap_or(true);
+                    let field = if !required {
+                        RefField::DegradesWithout
+                    } else if condition.as_deref() == Some("service_completed_successfully") {
+                        RefField::RequiresAtStart
+                    } else {
+                        RefField::Requires
+                    };
+                    for (key, p, _) in spec.entries() {
+                        if !matches!(key, "condition" | "required" | "restart") {
+                            part.warn(p, format!("`depends_on.{name}.{key}` is not mapped"));
+                        }
+                    }
+                    deps.push(Dep { name: name.to_string(), pos: kpos, field, condition });
+                }
+            }
+            _ => part.warn(
+                d.pos,
+                format!("`depends_on` is {}: expected a list or a mapping of service names", d.describe()),
+            ),
+        }
+    }
+    for item in svc.get("links").map(Node::as_seq).unwrap_or_default() {
+        if let Some(s) = item.as_str() {
+            let name = s.split(':').next().unwrap_or(s);
+            deps.push(Dep { name: name.to_string(), pos: item.pos, field: RefField::Requires, condition: None });
+        }
+    }
+    if let Some(n) = svc.get("network_mode") {
+        if let Some(s) = n.as_str() {
+            if let Some(name) = s.strip_prefix("service:") {
+                deps.push(Dep { name: name.to_string(), pos: n.pos, field: RefField::Requires, condition: None });
+            } else if s.starts_with("container:") {
+                part.warn(n.pos, format!("`network_mode: {s}` names a container outside this file: not mapped"));
+            }
+        }
+    }
+    for item in svc.get("volumes_from").map(Node::as_seq).unwrap_or_default() {
+        if let Some(s) = item.as_str() {
+            if s.starts_with("container:") {
+                part.warn(item.pos, format!("`volumes_from: {s}` names a container outside this file: not mapped"));
+            } else {
+                let name = s.split(':').next().unwrap_or(s);
+                deps.push(Dep { name: name.to_string(), pos: item.pos, field: RefField::Requires, condition: None });
+            }
+        }
+    }
+    for key in ["extends", "external_links"] {
+        if let Some(n) = svc.get(key) {
+            part.warn(n.pos, format!("`{key}` is not mapped: it refers to things outside this file"));
+        }
+    }
+    deps
+}
+
+/// Named volumes a service mounts (short `name:/path` and long `{type: volume, source: name}`).
+fn named_volumes(svc: &Node, declared: &BTreeMap<String, Option<Pos>>) -> Vec<(String, Option<Pos>)> {
+    let mut out = Vec::new();
+    for v in svc.get("volumes").map(Node::as_seq).unwrap_or_default() {
+        let source = match v.as_str() {
+            Some(s) => s.split(':').next().map(str::to_string),
+            None => v.get("source").and_then(Node::as_str).map(str::to_string),
+        };
+        if let Some(source) = source {
+            if declared.contains_key(&source) {
+                out.push((source, v.pos));
+            }
+        }
+    }
+    out
+}
+
+fn replicas(svc: &Node) -> Option<(i64, Option<Pos>)> {
+    svc.at(&["deploy", "replicas"]).or_else(|| svc.get("scale")).and_then(|n| n.as_i64().map(|r| (r, n.pos)))
+}
+
+fn constraints(svc: &Node, part: &mut Part, i: usize) {
+    for c in svc.at(&["deploy", "placement", "constraints"]).map(Node::as_seq).unwrap_or_default() {
+        let Some(text) = c.as_str() else { continue };
+        let Some((key, value)) = text.split_once("==") else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let attr = match key {
+            "node.hostname" => "host",
+            "node.labels.region" | "node.labels.topology.kubernetes.io/region" => "region",
+            "node.labels.zone" | "node.labels.topology.kubernetes.io/zone" => "zone",
+            _ => {
+                part.warn(c.pos, format!("placement constraint `{text}` is not mapped"));
+                continue;
+            }
+        };
+        part.place(i, attr, value, c.pos);
+    }
+}
+
+pub(crate) fn import(text: &str) -> Result<Part, Errors> {
+    let docs = tree::yaml_documents(text)?;
+    let Some(root) = docs.first() else {
+        return Err(Errors::one(Error::new(
+            ErrorKind::Empty,
+            Some(Pos { line: 1, column: 1 }),
+            "the input is empty: expected a compose file with `services:`",
+        )));
+    };
+    let Some(services) = root.get("services").filter(|s| s.is_map()) else {
+        return Err(Errors::one(Error::new(
+            ErrorKind::InvalidValue,
+            root.get("services").map_or(root.pos, |s| s.pos),
+            "expected a `services:` mapping of service names to their definitions",
+        )));
+    };
+    let mut part = Part::new();
+    part.name = root.get("name").and_then(Node::as_str).map(str::to_string);
+    if let Some(extra) = docs.get(1) {
+        part.warn(extra.pos, "a compose file has one document: the documents after the first are not read");
+    }
+    let declared: BTreeMap<String, Option<Pos>> =
+        root.get("volumes").map(|v| v.entries().map(|(k, p, _)| (k.to_string(), p)).collect()).unwrap_or_default();
+
+    // Which services mount each named volume.
+    let mut mounts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, _, svc) in services.entries() {
+        for (vol, _) in named_volumes(svc, &declared) {
+            let users = mounts.entry(vol).or_default();
+            if !users.iter().any(|u| u == name) {
+                users.push(name.to_string());
+            }
+        }
+    }
+    for (vol, users) in &mounts {
+        if users.len() >= 2 {
+            let pos = declared.get(vol).copied().flatten();
+            part.add(&format!("volume:{vol}"), Some("volume"), pos);
+        }
+    }
+
+    for (name, kpos, svc) in services.entries() {
+        if !svc.is_map() && !svc.is_null() {
+            part.warn(
+                svc.pos.or(kpos),
+                format!("service `{name}` is {}: expected a mapping; not mapped", svc.describe()),
+            );
+            continue;
+        }
+        let deps = deps_of(svc, &mut part);
+        let i = part.add(name, Some("service"), kpos);
+        if let Some(image) = svc.get("image").and_then(Node::as_str) {
+            part.label(i, "image", image);
+        }
+        constraints(svc, &mut part, i);
+        let (n, npos) = replicas(svc).unwrap_or((1, None));
+        // The components that carry the service's own dependencies.
+        let members: Vec<usize> = if n > 1 {
+            let count = n.min(MAX_REPLICAS);
+            if n > MAX_REPLICAS {
+                part.warn(npos, format!("`{name}` has {n} replicas: modelled as {MAX_REPLICAS}"));
+            }
+            part.set_kind(i, "group");
+            part.set_need(i, 1, npos);
+            part.label(i, "replicas", n.to_string());
+            let placement: Vec<(&'static str, String)> = part
+                .components
+                .get(i)
+                .map(|c| c.placement().map(|(a, v)| (a, v.to_string())).collect())
+                .unwrap_or_default();
+            let mut members = Vec::new();
+            for r in 1..=count {
+                let rid = format!("{name}#{r}");
+                let ri = part.add(&rid, Some("service"), kpos);
+                for (attr, value) in &placement {
+                    part.place(ri, attr, value, npos);
+                }
+                part.link(i, RefField::Requires, &rid, npos);
+                members.push(ri);
+            }
+            members
+        } else {
+            if n <= 0 {
+                part.label(i, "replicas", n.to_string());
+                part.warn(npos, format!("`{name}` has {n} replicas: it does not run; kept as a component"));
+            }
+            vec![i]
+        };
+        for m in &members {
+            for d in &deps {
+                part.link(*m, d.field, &d.name, d.pos);
+            }
+            for (vol, vpos) in named_volumes(svc, &declared) {
+                if mounts.get(&vol).is_some_and(|u| u.len() >= 2) {
+                    part.link(*m, RefField::Requires, &format!("volume:{vol}"), vpos);
+                }
+            }
+        }
+        for d in &deps {
+            if let Some(c) = &d.condition {
+                part.label(i, &format!("depends_on.{}", d.name), c.clone());
+            }
+        }
+    }
+    if part.components.is_empty() {
+        part.warn(services.pos, "no services: the topology is empty");
+    }
+    Ok(part)
+}

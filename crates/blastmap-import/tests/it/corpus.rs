@@ -1,0 +1,402 @@
+//! The shared corpus: real exports written by others. Each test pins every component and every
+//! edge the file must produce, counted by hand from the file (the counts in the comments), and
+//! the warnings it must raise.
+
+use blastmap_import::{detect, load, Format, Loaded};
+
+use super::*;
+
+fn check(file: &str, format: Format, components: usize, requires: usize, expected: &str) -> Loaded {
+    let text = corpus(file);
+    assert_eq!(detect(&text), format, "{file}: detected format");
+    let loaded = load(&text, None).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(loaded.format, format);
+    assert_eq!(render(&loaded), expected.trim(), "{file}: components and edges");
+    assert_eq!(loaded.document.topology.components.len(), components, "{file}: components");
+    assert_eq!(requires_edges(&loaded), requires, "{file}: requires edges");
+    // Forcing the format gives the same result.
+    let forced = load(&text, Some(format)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(render(&forced), render(&loaded));
+    loaded
+}
+
+#[test]
+fn backstage_argocd() {
+    // One Resource entity, no relations.
+    let loaded = check(
+        "backstage-argocd.yaml",
+        Format::Backstage,
+        1,
+        0,
+        r"
+resource:argocd (identity-provider)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn backstage_keycloak() {
+    // One Resource entity, no relations.
+    let loaded = check(
+        "backstage-keycloak.yaml",
+        Format::Backstage,
+        1,
+        0,
+        r"
+resource:keycloak (identity-provider)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn backstage_showcase() {
+    // One Component with five `dependsOn` resources, none defined in the file: five placeholders.
+    let loaded = check(
+        "backstage-showcase.yaml",
+        Format::Backstage,
+        6,
+        5,
+        r"
+component:backstage-showcase (website) | req resource:pgdb resource:argocd resource:obc resource:keycloak resource:github
+resource:argocd (unresolved)
+resource:github (unresolved)
+resource:keycloak (unresolved)
+resource:obc (unresolved)
+resource:pgdb (unresolved)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 5, "{:#?}", loaded.warnings);
+    assert!(loaded.warnings.iter().all(|w| w.message.starts_with("unresolved reference") && w.pos.is_some()));
+}
+
+#[test]
+fn compose_deathstarbench_socialnetwork() {
+    // 27 services; 13 depend on jaeger-agent, 6 of those also on their own MongoDB: 19 edges.
+    let loaded = check(
+        "compose-deathstarbench-socialnetwork.yml",
+        Format::Compose,
+        27,
+        19,
+        r"
+compose-post-service (service) | req jaeger-agent
+home-timeline-redis (service)
+home-timeline-service (service) | req jaeger-agent
+jaeger-agent (service)
+media-frontend (service) | req jaeger-agent
+media-memcached (service)
+media-mongodb (service)
+media-service (service) | req jaeger-agent media-mongodb
+nginx-thrift (service) | req jaeger-agent
+post-storage-memcached (service)
+post-storage-mongodb (service)
+post-storage-service (service) | req jaeger-agent post-storage-mongodb
+social-graph-mongodb (service)
+social-graph-redis (service)
+social-graph-service (service) | req jaeger-agent social-graph-mongodb
+text-service (service) | req jaeger-agent
+unique-id-service (service) | req jaeger-agent
+url-shorten-memcached (service)
+url-shorten-mongodb (service)
+url-shorten-service (service) | req jaeger-agent url-shorten-mongodb
+user-memcached (service)
+user-mention-service (service) | req jaeger-agent
+user-mongodb (service)
+user-service (service) | req jaeger-agent user-mongodb
+user-timeline-mongodb (service)
+user-timeline-redis (service)
+user-timeline-service (service) | req jaeger-agent user-timeline-mongodb
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn compose_eshoponcontainers() {
+    // 21 services; depends_on lists of 1+3+2+2+2+1+1+7+7+7+2+2+1 = 38 entries.
+    let loaded = check(
+        "compose-eshoponcontainers.yml",
+        Format::Compose,
+        21,
+        38,
+        r"
+basket-api (service) | req basketdata identity-api rabbitmq
+basketdata (service)
+catalog-api (service) | req sqldata rabbitmq
+identity-api (service) | req sqldata
+mobileshoppingagg (service) | req nosqldata sqldata identity-api rabbitmq ordering-api catalog-api basket-api
+mobileshoppingapigw (service)
+nosqldata (service)
+ordering-api (service) | req sqldata rabbitmq
+ordering-backgroundtasks (service) | req sqldata rabbitmq
+ordering-signalrhub (service) | req nosqldata sqldata identity-api rabbitmq ordering-api catalog-api basket-api
+payment-api (service) | req rabbitmq
+rabbitmq (service)
+seq (service)
+sqldata (service)
+webhooks-api (service) | req sqldata
+webhooks-client (service) | req webhooks-api
+webmvc (service) | req webshoppingagg webshoppingapigw
+webshoppingagg (service) | req nosqldata sqldata identity-api rabbitmq ordering-api catalog-api basket-api
+webshoppingapigw (service)
+webspa (service) | req webshoppingagg webshoppingapigw
+webstatus (service)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn compose_opentelemetry_demo_2_2_0() {
+    // 28 services; long-form depends_on maps of 2+2+3+9+1+1+2+11+5+1+2+2+3+4+1+3+1+2+1+2 = 58 entries.
+    let loaded = check(
+        "compose-opentelemetry-demo-2.2.0.yml",
+        Format::Compose,
+        28,
+        58,
+        r"
+accounting (service) | req otel-collector kafka
+ad (service) | req otel-collector flagd
+cart (service) | req valkey-cart otel-collector flagd
+checkout (service) | req cart currency email payment product-catalog shipping otel-collector kafka flagd
+currency (service) | req otel-collector
+email (service) | req otel-collector
+flagd (service)
+flagd-ui (service) | req otel-collector flagd
+fraud-detection (service) | req otel-collector kafka
+frontend (service) | req ad cart checkout currency product-catalog quote recommendation shipping otel-collector image-provider flagd
+frontend-proxy (service) | req frontend load-generator jaeger grafana flagd-ui
+grafana (service)
+image-provider (service) | req otel-collector
+jaeger (service)
+kafka (service)
+llm (service) | req flagd
+load-generator (service) | req frontend flagd
+opensearch (service)
+otel-collector (service) | req jaeger opensearch
+payment (service) | req otel-collector flagd
+postgresql (service)
+product-catalog (service) | req otel-collector flagd postgresql
+product-reviews (service) | req product-catalog llm postgresql otel-collector
+prometheus (service)
+quote (service) | req otel-collector
+recommendation (service) | req product-catalog otel-collector flagd
+shipping (service) | req otel-collector
+valkey-cart (service)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn jaeger_dependencies_small() {
+    // 7 links between 8 services.
+    let loaded = check(
+        "jaeger-dependencies-small.json",
+        Format::Jaeger,
+        8,
+        7,
+        r"
+Service1 (service) | req Service2 Service3 Service5
+Service2 (service) | req Service4
+Service3 (service) | req Service7
+Service4 (service)
+Service5 (service)
+Service6 (service) | req Service1
+Service7 (service)
+Service8 (service) | req Service6
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn k8s_online_boutique() {
+    // 12 Deployments, 12 Services (frontend and frontend-external select the same pods), 11
+    // ServiceAccounts (no component), and one env reference to a Service not in the file
+    // (shoppingassistantservice): 25 components. Edges: 8 + 1 + 1 + 1 + 6 env references, 12
+    // Service selectors: 29.
+    let loaded = check(
+        "k8s-online-boutique.yaml",
+        Format::Kubernetes,
+        25,
+        29,
+        r"
+deployment/adservice (deployment)
+deployment/cartservice (deployment) | req service/redis-cart
+deployment/checkoutservice (deployment) | req service/productcatalogservice service/shippingservice service/paymentservice service/emailservice service/currencyservice service/cartservice
+deployment/currencyservice (deployment)
+deployment/emailservice (deployment)
+deployment/frontend (deployment) | req service/productcatalogservice service/currencyservice service/cartservice service/recommendationservice service/shippingservice service/checkoutservice service/adservice service/shoppingassistantservice
+deployment/loadgenerator (deployment) | req service/frontend
+deployment/paymentservice (deployment)
+deployment/productcatalogservice (deployment)
+deployment/recommendationservice (deployment) | req service/productcatalogservice
+deployment/redis-cart (deployment)
+deployment/shippingservice (deployment)
+service/adservice (service) | req deployment/adservice
+service/cartservice (service) | req deployment/cartservice
+service/checkoutservice (service) | req deployment/checkoutservice
+service/currencyservice (service) | req deployment/currencyservice
+service/emailservice (service) | req deployment/emailservice
+service/frontend (service) | req deployment/frontend
+service/frontend-external (service) | req deployment/frontend
+service/paymentservice (service) | req deployment/paymentservice
+service/productcatalogservice (service) | req deployment/productcatalogservice
+service/recommendationservice (service) | req deployment/recommendationservice
+service/redis-cart (service) | req deployment/redis-cart
+service/shippingservice (service) | req deployment/shippingservice
+service/shoppingassistantservice (unresolved)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 1, "{:#?}", loaded.warnings);
+    assert!(loaded.warnings.iter().all(|w| w.message.starts_with("unresolved reference") && w.pos.is_some()));
+}
+
+#[test]
+fn tailscale_status() {
+    // Self and one peer (an exit node in use), one DERP region, the coordination service, Self's
+    // direct path and its 1-of-2 path group, and the exit-node route: 7 components.
+    let loaded = check(
+        "tailscale-status.json",
+        Format::Tailscale,
+        7,
+        5,
+        r"
+coordination:example.tailnet (control-plane)
+derp:test (derp-region)
+example-device (tailscale-node) | req example-device/path | start coordination:example.tailnet | soft exit-node
+example-device/direct (direct-path)
+example-device/path (group) | req derp:test example-device/direct | need 1
+example-peer (tailscale-node) | req derp:test | start coordination:example.tailnet
+exit-node (route) | req example-peer
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn terraform_graph_aws_complete_infra() {
+    // 15 declared nodes and 23 `->` lines (Terraform 1.7+ compact form).
+    let loaded = check(
+        "terraform-graph-aws-complete-infra.dot",
+        Format::Dot,
+        15,
+        23,
+        r"
+aws_efs_file_system.efs (aws_efs_file_system)
+aws_efs_mount_target.efs_mounts (aws_efs_mount_target) | req aws_efs_file_system.efs aws_security_group.efs_sg aws_subnet.subnet_1 aws_subnet.subnet_2
+aws_instance.ec2_instances (aws_instance) | req aws_security_group.ec2_sg aws_subnet.subnet_1 aws_subnet.subnet_2
+aws_internet_gateway.igw (aws_internet_gateway) | req aws_vpc.main
+aws_lb.alb (aws_lb) | req aws_security_group.alb_sg aws_subnet.subnet_1 aws_subnet.subnet_2
+aws_lb.nlb (aws_lb) | req aws_subnet.subnet_1 aws_subnet.subnet_2
+aws_route_table.public_rt (aws_route_table) | req aws_internet_gateway.igw
+aws_route_table_association.a (aws_route_table_association) | req aws_route_table.public_rt aws_subnet.subnet_1
+aws_route_table_association.b (aws_route_table_association) | req aws_route_table.public_rt aws_subnet.subnet_2
+aws_security_group.alb_sg (aws_security_group) | req aws_vpc.main
+aws_security_group.ec2_sg (aws_security_group) | req aws_security_group.alb_sg
+aws_security_group.efs_sg (aws_security_group) | req aws_security_group.ec2_sg
+aws_subnet.subnet_1 (aws_subnet) | req aws_vpc.main
+aws_subnet.subnet_2 (aws_subnet) | req aws_vpc.main
+aws_vpc.main (aws_vpc)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn terraform_plan_basic() {
+    // 8 planned instances (null_resource.baz has count 3); configuration references:
+    // bar -> foo, baz[0..2] -> foo, data.baz -> foo and bar: 6 edges. Utility provider `null`: no placement.
+    let loaded = check(
+        "terraform-plan-basic.json",
+        Format::Terraform,
+        8,
+        6,
+        r"
+data.null_data_source.baz (null_data_source) | req null_resource.foo null_resource.bar
+module.foo.null_resource.aliased (null_resource)
+module.foo.null_resource.foo (null_resource)
+null_resource.bar (null_resource) | req null_resource.foo
+null_resource.baz[0] (null_resource) | req null_resource.foo
+null_resource.baz[1] (null_resource) | req null_resource.foo
+null_resource.baz[2] (null_resource) | req null_resource.foo
+null_resource.foo (null_resource)
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn terraform_state_multi_module() {
+    // 3 resources in 3 modules; nodes depends on cluster and the placement group; provider scaleway.
+    let loaded = check(
+        "terraform-state-multi-module.json",
+        Format::Terraform,
+        3,
+        2,
+        r"
+module.kapsule.scaleway_k8s_cluster_beta.cluster (scaleway_k8s_cluster_beta) | provider=scaleway
+module.node_pool.scaleway_k8s_pool_beta.nodes (scaleway_k8s_pool_beta) | req module.kapsule.scaleway_k8s_cluster_beta.cluster scaleway_instance_placement_group.infra | provider=scaleway
+scaleway_instance_placement_group.infra (scaleway_instance_placement_group) | provider=scaleway
+",
+    );
+    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+}
+
+#[test]
+fn unresolved_placeholders_are_labelled_and_positioned() {
+    let loaded = load(&corpus("backstage-showcase.yaml"), None).unwrap();
+    let pgdb = component(&loaded, "resource:pgdb");
+    assert_eq!(pgdb.labels.get("unresolved").map(String::as_str), Some("true"));
+    let lines: Vec<u32> = loaded.warnings.iter().filter_map(|w| w.pos).map(|p| p.line).collect();
+    assert_eq!(lines, [31, 32, 33, 34, 35]);
+    let k8s = load(&corpus("k8s-online-boutique.yaml"), None).unwrap();
+    assert_eq!(k8s.warnings[0].pos.map(|p| (p.line, p.column)), Some((90, 20)));
+    assert!(k8s.warnings[0].message.contains("service/shoppingassistantservice"));
+}
+
+#[test]
+fn compose_conditions_are_kept_as_labels() {
+    let loaded = load(&corpus("compose-opentelemetry-demo-2.2.0.yml"), None).unwrap();
+    let accounting = component(&loaded, "accounting");
+    assert_eq!(accounting.labels.get("depends_on.kafka").map(String::as_str), Some("service_healthy"));
+    assert_eq!(accounting.labels.get("depends_on.otel-collector").map(String::as_str), Some("service_started"));
+}
+
+#[test]
+fn tailscale_relays_and_routes() {
+    let loaded = load(&corpus("tailscale-status.json"), None).unwrap();
+    let me = component(&loaded, "example-device");
+    assert_eq!(me.labels.get("self").map(String::as_str), Some("true"));
+    assert_eq!(me.labels.get("tailscale_ip").map(String::as_str), Some("100.64.0.1"));
+}
+
+#[test]
+fn hujson_policy_is_not_a_topology_and_says_where() {
+    // Optional format, not imported: the error must still carry a position, never panic.
+    let text = corpus("tailscale-policy-k8s-operator.hujson");
+    let err = load(&text, None).unwrap_err();
+    assert!(err.first().and_then(|e| e.pos).is_some(), "{err}");
+}
+
+#[test]
+fn every_corpus_file_is_pinned() {
+    let pinned = [
+        "backstage-argocd.yaml",
+        "backstage-keycloak.yaml",
+        "backstage-showcase.yaml",
+        "compose-deathstarbench-socialnetwork.yml",
+        "compose-eshoponcontainers.yml",
+        "compose-opentelemetry-demo-2.2.0.yml",
+        "jaeger-dependencies-small.json",
+        "k8s-online-boutique.yaml",
+        "tailscale-policy-k8s-operator.hujson",
+        "tailscale-status.json",
+        "terraform-graph-aws-complete-infra.dot",
+        "terraform-plan-basic.json",
+        "terraform-state-multi-module.json",
+    ];
+    assert_eq!(corpus_files(), pinned, "a corpus file was added or removed: pin it here");
+}
