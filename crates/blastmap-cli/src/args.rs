@@ -29,6 +29,9 @@ pub enum Command {
     Split(SplitArgs),
     /// Export a topology for another tool (`open-psa`: an Open-PSA MEF fault tree).
     Export(ExportArgs),
+    /// Convert exports (DOT, compose, Kubernetes, tailscale status, Jaeger, Backstage,
+    /// Terraform) into Blastmap's native format, merging several files into one topology.
+    Import(ImportArgs),
     /// Print the JSON Schema of the native format.
     Schema,
     /// Write a generated topology of realistic shape (for benchmarks and demos).
@@ -48,9 +51,14 @@ pub enum OutputFormat {
 /// Where the topology comes from.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Topology file (native YAML or JSON); `-` reads standard input.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// Topology files, in any supported format (detected from content); several are merged into
+    /// one topology. `-` reads standard input.
+    #[arg(value_name = "FILE", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Read every input as this format instead of detecting it: native, dot, compose,
+    /// kubernetes, tailscale, jaeger, backstage, terraform.
+    #[arg(long, value_name = "FORMAT")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +102,15 @@ pub struct SplitArgs {
     /// Output format of the review.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GenerateFormat::Yaml)]
+    pub to: GenerateFormat,
 }
 
 #[derive(Debug, Args)]

@@ -1,11 +1,13 @@
-//! Reading a topology from a file or standard input, reporting errors as `FILE:LINE:COLUMN: message`.
+//! Reading topologies from files or standard input, in any supported format, merged when there
+//! are several; errors as `FILE:LINE:COLUMN: message`, warnings likewise.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use blastmap_import::Loaded;
+use blastmap_import::{Format, Loaded};
 
+use crate::args::InputArgs;
 use crate::Failure;
 
 /// Inputs larger than this show progress on a terminal.
@@ -22,15 +24,37 @@ pub fn read(path: &Path) -> Result<(String, String), Failure> {
     Ok((path.display().to_string(), text))
 }
 
-/// Reads and loads a topology; on bad input prints every error with its position and returns
-/// [`Failure::Reported`].
-pub fn load(path: &Path) -> Result<(String, usize, Loaded), Failure> {
-    let (name, text) = read(path)?;
-    let big = text.len() >= PROGRESS_BYTES && io::stderr().is_terminal();
-    if big {
-        eprint!("\rreading {name} ({} MB)…", text.len() >> 20);
+/// Loads the inputs of a command.
+pub fn load(input: &InputArgs) -> Result<(String, usize, Loaded), Failure> {
+    load_paths(&input.files, input.from.as_deref())
+}
+
+/// Reads and loads one or more files (merged); on bad input prints every error with its
+/// position and returns [`Failure::Reported`]. Returns the first file's name and the total size.
+pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<(String, usize, Loaded), Failure> {
+    let format = match from {
+        None => None,
+        Some(name) => match Format::parse(name) {
+            Some(f) => Some(f),
+            None => {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                let _ = writeln!(io::stderr(), "--from: unknown format `{name}`: expected one of {}", known.join(", "));
+                return Err(Failure::Reported);
+            }
+        },
+    };
+    let mut texts = Vec::with_capacity(paths.len());
+    for p in paths {
+        texts.push(read(p)?);
     }
-    let loaded = blastmap_import::load(&text, None);
+    let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
+    let first = texts.first().map(|(n, _)| n.clone()).unwrap_or_default();
+    let big = bytes >= PROGRESS_BYTES && io::stderr().is_terminal();
+    if big {
+        eprint!("\rreading {} MB…", bytes >> 20);
+    }
+    let inputs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let loaded = blastmap_import::load_many(&inputs, format);
     if big {
         eprint!("\r\x1b[K");
     }
@@ -38,18 +62,15 @@ pub fn load(path: &Path) -> Result<(String, usize, Loaded), Failure> {
         Ok(loaded) => {
             let mut err = io::stderr().lock();
             for w in &loaded.warnings {
-                let _ = writeln!(err, "{name}:{w}");
-            }
-            Ok((name, text.len(), loaded))
-        }
-        Err(errors) => {
-            let mut err = io::stderr().lock();
-            for e in &errors.0 {
-                let _ = match e.pos {
-                    Some(p) => writeln!(err, "{name}:{}:{}: {}", p.line, p.column, e.message),
-                    None => writeln!(err, "{name}: {}", e.message),
+                let _ = match &w.file {
+                    Some(_) => writeln!(err, "{w}"),
+                    None => writeln!(err, "{first}:{w}"),
                 };
             }
+            Ok((first, bytes, loaded))
+        }
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "{e}");
             Err(Failure::Reported)
         }
     }

@@ -44,6 +44,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Diff(a) => cmd::diff::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Split(a) => cmd::split::run(a),
+        Command::Import(a) => cmd::import::run(a),
         Command::Schema => cmd::schema::run(),
         Command::Generate(a) => cmd::generate::run(a),
     }

@@ -333,6 +333,16 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             known.insert(format!("{attr}:{value}"));
         }
     }
+    // Ids the core's mesh expansion will generate (`N/paths`, `T/admin`, shards, relays) are
+    // known too: a native input may reference them.
+    let mut probe = base.clone().unwrap_or_default();
+    probe.topology.components.clone_from(&components);
+    probe.spans.clone_from(&spans);
+    if blastmap_core::mesh::uses_mesh(&probe.topology) {
+        if let Ok(expanded) = blastmap_core::mesh::expand(&probe) {
+            known.extend(expanded.topology.components.into_iter().map(|c| c.id));
+        }
+    }
     let mut placeholders: BTreeMap<String, Option<Pos>> = BTreeMap::new();
     let mut native_errors: BTreeMap<usize, Vec<Error>> = BTreeMap::new();
     let mut warned: BTreeSet<(String, usize, Option<Pos>)> = BTreeSet::new();

@@ -24,7 +24,7 @@ pub fn report(model: &Model, bytes: usize, options: &Options) -> Report {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
-    let (name, bytes, loaded) = input::load(&args.input.file)?;
+    let (name, bytes, loaded) = input::load(&args.input)?;
     let options = Options { redundancy_budget: args.budget, cut_budget: args.cut_budget, ..Options::default() };
     let report = report(&loaded.model, bytes, &options);
     let text = match args.format {

@@ -32,7 +32,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             }
         }
     }
-    let (name, bytes, loaded) = input::load(&args.input.file)?;
+    let (name, bytes, loaded) = input::load(&args.input)?;
     let report = report(&loaded.model, bytes, &Options::default());
     let denied: Vec<_> = report
         .findings

@@ -8,8 +8,8 @@ use crate::cmd::analyze::report;
 use crate::{input, output, Failure};
 
 pub fn run(args: DiffArgs) -> Result<(), Failure> {
-    let (_, bb, before) = input::load(&args.before)?;
-    let (_, ab, after) = input::load(&args.after)?;
+    let (_, bb, before) = input::load_paths(std::slice::from_ref(&args.before), None)?;
+    let (_, ab, after) = input::load_paths(std::slice::from_ref(&args.after), None)?;
     let br = report(&before.model, bb, &Options::default());
     let ar = report(&after.model, ab, &Options::default());
     let d = diff::diff((&before.model, &br), (&after.model, &ar));

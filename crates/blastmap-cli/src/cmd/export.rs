@@ -6,7 +6,7 @@ use crate::args::{ExportArgs, ExportFormat};
 use crate::{input, output, Failure};
 
 pub fn run(args: ExportArgs) -> Result<(), Failure> {
-    let (name, _, loaded) = input::load(&args.input.file)?;
+    let (name, _, loaded) = input::load(&args.input)?;
     match args.to {
         ExportFormat::OpenPsa => match blastmap_core::export::open_psa(&loaded.model) {
             Ok(xml) => output::print(&xml),

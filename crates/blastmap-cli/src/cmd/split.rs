@@ -19,7 +19,7 @@ fn outages(report: &Report) -> Vec<(String, String)> {
 }
 
 pub fn run(args: SplitArgs) -> Result<(), Failure> {
-    let (name, bytes, before) = input::load(&args.input.file)?;
+    let (name, bytes, before) = input::load(&args.input)?;
     let proposal = match split::split_by(&before.document.topology, &args.by) {
         Ok(p) => p,
         Err(message) => {

@@ -11,7 +11,7 @@ use crate::args::{OutputFormat, WhatIfArgs};
 use crate::{input, output, Failure};
 
 pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
-    let (name, _, loaded) = input::load(&args.input.file)?;
+    let (name, _, loaded) = input::load(&args.input)?;
     let model = &loaded.model;
     let failed = match model.lookup_all(args.fail.iter().map(String::as_str)) {
         Ok(ids) => ids,

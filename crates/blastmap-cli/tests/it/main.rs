@@ -242,12 +242,15 @@ fn export_open_psa_refuses_cycles_and_writes_fault_trees() {
 #[test]
 fn split_proposes_regional_tailnets_and_writes_the_after_design() {
     let out = std::env::temp_dir().join(format!("blastmap-split-{}.yaml", std::process::id()));
-    let o = run(&["split", &example("tailnet-estate.yaml"), "--by", "region", "-o", out.to_str().expect("utf-8")], None);
+    let o =
+        run(&["split", &example("tailnet-estate.yaml"), "--by", "region", "-o", out.to_str().expect("utf-8")], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("acme-ap-south            on shard-ap-south (new shard), 20 nodes"), "{text}");
     assert!(text.contains("share acme-us-east-00 into acme-eu-west"));
-    assert!(text.contains("shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted"));
+    assert!(text.contains(
+        "shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted"
+    ));
     // The written proposal is itself a valid topology.
     let o = run(&["check", out.to_str().expect("utf-8"), "--deny", "deadlock"], None);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
@@ -255,4 +258,39 @@ fn split_proposes_regional_tailnets_and_writes_the_after_design() {
     let o = run(&["split", &example("pagerduty-shared-peering.yaml")], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no tailnet spans more than one `region`"));
+}
+
+fn corpus(name: &str) -> String {
+    format!("{}/../../../shared/corpus/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn import_converts_exports_and_analyze_merges_several_files() {
+    let o = run(&["import", &corpus("jaeger-dependencies-small.json"), "--to", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).expect("native JSON");
+    assert_eq!(t["components"].as_array().map(Vec::len), Some(8));
+    // The native output reads back as the same topology.
+    let o2 = run(&["import", "-", "--to", "yaml"], Some(&stdout(&o)));
+    assert_eq!(o2.status.code(), Some(0), "{}", stderr(&o2));
+    // eShopOnContainers: one SQL Server instance behind six targets.
+    let o = run(&["analyze", &corpus("compose-eshoponcontainers.yml"), "-f", "json"], None);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let sql =
+        r["spofs"].as_array().expect("spofs").iter().find(|s| s["component"] == "sqldata").expect("sqldata is a SPOF");
+    assert_eq!(sql["takes_down"].as_array().map(Vec::len), Some(6));
+    // Two formats at once: compose plus a Terraform plan, merged into one topology.
+    let o = run(
+        &["analyze", &corpus("compose-eshoponcontainers.yml"), &corpus("terraform-plan-basic.json"), "-f", "json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(r["summary"]["components"], 29);
+    // Unresolved references are warnings with a position, and the import still succeeds.
+    let o = run(&["analyze", &corpus("k8s-online-boutique.yaml")], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("k8s-online-boutique.yaml:90:20: warning: unresolved reference"), "{}", stderr(&o));
+    let o = run(&["analyze", "--from", "yaml", &corpus("k8s-online-boutique.yaml")], None);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -1,0 +1,16 @@
+//! `blastmap import FILE... [--from FORMAT] [--to yaml|json]`: exports in, the native format out.
+
+use blastmap_core::format::to_yaml;
+
+use crate::args::{GenerateFormat, ImportArgs};
+use crate::{input, output, Failure};
+
+pub fn run(args: ImportArgs) -> Result<(), Failure> {
+    let (_, _, loaded) = input::load(&args.input)?;
+    let topology = blastmap_import::to_native(&loaded);
+    let text = match args.to {
+        GenerateFormat::Yaml => to_yaml(&topology),
+        GenerateFormat::Json => output::json(&topology)?,
+    };
+    output::print(&text)
+}
