@@ -107,6 +107,7 @@ impl Scene {
                 }
             })
         };
+        let tailnet = tailnet_of(model);
         let nodes = model_of
             .iter()
             .map(|&v| {
@@ -117,6 +118,7 @@ impl Scene {
                     zone: attr(v, "zone"),
                     kind: node.kind.clone(),
                     group: group[v as usize].clone(),
+                    tailnet: tailnet[v as usize].clone(),
                 }
             })
             .collect();
@@ -153,7 +155,9 @@ impl Scene {
     /// The main label of a shown node.
     pub fn label(&self, node: &ViewNode) -> String {
         match &node.rolled {
-            Some((by @ (RollUpBy::Region | RollUpBy::Zone), value)) => format!("{} {value}", by.name()),
+            Some((by @ (RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet), value)) => {
+                format!("{} {value}", by.name())
+            }
             Some((_, value)) => value.clone(),
             None => node
                 .members
@@ -167,7 +171,9 @@ impl Scene {
     /// The small second line of a shown node: `need 2/3`, the kind, or what an aggregate holds.
     pub fn subtitle(&self, node: &ViewNode) -> String {
         match &node.rolled {
-            Some((RollUpBy::Region | RollUpBy::Zone, _)) => format!("{} inside · click to open", node.members.len()),
+            Some((RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet, _)) => {
+                format!("{} inside · click to open", node.members.len())
+            }
             Some((by, _)) => format!("{} · {} inside", by.name(), node.members.len()),
             None => {
                 let Some(&g) = node.members.first() else { return String::new() };
@@ -310,6 +316,28 @@ pub fn look(scene: &Scene, node: &ViewNode, what_if: Option<&WhatIf>) -> Look {
     look
 }
 
+/// Each node's tailnet (mesh networks): its nodes, their paths and direct paths, the tailnet's
+/// admin actions and exit-node group.
+fn tailnet_of(model: &Model) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = vec![None; model.len()];
+    let Some(mesh) = &model.mesh else { return out };
+    for t in &mesh.tailnets {
+        for &v in t.nodes.iter().chain([&t.admin]).chain(t.exit.as_ref()) {
+            out[v as usize] = Some(t.id.clone());
+        }
+    }
+    for &(node, paths) in &mesh.paths {
+        let t = out[node as usize].clone();
+        for &d in model.requires(paths) {
+            if model.name(d).ends_with("/direct") {
+                out[d as usize].clone_from(&t);
+            }
+        }
+        out[paths as usize] = t;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +385,20 @@ mod tests {
         );
         let api = s.graph_node(&m, "api").unwrap() as usize;
         assert_eq!(s.gate[api], Some((1, 2)));
+    }
+
+    #[test]
+    fn tailnets_roll_up_with_their_paths_and_admin_actions() {
+        let yaml = "shards: [{id: s1}]\ntailnets: [{id: acme, shard: s1}, {id: globex, shard: s1}]\nrelays: [{id: derp}]\ncomponents:\n  - {id: a, tailnet: acme, relays: [derp]}\n  - {id: b, tailnet: acme}\n  - {id: g, tailnet: globex}\n";
+        let (_, m) = blastmap_core::format::load(yaml).unwrap();
+        let s = Scene::new(&m);
+        let v = view(&s.graph, None, &RollUp::by(&[RollUpBy::Tailnet]));
+        let labels: Vec<String> = v.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| s.label(n)).collect();
+        assert_eq!(labels, ["tailnet acme", "tailnet globex"]);
+        let acme = v.nodes.iter().find(|n| s.label(n) == "tailnet acme").unwrap();
+        let mut inside: Vec<&str> = acme.members.iter().map(|&g| s.graph.nodes[g as usize].id.as_str()).collect();
+        inside.sort();
+        assert_eq!(inside, ["a", "a/direct", "a/paths", "acme/admin", "b", "b/direct", "b/paths"]);
     }
 
     #[test]

@@ -45,10 +45,13 @@ pub enum RollUpBy {
     Kind,
     /// A k-of-n gate together with the members only it requires.
     Group,
+    /// A mesh network: a tailnet's nodes, their paths and its admin actions.
+    Tailnet,
 }
 
 impl RollUpBy {
-    pub const ALL: [RollUpBy; 4] = [RollUpBy::Region, RollUpBy::Zone, RollUpBy::Kind, RollUpBy::Group];
+    pub const ALL: [RollUpBy; 5] =
+        [RollUpBy::Region, RollUpBy::Zone, RollUpBy::Kind, RollUpBy::Group, RollUpBy::Tailnet];
 
     /// The attribute's name.
     pub fn name(self) -> &'static str {
@@ -57,6 +60,7 @@ impl RollUpBy {
             RollUpBy::Zone => "zone",
             RollUpBy::Kind => "kind",
             RollUpBy::Group => "group",
+            RollUpBy::Tailnet => "tailnet",
         }
     }
 
@@ -82,6 +86,8 @@ pub struct NodeInfo {
     pub kind: Option<String>,
     /// The group this node belongs to (a gate's own id for the gate and its members).
     pub group: Option<String>,
+    /// The tailnet this node belongs to (mesh networks).
+    pub tailnet: Option<String>,
 }
 
 impl NodeInfo {
@@ -97,6 +103,7 @@ impl NodeInfo {
             RollUpBy::Zone => self.zone.as_deref(),
             RollUpBy::Kind => self.kind.as_deref(),
             RollUpBy::Group => self.group.as_deref(),
+            RollUpBy::Tailnet => self.tailnet.as_deref(),
         }
     }
 }

@@ -23,13 +23,14 @@ use crate::state::{Action, Focus, State};
 const GRAPH_CSS: &str = include_str!("../../graph.css");
 
 /// Roll-up choices: value, label, attributes.
-const ROLL_UPS: [(&str, &str, &[RollUpBy]); 6] = [
+const ROLL_UPS: [(&str, &str, &[RollUpBy]); 7] = [
     ("none", "everything", &[]),
     ("auto", "region › group › kind", &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind]),
     ("region", "region", &[RollUpBy::Region]),
     ("zone", "zone", &[RollUpBy::Zone]),
     ("group", "redundancy group", &[RollUpBy::Group]),
     ("kind", "kind", &[RollUpBy::Kind]),
+    ("tailnet", "tailnet", &[RollUpBy::Tailnet]),
 ];
 
 fn export_svg() -> Option<String> {
