@@ -37,7 +37,8 @@ impl Style {
     }
 }
 
-fn section_title(kind: FindingKind) -> &'static str {
+/// The heading of a kind of finding, shared by every surface.
+pub fn section_title(kind: FindingKind) -> &'static str {
     match kind {
         FindingKind::Deadlock => "Cold-start deadlocks",
         FindingKind::Spof => "Single points of failure",

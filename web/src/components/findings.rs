@@ -25,20 +25,6 @@ pub struct Props {
     pub on_focus: Callback<String>,
 }
 
-fn group_title(kind: FindingKind) -> &'static str {
-    match kind {
-        FindingKind::Deadlock => "Cold-start deadlocks",
-        FindingKind::Spof => "Single points of failure",
-        FindingKind::FalseRedundancy => "False redundancy",
-        FindingKind::BlindSpot => "Monitoring blind spots",
-        FindingKind::Cycle => "Dependency cycles",
-        FindingKind::RestartHazard => "Restart hazards",
-        FindingKind::DoublePoint => "Double and triple points of failure",
-        FindingKind::CredentialReach => "Credential reach",
-        FindingKind::MeshOutage => "Mesh: shard and relay outages",
-    }
-}
-
 fn severity(s: Severity) -> (&'static str, &'static str) {
     match s {
         Severity::Critical => ("critical", "Critical"),
@@ -174,7 +160,7 @@ pub fn Findings(p: &Props) -> Html {
         };
         html! {
             <section class="group" data-kind={kind.name()}>
-                <h3>{ group_title(kind) }<span class="count">{ total }</span></h3>
+                <h3>{ blastmap_core::render::section_title(kind) }<span class="count">{ total }</span></h3>
                 <ol>
                 { for items.iter().take(if all { usize::MAX } else { SHOWN }).map(|&(i, f)| {
                     let (sev_class, sev_text) = severity(f.severity);
