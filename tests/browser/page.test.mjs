@@ -306,6 +306,62 @@ test("roll-up: a region collapses into one node and expands on click", async () 
   }
 });
 
+test("compare: the design diff shows findings gained, lost and changed, as the CLI's diff does", async () => {
+  const { context, page } = await fresh("#example=tailnet-split-before");
+  try {
+    await waitForFindings(page);
+    await page.selectOption("#compare", "tailnet-split-after");
+    await page.waitForSelector("#diff");
+    const want = cli("diff", join(EXAMPLES, "tailnet-split-before.yaml"), join(EXAMPLES, "tailnet-split-after.yaml"), "-f", "json");
+    const count = async (kind) => page.$$eval(`#diff [data-diff=${kind}] li.diff-item`, (l) => l.length);
+    assert.equal(await count("gained"), want.gained.length);
+    assert.equal(await count("lost"), want.lost.length);
+    assert.equal(await count("changed"), want.changed.length);
+    const lost = await page.$eval("#diff [data-diff=lost]", (e) => e.textContent);
+    assert.ok(lost.includes(plain(want.lost[0].title)), lost);
+    await page.click("#close-diff");
+    await page.waitForSelector("#findings");
+  } finally {
+    await context.close();
+  }
+});
+
+test("split by region: proposes per-region tailnets, compares, and opens the proposal", async () => {
+  const { context, page } = await fresh("#example=tailnet-estate");
+  try {
+    await waitForFindings(page);
+    assert.ok(await page.$eval("#split", (b) => !b.disabled), "the estate has tailnets to split");
+    await page.click("#split");
+    await page.waitForSelector("#diff [data-diff=proposal]", { timeout: 60_000 });
+    const proposal = await page.$eval("#diff [data-diff=proposal]", (e) => e.textContent);
+    assert.ok(proposal.includes("acme-ap-south on shard-ap-south (new shard), 20 nodes"), proposal);
+    assert.ok(proposal.includes("share acme-us-east-00 into acme-eu-west"), proposal);
+    const outages = await page.$eval("#diff [data-diff=outages]", (e) => e.textContent);
+    assert.ok(outages.includes("shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted"), outages);
+    await page.click("#open-proposal");
+    await page.waitForFunction(() => document.querySelector("#source").value.includes("acme-ap-south"));
+    await waitForFindings(page);
+    assert.ok(!(await page.$("#diff")), "opening the proposal shows its findings");
+  } finally {
+    await context.close();
+  }
+});
+
+test("roll-up by tailnet: each tailnet collapses into one node", async () => {
+  const { context, page } = await fresh("#example=tailnet-estate");
+  try {
+    await waitForFindings(page);
+    await page.selectOption("#roll-up", "tailnet");
+    await page.waitForSelector("#graph g.node.aggregate");
+    const ids = await page.$$eval("#graph g.node.aggregate", (l) => l.map((n) => n.dataset.id).sort());
+    assert.deepEqual(ids, ["tailnet:acme", "tailnet:globex", "tailnet:hooli", "tailnet:initech", "tailnet:umbrella"]);
+    const label = await page.$eval('#graph g.node.aggregate[data-id="tailnet:acme"]', (n) => n.textContent);
+    assert.ok(label.includes("tailnet acme") && label.includes("346 inside"), label);
+  } finally {
+    await context.close();
+  }
+});
+
 test("no request left the origin, and the page logged no errors (CSP violations included)", () => {
   const origin = new URL(server.url).origin;
   assert.ok(requests.some((u) => u.endsWith("blastmap-worker_bg.wasm")), "worker requests are recorded too");

@@ -23,6 +23,10 @@ pub enum Request {
     Analyze { id: u64, text: String },
     /// Render the last full report (`markdown` or `json`) for a download.
     Export { format: String },
+    /// Compare the last analysed topology (before) with this text (after).
+    Compare { against: String },
+    /// Split the last analysed topology's tailnets by this placement attribute and compare.
+    Split { by: String },
 }
 
 impl Request {
@@ -38,6 +42,8 @@ impl Request {
                 out
             }
             Request::Export { format } => format!("export {format}"),
+            Request::Compare { against } => format!("compare\n{against}"),
+            Request::Split { by } => format!("split {by}"),
         }
     }
 
@@ -46,6 +52,12 @@ impl Request {
         if let Some(rest) = message.strip_prefix("analyze ") {
             let (id, text) = rest.split_once('\n')?;
             return Some(Request::Analyze { id: id.parse().ok()?, text: text.to_string() });
+        }
+        if let Some(text) = message.strip_prefix("compare\n") {
+            return Some(Request::Compare { against: text.to_string() });
+        }
+        if let Some(by) = message.strip_prefix("split ") {
+            return Some(Request::Split { by: by.to_string() });
         }
         message.strip_prefix("export ").map(|f| Request::Export { format: f.to_string() })
     }
@@ -75,13 +87,31 @@ pub enum Response {
     },
     /// An export, ready to download.
     Export { file_name: String, mime: String, content: String },
+    /// Two designs compared (a comparison, or a split proposal against the current design).
+    Diff(Box<DiffView>),
+    /// A comparison or split could not be made.
+    DiffFailed { message: String },
+}
+
+/// What the design-diff panel shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffView {
+    pub title: String,
+    /// For a split: the proposal, one line each.
+    pub proposal: Vec<String>,
+    /// For a split: the proposed topology (native YAML), to open in the editor.
+    pub after_text: Option<String>,
+    /// Mesh outages before and after (one sentence each), for meshes.
+    pub outages_before: Vec<String>,
+    pub outages_after: Vec<String>,
+    pub diff: blastmap_core::diff::DiffReport,
 }
 
 impl Response {
     /// The analysis request this answers (0 for messages that answer none).
     pub fn id(&self) -> u64 {
         match self {
-            Response::Ready | Response::Export { .. } => 0,
+            Response::Ready | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => 0,
             Response::Progress { id, .. } | Response::Failed { id, .. } | Response::Done { id, .. } => *id,
         }
     }

@@ -90,6 +90,8 @@ pub struct State {
     pub roll_up_chosen: bool,
     /// A short message (link copied, download started, damaged link).
     pub notice: Option<String>,
+    /// The design-diff panel (a comparison or a split), shown instead of the findings.
+    pub diff: Option<Rc<crate::protocol::DiffView>>,
 }
 
 /// Everything that changes the state.
@@ -128,6 +130,8 @@ pub enum Action {
     Expand(String),
     Collapse(String),
     Notice(Option<String>),
+    /// Close the design-diff panel.
+    CloseDiff,
 }
 
 impl State {
@@ -170,6 +174,7 @@ impl State {
         self.text = text.into();
         self.revision += 1;
         self.progress = None;
+        self.diff = None;
     }
 }
 
@@ -189,6 +194,7 @@ fn copy(s: &State) -> State {
         roll_up: s.roll_up.clone(),
         roll_up_chosen: s.roll_up_chosen,
         notice: s.notice.clone(),
+        diff: s.diff.clone(),
     }
 }
 
@@ -218,11 +224,24 @@ impl Reducible for State {
                 s.roll_up.expanded.clear();
             }
             Action::Worker(response) => {
+                match &*response {
+                    Response::Diff(view) => {
+                        s.diff = Some(Rc::new((**view).clone()));
+                        return Rc::new(s);
+                    }
+                    Response::DiffFailed { message } => {
+                        s.notice = Some(format!("cannot compare: {message}"));
+                        return Rc::new(s);
+                    }
+                    _ => {}
+                }
                 if response.id() != s.revision {
                     return self;
                 }
                 match &*response {
-                    Response::Ready | Response::Export { .. } => return self,
+                    Response::Ready | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => {
+                        return self
+                    }
                     Response::Progress { step, fraction, .. } => s.progress = Some((step.clone(), *fraction)),
                     Response::Failed { problems, .. } => {
                         s.progress = None;
@@ -308,6 +327,7 @@ impl Reducible for State {
                 s.roll_up.expanded.remove(&key);
             }
             Action::Notice(n) => s.notice = n,
+            Action::CloseDiff => s.diff = None,
         }
         if s.history.len() > HISTORY {
             let extra = s.history.len() - HISTORY;

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use blastmap_core::report::{analyze_with_progress, Options, Report};
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::{trim, Request, Response};
+use crate::protocol::{trim, DiffView, Request, Response};
 
 /// Loads and analyses `text`, posting progress on the way and the result at the end; returns
 /// the full report. `now` is a millisecond clock.
@@ -60,6 +60,65 @@ pub fn export(report: &Report, format: &str) -> Response {
 
 thread_local! {
     static LAST: RefCell<Option<Report>> = const { RefCell::new(None) };
+    /// The text of the last topology that loaded: the "before" of comparisons and splits.
+    static LAST_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Loads and analyses one design for a comparison.
+fn design(text: &str) -> Result<(blastmap_import::Loaded, Report), String> {
+    let loaded = crate::load::load(text).map_err(|problems| {
+        problems.first().map(|p| p.describe()).unwrap_or_else(|| "the topology does not load".into())
+    })?;
+    let report = analyze_with_progress(&loaded.model, &Options::default(), &mut |_, _| {});
+    Ok((loaded, report))
+}
+
+fn sentences(report: &Report) -> Vec<String> {
+    report.mesh.iter().map(|m| m.sentence.clone()).collect()
+}
+
+/// Compares `before` with `after`, or with the split of `before` by `split_by`.
+pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Response {
+    let result = (|| -> Result<DiffView, String> {
+        let (b, br) = design(before)?;
+        let (proposal, after_text) = match (after, split_by) {
+            (Some(text), _) => (Vec::new(), text.to_string()),
+            (None, by) => {
+                let by = by.unwrap_or("region");
+                let s = blastmap_core::split::split_by(&b.document.topology, by)?;
+                let mut lines = Vec::new();
+                for p in &s.proposals {
+                    for (slice, shard, nodes) in &p.slices {
+                        let new = if p.new_shards.contains(shard) { " (new shard)" } else { "" };
+                        lines.push(format!("{}: {slice} on {shard}{new}, {nodes} nodes", p.tailnet));
+                    }
+                    for (node, into) in &p.shared {
+                        lines.push(format!("share {node} into {}", into.join(", ")));
+                    }
+                }
+                (lines, blastmap_core::format::to_yaml(&s.after))
+            }
+        };
+        let (a, ar) = design(&after_text)?;
+        let diff = blastmap_core::diff::diff((&b.model, &br), (&a.model, &ar));
+        let title = if split_by.is_some() {
+            format!("Split by {}", split_by.unwrap_or("region"))
+        } else {
+            "Design diff".into()
+        };
+        Ok(DiffView {
+            title,
+            after_text: (!proposal.is_empty()).then_some(after_text),
+            proposal,
+            outages_before: sentences(&br),
+            outages_after: sentences(&ar),
+            diff,
+        })
+    })();
+    match result {
+        Ok(view) => Response::Diff(Box::new(view)),
+        Err(message) => Response::DiffFailed { message },
+    }
 }
 
 /// Answers one request.
@@ -69,7 +128,22 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
             let report = analyze(id, &text, now, post);
             if report.is_some() {
                 LAST.with(|l| *l.borrow_mut() = report);
+                LAST_TEXT.with(|l| *l.borrow_mut() = Some(text));
             }
+        }
+        Request::Compare { against } => {
+            let before = LAST_TEXT.with(|l| l.borrow().clone());
+            post(match before {
+                Some(b) => compare(&b, Some(&against), None),
+                None => Response::DiffFailed { message: "load a topology first".into() },
+            });
+        }
+        Request::Split { by } => {
+            let before = LAST_TEXT.with(|l| l.borrow().clone());
+            post(match before {
+                Some(b) => compare(&b, None, Some(&by)),
+                None => Response::DiffFailed { message: "load a topology first".into() },
+            });
         }
         Request::Export { format } => LAST.with(|l| {
             if let Some(r) = l.borrow().as_ref() {

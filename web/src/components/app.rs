@@ -4,6 +4,7 @@
 use blastmap_layout::RollUpBy;
 use yew::prelude::*;
 
+use super::diff_view::DiffPanel;
 use super::editor::Editor;
 use super::empty_state::EmptyState;
 use super::failure_bar::FailureBar;
@@ -16,6 +17,7 @@ use crate::browser;
 use crate::examples;
 use crate::hooks::use_analysis::use_analysis;
 use crate::hooks::use_initial_text::use_initial_text;
+use crate::protocol::Request;
 use crate::share::{self, Shared};
 use crate::state::{Action, Focus, State};
 
@@ -50,7 +52,8 @@ pub fn App() -> Html {
     let state = use_reducer(State::default);
     let dispatch = state.dispatcher();
     use_initial_text(dispatch.clone());
-    let export_report = use_analysis(state.text.clone(), state.revision, dispatch.clone());
+    let send = use_analysis(state.text.clone(), state.revision, dispatch.clone());
+    let export_report = send.clone();
     {
         // Revision 0 is the blank start: it must not overwrite a stored text before it is
         // restored. Small texts are stored at once; larger ones once typing pauses; texts too
@@ -123,7 +126,7 @@ pub fn App() -> Html {
             let Some(a) = &analysis else { return };
             let stem = a.report.name.clone().unwrap_or_else(|| "topology".into());
             match kind {
-                "markdown" | "json" => export_report.emit(kind),
+                "markdown" | "json" => export_report.emit(Request::Export { format: kind.into() }),
                 _ => match export_svg() {
                     Some(svg) => browser::download(&format!("{stem}.svg"), "image/svg+xml", &svg),
                     None => d.dispatch(Action::Notice(Some("nothing drawn to export".into()))),
@@ -131,6 +134,20 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_compare = {
+        let send = send.clone();
+        Callback::from(move |name: &'static str| {
+            if let Some(ex) = examples::find(name) {
+                send.emit(Request::Compare { against: ex.text.to_string() });
+            }
+        })
+    };
+    let on_split = {
+        let send = send.clone();
+        Callback::from(move |()| send.emit(Request::Split { by: "region".into() }))
+    };
+    let on_close_diff = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::CloseDiff));
+    let can_split = state.analysis.as_ref().and_then(|a| a.model.mesh.as_ref()).is_some_and(|m| !m.tailnets.is_empty());
     let on_toggle = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Toggle(id)));
     let on_fail = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Fail(vec![id])));
     let on_expand = use_callback(dispatch.clone(), |key: String, d| d.dispatch(Action::Expand(key)));
@@ -233,13 +250,18 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <TopBar can_export={state.analysis.is_some()} status={status} on_example={on_example}
-                on_open={on_open.clone()} on_share={on_share} on_export={on_export} />
+                on_open={on_open.clone()} on_share={on_share} on_export={on_export}
+                on_compare={on_compare} on_split={on_split} can_split={can_split} />
             <main class="panes">
                 <Editor text={state.text.clone()} problems={state.problems.clone()}
-                    format={state.analysis.as_ref().map(|a| AttrValue::from(a.format.clone()))} on_edit={on_edit} on_open={on_open} />
+                    format={state.analysis.as_ref().map(|a| AttrValue::from(a.format.clone()))} on_edit={on_edit} on_open={on_open.clone()} />
                 <section class="middle">{ middle }</section>
-                <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
-                    stale={state.has_errors() && state.analysis.is_some()} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
+                if let Some(view) = state.diff.clone() {
+                    <DiffPanel {view} on_close={on_close_diff} on_open={on_open.clone()} />
+                } else {
+                    <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
+                        stale={state.has_errors() && state.analysis.is_some()} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
+                }
             </main>
             { for notice }
         </div>

@@ -2,6 +2,7 @@
 //! values, never DOM events.
 
 pub mod app;
+pub mod diff_view;
 pub mod edge_chunk;
 pub mod editor;
 pub mod empty_state;

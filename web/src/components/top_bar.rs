@@ -16,6 +16,11 @@ pub struct Props {
     pub on_share: Callback<()>,
     /// `markdown`, `json` or `svg`.
     pub on_export: Callback<&'static str>,
+    /// Compare the current design with an example (by name).
+    pub on_compare: Callback<&'static str>,
+    /// Split the current design's tailnets by region.
+    pub on_split: Callback<()>,
+    pub can_split: bool,
 }
 
 /// The bar across the top.
@@ -48,6 +53,17 @@ pub fn TopBar(p: &Props) -> Html {
         })
     };
     let export = |kind: &'static str| p.on_export.reform(move |_: MouseEvent| kind);
+    let on_compare = {
+        let cb = p.on_compare.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let name = select.value();
+            select.set_value("");
+            if let Some(ex) = EXAMPLES.iter().find(|x| x.name == name) {
+                cb.emit(ex.name);
+            }
+        })
+    };
     html! {
         <header class="top-bar">
             <div class="brand">
@@ -66,6 +82,13 @@ pub fn TopBar(p: &Props) -> Html {
                 { "Open…" }
                 <input type="file" id="open-file" class="hidden" accept=".yaml,.yml,.json,.dot,.gv,.txt" onchange={on_file} />
             </label>
+            <select class="btn" id="compare" onchange={on_compare} disabled={!p.can_export}
+                title="Compare this design (before) with another (after): findings gained and lost, blast radius per placement value">
+                <option value="" selected=true>{ "Compare with…" }</option>
+                { for EXAMPLES.iter().map(|e| html! { <option value={e.name}>{ e.name }</option> }) }
+            </select>
+            <button class="btn" id="split" disabled={!p.can_split} onclick={p.on_split.reform(|_| ())}
+                title="Propose one tailnet per region for tailnets that span regions, and compare before with after">{ "Split by region" }</button>
             <button class="btn" id="share" onclick={p.on_share.reform(|_| ())} title="Copy a link that holds the whole state (nothing is uploaded)">{ "Share" }</button>
             <span class="btn-group" role="group" aria-label="Export">
                 <span class="group-label">{ "Export" }</span>

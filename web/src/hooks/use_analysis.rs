@@ -75,7 +75,9 @@ fn spawn(dispatch: UseReducerDispatcher<State>) -> Option<Spawned> {
                     let _ = port.post_message(&JsValue::from_str(&request));
                 }
             }
-            Response::Progress { .. } | Response::Export { .. } => on_response(&dispatch, response),
+            Response::Progress { .. } | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => {
+                on_response(&dispatch, response)
+            }
             _ => {
                 shared.borrow_mut().busy = false;
                 on_response(&dispatch, response);
@@ -87,9 +89,10 @@ fn spawn(dispatch: UseReducerDispatcher<State>) -> Option<Spawned> {
 }
 
 /// Analyses `text` (revision `revision`) in the worker whenever the revision changes. Returns
-/// a callback that asks the worker for an export (`markdown` or `json`) of the full report.
+/// a callback that sends the worker any other request (an export of the full report, a
+/// comparison, a split).
 #[hook]
-pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher<State>) -> Callback<&'static str> {
+pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher<State>) -> Callback<Request> {
     let spawned = use_mut_ref(|| None::<Spawned>);
     {
         // Start the worker at once: its WebAssembly loads while the user picks a topology.
@@ -101,11 +104,11 @@ pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher
             }
         });
     }
-    let export = {
+    let send = {
         let spawned = spawned.clone();
-        Callback::from(move |format: &'static str| {
+        Callback::from(move |request: Request| {
             let Some(s) = spawned.borrow().as_ref().map(|s| s.worker.clone()) else { return };
-            let _ = s.post_message(&JsValue::from_str(&Request::Export { format: format.into() }.encode()));
+            let _ = s.post_message(&JsValue::from_str(&request.encode()));
         })
     };
     use_effect_with(revision, move |&revision| {
@@ -128,5 +131,5 @@ pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher
             }
         }
     });
-    export
+    send
 }

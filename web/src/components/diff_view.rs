@@ -1,0 +1,99 @@
+//! The design-diff panel: two designs compared (a comparison with another topology, or a region
+//! split against the current design), shown in place of the findings.
+
+use std::rc::Rc;
+
+use blastmap_core::diff::Blast;
+use blastmap_core::report::Finding;
+use yew::prelude::*;
+
+use crate::protocol::DiffView;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub view: Rc<DiffView>,
+    pub on_close: Callback<()>,
+    /// Opens a text in the editor (the split's proposed topology).
+    pub on_open: Callback<String>,
+}
+
+fn blast(b: Option<Blast>) -> String {
+    match b {
+        Some(b) => format!("{} / {}", b.targets_down, b.components_down),
+        None => "—".into(),
+    }
+}
+
+fn list(title: &str, class: &'static str, items: &[Finding]) -> Html {
+    html! {
+        <section class={classes!("diff-group", class)} data-diff={class}>
+            <h3>{ format!("{title} ({})", items.len()) }</h3>
+            <ul>{ for items.iter().take(100).map(|f| html! { <li class={classes!("finding", "diff-item")}>{ f.title.replace('`', "") }</li> }) }</ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn DiffPanel(p: &Props) -> Html {
+    let d = &p.view.diff;
+    let open = p.view.after_text.clone().map(|text| {
+        let cb = p.on_open.clone();
+        html! { <button class="btn" id="open-proposal" onclick={Callback::from(move |_| cb.emit(text.clone()))}>{ "Open the proposal" }</button> }
+    });
+    let outages = (!p.view.outages_before.is_empty() || !p.view.outages_after.is_empty()).then(|| {
+        html! {
+            <section class="diff-group" data-diff="outages">
+                <h3>{ "Shard and relay outages" }</h3>
+                <div class="side-by-side">
+                    <div><h4>{ "before" }</h4><ul>{ for p.view.outages_before.iter().map(|s| html! { <li>{ s }</li> }) }</ul></div>
+                    <div><h4>{ "after" }</h4><ul>{ for p.view.outages_after.iter().map(|s| html! { <li>{ s }</li> }) }</ul></div>
+                </div>
+            </section>
+        }
+    });
+    html! {
+        <aside class="findings diff-panel" id="diff">
+            <header class="panel-head">
+                <h2>{ p.view.title.clone() }</h2>
+                <span class="muted">{ format!("{} → {}", d.before, d.after) }</span>
+                <button class="btn" id="close-diff" onclick={p.on_close.reform(|_| ())}>{ "Close" }</button>
+            </header>
+            <div class="panel-body">
+                if !p.view.proposal.is_empty() {
+                    <section class="diff-group" data-diff="proposal">
+                        <h3>{ "Proposal" }</h3>
+                        <ul>{ for p.view.proposal.iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+                        { for open }
+                    </section>
+                }
+                { for outages }
+                { list("Findings gained", "gained", &d.gained) }
+                { list("Findings lost", "lost", &d.lost) }
+                <section class="diff-group" data-diff="changed">
+                    <h3>{ format!("Findings changed ({})", d.changed.len()) }</h3>
+                    <ul>{ for d.changed.iter().take(100).map(|c| html! {
+                        <li class="diff-item"><span class="before">{ c.before.title.replace('`', "") }</span>
+                            <span class="after">{ format!("→ {}", c.after.title.replace('`', "")) }</span></li>
+                    }) }</ul>
+                </section>
+                if !d.spof_changes.is_empty() {
+                    <section class="diff-group" data-diff="spofs">
+                        <h3>{ "Targets whose single points of failure changed" }</h3>
+                        <ul>{ for d.spof_changes.iter().map(|c| html! {
+                            <li>{ format!("{}: +[{}] −[{}]", c.target, c.gained.join(", "), c.lost.join(", ")) }</li>
+                        }) }</ul>
+                    </section>
+                }
+                <section class="diff-group" data-diff="placement">
+                    <h3>{ "Blast radius per placement value" }</h3>
+                    <table class="blast">
+                        <thead><tr><th>{ "placement" }</th><th>{ "before (targets / components)" }</th><th>{ "after" }</th></tr></thead>
+                        <tbody>{ for d.placement_blast.iter().map(|b| html! {
+                            <tr><td>{ b.placement.clone() }</td><td>{ blast(b.before) }</td><td>{ blast(b.after) }</td></tr>
+                        }) }</tbody>
+                    </table>
+                </section>
+            </div>
+        </aside>
+    }
+}
