@@ -383,6 +383,28 @@ mod tests {
     }
 
     #[test]
+    fn a_design_diff_opens_closes_and_goes_with_a_new_text() {
+        let before = "components:\n- {id: app, requires: [db]}\n- {id: db}\n";
+        let after = "components:\n- {id: app, need: 1, requires: [db, db2]}\n- {id: db}\n- {id: db2}\n";
+        let view = match crate::worker::compare(before, Some(after), None) {
+            Response::Diff(v) => v,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(view.diff.lost.iter().map(|f| f.subject.as_str()).collect::<Vec<_>>(), ["db"]);
+        let s = loaded(YAML).reduce(Action::Worker(Rc::new(Response::Diff(view))));
+        assert!(s.diff.is_some(), "diff answers are not tied to a revision");
+        assert!(s.clone().reduce(Action::CloseDiff).diff.is_none());
+        assert!(s.reduce(Action::Edit("components: []".into())).diff.is_none());
+        let failed = crate::worker::compare(before, None, Some("region"));
+        assert!(
+            matches!(failed, Response::DiffFailed { ref message } if message.contains("nothing to split")),
+            "{failed:?}"
+        );
+        let s = loaded(YAML).reduce(Action::Worker(Rc::new(failed)));
+        assert!(s.notice.as_deref().is_some_and(|n| n.starts_with("cannot compare")));
+    }
+
+    #[test]
     fn errors_keep_the_last_good_topology_and_stale_answers_are_ignored() {
         let s = loaded(YAML).reduce(Action::Toggle("db".into()));
         let good = s.analysis.clone().unwrap();
