@@ -362,6 +362,17 @@ test("roll-up by tailnet: each tailnet collapses into one node", async () => {
   }
 });
 
+test("availability: each target's figure and what dominates it, as in the report", async () => {
+  const { context, page } = await fresh("#example=salesforce-power-failover");
+  try {
+    await waitForFindings(page);
+    const text = await page.$eval("#availability", (e) => e.textContent);
+    assert.ok(text.includes("na14-web-ui") && text.includes("99.9498% (exact)") && text.includes("power:was-feed-b (100%)"), text);
+  } finally {
+    await context.close();
+  }
+});
+
 test("no request left the origin, and the page logged no errors (CSP violations included)", () => {
   const origin = new URL(server.url).origin;
   assert.ok(requests.some((u) => u.endsWith("blastmap-worker_bg.wasm")), "worker requests are recorded too");

@@ -214,6 +214,17 @@ pub fn Findings(p: &Props) -> Html {
             </tr>
         }
     });
+    let availability = r.availability.iter().take(12).map(|a| {
+        let dominated: Vec<String> =
+            a.dominated_by.iter().take(3).map(|i| format!("{} ({:.0}%)", i.component, i.fussell_vesely * 100.0)).collect();
+        html! {
+            <tr title={if dominated.is_empty() { String::new() } else { format!("dominated by {}", dominated.join(", ")) }}>
+                <td class="name">{ a.target.clone() }</td>
+                <td class="num">{ blastmap_core::render::availability_text(a) }</td>
+                <td class="dominated">{ dominated.join(", ") }</td>
+            </tr>
+        }
+    });
     let s = &r.summary;
     html! {
         <aside class="findings" id="findings">
@@ -235,6 +246,15 @@ pub fn Findings(p: &Props) -> Html {
                 <ol class="waves">{ for waves }</ol>
                 if cold.waves.len() > 12 { <p class="muted">{ format!("… and {} more waves", cold.waves.len() - 12) }</p> }
             </section>
+            if !r.availability.is_empty() {
+                <section class="group availability" id="availability">
+                    <h3>{ "Availability" }<span class="count">{ "independent failures" }</span></h3>
+                    <table>
+                        <thead><tr><th>{ "target" }</th><th class="num">{ "availability" }</th><th>{ "dominated by (Fussell–Vesely)" }</th></tr></thead>
+                        <tbody>{ for availability }</tbody>
+                    </table>
+                </section>
+            }
             if !r.criticality.is_empty() {
                 <section class="group ranking">
                     <h3>{ "Criticality" }<span class="count">{ "what each failure takes down" }</span></h3>

@@ -684,3 +684,14 @@ fn tailscale_relays_real_and_fake_redundancy() {
     assert!(r.restart_hazards.is_empty());
     no_deadlock(&r);
 }
+
+#[test]
+fn salesforce_availability_is_dominated_by_the_power_feed() {
+    let (_, _, report) = report_of("salesforce-power-failover");
+    let ui = report.availability.iter().find(|a| a.target == "na14-web-ui").expect("na14-web-ui");
+    assert_eq!(ui.method, "exact");
+    // The feed alone (0.9995) caps it; the redundant app pods and load balancers barely matter.
+    assert!(ui.availability < 0.9995 && ui.availability > 0.9994, "{}", ui.availability);
+    assert_eq!(ui.dominated_by[0].component, "power:was-feed-b");
+    assert!(ui.dominated_by[0].fussell_vesely > 0.99);
+}
