@@ -23,21 +23,23 @@ pub struct Props {
     pub can_split: bool,
 }
 
+/// A menu of examples: emits the picked example's name and resets the menu.
+fn pick_example(cb: Callback<&'static str>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+        let name = select.value();
+        select.set_value("");
+        if let Some(ex) = EXAMPLES.iter().find(|x| x.name == name) {
+            cb.emit(ex.name);
+        }
+    })
+}
+
 /// The bar across the top.
 #[component]
 pub fn TopBar(p: &Props) -> Html {
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
-    let on_example = {
-        let cb = p.on_example.clone();
-        Callback::from(move |e: Event| {
-            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
-            let name = select.value();
-            select.set_value("");
-            if let Some(ex) = EXAMPLES.iter().find(|x| x.name == name) {
-                cb.emit(ex.name);
-            }
-        })
-    };
+    let on_example = pick_example(p.on_example.clone());
     let on_file = {
         let (cb, reader) = (p.on_open.clone(), reader.clone());
         Callback::from(move |e: Event| {
@@ -53,17 +55,7 @@ pub fn TopBar(p: &Props) -> Html {
         })
     };
     let export = |kind: &'static str| p.on_export.reform(move |_: MouseEvent| kind);
-    let on_compare = {
-        let cb = p.on_compare.clone();
-        Callback::from(move |e: Event| {
-            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
-            let name = select.value();
-            select.set_value("");
-            if let Some(ex) = EXAMPLES.iter().find(|x| x.name == name) {
-                cb.emit(ex.name);
-            }
-        })
-    };
+    let on_compare = pick_example(p.on_compare.clone());
     html! {
         <header class="top-bar">
             <div class="brand">
