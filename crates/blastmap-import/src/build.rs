@@ -20,6 +20,9 @@ use crate::Warning;
 /// Label set on placeholder components.
 pub const UNRESOLVED_LABEL: &str = "unresolved";
 
+/// Replica groups larger than this are modelled with this many members (and a warning).
+pub(crate) const MAX_REPLICAS: i64 = 64;
+
 /// Components read from one input, before references are resolved.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Part {
@@ -139,6 +142,42 @@ impl Part {
     }
 
     /// Adds `to` to list `field` of component `from`, once. A self-reference is a warning.
+    /// Makes component `i` (id `id`) a 1-of-n group over `n` replica components `ID#1..ID#n` of
+    /// `kind` (at most [`MAX_REPLICAS`], with a warning beyond), placed at `at`; `pos` is where the
+    /// count stands. With one replica `i` stays its own single member; with none it is kept, with a
+    /// warning. Returns the members, which carry the workload's own dependencies.
+    pub fn replicate(
+        &mut self,
+        i: usize,
+        id: &str,
+        n: i64,
+        kind: &str,
+        at: Option<Pos>,
+        pos: Option<Pos>,
+    ) -> Vec<usize> {
+        if n <= 1 {
+            if n <= 0 {
+                self.label(i, "replicas", n.to_string());
+                self.warn(pos, format!("`{id}` has {n} replicas: it does not run; kept as a component"));
+            }
+            return vec![i];
+        }
+        if n > MAX_REPLICAS {
+            self.warn(pos, format!("`{id}` has {n} replicas: modelled as {MAX_REPLICAS}"));
+        }
+        self.set_kind(i, "group");
+        self.set_need(i, 1, pos);
+        self.label(i, "replicas", n.to_string());
+        (1..=n.min(MAX_REPLICAS))
+            .map(|r| {
+                let rid = format!("{id}#{r}");
+                let ri = self.add(&rid, Some(kind), at);
+                self.link(i, RefField::Requires, &rid, pos);
+                ri
+            })
+            .collect()
+    }
+
     pub fn link(&mut self, from: usize, field: RefField, to: &str, pos: Option<Pos>) {
         let Some(c) = self.components.get_mut(from) else {
             return;

@@ -29,7 +29,6 @@ use crate::build::Part;
 use crate::tree::{self, Node};
 
 /// More replicas than this are not expanded (one group of this many members, and a warning).
-const MAX_REPLICAS: i64 = 64;
 
 struct Dep {
     name: String,
@@ -214,37 +213,20 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         constraints(svc, &mut part, i);
         let (n, npos) = replicas(svc).unwrap_or((1, None));
         // The components that carry the service's own dependencies.
-        let members: Vec<usize> = if n > 1 {
-            let count = n.min(MAX_REPLICAS);
-            if n > MAX_REPLICAS {
-                part.warn(npos, format!("`{name}` has {n} replicas: modelled as {MAX_REPLICAS}"));
-            }
-            part.set_kind(i, "group");
-            part.set_need(i, 1, npos);
-            part.label(i, "replicas", n.to_string());
+        let members = part.replicate(i, name, n, "service", kpos, npos);
+        if members != [i] {
+            // Replicas run where the service is placed.
             let placement: Vec<(&'static str, String)> = part
                 .components
                 .get(i)
                 .map(|c| c.placement().map(|(a, v)| (a, v.to_string())).collect())
                 .unwrap_or_default();
-            let mut members = Vec::new();
-            for r in 1..=count {
-                let rid = format!("{name}#{r}");
-                let ri = part.add(&rid, Some("service"), kpos);
+            for &m in &members {
                 for (attr, value) in &placement {
-                    part.place(ri, attr, value, npos);
+                    part.place(m, attr, value, npos);
                 }
-                part.link(i, RefField::Requires, &rid, npos);
-                members.push(ri);
             }
-            members
-        } else {
-            if n <= 0 {
-                part.label(i, "replicas", n.to_string());
-                part.warn(npos, format!("`{name}` has {n} replicas: it does not run; kept as a component"));
-            }
-            vec![i]
-        };
+        }
         for m in &members {
             for d in &deps {
                 part.link(*m, d.field, &d.name, d.pos);

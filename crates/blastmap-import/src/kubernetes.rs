@@ -28,10 +28,9 @@ use std::collections::BTreeMap;
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, ErrorKind, Errors, Pos};
 
-use crate::build::Part;
+use crate::build::{Part, MAX_REPLICAS};
 use crate::tree::{self, Node};
 
-const MAX_REPLICAS: i64 = 64;
 const WORKLOADS: [&str; 8] =
     ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DaemonSet", "Job", "CronJob", "Pod"];
 const SILENT: [&str; 11] = [
@@ -382,29 +381,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         let deps = workload_deps(&ctx, o, spec, &labels, &mut part);
         let constraints = node_constraints(spec);
         let spread = spread_keys(spec);
-        let members: Vec<usize> = if replicas > 1 {
-            let count = replicas.min(MAX_REPLICAS);
-            if replicas > MAX_REPLICAS {
-                part.warn(rpos, format!("`{id}` has {replicas} replicas: modelled as {MAX_REPLICAS}"));
-            }
-            part.set_kind(i, "group");
-            part.set_need(i, 1, rpos);
-            part.label(i, "replicas", replicas.to_string());
-            (1..=count)
-                .map(|r| {
-                    let rid = format!("{id}#{r}");
-                    let ri = part.add(&rid, Some("pod"), o.name_pos);
-                    part.link(i, RefField::Requires, &rid, rpos);
-                    ri
-                })
-                .collect()
-        } else {
-            if replicas <= 0 {
-                part.label(i, "replicas", replicas.to_string());
-                part.warn(rpos, format!("`{id}` has {replicas} replicas: it does not run; kept as a component"));
-            }
-            vec![i]
-        };
+        let members = part.replicate(i, &id, replicas, "pod", o.name_pos, rpos);
         for (attr, values, pos) in &constraints {
             let spread_here = spread.iter().any(|(k, _)| match *attr {
                 "zone" => ZONE_KEYS.contains(&k.as_str()),

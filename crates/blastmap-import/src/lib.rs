@@ -169,14 +169,138 @@ fn strip_leading_comments(text: &str) -> &str {
     }
 }
 
+/// The shape of a JSON document as far as detection needs it: its top-level keys, and whether it
+/// is (or holds under `data`) a list of `{parent, child}` records. Reads the text once without
+/// building values.
+#[derive(Default)]
+struct Probe {
+    keys: std::collections::BTreeSet<String>,
+    jaeger: bool,
+}
+
+/// Keys of one JSON object (values skipped); empty for anything else.
+struct Keys(std::collections::BTreeSet<String>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = std::collections::BTreeSet::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.insert(k);
+                }
+                Ok(Keys(keys))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Keys(Default::default()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Keys, E> {
+                Ok(Keys(Default::default()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Keys, E> {
+                Ok(Keys(Default::default()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Keys, E> {
+                Ok(Keys(Default::default()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Keys, E> {
+                Ok(Keys(Default::default()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Keys, E> {
+                Ok(Keys(Default::default()))
+            }
+            fn visit_unit<E>(self) -> Result<Keys, E> {
+                Ok(Keys(Default::default()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// True for a list whose first element is a `{parent, child}` record.
+struct JaegerList(bool);
+
+impl<'de> serde::Deserialize<'de> for JaegerList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = JaegerList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<JaegerList, A::Error> {
+                let first = seq.next_element::<Keys>()?;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(JaegerList(first.is_some_and(|k| k.0.contains("parent") && k.0.contains("child"))))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<JaegerList, A::Error> {
+                <Keys as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(JaegerList(false))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<JaegerList, E> {
+                Ok(JaegerList(false))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<JaegerList, E> {
+                Ok(JaegerList(false))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<JaegerList, E> {
+                Ok(JaegerList(false))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<JaegerList, E> {
+                Ok(JaegerList(false))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<JaegerList, E> {
+                Ok(JaegerList(false))
+            }
+            fn visit_unit<E>(self) -> Result<JaegerList, E> {
+                Ok(JaegerList(false))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Probe;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object or list")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
+                let mut probe = Probe::default();
+                while let Some(k) = map.next_key::<String>()? {
+                    if k == "data" {
+                        probe.jaeger = map.next_value::<JaegerList>()?.0;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                    probe.keys.insert(k);
+                }
+                Ok(probe)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Probe, A::Error> {
+                let list =
+                    <JaegerList as serde::Deserialize>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Probe { jaeger: list.0, ..Probe::default() })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 fn detect_json(text: &str) -> Option<Format> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let has = |k: &str| v.get(k).is_some();
-    let is_jaeger_list = |list: &serde_json::Value| {
-        list.as_array()
-            .is_some_and(|a| a.first().is_some_and(|e| e.get("parent").is_some() && e.get("child").is_some()))
-    };
-    if is_jaeger_list(&v) || v.get("data").is_some_and(is_jaeger_list) {
+    let probe: Probe = serde_json::from_str(text).ok()?;
+    let has = |k: &str| probe.keys.contains(k);
+    if probe.jaeger {
         return Some(Format::Jaeger);
     }
     if has("components") {
