@@ -28,8 +28,6 @@ use blastmap_core::{Error, ErrorKind, Errors, Pos};
 use crate::build::Part;
 use crate::tree::{self, Node};
 
-/// More replicas than this are not expanded (one group of this many members, and a warning).
-
 struct Dep {
     name: String,
     pos: Option<Pos>,
