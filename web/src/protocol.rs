@@ -73,18 +73,10 @@ pub enum Response {
     Progress { id: u64, step: String, fraction: f32 },
     /// The text did not load.
     Failed { id: u64, problems: Vec<Problem> },
-    /// Loaded and analysed: the topology (for the page to build its own model), the trimmed
-    /// report with the full count of findings per kind, and the worker's timings.
-    Done {
-        id: u64,
-        format: String,
-        topology: Box<Topology>,
-        warnings: Vec<Problem>,
-        report: Box<Report>,
-        totals: BTreeMap<FindingKind, usize>,
-        parse_ms: f64,
-        analyze_ms: f64,
-    },
+    /// Loaded: the topology, for the page to build its own model while the worker analyses it.
+    Parsed { id: u64, format: String, topology: Box<Topology>, warnings: Vec<Problem>, parse_ms: f64 },
+    /// Analysed: the trimmed report with the full count of findings per kind.
+    Done { id: u64, report: Box<Report>, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64 },
     /// An export, ready to download.
     Export { file_name: String, mime: String, content: String },
     /// Two designs compared (a comparison, or a split proposal against the current design).
@@ -112,7 +104,10 @@ impl Response {
     pub fn id(&self) -> u64 {
         match self {
             Response::Ready | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => 0,
-            Response::Progress { id, .. } | Response::Failed { id, .. } | Response::Done { id, .. } => *id,
+            Response::Progress { id, .. }
+            | Response::Failed { id, .. }
+            | Response::Parsed { id, .. }
+            | Response::Done { id, .. } => *id,
         }
     }
 }

@@ -33,20 +33,38 @@ pub struct Analysis {
     pub analyze_ms: f64,
 }
 
-impl Analysis {
+/// The page's model of a topology the worker parsed: built while the worker analyses it.
+#[derive(Debug)]
+pub struct Parsed {
+    pub model: Model,
+    pub scene: Scene,
+    pub format: String,
+    pub warnings: Vec<Problem>,
+    pub parse_ms: f64,
+}
+
+impl Parsed {
     /// Builds the page's model from the topology the worker parsed.
     ///
     /// # Errors
     /// The model's validation errors (the worker already validated it, so only on a mismatch).
     pub fn new(
         topology: Topology,
-        report: Report,
-        totals: BTreeMap<FindingKind, usize>,
         format: String,
-    ) -> Result<Analysis, Vec<Problem>> {
+        warnings: Vec<Problem>,
+        parse_ms: f64,
+    ) -> Result<Parsed, Vec<Problem>> {
         let model = Model::build(&Document::from_topology(topology)).map_err(crate::load::problems)?;
         let scene = Scene::new(&model);
-        Ok(Analysis { model, report, totals, scene, format, parse_ms: 0.0, analyze_ms: 0.0 })
+        Ok(Parsed { model, scene, format, warnings, parse_ms })
+    }
+}
+
+impl Analysis {
+    /// The parsed topology with its (trimmed) report.
+    pub fn new(parsed: Parsed, report: Report, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64) -> Analysis {
+        let Parsed { model, scene, format, parse_ms, .. } = parsed;
+        Analysis { model, report, totals, scene, format, parse_ms, analyze_ms }
     }
 
     /// Findings in the full report.
@@ -247,7 +265,7 @@ impl Reducible for State {
                         s.progress = None;
                         s.problems = problems.clone();
                     }
-                    Response::Done { .. } => s.progress = None,
+                    Response::Parsed { .. } | Response::Done { .. } => {}
                 }
             }
             Action::Loaded { revision, analysis, warnings } => {
@@ -355,7 +373,8 @@ mod tests {
         let l = crate::load::load(text).unwrap();
         let report = blastmap_core::analyze(&l.model, &Options::default());
         let (report, totals) = crate::protocol::trim(&report);
-        let analysis = Analysis::new(l.document.topology, report, totals, "native".into()).unwrap();
+        let parsed = Parsed::new(l.document.topology, "native".into(), Vec::new(), 0.0).unwrap();
+        let analysis = Analysis::new(parsed, report, totals, 0.0);
         s.reduce(Action::Loaded { revision: r, analysis: Rc::new(analysis), warnings: Vec::new() })
     }
 

@@ -14,7 +14,7 @@ use crate::protocol::{trim, DiffView, Request, Response};
 pub fn analyze(id: u64, text: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) -> Option<Report> {
     let t0 = now();
     post(Response::Progress { id, step: "parsing".into(), fraction: 0.0 });
-    let loaded = match crate::load::load(text) {
+    let mut loaded = match crate::load::load(text) {
         Ok(l) => l,
         Err(problems) => {
             post(Response::Failed { id, problems });
@@ -22,22 +22,16 @@ pub fn analyze(id: u64, text: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(
         }
     };
     let t1 = now();
+    // The page builds its model from this while the analysis runs.
+    let warnings = crate::load::warnings(&loaded);
+    let topology = Box::new(std::mem::take(&mut loaded.document.topology));
+    post(Response::Parsed { id, format: loaded.format.name().to_string(), topology, warnings, parse_ms: t1 - t0 });
+    let t1 = now();
     let report = analyze_with_progress(&loaded.model, &Options::default(), &mut |step, fraction| {
         post(Response::Progress { id, step: step.to_string(), fraction });
     });
-    let t2 = now();
-    let warnings = crate::load::warnings(&loaded);
     let (shown, totals) = trim(&report);
-    post(Response::Done {
-        id,
-        format: loaded.format.name().to_string(),
-        topology: Box::new(loaded.document.topology),
-        warnings,
-        report: Box::new(shown),
-        totals,
-        parse_ms: t1 - t0,
-        analyze_ms: t2 - t1,
-    });
+    post(Response::Done { id, report: Box::new(shown), totals, analyze_ms: now() - t1 });
     Some(report)
 }
 
@@ -191,12 +185,11 @@ mod tests {
             text: "components:\n- {id: web, requires: [consul]}\n- {id: consul}\n".into(),
         });
         assert!(out.len() > 3 && out.iter().all(|r| r.id() == 7));
-        assert!(matches!(out[1], Response::Progress { .. }));
-        let Some(Response::Done { report, topology, format, totals, .. }) = out.last() else {
-            panic!("no result: {out:?}")
-        };
+        let Some(Response::Parsed { topology, format, .. }) = out.get(1) else { panic!("not parsed first: {out:?}") };
         assert_eq!(format, "native");
         assert_eq!(topology.components.len(), 2);
+        assert!(matches!(out[2], Response::Progress { .. }));
+        let Some(Response::Done { report, totals, .. }) = out.last() else { panic!("no result: {out:?}") };
         assert!(report.findings.iter().any(|f| f.title.contains("`consul`")));
         assert_eq!(totals.values().sum::<usize>(), report.findings.len());
         let out = answers(Request::Export { format: "markdown".into() });

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::protocol::{Request, Response};
-use crate::state::{Action, Analysis, State};
+use crate::state::{Action, Analysis, Parsed, State};
 
 /// The worker's script, built by Trunk from the `blastmap-worker` bin.
 const WORKER_URL: &str = "./blastmap-worker_loader.js";
@@ -21,6 +21,9 @@ struct Link {
     /// A request is being worked on.
     busy: bool,
     pending: Option<String>,
+    /// The page's model of the topology being analysed, built from [`Response::Parsed`] while
+    /// the worker analyses it, waiting for [`Response::Done`].
+    parsed: Option<(u64, Parsed)>,
 }
 
 struct Spawned {
@@ -42,20 +45,24 @@ impl Spawned {
     }
 }
 
-fn on_response(dispatch: &UseReducerDispatcher<State>, response: Response) {
-    if let Response::Export { file_name, mime, content } = &response {
-        return crate::browser::download(file_name, mime, content);
-    }
-    let Response::Done { id, format, topology, report, totals, parse_ms, analyze_ms, warnings } = response else {
-        return dispatch.dispatch(Action::Worker(Rc::new(response)));
-    };
-    match Analysis::new(*topology, *report, totals, format) {
-        Ok(mut analysis) => {
-            analysis.parse_ms = parse_ms;
-            analysis.analyze_ms = analyze_ms;
-            dispatch.dispatch(Action::Loaded { revision: id, analysis: Rc::new(analysis), warnings });
+fn on_response(dispatch: &UseReducerDispatcher<State>, link: &RefCell<Link>, response: Response) {
+    match response {
+        Response::Export { file_name, mime, content } => crate::browser::download(&file_name, &mime, &content),
+        Response::Parsed { id, format, topology, warnings, parse_ms } => {
+            match Parsed::new(*topology, format, warnings, parse_ms) {
+                Ok(parsed) => link.borrow_mut().parsed = Some((id, parsed)),
+                Err(problems) => dispatch.dispatch(Action::Worker(Rc::new(Response::Failed { id, problems }))),
+            }
         }
-        Err(problems) => dispatch.dispatch(Action::Worker(Rc::new(Response::Failed { id, problems }))),
+        Response::Done { id, report, totals, analyze_ms } => {
+            let parsed = link.borrow_mut().parsed.take().filter(|(p, _)| *p == id);
+            if let Some((_, parsed)) = parsed {
+                let warnings = parsed.warnings.clone();
+                let analysis = Analysis::new(parsed, *report, totals, analyze_ms);
+                dispatch.dispatch(Action::Loaded { revision: id, analysis: Rc::new(analysis), warnings });
+            }
+        }
+        other => dispatch.dispatch(Action::Worker(Rc::new(other))),
     }
 }
 
@@ -75,12 +82,14 @@ fn spawn(dispatch: UseReducerDispatcher<State>) -> Option<Spawned> {
                     let _ = port.post_message(&JsValue::from_str(&request));
                 }
             }
-            Response::Progress { .. } | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => {
-                on_response(&dispatch, response)
-            }
+            Response::Progress { .. }
+            | Response::Parsed { .. }
+            | Response::Export { .. }
+            | Response::Diff(_)
+            | Response::DiffFailed { .. } => on_response(&dispatch, &shared, response),
             _ => {
                 shared.borrow_mut().busy = false;
-                on_response(&dispatch, response);
+                on_response(&dispatch, &shared, response);
             }
         }
     });
