@@ -8,6 +8,46 @@ use yew::prelude::*;
 
 use crate::load::Problem;
 
+/// Texts longer than this are shown as a read-only preview of their start: a browser lays out
+/// every character of a text box (over a second for ten megabytes, again at each resize), and
+/// nobody edits a generated export of that size by hand. "Edit the whole text" lifts it.
+const PREVIEW_ABOVE: usize = 1 << 20;
+const PREVIEW_BYTES: usize = 64 << 10;
+
+/// The first [`PREVIEW_BYTES`] of `text` (whole lines), with a note of what follows.
+fn preview(text: &str) -> String {
+    let mut end = PREVIEW_BYTES.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text[..end].rfind('\n').map_or(end, |i| i + 1);
+    format!(
+        "{}\n… {:.1} MB more, not shown: the whole text is analysed.\n",
+        &text[..cut],
+        (text.len() - cut) as f64 / 1e6
+    )
+}
+
+/// `text` with UTF-16 range `from..to` (a textarea's selection) replaced by `with`.
+fn splice_utf16(text: &str, from: u32, to: u32, with: &str) -> String {
+    let byte = |at: u32| {
+        let mut units = 0u32;
+        for (i, c) in text.char_indices() {
+            if units >= at {
+                return i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        text.len()
+    };
+    let (a, b) = (byte(from.min(to)), byte(from.max(to)));
+    let mut out = String::with_capacity(text.len() - (b - a) + with.len());
+    out.push_str(&text[..a]);
+    out.push_str(with);
+    out.push_str(&text[b..]);
+    out
+}
+
 /// Must match `--line` in style.css.
 const LINE_PX: f64 = 18.0;
 /// The textarea's top padding in style.css.
@@ -45,18 +85,25 @@ pub fn Editor(p: &Props) -> Html {
     });
     let dragging = use_state(|| false);
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let edit_all = use_state(|| false);
+    let large = p.text.len() > PREVIEW_ABOVE;
+    let previewing = large && !*edit_all;
     let lines = use_memo(p.text.clone(), |t| t.split('\n').count().max(1));
+    let shown = use_memo((p.text.clone(), previewing), |(t, previewing)| previewing.then(|| preview(t)));
+    let gutter_lines = shown.as_ref().as_ref().map_or(*lines, |s| s.split('\n').count().max(1));
     let bad: BTreeSet<u32> = p.problems.iter().filter(|q| q.error).filter_map(|q| q.line).collect();
     let warn: BTreeSet<u32> = p.problems.iter().filter(|q| !q.error).filter_map(|q| q.line).collect();
 
     {
         // The textarea is not bound to `value`: typing already put the text there, and setting
         // megabytes again would cost a second of layout. Texts from elsewhere are written here.
-        let area = area.clone();
-        use_effect_with(p.text.clone(), move |text| {
+        // A large text is replaced by its preview before the browser lays it out.
+        let (area, shown) = (area.clone(), shown.clone());
+        use_effect_with((p.text.clone(), previewing), move |(text, _)| {
             if let Some(t) = area.cast::<web_sys::HtmlTextAreaElement>() {
-                if *t.value() != **text {
-                    t.set_value(text);
+                let want: &str = shown.as_ref().as_deref().unwrap_or(text);
+                if *t.value() != *want {
+                    t.set_value(want);
                 }
             }
         });
@@ -69,6 +116,24 @@ pub fn Editor(p: &Props) -> Html {
             }
         })
     };
+    let onpaste = {
+        // Pasting megabytes: take them from the clipboard event instead of letting the browser
+        // lay them out in the text box first.
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast as _;
+            let Some(ce) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let Some(pasted) = ce.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) else { return };
+            let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() else { return };
+            if pasted.len() <= PREVIEW_ABOVE {
+                return;
+            }
+            e.prevent_default();
+            let (from, to) =
+                (t.selection_start().ok().flatten().unwrap_or(0), t.selection_end().ok().flatten().unwrap_or(0));
+            on_edit.emit(splice_utf16(&t.value(), from, to, &pasted));
+        })
+    };
     let onscroll = {
         let scroll = scroll.clone();
         Callback::from(move |e: Event| {
@@ -79,7 +144,12 @@ pub fn Editor(p: &Props) -> Html {
     };
     let jump = {
         let (area, text, scroll) = (area.clone(), p.text.clone(), scroll.clone());
+        let (edit_all, gutter_lines) = (edit_all.clone(), gutter_lines);
         Callback::from(move |line: u32| {
+            if previewing && line as usize >= gutter_lines {
+                // Past the preview: show the whole text (the next click jumps).
+                return edit_all.set(true);
+            }
             let Some(t) = area.cast::<web_sys::HtmlTextAreaElement>() else { return };
             let at = line_start_utf16(&text, line);
             let _ = t.focus();
@@ -121,7 +191,7 @@ pub fn Editor(p: &Props) -> Html {
     let (top, height) = *scroll;
     let first = ((top - PAD_PX) / LINE_PX).floor().max(0.0) as usize;
     let count = (height / LINE_PX).ceil() as usize + 3;
-    let last = (first + count).min(*lines);
+    let last = (first + count).min(gutter_lines);
     let offset = PAD_PX + first as f64 * LINE_PX - top;
     let gutter = (first..last).map(|i| {
         let n = i as u32 + 1;
@@ -147,18 +217,52 @@ pub fn Editor(p: &Props) -> Html {
             <header class="panel-head row">
                 <h2>{ "Topology" }</h2>
                 <span class="muted">{ format!("{} line{}", *lines, if *lines == 1 { "" } else { "s" }) }</span>
+                if large { <span class="muted">{ format!("{:.1} MB", p.text.len() as f64 / 1e6) }</span> }
                 if let Some(f) = &p.format { <span class="tag" title="Detected format">{ f.clone() }</span> }
                 if errors > 0 { <span class="tag bad" id="error-count">{ format!("{errors} error{}", if errors == 1 { "" } else { "s" }) }</span> }
             </header>
+            if previewing {
+                <div class="preview-note" id="preview-note">
+                    <span>{ "Large text: a read-only preview of its start is shown; all of it is analysed." }</span>
+                    <button class="link" id="edit-all" onclick={{ let e = edit_all.clone(); Callback::from(move |_| e.set(true)) }}>{ "Edit the whole text" }</button>
+                    <button class="link" id="clear-text" onclick={{ let on_edit = p.on_edit.clone(); Callback::from(move |_| on_edit.emit(String::new())) }}>{ "Clear" }</button>
+                </div>
+            }
             <div class="code">
                 <div class="gutter" aria-hidden="true"><div class="gutter-inner" style={format!("margin-top:{offset:.1}px")}>{ for gutter }</div></div>
                 <textarea ref={area} id="source" spellcheck="false" wrap="off" autocomplete="off" autocapitalize="off"
                     placeholder="Paste a topology (YAML or JSON), drop a file here, or pick an example."
-                    {oninput} {onscroll} aria-label="Topology source" />
+                    readonly={previewing} {oninput} {onpaste} {onscroll} aria-label="Topology source" />
             </div>
             if !p.problems.is_empty() {
                 <ul class="problems" id="problems">{ for problems }</ul>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preview_ends_on_a_whole_line_and_says_what_is_left() {
+        let line = "- {id: a-component-with-a-long-name, requires: [another-one]}\n";
+        let text = line.repeat(PREVIEW_ABOVE / line.len() + 10);
+        let p = preview(&text);
+        let shown = p.split("\n… ").next().unwrap();
+        assert!(shown.len() <= PREVIEW_BYTES && text.starts_with(shown) && shown.ends_with('\n'));
+        assert!(p.contains("MB more, not shown"));
+        // Never inside a character.
+        let wide = "é".repeat(PREVIEW_BYTES);
+        assert!(preview(&wide).starts_with('é'));
+    }
+
+    #[test]
+    fn pasting_replaces_the_selection_counted_in_utf_16() {
+        assert_eq!(splice_utf16("ab😀cd", 2, 4, "X"), "abXcd");
+        assert_eq!(splice_utf16("abc", 3, 3, "d"), "abcd");
+        assert_eq!(splice_utf16("abc", 0, 3, "new"), "new");
+        assert_eq!(splice_utf16("abc", 2, 1, "-"), "a-c");
     }
 }
