@@ -27,7 +27,11 @@ async function timed(page, act, done) {
       const ok = () => {
         if (done.kind === "status") return q("#status")?.textContent.includes(done.text) && !q("#progress");
         if (done.kind === "attr") return q(done.selector)?.getAttribute(done.attr) === done.value;
-        if (done.kind === "count") return document.querySelectorAll(done.selector).length >= done.min;
+        if (done.kind === "count") {
+          const n = document.querySelectorAll(done.selector).length;
+          return done.max === undefined ? n >= done.min : n <= done.max;
+        }
+        if (done.kind === "shown") return parseInt(q(".graph-info .shown")?.textContent ?? "0", 10) >= done.min;
         return false;
       };
       while (!ok()) {
@@ -58,21 +62,31 @@ try {
     // Fail a host from the placement picker: what-if on the main thread plus the repaint.
     const host = await page.$eval("#placement-picker optgroup[label=host] option", (o) => o.value);
     row.pickFail = fmt(await timed(page, { kind: "select", selector: "#placement-picker", value: host }, { kind: "count", selector: ".failed-chip", min: 1 }));
-    // The working view at scale: expand a region, then a redundancy group, then click a
-    // replica to fail it and again to restore it.
-    const id = "s3-0-r0";
-    const node = `#graph g.node[data-id="${id}"]`;
+    // The working view at scale: expand a region, then a redundancy group on screen, then
+    // click a replica to fail it and again to restore it.
+    let id = "s3-0-r0";
     if (await page.$('#graph g.node.aggregate[data-id="region:r0"]')) {
-      row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id="group:s3-0"]', min: 1 }));
-      row.expandGroup = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="group:s3-0"]' }, { kind: "count", selector: node, min: 1 }));
+      row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
+      const group = (await page.$('#graph g.node[data-id="group:s3-0"]'))
+        ? "group:s3-0"
+        : await page.$eval('#graph g.node.aggregate[data-id^="group:"]', (e) => e.dataset.id);
+      id = `${group.slice("group:".length)}-r0`;
+      row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: `#graph g.node[data-id="${id}"]`, min: 1 }));
     }
+    const node = `#graph g.node[data-id="${id}"]`;
     row.drawn = await page.$$eval("#graph g.node", (es) => es.length);
     row.clickFail = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
     row.clickRestore = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "up" }));
-    // Everything drawn without roll-up (why large topologies start rolled up).
+    // Everything without roll-up (why large topologies start rolled up): large views draw
+    // the nodes on screen; click one of them.
     if (components > 300 && components <= 10_000) {
-      row.drawAll = fmt(await timed(page, { kind: "select", selector: "#roll-up", value: "none" }, { kind: "count", selector: "#graph g.node", min: components * 0.9 }));
-      row.clickFailAll = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
+      row.drawAll = fmt(await timed(page, { kind: "select", selector: "#roll-up", value: "none" }, { kind: "shown", min: components * 0.9 }));
+      row.drawnAll = await page.$$eval("#graph g.node", (es) => es.length);
+      const any = await page.$eval('#graph g.node[data-status="up"]:not(.aggregate)', (e) => e.dataset.id);
+      const sel = `#graph g.node[data-id="${any}"]`;
+      row.clickFailAll = fmt(await timed(page, { kind: "click", selector: sel }, { kind: "attr", selector: sel, attr: "data-status", value: "failed" }));
+      // Zoomed out to the whole graph, thousands of nodes are painted as boxes.
+      row.fitAll = fmt(await timed(page, { kind: "click", selector: "#fit" }, { kind: "count", selector: "#graph g.node", max: 0 }));
     }
     rows.push(row);
     console.log(JSON.stringify(row));

@@ -39,6 +39,13 @@ async function fresh(path = "") {
 }
 
 /** The findings panel's text, with all groups expanded. */
+/** Clicks `selector` and returns the download it starts: name, body and URL. */
+async function grab(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), body: readFileSync(path, "utf8"), url: download.url() };
+}
+
 async function findingsText(page) {
   for (const more of await page.$$("#findings button.more")) await more.click();
   return page.$eval("#findings", (e) => e.textContent);
@@ -75,7 +82,11 @@ for (const file of examples) {
         await page.selectOption("#roll-up", "none");
         await page.waitForFunction(() => !document.querySelector("#graph g.node.aggregate"));
       }
-      const drawn = await page.$$eval("#graph g.node[data-id]", (es) => es.map((e) => e.dataset.id));
+      // Large views put only the nodes on screen in the page; the SVG export has them all.
+      const svg = (await grab(page, "#export-svg")).body;
+      const drawn = [...svg.matchAll(/<g class="node[^"]*" data-id="([^"]+)"/g)].map((m) => m[1]);
+      const shown = await page.$eval(".graph-info .shown", (e) => parseInt(e.textContent, 10));
+      assert.equal(drawn.length, shown);
       // Components are all drawn; placement values only when shared (regions and zones as boxes).
       for (const c of report.criticality.slice(0, 5)) {
         if (!/^(region|zone|host|provider|power|network):/.test(c.component)) assert.ok(drawn.includes(c.component), `not drawn: ${c.component}`);
@@ -271,21 +282,24 @@ test("exports: Markdown and JSON reports and the SVG graph download locally", as
   const { context, page } = await fresh("#example=roblox-2021-consul");
   try {
     await waitForFindings(page);
-    const grab = async (id) => {
-      const [download] = await Promise.all([page.waitForEvent("download"), page.click(id)]);
-      const path = await download.path();
-      return { name: download.suggestedFilename(), body: readFileSync(path, "utf8"), url: download.url() };
-    };
-    const md = await grab("#export-md");
+    const md = await grab(page, "#export-md");
     assert.match(md.name, /\.md$/);
     assert.match(md.body, /^## Blastmap: roblox-2021-consul/);
     assert.ok(md.url.startsWith("blob:"));
-    const json = JSON.parse((await grab("#export-json")).body);
+    const json = JSON.parse((await grab(page, "#export-json")).body);
     assert.equal(json.findings.length, cli("analyze", "--format", "json", join(EXAMPLES, "roblox-2021-consul.yaml")).findings.length);
-    const svg = await grab("#export-svg");
+    const svg = await grab(page, "#export-svg");
     assert.match(svg.body, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(svg.body, /data-id="consul"/);
     assert.match(svg.body, /<style>/);
+    // Every edge, though the page paints them on a canvas; a failure's marks come along.
+    const edges = cli("analyze", "--format", "json", join(EXAMPLES, "roblox-2021-consul.yaml")).summary.edges;
+    assert.ok((svg.body.match(/<path class="edge /g) ?? []).length > edges / 2, "edges exported");
+    await page.click('#graph g.node[data-id="consul"]');
+    await page.waitForSelector('#graph g.node[data-id="consul"][data-status="failed"]');
+    const failed = (await grab(page, "#export-svg")).body;
+    assert.match(failed, /class="node failed[^"]*" data-id="consul"/);
+    assert.match(failed, /<path class="edge runtime down/);
   } finally {
     await context.close();
   }
@@ -368,6 +382,78 @@ test("availability: each target's figure and what dominates it, as in the report
     await waitForFindings(page);
     const text = await page.$eval("#availability", (e) => e.textContent);
     assert.ok(text.includes("na14-web-ui") && text.includes("99.9498% (exact)") && text.includes("power:was-feed-b (100%)"), text);
+  } finally {
+    await context.close();
+  }
+});
+
+test("large views: edges on a canvas, only the nodes on screen in the page, boxes when zoomed out", async () => {
+  const { context, page } = await fresh("#example=tailnet-estate");
+  try {
+    await waitForFindings(page);
+    await page.selectOption("#roll-up", "none");
+    await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent, 10) > 600);
+    const shown = await page.$eval(".graph-info .shown", (e) => parseInt(e.textContent, 10));
+    const inPage = (await page.$$("#graph g.node")).length;
+    assert.ok(inPage > 10 && inPage < shown, `${inPage} of ${shown} in the page`);
+    const painted = () =>
+      page.$eval("canvas.graph-canvas", (c) => {
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      });
+    assert.ok((await painted()) > 1000, "edges are painted");
+    // Clicking a node on screen fails it, as in small views.
+    const id = await page.$eval('#graph g.node[data-status="up"]:not(.aggregate)', (e) => e.dataset.id);
+    await page.click(`#graph g.node[data-id="${id}"]`);
+    await page.waitForSelector(`#graph g.node[data-id="${id}"][data-status="failed"]`);
+    // The whole graph at once: nodes become boxes on the canvas; zooming in brings them back.
+    await page.click("#fit");
+    await page.waitForSelector('#graph[data-nodes="canvas"]');
+    assert.equal((await page.$$("#graph g.node")).length, 0);
+    assert.ok((await painted()) > 1000, "boxes are painted");
+    for (let i = 0; i < 30 && (await page.$('#graph[data-nodes="canvas"]')); i++) await page.click('.graph-tools button[title="Zoom in"]');
+    assert.ok(await page.$('#graph[data-nodes="svg"]'));
+  } finally {
+    await context.close();
+  }
+});
+
+test("a large text: the editor shows a read-only preview, everything is analysed, editing stays possible", async () => {
+  const { context, page } = await fresh();
+  try {
+    await page.waitForSelector("#empty-state");
+    const base = readFileSync(join(EXAMPLES, "roblox-2021-consul.yaml"), "utf8");
+    const text = base + "\n" + "# padding to make the text large\n".repeat(40_000);
+    await page.evaluate((t) => {
+      const ta = document.querySelector("#source");
+      ta.value = t;
+      ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, text);
+    await waitForFindings(page);
+    await page.waitForSelector("#preview-note");
+    const shown = await page.$eval("#source", (e) => ({ value: e.value, readOnly: e.readOnly }));
+    assert.ok(shown.readOnly && shown.value.length < 100_000 && shown.value.startsWith("name: roblox-2021-consul"));
+    assert.ok((await findingsText(page)).includes("single point of failure: consul takes down"));
+    await page.click("#edit-all");
+    await page.waitForFunction((n) => document.querySelector("#source").value.length === n, text.length);
+    assert.equal(await page.$eval("#source", (e) => e.readOnly), false);
+    assert.ok(!(await page.$("#preview-note")));
+  } finally {
+    await context.close();
+  }
+});
+
+test("a passing notice does not reset the graph's pan and zoom", async () => {
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    await page.click('.graph-tools button[title="Zoom in"]');
+    const before = await page.$eval("#graph-scene", (e) => e.getAttribute("transform"));
+    await page.click("#share");
+    await page.waitForSelector("#notice");
+    assert.equal(await page.$eval("#graph-scene", (e) => e.getAttribute("transform")), before);
   } finally {
     await context.close();
   }

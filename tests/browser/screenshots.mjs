@@ -43,9 +43,12 @@ try {
     await waitForFindings(page, 120_000);
     await page.screenshot({ path: join(out, "large-rolled-up.png") });
     await page.click('#graph g.node[data-id="region:r0"]');
-    await page.waitForSelector('#graph g.node[data-id="group:s3-0"]', { timeout: 60_000 });
+    await page.waitForSelector('#graph g.node[data-id^="group:"]', { timeout: 60_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(out, "large-expanded.png") });
+    await page.click("#fit");
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(out, "large-expanded-fit.png") });
     await context.close();
   }
 } finally {

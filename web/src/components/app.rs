@@ -9,7 +9,7 @@ use super::editor::Editor;
 use super::empty_state::EmptyState;
 use super::failure_bar::FailureBar;
 use super::findings::Findings;
-use super::graph_view::GraphView;
+use super::graph_view::{Exporter, GraphView};
 use super::legend::Legend;
 use super::top_bar::TopBar;
 use super::Ptr;
@@ -35,14 +35,15 @@ const ROLL_UPS: [(&str, &str, &[RollUpBy]); 7] = [
     ("tailnet", "tailnet", &[RollUpBy::Tailnet]),
 ];
 
-fn export_svg() -> Option<String> {
+/// The graph as a standalone SVG file: the view `exporter` draws, with the page's markers,
+/// patterns and graph stylesheet.
+fn export_svg(exporter: &Exporter) -> Option<String> {
     let doc = web_sys::window()?.document()?;
     let defs = doc.get_element_by_id("graph-defs")?.outer_html();
-    let scene = doc.get_element_by_id("graph-scene")?;
-    let (w, h) = (scene.get_attribute("data-width")?, scene.get_attribute("data-height")?);
+    let (w, h, inner) = exporter();
+    let (w, h) = (w.ceil(), h.ceil());
     Some(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph export\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n<style>{GRAPH_CSS}</style>\n{defs}\n<g>{}</g>\n</svg>\n",
-        scene.inner_html()
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph export\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n<style>{GRAPH_CSS}</style>\n{defs}\n<g>{inner}</g>\n</svg>\n"
     ))
 }
 
@@ -54,6 +55,7 @@ pub fn App() -> Html {
     use_initial_text(dispatch.clone());
     let send = use_analysis(state.text.clone(), state.revision, dispatch.clone());
     let export_report = send.clone();
+    let exporter = use_mut_ref(|| None::<Exporter>);
     {
         // Revision 0 is the blank start: it must not overwrite a stored text before it is
         // restored. Small texts are stored at once; larger ones once typing pauses; texts too
@@ -121,13 +123,13 @@ pub fn App() -> Html {
     };
     let on_export = {
         // The report exports come from the worker, which holds the full report.
-        let (analysis, d) = (state.analysis.clone(), dispatch.clone());
+        let (analysis, d, exporter) = (state.analysis.clone(), dispatch.clone(), exporter.clone());
         Callback::from(move |kind: &'static str| {
             let Some(a) = &analysis else { return };
             let stem = a.report.name.clone().unwrap_or_else(|| "topology".into());
             match kind {
                 "markdown" | "json" => export_report.emit(Request::Export { format: kind.into() }),
-                _ => match export_svg() {
+                _ => match exporter.borrow().as_ref().and_then(export_svg) {
                     Some(svg) => browser::download(&format!("{stem}.svg"), "image/svg+xml", &svg),
                     None => d.dispatch(Action::Notice(Some("nothing drawn to export".into()))),
                 },
@@ -230,7 +232,8 @@ pub fn App() -> Html {
                 </div>
                 <GraphView analysis={Ptr(a.clone())} what_if={state.what_if.clone().map(Ptr)} failed={state.failed.clone()}
                     focus={state.focus.clone()} roll_up={state.roll_up.clone()} evidence={state.evidence.clone()}
-                    on_toggle={on_toggle.clone()} on_expand={on_expand} on_focus={on_focus.clone()} />
+                    on_toggle={on_toggle.clone()} on_expand={on_expand} on_focus={on_focus.clone()}
+                    exporter={Ptr(exporter.clone())} />
                 <Legend />
             </> }
         }
@@ -263,7 +266,7 @@ pub fn App() -> Html {
                         stale={state.has_errors() && state.analysis.is_some()} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
                 }
             </main>
-            { for notice }
+            <div class="notices">{ for notice }</div>
         </div>
     }
 }

@@ -1,6 +1,8 @@
-//! The graph: an SVG of the laid-out view with region/zone boxes, pan (drag), zoom (wheel) and
-//! fit. Node and edge chunks are memoized; events are delegated to the `<svg>` and find their
-//! node through `data-v`.
+//! The graph: the laid-out view with region/zone boxes, pan (drag), zoom (wheel) and fit.
+//! Edges are painted on a canvas under an SVG of the bands and nodes ([`super::edges`]); node
+//! chunks are memoized; events are delegated to the `<svg>` and find their node through
+//! `data-v`. Large views draw only the nodes on screen, and when zoomed out so far that
+//! thousands would be, paint them as plain boxes on the canvas and find clicks by position.
 
 use std::collections::HashSet;
 
@@ -9,14 +11,23 @@ use blastmap_layout::{BandKind, RollUp};
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
-use super::edge_chunk::{EdgeChunk, DOWN, EVIDENCE, PATH};
-use super::node_chunk::{NodeChunk, NodeState};
+use super::edges::{self, EdgeOverlay, Viewport, DOWN, EVIDENCE, PATH};
+use super::node_chunk::{self, NodeChunk, NodeState};
 use super::Ptr;
 use crate::scene::{look, Drawing};
 use crate::state::{Analysis, Focus};
 
-/// Nodes (and edges) per memoized chunk.
+/// Nodes per memoized chunk.
 const CHUNK: usize = 64;
+
+/// Views with more nodes draw only those on screen (and a margin around it, in scene units).
+const CULL_ABOVE: usize = 600;
+const CULL_MARGIN: f32 = 240.0;
+
+/// Large views paint the nodes on screen as boxes on the canvas instead of SVG when there are
+/// more than this many, or when zoomed out below `BOXES_BELOW` (labels would be specks).
+const BOXES_ABOVE: usize = 1_500;
+const BOXES_BELOW: f64 = 0.3;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -32,7 +43,13 @@ pub struct Props {
     pub on_expand: Callback<String>,
     /// Focus on a component.
     pub on_focus: Callback<String>,
+    /// Filled with a function that draws the whole view as SVG, for the SVG export.
+    pub exporter: Ptr<std::cell::RefCell<Option<Exporter>>>,
 }
+
+/// The whole view (bands, every edge, every node, whatever is on screen) as SVG markup, with
+/// its width and height.
+pub type Exporter = Box<dyn Fn() -> (f32, f32, String)>;
 
 /// Pan and zoom: screen = scene · k + (x, y).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,18 +72,109 @@ struct Drag {
 /// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away).
 fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
     let (gw, gh) = (f64::from(d.layout.width).max(1.0), f64::from(d.layout.height).max(1.0));
-    let fit = ((w - 32.0) / gw).min((h - 32.0) / gh).clamp(0.02, 1.25);
+    let fit = ((w - 32.0) / gw).min((h - 32.0) / gh).clamp(0.002, 1.25);
     let k = if readable && d.view.nodes.len() > 24 { fit.max(READABLE) } else { fit };
     let y = if gh * k <= h { (h - gh * k) / 2.0 } else { 16.0 };
-    View { x: (w - gw * k) / 2.0, y, k }
+    let x = if gw * k <= w {
+        (w - gw * k) / 2.0
+    } else {
+        // Wider than the screen: centre the top node nearest the middle (the middle of a wide
+        // top layer may hold only edges).
+        let middle = gw as f32 / 2.0;
+        let near = d.layout.nodes.iter().min_by(|a, b| {
+            let key = |n: &blastmap_layout::Placed| (n.y, (n.x + n.w / 2.0 - middle).abs());
+            key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
+        });
+        w / 2.0 - near.map_or(gw / 2.0, |n| f64::from(n.x + n.w / 2.0)) * k
+    };
+    View { x, y, k }
 }
 
 /// The smallest scale the first view of a graph uses.
 const READABLE: f64 = 0.7;
 
+/// The nodes of `new` that an aggregate of `old` keyed `key` opened into.
+fn opened(old: &Drawing, new: &Drawing, key: &str) -> Vec<usize> {
+    let Some(a) = old.ids.iter().position(|id| id == key) else { return Vec::new() };
+    let members: HashSet<u32> = old.view.nodes[a].members.iter().copied().collect();
+    (0..new.view.nodes.len()).filter(|&v| new.view.nodes[v].members.iter().any(|m| members.contains(m))).collect()
+}
+
+/// `nodes` of `d` centred in a `w`×`h` viewport, whole if they fit at a readable scale.
+fn centred(d: &Drawing, nodes: &[usize], w: f64, h: f64) -> Option<View> {
+    let boxes = nodes.iter().filter_map(|&v| d.layout.nodes.get(v));
+    let (l, t, r, b) = boxes.fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |(l, t, r, b), n| {
+        (l.min(n.x), t.min(n.y), r.max(n.x + n.w), b.max(n.y + n.h))
+    });
+    if l > r {
+        return None;
+    }
+    let (bw, bh) = (f64::from(r - l).max(1.0), f64::from(b - t).max(1.0));
+    let k = ((w - 64.0) / bw).min((h - 64.0) / bh).clamp(READABLE, 1.25);
+    let (cx, cy) = (f64::from(l + r) / 2.0, f64::from(t + b) / 2.0);
+    Some(View { x: w / 2.0 - cx * k, y: h / 2.0 - cy * k, k })
+}
+
 fn target_attr(e: &web_sys::Event, attr: &str) -> Option<String> {
     let el: web_sys::Element = e.target()?.dyn_into().ok()?;
     el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)
+}
+
+/// The node of `d` under scene point (`x`, `y`).
+fn hit(d: &Drawing, x: f32, y: f32) -> Option<usize> {
+    d.layout.nodes.iter().position(|n| x >= n.x && x <= n.x + n.w && y >= n.y && y <= n.y + n.h)
+}
+
+/// The viewport's size in CSS pixels and device pixels per CSS pixel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Size {
+    w: f64,
+    h: f64,
+    ratio: f64,
+}
+
+fn measure(svg: &NodeRef) -> Option<Size> {
+    let el = svg.cast::<web_sys::Element>()?;
+    let r = el.get_bounding_client_rect();
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    Some(Size { w: r.width(), h: r.height(), ratio })
+}
+
+/// Paints nodes as boxes in their status colours (far zoomed-out views of thousands of nodes).
+fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element, d: &Drawing, states: &[NodeState]) {
+    let Some(ctx) =
+        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let css = web_sys::window().and_then(|w| w.get_computed_style(style_of).ok().flatten());
+    let var = |name: &str| css.as_ref().and_then(|s| s.get_property_value(name).ok()).unwrap_or_default();
+    let looks = [
+        ("up", "--g-node", "--g-node-stroke"),
+        ("failed", "--g-failed", "--g-failed-stroke"),
+        ("down", "--g-down", "--g-down-stroke"),
+        ("degraded", "--g-degraded", "--g-degraded-stroke"),
+        ("cannot-restart", "--g-restart", "--g-restart-stroke"),
+        ("unmonitored", "--g-unmon", "--g-unmon-stroke"),
+    ];
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    ctx.set_line_width(2.0);
+    for (class, fill, stroke) in looks {
+        ctx.begin_path();
+        let mut any = false;
+        for (v, at) in d.layout.nodes.iter().enumerate() {
+            if states.get(v).is_some_and(|s| s.look.class() == class) {
+                ctx.rect(f64::from(at.x), f64::from(at.y), f64::from(at.w), f64::from(at.h));
+                any = true;
+            }
+        }
+        if any {
+            ctx.set_fill_style_str(var(fill).trim());
+            ctx.fill();
+            ctx.set_stroke_style_str(var(stroke).trim());
+            ctx.stroke();
+        }
+    }
 }
 
 /// The interactive graph.
@@ -81,28 +189,92 @@ pub fn GraphView(p: &Props) -> Html {
     };
     let drawing = Ptr(drawing);
     let svg_ref = use_node_ref();
+    let canvas_ref = use_node_ref();
     let view = use_state(|| View { x: 0.0, y: 0.0, k: 1.0 });
+    let size = use_state(|| None::<Size>);
     let drag = use_mut_ref(|| None::<Drag>);
     let hovered = use_state(|| None::<usize>);
 
     let fit = {
         let (view, svg_ref, drawing) = (view.clone(), svg_ref.clone(), drawing.clone());
         Callback::from(move |readable: bool| {
-            if let Some(el) = svg_ref.cast::<web_sys::Element>() {
-                let r = el.get_bounding_client_rect();
-                view.set(fitted(&drawing, r.width(), r.height(), readable));
+            if let Some(s) = measure(&svg_ref) {
+                view.set(fitted(&drawing, s.w, s.h, readable));
             }
         })
     };
     {
-        let fit = fit.clone();
-        use_effect_with(drawing.clone(), move |_| fit.emit(true));
+        // A new drawing is fitted, except when it comes from opening an aggregate: then the
+        // view centres on what it opened into, so the user stays where they clicked.
+        let (fit, view, svg_ref) = (fit.clone(), view.clone(), svg_ref.clone());
+        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, std::collections::BTreeSet<String>)>);
+        let expanded = p.roll_up.expanded.clone();
+        use_effect_with(drawing.clone(), move |d| {
+            let last = previous.borrow_mut().replace((d.clone(), expanded.clone()));
+            let target = last.and_then(|(old, was)| {
+                let mut new = expanded.difference(&was);
+                let key = new.next().filter(|_| new.next().is_none())?;
+                let s = measure(&svg_ref)?;
+                centred(d, &opened(&old, d, key), s.w, s.h)
+            });
+            match target {
+                Some(v) => view.set(v),
+                None => fit.emit(true),
+            }
+        });
     }
+    {
+        // The canvas follows the viewport's size.
+        let (svg_ref, size) = (svg_ref.clone(), size.clone());
+        use_effect_with((), move |_| {
+            let update = {
+                let (svg_ref, size) = (svg_ref.clone(), size.clone());
+                move || {
+                    if let Some(s) = measure(&svg_ref) {
+                        size.set(Some(s));
+                    }
+                }
+            };
+            update();
+            let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(update);
+            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, svg_ref.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
+
+    // What is on screen: every node of small views; of large ones, those in the viewport.
+    let n = drawing.view.nodes.len();
+    let v = *view;
+    let viewport = size.map(|s| Viewport { x: v.x, y: v.y, k: v.k, w: s.w, h: s.h, ratio: s.ratio });
+    let on_screen: Option<Vec<bool>> = match viewport {
+        Some(vp) if n > CULL_ABOVE => {
+            let k = vp.k.max(1e-6);
+            let (l, t) = ((-vp.x / k) as f32 - CULL_MARGIN, (-vp.y / k) as f32 - CULL_MARGIN);
+            let (r, b) = (((vp.w - vp.x) / k) as f32 + CULL_MARGIN, ((vp.h - vp.y) / k) as f32 + CULL_MARGIN);
+            Some(
+                drawing
+                    .layout
+                    .nodes
+                    .iter()
+                    .map(|at| at.x + at.w >= l && at.x <= r && at.y + at.h >= t && at.y <= b)
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    let boxes = on_screen.as_ref().is_some_and(|s| v.k < BOXES_BELOW || s.iter().filter(|&&x| x).count() > BOXES_ABOVE);
 
     // Node states.
     let model = &a.model;
     let w = p.what_if.as_deref();
-    let n = drawing.view.nodes.len();
     let evidence: HashSet<u32> =
         p.evidence.iter().filter_map(|id| model.lookup(id)).filter_map(|v| drawing.shown_node(&a.scene, v)).collect();
     let path: Vec<u32> = match (*hovered, w) {
@@ -121,6 +293,7 @@ pub fn GraphView(p: &Props) -> Html {
             evidence: evidence.contains(&(v as u32)),
             path: on_path.contains(&(v as u32)),
             hovered: *hovered == Some(v),
+            drawn: !boxes && on_screen.as_ref().is_none_or(|s| s[v]),
         })
         .collect();
     let path_edges: HashSet<(u32, u32)> = path.windows(2).map(|s| (s[1], s[0])).collect();
@@ -143,6 +316,25 @@ pub fn GraphView(p: &Props) -> Html {
             bits
         })
         .collect();
+    let edge_states = Ptr(std::rc::Rc::new(edge_states));
+    {
+        let (canvas_ref, svg_ref) = (canvas_ref.clone(), svg_ref.clone());
+        let painted_boxes = boxes.then(|| std::rc::Rc::new(states.clone()));
+        use_effect_with(
+            (drawing.clone(), (*edge_states.0).clone(), viewport, painted_boxes),
+            move |(d, states, vp, boxes)| {
+                let (Some(canvas), Some(svg), Some(vp)) =
+                    (canvas_ref.cast::<web_sys::HtmlCanvasElement>(), svg_ref.cast::<web_sys::Element>(), *vp)
+                else {
+                    return;
+                };
+                edges::paint(&canvas, &svg, d, states, vp);
+                if let Some(b) = boxes {
+                    paint_boxes(&canvas, &svg, d, b);
+                }
+            },
+        );
+    }
 
     // Region and zone boxes: failed or down when their placement value is.
     let band_class = |kind: BandKind, label: &str| {
@@ -154,6 +346,40 @@ pub fn GraphView(p: &Props) -> Html {
         };
         (id, status)
     };
+    {
+        let (d, edge_states, states) = (drawing.clone(), edge_states.clone(), std::rc::Rc::new(states.clone()));
+        let bands: Vec<(String, String)> = drawing
+            .layout
+            .bands
+            .iter()
+            .map(|b| {
+                let (_, status) = band_class(b.kind, &b.label);
+                let kind = if b.kind == BandKind::Region { "region" } else { "zone" };
+                let label = if b.kind == BandKind::Region { format!("region {}", b.label) } else { b.label.clone() };
+                let rect = format!(
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/>",
+                    b.x, b.y, b.w, b.h
+                );
+                let text = format!(
+                    "<text class=\"band-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                    b.x + 10.0,
+                    b.y + if b.kind == BandKind::Region { 16.0 } else { 15.0 },
+                    label.replace('&', "&amp;").replace('<', "&lt;")
+                );
+                (format!("band {kind} {status}"), format!("{rect}{text}"))
+            })
+            .collect();
+        *p.exporter.borrow_mut() = Some(Box::new(move || {
+            let bands: String =
+                bands.iter().map(|(class, inner)| format!("<g class=\"{class}\">{inner}</g>")).collect();
+            let inner = format!(
+                "<g class=\"bands\">{bands}</g>\n<g class=\"edges\">{}</g>\n<g class=\"nodes\">{}</g>",
+                edges::markup(&d, &edge_states),
+                node_chunk::markup(&d, &states)
+            );
+            (d.layout.width, d.layout.height, inner)
+        }));
+    }
     let bands = drawing.layout.bands.iter().map(|b| {
         let (id, status) = band_class(b.kind, &b.label);
         let kind = if b.kind == BandKind::Region { "region" } else { "zone" };
@@ -174,11 +400,6 @@ pub fn GraphView(p: &Props) -> Html {
     let node_chunks = (0..n).step_by(CHUNK).map(|start| {
         let end = (start + CHUNK).min(n);
         html! { <NodeChunk key={start} drawing={drawing.clone()} start={start} states={states[start..end].to_vec()} /> }
-    });
-    let m = edge_states.len();
-    let edge_chunks = (0..m).step_by(CHUNK).map(|start| {
-        let end = (start + CHUNK).min(m);
-        html! { <EdgeChunk key={start} drawing={drawing.clone()} start={start} states={edge_states[start..end].to_vec()} /> }
     });
 
     let onpointerdown = {
@@ -215,7 +436,7 @@ pub fn GraphView(p: &Props) -> Html {
     let onclick = {
         let drag = drag.clone();
         let (on_toggle, on_expand, on_focus) = (p.on_toggle.clone(), p.on_expand.clone(), p.on_focus.clone());
-        let drawing = drawing.clone();
+        let (drawing, svg_ref, here) = (drawing.clone(), svg_ref.clone(), v);
         Callback::from(move |e: MouseEvent| {
             let moved = drag.borrow_mut().take().is_some_and(|d| d.moved);
             if moved {
@@ -224,7 +445,15 @@ pub fn GraphView(p: &Props) -> Html {
             if let Some(band) = target_attr(&e, "data-band") {
                 return on_toggle.emit(band);
             }
-            let Some(v) = target_attr(&e, "data-v").and_then(|v| v.parse::<usize>().ok()) else { return };
+            // A node drawn in SVG names itself; one painted on the canvas is found by position.
+            let painted = || {
+                let r = svg_ref.cast::<web_sys::Element>()?.get_bounding_client_rect();
+                let x = (f64::from(e.client_x()) - r.left() - here.x) / here.k;
+                let y = (f64::from(e.client_y()) - r.top() - here.y) / here.k;
+                hit(&drawing, x as f32, y as f32)
+            };
+            let v = target_attr(&e, "data-v").and_then(|v| v.parse::<usize>().ok());
+            let Some(v) = v.or_else(|| if boxes { painted() } else { None }) else { return };
             let Some(id) = drawing.ids.get(v).cloned() else { return };
             if drawing.aggregate.get(v).copied().unwrap_or(false) {
                 on_expand.emit(id);
@@ -251,7 +480,7 @@ pub fn GraphView(p: &Props) -> Html {
             let r = el.get_bounding_client_rect();
             let (mx, my) = (f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
             let v = *view;
-            let k = (v.k * (-e.delta_y() * 0.0015).exp()).clamp(0.02, 4.0);
+            let k = (v.k * (-e.delta_y() * 0.0015).exp()).clamp(0.002, 4.0);
             view.set(View { x: mx - (mx - v.x) * k / v.k, y: my - (my - v.y) * k / v.k, k });
         })
     };
@@ -275,7 +504,7 @@ pub fn GraphView(p: &Props) -> Html {
             let r = el.get_bounding_client_rect();
             let (mx, my) = (r.width() / 2.0, r.height() / 2.0);
             let v = *view;
-            let k = (v.k * factor).clamp(0.02, 4.0);
+            let k = (v.k * factor).clamp(0.002, 4.0);
             view.set(View { x: mx - (mx - v.x) * k / v.k, y: my - (my - v.y) * k / v.k, k });
         })
     };
@@ -283,11 +512,11 @@ pub fn GraphView(p: &Props) -> Html {
         let ids: Vec<&str> = path.iter().filter_map(|&v| drawing.ids.get(v as usize).map(String::as_str)).collect();
         (ids.len() > 1).then(|| format!("{}  ·  {}", drawing.ids.get(h).map_or("", String::as_str), ids.join(" → ")))
     });
-    let v = *view;
     let rolled = drawing.aggregate.iter().filter(|&&x| x).count();
     html! {
-        <div class="graph-wrap">
-            <svg ref={svg_ref.clone()} class="graph" id="graph" xmlns="http://www.w3.org/2000/svg"
+        <div class="graph-wrap graph">
+            <canvas ref={canvas_ref.clone()} class="graph-canvas" aria-hidden="true"></canvas>
+            <svg ref={svg_ref.clone()} class="graph" id="graph" xmlns="http://www.w3.org/2000/svg" data-nodes={if boxes { "canvas" } else { "svg" }}
                  {onpointerdown} {onpointermove} {onpointerup} {onclick} {onwheel} {onmouseover} {onmouseleave}>
                 <defs id="graph-defs">
                     <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -303,7 +532,7 @@ pub fn GraphView(p: &Props) -> Html {
                 <g id="graph-scene" data-width={format!("{:.0}", drawing.layout.width)} data-height={format!("{:.0}", drawing.layout.height)}
                    transform={format!("translate({:.2},{:.2}) scale({:.4})", v.x, v.y, v.k)}>
                     <g class="bands">{ for bands }</g>
-                    <g class="edges">{ for edge_chunks }</g>
+                    <EdgeOverlay drawing={drawing.clone()} states={edge_states.clone()} />
                     <g class="nodes">{ for node_chunks }</g>
                 </g>
             </svg>
@@ -317,5 +546,57 @@ pub fn GraphView(p: &Props) -> Html {
                 if let Some(t) = hover_text { <span class="hover-path">{ t }</span> }
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Scene;
+    use blastmap_layout::RollUpBy;
+
+    fn drawing(text: &str, roll: &RollUp) -> Drawing {
+        let l = crate::load::load(text).unwrap();
+        let scene = Scene::new(&l.model);
+        Drawing::new(&l.model, &scene, None, roll)
+    }
+
+    const TEXT: &str = "components:
+- {id: web, requires: [api], region: east}
+- {id: api, requires: [db], region: east}
+- {id: db, region: west}
+";
+
+    #[test]
+    fn a_click_finds_the_node_under_it_and_nothing_between_nodes() {
+        let d = drawing(TEXT, &RollUp::none());
+        for (v, n) in d.layout.nodes.iter().enumerate() {
+            assert_eq!(hit(&d, n.x + n.w / 2.0, n.y + n.h / 2.0), Some(v));
+        }
+        assert_eq!(hit(&d, -10.0, -10.0), None);
+    }
+
+    #[test]
+    fn fitting_shows_the_whole_drawing_and_centring_shows_the_opened_nodes() {
+        let d = drawing(TEXT, &RollUp::none());
+        let v = fitted(&d, 800.0, 600.0, false);
+        let (right, bottom) = (v.x + f64::from(d.layout.width) * v.k, v.y + f64::from(d.layout.height) * v.k);
+        assert!(v.x >= 0.0 && v.y >= 0.0 && right <= 800.0 && bottom <= 600.0, "{v:?}");
+
+        let rolled = drawing(TEXT, &RollUp::by(&[RollUpBy::Region]));
+        let mut open = RollUp::by(&[RollUpBy::Region]);
+        open.expanded.insert("region:east".into());
+        let opened_d = drawing(TEXT, &open);
+        let nodes = opened(&rolled, &opened_d, "region:east");
+        let ids: Vec<&str> = nodes.iter().map(|&v| opened_d.ids[v].as_str()).collect();
+        assert_eq!(ids.len(), 2);
+        assert!(ids.contains(&"web") && ids.contains(&"api"), "{ids:?}");
+        let c = centred(&opened_d, &nodes, 800.0, 600.0).unwrap();
+        for &n in &nodes {
+            let at = opened_d.layout.nodes[n];
+            let (x, y) = (f64::from(at.x) * c.k + c.x, f64::from(at.y) * c.k + c.y);
+            assert!((0.0..800.0).contains(&x) && (0.0..600.0).contains(&y), "{x} {y}");
+        }
+        assert!(opened(&rolled, &opened_d, "region:nowhere").is_empty());
     }
 }

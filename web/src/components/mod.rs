@@ -3,7 +3,7 @@
 
 pub mod app;
 pub mod diff_view;
-pub mod edge_chunk;
+pub mod edges;
 pub mod editor;
 pub mod empty_state;
 pub mod failure_bar;

@@ -1,0 +1,300 @@
+//! The graph's edges. Thousands of `<path>`s made every repaint of the SVG slow (each click
+//! re-laid out and re-rasterized all of them), so the edges are painted on a `<canvas>` under
+//! the nodes, in one stroke per style; only the few highlighted ones (the hovered node's path,
+//! the selected finding's evidence) are SVG, drawn over the nodes' layer. Exports get every edge
+//! as SVG ([`markup`]).
+
+use std::fmt::Write as _;
+
+use blastmap_layout::EdgeKind;
+use wasm_bindgen::{JsCast as _, JsValue};
+use yew::prelude::*;
+
+use super::Ptr;
+use crate::scene::Drawing;
+
+/// Edge state bits.
+pub const PATH: u8 = 1;
+pub const EVIDENCE: u8 = 2;
+/// Both ends are down: the failure travelled along it.
+pub const DOWN: u8 = 4;
+
+/// Drawn in SVG over the canvas.
+const HIGHLIGHT: u8 = PATH | EVIDENCE;
+
+/// A point in scene coordinates.
+type Point = (f32, f32);
+
+/// The cubic curve of edge `e`: from a dependent's bottom to its dependency's top, or, within
+/// a layer, from bottom to bottom arcing under.
+pub fn curve(d: &Drawing, e: usize) -> Option<[Point; 4]> {
+    let edge = d.view.edges.get(e)?;
+    let (a, b) = (d.layout.nodes.get(edge.from as usize)?, d.layout.nodes.get(edge.to as usize)?);
+    let ((x1, y1), (x2, y2)) = if a.y < b.y {
+        (a.bottom(), b.top())
+    } else if a.y > b.y {
+        (a.top(), b.bottom())
+    } else {
+        let (p, q) = (a.bottom(), b.bottom());
+        let dip = 26.0 + (q.0 - p.0).abs() * 0.08;
+        return Some([p, (p.0, p.1 + dip), (q.0, q.1 + dip), q]);
+    };
+    let bend = ((y2 - y1).abs() * 0.5).max(20.0) * if y2 > y1 { 1.0 } else { -1.0 };
+    Some([(x1, y1), (x1, y1 + bend), (x2, y2 - bend), (x2, y2)])
+}
+
+/// The SVG path data of edge `e`.
+pub fn edge_path(d: &Drawing, e: usize) -> Option<String> {
+    let [p, c1, c2, q] = curve(d, e)?;
+    Some(format!("M{:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}", p.0, p.1, c1.0, c1.1, c2.0, c2.1, q.0, q.1))
+}
+
+/// A bundle of `count` edges is drawn thicker.
+fn bundle_width(count: u32) -> Option<f32> {
+    (count > 1).then(|| (1.0 + (count as f32).ln()).min(6.0))
+}
+
+fn class(kind: EdgeKind, bits: u8, count: u32) -> String {
+    let mut class = format!("edge {}", kind.name());
+    for (bit, name) in [(PATH, " path"), (EVIDENCE, " evidence"), (DOWN, " down")] {
+        if bits & bit != 0 {
+            class.push_str(name);
+        }
+    }
+    if count > 1 {
+        class.push_str(" bundle");
+    }
+    class
+}
+
+/// Every edge as SVG `<path>`s (for the SVG export), in the classes `graph.css` styles.
+pub fn markup(d: &Drawing, states: &[u8]) -> String {
+    let mut out = String::with_capacity(d.view.edges.len() * 96);
+    for (e, edge) in d.view.edges.iter().enumerate() {
+        let Some(path) = edge_path(d, e) else { continue };
+        let bits = states.get(e).copied().unwrap_or(0);
+        let _ = write!(out, "<path class=\"{}\" d=\"{path}\"", class(edge.kind, bits, edge.count));
+        if let Some(w) = bundle_width(edge.count) {
+            let _ = write!(out, " stroke-width=\"{w:.1}\"");
+        }
+        out.push_str("/>");
+    }
+    out
+}
+
+#[derive(Properties, PartialEq)]
+pub struct OverlayProps {
+    pub drawing: Ptr<Drawing>,
+    pub states: Ptr<Vec<u8>>,
+}
+
+/// The highlighted edges, as SVG.
+#[component]
+pub fn EdgeOverlay(p: &OverlayProps) -> Html {
+    let d = &p.drawing;
+    let edges = p.states.iter().enumerate().filter(|(_, &bits)| bits & HIGHLIGHT != 0).filter_map(|(e, &bits)| {
+        let edge = d.view.edges.get(e)?;
+        let path = edge_path(d, e)?;
+        let width = bundle_width(edge.count).map(|w| format!("{w:.1}"));
+        Some(html! { <path class={class(edge.kind, bits, edge.count)} d={path} stroke-width={width} /> })
+    });
+    html! { <g class="edges">{ for edges }</g> }
+}
+
+/// Where the scene is on screen: screen = scene · k + (x, y), in a `w`×`h` CSS-pixel viewport
+/// of `ratio` device pixels per CSS pixel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub k: f64,
+    pub w: f64,
+    pub h: f64,
+    pub ratio: f64,
+}
+
+impl Viewport {
+    /// The visible part of the scene, grown by `margin` scene units: (left, top, right, bottom).
+    fn visible(&self, margin: f32) -> [f32; 4] {
+        let k = self.k.max(1e-6);
+        [
+            (-self.x / k) as f32 - margin,
+            (-self.y / k) as f32 - margin,
+            ((self.w - self.x) / k) as f32 + margin,
+            ((self.h - self.y) / k) as f32 + margin,
+        ]
+    }
+}
+
+/// How one group of edges is stroked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Style {
+    kind: u8,
+    down: bool,
+    /// Stroke width in tenths.
+    width: u8,
+}
+
+fn kind_index(kind: EdgeKind) -> u8 {
+    match kind {
+        EdgeKind::Runtime => 0,
+        EdgeKind::Start => 1,
+        EdgeKind::Soft => 2,
+        EdgeKind::Monitor => 3,
+        EdgeKind::Credential => 4,
+    }
+}
+
+/// Stroke width, dash pattern and colour variable of a kind (as `graph.css` draws them).
+fn kind_style(kind: u8) -> (f32, &'static [f64], &'static str) {
+    match kind {
+        1 => (1.3, &[6.0, 4.0], "--g-edge"),
+        2 => (1.6, &[1.5, 3.5], "--g-edge"),
+        3 => (0.8, &[], "--g-monitor"),
+        4 => (1.3, &[8.0, 3.0, 2.0, 3.0], "--g-credential"),
+        _ => (1.3, &[], "--g-edge"),
+    }
+}
+
+/// Paints the edges of `d` that are not highlighted on `canvas`, sized to the viewport, in
+/// the colours of `style_of`'s CSS variables.
+///
+/// # Complexity
+/// O(edges): a bounds test each; the visible ones are added to one path per style.
+pub fn paint(
+    canvas: &web_sys::HtmlCanvasElement,
+    style_of: &web_sys::Element,
+    d: &Drawing,
+    states: &[u8],
+    vp: Viewport,
+) {
+    let (pw, ph) = ((vp.w * vp.ratio).round().max(1.0) as u32, (vp.h * vp.ratio).round().max(1.0) as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let Some(ctx) =
+        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, f64::from(pw), f64::from(ph));
+    let (r, k) = (vp.ratio, vp.k);
+    let _ = ctx.set_transform(r * k, 0.0, 0.0, r * k, r * vp.x, r * vp.y);
+    let css = web_sys::window().and_then(|w| w.get_computed_style(style_of).ok().flatten());
+    let colour = |var: &str, fallback: &str| {
+        css.as_ref()
+            .and_then(|s| s.get_property_value(var).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+
+    // Visible, unhighlighted edges by style.
+    let [left, top, right, bottom] = vp.visible(40.0);
+    let mut edges: Vec<(Style, [Point; 4])> = Vec::new();
+    for (e, edge) in d.view.edges.iter().enumerate() {
+        let bits = states.get(e).copied().unwrap_or(0);
+        if bits & HIGHLIGHT != 0 {
+            continue;
+        }
+        let Some(c) = curve(d, e) else { continue };
+        let (x0, x1) = c.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+        let (y0, y1) = c.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+        if x1 < left || x0 > right || y1 < top || y0 > bottom {
+            continue;
+        }
+        let kind = kind_index(edge.kind);
+        let base = bundle_width(edge.count).unwrap_or(kind_style(kind).0);
+        let style = Style { kind, down: bits & DOWN != 0 && edge.kind.is_dependency(), width: (base * 10.0) as u8 };
+        edges.push((style, c));
+    }
+    edges.sort_unstable_by_key(|(s, _)| *s);
+
+    let down = colour("--g-down-stroke", "#d55e00");
+    for group in edges.chunk_by(|a, b| a.0 == b.0) {
+        let style = group[0].0;
+        let (_, dash, var) = kind_style(style.kind);
+        let stroke = if style.down { down.clone() } else { colour(var, "#7d8799") };
+        let width = f64::from(style.width) / 10.0;
+        ctx.set_global_alpha(if style.down { 0.9 } else { 0.8 });
+        ctx.set_stroke_style_str(&stroke);
+        ctx.set_fill_style_str(&stroke);
+        ctx.set_line_width(width);
+        ctx.set_line_cap(if style.kind == 2 { "round" } else { "butt" });
+        let pattern: js_sys::Array = dash.iter().map(|&x| JsValue::from_f64(x)).collect();
+        let _ = ctx.set_line_dash(&pattern);
+        ctx.begin_path();
+        for (_, [p, c1, c2, q]) in group {
+            ctx.move_to(f64::from(p.0), f64::from(p.1));
+            ctx.bezier_curve_to(
+                f64::from(c1.0),
+                f64::from(c1.1),
+                f64::from(c2.0),
+                f64::from(c2.1),
+                f64::from(q.0),
+                f64::from(q.1),
+            );
+        }
+        ctx.stroke();
+        // Arrowheads at the dependency's end, along the curve's last tangent; sized with the
+        // stroke like SVG markers, but never larger than a thin bundle's.
+        let len = 7.0 * width.min(1.8);
+        if len * k < 2.0 {
+            // Specks at this zoom.
+            continue;
+        }
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.begin_path();
+        for (_, [_, _, c2, q]) in group {
+            let (dx, dy) = (f64::from(q.0 - c2.0), f64::from(q.1 - c2.1));
+            let n = dx.hypot(dy).max(1e-6);
+            let (ux, uy) = (dx / n, dy / n);
+            let (tx, ty) = (f64::from(q.0), f64::from(q.1));
+            let (bx, by) = (tx - ux * len, ty - uy * len);
+            ctx.move_to(tx, ty);
+            ctx.line_to(bx - uy * len * 0.5, by + ux * len * 0.5);
+            // No closePath: fill closes each triangle itself, and Chromium's closePath grows
+            // slower with every subpath (1.7 s for 36,000 arrowheads).
+            ctx.line_to(bx + uy * len * 0.5, by - ux * len * 0.5);
+        }
+        ctx.fill();
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Scene;
+    use blastmap_layout::RollUp;
+
+    #[test]
+    fn every_edge_is_exported_with_its_kind_and_state() {
+        let text = "components:
+- {id: web, requires: [api], requires_at_start: [db], monitored_by: [mon]}
+- {id: api}
+- {id: db}
+- {id: mon}
+";
+        let l = crate::load::load(text).unwrap();
+        let scene = Scene::new(&l.model);
+        let d = Drawing::new(&l.model, &scene, None, &RollUp::none());
+        let mut states = vec![0; d.view.edges.len()];
+        states[0] = DOWN | PATH;
+        let svg = markup(&d, &states);
+        assert_eq!(svg.matches("<path ").count(), d.view.edges.len());
+        for kind in ["runtime", "start", "monitor"] {
+            assert!(svg.contains(&format!("class=\"edge {kind}")), "{kind}: {svg}");
+        }
+        assert!(svg.contains(" path down\""), "{svg}");
+        // Curves run from the dependent's bottom to the dependency's top.
+        for e in 0..d.view.edges.len() {
+            let [p, _, _, q] = curve(&d, e).unwrap();
+            let (a, b) = (d.layout.nodes[d.view.edges[e].from as usize], d.layout.nodes[d.view.edges[e].to as usize]);
+            assert!(p == a.bottom() || p == a.top());
+            assert!(q == b.top() || q == b.bottom());
+        }
+    }
+}
