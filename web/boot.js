@@ -3,3 +3,8 @@
 import init from "./blastmap-web.js";
 
 init({ module_or_path: "./blastmap-web_bg.wasm" });
+
+// Offline once loaded: the service worker keeps copies of the page's own files.
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("./sw.js").catch(() => {});
+}

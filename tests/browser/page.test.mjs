@@ -459,6 +459,20 @@ test("a passing notice does not reset the graph's pan and zoom", async () => {
   }
 });
 
+test("offline once loaded: a reload without network still opens the page and analyses", async () => {
+  const { context, page } = await fresh("#example=roblox-2021-consul");
+  try {
+    await waitForFindings(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await waitForFindings(page);
+    assert.ok((await findingsText(page)).includes("single point of failure: consul takes down"));
+  } finally {
+    await context.close();
+  }
+});
+
 test("no request left the origin, and the page logged no errors (CSP violations included)", () => {
   const origin = new URL(server.url).origin;
   assert.ok(requests.some((u) => u.endsWith("blastmap-worker_bg.wasm")), "worker requests are recorded too");
