@@ -62,8 +62,9 @@ pub fn App() -> Html {
         // large for localStorage (about five million characters, and writing that many blocks
         // the page for seconds) are not kept.
         let d = dispatch.clone();
-        use_effect_with((state.text.clone(), state.revision), move |(text, revision)| {
-            let (text, revision) = (text.clone(), *revision);
+        // Keyed on the revision alone: comparing megabyte texts at every render costs.
+        let text = state.text.clone();
+        use_effect_with(state.revision, move |&revision| {
             let small = text.len() <= 200_000;
             let store = move || {
                 if text.len() <= browser::MAX_STORED {
@@ -256,7 +257,7 @@ pub fn App() -> Html {
                 on_open={on_open.clone()} on_share={on_share} on_export={on_export}
                 on_compare={on_compare} on_split={on_split} can_split={can_split} />
             <main class="panes">
-                <Editor text={state.text.clone()} problems={state.problems.clone()}
+                <Editor text={Ptr(state.text.clone())} problems={state.problems.clone()}
                     format={state.analysis.as_ref().map(|a| AttrValue::from(a.format.clone()))} on_edit={on_edit} on_open={on_open.clone()} />
                 <section class="middle">{ middle }</section>
                 if let Some(view) = state.diff.clone() {

@@ -2,10 +2,10 @@
 //! the importer's messages below, each jumping to its line.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::Ptr;
 use crate::load::Problem;
 
 /// Texts longer than this are shown as a read-only preview of their start: a browser lays out
@@ -55,7 +55,7 @@ const PAD_PX: f64 = 8.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub text: Rc<str>,
+    pub text: Ptr<str>,
     pub problems: Vec<Problem>,
     /// The detected format, once a text loaded.
     pub format: Option<AttrValue>,

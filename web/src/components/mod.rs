@@ -18,23 +18,24 @@ pub mod top_bar;
 use std::ops::Deref;
 use std::rc::Rc;
 
-/// Shared data compared by identity: props holding it re-render only when it is replaced.
+/// Shared data compared by identity: props holding it re-render only when it is replaced (and
+/// a megabyte text is not compared byte by byte at every render).
 #[derive(Debug)]
-pub struct Ptr<T>(pub Rc<T>);
+pub struct Ptr<T: ?Sized>(pub Rc<T>);
 
-impl<T> Clone for Ptr<T> {
+impl<T: ?Sized> Clone for Ptr<T> {
     fn clone(&self) -> Self {
         Ptr(self.0.clone())
     }
 }
 
-impl<T> PartialEq for Ptr<T> {
+impl<T: ?Sized> PartialEq for Ptr<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
-impl<T> Deref for Ptr<T> {
+impl<T: ?Sized> Deref for Ptr<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.0
