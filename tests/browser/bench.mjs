@@ -67,6 +67,8 @@ try {
     let id = "s3-0-r0";
     if (await page.$('#graph g.node.aggregate[data-id="region:r0"]')) {
       row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
+    }
+    if (await page.$('#graph g.node.aggregate[data-id^="group:"]')) {
       const group = (await page.$('#graph g.node[data-id="group:s3-0"]'))
         ? "group:s3-0"
         : await page.$eval('#graph g.node.aggregate[data-id^="group:"]', (e) => e.dataset.id);

@@ -8,7 +8,7 @@ use std::time::Instant;
 use blastmap_core::generate::{generate, Params};
 use blastmap_core::{format::Document, Model};
 use blastmap_layout::RollUp;
-use blastmap_web::scene::{Drawing, Scene, DEFAULT_ROLL_UP, ROLL_UP_ABOVE};
+use blastmap_web::scene::{initial_roll_up, Drawing, Scene};
 
 fn main() {
     let components: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5_000);
@@ -35,7 +35,7 @@ fn main() {
     let t = Instant::now();
     let scene = Scene::new(&model);
     let scene_time = t.elapsed();
-    let roll = if scene.graph.len() > ROLL_UP_ABOVE { RollUp::by(&DEFAULT_ROLL_UP) } else { RollUp::none() };
+    let roll = initial_roll_up(scene.graph.len());
     let t = Instant::now();
     let drawing = Drawing::new(&model, &scene, None, &roll);
     let draw = t.elapsed();

@@ -13,6 +13,21 @@ pub const ROLL_UP_ABOVE: usize = 300;
 /// The roll-up a large topology opens with: regions, then groups, then kinds.
 pub const DEFAULT_ROLL_UP: [RollUpBy; 3] = [RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind];
 
+/// Above this many nodes (and up to [`ROLL_UP_ABOVE`]) a topology opens with its redundancy
+/// groups rolled up: each replica set one node, as architects draw them.
+pub const GROUPS_ABOVE: usize = 120;
+
+/// The roll-up a topology of `nodes` drawable nodes opens with.
+pub fn initial_roll_up(nodes: usize) -> RollUp {
+    if nodes > ROLL_UP_ABOVE {
+        RollUp::by(&DEFAULT_ROLL_UP)
+    } else if nodes > GROUPS_ABOVE {
+        RollUp::by(&[RollUpBy::Group])
+    } else {
+        RollUp::none()
+    }
+}
+
 /// The drawable graph of a model, with the index maps both ways.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scene {

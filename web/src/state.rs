@@ -15,7 +15,7 @@ use yew::Reducible;
 
 use crate::load::Problem;
 use crate::protocol::Response;
-use crate::scene::{Scene, DEFAULT_ROLL_UP, ROLL_UP_ABOVE};
+use crate::scene::{initial_roll_up, Scene};
 
 /// A loaded and analysed topology.
 #[derive(Debug)]
@@ -276,8 +276,9 @@ impl Reducible for State {
                 s.problems = warnings;
                 let before = s.analysis.as_ref().map_or(0, |a| a.scene.graph.len());
                 let now = analysis.scene.graph.len();
-                if !s.roll_up_chosen && (before == 0 || (before > ROLL_UP_ABOVE) != (now > ROLL_UP_ABOVE)) {
-                    s.roll_up = if now > ROLL_UP_ABOVE { RollUp::by(&DEFAULT_ROLL_UP) } else { RollUp::none() };
+                // A new size class brings its roll-up, unless the user chose one.
+                if !s.roll_up_chosen && (before == 0 || initial_roll_up(before).by != initial_roll_up(now).by) {
+                    s.roll_up = initial_roll_up(now);
                 }
                 s.failed.retain(|id| analysis.model.lookup(id).is_some());
                 if let Some(f) = &mut s.focus {
@@ -358,6 +359,7 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scene::DEFAULT_ROLL_UP;
     use blastmap_core::report::Options;
 
     const YAML: &str = "components:
@@ -483,6 +485,12 @@ mod tests {
         let s = s.reduce(Action::SetRollUp(vec![]));
         assert!(s.roll_up.by.is_empty() && s.roll_up_chosen);
         assert!(loaded(YAML).roll_up.by.is_empty());
+        // Mid-sized ones open with their replica sets as one node each.
+        let mid: String = std::iter::once("components:\n".to_string())
+            .chain((0..50).map(|i| format!("- {{id: s{i}, need: 2, requires: [s{i}-a, s{i}-b, s{i}-c]}}\n")))
+            .chain((0..50).flat_map(|i| ["a", "b", "c"].map(|r| format!("- {{id: s{i}-{r}}}\n"))))
+            .collect();
+        assert_eq!(loaded(&mid).roll_up.by, [RollUpBy::Group]);
     }
 
     #[test]
