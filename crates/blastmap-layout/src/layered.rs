@@ -21,6 +21,10 @@ pub struct Params {
     pub column_gap: f32,
     /// Crossing-reduction sweeps (each one down or up).
     pub sweeps: u32,
+    /// A layer wider than this in one column wraps onto more lines, `wrap_gap` apart (a layer
+    /// of a hundred hosts side by side would make the drawing a thin strip).
+    pub wrap_width: f32,
+    pub wrap_gap: f32,
 }
 
 impl Default for Params {
@@ -37,6 +41,8 @@ impl Default for Params {
             label_height: 22.0,
             column_gap: 36.0,
             sweeps: 6,
+            wrap_width: 1_400.0,
+            wrap_gap: 14.0,
         }
     }
 }
@@ -106,7 +112,8 @@ pub fn node_width(p: &Params, chars: usize) -> f32 {
 /// reversed out by a depth-first search. Ordering: nodes are grouped by band (region, then
 /// zone; unplaced nodes last) and, within a band, sorted by the barycenter of their neighbours'
 /// positions, sweeping down and up `params.sweeps` times. Coordinates: each band is a column as
-/// wide as its widest layer; each layer's nodes are centred in their column.
+/// wide as its widest layer, up to `params.wrap_width`: a layer wider than that wraps onto
+/// more lines; each line's nodes are centred in their column.
 ///
 /// ```
 /// use blastmap_layout::{layout, view, Edge, EdgeKind, Graph, NodeInfo, Params, RollUp};
@@ -215,13 +222,17 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
     let width_of: Vec<f32> =
         (0..n).map(|v| node_width(params, labels.get(v).map_or(8, |l| l.chars().count()))).collect();
     let bands = unplaced + 1;
+    // Band widths: the widest layer's, capped at the wrap width (but never below a node).
     let mut band_width = vec![0.0f32; bands];
+    let mut widest = vec![0.0f32; bands];
     for row in &rows {
         let mut cell = vec![0.0f32; bands];
         let mut count = vec![0usize; bands];
         for &v in row {
-            cell[band_of[v as usize]] += width_of[v as usize];
-            count[band_of[v as usize]] += 1;
+            let b = band_of[v as usize];
+            cell[b] += width_of[v as usize];
+            count[b] += 1;
+            widest[b] = widest[b].max(width_of[v as usize]);
         }
         for b in 0..bands {
             if count[b] > 0 {
@@ -230,12 +241,56 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
             }
         }
     }
+    for b in 0..bands {
+        band_width[b] = band_width[b].min(params.wrap_width.max(widest[b]));
+    }
+    // Lines: each layer's run of nodes in a band, wrapped at the band's width.
+    let mut lines: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new(); rows.len()];
+    for (l, row) in rows.iter().enumerate() {
+        let mut i = 0;
+        while i < row.len() {
+            let b = band_of[row[i] as usize];
+            let mut line: Vec<u32> = Vec::new();
+            let mut used = 0.0f32;
+            while i < row.len() && band_of[row[i] as usize] == b {
+                let v = row[i];
+                let w = width_of[v as usize];
+                if !line.is_empty() && used + params.node_gap + w > band_width[b] {
+                    lines[l].push((b, std::mem::take(&mut line)));
+                    used = 0.0;
+                }
+                used += if line.is_empty() { w } else { params.node_gap + w };
+                line.push(v);
+                i += 1;
+            }
+            lines[l].push((b, line));
+        }
+    }
+    // Lines per layer: the most any band of it needs.
+    let line_count: Vec<usize> = lines
+        .iter()
+        .map(|ls| {
+            let mut per_band = vec![0usize; bands];
+            for (b, _) in ls {
+                per_band[*b] += 1;
+            }
+            per_band.into_iter().max().unwrap_or(1).max(1)
+        })
+        .collect();
     let has_zone = |b: usize| b < unplaced && !zones[b].1.is_empty();
     let inner_pad = |b: usize| if has_zone(b) { params.zone_pad } else { 0.0 };
     let top_margin = if zones.is_empty() { 8.0 } else { params.label_height * 2.0 + params.region_pad };
-    let layer_y = |l: u32| top_margin + (top - l) as f32 * (params.node_height + params.layer_gap);
+    let line_step = params.node_height + params.wrap_gap;
+    let layer_height = |l: usize| line_count[l] as f32 * line_step - params.wrap_gap;
+    // Top of each layer, the highest first.
+    let mut layer_top = vec![0.0f32; rows.len()];
+    let mut y = top_margin;
+    for l in (0..rows.len()).rev() {
+        layer_top[l] = y;
+        y += layer_height(l) + params.layer_gap;
+    }
     let height =
-        layer_y(0) + params.node_height + if zones.is_empty() { 8.0 } else { params.region_pad + params.zone_pad };
+        layer_top[0] + layer_height(0) + if zones.is_empty() { 8.0 } else { params.region_pad + params.zone_pad };
 
     // Column x offsets: regions hold consecutive zone bands.
     let mut band_x = vec![0.0f32; bands];
@@ -285,24 +340,20 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
     let width = x - params.column_gap + 8.0;
 
     let mut nodes = vec![Placed::default(); n];
-    for (l, row) in rows.iter().enumerate() {
-        let mut i = 0;
-        while i < row.len() {
-            let b = band_of[row[i] as usize];
-            let mut j = i;
-            let mut cell = 0.0;
-            while j < row.len() && band_of[row[j] as usize] == b {
-                cell += width_of[row[j] as usize];
-                j += 1;
-            }
-            cell += params.node_gap * (j - i - 1) as f32;
+    for (l, ls) in lines.iter().enumerate() {
+        let mut line_in_band = vec![0usize; bands];
+        for (b, line) in ls {
+            let b = *b;
+            let cell: f32 =
+                line.iter().map(|&v| width_of[v as usize]).sum::<f32>() + params.node_gap * (line.len() - 1) as f32;
             let mut cx = band_x[b] + (band_width[b].max(40.0) - cell) / 2.0;
-            for &v in &row[i..j] {
+            let y = layer_top[l] + line_in_band[b] as f32 * line_step;
+            line_in_band[b] += 1;
+            for &v in line {
                 let w = width_of[v as usize];
-                nodes[v as usize] = Placed { x: cx, y: layer_y(l as u32), w, h: params.node_height, layer: l as u32 };
+                nodes[v as usize] = Placed { x: cx, y, w, h: params.node_height, layer: l as u32 };
                 cx += w + params.node_gap;
             }
-            i = j;
         }
     }
     Layout { nodes, bands: out_bands, width: width.max(1.0), height, layers: top + 1 }

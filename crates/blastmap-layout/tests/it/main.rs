@@ -81,13 +81,39 @@ fn nodes_in_a_layer_never_overlap() {
     let edges: Vec<(u32, u32, EdgeKind)> = (10..40).map(|i| (i, (i * 7) % 10, EdgeKind::Runtime)).collect();
     let g = graph(nodes, &edges);
     let l = lay(&view(&g, None, &RollUp::none()));
+    assert_no_overlap(&l);
+}
+
+fn assert_no_overlap(l: &Layout) {
     for (i, a) in l.nodes.iter().enumerate() {
         for b in &l.nodes[i + 1..] {
-            if a.layer == b.layer {
-                assert!(a.x + a.w <= b.x || b.x + b.w <= a.x, "{a:?} overlaps {b:?}");
-            }
+            let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+            assert!(apart, "{a:?} overlaps {b:?}");
         }
     }
+}
+
+#[test]
+fn a_wide_layer_wraps_onto_lines_and_keeps_dependencies_below() {
+    // 120 services on 60 hosts: a bottom layer of 60 side by side would be 6,000 wide.
+    let mut ids: Vec<String> = (0..120).map(|i| format!("service-{i}")).collect();
+    ids.extend((0..60).map(|i| format!("host-{i}")));
+    let edges: Vec<(u32, u32)> = (0..120).map(|i| (i, 120 + i / 2)).collect();
+    let g = plain(&ids.iter().map(String::as_str).collect::<Vec<_>>(), &edges);
+    let v = view(&g, None, &RollUp::none());
+    let p = Params::default();
+    let l = layout(&v, &ids, &p);
+    assert!(l.width <= p.wrap_width + 64.0, "width {}", l.width);
+    assert_no_overlap(&l);
+    for &(from, to) in &edges {
+        let (a, b) = (&l.nodes[from as usize], &l.nodes[to as usize]);
+        assert!(a.y + a.h < b.y, "{from} is drawn above its dependency {to}");
+    }
+    assert!(l.nodes.iter().all(|n| n.x >= 0.0 && n.x + n.w <= l.width && n.y + n.h <= l.height));
+    // The order within a layer reads left to right, then line by line.
+    let hosts: Vec<&blastmap_layout::Placed> = l.nodes[120..].iter().collect();
+    let lines: std::collections::BTreeSet<i64> = hosts.iter().map(|n| n.y as i64).collect();
+    assert!(lines.len() > 1, "the host layer wraps");
 }
 
 #[test]
@@ -238,7 +264,9 @@ fn a_large_layered_graph_has_few_crossings_after_sweeps() {
         &edges.iter().map(|&(a, b)| (perm[a as usize], perm[b as usize])).collect::<Vec<_>>(),
     );
     let v = view(&g, None, &RollUp::none());
-    let before = crossings(&v, &layout(&v, &[], &Params { sweeps: 0, ..Params::default() }));
-    let after = crossings(&v, &lay(&v));
+    // Crossings are counted along one line per layer: no wrapping here.
+    let unwrapped = Params { wrap_width: f32::INFINITY, ..Params::default() };
+    let before = crossings(&v, &layout(&v, &[], &Params { sweeps: 0, ..unwrapped }));
+    let after = crossings(&v, &layout(&v, &[], &unwrapped));
     assert!(after * 4 < before, "crossings {before} -> {after}");
 }
