@@ -156,16 +156,18 @@ fn kind_style(kind: u8) -> (f32, &'static [f64], &'static str) {
     }
 }
 
-/// Paints the edges of `d` that are not highlighted on `canvas`, sized to the viewport, in
-/// the colours of `style_of`'s CSS variables.
+/// Clears `canvas` (sized to the viewport) and paints the edges of `d` that are not
+/// highlighted, in the colours of `style_of`'s CSS variables; with `ends`, only the edges with
+/// an end among them.
 ///
 /// # Complexity
 /// O(edges): a bounds test each; the visible ones are added to one path per style.
 pub fn paint(
     canvas: &web_sys::HtmlCanvasElement,
     style_of: &web_sys::Element,
-    d: &Drawing,
+    d: Option<&Drawing>,
     states: &[u8],
+    ends: Option<&[bool]>,
     vp: Viewport,
 ) {
     let (pw, ph) = ((vp.w * vp.ratio).round().max(1.0) as u32, (vp.h * vp.ratio).round().max(1.0) as u32);
@@ -180,6 +182,7 @@ pub fn paint(
     };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(pw), f64::from(ph));
+    let Some(d) = d else { return };
     let (r, k) = (vp.ratio, vp.k);
     let _ = ctx.set_transform(r * k, 0.0, 0.0, r * k, r * vp.x, r * vp.y);
     let css = web_sys::window().and_then(|w| w.get_computed_style(style_of).ok().flatten());
@@ -197,6 +200,10 @@ pub fn paint(
     for (e, edge) in d.view.edges.iter().enumerate() {
         let bits = states.get(e).copied().unwrap_or(0);
         if bits & HIGHLIGHT != 0 {
+            continue;
+        }
+        let shown = |v: u32| ends.is_none_or(|s| s.get(v as usize).copied().unwrap_or(false));
+        if !shown(edge.from) && !shown(edge.to) {
             continue;
         }
         let Some(c) = curve(d, e) else { continue };

@@ -29,6 +29,10 @@ const CULL_MARGIN: f32 = 240.0;
 const BOXES_ABOVE: usize = 1_500;
 const BOXES_BELOW: f64 = 0.3;
 
+/// Zoomed out to boxes, a view with more edges than this leaves them out: tens of thousands of
+/// curves over each other rasterize for seconds and show only a grey mass.
+const BOX_EDGES_UP_TO: usize = 20_000;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub analysis: Ptr<Analysis>,
@@ -271,6 +275,7 @@ pub fn GraphView(p: &Props) -> Html {
         _ => None,
     };
     let boxes = on_screen.as_ref().is_some_and(|s| v.k < BOXES_BELOW || s.iter().filter(|&&x| x).count() > BOXES_ABOVE);
+    let edges_left_out = boxes && drawing.view.edges.len() > BOX_EDGES_UP_TO;
 
     // Node states.
     let model = &a.model;
@@ -320,15 +325,20 @@ pub fn GraphView(p: &Props) -> Html {
     {
         let (canvas_ref, svg_ref) = (canvas_ref.clone(), svg_ref.clone());
         let painted_boxes = boxes.then(|| std::rc::Rc::new(states.clone()));
+        // Large views paint the edges of the nodes on screen, not every edge crossing it.
+        let ends = if boxes { None } else { on_screen.clone() };
         use_effect_with(
-            (drawing.clone(), (*edge_states.0).clone(), viewport, painted_boxes),
-            move |(d, states, vp, boxes)| {
+            (drawing.clone(), (*edge_states.0).clone(), viewport, painted_boxes, ends, edges_left_out),
+            move |(d, states, vp, boxes, ends, left_out)| {
                 let (Some(canvas), Some(svg), Some(vp)) =
                     (canvas_ref.cast::<web_sys::HtmlCanvasElement>(), svg_ref.cast::<web_sys::Element>(), *vp)
                 else {
                     return;
                 };
-                edges::paint(&canvas, &svg, d, states, vp);
+                let none: Vec<u8> = Vec::new();
+                let states = if *left_out { &none } else { states };
+                let drawing = if *left_out { None } else { Some(&**d) };
+                edges::paint(&canvas, &svg, drawing, states, ends.as_deref(), vp);
                 if let Some(b) = boxes {
                     paint_boxes(&canvas, &svg, d, b);
                 }
@@ -543,6 +553,7 @@ pub fn GraphView(p: &Props) -> Html {
             </div>
             <div class="graph-info">
                 <span class="shown">{ format!("{n} shown{}", if rolled > 0 { format!(" · {rolled} rolled up: click one to open it") } else { String::new() }) }</span>
+                if edges_left_out { <span class="shown" id="edges-left-out">{ "edges left out at this zoom: zoom in to see them" }</span> }
                 if let Some(t) = hover_text { <span class="hover-path">{ t }</span> }
             </div>
         </div>
