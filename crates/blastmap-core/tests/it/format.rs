@@ -77,6 +77,30 @@ fn large_json_takes_the_fast_path_and_still_locates_errors() {
 }
 
 #[test]
+fn large_json_with_a_bad_value_is_reported_as_the_small_one_is() {
+    // The fast path takes large JSON straight into the spec types; every value check of the
+    // positioned path must still reject, at the same place.
+    let filler: String =
+        (0..30_000).map(|i| format!("  {{\"id\": \"svc-{i}\", \"requires\": [\"db\"], \"need\": 1}},\n")).collect();
+    for (bad, kind) in [
+        ("\"need\": 0", "invalid-need"),
+        ("\"availability\": 1.5", "invalid-value"),
+        ("\"mtbf\": -1, \"mttr\": 2", "invalid-value"),
+        ("\"mtbf\": 100", "invalid-value"),
+        ("\"availability\": 0.9, \"mtbf\": 100, \"mttr\": 1", "invalid-value"),
+    ] {
+        let text = format!("{{\"components\": [\n{filler}  {{\"id\": \"db\", {bad}}}\n]}}\n");
+        assert!(text.len() > 1 << 20);
+        let errors = load(&text).expect_err(bad);
+        let e = &errors.0[0];
+        let small = load(&format!("{{\"components\": [{{\"id\": \"db\", {bad}}}]}}")).expect_err(bad);
+        assert_eq!(kind_name(e.kind), kind_name(small.0[0].kind), "{bad}: {e}");
+        assert_eq!(kind_name(e.kind), kind, "{bad}: {e}");
+        assert_eq!(e.pos.map(|p| p.line), Some(30_002), "{bad}: {e}");
+    }
+}
+
+#[test]
 fn yaml_and_json_of_the_same_topology_agree_and_round_trip() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok");
     for name in ["quorum.yaml", "cold-start.json", "two-of-three-across-zones.yaml"] {
