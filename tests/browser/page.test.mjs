@@ -420,6 +420,46 @@ test("large views: edges on a canvas, only the nodes on screen in the page, boxe
   }
 });
 
+test("zoomed out over a dense estate: boxes in the whole graph's place, edges left out with a hint", async () => {
+  const { context, page } = await fresh();
+  try {
+    await page.waitForSelector("#empty-state");
+    const text = execFileSync(CLI, ["generate", "--edges", "30000"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    await page.evaluate((t) => {
+      const ta = document.querySelector("#source");
+      ta.value = t;
+      ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, text);
+    await waitForFindings(page, 60_000);
+    await page.selectOption("#roll-up", "none");
+    await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent, 10) > 3000);
+    await page.click("#fit");
+    await page.waitForSelector('#graph[data-nodes="canvas"]');
+    await page.waitForSelector("#edges-left-out");
+    // Every painted pixel lies where the fitted graph is on screen.
+    const { painted, outside } = await page.evaluate(() => {
+      const c = document.querySelector("canvas.graph-canvas");
+      const scene = document.querySelector("#graph-scene");
+      const [, x, y, k] = scene.getAttribute("transform").match(/translate\(([-\d.]+),([-\d.]+)\) scale\(([\d.]+)\)/).map(Number);
+      const r = c.width / c.clientWidth;
+      const box = [x, y, x + scene.dataset.width * k, y + scene.dataset.height * k].map((v) => v * r);
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let painted = 0, outside = 0;
+      for (let i = 3; i < d.length; i += 4) {
+        if (d[i] === 0) continue;
+        painted++;
+        const px = ((i - 3) / 4) % c.width, py = Math.floor((i - 3) / 4 / c.width);
+        if (px < box[0] - 2 || px > box[2] + 2 || py < box[1] - 2 || py > box[3] + 2) outside++;
+      }
+      return { painted, outside };
+    });
+    assert.ok(painted > 500, `${painted} pixels painted`);
+    assert.equal(outside, 0);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a large text: the editor shows a read-only preview, everything is analysed, editing stays possible", async () => {
   const { context, page } = await fresh();
   try {

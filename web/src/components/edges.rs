@@ -182,9 +182,10 @@ pub fn paint(
     };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(pw), f64::from(ph));
-    let Some(d) = d else { return };
     let (r, k) = (vp.ratio, vp.k);
+    // The scene's transform, also for whatever is painted after the edges.
     let _ = ctx.set_transform(r * k, 0.0, 0.0, r * k, r * vp.x, r * vp.y);
+    let Some(d) = d else { return };
     let css = web_sys::window().and_then(|w| w.get_computed_style(style_of).ok().flatten());
     let colour = |var: &str, fallback: &str| {
         css.as_ref()
