@@ -21,8 +21,9 @@ pub struct Params {
     pub column_gap: f32,
     /// Crossing-reduction sweeps (each one down or up).
     pub sweeps: u32,
-    /// A layer wider than this in one column wraps onto more lines, `wrap_gap` apart (a layer
-    /// of a hundred hosts side by side would make the drawing a thin strip).
+    /// A layer wider than this in one column (or than about twice the column's height, for
+    /// columns of many nodes) wraps onto more lines, `wrap_gap` apart: a layer of a hundred
+    /// hosts side by side would make the drawing a thin strip.
     pub wrap_width: f32,
     pub wrap_gap: f32,
 }
@@ -112,8 +113,9 @@ pub fn node_width(p: &Params, chars: usize) -> f32 {
 /// reversed out by a depth-first search. Ordering: nodes are grouped by band (region, then
 /// zone; unplaced nodes last) and, within a band, sorted by the barycenter of their neighbours'
 /// positions, sweeping down and up `params.sweeps` times. Coordinates: each band is a column as
-/// wide as its widest layer, up to `params.wrap_width`: a layer wider than that wraps onto
-/// more lines; each line's nodes are centred in their column.
+/// wide as its widest layer, up to `params.wrap_width` (more for columns of many nodes, which
+/// stay about twice as wide as tall): a layer wider than that wraps onto more lines; each
+/// line's nodes are centred in their column.
 ///
 /// ```
 /// use blastmap_layout::{layout, view, Edge, EdgeKind, Graph, NodeInfo, Params, RollUp};
@@ -241,8 +243,14 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
             }
         }
     }
+    // A column of many nodes wraps wider, so it stays about twice as wide as it is tall.
+    let mut area = vec![0.0f32; bands];
+    for v in 0..n {
+        area[band_of[v]] += (width_of[v] + params.node_gap) * (params.node_height + params.layer_gap);
+    }
     for b in 0..bands {
-        band_width[b] = band_width[b].min(params.wrap_width.max(widest[b]));
+        let wrap = params.wrap_width.max((2.0 * area[b]).sqrt()).max(widest[b]);
+        band_width[b] = band_width[b].min(wrap);
     }
     // Lines: each layer's run of nodes in a band, wrapped at the band's width.
     let mut lines: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new(); rows.len()];
