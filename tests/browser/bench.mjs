@@ -72,8 +72,9 @@ try {
       const group = (await page.$('#graph g.node[data-id="group:s3-0"]'))
         ? "group:s3-0"
         : await page.$eval('#graph g.node.aggregate[data-id^="group:"]', (e) => e.dataset.id);
-      id = `${group.slice("group:".length)}-r0`;
-      row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: `#graph g.node[data-id="${id}"]`, min: 1 }));
+      const replicas = `#graph g.node[data-id^="${group.slice("group:".length)}-r"]`;
+      row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: replicas, min: 1 }));
+      id = await page.$eval(replicas, (e) => e.dataset.id);
     }
     const node = `#graph g.node[data-id="${id}"]`;
     row.drawn = await page.$$eval("#graph g.node", (es) => es.length);

@@ -114,8 +114,19 @@ fn centred(d: &Drawing, nodes: &[usize], w: f64, h: f64) -> Option<View> {
         return None;
     }
     let (bw, bh) = (f64::from(r - l).max(1.0), f64::from(b - t).max(1.0));
-    let k = ((w - 64.0) / bw).min((h - 64.0) / bh).clamp(READABLE, 1.25);
-    let (cx, cy) = (f64::from(l + r) / 2.0, f64::from(t + b) / 2.0);
+    let fit = ((w - 64.0) / bw).min((h - 64.0) / bh);
+    let k = fit.clamp(READABLE, 1.25);
+    let (mut cx, mut cy) = (f64::from(l + r) / 2.0, f64::from(t + b) / 2.0);
+    if fit < READABLE {
+        // Too spread out to show whole and readable (a wrapped layout can put them far
+        // apart): centre the one nearest the middle, so at least it is on screen.
+        let centre = |v: usize| d.layout.nodes.get(v).map(|n| (f64::from(n.x + n.w / 2.0), f64::from(n.y + n.h / 2.0)));
+        let near = nodes.iter().filter_map(|&v| centre(v)).min_by(|a, b| {
+            let dist = |p: &(f64, f64)| (p.0 - cx).hypot(p.1 - cy);
+            dist(a).total_cmp(&dist(b))
+        });
+        (cx, cy) = near.unwrap_or((cx, cy));
+    }
     Some(View { x: w / 2.0 - cx * k, y: h / 2.0 - cy * k, k })
 }
 
@@ -609,5 +620,12 @@ mod tests {
             assert!((0.0..800.0).contains(&x) && (0.0..600.0).contains(&y), "{x} {y}");
         }
         assert!(opened(&rolled, &opened_d, "region:nowhere").is_empty());
+        // Too spread out for a readable scale: one of them is still on screen.
+        let c = centred(&opened_d, &nodes, 60.0, 60.0).unwrap();
+        assert!(nodes.iter().any(|&n| {
+            let at = opened_d.layout.nodes[n];
+            let (x, y) = (f64::from(at.x + at.w / 2.0) * c.k + c.x, f64::from(at.y + at.h / 2.0) * c.k + c.y);
+            (0.0..60.0).contains(&x) && (0.0..60.0).contains(&y)
+        }));
     }
 }
