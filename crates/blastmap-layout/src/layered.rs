@@ -21,9 +21,9 @@ pub struct Params {
     pub column_gap: f32,
     /// Crossing-reduction sweeps (each one down or up).
     pub sweeps: u32,
-    /// A layer wider than this in one column (or than about twice the column's height, for
-    /// columns of many nodes) wraps onto more lines, `wrap_gap` apart: a layer of a hundred
-    /// hosts side by side would make the drawing a thin strip.
+    /// A drawing wider than this narrows its columns (down to this width, or to about twice
+    /// its height if that is wider) and wraps their layers onto more lines, `wrap_gap` apart:
+    /// a layer of a hundred hosts side by side would make the drawing a thin strip.
     pub wrap_width: f32,
     pub wrap_gap: f32,
 }
@@ -113,9 +113,9 @@ pub fn node_width(p: &Params, chars: usize) -> f32 {
 /// reversed out by a depth-first search. Ordering: nodes are grouped by band (region, then
 /// zone; unplaced nodes last) and, within a band, sorted by the barycenter of their neighbours'
 /// positions, sweeping down and up `params.sweeps` times. Coordinates: each band is a column as
-/// wide as its widest layer, up to `params.wrap_width` (more for columns of many nodes, which
-/// stay about twice as wide as tall): a layer wider than that wraps onto more lines; each
-/// line's nodes are centred in their column.
+/// wide as its widest layer; when the columns together are wider than `params.wrap_width`, all
+/// narrow by one factor (to that width, or to about twice the drawing's height if wider) and
+/// their wider layers wrap onto more lines; each line's nodes are centred in their column.
 ///
 /// ```
 /// use blastmap_layout::{layout, view, Edge, EdgeKind, Graph, NodeInfo, Params, RollUp};
@@ -227,7 +227,9 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
     // Band widths: the widest layer's, capped at the wrap width (but never below a node).
     let mut band_width = vec![0.0f32; bands];
     let mut widest = vec![0.0f32; bands];
-    for row in &rows {
+    // Occupied (layer, band) cells and their one-line widths.
+    let mut cells: Vec<(usize, usize, f32)> = Vec::new();
+    for (l, row) in rows.iter().enumerate() {
         let mut cell = vec![0.0f32; bands];
         let mut count = vec![0usize; bands];
         for &v in row {
@@ -240,17 +242,41 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
             if count[b] > 0 {
                 let w = cell[b] + params.node_gap * (count[b] - 1) as f32;
                 band_width[b] = band_width[b].max(w);
+                cells.push((l, b, w));
             }
         }
     }
-    // A column of many nodes wraps wider, so it stays about twice as wide as it is tall.
-    let mut area = vec![0.0f32; bands];
-    for v in 0..n {
-        area[band_of[v]] += (width_of[v] + params.node_gap) * (params.node_height + params.layer_gap);
-    }
-    for b in 0..bands {
-        let wrap = params.wrap_width.max((2.0 * area[b]).sqrt()).max(widest[b]);
-        band_width[b] = band_width[b].min(wrap);
+    // Wider than `wrap_width`: every column narrows by one factor, the smallest that keeps the
+    // drawing at least twice as wide as tall (estimated from the lines each layer would need),
+    // so the columns' wrapped heights stay alike.
+    let natural: f32 = band_width.iter().sum();
+    if natural > params.wrap_width {
+        let aspect = |f: f32| {
+            let mut line_count = vec![1.0f32; rows.len()];
+            for &(l, b, w) in &cells {
+                let cap = (band_width[b] * f).max(widest[b]);
+                line_count[l] = line_count[l].max((w / cap).ceil());
+            }
+            let lines: f32 = line_count.iter().sum();
+            let height = lines * (params.node_height + params.wrap_gap) + rows.len() as f32 * params.layer_gap;
+            let width: f32 = band_width.iter().zip(&widest).map(|(w, m)| (w * f).max(*m)).sum();
+            width / height
+        };
+        let (mut lo, mut hi) = (params.wrap_width / natural, 1.0f32);
+        if aspect(lo) < 2.0 {
+            for _ in 0..24 {
+                let mid = (lo + hi) / 2.0;
+                if aspect(mid) < 2.0 {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo = hi;
+        }
+        for b in 0..bands {
+            band_width[b] = (band_width[b] * lo).max(widest[b]);
+        }
     }
     // Lines: each layer's run of nodes in a band, wrapped at the band's width.
     let mut lines: Vec<Vec<(usize, Vec<u32>)>> = vec![Vec::new(); rows.len()];

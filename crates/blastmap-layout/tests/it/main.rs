@@ -271,6 +271,22 @@ fn a_large_layered_graph_has_few_crossings_after_sweeps() {
 }
 
 #[test]
+fn many_columns_wrap_together_to_a_shape_that_fits_a_screen() {
+    // Six zones of 150 independent nodes each, side by side: not a strip.
+    let mut nodes = Vec::new();
+    for z in 0..6 {
+        for i in 0..150 {
+            nodes.push(node(&format!("n-{z}-{i}"), Some(["east", "west"][z % 2]), Some(&format!("zone-{z}"))));
+        }
+    }
+    let labels: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
+    let l = layout(&view(&graph(nodes, &[]), None, &RollUp::none()), &labels, &Params::default());
+    let aspect = l.width / l.height;
+    assert!((1.0..6.0).contains(&aspect), "{} x {}", l.width, l.height);
+    assert_no_overlap(&l);
+}
+
+#[test]
 fn a_column_of_thousands_wraps_to_a_shape_that_fits_a_screen() {
     // 3,000 independent nodes in one layer: neither a strip nor a tower.
     let ids: Vec<String> = (0..3_000).map(|i| format!("node-{i}")).collect();
