@@ -42,7 +42,7 @@ impl Default for Params {
             label_height: 22.0,
             column_gap: 36.0,
             sweeps: 6,
-            wrap_width: 1_400.0,
+            wrap_width: 4_500.0,
             wrap_gap: 14.0,
         }
     }
