@@ -54,6 +54,15 @@ impl Error {
     pub fn new(kind: ErrorKind, pos: Option<Pos>, message: impl Into<String>) -> Self {
         Error { kind, pos, message: message.into() }
     }
+
+    /// The input is empty (or blank); `expected` says what it should hold.
+    pub fn empty_input(expected: &str) -> Self {
+        Error::new(
+            ErrorKind::Empty,
+            Some(Pos { line: 1, column: 1 }),
+            format!("the input is empty: expected {expected}"),
+        )
+    }
 }
 
 impl fmt::Display for Error {

@@ -239,16 +239,59 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
     }
 }
 
-/// True when [`convert_component`] finds nothing wrong with `c`'s values (the fast JSON path
-/// keeps a topology only then).
+/// What is wrong with a component's values, in report order: the field each problem is about,
+/// its kind and message. Shared by the positioned reading and the fast JSON path.
+fn value_problems(
+    id: &str,
+    need: Option<i64>,
+    availability: Option<f64>,
+    mtbf: Option<f64>,
+    mttr: Option<f64>,
+) -> Vec<(&'static str, ErrorKind, String)> {
+    let mut out = Vec::new();
+    if let Some(n) = need.filter(|&n| n < 1 || u32::try_from(n).is_err()) {
+        out.push((
+            "need",
+            ErrorKind::InvalidNeed,
+            format!("`need` of `{id}` is {n}: expected a whole number of at least 1"),
+        ));
+    }
+    if let Some(a) = availability.filter(|a| !(*a > 0.0 && *a <= 1.0)) {
+        out.push((
+            "availability",
+            ErrorKind::InvalidValue,
+            format!("`availability` of `{id}` is {a}: expected a probability in (0, 1], such as 0.9995"),
+        ));
+    }
+    for (name, value) in [("mtbf", mtbf), ("mttr", mttr)] {
+        if let Some(h) = value.filter(|h| !(h.is_finite() && *h > 0.0)) {
+            out.push((
+                name,
+                ErrorKind::InvalidValue,
+                format!("`{name}` of `{id}` is {h}: expected a positive number of hours"),
+            ));
+        }
+    }
+    if mtbf.is_some() != mttr.is_some() {
+        out.push((
+            if mtbf.is_some() { "mtbf" } else { "mttr" },
+            ErrorKind::InvalidValue,
+            format!("`{id}` has only one of `mtbf` and `mttr`: expected both (hours), or `availability`"),
+        ));
+    }
+    if availability.is_some() && mtbf.is_some() {
+        out.push((
+            "mtbf",
+            ErrorKind::InvalidValue,
+            format!("`{id}` has both `availability` and `mtbf`/`mttr`: expected one or the other"),
+        ));
+    }
+    out
+}
+
+/// True when `c`'s values are all valid (the fast JSON path keeps a topology only then).
 fn values_ok(c: &Component) -> bool {
-    let hours = |h: Option<f64>| h.is_none_or(|h| h.is_finite() && h > 0.0);
-    c.need.is_none_or(|n| n >= 1)
-        && c.availability.is_none_or(|a| a > 0.0 && a <= 1.0)
-        && hours(c.mtbf)
-        && hours(c.mttr)
-        && c.mtbf.is_some() == c.mttr.is_some()
-        && !(c.availability.is_some() && c.mtbf.is_some())
+    value_problems(&c.id, c.need.map(i64::from), c.availability, c.mtbf, c.mttr).is_empty()
 }
 
 /// One component and its positions; range errors go to `errors`.
@@ -256,68 +299,22 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
     let at = pos(&sc.referenced);
     let r = sc.value;
     let mut cs = ComponentSpans { at, id: pos(&r.id.referenced), ..ComponentSpans::default() };
-    let need = match r.need {
-        None => None,
-        Some(n) => {
-            cs.need = pos(&n.referenced);
-            match u32::try_from(n.value) {
-                Ok(v) if v >= 1 => Some(v),
-                _ => {
-                    errors.push(Error::new(
-                        ErrorKind::InvalidNeed,
-                        cs.need,
-                        format!("`need` of `{}` is {}: expected a whole number of at least 1", r.id.value, n.value),
-                    ));
-                    None
-                }
-            }
-        }
-    };
-    let availability = match r.availability {
-        None => None,
-        Some(a) => {
-            cs.availability = pos(&a.referenced);
-            if !(a.value > 0.0 && a.value <= 1.0) {
-                errors.push(Error::new(
-                    ErrorKind::InvalidValue,
-                    cs.availability,
-                    format!(
-                        "`availability` of `{}` is {}: expected a probability in (0, 1], such as 0.9995",
-                        r.id.value, a.value
-                    ),
-                ));
-            }
-            Some(a.value)
-        }
-    };
-    let mut hours = |name: &str, v: Option<S<f64>>| {
-        let at = v.as_ref().and_then(|v| pos(&v.referenced));
-        let value = v.map(|v| v.value);
-        if let Some(h) = value.filter(|h| !(h.is_finite() && *h > 0.0)) {
-            errors.push(Error::new(
-                ErrorKind::InvalidValue,
-                at,
-                format!("`{name}` of `{}` is {h}: expected a positive number of hours", r.id.value),
-            ));
-        }
-        (value, at)
-    };
-    let (mtbf, mtbf_at) = hours("mtbf", r.mtbf);
-    let (mttr, mttr_at) = hours("mttr", r.mttr);
-    if mtbf.is_some() != mttr.is_some() {
-        errors.push(Error::new(
-            ErrorKind::InvalidValue,
-            mtbf_at.or(mttr_at),
-            format!("`{}` has only one of `mtbf` and `mttr`: expected both (hours), or `availability`", r.id.value),
-        ));
+    cs.need = r.need.as_ref().and_then(|n| pos(&n.referenced));
+    cs.availability = r.availability.as_ref().and_then(|a| pos(&a.referenced));
+    let (mtbf_at, mttr_at) =
+        (r.mtbf.as_ref().and_then(|v| pos(&v.referenced)), r.mttr.as_ref().and_then(|v| pos(&v.referenced)));
+    let (need, availability) = (r.need.map(|n| n.value), r.availability.map(|a| a.value));
+    let (mtbf, mttr) = (r.mtbf.map(|v| v.value), r.mttr.map(|v| v.value));
+    for (field, kind, message) in value_problems(&r.id.value, need, availability, mtbf, mttr) {
+        let at = match field {
+            "need" => cs.need,
+            "availability" => cs.availability,
+            "mtbf" => mtbf_at,
+            _ => mttr_at,
+        };
+        errors.push(Error::new(kind, at, message));
     }
-    if availability.is_some() && mtbf.is_some() {
-        errors.push(Error::new(
-            ErrorKind::InvalidValue,
-            mtbf_at,
-            format!("`{}` has both `availability` and `mtbf`/`mttr`: expected one or the other", r.id.value),
-        ));
-    }
+    let need = need.and_then(|n| u32::try_from(n).ok()).filter(|&n| n >= 1);
     let mut refs = |field: RefField, list: Vec<S<String>>| {
         let (values, positions) = split_list(list);
         cs.refs.insert(field, positions);
@@ -466,11 +463,7 @@ fn explain(message: &str) -> String {
 /// Syntax errors, unknown fields, wrong types and out-of-range values, each with its position.
 pub fn parse(text: &str) -> Result<Document, Errors> {
     if is_blank(text) {
-        return Err(Errors::one(Error::new(
-            ErrorKind::Empty,
-            Some(Pos { line: 1, column: 1 }),
-            "the input is empty: expected a topology with a `components:` list",
-        )));
+        return Err(Errors::one(Error::empty_input("a topology with a `components:` list")));
     }
     let fast = text.len() >= FAST_JSON_BYTES && text.trim_start().starts_with('{');
     if fast {

@@ -18,7 +18,7 @@
 //! | a ref to an entity not in the input | placeholder and an unresolved-reference warning |
 
 use blastmap_core::format::RefField;
-use blastmap_core::{Error, ErrorKind, Errors, Pos};
+use blastmap_core::{Error, Errors, Pos};
 
 use crate::build::{Part, UNRESOLVED_LABEL};
 use crate::tree::{self, Node};
@@ -54,11 +54,7 @@ fn refs(spec: &Node, key: &str) -> Vec<(String, Option<Pos>)> {
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     let docs = tree::yaml_documents(text)?;
     if docs.is_empty() {
-        return Err(Errors::one(Error::new(
-            ErrorKind::Empty,
-            Some(Pos { line: 1, column: 1 }),
-            "the input is empty: expected Backstage entities (`apiVersion: backstage.io/v1alpha1`)",
-        )));
+        return Err(Errors::one(Error::empty_input("Backstage entities (`apiVersion: backstage.io/v1alpha1`)")));
     }
     let mut part = Part::new();
     // (api ref, provider id, position); (target ref, dependent id... reversed), resolved after all entities exist.

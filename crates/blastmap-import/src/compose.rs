@@ -157,11 +157,7 @@ fn constraints(svc: &Node, part: &mut Part, i: usize) {
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     let docs = tree::yaml_documents(text)?;
     let Some(root) = docs.first() else {
-        return Err(Errors::one(Error::new(
-            ErrorKind::Empty,
-            Some(Pos { line: 1, column: 1 }),
-            "the input is empty: expected a compose file with `services:`",
-        )));
+        return Err(Errors::one(Error::empty_input("a compose file with `services:`")));
     };
     let Some(services) = root.get("services").filter(|s| s.is_map()) else {
         return Err(Errors::one(Error::new(

@@ -586,11 +586,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     let lines = Lines::new(text);
     let tokens = tokenize(text, &lines)?;
     if tokens.is_empty() {
-        return Err(Errors::one(Error::new(
-            ErrorKind::Empty,
-            Some(Pos { line: 1, column: 1 }),
-            "the input is empty: expected `digraph { ... }`",
-        )));
+        return Err(Errors::one(Error::empty_input("`digraph { ... }`")));
     }
     let mut p = Parser {
         tokens: &tokens,

@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 
 use blastmap_core::format::RefField;
-use blastmap_core::{Error, ErrorKind, Errors, Pos};
+use blastmap_core::{Error, Errors, Pos};
 
 use crate::build::{Part, MAX_REPLICAS};
 use crate::tree::{self, Node};
@@ -322,11 +322,7 @@ fn collect<'a>(docs: &'a [Node], part: &mut Part) -> Vec<Object<'a>> {
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     let docs = tree::yaml_documents(text)?;
     if docs.is_empty() {
-        return Err(Errors::one(Error::new(
-            ErrorKind::Empty,
-            Some(Pos { line: 1, column: 1 }),
-            "the input is empty: expected Kubernetes objects (`apiVersion`, `kind`, `metadata`)",
-        )));
+        return Err(Errors::one(Error::empty_input("Kubernetes objects (`apiVersion`, `kind`, `metadata`)")));
     }
     let mut part = Part::new();
     let objects = collect(&docs, &mut part);

@@ -115,7 +115,7 @@ pub struct Viewport {
 
 impl Viewport {
     /// The visible part of the scene, grown by `margin` scene units: (left, top, right, bottom).
-    fn visible(&self, margin: f32) -> [f32; 4] {
+    pub fn visible(&self, margin: f32) -> [f32; 4] {
         let k = self.k.max(1e-6);
         [
             (-self.x / k) as f32 - margin,
@@ -123,6 +123,30 @@ impl Viewport {
             ((self.w - self.x) / k) as f32 + margin,
             ((self.h - self.y) / k) as f32 + margin,
         ]
+    }
+}
+
+/// The canvas's 2D context.
+pub fn context_2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
+}
+
+/// The graph's colours, as an element resolves its CSS variables (light or dark theme).
+pub struct Palette(Option<web_sys::CssStyleDeclaration>);
+
+impl Palette {
+    pub fn of(el: &web_sys::Element) -> Palette {
+        Palette(web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten()))
+    }
+
+    /// The colour of CSS variable `var`, or `fallback` when it is unset.
+    pub fn get(&self, var: &str, fallback: &str) -> String {
+        self.0
+            .as_ref()
+            .and_then(|s| s.get_property_value(var).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
     }
 }
 
@@ -175,35 +199,25 @@ pub fn paint(
         canvas.set_width(pw);
         canvas.set_height(ph);
     }
-    let Some(ctx) =
-        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
+    let Some(ctx) = context_2d(canvas) else { return };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(pw), f64::from(ph));
     let (r, k) = (vp.ratio, vp.k);
     // The scene's transform, also for whatever is painted after the edges.
     let _ = ctx.set_transform(r * k, 0.0, 0.0, r * k, r * vp.x, r * vp.y);
     let Some(d) = d else { return };
-    let css = web_sys::window().and_then(|w| w.get_computed_style(style_of).ok().flatten());
-    let colour = |var: &str, fallback: &str| {
-        css.as_ref()
-            .and_then(|s| s.get_property_value(var).ok())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| fallback.to_string())
-    };
+    let palette = Palette::of(style_of);
+    let colour = |var: &str, fallback: &str| palette.get(var, fallback);
 
     // Visible, unhighlighted edges by style.
     let [left, top, right, bottom] = vp.visible(40.0);
+    let shown = |v: u32| ends.is_none_or(|s| s.get(v as usize).copied().unwrap_or(false));
     let mut edges: Vec<(Style, [Point; 4])> = Vec::new();
     for (e, edge) in d.view.edges.iter().enumerate() {
         let bits = states.get(e).copied().unwrap_or(0);
         if bits & HIGHLIGHT != 0 {
             continue;
         }
-        let shown = |v: u32| ends.is_none_or(|s| s.get(v as usize).copied().unwrap_or(false));
         if !shown(edge.from) && !shown(edge.to) {
             continue;
         }

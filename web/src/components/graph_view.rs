@@ -5,13 +5,14 @@
 //! thousands would be, paint them as plain boxes on the canvas and find clicks by position.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use blastmap_core::algo::WhatIf;
-use blastmap_layout::{BandKind, RollUp};
+use blastmap_layout::{Band, BandKind, RollUp};
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
-use super::edges::{self, EdgeOverlay, Viewport, DOWN, EVIDENCE, PATH};
+use super::edges::{self, EdgeOverlay, Palette, Viewport, DOWN, EVIDENCE, PATH};
 use super::node_chunk::{self, NodeChunk, NodeState};
 use super::Ptr;
 use crate::scene::{look, Drawing};
@@ -135,6 +136,14 @@ fn target_attr(e: &web_sys::Event, attr: &str) -> Option<String> {
     el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)
 }
 
+/// A band's class, label and label baseline.
+fn band_text(b: &Band) -> (&'static str, String, f32) {
+    match b.kind {
+        BandKind::Region => ("region", format!("region {}", b.label), b.y + 16.0),
+        BandKind::Zone => ("zone", b.label.clone(), b.y + 15.0),
+    }
+}
+
 /// The node of `d` under scene point (`x`, `y`).
 fn hit(d: &Drawing, x: f32, y: f32) -> Option<usize> {
     d.layout.nodes.iter().position(|n| x >= n.x && x <= n.x + n.w && y >= n.y && y <= n.y + n.h)
@@ -157,13 +166,8 @@ fn measure(svg: &NodeRef) -> Option<Size> {
 
 /// Paints nodes as boxes in their status colours (far zoomed-out views of thousands of nodes).
 fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element, d: &Drawing, states: &[NodeState]) {
-    let Some(ctx) =
-        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let css = web_sys::window().and_then(|w| w.get_computed_style(style_of).ok().flatten());
-    let var = |name: &str| css.as_ref().and_then(|s| s.get_property_value(name).ok()).unwrap_or_default();
+    let Some(ctx) = edges::context_2d(canvas) else { return };
+    let palette = Palette::of(style_of);
     let looks = [
         ("up", "--g-node", "--g-node-stroke"),
         ("failed", "--g-failed", "--g-failed-stroke"),
@@ -184,9 +188,9 @@ fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element,
             }
         }
         if any {
-            ctx.set_fill_style_str(var(fill).trim());
+            ctx.set_fill_style_str(&palette.get(fill, "#ffffff"));
             ctx.fill();
-            ctx.set_stroke_style_str(var(stroke).trim());
+            ctx.set_stroke_style_str(&palette.get(stroke, "#9aa3b2"));
             ctx.stroke();
         }
     }
@@ -271,9 +275,7 @@ pub fn GraphView(p: &Props) -> Html {
     let viewport = size.map(|s| Viewport { x: v.x, y: v.y, k: v.k, w: s.w, h: s.h, ratio: s.ratio });
     let on_screen: Option<Vec<bool>> = match viewport {
         Some(vp) if n > CULL_ABOVE => {
-            let k = vp.k.max(1e-6);
-            let (l, t) = ((-vp.x / k) as f32 - CULL_MARGIN, (-vp.y / k) as f32 - CULL_MARGIN);
-            let (r, b) = (((vp.w - vp.x) / k) as f32 + CULL_MARGIN, ((vp.h - vp.y) / k) as f32 + CULL_MARGIN);
+            let [l, t, r, b] = vp.visible(CULL_MARGIN);
             Some(
                 drawing
                     .layout
@@ -333,9 +335,10 @@ pub fn GraphView(p: &Props) -> Html {
         })
         .collect();
     let edge_states = Ptr(std::rc::Rc::new(edge_states));
+    let states = std::rc::Rc::new(states);
     {
         let (canvas_ref, svg_ref) = (canvas_ref.clone(), svg_ref.clone());
-        let painted_boxes = boxes.then(|| std::rc::Rc::new(states.clone()));
+        let painted_boxes = boxes.then(|| states.clone());
         // Large views paint the edges of the nodes on screen, not every edge crossing it.
         let ends = if boxes { None } else { on_screen.clone() };
         use_effect_with(
@@ -368,33 +371,28 @@ pub fn GraphView(p: &Props) -> Html {
         (id, status)
     };
     {
-        let (d, edge_states, states) = (drawing.clone(), edge_states.clone(), std::rc::Rc::new(states.clone()));
-        let bands: Vec<(String, String)> = drawing
-            .layout
-            .bands
-            .iter()
-            .map(|b| {
-                let (_, status) = band_class(b.kind, &b.label);
-                let kind = if b.kind == BandKind::Region { "region" } else { "zone" };
-                let label = if b.kind == BandKind::Region { format!("region {}", b.label) } else { b.label.clone() };
-                let rect = format!(
-                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/>",
-                    b.x, b.y, b.w, b.h
-                );
-                let text = format!(
-                    "<text class=\"band-label\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+        // Drawn when asked for: only the bands' statuses are taken now.
+        let (d, edge_states, states) = (drawing.clone(), edge_states.clone(), states.clone());
+        let statuses: Vec<&'static str> = drawing.layout.bands.iter().map(|b| band_class(b.kind, &b.label).1).collect();
+        *p.exporter.borrow_mut() = Some(Box::new(move || {
+            let mut inner = String::from("<g class=\"bands\">");
+            for (b, status) in d.layout.bands.iter().zip(&statuses) {
+                let (kind, label, label_y) = band_text(b);
+                let _ = write!(
+                    inner,
+                    "<g class=\"band {kind} {status}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"10\"/>\
+                     <text class=\"band-label\" x=\"{:.1}\" y=\"{label_y:.1}\">{}</text></g>",
+                    b.x,
+                    b.y,
+                    b.w,
+                    b.h,
                     b.x + 10.0,
-                    b.y + if b.kind == BandKind::Region { 16.0 } else { 15.0 },
                     label.replace('&', "&amp;").replace('<', "&lt;")
                 );
-                (format!("band {kind} {status}"), format!("{rect}{text}"))
-            })
-            .collect();
-        *p.exporter.borrow_mut() = Some(Box::new(move || {
-            let bands: String =
-                bands.iter().map(|(class, inner)| format!("<g class=\"{class}\">{inner}</g>")).collect();
-            let inner = format!(
-                "<g class=\"bands\">{bands}</g>\n<g class=\"edges\">{}</g>\n<g class=\"nodes\">{}</g>",
+            }
+            let _ = write!(
+                inner,
+                "</g>\n<g class=\"edges\">{}</g>\n<g class=\"nodes\">{}</g>",
                 edges::markup(&d, &edge_states),
                 node_chunk::markup(&d, &states)
             );
@@ -403,16 +401,16 @@ pub fn GraphView(p: &Props) -> Html {
     }
     let bands = drawing.layout.bands.iter().map(|b| {
         let (id, status) = band_class(b.kind, &b.label);
-        let kind = if b.kind == BandKind::Region { "region" } else { "zone" };
+        let (kind, label, label_y) = band_text(b);
         let failable = model.lookup(&id).is_some();
         let title = if failable { format!("{id} — click to fail or restore everything placed here") } else { id.clone() };
         html! {
             <g class={classes!("band", kind, status)}>
                 <rect x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)} width={format!("{:.1}", b.w)} height={format!("{:.1}", b.h)} rx="10" />
-                <text class="band-label" x={format!("{:.1}", b.x + 10.0)} y={format!("{:.1}", b.y + if b.kind == BandKind::Region { 16.0 } else { 15.0 })}
+                <text class="band-label" x={format!("{:.1}", b.x + 10.0)} y={format!("{label_y:.1}")}
                       data-band={failable.then_some(id.clone())}>
                     <title>{ title }</title>
-                    { if b.kind == BandKind::Region { format!("region {}", b.label) } else { b.label.clone() } }
+                    { label }
                 </text>
             </g>
         }
