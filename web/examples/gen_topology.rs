@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use blastmap_core::generate::{generate, Params};
-use blastmap_core::{format::Document, Model};
+use blastmap_core::{compile, format::Document};
 use blastmap_layout::RollUp;
 use blastmap_web::scene::{initial_roll_up, Drawing, Scene};
 
@@ -24,8 +24,8 @@ fn main() {
         }
     }
     let t = Instant::now();
-    let model = match Model::build(&Document::from_topology(topology)) {
-        Ok(m) => m,
+    let model = match compile(Document::from_topology(topology)) {
+        Ok(c) => c.model,
         Err(e) => {
             eprintln!("invalid generated topology: {e}");
             std::process::exit(1);
@@ -33,7 +33,7 @@ fn main() {
     };
     let build = t.elapsed();
     let t = Instant::now();
-    let scene = Scene::new(&model);
+    let scene = Scene::new(&model, None);
     let scene_time = t.elapsed();
     let roll = initial_roll_up(scene.graph.len());
     let t = Instant::now();

@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn loads_the_native_format() {
         let loaded = load("components:\n- {id: web, requires: [db]}\n- {id: db}\n").unwrap();
-        assert_eq!(loaded.model.len(), 2);
+        assert_eq!(loaded.compiled.model.len(), 2);
         assert!(warnings(&loaded).is_empty());
     }
 

@@ -130,12 +130,13 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
     let subjects = |kind: FindingKind| -> std::collections::BTreeSet<&str> {
         findings.iter().filter(|f| f.kind == kind).map(|f| f.subject.as_str()).collect()
     };
-    let (spof, red, blind, restart, reach) = (
+    let (spof, red, blind, restart, reach, blinding) = (
         subjects(FindingKind::Spof),
         subjects(FindingKind::FalseRedundancy),
         subjects(FindingKind::BlindSpot),
         subjects(FindingKind::RestartHazard),
         subjects(FindingKind::CredentialReach),
+        subjects(FindingKind::Blinding),
     );
     let trimmed = Report {
         name: report.name.clone(),
@@ -145,6 +146,7 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
         redundancy: report.redundancy.iter().filter(|r| red.contains(r.component.as_str())).cloned().collect(),
         cycles: report.cycles.clone(),
         blind_spots: report.blind_spots.iter().filter(|b| blind.contains(b.component.as_str())).cloned().collect(),
+        blindings: report.blindings.iter().filter(|b| blinding.contains(b.failure.as_str())).cloned().collect(),
         cold_start: report.cold_start.clone(),
         restart_hazards: report
             .restart_hazards
@@ -155,6 +157,7 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
         criticality: report.criticality.clone(),
         double_points: report.double_points.iter().take(FINDINGS_PER_KIND).cloned().collect(),
         double_points_complete: report.double_points_complete,
+        double_points_total: report.double_points_total,
         availability: report.availability.clone(),
         credential_reach: report
             .credential_reach
@@ -163,6 +166,8 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
             .cloned()
             .collect(),
         mesh: report.mesh.clone(),
+        incomplete: report.incomplete.clone(),
+        notes: report.notes.clone(),
         findings,
     };
     (trimmed, totals)
@@ -204,7 +209,7 @@ mod tests {
             )
             .collect();
         let loaded = crate::load::load(&text).unwrap();
-        let full = blastmap_core::analyze(&loaded.model, &Options::default());
+        let full = blastmap_core::analyze(&loaded.compiled, &Options::default());
         let (page, totals) = trim(&full);
         let spofs = full.findings_of(FindingKind::Spof).count();
         assert!(spofs > FINDINGS_PER_KIND);

@@ -3,6 +3,7 @@
 //! what-if.
 
 use blastmap_core::algo::{Status, WhatIf};
+use blastmap_core::mesh::Mesh;
 use blastmap_core::model::Origin;
 use blastmap_core::{Model, NodeId};
 use blastmap_layout::{Edge, EdgeKind, Graph, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode};
@@ -77,7 +78,7 @@ impl Scene {
     ///
     /// # Complexity
     /// O(|V| + |E|) time and space.
-    pub fn new(model: &Model) -> Scene {
+    pub fn new(model: &Model, mesh: Option<&Mesh>) -> Scene {
         let n = model.len();
         let mut graph_of = vec![None; n];
         let mut model_of = Vec::with_capacity(n);
@@ -122,7 +123,7 @@ impl Scene {
                 }
             })
         };
-        let tailnet = tailnet_of(model);
+        let tailnet = tailnet_of(model, mesh);
         let nodes = model_of
             .iter()
             .map(|&v| {
@@ -333,9 +334,9 @@ pub fn look(scene: &Scene, node: &ViewNode, what_if: Option<&WhatIf>) -> Look {
 
 /// Each node's tailnet (mesh networks): its nodes, their paths and direct paths, the tailnet's
 /// admin actions and exit-node group.
-fn tailnet_of(model: &Model) -> Vec<Option<String>> {
+fn tailnet_of(model: &Model, mesh: Option<&Mesh>) -> Vec<Option<String>> {
     let mut out: Vec<Option<String>> = vec![None; model.len()];
-    let Some(mesh) = &model.mesh else { return out };
+    let Some(mesh) = mesh else { return out };
     for t in &mesh.tailnets {
         for &v in t.nodes.iter().chain([&t.admin]).chain(t.exit.as_ref()) {
             out[v as usize] = Some(t.id.clone());
@@ -370,13 +371,13 @@ mod tests {
 ";
 
     fn model() -> Model {
-        blastmap_core::format::load(YAML).unwrap().1
+        blastmap_core::load(YAML).unwrap().model
     }
 
     #[test]
     fn regions_and_zones_become_boxes_other_placement_stays() {
         let m = model();
-        let s = Scene::new(&m);
+        let s = Scene::new(&m, None);
         let ids: Vec<&str> = s.graph.nodes.iter().map(|n| n.id.as_str()).collect();
         assert!(ids.contains(&"power:feed-1"), "shared by two components");
         assert!(!ids.contains(&"host:h1"), "a host of one component is not drawn");
@@ -405,8 +406,8 @@ mod tests {
     #[test]
     fn tailnets_roll_up_with_their_paths_and_admin_actions() {
         let yaml = "shards: [{id: s1}]\ntailnets: [{id: acme, shard: s1}, {id: globex, shard: s1}]\nrelays: [{id: derp}]\ncomponents:\n  - {id: a, tailnet: acme, relays: [derp]}\n  - {id: b, tailnet: acme}\n  - {id: g, tailnet: globex}\n";
-        let (_, m) = blastmap_core::format::load(yaml).unwrap();
-        let s = Scene::new(&m);
+        let c = blastmap_core::load(yaml).unwrap();
+        let s = Scene::new(&c.model, c.mesh.as_ref());
         let v = view(&s.graph, None, &RollUp::by(&[RollUpBy::Tailnet]));
         let labels: Vec<String> = v.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| s.label(n)).collect();
         assert_eq!(labels, ["tailnet acme", "tailnet globex"]);
@@ -419,7 +420,7 @@ mod tests {
     #[test]
     fn looks_follow_the_what_if_and_aggregate() {
         let m = model();
-        let s = Scene::new(&m);
+        let s = Scene::new(&m, None);
         let w = what_if(&m, &[m.lookup("region:east").unwrap()]);
         let v = view(&s.graph, None, &RollUp::none());
         let look_of =
@@ -441,7 +442,7 @@ mod tests {
     #[test]
     fn focus_on_a_region_shows_what_is_placed_there_unrolled() {
         let m = model();
-        let s = Scene::new(&m);
+        let s = Scene::new(&m, None);
         let d = Drawing::new(&m, &s, Some((&["region:east".to_string()], 0)), &RollUp::by(&DEFAULT_ROLL_UP));
         let mut ids = d.ids.clone();
         ids.sort();

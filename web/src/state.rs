@@ -8,8 +8,9 @@ use std::rc::Rc;
 
 use blastmap_core::algo::{what_if, WhatIf};
 use blastmap_core::format::Document;
+use blastmap_core::mesh::Mesh;
 use blastmap_core::report::{FindingKind, Report};
-use blastmap_core::{Model, Topology};
+use blastmap_core::{compile, Model, Topology};
 use blastmap_layout::{RollUp, RollUpBy};
 use yew::Reducible;
 
@@ -21,6 +22,8 @@ use crate::scene::{initial_roll_up, Scene};
 #[derive(Debug)]
 pub struct Analysis {
     pub model: Model,
+    /// The mesh vocabulary's reading of the model, for meshes.
+    pub mesh: Option<Mesh>,
     /// The report as the page gets it (see [`crate::protocol::trim`]).
     pub report: Report,
     /// How many findings of each kind the full report has.
@@ -37,6 +40,7 @@ pub struct Analysis {
 #[derive(Debug)]
 pub struct Parsed {
     pub model: Model,
+    pub mesh: Option<Mesh>,
     pub scene: Scene,
     pub format: String,
     pub warnings: Vec<Problem>,
@@ -54,17 +58,18 @@ impl Parsed {
         warnings: Vec<Problem>,
         parse_ms: f64,
     ) -> Result<Parsed, Vec<Problem>> {
-        let model = Model::build(&Document::from_topology(topology)).map_err(crate::load::problems)?;
-        let scene = Scene::new(&model);
-        Ok(Parsed { model, scene, format, warnings, parse_ms })
+        let compiled = compile(Document::from_topology(topology)).map_err(crate::load::problems)?;
+        let (model, mesh) = (compiled.model, compiled.mesh);
+        let scene = Scene::new(&model, mesh.as_ref());
+        Ok(Parsed { model, mesh, scene, format, warnings, parse_ms })
     }
 }
 
 impl Analysis {
     /// The parsed topology with its (trimmed) report.
     pub fn new(parsed: Parsed, report: Report, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64) -> Analysis {
-        let Parsed { model, scene, format, parse_ms, .. } = parsed;
-        Analysis { model, report, totals, scene, format, parse_ms, analyze_ms }
+        let Parsed { model, mesh, scene, format, parse_ms, .. } = parsed;
+        Analysis { model, mesh, report, totals, scene, format, parse_ms, analyze_ms }
     }
 
     /// Findings in the full report.
@@ -373,9 +378,9 @@ mod tests {
         let s = Rc::new(State::default()).reduce(Action::Edit(text.into()));
         let r = s.revision;
         let l = crate::load::load(text).unwrap();
-        let report = blastmap_core::analyze(&l.model, &Options::default());
+        let report = blastmap_core::analyze(&l.compiled, &Options::default());
         let (report, totals) = crate::protocol::trim(&report);
-        let parsed = Parsed::new(l.document.topology, "native".into(), Vec::new(), 0.0).unwrap();
+        let parsed = Parsed::new(l.compiled.written.topology, "native".into(), Vec::new(), 0.0).unwrap();
         let analysis = Analysis::new(parsed, report, totals, 0.0);
         s.reduce(Action::Loaded { revision: r, analysis: Rc::new(analysis), warnings: Vec::new() })
     }

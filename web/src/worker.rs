@@ -24,10 +24,10 @@ pub fn analyze(id: u64, text: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(
     let t1 = now();
     // The page builds its model from this while the analysis runs.
     let warnings = crate::load::warnings(&loaded);
-    let topology = Box::new(std::mem::take(&mut loaded.document.topology));
+    let topology = Box::new(std::mem::take(&mut loaded.compiled.written.topology));
     post(Response::Parsed { id, format: loaded.format.name().to_string(), topology, warnings, parse_ms: t1 - t0 });
     let t1 = now();
-    let report = analyze_with_progress(&loaded.model, &Options::default(), &mut |step, fraction| {
+    let report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |step, fraction| {
         post(Response::Progress { id, step: step.to_string(), fraction });
     });
     let (shown, totals) = trim(&report);
@@ -63,7 +63,7 @@ fn design(text: &str) -> Result<(blastmap_import::Loaded, Report), String> {
     let loaded = crate::load::load(text).map_err(|problems| {
         problems.first().map(|p| p.describe()).unwrap_or_else(|| "the topology does not load".into())
     })?;
-    let report = analyze_with_progress(&loaded.model, &Options::default(), &mut |_, _| {});
+    let report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |_, _| {});
     Ok((loaded, report))
 }
 
@@ -79,7 +79,7 @@ pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Res
             (Some(text), _) => (Vec::new(), text.to_string()),
             (None, by) => {
                 let by = by.unwrap_or("region");
-                let s = blastmap_core::split::split_by(&b.document.topology, by)?;
+                let s = blastmap_core::split::split_by(&b.compiled.written.topology, by)?;
                 let mut lines = Vec::new();
                 for p in &s.proposals {
                     for (slice, shard, nodes) in &p.slices {
@@ -94,7 +94,7 @@ pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Res
             }
         };
         let (a, ar) = design(&after_text)?;
-        let diff = blastmap_core::diff::diff((&b.model, &br), (&a.model, &ar));
+        let diff = blastmap_core::diff::diff((&b.compiled.model, &br), (&a.compiled.model, &ar));
         let title = if split_by.is_some() {
             format!("Split by {}", split_by.unwrap_or("region"))
         } else {

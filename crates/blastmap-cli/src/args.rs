@@ -145,7 +145,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Kinds of finding that fail the check, comma-separated: spof, false-redundancy, cycle,
-    /// blind-spot, deadlock, restart-hazard, double-point, credential-reach. Add `:critical` to
+    /// blind-spot, blinding, deadlock, restart-hazard, double-point, credential-reach, mesh-outage. Add `:critical` to
     /// deny only findings that touch a component marked `critical` (e.g. `spof:critical`: a SPOF
     /// that takes down a critical target).
     #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]

@@ -24,14 +24,29 @@ pub fn read(path: &Path) -> Result<(String, String), Failure> {
     Ok((path.display().to_string(), text))
 }
 
+/// What a command read: the inputs' names (in order: `Pos::input` indexes them), their total
+/// size, and the merged topology.
+pub struct Inputs {
+    pub names: Vec<String>,
+    pub bytes: usize,
+    pub loaded: Loaded,
+}
+
+impl Inputs {
+    /// The first input's name, for messages about the whole topology.
+    pub fn name(&self) -> &str {
+        self.names.first().map_or("", String::as_str)
+    }
+}
+
 /// Loads the inputs of a command.
-pub fn load(input: &InputArgs) -> Result<(String, usize, Loaded), Failure> {
+pub fn load(input: &InputArgs) -> Result<Inputs, Failure> {
     load_paths(&input.files, input.from.as_deref())
 }
 
 /// Reads and loads one or more files (merged); on bad input prints every error with its
-/// position and returns [`Failure::Reported`]. Returns the first file's name and the total size.
-pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<(String, usize, Loaded), Failure> {
+/// position and returns [`Failure::Reported`].
+pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failure> {
     let format = match from {
         None => None,
         Some(name) => match Format::parse(name) {
@@ -48,7 +63,8 @@ pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<(String, usiz
         texts.push(read(p)?);
     }
     let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
-    let first = texts.first().map(|(n, _)| n.clone()).unwrap_or_default();
+    let names: Vec<String> = texts.iter().map(|(n, _)| n.clone()).collect();
+    let first = names.first().cloned().unwrap_or_default();
     let big = bytes >= PROGRESS_BYTES && io::stderr().is_terminal();
     if big {
         eprint!("\rreading {} MB…", bytes >> 20);
@@ -67,7 +83,7 @@ pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<(String, usiz
                     None => writeln!(err, "{first}:{w}"),
                 };
             }
-            Ok((first, bytes, loaded))
+            Ok(Inputs { names, bytes, loaded })
         }
         Err(e) => {
             let _ = writeln!(io::stderr(), "{e}");

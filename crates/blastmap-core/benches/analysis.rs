@@ -4,12 +4,12 @@
 use blastmap_core::format::Document;
 use blastmap_core::generate::{generate, Params};
 use blastmap_core::report::{analyze, Options};
-use blastmap_core::{algo, Model};
+use blastmap_core::{algo, compile, Compiled};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
-fn model(edges: usize) -> Model {
+fn model(edges: usize) -> Compiled {
     let doc = Document::from_topology(generate(&Params::for_edges(edges, 1)));
-    match Model::build(&doc) {
+    match compile(doc) {
         Ok(m) => m,
         Err(e) => panic!("generated topology is invalid: {e}"),
     }
@@ -25,11 +25,12 @@ fn benches(c: &mut Criterion) {
         }
         g.bench_with_input(BenchmarkId::new("full", &label), &m, |b, m| b.iter(|| analyze(m, &Options::default())));
         g.finish();
+        let m = &m.model;
         let hub = m.lookup("dns-r0").unwrap_or(0);
         let leaf = m.lookup("s0-0-r0").unwrap_or(0);
         let mut g = c.benchmark_group("what_if");
-        g.bench_with_input(BenchmarkId::new("hub", &label), &m, |b, m| b.iter(|| algo::what_if(m, &[hub])));
-        g.bench_with_input(BenchmarkId::new("replica", &label), &m, |b, m| b.iter(|| algo::what_if(m, &[leaf])));
+        g.bench_with_input(BenchmarkId::new("hub", &label), m, |b, m| b.iter(|| algo::what_if(m, &[hub])));
+        g.bench_with_input(BenchmarkId::new("replica", &label), m, |b, m| b.iter(|| algo::what_if(m, &[leaf])));
         g.finish();
     }
 }

@@ -2,8 +2,8 @@
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_default();
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    match blastmap_core::format::load(&text) {
-        Ok((_, m)) => match blastmap_core::export::open_psa(&m) {
+    match blastmap_core::load(&text) {
+        Ok(c) => match blastmap_core::export::open_psa(&c.model) {
             Ok(x) => print!("{x}"),
             Err(e) => eprintln!("{e}"),
         },

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use blastmap_core::format::Document;
 use blastmap_core::generate::{generate, Params};
-use blastmap_core::{algo, Model};
+use blastmap_core::{algo, compile};
 
 fn main() {
     let edges: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -12,7 +12,8 @@ fn main() {
     let topology = generate(&Params::for_edges(edges, 1));
     let doc = Document::from_topology(topology);
     let t1 = Instant::now();
-    let m = Model::build(&doc).expect("valid");
+    let compiled = compile(doc).expect("valid");
+    let m = &compiled.model;
     println!(
         "generate {:?}, build {:?}: {} nodes, {} runtime edges, {} edges",
         t1 - t0,
@@ -22,7 +23,7 @@ fn main() {
         m.edge_count()
     );
     let t = Instant::now();
-    let k = algo::single_failures(&m);
+    let k = algo::single_failures(m);
     println!(
         "single_failures {:?} (sum |K| = {}, max {})",
         t.elapsed(),
@@ -31,11 +32,11 @@ fn main() {
     );
     let t = Instant::now();
     let dc = k.down_counts();
-    let s = algo::spofs(&m, &k);
-    let c = algo::criticality(&m, &k, &dc);
+    let s = algo::spofs(m, &k);
+    let c = algo::criticality(m, &k, &dc);
     println!("spofs+criticality {:?} ({} spofs, {} ranked)", t.elapsed(), s.len(), c.len());
     let t = Instant::now();
-    let r = algo::redundancy(&m, &k, &dc, algo::DEFAULT_BUDGET);
+    let r = algo::redundancy(m, &k, &dc, algo::DEFAULT_BUDGET);
     println!(
         "redundancy {:?} ({} gates, {} false, {} bounded)",
         t.elapsed(),
@@ -44,27 +45,27 @@ fn main() {
         r.iter().filter(|g| !g.exact).count()
     );
     let t = Instant::now();
-    let cy = algo::cycles(&m);
+    let cy = algo::cycles(m);
     println!("cycles {:?} ({})", t.elapsed(), cy.len());
     let t = Instant::now();
-    let b = algo::blind_spots(&m, &k);
+    let b = algo::blind_spots(m, &k);
     println!("blind_spots {:?} ({})", t.elapsed(), b.len());
     let t = Instant::now();
-    let cs = algo::cold_start(&m);
+    let cs = algo::cold_start(m);
     println!("cold_start {:?} ({} waves, {} deadlocked)", t.elapsed(), cs.waves.len(), cs.deadlocked.len());
     let t = Instant::now();
-    let h = algo::restart_hazards(&m, &k);
+    let h = algo::restart_hazards(m, &k);
     println!("restart {:?} ({})", t.elapsed(), h.len());
     let t = Instant::now();
     let mut last = Instant::now();
     let mut phases = Vec::new();
-    let rep = blastmap_core::report::analyze_with_progress(&m, &Default::default(), &mut |step, _| {
+    let rep = blastmap_core::report::analyze_with_progress(&compiled, &Default::default(), &mut |step, _| {
         phases.push(format!("{step} @{:?}", last.elapsed()));
         last = Instant::now();
     });
     println!("full analyze {:?} ({} findings)", t.elapsed(), rep.findings.len());
     println!("  phases (time spent before each step starts): {}", phases.join(", "));
     let t = Instant::now();
-    let w = algo::what_if(&m, &[m.lookup("dns-r0").unwrap_or(0)]);
+    let w = algo::what_if(m, &[m.lookup("dns-r0").unwrap_or(0)]);
     println!("what-if dns-r0 {:?} ({} down)", t.elapsed(), w.steady.order.len());
 }

@@ -108,10 +108,10 @@ fn placement_blast(model: &Model) -> BTreeMap<String, Blast> {
 /// Compares two analysed designs.
 ///
 /// ```
-/// use blastmap_core::{analyze, diff::diff, format::load, report::Options};
-/// let (_, a) = load("components:\n- {id: app, region: east, requires: [db]}\n- {id: db, region: east}\n").unwrap();
-/// let (_, b) = load("components:\n- {id: app, region: east, requires: [db]}\n- {id: db, need: 1, requires: [db-e, db-w]}\n- {id: db-e, region: east}\n- {id: db-w, region: west}\n").unwrap();
-/// let d = diff((&a, &analyze(&a, &Options::default())), (&b, &analyze(&b, &Options::default())));
+/// use blastmap_core::{analyze, diff::diff, load, report::Options};
+/// let a = load("components:\n- {id: app, region: east, requires: [db]}\n- {id: db, region: east}\n").unwrap();
+/// let b = load("components:\n- {id: app, region: east, requires: [db]}\n- {id: db, need: 1, requires: [db-e, db-w]}\n- {id: db-e, region: east}\n- {id: db-w, region: west}\n").unwrap();
+/// let d = diff((&a.model, &analyze(&a, &Options::default())), (&b.model, &analyze(&b, &Options::default())));
 /// assert!(d.spof_changes.is_empty() || d.spof_changes[0].target == "app");
 /// ```
 ///

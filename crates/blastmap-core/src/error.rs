@@ -2,13 +2,35 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A position in the input, 1-based, columns counted in characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A position in the input, 1-based, columns counted in characters. When several inputs are
+/// merged, `input` says which one (its index in the order they were given; 0 for a single input).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pos {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub input: u32,
     pub line: u32,
     pub column: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Pos {
+    /// Line 1, column 1 of the (first) input: where an error about the whole input points.
+    pub const START: Pos = Pos { input: 0, line: 1, column: 1 };
+
+    /// A position in the first (or only) input.
+    pub fn new(line: u32, column: u32) -> Self {
+        Pos { input: 0, line, column }
+    }
+
+    /// The same position, in input `input`.
+    pub fn in_input(self, input: u32) -> Self {
+        Pos { input, ..self }
+    }
 }
 
 impl fmt::Display for Pos {
@@ -57,11 +79,7 @@ impl Error {
 
     /// The input is empty (or blank); `expected` says what it should hold.
     pub fn empty_input(expected: &str) -> Self {
-        Error::new(
-            ErrorKind::Empty,
-            Some(Pos { line: 1, column: 1 }),
-            format!("the input is empty: expected {expected}"),
-        )
+        Error::new(ErrorKind::Empty, Some(Pos::START), format!("the input is empty: expected {expected}"))
     }
 }
 

@@ -5,28 +5,10 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
+use crate::compile::Compiled;
 use crate::error::Pos;
-use crate::format::Document;
-use crate::model::{Model, NodeId, Origin};
+use crate::model::{Model, NodeId};
 use crate::report::{FindingKind, Report, Severity};
-
-/// Where component `id` stands in the input: its `id` value for a component; for a placement
-/// value, the first place a component is put there.
-pub fn position_of(model: &Model, doc: &Document, id: &str) -> Option<Pos> {
-    let v = model.lookup(id)?;
-    match model.node(v).origin {
-        Origin::Component(i) => doc.spans_of(i).and_then(|s| s.id.or(s.at)),
-        Origin::Placement(attr) => {
-            let value = id.split_once(':').map(|(_, value)| value)?;
-            doc.topology.components.iter().enumerate().find_map(|(i, c)| {
-                c.placement()
-                    .any(|(a, v)| a == attr && v == value)
-                    .then(|| doc.spans_of(i).and_then(|s| s.placement.get(attr).copied().flatten().or(s.id)))
-                    .flatten()
-            })
-        }
-    }
-}
 
 fn rule_description(kind: FindingKind) -> &'static str {
     match kind {
@@ -36,6 +18,9 @@ fn rule_description(kind: FindingKind) -> &'static str {
             "A k-of-n group that tolerates fewer failures than it declares: its members share a dependency."
         }
         FindingKind::BlindSpot => "A single failure takes down a component and every monitor of it.",
+        FindingKind::Blinding => {
+            "A single failure leaves components running but unobserved: every monitor they have goes down."
+        }
         FindingKind::Cycle => "A dependency cycle (runtime, or closed by a start-time dependency).",
         FindingKind::RestartHazard => {
             "Components that stay up during a failure but could not start again while it lasts."
@@ -46,8 +31,9 @@ fn rule_description(kind: FindingKind) -> &'static str {
     }
 }
 
-/// The findings as SARIF 2.1.0, each located at its subject's line in `uri`.
-pub fn sarif(report: &Report, model: &Model, doc: &Document, uri: &str) -> String {
+/// The findings as SARIF 2.1.0, each located at its subject's line in the input it stands in
+/// (`uris[pos.input]`; the first when the position is unknown).
+pub fn sarif(report: &Report, compiled: &Compiled, uris: &[&str]) -> String {
     let rules: Vec<serde_json::Value> = FindingKind::ALL
         .iter()
         .map(|&k| {
@@ -67,7 +53,8 @@ pub fn sarif(report: &Report, model: &Model, doc: &Document, uri: &str) -> Strin
                 Severity::Medium => "warning",
                 Severity::Low => "note",
             };
-            let pos = position_of(model, doc, &f.subject).unwrap_or(Pos { line: 1, column: 1 });
+            let pos = compiled.position_of(&f.subject).unwrap_or(Pos::START);
+            let uri = uris.get(pos.input as usize).or(uris.first()).copied().unwrap_or("");
             json!({
                 "ruleId": f.kind.name(),
                 "level": level,

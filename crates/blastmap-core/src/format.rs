@@ -18,7 +18,8 @@ use crate::spec::{Component, Tailnet, Topology};
 const FAST_JSON_BYTES: usize = 1 << 20;
 
 /// The reference lists of a component, in the order they appear in [`Component`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RefField {
     Requires,
     RequiresAtStart,
@@ -47,6 +48,22 @@ impl RefField {
         }
     }
 
+    /// Parses a field name as written in the format.
+    pub fn parse(name: &str) -> Option<RefField> {
+        RefField::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The list this field names in a component, to change.
+    pub fn of_mut(self, c: &mut Component) -> &mut Vec<String> {
+        match self {
+            RefField::Requires => &mut c.requires,
+            RefField::RequiresAtStart => &mut c.requires_at_start,
+            RefField::DegradesWithout => &mut c.degrades_without,
+            RefField::MonitoredBy => &mut c.monitored_by,
+            RefField::HoldsCredentialsFor => &mut c.holds_credentials_for,
+        }
+    }
+
     /// The list this field names in a component.
     pub fn of(self, c: &Component) -> &[String] {
         match self {
@@ -56,6 +73,34 @@ impl RefField {
             RefField::MonitoredBy => &c.monitored_by,
             RefField::HoldsCredentialsFor => &c.holds_credentials_for,
         }
+    }
+}
+
+/// A section of a written document that holds entries with ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Components,
+    Shards,
+    Relays,
+    Tailnets,
+}
+
+/// Where a component of an expanded document came from: an entry of the written document, as
+/// written or generated from it by a rule of the mesh vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    pub section: Section,
+    /// The entry's index in its section.
+    pub index: usize,
+    /// `None` when the component is the entry as written; else the rule that generated it.
+    pub generated: Option<&'static str>,
+}
+
+impl Source {
+    /// Component `index` of the `components` section, as written.
+    pub fn written(index: usize) -> Self {
+        Source { section: Section::Components, index, generated: None }
     }
 }
 
@@ -76,6 +121,11 @@ pub struct ComponentSpans {
     pub placement: BTreeMap<&'static str, Option<Pos>>,
     /// Mesh fields (`tailnet`, `shared_into`, `relays`, `routes`), each item's position.
     pub mesh: BTreeMap<&'static str, Vec<Option<Pos>>>,
+    /// Scalar fields by name (`critical`, `target`, `kind`, `add`, ...), where an overlay's
+    /// refinement needs to point.
+    pub fields: BTreeMap<&'static str, Option<Pos>>,
+    /// Overlay `drop` entries, in list order.
+    pub drop: Vec<Option<Pos>>,
 }
 
 /// Where a tailnet's parts stand in the input.
@@ -83,12 +133,37 @@ pub struct ComponentSpans {
 pub struct TailnetSpans {
     pub id: Option<Pos>,
     pub shard: Option<Pos>,
+    pub cache_netmap: Option<Pos>,
 }
 
 impl ComponentSpans {
     /// The position of reference `index` of `field`.
     pub fn reference(&self, field: RefField, index: usize) -> Option<Pos> {
         self.refs.get(&field).and_then(|v| v.get(index)).copied().flatten()
+    }
+
+    /// Where scalar field `name` stands, else where the component does.
+    pub fn field(&self, name: &str) -> Option<Pos> {
+        self.fields.get(name).copied().flatten().or(self.id).or(self.at)
+    }
+
+    /// Every position, for marking them as belonging to input `input`.
+    pub fn positions_mut(&mut self) -> impl Iterator<Item = &mut Pos> {
+        let singles = [&mut self.at, &mut self.id, &mut self.need, &mut self.availability].into_iter();
+        singles
+            .chain(self.refs.values_mut().flatten())
+            .chain(self.placement.values_mut())
+            .chain(self.mesh.values_mut().flatten())
+            .chain(self.fields.values_mut())
+            .chain(self.drop.iter_mut())
+            .flatten()
+    }
+}
+
+impl TailnetSpans {
+    /// Every position, for marking them as belonging to input `input`.
+    pub fn positions_mut(&mut self) -> impl Iterator<Item = &mut Pos> {
+        [&mut self.id, &mut self.shard, &mut self.cache_netmap].into_iter().flatten()
     }
 }
 
@@ -101,6 +176,9 @@ pub struct Document {
     pub shard_spans: Vec<ComponentSpans>,
     pub relay_spans: Vec<ComponentSpans>,
     pub tailnet_spans: Vec<TailnetSpans>,
+    /// What the topology holds that its inputs did not plainly declare: inferences, overlay
+    /// refinements, observations (see [`crate::note`]).
+    pub notes: Vec<crate::note::Note>,
 }
 
 impl Document {
@@ -114,6 +192,33 @@ impl Document {
     pub fn spans_of(&self, index: usize) -> Option<&ComponentSpans> {
         self.spans.get(index)
     }
+
+    /// Where an entry of a section stands (its `id`).
+    pub fn position(&self, section: Section, index: usize) -> Option<Pos> {
+        let of = |spans: &[ComponentSpans]| spans.get(index).and_then(|s| s.id.or(s.at));
+        match section {
+            Section::Components => of(&self.spans),
+            Section::Shards => of(&self.shard_spans),
+            Section::Relays => of(&self.relay_spans),
+            Section::Tailnets => self.tailnet_spans.get(index).and_then(|s| s.id),
+        }
+    }
+
+    /// Marks every position in the document as belonging to input `input`.
+    pub fn set_input(&mut self, input: u32) {
+        let comps = self.spans.iter_mut().chain(&mut self.shard_spans).chain(&mut self.relay_spans);
+        for p in comps.flat_map(ComponentSpans::positions_mut) {
+            p.input = input;
+        }
+        for p in self.tailnet_spans.iter_mut().flat_map(TailnetSpans::positions_mut) {
+            p.input = input;
+        }
+        for n in &mut self.notes {
+            if let Some(p) = &mut n.pos {
+                p.input = input;
+            }
+        }
+    }
 }
 
 type S<T> = Spanned<T>;
@@ -125,6 +230,8 @@ struct RawTopology {
     name: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    overlay: bool,
     components: Vec<S<RawComponent>>,
     #[serde(default)]
     shards: Vec<S<RawComponent>>,
@@ -138,11 +245,14 @@ struct RawTopology {
 #[serde(deny_unknown_fields)]
 struct RawTailnet {
     id: S<String>,
-    shard: S<String>,
     #[serde(default)]
-    cache_netmap: bool,
+    shard: Option<S<String>>,
+    #[serde(default)]
+    cache_netmap: Option<S<bool>>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    #[serde(default)]
+    add: bool,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +260,7 @@ struct RawTailnet {
 struct RawComponent {
     id: S<String>,
     #[serde(default)]
-    kind: Option<String>,
+    kind: Option<S<String>>,
     #[serde(default)]
     requires: Vec<S<String>>,
     #[serde(default)]
@@ -164,7 +274,9 @@ struct RawComponent {
     #[serde(default)]
     holds_credentials_for: Vec<S<String>>,
     #[serde(default)]
-    critical: bool,
+    critical: Option<S<bool>>,
+    #[serde(default)]
+    target: Option<S<bool>>,
     #[serde(default)]
     availability: Option<S<f64>>,
     #[serde(default)]
@@ -197,11 +309,15 @@ struct RawComponent {
     exit_node: bool,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    #[serde(default)]
+    add: Option<S<bool>>,
+    #[serde(default)]
+    drop: Vec<S<String>>,
 }
 
 fn pos(l: &Location) -> Option<Pos> {
     let (line, column) = (l.line(), l.column());
-    (line > 0).then(|| Pos { line: line.min(u32::MAX as u64) as u32, column: column.min(u32::MAX as u64) as u32 })
+    (line > 0).then(|| Pos::new(line.min(u32::MAX as u64) as u32, column.min(u32::MAX as u64) as u32))
 }
 
 fn split_list(items: Vec<S<String>>) -> (Vec<String>, Vec<Option<Pos>>) {
@@ -226,16 +342,36 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
         .into_iter()
         .map(|st| {
             let t = st.value;
-            let spans = TailnetSpans { id: pos(&t.id.referenced), shard: pos(&t.shard.referenced) };
-            (Tailnet { id: t.id.value, shard: t.shard.value, cache_netmap: t.cache_netmap, labels: t.labels }, spans)
+            let spans = TailnetSpans {
+                id: pos(&t.id.referenced),
+                shard: t.shard.as_ref().and_then(|s| pos(&s.referenced)),
+                cache_netmap: t.cache_netmap.as_ref().and_then(|s| pos(&s.referenced)),
+            };
+            let tailnet = Tailnet {
+                id: t.id.value,
+                shard: t.shard.map(|s| s.value).unwrap_or_default(),
+                cache_netmap: t.cache_netmap.is_some_and(|c| c.value),
+                labels: t.labels,
+                add: t.add,
+            };
+            (tailnet, spans)
         })
         .unzip();
     Document {
-        topology: Topology { name: raw.name, description: raw.description, components, shards, tailnets, relays },
+        topology: Topology {
+            name: raw.name,
+            description: raw.description,
+            overlay: raw.overlay,
+            components,
+            shards,
+            tailnets,
+            relays,
+        },
         spans,
         shard_spans,
         relay_spans,
         tailnet_spans,
+        notes: Vec::new(),
     }
 }
 
@@ -352,16 +488,32 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
     if tailnet.is_some() {
         cs.mesh.insert("tailnet", vec![tailnet_at]);
     }
+    let mut flag = |name: &'static str, v: Option<S<bool>>| {
+        v.map(|v| {
+            cs.fields.insert(name, pos(&v.referenced));
+            v.value
+        })
+    };
+    let critical = flag("critical", r.critical).unwrap_or(false);
+    let target = flag("target", r.target);
+    let add = flag("add", r.add).unwrap_or(false);
+    let kind = r.kind.map(|k| {
+        cs.fields.insert("kind", pos(&k.referenced));
+        k.value
+    });
+    let (drop, drop_at) = split_list(r.drop);
+    cs.drop = drop_at;
     let component = Component {
         id: r.id.value,
-        kind: r.kind,
+        kind,
         requires,
         need,
         requires_at_start,
         degrades_without,
         monitored_by,
         holds_credentials_for,
-        critical: r.critical,
+        critical,
+        target,
         availability,
         mtbf,
         mttr,
@@ -378,6 +530,8 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
         routes,
         exit_node: r.exit_node,
         labels: r.labels,
+        add,
+        drop,
     };
     (component, cs)
 }
@@ -480,7 +634,7 @@ pub fn parse(text: &str) -> Result<Document, Errors> {
             Ok(raw) => raw,
             Err(e) => {
                 let message = clean_message(&e.to_string());
-                let p = Pos { line: e.line() as u32, column: e.column() as u32 };
+                let p = Pos::new(e.line() as u32, e.column() as u32);
                 return Err(Errors::one(Error::new(classify(&message), Some(p), explain(&message))));
             }
         }
@@ -501,28 +655,21 @@ pub fn parse(text: &str) -> Result<Document, Errors> {
     }
 }
 
-/// Parses and builds the model in one step; when the fast JSON path lost positions and the model
-/// is invalid, reads the text again with positions so the errors point at lines.
+/// Reads the native format with positions, whatever its size (the slow path [`parse`] takes
+/// for large JSON only when something is wrong).
 ///
 /// # Errors
-/// Everything [`parse`] and [`crate::Model::build`] report.
-pub fn load(text: &str) -> Result<(Document, crate::Model), Errors> {
-    let doc = parse(text)?;
-    match crate::Model::build(&doc) {
-        Ok(model) => Ok((doc, model)),
-        Err(errors) => {
-            let positioned = errors.0.iter().all(|e| e.pos.is_some());
-            if positioned {
-                return Err(errors);
-            }
-            let raw = read_spanned(text).map_err(Errors::one)?;
-            let mut more = Vec::new();
-            let doc = convert(raw, &mut more);
-            match crate::Model::build(&doc) {
-                Ok(model) => Ok((doc, model)),
-                Err(e) => Err(e),
-            }
-        }
+/// As [`parse`].
+pub fn parse_spanned(text: &str) -> Result<Document, Errors> {
+    if is_blank(text) {
+        return Err(Errors::one(Error::empty_input("a topology with a `components:` list")));
+    }
+    let mut errors = Vec::new();
+    let doc = convert(read_spanned(text).map_err(Errors::one)?, &mut errors);
+    if errors.is_empty() {
+        Ok(doc)
+    } else {
+        Err(Errors(errors))
     }
 }
 

@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::algo::{what_if, WhatIf};
 use crate::error::{suggest, Error, ErrorKind, Errors, Pos};
-use crate::format::{ComponentSpans, Document};
+use crate::finding::{Context, Finding, FindingKind, Severity, EVIDENCE_LIMIT};
+use crate::format::{ComponentSpans, Document, Section, Source};
 use crate::model::{Model, NodeId};
 use crate::spec::{Component, Topology};
 
@@ -54,25 +55,17 @@ pub struct Mesh {
     pub routes: Vec<(String, NodeId)>,
 }
 
-/// True when the document uses the mesh vocabulary.
-pub fn uses_mesh(t: &Topology) -> bool {
-    !t.shards.is_empty()
-        || !t.tailnets.is_empty()
-        || !t.relays.is_empty()
-        || t.components
-            .iter()
-            .any(|c| c.tailnet.is_some() || !c.relays.is_empty() || !c.routes.is_empty() || c.exit_node)
-}
-
 fn mesh_pos(spans: Option<&ComponentSpans>, field: &str, i: usize) -> Option<Pos> {
     spans.and_then(|s| s.mesh.get(field)).and_then(|v| v.get(i)).copied().flatten()
 }
 
-/// Expands the mesh vocabulary into plain components (rules in the module documentation).
+/// Expands the mesh vocabulary into plain components (rules in the module documentation), with
+/// the source of each component in the written document.
 ///
 /// # Errors
-/// References to unknown tailnets, shards or relays, with their positions.
-pub fn expand(doc: &Document) -> Result<Document, Errors> {
+/// References to unknown tailnets, shards or relays, and tailnets without a shard, with their
+/// positions.
+pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
     let t = &doc.topology;
     let mut errors = Vec::new();
     let shard_ids: BTreeSet<&str> = t.shards.iter().map(|s| s.id.as_str()).collect();
@@ -84,7 +77,11 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
     };
     let tailnet_names: BTreeSet<&str> = tailnets.keys().copied().collect();
     for (i, n) in t.tailnets.iter().enumerate() {
-        if !shard_ids.contains(n.shard.as_str()) {
+        if n.shard.is_empty() {
+            let at = doc.tailnet_spans.get(i).and_then(|s| s.id);
+            let message = format!("tailnet `{}` has no `shard`: expected the id of the coordination shard it sits on (listed under `shards`)", n.id);
+            errors.push(Error::new(ErrorKind::InvalidValue, at, message));
+        } else if !shard_ids.contains(n.shard.as_str()) {
             let at = doc.tailnet_spans.get(i).and_then(|s| s.shard);
             errors.push(unknown("shard (listed under `shards`)", &n.shard, &shard_ids, at));
         }
@@ -123,6 +120,7 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
 
     let mut components: Vec<Component> = Vec::new();
     let mut spans: Vec<ComponentSpans> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
     let with_kind = |c: &Component, kind: &str| {
         let mut c = c.clone();
         c.kind.get_or_insert_with(|| kind.to_string());
@@ -131,10 +129,12 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
     for (i, s) in t.shards.iter().enumerate() {
         components.push(with_kind(s, "coordination-shard"));
         spans.push(doc.shard_spans.get(i).cloned().unwrap_or_default());
+        sources.push(Source { section: Section::Shards, index: i, generated: None });
     }
     for (i, r) in t.relays.iter().enumerate() {
         components.push(with_kind(r, "relay"));
         spans.push(doc.relay_spans.get(i).cloned().unwrap_or_default());
+        sources.push(Source { section: Section::Relays, index: i, generated: None });
     }
     for (i, n) in t.tailnets.iter().enumerate() {
         let mut admin = Component::new(format!("{}/admin", n.id));
@@ -144,10 +144,12 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
         components.push(admin);
         let at = doc.tailnet_spans.get(i).and_then(|s| s.id);
         spans.push(ComponentSpans { at, id: at, ..ComponentSpans::default() });
+        sources.push(Source { section: Section::Tailnets, index: i, generated: Some("tailnet admin actions") });
     }
-    let mut generated: Vec<(Component, ComponentSpans)> = Vec::new();
-    let mut routes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut exits: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut generated: Vec<(Component, ComponentSpans, Source)> = Vec::new();
+    // Route and exit groups, with the first router (or exit node) they were made from.
+    let mut routes: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
+    let mut exits: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
     for (i, c) in t.components.iter().enumerate() {
         let node_spans = doc.spans_of(i).cloned().unwrap_or_default();
         let mut node = c.clone();
@@ -158,14 +160,14 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
                 node.requires_at_start.push(tn.shard.clone());
             }
             if c.exit_node {
-                exits.entry(tn.id.as_str()).or_default().push(c.id.as_str());
+                exits.entry(tn.id.as_str()).or_insert_with(|| (Vec::new(), i)).0.push(c.id.as_str());
             }
         }
         if !c.shared_into.is_empty() {
             node.labels.insert("shared_into".into(), c.shared_into.join(", "));
         }
         for r in &c.routes {
-            routes.entry(r.as_str()).or_default().push(c.id.as_str());
+            routes.entry(r.as_str()).or_insert_with(|| (Vec::new(), i)).0.push(c.id.as_str());
         }
         let direct = c.direct.unwrap_or(true);
         if c.tailnet.is_some() || !c.relays.is_empty() {
@@ -176,7 +178,8 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
                 (d.region, d.zone, d.host) = (c.region.clone(), c.zone.clone(), c.host.clone());
                 (d.provider, d.power, d.network) = (c.provider.clone(), c.power.clone(), c.network.clone());
                 options.push(d.id.clone());
-                generated.push((d, node_spans.clone()));
+                let source = Source { section: Section::Components, index: i, generated: Some("direct path") };
+                generated.push((d, node_spans.clone(), source));
             }
             options.extend(c.relays.iter().cloned());
             if !options.is_empty() {
@@ -184,33 +187,49 @@ pub fn expand(doc: &Document) -> Result<Document, Errors> {
                 p.kind = Some("paths".into());
                 p.need = Some(1);
                 p.requires = options;
-                generated.push((p, node_spans.clone()));
+                let source = Source { section: Section::Components, index: i, generated: Some("paths group") };
+                generated.push((p, node_spans.clone(), source));
             }
         }
+        // The expanded node says in plain components what its mesh fields said.
+        node.tailnet = None;
+        node.shared_into.clear();
+        node.relays.clear();
+        node.routes.clear();
+        node.exit_node = false;
+        node.direct = None;
         components.push(node);
         spans.push(node_spans);
+        sources.push(Source::written(i));
     }
-    for (route, routers) in routes {
+    let at_entry = |i: usize| {
+        let at = doc.spans_of(i).and_then(|s| s.id);
+        ComponentSpans { at, id: at, ..ComponentSpans::default() }
+    };
+    for (route, (routers, first)) in routes {
         let mut r = Component::new(format!("route/{route}"));
         r.kind = Some("subnet-route".into());
         r.need = Some(1);
         r.requires = routers.iter().map(|s| s.to_string()).collect();
-        generated.push((r, ComponentSpans::default()));
+        let source = Source { section: Section::Components, index: first, generated: Some("subnet route group") };
+        generated.push((r, at_entry(first), source));
     }
-    for (tn, nodes) in exits {
+    for (tn, (nodes, first)) in exits {
         let mut e = Component::new(format!("{tn}/exit"));
         e.kind = Some("exit-nodes".into());
         e.need = Some(1);
         e.requires = nodes.iter().map(|s| s.to_string()).collect();
-        generated.push((e, ComponentSpans::default()));
+        let source = Source { section: Section::Components, index: first, generated: Some("exit node group") };
+        generated.push((e, at_entry(first), source));
     }
-    for (c, s) in generated {
+    for (c, s, source) in generated {
         components.push(c);
         spans.push(s);
+        sources.push(source);
     }
     let topology =
         Topology { name: t.name.clone(), description: t.description.clone(), components, ..Topology::default() };
-    Ok(Document { topology, spans, ..Document::default() })
+    Ok((Document { topology, spans, notes: doc.notes.clone(), ..Document::default() }, sources))
 }
 
 /// Reads back the mesh vocabulary from a model built from [`expand`]'s output.
@@ -328,7 +347,57 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     format!("{failed} down: {}", parts.join("; "))
 }
 
+/// One shard's or relay's outage, in the mesh's own terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outage {
+    pub failure: NodeId,
+    /// [`sentence`]'s reading of it.
+    pub sentence: String,
+    pub tailnets: Vec<TailnetImpact>,
+}
+
 /// The effect of each shard's and each relay's outage on the mesh.
-pub fn outages(model: &Model, mesh: &Mesh) -> Vec<(NodeId, Vec<TailnetImpact>)> {
-    mesh.shards.iter().chain(&mesh.relays).map(|&x| (x, impact(model, mesh, &what_if(model, &[x])))).collect()
+///
+/// # Complexity
+/// One what-if, O(|V| + |E|), per shard and relay.
+pub fn outages(model: &Model, mesh: &Mesh) -> Vec<Outage> {
+    mesh.shards
+        .iter()
+        .chain(&mesh.relays)
+        .map(|&x| {
+            let tailnets = impact(model, mesh, &what_if(model, &[x]));
+            Outage { failure: x, sentence: sentence(model.name(x), &tailnets), tailnets }
+        })
+        .collect()
+}
+
+/// One finding per outage that touches a tailnet: high when nodes go down or lose every path.
+pub fn findings(outages: &[Outage], cx: &Context) -> Vec<Finding> {
+    outages
+        .iter()
+        .filter_map(|o| {
+            let touched: Vec<&TailnetImpact> = o
+                .tailnets
+                .iter()
+                .filter(|i| {
+                    i.admin_blocked || !i.drop_if_restarted.is_empty() || !i.nodes_down.is_empty() || i.pairs_cut > 0
+                })
+                .collect();
+            if touched.is_empty() {
+                return None;
+            }
+            let severity = if touched.iter().any(|i| i.pairs_cut > 0 || !i.nodes_down.is_empty()) {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
+            let mut evidence = vec![cx.name(o.failure)];
+            for i in &touched {
+                evidence.extend(i.drop_if_restarted.iter().cloned());
+                evidence.extend(i.unreachable.iter().cloned());
+            }
+            evidence.truncate(EVIDENCE_LIMIT);
+            Some(Finding::new(FindingKind::MeshOutage, severity, cx.name(o.failure), o.sentence.clone(), evidence))
+        })
+        .collect()
 }

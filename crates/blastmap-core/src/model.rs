@@ -87,6 +87,8 @@ pub struct Node {
     pub kind: Option<String>,
     pub origin: Origin,
     pub critical: bool,
+    /// `target:` as written (`None`: decided by the rule in [`Model::targets`]).
+    pub target: Option<bool>,
     pub availability: Option<f64>,
 }
 
@@ -99,7 +101,7 @@ impl Node {
 
 /// A validated topology, ready for analysis.
 ///
-/// Semantics (DESIGN.md): node `v` is up when it has not failed, all of its `placement` nodes are
+/// Semantics (`docs/semantics.md`): node `v` is up when it has not failed, all of its `placement` nodes are
 /// up and at least `need(v)` of its `requires` are up.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -120,13 +122,12 @@ pub struct Model {
     /// Reverse of `start`.
     start_dependents: Adjacency,
     targets: Vec<NodeId>,
-    /// The mesh vocabulary (tailnets, shards, relays), when the topology used it.
-    pub mesh: Option<crate::mesh::Mesh>,
 }
 
 impl Model {
-    /// Builds and validates the model of a document: every reference resolves, ids are unique,
-    /// `need` is within range, nothing requires itself.
+    /// Builds and validates the model of a plain document (no mesh vocabulary: [`crate::compile`]
+    /// expands that first): every reference resolves, ids are unique, `need` is within range,
+    /// self-references are those that mean something (the rules in `docs/semantics.md`).
     ///
     /// # Errors
     /// Each problem with its position when the document has one.
@@ -134,19 +135,17 @@ impl Model {
     /// # Complexity
     /// O(|V| + |E|) time and space, plus the string hashing of ids.
     pub fn build(doc: &Document) -> Result<Model, Errors> {
-        if crate::mesh::uses_mesh(&doc.topology) {
-            let expanded = crate::mesh::expand(doc)?;
-            let mut model = Model::build_generic(&expanded)?;
-            model.mesh = Some(crate::mesh::summarize(&doc.topology, &model));
-            return Ok(model);
-        }
-        Model::build_generic(doc)
-    }
-
-    /// [`Model::build`] for a document without mesh vocabulary.
-    fn build_generic(doc: &Document) -> Result<Model, Errors> {
         let comps = &doc.topology.components;
         let mut errors: Vec<Error> = Vec::new();
+        if doc.topology.uses_mesh() {
+            let message =
+                "this document uses the mesh vocabulary: compile it (blastmap_core::compile) to expand it first";
+            return Err(Errors::one(Error::new(ErrorKind::InvalidValue, None, message)));
+        }
+        if doc.topology.overlay {
+            let message = "this file is an overlay (`overlay: true`): it refines the components of an export; give it after the export it refines (`blastmap analyze export.yml overlay.yaml`)";
+            return Err(Errors::one(Error::new(ErrorKind::InvalidValue, Some(crate::error::Pos::START), message)));
+        }
         let push = |errors: &mut Vec<Error>, e: Error| {
             if errors.len() < MAX_ERRORS {
                 errors.push(e);
@@ -190,8 +189,23 @@ impl Model {
                 kind: c.kind.clone(),
                 origin: Origin::Component(i),
                 critical: c.critical,
+                target: c.target,
                 availability: c.effective_availability(),
             });
+            let overlay_only = |field: &str, at: Option<crate::error::Pos>| {
+                Error::new(
+                    ErrorKind::InvalidValue,
+                    at,
+                    format!("`{field}` of `{}` belongs in an overlay (a file with `overlay: true`, given after the export it refines)", c.id),
+                )
+            };
+            if c.add {
+                push(&mut errors, overlay_only("add", spans(i).and_then(|s| s.field("add"))));
+            }
+            if !c.drop.is_empty() {
+                let at = spans(i).and_then(|s| s.drop.first().copied().flatten().or(s.id));
+                push(&mut errors, overlay_only("drop", at));
+            }
         }
         // Implicit placement nodes, in order of first use; an explicit component of the same name
         // stands for the placement value (so `zone:a` can itself be placed in a region).
@@ -211,6 +225,7 @@ impl Model {
                         kind: Some(attr.to_string()),
                         origin: Origin::Placement(attr),
                         critical: false,
+                        target: None,
                         availability: None,
                     });
                 }
@@ -248,15 +263,11 @@ impl Model {
                         continue;
                     };
                     if u == v {
-                        push(
-                            &mut errors,
-                            Error::new(
-                                ErrorKind::SelfReference,
-                                at,
-                                format!("`{}` lists itself in `{}`", c.id, field.name()),
-                            ),
-                        );
-                        continue;
+                        if let Some(why) = self_reference_error(field) {
+                            let message = format!("`{}` lists itself in `{}`: {why}", c.id, field.name());
+                            push(&mut errors, Error::new(ErrorKind::SelfReference, at, message));
+                            continue;
+                        }
                     }
                     if resolved.contains(&u) {
                         push(
@@ -336,22 +347,29 @@ impl Model {
             placement_dependents,
             start_dependents,
             targets: Vec::new(),
-            mesh: None,
         };
         model.targets = model.compute_targets();
         Ok(model)
     }
 
     fn compute_targets(&self) -> Vec<NodeId> {
-        let critical: Vec<NodeId> = self.ids().filter(|&v| self.node(v).critical).collect();
-        if !critical.is_empty() {
-            return critical;
+        let marked: Vec<NodeId> = self
+            .ids()
+            .filter(|&v| {
+                let n = self.node(v);
+                (n.critical || n.target == Some(true)) && n.target != Some(false)
+            })
+            .collect();
+        if !marked.is_empty() {
+            return marked;
         }
         self.ids()
             .filter(|&v| {
-                !self.node(v).is_placement()
-                    && self.dependents(v).next().is_none()
-                    && self.start_dependents.get(v).is_empty()
+                let n = self.node(v);
+                !n.is_placement()
+                    && n.target != Some(false)
+                    && self.dependents(v).all(|d| d == v)
+                    && self.start_dependents.get(v).iter().all(|&d| d == v)
             })
             .collect()
     }
@@ -473,7 +491,8 @@ impl Model {
         self.tolerance(v) > 0
     }
 
-    /// The targets: critical components, else the components nothing depends on.
+    /// The targets: the critical components and entry points (`target: true`), or, when there
+    /// are none, the components nothing else depends on; never a component with `target: false`.
     pub fn targets(&self) -> &[NodeId] {
         &self.targets
     }
@@ -506,6 +525,23 @@ impl Model {
             }
         }
         out
+    }
+}
+
+/// Why a component may not list itself in `field`, or `None` when it may (a component that
+/// monitors itself, or needs itself to start: both mean something, and are reported).
+fn self_reference_error(field: RefField) -> Option<&'static str> {
+    match field {
+        RefField::Requires => Some(
+            "a component cannot need itself to run (while it is up that edge says nothing); if it needs itself to start again, a bootstrap loop, write it in `requires_at_start`, which is reported as a cold-start deadlock",
+        ),
+        RefField::DegradesWithout => {
+            Some("a component cannot be degraded by its own loss (when it is down it is down, not degraded)")
+        }
+        RefField::HoldsCredentialsFor => Some(
+            "a compromised component already controls itself; list the other components its credentials open",
+        ),
+        RefField::RequiresAtStart | RefField::MonitoredBy => None,
     }
 }
 

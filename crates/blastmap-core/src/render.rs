@@ -44,6 +44,7 @@ pub fn section_title(kind: FindingKind) -> &'static str {
         FindingKind::Spof => "Single points of failure",
         FindingKind::FalseRedundancy => "False redundancy",
         FindingKind::BlindSpot => "Monitoring blind spots",
+        FindingKind::Blinding => "Monitoring single points (failures that blind, not stop)",
         FindingKind::Cycle => "Dependency cycles",
         FindingKind::RestartHazard => "Restart hazards",
         FindingKind::DoublePoint => "Double and triple points of failure",

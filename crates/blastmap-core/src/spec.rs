@@ -23,6 +23,10 @@ pub struct Topology {
     /// Free text shown with the topology.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// This file is an overlay: it refines, by id, the components of the inputs given before it
+    /// (an imported export) instead of defining a topology of its own. See `docs/overlays.md`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overlay: bool,
     /// The components. Ids are unique; references point at ids or at placement values (`region:eu-west-1`).
     pub components: Vec<Component>,
     /// Mesh networks: coordination shards (components; each tailnet sits on exactly one).
@@ -42,7 +46,9 @@ pub struct Topology {
 pub struct Tailnet {
     /// Unique id (`acme`).
     pub id: String,
-    /// The shard it sits on (an id from `shards`).
+    /// The shard it sits on (an id from `shards`). Required, except in an overlay that refines
+    /// another field of a tailnet defined before it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub shard: String,
     /// Nodes keep their network map on disk between runs: a restart does not need the shard.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -50,6 +56,9 @@ pub struct Tailnet {
     /// Free-form labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+    /// Overlay only: this entry adds a tailnet the inputs before it do not define.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub add: bool,
 }
 
 /// One component: a gate that is up when it has not failed and at least `need` of its `requires`
@@ -81,9 +90,16 @@ pub struct Component {
     /// Trust edges: compromise of this component reaches these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub holds_credentials_for: Vec<String>,
-    /// What the business cares about. Without any, targets are the components nothing depends on.
+    /// What the business cares about. Critical components are targets, and findings that touch
+    /// them are `critical` (`check --deny spof:critical`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub critical: bool,
+    /// `true`: an entry point (requests arrive here), a target of the analysis. `false`: never a
+    /// target (a load generator, a test client). Targets are the critical components and entry
+    /// points, or, when there are none, every component nothing depends on; `target: false`
+    /// removes a component from either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<bool>,
     /// Steady-state availability, a probability in (0, 1].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]
@@ -136,6 +152,15 @@ pub struct Component {
     /// Free-form labels (team, system, owner, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+    /// Overlay only: this entry adds a component the inputs before it do not define (without it,
+    /// an overlay entry with an unknown id is an error, so that a typo cannot add a component).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub add: bool,
+    /// Overlay only: drop this component's dependencies on these ids, whatever their kind
+    /// (`requires`, `requires_at_start`, `degrades_without`, `monitored_by`,
+    /// `holds_credentials_for`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -157,10 +182,33 @@ impl Component {
         }
     }
 
+    /// True when this component is a target by what it says of itself: critical or an entry
+    /// point, and not `target: false`.
+    pub fn marked_target(&self) -> bool {
+        (self.critical || self.target == Some(true)) && self.target != Some(false)
+    }
+
     /// The placement values of this component as `(attribute, value)` pairs, in attribute order.
     pub fn placement(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let values = [&self.region, &self.zone, &self.host, &self.provider, &self.power, &self.network];
         PLACEMENT_ATTRIBUTES.into_iter().zip(values).filter_map(|(a, v)| v.as_deref().map(|v| (a, v)))
+    }
+}
+
+impl Topology {
+    /// True when the topology uses the mesh vocabulary (shards, tailnets, relays, or mesh fields
+    /// on a component), which [`crate::compile`] expands into plain components.
+    pub fn uses_mesh(&self) -> bool {
+        !self.shards.is_empty()
+            || !self.tailnets.is_empty()
+            || !self.relays.is_empty()
+            || self.components.iter().any(|c| {
+                c.tailnet.is_some()
+                    || !c.relays.is_empty()
+                    || !c.routes.is_empty()
+                    || c.exit_node
+                    || !c.shared_into.is_empty()
+            })
     }
 }
 

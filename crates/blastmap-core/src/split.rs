@@ -98,6 +98,7 @@ pub fn split_by(t: &Topology, attr: &str) -> Result<Split, String> {
                 shard,
                 cache_netmap: tn.cache_netmap,
                 labels: tn.labels.clone(),
+                add: false,
             });
         }
         // Which slice each node lands in.

@@ -182,8 +182,10 @@ impl Part {
         let Some(c) = self.components.get_mut(from) else {
             return;
         };
-        if c.id == to {
-            let message = format!("`{to}` depends on itself: not mapped (a component cannot require itself)");
+        // A component may monitor itself or need itself to start (both are reported); any other
+        // self-reference means nothing and is not mapped.
+        if c.id == to && !matches!(field, RefField::MonitoredBy | RefField::RequiresAtStart) {
+            let message = format!("`{to}` lists itself in `{}`: not mapped (it means nothing there)", field.name());
             self.warn(pos, message);
             return;
         }
@@ -201,17 +203,35 @@ impl Part {
     }
 }
 
-/// An input's errors, with the input's name.
+/// Errors of one or more inputs, each shown with the name of the input it is in.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}", display_file_errors(.file, .errors))]
+#[error("{}", display_file_errors(.files, .errors))]
 pub struct FileErrors {
-    /// The input's name as given to [`crate::load_many`].
+    /// The name of the input of the first error, as given to [`crate::load_many`].
     pub file: String,
+    /// Every input's name, in order: an error's `pos.input` indexes it.
+    pub files: Vec<String>,
     pub errors: Errors,
 }
 
-fn display_file_errors(file: &str, errors: &Errors) -> String {
-    errors.0.iter().map(|e| format!("{file}:{e}")).collect::<Vec<_>>().join("\n")
+impl FileErrors {
+    /// Errors whose positions say which of `files` they are in.
+    pub fn new(files: &[String], errors: Errors) -> Self {
+        let name = |e: &Error| e.pos.and_then(|p| files.get(p.input as usize)).or(files.first()).cloned();
+        let file = errors.first().and_then(name).unwrap_or_default();
+        FileErrors { file, files: files.to_vec(), errors }
+    }
+
+    /// Errors all in the one input `file`.
+    pub fn in_file(file: &str, errors: Errors) -> Self {
+        FileErrors { file: file.to_string(), files: vec![file.to_string()], errors }
+    }
+}
+
+fn display_file_errors(files: &[String], errors: &Errors) -> String {
+    let name =
+        |e: &Error| e.pos.and_then(|p| files.get(p.input as usize)).or(files.first()).cloned().unwrap_or_default();
+    errors.0.iter().map(|e| format!("{}:{e}", name(e))).collect::<Vec<_>>().join("\n")
 }
 
 /// The stem of an input name: `dir/compose.prod.yml` → `compose.prod`.
@@ -270,8 +290,21 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
     let mut strict: Vec<bool> = Vec::new();
 
     let mut base: Option<Document> = None;
-    for (fi, (file, part)) in parts.into_iter().enumerate() {
+    for (fi, (file, mut part)) in parts.into_iter().enumerate() {
         let file_name = file.clone().unwrap_or_default();
+        // Every position of this input says so (errors of merged inputs name the right file).
+        let input = u32::try_from(fi).unwrap_or(u32::MAX);
+        for p in part.spans.iter_mut().flat_map(ComponentSpans::positions_mut) {
+            p.input = input;
+        }
+        if let Some(rest) = &mut part.rest {
+            rest.set_input(input);
+        }
+        for w in &mut part.warnings {
+            if let Some(p) = &mut w.pos {
+                p.input = input;
+            }
+        }
         if let Some(rest) = part.rest {
             if rest != Document::default() {
                 if base.is_none() {
@@ -377,8 +410,8 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
     let mut probe = base.clone().unwrap_or_default();
     probe.topology.components.clone_from(&components);
     probe.spans.clone_from(&spans);
-    if blastmap_core::mesh::uses_mesh(&probe.topology) {
-        if let Ok(expanded) = blastmap_core::mesh::expand(&probe) {
+    if probe.topology.uses_mesh() {
+        if let Ok((expanded, _)) = blastmap_core::mesh::expand(&probe) {
             known.extend(expanded.topology.components.into_iter().map(|c| c.id));
         }
     }
@@ -445,9 +478,9 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             }
         }
     }
-    if let Some((fi, errors)) = native_errors.into_iter().next() {
-        let file = files.get(fi).cloned().flatten().unwrap_or_default();
-        return Err(FileErrors { file, errors: Errors(errors) });
+    if let Some((_, errors)) = native_errors.into_iter().next() {
+        let names: Vec<String> = files.iter().map(|f| f.clone().unwrap_or_default()).collect();
+        return Err(FileErrors::new(&names, Errors(errors)));
     }
     let name = if names.is_empty() { None } else { Some(names.join(" + ")) };
     let mut document = base.unwrap_or_default();

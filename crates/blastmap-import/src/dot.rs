@@ -64,7 +64,7 @@ impl<'a> Lines<'a> {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
         let column = self.text.get(start..offset.min(self.text.len())).map_or(1, |s| s.chars().count() + 1);
-        Pos { line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) }
+        Pos::new(u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX))
     }
 }
 
@@ -807,9 +807,9 @@ mod tests {
     #[test]
     fn lines_count_characters() {
         let l = Lines::new("ab\néx y");
-        assert_eq!(l.pos(0), Pos { line: 1, column: 1 });
-        assert_eq!(l.pos(3), Pos { line: 2, column: 1 });
-        assert_eq!(l.pos(6), Pos { line: 2, column: 3 });
-        assert_eq!(l.pos(999), Pos { line: 2, column: 5 });
+        assert_eq!(l.pos(0), Pos::START);
+        assert_eq!(l.pos(3), Pos::new(2, 1));
+        assert_eq!(l.pos(6), Pos::new(2, 3));
+        assert_eq!(l.pos(999), Pos::new(2, 5));
     }
 }

@@ -19,7 +19,7 @@ use crate::tree::{self, Node};
 fn expected(pos: Option<Pos>, what: &str) -> Errors {
     Errors::one(Error::new(
         ErrorKind::InvalidValue,
-        pos.or(Some(Pos { line: 1, column: 1 })),
+        pos.or(Some(Pos::START)),
         format!("{what}: expected a list of {{\"parent\", \"child\", \"callCount\"}} links, or {{\"data\": [...]}}"),
     ))
 }

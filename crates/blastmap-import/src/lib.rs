@@ -10,8 +10,7 @@
 
 use std::fmt;
 
-use blastmap_core::format::Document;
-use blastmap_core::{Errors, Model, Pos, Topology};
+use blastmap_core::{compile, Compiled, Errors, Pos, Topology};
 use serde::Serialize;
 
 pub mod backstage;
@@ -121,18 +120,19 @@ impl fmt::Display for Warning {
     }
 }
 
-/// An imported topology, validated.
+/// An imported topology, compiled and validated.
 #[derive(Clone, Debug)]
 pub struct Loaded {
     /// The format of the (first) input.
     pub format: Format,
     /// The format of each input, in order.
     pub formats: Vec<Format>,
-    pub document: Document,
-    /// For each component of `document`, the index of the input it came from
+    /// The merged document (`compiled.written`), its expansion and its model. Every position in
+    /// it knows its input (`Pos::input`, an index into the inputs as given).
+    pub compiled: Compiled,
+    /// For each component of `compiled.written`, the index of the input it came from
     /// (`usize::MAX` for placeholders of unresolved references).
     pub origins: Vec<usize>,
-    pub model: Model,
     pub warnings: Vec<Warning>,
 }
 
@@ -372,14 +372,14 @@ fn import(text: &str, format: Format) -> Result<Part, Errors> {
 pub fn load(text: &str, from: Option<Format>) -> Result<Loaded, Errors> {
     let format = from.unwrap_or_else(|| detect(text));
     if format == Format::Native {
-        let (document, model) = blastmap_core::format::load(text)?;
-        let origins = vec![0; document.topology.components.len()];
-        return Ok(Loaded { format, formats: vec![format], document, origins, model, warnings: Vec::new() });
+        let compiled = blastmap_core::load(text)?;
+        let origins = vec![0; compiled.written.topology.components.len()];
+        return Ok(Loaded { format, formats: vec![format], compiled, origins, warnings: Vec::new() });
     }
     let part = import(text, format)?;
     let (document, origins, warnings) = finish(vec![(None, part)]).map_err(|e| e.errors)?;
-    let model = Model::build(&document)?;
-    Ok(Loaded { format, formats: vec![format], document, origins, model, warnings })
+    let compiled = compile(document)?;
+    Ok(Loaded { format, formats: vec![format], compiled, origins, warnings })
 }
 
 /// Reads several inputs, `(name, text)` each, and merges them into one topology. Each input's
@@ -400,36 +400,19 @@ pub fn load_many(inputs: &[(&str, &str)], from: Option<Format>) -> Result<Loaded
     let mut formats = Vec::with_capacity(inputs.len());
     for (name, text) in inputs {
         let format = from.unwrap_or_else(|| detect(text));
-        let part = import(text, format).map_err(|errors| FileErrors { file: (*name).to_string(), errors })?;
+        let part = import(text, format).map_err(|errors| FileErrors::in_file(name, errors))?;
         formats.push(format);
         parts.push((Some((*name).to_string()), part));
     }
     let (document, origins, warnings) = finish(parts)?;
-    let model = Model::build(&document).map_err(|errors| {
-        // Attribute the errors to the input of the first component they point at.
-        let file = errors
-            .first()
-            .and_then(|e| e.pos)
-            .and_then(|p| {
-                document.spans.iter().position(|s| {
-                    s.at == Some(p)
-                        || s.id == Some(p)
-                        || s.need == Some(p)
-                        || s.refs.values().flatten().any(|r| *r == Some(p))
-                        || s.placement.values().any(|r| *r == Some(p))
-                })
-            })
-            .and_then(|i| origins.get(i))
-            .and_then(|&fi| inputs.get(fi))
-            .map_or_else(|| inputs.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "), |(n, _)| (*n).to_string());
-        FileErrors { file, errors }
-    })?;
+    let names: Vec<String> = inputs.iter().map(|(n, _)| (*n).to_string()).collect();
+    let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
     let format = formats.first().copied().unwrap_or(Format::Native);
-    Ok(Loaded { format, formats, document, origins, model, warnings })
+    Ok(Loaded { format, formats, compiled, origins, warnings })
 }
 
 /// The native form of an imported topology, for `blastmap import --to yaml|json`
 /// (print it with [`blastmap_core::format::to_yaml`] or `serde_json::to_string_pretty`).
 pub fn to_native(loaded: &Loaded) -> Topology {
-    loaded.document.topology.clone()
+    loaded.compiled.written.topology.clone()
 }

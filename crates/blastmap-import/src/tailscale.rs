@@ -56,7 +56,7 @@ pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
     if !root.is_map() || (root.get("Self").is_none() && root.get("Peer").is_none()) {
         return Err(Errors::one(Error::new(
             ErrorKind::InvalidValue,
-            root.pos.or(Some(Pos { line: 1, column: 1 })),
+            root.pos.or(Some(Pos::START)),
             "expected the output of `tailscale status --json`: an object with `Self` and `Peer`",
         )));
     }

@@ -413,7 +413,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     if !root.is_map() || !(is_show || is_raw) {
         return Err(Errors::one(Error::new(
             ErrorKind::InvalidValue,
-            root.pos.or(Some(Pos { line: 1, column: 1 })),
+            root.pos.or(Some(Pos::START)),
             "expected `terraform show -json` output (`format_version` with `planned_values` or `values`) or a state file (`version` and `resources`)",
         )));
     }

@@ -131,10 +131,7 @@ impl Node {
 
 fn pos_of(l: &Location) -> Option<Pos> {
     let (line, column) = (l.line(), l.column());
-    (line > 0).then(|| Pos {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-    })
+    (line > 0).then(|| Pos::new(u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX)))
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -240,7 +237,7 @@ fn clean(message: &str) -> String {
 fn saphyr_error(e: &serde_saphyr::Error, what: &str) -> Errors {
     let p = e.location().as_ref().and_then(pos_of);
     let message = format!("not valid {what}: {}", clean(&e.to_string()));
-    Errors::one(Error::new(ErrorKind::Syntax, p.or(Some(Pos { line: 1, column: 1 })), message))
+    Errors::one(Error::new(ErrorKind::Syntax, p.or(Some(Pos::START)), message))
 }
 
 /// Reads one or more YAML documents (`---` separated); empty documents are skipped.
@@ -259,10 +256,10 @@ pub(crate) fn json(text: &str) -> Result<Node, Errors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_json::Value::deserialize(&mut de).and_then(|v| de.end().map(|()| v)).map_err(|e| {
-        let p = Pos {
-            line: u32::try_from(e.line()).unwrap_or(u32::MAX).max(1),
-            column: u32::try_from(e.column()).unwrap_or(u32::MAX).max(1),
-        };
+        let p = Pos::new(
+            u32::try_from(e.line()).unwrap_or(u32::MAX).max(1),
+            u32::try_from(e.column()).unwrap_or(u32::MAX).max(1),
+        );
         Errors::one(Error::new(ErrorKind::Syntax, Some(p), format!("not valid JSON: {}", clean(&e.to_string()))))
     })?;
     if text.len() < SPANNED_JSON_BYTES {
@@ -303,14 +300,14 @@ mod tests {
         assert_eq!(docs.len(), 2);
         let b = docs[0].at(&["a", "b"]).unwrap();
         assert_eq!(b.as_seq()[1].as_str(), Some("x"));
-        assert_eq!(b.as_seq()[1].pos, Some(Pos { line: 2, column: 10 }));
+        assert_eq!(b.as_seq()[1].pos, Some(Pos::new(2, 10)));
         assert_eq!(docs[1].get("c").and_then(Node::as_bool), Some(true));
     }
 
     #[test]
     fn json_keeps_positions_and_reports_errors() {
         let n = json("{\n  \"a\": [1, \"x\"]\n}").unwrap();
-        assert_eq!(n.get("a").unwrap().as_seq()[1].pos, Some(Pos { line: 2, column: 12 }));
+        assert_eq!(n.get("a").unwrap().as_seq()[1].pos, Some(Pos::new(2, 12)));
         let e = json("{\n  \"a\": [1,\n}").unwrap_err();
         assert_eq!(e.first().unwrap().pos.unwrap().line, 3);
     }

@@ -150,7 +150,7 @@ pub fn App() -> Html {
         Callback::from(move |()| send.emit(Request::Split { by: "region".into() }))
     };
     let on_close_diff = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::CloseDiff));
-    let can_split = state.analysis.as_ref().and_then(|a| a.model.mesh.as_ref()).is_some_and(|m| !m.tailnets.is_empty());
+    let can_split = state.analysis.as_ref().and_then(|a| a.mesh.as_ref()).is_some_and(|m| !m.tailnets.is_empty());
     let on_toggle = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Toggle(id)));
     let on_fail = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Fail(vec![id])));
     let on_expand = use_callback(dispatch.clone(), |key: String, d| d.dispatch(Action::Expand(key)));

@@ -301,8 +301,8 @@ mod tests {
 - {id: mon}
 ";
         let l = crate::load::load(text).unwrap();
-        let scene = Scene::new(&l.model);
-        let d = Drawing::new(&l.model, &scene, None, &RollUp::none());
+        let scene = Scene::new(&l.compiled.model, l.compiled.mesh.as_ref());
+        let d = Drawing::new(&l.compiled.model, &scene, None, &RollUp::none());
         let mut states = vec![0; d.view.edges.len()];
         states[0] = DOWN | PATH;
         let svg = markup(&d, &states);

@@ -78,6 +78,12 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
             .find(|b| b.component == f.subject)
             .map(|b| vec![("monitors", list(&b.monitors, 6)), ("failures that blind them", list(&b.failures, 6))])
             .unwrap_or_default(),
+        FindingKind::Blinding => report
+            .blindings
+            .iter()
+            .find(|b| b.failure == f.subject)
+            .map(|b| vec![("running unobserved", format!("{}: {}", b.blinded.len(), list(&b.blinded, 8)))])
+            .unwrap_or_default(),
         FindingKind::RestartHazard => report
             .restart_hazards
             .iter()

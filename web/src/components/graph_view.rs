@@ -577,8 +577,8 @@ mod tests {
 
     fn drawing(text: &str, roll: &RollUp) -> Drawing {
         let l = crate::load::load(text).unwrap();
-        let scene = Scene::new(&l.model);
-        Drawing::new(&l.model, &scene, None, roll)
+        let scene = Scene::new(&l.compiled.model, l.compiled.mesh.as_ref());
+        Drawing::new(&l.compiled.model, &scene, None, roll)
     }
 
     const TEXT: &str = "components:

@@ -3,20 +3,20 @@
 use std::io::{self, IsTerminal};
 
 use blastmap_core::report::{analyze_with_progress, Options, Report};
-use blastmap_core::{render, Model};
+use blastmap_core::{render, Compiled};
 
 use crate::args::{AnalyzeArgs, OutputFormat};
 use crate::{input, output, Failure};
 
 /// Runs the analysis, with a progress line on a terminal for big inputs.
-pub fn report(model: &Model, bytes: usize, options: &Options) -> Report {
+pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
     let show = bytes >= input::PROGRESS_BYTES && io::stderr().is_terminal();
     let mut progress = |step: &str, done: f32| {
         if show {
             eprint!("\r\x1b[Kanalyzing: {step} ({:.0}%)", done * 100.0);
         }
     };
-    let report = analyze_with_progress(model, options, &mut progress);
+    let report = analyze_with_progress(compiled, options, &mut progress);
     if show {
         eprint!("\r\x1b[K");
     }
@@ -24,14 +24,17 @@ pub fn report(model: &Model, bytes: usize, options: &Options) -> Report {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
-    let (name, bytes, loaded) = input::load(&args.input)?;
+    let inputs = input::load(&args.input)?;
     let options = Options { redundancy_budget: args.budget, cut_budget: args.cut_budget, ..Options::default() };
-    let report = report(&loaded.model, bytes, &options);
+    let report = report(&inputs.loaded.compiled, inputs.bytes, &options);
     let text = match args.format {
         OutputFormat::Text => render::text(&report, output::color()),
         OutputFormat::Json => output::json(&report)?,
         OutputFormat::Markdown => render::markdown(&report),
-        OutputFormat::Sarif => blastmap_core::export::sarif(&report, &loaded.model, &loaded.document, &name),
+        OutputFormat::Sarif => {
+            let uris: Vec<&str> = inputs.names.iter().map(String::as_str).collect();
+            blastmap_core::export::sarif(&report, &inputs.loaded.compiled, &uris)
+        }
     };
     output::print(&text)
 }

@@ -32,8 +32,9 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             }
         }
     }
-    let (name, bytes, loaded) = input::load(&args.input)?;
-    let report = report(&loaded.model, bytes, &Options::default());
+    let inputs = input::load(&args.input)?;
+    let name = inputs.name();
+    let report = report(&inputs.loaded.compiled, inputs.bytes, &Options::default());
     let denied: Vec<_> = report
         .findings
         .iter()

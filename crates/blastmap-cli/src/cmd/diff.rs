@@ -8,11 +8,12 @@ use crate::cmd::analyze::report;
 use crate::{input, output, Failure};
 
 pub fn run(args: DiffArgs) -> Result<(), Failure> {
-    let (_, bb, before) = input::load_paths(std::slice::from_ref(&args.before), None)?;
-    let (_, ab, after) = input::load_paths(std::slice::from_ref(&args.after), None)?;
-    let br = report(&before.model, bb, &Options::default());
-    let ar = report(&after.model, ab, &Options::default());
-    let d = diff::diff((&before.model, &br), (&after.model, &ar));
+    let before = input::load_paths(std::slice::from_ref(&args.before), None)?;
+    let after = input::load_paths(std::slice::from_ref(&args.after), None)?;
+    let (b, a) = (&before.loaded.compiled, &after.loaded.compiled);
+    let br = report(b, before.bytes, &Options::default());
+    let ar = report(a, after.bytes, &Options::default());
+    let d = diff::diff((&b.model, &br), (&a.model, &ar));
     let text = match args.format {
         OutputFormat::Text => render::diff_text(&d, output::color()),
         OutputFormat::Json => output::json(&d)?,

@@ -6,9 +6,10 @@ use crate::args::{ExportArgs, ExportFormat};
 use crate::{input, output, Failure};
 
 pub fn run(args: ExportArgs) -> Result<(), Failure> {
-    let (name, _, loaded) = input::load(&args.input)?;
+    let inputs = input::load(&args.input)?;
+    let name = inputs.name();
     match args.to {
-        ExportFormat::OpenPsa => match blastmap_core::export::open_psa(&loaded.model) {
+        ExportFormat::OpenPsa => match blastmap_core::export::open_psa(&inputs.loaded.compiled.model) {
             Ok(xml) => output::print(&xml),
             Err(message) => {
                 let _ = writeln!(std::io::stderr(), "{name}: {message}");

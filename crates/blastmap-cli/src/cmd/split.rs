@@ -7,7 +7,7 @@ use std::io::Write as _;
 use anyhow::Context;
 use blastmap_core::format::{to_yaml, Document};
 use blastmap_core::report::{Options, Report};
-use blastmap_core::{diff, render, split, Model};
+use blastmap_core::{compile, diff, render, split};
 use serde_json::json;
 
 use crate::args::{OutputFormat, SplitArgs};
@@ -19,21 +19,22 @@ fn outages(report: &Report) -> Vec<(String, String)> {
 }
 
 pub fn run(args: SplitArgs) -> Result<(), Failure> {
-    let (name, bytes, before) = input::load(&args.input)?;
-    let proposal = match split::split_by(&before.document.topology, &args.by) {
+    let inputs = input::load(&args.input)?;
+    let (name, bytes, before) = (inputs.name(), inputs.bytes, &inputs.loaded.compiled);
+    let proposal = match split::split_by(&before.written.topology, &args.by) {
         Ok(p) => p,
         Err(message) => {
             let _ = writeln!(std::io::stderr(), "{name}: {message}");
             return Err(Failure::Reported);
         }
     };
-    let after_model = match Model::build(&Document::from_topology(proposal.after.clone())) {
+    let after = match compile(Document::from_topology(proposal.after.clone())) {
         Ok(m) => m,
         Err(e) => return Err(Failure::Other(anyhow::anyhow!("the proposed topology is invalid: {e}"))),
     };
-    let br = report(&before.model, bytes, &Options::default());
-    let ar = report(&after_model, bytes, &Options::default());
-    let d = diff::diff((&before.model, &br), (&after_model, &ar));
+    let br = report(before, bytes, &Options::default());
+    let ar = report(&after, bytes, &Options::default());
+    let d = diff::diff((&before.model, &br), (&after.model, &ar));
     if let Some(path) = &args.output {
         std::fs::write(path, to_yaml(&proposal.after)).with_context(|| format!("writing {}", path.display()))?;
     }

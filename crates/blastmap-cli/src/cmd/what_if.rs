@@ -11,8 +11,9 @@ use crate::args::{OutputFormat, WhatIfArgs};
 use crate::{input, output, Failure};
 
 pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
-    let (name, _, loaded) = input::load(&args.input)?;
-    let model = &loaded.model;
+    let inputs = input::load(&args.input)?;
+    let (name, compiled) = (inputs.name(), &inputs.loaded.compiled);
+    let model = &compiled.model;
     let failed = match model.lookup_all(args.fail.iter().map(String::as_str)) {
         Ok(ids) => ids,
         Err(message) => {
@@ -20,7 +21,7 @@ pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
             return Err(Failure::Reported);
         }
     };
-    let w = WhatIfReport::new(model, &what_if(model, &failed));
+    let w = WhatIfReport::new(model, compiled.mesh.as_ref(), &what_if(model, &failed));
     let text = match args.format {
         OutputFormat::Text => render::what_if_text(&w, output::color()),
         OutputFormat::Json => output::json(&w)?,

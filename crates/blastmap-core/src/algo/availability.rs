@@ -199,9 +199,9 @@ fn structure(model: &Model, levels: &[Option<u32>], bdd: &mut Bdd) -> Result<Vec
 /// Components without a figure never fail. Empty when no component has a figure.
 ///
 /// ```
-/// use blastmap_core::{algo::availability, format::load};
+/// use blastmap_core::{algo::availability, load};
 /// let yaml = "components:\n- {id: app, need: 1, requires: [a, b]}\n- {id: a, availability: 0.9}\n- {id: b, availability: 0.9}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let a = availability(&m, 1);
 /// assert!((a[0].availability - 0.99).abs() < 1e-12);
 /// ```

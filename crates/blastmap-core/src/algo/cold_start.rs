@@ -2,6 +2,7 @@
 //! restore them in), and what never comes up because a cycle blocks it.
 
 use crate::algo::cycles::sccs;
+use crate::finding::{join, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// Wave of a node that never comes up.
@@ -16,7 +17,8 @@ pub struct ColdStart {
     /// Components that never come up, in node order.
     pub deadlocked: Vec<NodeId>,
     /// The cycles among deadlocked components that block the rest: strongly connected
-    /// components of the deadlocked set with no dependency on another deadlocked component.
+    /// components of the deadlocked set with no dependency on another deadlocked component
+    /// (a component that needs itself to start is such a cycle on its own).
     pub cycles: Vec<Vec<NodeId>>,
     /// `wave[v]`: 1-based wave of `v`, 0 for implicit placement values, `u32::MAX` when it never
     /// comes up.
@@ -34,8 +36,8 @@ fn start_deps(model: &Model, v: NodeId) -> impl Iterator<Item = NodeId> + '_ {
 /// start-time dependencies were all met after round r − 1.
 ///
 /// ```
-/// use blastmap_core::{algo::cold_start, format::load};
-/// let (_, m) = load("components:\n- {id: app, requires: [db], requires_at_start: [config]}\n- {id: db}\n- {id: config}\n").unwrap();
+/// use blastmap_core::{algo::cold_start, load};
+/// let m = load("components:\n- {id: app, requires: [db], requires_at_start: [config]}\n- {id: db}\n- {id: config}\n").unwrap().model;
 /// let c = cold_start(&m);
 /// assert_eq!(c.waves.len(), 2);
 /// assert!(c.deadlocked.is_empty());
@@ -116,7 +118,8 @@ fn blocking_cycles(model: &Model, deadlocked: &[NodeId], stuck: &dyn Fn(NodeId) 
         .iter()
         .enumerate()
         .filter(|(c, members)| {
-            members.len() > 1 && members.iter().all(|&i| deps(i).iter().all(|&j| comp_of[j as usize] == *c))
+            let cyclic = members.len() > 1 || members.iter().any(|&i| deps(i).contains(&i));
+            cyclic && members.iter().all(|&i| deps(i).iter().all(|&j| comp_of[j as usize] == *c))
         })
         .map(|(_, members)| {
             let mut m: Vec<NodeId> = members.iter().map(|&i| deadlocked[i as usize]).collect();
@@ -126,4 +129,21 @@ fn blocking_cycles(model: &Model, deadlocked: &[NodeId], stuck: &dyn Fn(NodeId) 
         .collect();
     out.sort();
     out
+}
+
+/// One critical finding per blocking cycle: what waits for what, and how much more it blocks.
+pub fn findings(cold: &ColdStart, cx: &Context) -> Vec<Finding> {
+    cold.cycles
+        .iter()
+        .map(|c| {
+            let blocked = cold.deadlocked.iter().filter(|v| c.binary_search(v).is_err()).count();
+            let more = if blocked > 0 { format!(", blocking {blocked} more") } else { String::new() };
+            let title = match c.as_slice() {
+                [one] => format!("cold start deadlocks: `{}` needs itself to start{more}", cx.model.name(*one)),
+                _ => format!("cold start deadlocks: {} wait for each other{more}", join(&cx.names(c))),
+            };
+            Finding::new(FindingKind::Deadlock, Severity::Critical, cx.name(c[0]), title, cx.names(c))
+                .critical(cold.deadlocked.iter().any(|&v| cx.touches(v)))
+        })
+        .collect()
 }

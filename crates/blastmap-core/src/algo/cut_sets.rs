@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::algo::cone::{next_combination, ConeSearch};
 use crate::algo::single::Killers;
+use crate::algo::steady::steady_state;
+use crate::finding::{few_or_count, join, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// Default number of candidate sets the search may try, over all targets.
@@ -22,7 +24,38 @@ pub struct CutSets {
     pub tried: u64,
 }
 
+/// One minimal cut set with what it takes down, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DoublePoint {
+    /// The failures, sorted.
+    pub set: Vec<NodeId>,
+    /// Targets it takes down and for which it is minimal.
+    pub takes_down: Vec<NodeId>,
+    /// Every node it takes down, itself excluded.
+    pub components_down: u32,
+}
+
 impl CutSets {
+    /// The `limit` most damaging cut sets: most targets first, then smaller sets, then by
+    /// members. Also returns how many distinct sets there were.
+    ///
+    /// # Complexity
+    /// O(S log S) for S sets, plus one steady-state propagation, O(|V| + |E|), per set kept.
+    pub fn ranked(&self, model: &Model, limit: usize) -> (Vec<DoublePoint>, usize) {
+        let mut doubles: Vec<(Vec<NodeId>, Vec<NodeId>)> = self.by_set().into_iter().collect();
+        let total = doubles.len();
+        doubles.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        doubles.truncate(limit);
+        let ranked = doubles
+            .into_iter()
+            .map(|(set, takes_down)| {
+                let components_down = (steady_state(model, &set).order.len() - set.len()) as u32;
+                DoublePoint { set, takes_down, components_down }
+            })
+            .collect();
+        (ranked, total)
+    }
+
     /// Every distinct cut set with the targets it takes down (for which it is minimal).
     pub fn by_set(&self) -> BTreeMap<Vec<NodeId>, Vec<NodeId>> {
         let mut out: BTreeMap<Vec<NodeId>, Vec<NodeId>> = BTreeMap::new();
@@ -41,9 +74,9 @@ impl CutSets {
 /// cut pair is skipped.
 ///
 /// ```
-/// use blastmap_core::{algo::{cut_sets, single_failures}, format::load};
+/// use blastmap_core::{algo::{cut_sets, single_failures}, load};
 /// let yaml = "components:\n- {id: app, need: 1, requires: [a, b]}\n- {id: a, zone: z1}\n- {id: b, zone: z2}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let c = cut_sets(&m, &single_failures(&m), 2, 10_000);
 /// assert_eq!(c.per_target[0].1.len(), 4); // {a,b}, {a,zone:z2}, {zone:z1,b}, {zone:z1,zone:z2}
 /// ```
@@ -91,4 +124,23 @@ pub fn cut_sets(model: &Model, killers: &Killers, max_order: usize, budget: u64)
         }
     }
     out
+}
+
+/// One finding per double or triple point kept in the report.
+pub fn findings(points: &[DoublePoint], cx: &Context) -> Vec<Finding> {
+    points
+        .iter()
+        .map(|d| {
+            let what = few_or_count(&cx.names(&d.takes_down), "targets");
+            let title = format!(
+                "{} point of failure: {} together take down {what} ({} components)",
+                if d.set.len() == 2 { "double" } else { "triple" },
+                join(&cx.names(&d.set)),
+                d.components_down
+            );
+            let evidence = cx.evidence(&d.set, &d.takes_down);
+            Finding::new(FindingKind::DoublePoint, Severity::Medium, cx.name(d.set[0]), title, evidence)
+                .critical(d.takes_down.iter().any(|&t| cx.is_critical(t)))
+        })
+        .collect()
 }

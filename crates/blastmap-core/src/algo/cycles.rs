@@ -4,6 +4,7 @@
 use petgraph::graph::DiGraph;
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// Which edges close a cycle.
@@ -16,12 +17,14 @@ pub enum CycleKind {
     Start,
 }
 
-/// A strongly connected component of two or more nodes.
+/// A strongly connected component of two or more nodes, or one node that needs itself to start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cycle {
     pub kind: CycleKind,
     /// Members in node order.
     pub members: Vec<NodeId>,
+    /// One closed walk through the members, from the first back to it: each needs the next.
+    pub path: Vec<NodeId>,
 }
 
 /// Strongly connected components of the graph whose edges go from each node to `deps(node)`,
@@ -51,11 +54,12 @@ pub fn runtime_sccs(model: &Model) -> Vec<Vec<NodeId>> {
 }
 
 /// Every dependency cycle: runtime SCCs (kind [`CycleKind::Runtime`]) and the SCCs of runtime and
-/// start-time edges together that are not runtime SCCs (kind [`CycleKind::Start`]).
+/// start-time edges together that are not runtime SCCs (kind [`CycleKind::Start`]), including a
+/// component that lists itself in `requires_at_start` (it can never start again).
 ///
 /// ```
-/// use blastmap_core::{algo::{cycles, CycleKind}, format::load};
-/// let (_, m) = load("components:\n- {id: a, requires: [b]}\n- {id: b, requires_at_start: [a]}\n").unwrap();
+/// use blastmap_core::{algo::{cycles, CycleKind}, load};
+/// let m = load("components:\n- {id: a, requires: [b]}\n- {id: b, requires_at_start: [a]}\n").unwrap().model;
 /// assert_eq!(cycles(&m)[0].kind, CycleKind::Start);
 /// ```
 ///
@@ -75,14 +79,46 @@ pub fn cycles(model: &Model) -> Vec<Cycle> {
         out
     };
     let runtime = normalize(runtime_sccs(model));
-    let both = normalize(sccs(model.len(), |v| model.runtime_deps(v).chain(model.start(v).iter().copied())));
-    let mut out: Vec<Cycle> = runtime.iter().map(|m| Cycle { kind: CycleKind::Runtime, members: m.clone() }).collect();
-    out.extend(
-        both.into_iter()
-            .filter(|m| runtime.binary_search(m).is_err())
-            .map(|members| Cycle { kind: CycleKind::Start, members }),
-    );
+    let start_deps = |v: NodeId| model.runtime_deps(v).chain(model.start(v).iter().copied()).collect::<Vec<_>>();
+    let mut both = normalize(sccs(model.len(), |v| model.runtime_deps(v).chain(model.start(v).iter().copied())));
+    // A component that needs itself to start is a cycle of its own, unless it is in a larger one.
+    let in_larger: std::collections::BTreeSet<NodeId> = both.iter().flatten().copied().collect();
+    both.extend(model.ids().filter(|&v| model.start(v).contains(&v) && !in_larger.contains(&v)).map(|v| vec![v]));
+    both.sort();
+    let mut out: Vec<Cycle> = runtime
+        .iter()
+        .map(|m| Cycle {
+            kind: CycleKind::Runtime,
+            path: cycle_path(m, |v| model.runtime_deps(v).collect::<Vec<_>>()),
+            members: m.clone(),
+        })
+        .collect();
+    out.extend(both.into_iter().filter(|m| runtime.binary_search(m).is_err()).map(|members| Cycle {
+        kind: CycleKind::Start,
+        path: cycle_path(&members, start_deps),
+        members,
+    }));
     out
+}
+
+/// One finding per cycle (medium: a cycle is a risk to read, not an outage by itself).
+pub fn findings(cycles: &[Cycle], cx: &Context) -> Vec<Finding> {
+    cycles
+        .iter()
+        .map(|c| {
+            let path = cx.names(&c.path);
+            let title = match (c.kind, c.members.len()) {
+                (CycleKind::Start, 1) => {
+                    format!("start-time dependency cycle: `{}` needs itself to start", cx.model.name(c.members[0]))
+                }
+                (CycleKind::Runtime, _) => format!("runtime dependency cycle: {}", path.join(" → ")),
+                (CycleKind::Start, _) => format!("start-time dependency cycle: {}", path.join(" → ")),
+            };
+            let subject = cx.name(c.members[0]);
+            Finding::new(FindingKind::Cycle, Severity::Medium, subject, title, cx.names(&c.members))
+                .critical(c.members.iter().any(|&v| cx.touches(v)))
+        })
+        .collect()
 }
 
 /// One closed walk through the members of an SCC, starting and ending at its first member:

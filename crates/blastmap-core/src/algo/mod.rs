@@ -1,24 +1,27 @@
-//! The analyses, one file each, re-exported flat. Every one is exact under DESIGN.md's
-//! fixed-point semantics and documents its complexity.
+//! The analyses, one file each, re-exported flat. Every one is exact under the fixed-point
+//! semantics of `docs/semantics.md` and documents its complexity; each builds its own findings
+//! (a `findings` function beside it, reached as `algo::<analysis>::findings`).
 
-mod availability;
-mod blind_spots;
-mod cold_start;
+pub(crate) mod availability;
+pub(crate) mod blind_spots;
+pub(crate) mod blinding;
+pub(crate) mod cold_start;
 mod cone;
-mod cut_sets;
-mod cycles;
-mod redundancy;
-mod restart;
-mod security;
+pub(crate) mod cut_sets;
+pub(crate) mod cycles;
+pub(crate) mod redundancy;
+pub(crate) mod restart;
+pub(crate) mod security;
 mod single;
-mod spof;
+pub(crate) mod spof;
 mod steady;
 mod what_if;
 
 pub use availability::{availability, availability_with_limit, Importance, Method, TargetAvailability};
 pub use blind_spots::{blind_spots, BlindSpot};
+pub use blinding::{blindings, Blinding};
 pub use cold_start::{cold_start, ColdStart, NEVER};
-pub use cut_sets::{cut_sets, CutSets, DEFAULT_CUT_BUDGET};
+pub use cut_sets::{cut_sets, CutSets, DoublePoint, DEFAULT_CUT_BUDGET};
 pub use cycles::{cycle_path, cycles, runtime_sccs, sccs, Cycle, CycleKind};
 pub use redundancy::{redundancy, Redundancy, DEFAULT_BUDGET};
 pub use restart::{restart_hazards, RestartHazard};

@@ -3,6 +3,7 @@
 
 use crate::algo::cone::{next_combination, ConeSearch};
 use crate::algo::single::Killers;
+use crate::finding::{join, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// How many failure sets one gate's search may try before it settles for a bound.
@@ -43,9 +44,9 @@ impl Redundancy {
 /// the search.
 ///
 /// ```
-/// use blastmap_core::{algo::{redundancy, single_failures}, format::load};
+/// use blastmap_core::{algo::{redundancy, single_failures}, load};
 /// let yaml = "components:\n- {id: store, need: 2, requires: [a, b, c]}\n- {id: a, network: nyc}\n- {id: b, network: nyc}\n- {id: c, network: chi}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let k = single_failures(&m);
 /// let r = &redundancy(&m, &k, &k.down_counts(), 10_000)[0];
 /// assert_eq!((r.declared, r.actual), (1, 0));
@@ -136,4 +137,32 @@ fn smallest(search: &mut ConeSearch, model: &Model, v: NodeId, max_size: u32, bu
         }
     }
     Found::None
+}
+
+/// One finding per gate that tolerates fewer failures than it declares, naming a smallest
+/// failure set that takes it down.
+pub fn findings(gates: &[Redundancy], cx: &Context) -> Vec<Finding> {
+    gates
+        .iter()
+        .filter(|r| r.is_false())
+        .map(|r| {
+            let failing = join(&cx.names(&r.minimal_failure));
+            let name = cx.model.name(r.component);
+            let title = if r.actual == 0 {
+                format!(
+                    "false redundancy: `{name}` declares {}-of-{} (tolerates {}) but {failing} alone takes it down",
+                    r.need, r.of, r.declared
+                )
+            } else {
+                format!(
+                    "false redundancy: `{name}` declares tolerance {} but tolerates {}: {failing} together take it down",
+                    r.declared, r.actual
+                )
+            };
+            let mut evidence = vec![cx.name(r.component)];
+            evidence.extend(cx.names(&r.minimal_failure));
+            Finding::new(FindingKind::FalseRedundancy, Severity::High, cx.name(r.component), title, evidence)
+                .critical(cx.touches(r.component))
+        })
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! it lasts, because a start-time dependency is down.
 
 use crate::algo::single::Killers;
+use crate::finding::{Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// What one single failure leaves unable to restart.
@@ -16,9 +17,9 @@ pub struct RestartHazard {
 /// start-time dependencies s.
 ///
 /// ```
-/// use blastmap_core::{algo::{restart_hazards, single_failures}, format::load};
+/// use blastmap_core::{algo::{restart_hazards, single_failures}, load};
 /// let yaml = "components:\n- {id: node, requires_at_start: [control]}\n- {id: control}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let h = restart_hazards(&m, &single_failures(&m));
 /// assert_eq!(m.names(&h[0].cannot_restart), ["node"]);
 /// ```
@@ -50,5 +51,27 @@ pub fn restart_hazards(model: &Model, killers: &Killers) -> Vec<RestartHazard> {
         .enumerate()
         .filter(|(_, v)| !v.is_empty())
         .map(|(x, cannot_restart)| RestartHazard { failure: x as NodeId, cannot_restart })
+        .collect()
+}
+
+/// One finding per failure that leaves components unable to restart, widest first.
+pub fn findings(hazards: &[RestartHazard], cx: &Context) -> Vec<Finding> {
+    let mut sorted: Vec<&RestartHazard> = hazards.iter().collect();
+    sorted.sort_by(|a, b| b.cannot_restart.len().cmp(&a.cannot_restart.len()).then(a.failure.cmp(&b.failure)));
+    sorted
+        .into_iter()
+        .map(|h| {
+            let stays = match h.cannot_restart.as_slice() {
+                [one] => format!("`{}` stays up", cx.model.name(*one)),
+                all => format!("{} components stay up", all.len()),
+            };
+            let title = format!(
+                "restart hazard: while `{}` is down, {stays} but could not start again",
+                cx.model.name(h.failure)
+            );
+            let evidence = cx.evidence(&[h.failure], &h.cannot_restart);
+            Finding::new(FindingKind::RestartHazard, Severity::Medium, cx.name(h.failure), title, evidence)
+                .critical(h.cannot_restart.iter().any(|&v| cx.touches(v)))
+        })
         .collect()
 }

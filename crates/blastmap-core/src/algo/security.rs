@@ -1,6 +1,7 @@
 //! Security blast radius: what a compromised component reaches through the credentials it
 //! holds, transitively (compromise travels along `holds_credentials_for`; failure does not).
 
+use crate::finding::{Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// Holders reaching at least this many components are least-privilege findings of high severity.
@@ -19,9 +20,9 @@ pub struct Reach {
 /// The credential reach of every component that holds credentials, widest first.
 ///
 /// ```
-/// use blastmap_core::{algo::credential_reach, format::load};
+/// use blastmap_core::{algo::credential_reach, load};
 /// let yaml = "components:\n- {id: bot, holds_credentials_for: [crm]}\n- {id: crm, holds_credentials_for: [mail]}\n- {id: mail}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let r = credential_reach(&m);
 /// assert_eq!(m.names(&r[0].reaches), ["crm", "mail"]);
 /// ```
@@ -49,4 +50,27 @@ pub fn credential_reach(model: &Model) -> Vec<Reach> {
     }
     out.sort_by(|a, b| b.reaches.len().cmp(&a.reaches.len()).then(a.component.cmp(&b.component)));
     out
+}
+
+/// One finding per holder whose compromise reaches two or more components (high from
+/// [`LEAST_PRIVILEGE`] on).
+pub fn findings(reach: &[Reach], cx: &Context) -> Vec<Finding> {
+    reach
+        .iter()
+        .filter(|r| r.reaches.len() >= 2)
+        .map(|r| {
+            let high = r.reaches.len() >= LEAST_PRIVILEGE;
+            let title = format!(
+                "credential reach: compromise of `{}` reaches {} components ({} through its own credentials){}",
+                cx.model.name(r.component),
+                r.reaches.len(),
+                r.direct.len(),
+                if high { ": least privilege" } else { "" }
+            );
+            let severity = if high { Severity::High } else { Severity::Medium };
+            let evidence = cx.evidence(&[r.component], &r.reaches);
+            Finding::new(FindingKind::CredentialReach, severity, cx.name(r.component), title, evidence)
+                .critical(r.reaches.iter().any(|&v| cx.is_critical(v)))
+        })
+        .collect()
 }

@@ -83,9 +83,9 @@ impl Tally {
 /// Computes K(v) for every node.
 ///
 /// ```
-/// use blastmap_core::{algo::single_failures, format::load};
+/// use blastmap_core::{algo::single_failures, load};
 /// let yaml = "components:\n- {id: app, requires: [db]}\n- {id: db, need: 1, requires: [a, b]}\n- {id: a, zone: z1}\n- {id: b, zone: z1}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let k = single_failures(&m);
 /// let z1 = m.lookup("zone:z1").unwrap();
 /// assert!(k.kills(z1, m.lookup("app").unwrap()));

@@ -1,6 +1,7 @@
 //! Single points of failure per target, and the criticality ranking, read off K.
 
 use crate::algo::single::Killers;
+use crate::finding::{few_or_count, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// A node whose single failure takes down at least one target other than itself.
@@ -24,8 +25,8 @@ pub struct Criticality {
 /// Single points of failure, in node order.
 ///
 /// ```
-/// use blastmap_core::{algo::{single_failures, spofs}, format::load};
-/// let (_, m) = load("components:\n- {id: web, requires: [consul]}\n- {id: consul}\n").unwrap();
+/// use blastmap_core::{algo::{single_failures, spofs}, load};
+/// let m = load("components:\n- {id: web, requires: [consul]}\n- {id: consul}\n").unwrap().model;
 /// let s = spofs(&m, &single_failures(&m));
 /// assert_eq!(m.name(s[0].component), "consul");
 /// ```
@@ -80,4 +81,22 @@ pub fn criticality(model: &Model, killers: &Killers, down_counts: &[u32]) -> Vec
             .then(a.component.cmp(&b.component))
     });
     out
+}
+
+/// One finding per single point of failure, widest first (critical when a target is critical).
+pub fn findings(spofs: &[Spof], cx: &Context) -> Vec<Finding> {
+    let severity = if cx.critical_targets { Severity::Critical } else { Severity::High };
+    let mut out: Vec<(usize, Finding)> = spofs
+        .iter()
+        .map(|s| {
+            let what = few_or_count(&cx.names(&s.takes_down), "targets");
+            let title = format!("single point of failure: `{}` takes down {what}", cx.model.name(s.component));
+            let evidence = cx.evidence(&[s.component], &s.takes_down);
+            let critical = s.takes_down.iter().any(|&t| cx.is_critical(t));
+            let f = Finding::new(FindingKind::Spof, severity, cx.name(s.component), title, evidence);
+            (s.takes_down.len(), f.critical(critical))
+        })
+        .collect();
+    out.sort_by_key(|f| std::cmp::Reverse(f.0));
+    out.into_iter().map(|(_, f)| f).collect()
 }

@@ -51,8 +51,8 @@ impl Steady {
 /// monitoring and credential edges do not propagate failure.
 ///
 /// ```
-/// use blastmap_core::{algo::steady_state, format::load};
-/// let (_, m) = load("components:\n- {id: app, requires: [db]}\n- {id: db}\n").unwrap();
+/// use blastmap_core::{algo::steady_state, load};
+/// let m = load("components:\n- {id: app, requires: [db]}\n- {id: db}\n").unwrap().model;
 /// let s = steady_state(&m, &[m.lookup("db").unwrap()]);
 /// assert!(s.is_down(m.lookup("app").unwrap()));
 /// ```

@@ -81,9 +81,9 @@ impl WhatIf {
 /// Fails `failed` and classifies every node.
 ///
 /// ```
-/// use blastmap_core::{algo::{what_if, Status}, format::load};
+/// use blastmap_core::{algo::{what_if, Status}, load};
 /// let yaml = "components:\n- {id: api, requires: [db], degrades_without: [cache], monitored_by: [mon]}\n- {id: db}\n- {id: cache}\n- {id: mon, requires: [db]}\n";
-/// let (_, m) = load(yaml).unwrap();
+/// let m = load(yaml).unwrap().model;
 /// let w = what_if(&m, &[m.lookup("cache").unwrap()]);
 /// assert_eq!(w.status[m.lookup("api").unwrap() as usize], Status::Degraded);
 /// let w = what_if(&m, &[m.lookup("db").unwrap()]);

@@ -1,4 +1,4 @@
-//! The topologies in `examples/`, one per outage in DESIGN.md's table "The failures it must find",
+//! The topologies in `examples/`, one per outage in `docs/semantics.md`'s list of the failures it must find,
 //! and the findings each must produce, pinned to exact ids and numbers. Plus: every
 //! `examples/*.yaml` loads, so a new or edited example cannot be broken silently.
 
@@ -6,30 +6,30 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use blastmap_core::algo::{self, Status};
-use blastmap_core::format::{load, Document};
+use blastmap_core::format::Document;
 use blastmap_core::report::{analyze, Options, RedundancyEntry, Report, WhatIfReport};
-use blastmap_core::Model;
+use blastmap_core::{load, Compiled, Model};
 
 fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
 /// Loads `examples/NAME.yaml`.
-fn example(name: &str) -> (Document, Model) {
+fn example(name: &str) -> Compiled {
     let path = examples_dir().join(format!("{name}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     load(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn report_of(name: &str) -> (Document, Model, Report) {
-    let (doc, model) = example(name);
-    let report = analyze(&model, &Options::default());
-    (doc, model, report)
+    let c = example(name);
+    let report = analyze(&c, &Options::default());
+    (c.written, c.model, report)
 }
 
 fn what_if(model: &Model, failed: &[&str]) -> WhatIfReport {
     let ids = model.lookup_all(failed.iter().copied()).unwrap_or_else(|e| panic!("{e}"));
-    WhatIfReport::new(model, &algo::what_if(model, &ids))
+    WhatIfReport::new(model, None, &algo::what_if(model, &ids))
 }
 
 fn strings(ids: &[&str]) -> Vec<String> {
@@ -126,7 +126,8 @@ fn every_example_file_loads_and_is_realistic() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (doc, model) = load(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let c = load(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (doc, model) = (&c.written, &c.model);
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
         assert_eq!(
             doc.topology.name.as_deref(),
@@ -140,13 +141,13 @@ fn every_example_file_loads_and_is_realistic() {
             path.display()
         );
         assert!(!model.targets().is_empty(), "{}: no targets", path.display());
-        let report = analyze(&model, &Options::default());
+        let report = analyze(&c, &Options::default());
         assert!(!report.findings.is_empty(), "{}: an example should find something", path.display());
         found.insert(stem);
     }
     for name in EXAMPLES {
         assert!(found.contains(name), "examples/{name}.yaml is missing");
-        let (doc, _) = example(name);
+        let doc = example(name).written;
         let n = doc.topology.components.len();
         assert!((20..=60).contains(&n), "{name}: {n} components, expected tens (20 to 60)");
     }

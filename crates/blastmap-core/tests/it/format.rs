@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use blastmap_core::format::{load, parse, to_yaml};
+use blastmap_core::format::{parse, to_yaml};
+use blastmap_core::load;
 use blastmap_core::{spec, ErrorKind};
 
 fn kind_name(k: ErrorKind) -> String {
@@ -72,7 +73,7 @@ fn large_json_takes_the_fast_path_and_still_locates_errors() {
     let line = text.lines().count() as u32 - 1;
     check_error("large", &text, line, 29, "unknown-reference", "did you mean `svc-0`");
     let fixed = text.replace("\"svc-O\"", "\"region:r1\"");
-    let (_, model) = load(&fixed).expect("valid");
+    let model = load(&fixed).expect("valid").model;
     assert_eq!(model.len(), 30_001 + 3);
 }
 

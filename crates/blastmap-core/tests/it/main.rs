@@ -10,4 +10,5 @@ mod mesh;
 mod oracle;
 mod props;
 mod scram;
+mod self_reference;
 mod snapshots;

@@ -2,10 +2,9 @@
 //! and the region-split review, on a small hand-written mesh and on examples/tailnet-estate.yaml.
 
 use blastmap_core::algo::what_if;
-use blastmap_core::format::{load, Document};
-use blastmap_core::mesh;
+use blastmap_core::format::Document;
 use blastmap_core::report::{analyze, Options, WhatIfReport};
-use blastmap_core::{split, Model};
+use blastmap_core::{compile, load, split, Compiled};
 
 const SMALL: &str = "
 shards:
@@ -23,7 +22,7 @@ components:
   - { id: app, requires: [route/10.0.0.0/8, a/paths], critical: true }
 ";
 
-fn estate() -> (Document, Model) {
+fn estate() -> Compiled {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/tailnet-estate.yaml"))
         .expect("example");
     load(&text).expect("valid estate")
@@ -31,7 +30,8 @@ fn estate() -> (Document, Model) {
 
 #[test]
 fn expansion_follows_the_written_rules() {
-    let (_, m) = load(SMALL).expect("valid mesh");
+    let c = load(SMALL).expect("valid mesh");
+    let m = &c.model;
     let id = |s: &str| m.lookup(s).unwrap_or_else(|| panic!("{s} exists"));
     let names = |v: &[u32]| m.names(v);
     // Rule 2: admin actions require the shard at runtime.
@@ -49,15 +49,15 @@ fn expansion_follows_the_written_rules() {
     // Rule 5: routes and exit nodes are 1-of-n groups.
     assert_eq!(names(m.requires(id("route/10.0.0.0/8"))), ["a", "b"]);
     assert_eq!(names(m.requires(id("globex/exit"))), ["g"]);
-    let mesh = m.mesh.as_ref().expect("mesh summary");
+    let mesh = c.mesh.as_ref().expect("mesh summary");
     assert_eq!(mesh.tailnets.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["acme", "globex"]);
     assert_eq!(names(&mesh.tailnets[0].shared_in), ["g"]);
 }
 
 #[test]
 fn a_shard_outage_speaks_the_mesh_vocabulary() {
-    let (_, m) = load(SMALL).expect("valid mesh");
-    let report = analyze(&m, &Options::default());
+    let c = load(SMALL).expect("valid mesh");
+    let report = analyze(&c, &Options::default());
     let shard = report.mesh.iter().find(|e| e.failure == "shard-1").expect("shard entry");
     assert_eq!(shard.sentence, "shard-1 down: admin actions blocked for tailnets acme, globex; 2 nodes would drop if restarted; connections keep flowing");
     let derp = report.mesh.iter().find(|e| e.failure == "derp-nyc").expect("derp entry");
@@ -70,8 +70,9 @@ fn a_shard_outage_speaks_the_mesh_vocabulary() {
 
 #[test]
 fn estate_findings_are_pinned() {
-    let (_, m) = estate();
-    let report = analyze(&m, &Options::default());
+    let c = estate();
+    let m = &c.model;
+    let report = analyze(&c, &Options::default());
     let sentences: Vec<&str> = report.mesh.iter().map(|e| e.sentence.as_str()).collect();
     assert_eq!(
         sentences,
@@ -94,7 +95,7 @@ fn estate_findings_are_pinned() {
     // What-if by concept: the EU DERP region; five EU acme nodes behind strict NAT without a peer
     // relay become unreachable, and with them 600 of acme's 7503 node pairs.
     let derp = m.lookup("derp-fra").expect("derp-fra");
-    let w = WhatIfReport::new(&m, &what_if(&m, &[derp]));
+    let w = WhatIfReport::new(m, c.mesh.as_ref(), &what_if(m, &[derp]));
     let acme = w.tailnets.iter().find(|t| t.tailnet == "acme").expect("acme");
     assert_eq!(
         acme.unreachable,
@@ -103,14 +104,14 @@ fn estate_findings_are_pinned() {
     assert_eq!((acme.pairs_cut, acme.pairs_up, acme.admin_blocked), (600, 7503, false));
     assert!(w.targets_down.is_empty());
     let shard = m.lookup("shard-1").expect("shard-1");
-    let w = WhatIfReport::new(&m, &what_if(&m, &[shard]));
+    let w = WhatIfReport::new(m, c.mesh.as_ref(), &what_if(m, &[shard]));
     let globex = w.tailnets.iter().find(|t| t.tailnet == "globex").expect("globex");
     assert!(globex.admin_blocked && globex.drop_if_restarted.is_empty(), "globex caches its network map");
 }
 
 #[test]
 fn region_split_of_the_estate() {
-    let (doc, _) = estate();
+    let doc = estate().written;
     let s = split::split_by(&doc.topology, "region").expect("acme spans regions");
     assert_eq!(s.proposals.len(), 1);
     let p = &s.proposals[0];
@@ -125,12 +126,55 @@ fn region_split_of_the_estate() {
     );
     assert_eq!(p.new_shards, ["shard-ap-south"]);
     assert_eq!(p.shared, [("acme-us-east-00".to_string(), vec!["acme-eu-west".to_string()])]);
-    let after = Model::build(&Document::from_topology(s.after)).expect("the proposal is valid");
+    let after = compile(Document::from_topology(s.after)).expect("the proposal is valid");
     let report = analyze(&after, &Options::default());
     let shard1 = report.mesh.iter().find(|e| e.failure == "shard-1").expect("shard-1");
     assert_eq!(shard1.sentence, "shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted; connections keep flowing");
     assert!(split::split_by(&doc.topology, "colour").is_err());
-    let (small, _) = load(SMALL).expect("valid");
+    let small = load(SMALL).expect("valid").written;
     assert!(split::split_by(&small.topology, "region").is_err(), "nothing spans two regions");
-    let _ = mesh::uses_mesh(&small.topology);
+    assert!(small.topology.uses_mesh());
+}
+
+#[test]
+fn positions_of_mesh_components_point_at_what_produced_them() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/tailnet-estate.yaml"))
+        .expect("example");
+    let c = load(&text).expect("valid estate");
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |v: u32| {
+        let p = c.position(v).unwrap_or_else(|| panic!("{} has a position", c.model.name(v)));
+        lines[p.line as usize - 1]
+    };
+    let mut checked = 0;
+    for v in c.model.ids().filter(|&v| !c.model.node(v).is_placement()) {
+        let name = c.model.name(v);
+        // A generated component points at the entry it was generated from: its node, its tailnet.
+        let written = match c.source(v).expect("components have sources").generated {
+            None => name.to_string(),
+            Some(_) => name.split('/').next().unwrap_or(name).to_string(),
+        };
+        if name.starts_with("route/") {
+            continue; // checked below: the first router
+        }
+        assert!(line_of(v).contains(&written), "{name}: line `{}` should name `{written}`", line_of(v));
+        checked += 1;
+    }
+    assert!(checked > 300, "only {checked} checked");
+    // SARIF points every finding at its subject's line, not at line 1.
+    let report = analyze(&c, &Options::default());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&blastmap_core::export::sarif(&report, &c, &["estate.yaml"])).expect("json");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        let subject = r["locations"][0]["logicalLocations"][0]["name"].as_str().expect("subject");
+        let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().expect("line") as usize;
+        let want = c.position_of(subject).map_or(1, |p| p.line as usize);
+        assert_eq!(line, want, "{subject}");
+        if !subject.contains(':') {
+            let written = subject.split('/').next().unwrap_or(subject);
+            assert!(lines[line - 1].contains(written), "{subject} at line {line}: `{}`", lines[line - 1]);
+        }
+    }
 }

@@ -11,6 +11,8 @@ pub struct Oracle {
     /// Implicit placement values (not components).
     pub implicit: Vec<bool>,
     pub critical: Vec<bool>,
+    /// `target:` as written.
+    pub target: Vec<Option<bool>>,
     pub requires: Vec<Vec<usize>>,
     pub need: Vec<usize>,
     pub placement: Vec<Vec<usize>>,
@@ -41,6 +43,7 @@ impl Oracle {
         let mut o = Oracle {
             implicit,
             critical: vec![false; n],
+            target: vec![None; n],
             requires: vec![vec![]; n],
             need: vec![0; n],
             placement: vec![vec![]; n],
@@ -51,6 +54,7 @@ impl Oracle {
         };
         for (i, c) in t.components.iter().enumerate() {
             o.critical[i] = c.critical;
+            o.target[i] = c.target;
             o.requires[i] = c.requires.iter().map(|r| at(r)).collect();
             o.need[i] = c.need.map_or(c.requires.len(), |k| k as usize);
             o.start[i] = c.requires_at_start.iter().map(|r| at(r)).collect();
@@ -97,16 +101,24 @@ impl Oracle {
         }
     }
 
+    /// Critical components and entry points; else every component no other one depends on;
+    /// never one marked `target: false`.
     pub fn targets(&self) -> Vec<usize> {
-        let crit: Vec<usize> = (0..self.n()).filter(|&v| self.critical[v]).collect();
-        if !crit.is_empty() {
-            return crit;
+        let excluded = |v: usize| self.target[v] == Some(false);
+        let marked: Vec<usize> =
+            (0..self.n()).filter(|&v| (self.critical[v] || self.target[v] == Some(true)) && !excluded(v)).collect();
+        if !marked.is_empty() {
+            return marked;
         }
         (0..self.n())
             .filter(|&v| {
                 !self.implicit[v]
+                    && !excluded(v)
                     && !(0..self.n()).any(|w| {
-                        self.requires[w].contains(&v) || self.placement[w].contains(&v) || self.start[w].contains(&v)
+                        w != v
+                            && (self.requires[w].contains(&v)
+                                || self.placement[w].contains(&v)
+                                || self.start[w].contains(&v))
                     })
             })
             .collect()
@@ -173,6 +185,26 @@ impl Oracle {
         out
     }
 
+    /// For each single failure, the monitored components (not monitoring themselves) that stay
+    /// up while every monitor of theirs goes down.
+    pub fn blindings(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for x in 0..self.n() {
+            let up = self.up_after(&[x]);
+            let hit: Vec<String> = (0..self.n())
+                .filter(|&v| {
+                    let m = &self.monitors[v];
+                    !m.is_empty() && !m.contains(&v) && up[v] && m.iter().all(|&w| !up[w])
+                })
+                .map(|v| self.ids[v].clone())
+                .collect();
+            if !hit.is_empty() {
+                out.insert(self.ids[x].clone(), hit);
+            }
+        }
+        out
+    }
+
     pub fn restart_hazards(&self) -> BTreeMap<String, Vec<String>> {
         let mut out = BTreeMap::new();
         for x in 0..self.n() {
@@ -231,14 +263,15 @@ impl Oracle {
         r
     }
 
-    /// Strongly connected sets (size ≥ 2) under the given edges, as sorted name lists.
+    /// Strongly connected sets (size ≥ 2, or one node with an edge to itself) under the given
+    /// edges, as sorted name lists.
     pub fn sccs(&self, edges: &dyn Fn(usize) -> Vec<usize>) -> BTreeSet<Vec<String>> {
         let r = self.closure(edges);
         let mut out = BTreeSet::new();
         for v in 0..self.n() {
             let mut c: Vec<String> =
                 (0..self.n()).filter(|&u| u == v || (r[v][u] && r[u][v])).map(|u| self.ids[u].clone()).collect();
-            if c.len() > 1 {
+            if c.len() > 1 || edges(v).contains(&v) {
                 c.sort();
                 out.insert(c);
             }

@@ -8,7 +8,7 @@ use blastmap_core::algo::{self, Status};
 use blastmap_core::format::Document;
 use blastmap_core::report::{analyze, Options};
 use blastmap_core::spec::{Component, Topology};
-use blastmap_core::Model;
+use blastmap_core::{compile, Compiled};
 use proptest::prelude::*;
 
 use crate::oracle::Oracle;
@@ -70,9 +70,21 @@ pub fn random_topology(seed: u64) -> Topology {
         }
         c.requires_at_start =
             pick(&mut r, density / 3, &others).into_iter().filter(|s| !c.requires.contains(s)).collect();
+        // A component may need itself to start (a bootstrap loop) or monitor itself.
+        if r.chance(4) {
+            c.requires_at_start.push(me.clone());
+        }
         c.degrades_without = pick(&mut r, 10, &others);
         c.monitored_by = pick(&mut r, 15, &others);
+        if r.chance(6) {
+            c.monitored_by.push(me.clone());
+        }
         c.critical = r.chance(12);
+        c.target = match r.below(20) {
+            0 => Some(true),
+            1 => Some(false),
+            _ => None,
+        };
         c.holds_credentials_for = pick(&mut r, 12, &others);
         if r.chance(40) {
             c.availability = Some(0.5 + r.below(50) as f64 / 100.0);
@@ -82,15 +94,15 @@ pub fn random_topology(seed: u64) -> Topology {
     Topology { name: Some(format!("random-{seed}")), components: comps, ..Topology::default() }
 }
 
-fn model(t: &Topology) -> Model {
-    Model::build(&Document::from_topology(t.clone())).expect("generated topologies are valid")
+fn model(t: &Topology) -> Compiled {
+    compile(Document::from_topology(t.clone())).expect("generated topologies are valid")
 }
 
 fn check_analyses(t: &Topology) {
-    let m = model(t);
+    let c = model(t);
     let o = Oracle::new(t);
     let report = analyze(
-        &m,
+        &c,
         &Options {
             redundancy_budget: u64::MAX,
             criticality_limit: usize::MAX,
@@ -152,6 +164,10 @@ fn check_analyses(t: &Topology) {
     let blind: BTreeMap<String, Vec<String>> =
         report.blind_spots.iter().map(|b| (b.component.clone(), b.failures.clone())).collect();
     assert_eq!(blind, o.blind_spots(), "blind spots");
+
+    let blindings: BTreeMap<String, Vec<String>> =
+        report.blindings.iter().map(|b| (b.failure.clone(), b.blinded.clone())).collect();
+    assert_eq!(blindings, o.blindings(), "blindings");
 
     let restart: BTreeMap<String, Vec<String>> =
         report.restart_hazards.iter().map(|h| (h.failure.clone(), h.cannot_restart.clone())).collect();
@@ -226,15 +242,16 @@ fn availability_matches_closed_forms_and_monte_carlo_brackets_it() {
     let yaml = format!(
         "components:\n- {{id: series, requires: [a, b, c]}}\n- {{id: parallel, need: 1, requires: [a, b, c]}}\n- {{id: quorum, need: 2, requires: [a, b, c]}}\n- {{id: a, availability: {p}}}\n- {{id: b, availability: {p}}}\n- {{id: c, mtbf: 900, mttr: 100}}\n"
     );
-    let (_, m) = blastmap_core::format::load(&yaml).expect("valid");
-    let exact = algo::availability(&m, 1);
+    let c = blastmap_core::load(&yaml).expect("valid");
+    let m = &c.model;
+    let exact = algo::availability(m, 1);
     let by_name = |n: &str| exact.iter().find(|a| m.name(a.target) == n).expect("target").availability;
     assert!((by_name("series") - p.powi(3)).abs() < 1e-12);
     assert!((by_name("parallel") - (1.0 - (1.0 - p).powi(3))).abs() < 1e-12);
     let two_of_three = 3.0 * p * p * (1.0 - p) + p.powi(3);
     assert!((by_name("quorum") - two_of_three).abs() < 1e-12);
     // Forcing Monte Carlo (a diagram limit of 2 nodes) must bracket the exact values.
-    for a in algo::availability_with_limit(&m, 7, 2) {
+    for a in algo::availability_with_limit(m, 7, 2) {
         assert_eq!(a.method, algo::Method::MonteCarlo);
         let want = by_name(m.name(a.target));
         assert!(a.interval.0 <= want && want <= a.interval.1, "{}: {:?} vs {want}", m.name(a.target), a.interval);
@@ -271,7 +288,8 @@ fn check_blocking_cycles(o: &Oracle, stuck: &[String], got: &[Vec<String>]) {
 }
 
 fn check_what_if(t: &Topology, failed_seed: u64) {
-    let m = model(t);
+    let c = model(t);
+    let m = &c.model;
     let o = Oracle::new(t);
     let mut r = Rng(failed_seed | 1);
     let k = r.below(4).min(o.n());
@@ -279,7 +297,7 @@ fn check_what_if(t: &Topology, failed_seed: u64) {
     failed.sort_unstable();
     failed.dedup();
     let ids: Vec<u32> = failed.iter().map(|&f| m.lookup(&o.ids[f]).expect("same ids")).collect();
-    let w = algo::what_if(&m, &ids);
+    let w = algo::what_if(m, &ids);
     let up = o.up_after(&failed);
     for v in 0..o.n() {
         let id = m.lookup(&o.ids[v]).expect("same ids");
@@ -308,7 +326,7 @@ fn check_what_if(t: &Topology, failed_seed: u64) {
         );
         // A down node's explanation starts at a failed node and each step depends on the previous.
         if !up[v] {
-            let path: Vec<usize> = w.explain(&m, id).iter().map(|&p| o.index(m.name(p))).collect();
+            let path: Vec<usize> = w.explain(m, id).iter().map(|&p| o.index(m.name(p))).collect();
             assert_eq!(path.last(), Some(&v));
             assert!(failed.contains(&path[0]), "path of {} starts at a failure", o.ids[v]);
             for s in path.windows(2) {
@@ -334,10 +352,11 @@ proptest! {
     #[test]
     fn single_failures_match_one_at_a_time_propagation(seed in any::<u64>()) {
         let t = random_topology(seed);
-        let m = model(&t);
-        let k = algo::single_failures(&m);
+        let c = model(&t);
+        let m = &c.model;
+        let k = algo::single_failures(m);
         for x in m.ids() {
-            let s = algo::steady_state(&m, &[x]);
+            let s = algo::steady_state(m, &[x]);
             for v in m.ids() {
                 prop_assert_eq!(k.kills(x, v), s.is_down(v), "{} kills {}", m.name(x), m.name(v));
             }
@@ -352,8 +371,8 @@ fn random_topologies_cover_the_interesting_shapes() {
     let (mut gates, mut runtime_cycles, mut deadlocks, mut placement, mut false_redundancy) = (0, 0, 0, 0, 0);
     for seed in 0..500 {
         let t = random_topology(seed);
-        let m = model(&t);
-        let r = analyze(&m, &Options::default());
+        let c = model(&t);
+        let r = analyze(&c, &Options::default());
         gates += usize::from(!r.redundancy.is_empty());
         false_redundancy += usize::from(
             r.redundancy.iter().any(|g| g.actual_tolerance < g.declared_tolerance && g.actual_tolerance > 0),

@@ -12,7 +12,7 @@ fn check(file: &str, format: Format, components: usize, requires: usize, expecte
     let loaded = load(&text, None).unwrap_or_else(|e| panic!("{file}: {e}"));
     assert_eq!(loaded.format, format);
     assert_eq!(render(&loaded), expected.trim(), "{file}: components and edges");
-    assert_eq!(loaded.document.topology.components.len(), components, "{file}: components");
+    assert_eq!(loaded.compiled.written.topology.components.len(), components, "{file}: components");
     assert_eq!(requires_edges(&loaded), requires, "{file}: requires edges");
     // Forcing the format gives the same result.
     let forced = load(&text, Some(format)).unwrap_or_else(|e| panic!("{file}: {e}"));

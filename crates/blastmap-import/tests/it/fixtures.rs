@@ -268,6 +268,6 @@ fn small_inputs() {
     assert_eq!(render(&k8s), "deployment/web (deployment)\nservice/web (service) | req deployment/web");
 
     let empty = load("[]", Some(Format::Jaeger)).unwrap();
-    assert!(empty.document.topology.components.is_empty());
+    assert!(empty.compiled.written.topology.components.is_empty());
     assert_eq!(empty.warnings.len(), 1);
 }

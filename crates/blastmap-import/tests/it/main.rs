@@ -31,7 +31,8 @@ pub fn corpus_files() -> Vec<String> {
 /// `id (kind): req a b | start c | soft d | monitored e | creds f | need k | zone=z | label=v`.
 pub fn render(loaded: &Loaded) -> String {
     let mut lines: Vec<String> = loaded
-        .document
+        .compiled
+        .written
         .topology
         .components
         .iter()
@@ -63,10 +64,17 @@ pub fn render(loaded: &Loaded) -> String {
 
 /// Number of runtime (`requires`) edges.
 pub fn requires_edges(loaded: &Loaded) -> usize {
-    loaded.document.topology.components.iter().map(|c| c.requires.len()).sum()
+    loaded.compiled.written.topology.components.iter().map(|c| c.requires.len()).sum()
 }
 
 /// The component `id`.
 pub fn component<'a>(loaded: &'a Loaded, id: &str) -> &'a blastmap_core::Component {
-    loaded.document.topology.components.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no component `{id}`"))
+    loaded
+        .compiled
+        .written
+        .topology
+        .components
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no component `{id}`"))
 }

@@ -52,7 +52,7 @@ fn a_native_overlay_ties_formats_together() {
     let loaded =
         load_many(&[("compose.yml", &compose), ("state.json", &state), ("overlay.yaml", overlay)], None).unwrap();
     assert_eq!(loaded.formats, [Format::Compose, Format::Terraform, Format::Native]);
-    assert_eq!(loaded.document.topology.components.len(), 21 + 3 + 2);
+    assert_eq!(loaded.compiled.written.topology.components.len(), 21 + 3 + 2);
     assert_eq!(component(&loaded, "shop").requires, ["webmvc", "sqldata-host"]);
     assert_eq!(loaded.origins.last(), Some(&2));
     assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
@@ -101,4 +101,23 @@ fn native_validation_errors_keep_their_file_in_a_merge() {
     let e = err.errors.first().unwrap();
     assert_eq!(e.kind, blastmap_core::ErrorKind::InvalidNeed);
     assert_eq!(e.pos.map(|p| p.line), Some(3));
+}
+
+#[test]
+fn errors_of_merged_inputs_name_the_input_they_are_in() {
+    // Same line and column in both inputs: only the input index tells them apart.
+    let a = "components:\n  - { id: a, need: 1, requires: [b] }\n  - { id: b }\n";
+    let b = "components:\n  - { id: c, need: 3, requires: [a] }\n";
+    let e = load_many(&[("first.yaml", a), ("second.yaml", b)], None).expect_err("need too large");
+    assert_eq!(e.file, "second.yaml");
+    let shown = e.to_string();
+    assert!(shown.starts_with("second.yaml:2:"), "{shown}");
+    assert_eq!(e.errors.first().and_then(|e| e.pos).map(|p| p.input), Some(1));
+    // Components keep the positions of their own input.
+    let ok = load_many(&[("first.yaml", a), ("second.yaml", "components:\n  - { id: c, requires: [a] }\n")], None)
+        .expect("valid");
+    let c = ok.compiled.position_of("c").expect("c has a position");
+    assert_eq!((c.input, c.line), (1, 2));
+    let a = ok.compiled.position_of("a").expect("a has a position");
+    assert_eq!((a.input, a.line), (0, 2));
 }
