@@ -2,6 +2,7 @@
 //! values, never DOM events.
 
 pub mod app;
+pub mod crash_note;
 pub mod diff_view;
 pub mod edges;
 pub mod editor;

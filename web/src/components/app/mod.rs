@@ -49,8 +49,9 @@ pub fn App() -> Html {
     let on_export = requests::on_export(state.analysis.clone(), send.clone(), exporter.clone(), dispatch.clone());
     let on_compare = requests::on_compare(send.clone());
     let on_split = requests::on_split(send);
+    let on_dismiss_crash = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::DismissCrash));
     let on_close_diff = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::CloseDiff));
-    let on_notice_expired = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::Notice(None)));
+    let on_close_notice = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::Notice(None)));
     let can_split = state.analysis.as_ref().and_then(|a| a.model.mesh.as_ref()).is_some_and(|m| !m.tailnets.is_empty());
     let on_toggle = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Toggle(id)));
     let on_fail = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Fail(vec![id])));
@@ -83,6 +84,10 @@ pub fn App() -> Html {
                 if state.has_errors() {
                     <h2>{ "The topology has errors" }</h2>
                     <p class="muted">{ "Fix them in the editor: each message names its line." }</p>
+                } else if let Some(crash) = state.crash.as_ref().filter(|c| !c.restarted) {
+                    <h2 id="analysis-stopped">{ "The analysis stopped" }</h2>
+                    <p class="muted">{ format!("Its worker failed, and failed again after a restart: {}.", crash.message) }</p>
+                    <p class="muted">{ "Your text is kept; edit it (or reload the page) to try again." }</p>
                 } else {
                     <p class="muted">{ "Analysing…" }</p>
                 }
@@ -103,7 +108,7 @@ pub fn App() -> Html {
     };
     html! {
         <div class="app">
-            <TopBar can_export={state.analysis.is_some()} status={status} on_example={on_example}
+            <TopBar can_compare={state.analysis.is_some()} status={status} on_example={on_example}
                 on_open={on_open.clone()} on_share={on_share} on_export={on_export}
                 on_compare={on_compare} on_split={on_split} can_split={can_split} />
             <main class="panes">
@@ -114,10 +119,11 @@ pub fn App() -> Html {
                     <DiffPanel {view} on_close={on_close_diff} on_open={on_open.clone()} />
                 } else {
                     <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
-                        stale={state.has_errors() && state.analysis.is_some()} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
+                        stale={state.has_errors() && state.analysis.is_some()}
+                        crash={state.crash.clone().map(|c| (c, !state.is_empty()))} {on_dismiss_crash} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
                 }
             </main>
-            <Notices notice={state.notice.clone()} on_expire={on_notice_expired} />
+            <Notices notice={state.notice.clone()} on_close={on_close_notice} />
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! The top bar's requests: report exports, comparisons and splits go to the analysis worker
-//! (it holds the full report); the SVG export is drawn from the graph on the page.
+//! (it holds the full report, and says why when it has none); the SVG export is drawn from the
+//! graph on the page.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,7 +11,7 @@ use super::super::graph_view::{export, Exporter};
 use crate::browser;
 use crate::examples;
 use crate::protocol::Request;
-use crate::state::{Action, Analysis, State};
+use crate::state::{Action, Analysis, Notice, State};
 
 /// Exports `markdown` or `json` (the worker's full report) or `svg` (the graph as drawn).
 pub fn on_export(
@@ -20,14 +21,18 @@ pub fn on_export(
     dispatch: UseReducerDispatcher<State>,
 ) -> Callback<&'static str> {
     Callback::from(move |kind: &'static str| {
-        let Some(a) = &analysis else { return };
-        let stem = a.report.name.clone().unwrap_or_else(|| "topology".into());
-        match kind {
-            "markdown" | "json" => send.emit(Request::Export { format: kind.into() }),
-            _ => match exporter.borrow().as_ref().and_then(export::svg_file) {
-                Some(svg) => browser::download(&format!("{stem}.svg"), "image/svg+xml", &svg),
-                None => dispatch.dispatch(Action::Notice(Some("nothing drawn to export".into()))),
-            },
+        if matches!(kind, "markdown" | "json") {
+            return send.emit(Request::Export { format: kind.into() });
+        }
+        let svg = analysis.as_ref().and_then(|a| {
+            let stem = a.report.name.clone().unwrap_or_else(|| "topology".into());
+            exporter.borrow().as_ref().and_then(export::svg_file).map(|svg| (stem, svg))
+        });
+        match svg {
+            Some((stem, svg)) => browser::download(&format!("{stem}.svg"), "image/svg+xml", &svg),
+            None => dispatch.dispatch(Action::Notice(Some(Notice::warning(
+                "Nothing exported: no graph is drawn yet; open an example, a file or paste a topology first.",
+            )))),
         }
     })
 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::share::{self, Shared};
-use crate::state::{Action, State};
+use crate::state::{Action, Notice, State};
 
 /// Keeps the text of each new revision in localStorage. Revision 0 is the blank start: it must
 /// not overwrite a stored text before it is restored. Small texts are stored at once; larger
@@ -23,9 +23,9 @@ pub fn use_kept_text(text: Rc<str>, revision: u64, dispatch: UseReducerDispatche
                 browser::store(browser::TEXT_KEY, &text);
             } else {
                 let mb = text.len() >> 20;
-                dispatch.dispatch(Action::Notice(Some(format!(
+                dispatch.dispatch(Action::Notice(Some(Notice::warning(format!(
                     "This text ({mb} MB) is too large to keep across reloads; keep your own copy."
-                ))));
+                )))));
             }
         };
         let timer = match revision {
@@ -49,9 +49,7 @@ pub fn on_share(text: Rc<str>, failed: Vec<String>, dispatch: UseReducerDispatch
             share::encode(&Shared { text: text.to_string(), failed: failed.clone() })
         );
         browser::copy(&url);
-        dispatch.dispatch(Action::Notice(Some(format!(
-            "Link copied ({} KB); it holds the whole state and nothing is uploaded.|{url}",
-            url.len() / 1024
-        ))));
+        let text = format!("Link copied ({} KB); it holds the whole state and nothing is uploaded.", url.len() / 1024);
+        dispatch.dispatch(Action::Notice(Some(Notice { text, url: Some(url), warning: false })));
     })
 }
