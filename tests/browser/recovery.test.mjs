@@ -100,9 +100,12 @@ test("a panic in the worker: its message is shown, the worker restarted with the
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-md")]);
     assert.match(readFileSync(await download.path(), "utf8"), /^## Blastmap: roblox-2021-consul/);
     assert.ok(await page.$('#graph g.node[data-id="consul"][data-status="failed"]'), "the failure state is kept");
-    // A second panic for the same text is not retried: the page says so.
+    // A second panic for the same text is not retried: the page says so, in the design-diff
+    // panel when that is the one shown.
+    await page.selectOption("#compare", "aws-us-east-1-2021");
+    await page.waitForSelector("#diff");
     await panicWorker(page);
-    await page.waitForSelector("#worker-error.stopped");
+    await page.waitForSelector("#diff #worker-error.stopped");
     assert.match(await text(page, "#worker-error"), /failed again after a restart/);
     // The next edit starts again.
     await page.fill("#source", CONSUL.replace("name: roblox-2021-consul", "name: roblox-edited"));

@@ -68,6 +68,8 @@ pub fn App() -> Html {
         d.dispatch(Action::Focus(Focus { seeds: vec![id], hops: (*hops).max(1) }))
     });
 
+    // The note about a failed worker, in whichever panel is on the right.
+    let crash = state.crash.clone().map(|c| (c, !state.is_empty()));
     let status = match (&state.analysis, &state.progress) {
         (_, Some((step, _))) => format!("analysing: {step}…"),
         (Some(a), None) => format!(
@@ -116,11 +118,10 @@ pub fn App() -> Html {
                     format={state.analysis.as_ref().map(|a| AttrValue::from(a.format.clone()))} on_edit={on_edit} on_open={on_open.clone()} />
                 <section class="middle">{ middle }</section>
                 if let Some(view) = state.diff.clone() {
-                    <DiffPanel {view} on_close={on_close_diff} on_open={on_open.clone()} />
+                    <DiffPanel {view} on_close={on_close_diff} on_open={on_open.clone()} {crash} {on_dismiss_crash} />
                 } else {
                     <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
-                        stale={state.has_errors() && state.analysis.is_some()}
-                        crash={state.crash.clone().map(|c| (c, !state.is_empty()))} {on_dismiss_crash} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
+                        stale={state.has_errors() && state.analysis.is_some()} {crash} {on_dismiss_crash} on_select={on_select} on_fail={on_fail} on_focus={on_focus} />
                 }
             </main>
             <Notices notice={state.notice.clone()} on_close={on_close_notice} />
