@@ -17,8 +17,8 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 fi
 log "building the CLI (expected findings come from it)"
 cargo build --quiet -p blastmap-cli
-log "building the page (trunk build --release)"
-trunk build --release >/dev/null
+log "building the page (trunk build --release, with the test hooks)"
+trunk build --release --features test-hooks >/dev/null
 export BLASTMAP_CLI="$CARGO_TARGET_DIR/debug/blastmap"
 export BLASTMAP_DIST="$ROOT/dist"
 log "running the browser tests"

@@ -9,7 +9,7 @@ const ASSETS = [
   "./boot.js",
   "./blastmap-web.js",
   "./blastmap-web_bg.wasm",
-  "./blastmap-worker_loader.js",
+  "./worker.js",
   "./blastmap-worker.js",
   "./blastmap-worker_bg.wasm",
   "./style.css",

@@ -59,9 +59,16 @@ export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-/** Opens a page in a fresh context; records every request URL into `requests`, page errors into `errors`. */
-export async function open(browser, url, { requests = [], errors = [], viewport = { width: 1600, height: 900 }, colorScheme = "light" } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+/**
+ * Opens a page in a fresh context; records every request URL into `requests`, page errors into `errors`.
+ * `serviceWorkers: "block"` keeps the page's service worker out (so `page.route` sees every request).
+ */
+export async function open(
+  browser,
+  url,
+  { requests = [], errors = [], viewport = { width: 1600, height: 900 }, colorScheme = "light", serviceWorkers = "allow" } = {},
+) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, serviceWorkers });
   context.on("request", (r) => requests.push(r.url()));
   const page = await context.newPage();
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));

@@ -2,6 +2,7 @@
 // node screenshots.mjs OUT_DIR [generated-topology.json]
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { serve, launch, open, waitForFindings } from "./harness.mjs";
 
 const out = process.argv[2] ?? "screenshots";
@@ -31,6 +32,47 @@ try {
   await page.waitForSelector("#problems");
   await page.screenshot({ path: join(out, "error.png") });
   await context.close();
+  // The error states: a worker that does not load, a panic (needs a build with the test hooks,
+  // as scripts/test-browser.sh makes), a share link naming failures the topology lacks, an export
+  // with nothing to export.
+  const consul = readFileSync(new URL("../../examples/roblox-2021-consul.yaml", import.meta.url), "utf8");
+  for (const scheme of ["light", "dark"]) {
+    let { context, page } = await open(browser, null, { colorScheme: scheme, serviceWorkers: "block" });
+    await page.route("**/blastmap-worker_bg.wasm", (r) => r.abort());
+    await page.goto(server.url + "#example=roblox-2021-consul");
+    await page.waitForSelector("#worker-error.stopped");
+    await page.screenshot({ path: join(out, `worker-stopped-${scheme}.png`) });
+    await page.click("#export-md");
+    await page.waitForSelector("#notice");
+    await page.screenshot({ path: join(out, `worker-stopped-export-${scheme}.png`) });
+    await context.close();
+
+    ({ context, page } = await open(browser, server.url + "#example=roblox-2021-consul", { colorScheme: scheme, serviceWorkers: "block" }));
+    await waitForFindings(page);
+    const worker = page.workers().find((w) => w.url().endsWith("/worker.js"));
+    await worker.evaluate(() => setTimeout(() => self.onmessage(new MessageEvent("message", { data: "panic" }))));
+    try {
+      await page.waitForSelector("#worker-error", { timeout: 5_000 });
+      await waitForFindings(page);
+      await page.screenshot({ path: join(out, `worker-restarted-${scheme}.png`) });
+    } catch {
+      console.error("no panic: this build lacks the test hooks (trunk build --features test-hooks)");
+    }
+    await context.close();
+
+    const link = "s=" + deflateRawSync(Buffer.from(JSON.stringify({ t: consul, f: ["consul", "ghost-db", "region:atlantis"] }))).toString("base64url");
+    ({ context, page } = await open(browser, server.url + "#" + link, { colorScheme: scheme }));
+    await page.waitForSelector("#notice.warning");
+    await page.screenshot({ path: join(out, `link-missing-${scheme}.png`) });
+    await context.close();
+
+    ({ context, page } = await open(browser, server.url, { colorScheme: scheme }));
+    await page.waitForSelector("#empty-state");
+    await page.click("#export-md");
+    await page.waitForSelector("#notice.warning");
+    await page.screenshot({ path: join(out, `export-nothing-${scheme}.png`) });
+    await context.close();
+  }
   if (process.argv[3]) {
     const { context, page } = await open(browser, server.url);
     await page.waitForSelector("#empty-state");

@@ -27,6 +27,10 @@ pub enum Request {
     Compare { against: String },
     /// Split the last analysed topology's tailnets by this placement attribute and compare.
     Split { by: String },
+    /// Panic on purpose: how the browser tests check that a panicking worker is reported and
+    /// replaced. Only in builds with the `test-hooks` feature.
+    #[cfg(feature = "test-hooks")]
+    Panic,
 }
 
 impl Request {
@@ -44,6 +48,8 @@ impl Request {
             Request::Export { format } => format!("export {format}"),
             Request::Compare { against } => format!("compare\n{against}"),
             Request::Split { by } => format!("split {by}"),
+            #[cfg(feature = "test-hooks")]
+            Request::Panic => "panic".into(),
         }
     }
 
@@ -58,6 +64,10 @@ impl Request {
         }
         if let Some(by) = message.strip_prefix("split ") {
             return Some(Request::Split { by: by.to_string() });
+        }
+        #[cfg(feature = "test-hooks")]
+        if message == "panic" {
+            return Some(Request::Panic);
         }
         message.strip_prefix("export ").map(|f| Request::Export { format: f.to_string() })
     }
@@ -79,6 +89,10 @@ pub enum Response {
     Done { id: u64, report: Box<Report>, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64 },
     /// An export, ready to download.
     Export { file_name: String, mime: String, content: String },
+    /// No export: the worker holds no report, for the reason given.
+    ExportFailed { message: String },
+    /// The worker panicked (its panic hook sends this just before it dies).
+    Panicked { message: String },
     /// Two designs compared (a comparison, or a split proposal against the current design).
     Diff(Box<DiffView>),
     /// A comparison or split could not be made.
@@ -103,7 +117,12 @@ impl Response {
     /// The analysis request this answers (0 for messages that answer none).
     pub fn id(&self) -> u64 {
         match self {
-            Response::Ready | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => 0,
+            Response::Ready
+            | Response::Export { .. }
+            | Response::ExportFailed { .. }
+            | Response::Panicked { .. }
+            | Response::Diff(_)
+            | Response::DiffFailed { .. } => 0,
             Response::Progress { id, .. }
             | Response::Failed { id, .. }
             | Response::Parsed { id, .. }
@@ -186,6 +205,14 @@ mod tests {
         }
         assert_eq!(Request::decode("analyze x\ntext"), None);
         assert_eq!(Request::decode("hello"), None);
+    }
+
+    #[test]
+    fn the_panic_request_exists_only_with_the_test_hooks() {
+        #[cfg(not(feature = "test-hooks"))]
+        assert_eq!(Request::decode("panic"), None);
+        #[cfg(feature = "test-hooks")]
+        assert_eq!(Request::decode(&Request::Panic.encode()), Some(Request::Panic));
     }
 
     #[test]

@@ -78,6 +78,63 @@ impl Analysis {
     }
 }
 
+/// A short message at the bottom of the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// The message; parts between backticks are component names.
+    pub text: String,
+    /// A URL shown with it, to copy (the share link).
+    pub url: Option<String>,
+    /// A warning stays until it is closed or replaced; other notices go by themselves.
+    pub warning: bool,
+}
+
+impl Notice {
+    /// A notice that goes by itself.
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), url: None, warning: false }
+    }
+
+    /// A notice that stays until it is closed.
+    pub fn warning(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), url: None, warning: true }
+    }
+}
+
+/// The analysis worker failed (its script or WebAssembly did not load, or it panicked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crash {
+    /// What happened.
+    pub message: String,
+    /// It was restarted (and sent the current text again); false when it failed again after a
+    /// restart and was left stopped.
+    pub restarted: bool,
+}
+
+/// Most failed ids a notice names; it counts the rest.
+const NAMED: usize = 8;
+
+/// `` `a`, `b` `` and, past [`NAMED`], how many more.
+fn named(ids: &[String]) -> String {
+    let shown: Vec<String> = ids.iter().take(NAMED).map(|id| format!("`{id}`")).collect();
+    match ids.len().saturating_sub(NAMED) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// The notice for failed ids a loaded topology lacks (`from_link`: they came with a share link).
+fn missing_notice(missing: &[String], from_link: bool) -> Notice {
+    let n = missing.len();
+    let (noun, verb) = if n == 1 { ("component", "is") } else { ("components", "are") };
+    let names = named(missing);
+    Notice::warning(if from_link {
+        format!("{n} failed {noun} in this link {verb} not in the topology: {names}")
+    } else {
+        format!("{n} failed {noun} {verb} no longer in the topology, so the failed set drops {names}")
+    })
+}
+
 /// Show only the neighbourhood of some components.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Focus {
@@ -111,8 +168,13 @@ pub struct State {
     pub roll_up: RollUp,
     /// True until the user picks a roll-up: large topologies then open rolled up.
     pub roll_up_chosen: bool,
-    /// A short message (link copied, download started, damaged link).
-    pub notice: Option<String>,
+    /// A short message (link copied, damaged link, nothing to export).
+    pub notice: Option<Notice>,
+    /// The failed set came with the text (a share link): the first topology that loads says
+    /// which of it it lacks.
+    pub failed_from_link: bool,
+    /// The analysis worker failed; shown until the next text.
+    pub crash: Option<Crash>,
     /// The design-diff panel (a comparison or a split), shown instead of the findings.
     pub diff: Option<Rc<crate::protocol::DiffView>>,
 }
@@ -152,9 +214,13 @@ pub enum Action {
     /// Expand or collapse an aggregate by key (`region:us-east-1`).
     Expand(String),
     Collapse(String),
-    Notice(Option<String>),
+    Notice(Option<Notice>),
     /// Close the design-diff panel.
     CloseDiff,
+    /// The analysis worker failed.
+    WorkerFailed(Crash),
+    /// Hide the note about a failed worker.
+    DismissCrash,
 }
 
 impl State {
@@ -198,6 +264,7 @@ impl State {
         self.revision += 1;
         self.progress = None;
         self.diff = None;
+        self.crash = None;
     }
 }
 
@@ -217,6 +284,8 @@ fn copy(s: &State) -> State {
         roll_up: s.roll_up.clone(),
         roll_up_chosen: s.roll_up_chosen,
         notice: s.notice.clone(),
+        failed_from_link: s.failed_from_link,
+        crash: s.crash.clone(),
         diff: s.diff.clone(),
     }
 }
@@ -239,6 +308,7 @@ impl Reducible for State {
             Action::Open { text, failed } => {
                 s.new_text(text);
                 s.history.clear();
+                s.failed_from_link = !failed.is_empty();
                 s.failed = failed;
                 s.focus = None;
                 s.evidence.clear();
@@ -253,7 +323,11 @@ impl Reducible for State {
                         return Rc::new(s);
                     }
                     Response::DiffFailed { message } => {
-                        s.notice = Some(format!("cannot compare: {message}"));
+                        s.notice = Some(Notice::warning(format!("Cannot compare: {message}.")));
+                        return Rc::new(s);
+                    }
+                    Response::ExportFailed { message } => {
+                        s.notice = Some(Notice::warning(format!("Nothing exported: {message}.")));
                         return Rc::new(s);
                     }
                     _ => {}
@@ -262,9 +336,12 @@ impl Reducible for State {
                     return self;
                 }
                 match &*response {
-                    Response::Ready | Response::Export { .. } | Response::Diff(_) | Response::DiffFailed { .. } => {
-                        return self
-                    }
+                    Response::Ready
+                    | Response::Export { .. }
+                    | Response::ExportFailed { .. }
+                    | Response::Panicked { .. }
+                    | Response::Diff(_)
+                    | Response::DiffFailed { .. } => return self,
                     Response::Progress { step, fraction, .. } => s.progress = Some((step.clone(), *fraction)),
                     Response::Failed { problems, .. } => {
                         s.progress = None;
@@ -285,7 +362,13 @@ impl Reducible for State {
                 if !s.roll_up_chosen && (before == 0 || initial_roll_up(before).by != initial_roll_up(now).by) {
                     s.roll_up = initial_roll_up(now);
                 }
-                s.failed.retain(|id| analysis.model.lookup(id).is_some());
+                let (kept, missing): (Vec<String>, Vec<String>) =
+                    s.failed.drain(..).partition(|id| analysis.model.lookup(id).is_some());
+                s.failed = kept;
+                if !missing.is_empty() {
+                    s.notice = Some(missing_notice(&missing, s.failed_from_link));
+                }
+                s.failed_from_link = false;
                 if let Some(f) = &mut s.focus {
                     f.seeds.retain(|id| analysis.model.lookup(id).is_some());
                     if f.seeds.is_empty() {
@@ -352,6 +435,11 @@ impl Reducible for State {
             }
             Action::Notice(n) => s.notice = n,
             Action::CloseDiff => s.diff = None,
+            Action::WorkerFailed(crash) => {
+                s.progress = None;
+                s.crash = Some(crash);
+            }
+            Action::DismissCrash => s.crash = None,
         }
         if s.history.len() > HISTORY {
             let extra = s.history.len() - HISTORY;
@@ -427,7 +515,7 @@ mod tests {
             "{failed:?}"
         );
         let s = loaded(YAML).reduce(Action::Worker(Rc::new(failed)));
-        assert!(s.notice.as_deref().is_some_and(|n| n.starts_with("cannot compare")));
+        assert!(s.notice.as_ref().is_some_and(|n| n.text.starts_with("Cannot compare") && n.warning));
     }
 
     #[test]
@@ -460,6 +548,53 @@ mod tests {
         });
         assert_eq!(s.failed, ["db"]);
         assert_eq!(s.targets_down(), Some((2, 2)));
+        let notice = s.notice.as_ref().map(|n| n.text.as_str());
+        assert_eq!(notice, Some("1 failed component is no longer in the topology, so the failed set drops `api`"));
+    }
+
+    #[test]
+    fn a_share_link_says_which_of_its_failures_the_topology_lacks() {
+        let failed: Vec<String> = ["db", "gone", "region:nowhere"].map(String::from).into();
+        let s = Rc::new(State::default()).reduce(Action::Open { text: YAML.into(), failed });
+        let revision = s.revision;
+        let s = s.reduce(Action::Loaded {
+            revision,
+            analysis: loaded(YAML).analysis.clone().unwrap(),
+            warnings: Vec::new(),
+        });
+        assert_eq!(s.failed, ["db"]);
+        let notice = s.notice.clone().unwrap();
+        assert_eq!(notice.text, "2 failed components in this link are not in the topology: `gone`, `region:nowhere`");
+        assert!(notice.warning);
+        // A link whose failures all exist says nothing.
+        let s = Rc::new(State::default()).reduce(Action::Open { text: YAML.into(), failed: vec!["api".into()] });
+        let revision = s.revision;
+        let s = s.reduce(Action::Loaded {
+            revision,
+            analysis: loaded(YAML).analysis.clone().unwrap(),
+            warnings: Vec::new(),
+        });
+        assert!(s.notice.is_none() && s.failed == ["api"]);
+        // Long lists are counted past the first few.
+        let many: Vec<String> = (0..12).map(|i| format!("x{i}")).collect();
+        assert_eq!(
+            missing_notice(&many, true).text,
+            "12 failed components in this link are not in the topology: `x0`, `x1`, `x2`, `x3`, `x4`, `x5`, `x6`, `x7` and 4 more"
+        );
+    }
+
+    #[test]
+    fn a_failed_worker_stops_the_progress_until_the_next_text() {
+        let s = Rc::new(State::default()).reduce(Action::Edit(YAML.into()));
+        let id = s.revision;
+        let s = s.reduce(Action::Worker(Rc::new(Response::Progress { id, step: "parsing".into(), fraction: 0.0 })));
+        assert!(s.progress.is_some());
+        let crash = Crash { message: "it panicked: boom".into(), restarted: true };
+        let s = s.reduce(Action::WorkerFailed(crash.clone()));
+        assert!(s.progress.is_none());
+        assert_eq!(s.crash, Some(crash));
+        assert!(s.clone().reduce(Action::DismissCrash).crash.is_none());
+        assert!(s.reduce(Action::Edit("components: []".into())).crash.is_none());
     }
 
     #[test]

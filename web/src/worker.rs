@@ -1,6 +1,7 @@
 //! The analysis worker: parses and analyses a text off the main thread and posts progress and
 //! the (trimmed) result back, so a 50,000-component topology never freezes the page. It keeps
-//! the full report for exports.
+//! the full report for exports, and says why when it has none. A panic is posted to the page
+//! ([`Response::Panicked`]) before the worker dies, so the page can say so and start another.
 
 use std::cell::RefCell;
 
@@ -52,8 +53,18 @@ pub fn export(report: &Report, format: &str) -> Response {
     }
 }
 
+/// What the last analysis left for exports.
+enum Held {
+    /// Nothing analysed yet.
+    Nothing,
+    /// The full report of the last text.
+    Report(Box<Report>),
+    /// The last text did not load: its first problem.
+    Failed(String),
+}
+
 thread_local! {
-    static LAST: RefCell<Option<Report>> = const { RefCell::new(None) };
+    static LAST: RefCell<Held> = const { RefCell::new(Held::Nothing) };
     /// The text of the last topology that loaded: the "before" of comparisons and splits.
     static LAST_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -119,11 +130,21 @@ pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Res
 pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) {
     match request {
         Request::Analyze { id, text } => {
-            let report = analyze(id, &text, now, post);
-            if report.is_some() {
-                LAST.with(|l| *l.borrow_mut() = report);
-                LAST_TEXT.with(|l| *l.borrow_mut() = Some(text));
-            }
+            let mut problem = None;
+            let report = analyze(id, &text, now, &mut |r: Response| {
+                if let Response::Failed { problems, .. } = &r {
+                    problem = Some(problems.first().map_or_else(|| "it does not load".into(), |p| p.describe()));
+                }
+                post(r);
+            });
+            let held = match (report, problem) {
+                (Some(r), _) => {
+                    LAST_TEXT.with(|l| *l.borrow_mut() = Some(text));
+                    Held::Report(Box::new(r))
+                }
+                (None, problem) => Held::Failed(problem.unwrap_or_else(|| "it does not load".into())),
+            };
+            LAST.with(|l| *l.borrow_mut() = held);
         }
         Request::Compare { against } => {
             let before = LAST_TEXT.with(|l| l.borrow().clone());
@@ -139,16 +160,43 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
                 None => Response::DiffFailed { message: "load a topology first".into() },
             });
         }
-        Request::Export { format } => LAST.with(|l| {
-            if let Some(r) = l.borrow().as_ref() {
-                post(export(r, &format));
-            }
-        }),
+        Request::Export { format } => post(LAST.with(|l| match &*l.borrow() {
+            Held::Report(r) => export(r, &format),
+            Held::Failed(problem) => Response::ExportFailed {
+                message: format!("the text in the editor does not load ({problem}); fix it to export its report"),
+            },
+            Held::Nothing => Response::ExportFailed {
+                message: "no topology has been analysed yet; open an example, a file or paste one first".into(),
+            },
+        })),
+        #[cfg(feature = "test-hooks")]
+        Request::Panic => panic!("a deliberate panic, asked for by the browser tests"),
+    }
+}
+
+/// The panic's message and where it happened.
+fn panic_message(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    match info.location() {
+        Some(at) => format!("{text} (at {}:{})", at.file(), at.line()),
+        None => text,
     }
 }
 
 /// Runs the worker: answers every message (an encoded [`Request`]) with JSON [`Response`]s.
 pub fn run() {
+    // A panic aborts the WebAssembly: tell the page first (it restarts the worker).
+    std::panic::set_hook(Box::new(|info| {
+        let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        if let Ok(json) = serde_json::to_string(&Response::Panicked { message: panic_message(info) }) {
+            let _ = scope.post_message(&JsValue::from_str(&json));
+        }
+    }));
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -201,9 +249,18 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_text_ends_with_its_problems() {
-        let out = answers(Request::Analyze { id: 1, text: "components:\n- id: web\n  requires: [nope]\n".into() });
+    fn a_bad_text_ends_with_its_problems_and_exports_say_why_there_is_nothing() {
+        let out = answers(Request::Export { format: "json".into() });
+        let [Response::ExportFailed { message }] = out.as_slice() else { panic!("{out:?}") };
+        assert!(message.starts_with("no topology has been analysed yet"), "{message}");
+        answers(Request::Analyze { id: 1, text: "components:\n- {id: web}\n".into() });
+        let out = answers(Request::Analyze { id: 2, text: "components:\n- id: web\n  requires: [nope]\n".into() });
         let Some(Response::Failed { problems, .. }) = out.last() else { panic!("{out:?}") };
         assert_eq!(problems[0].line, Some(3));
+        // The report of the text before is not exported in its place.
+        let out = answers(Request::Export { format: "markdown".into() });
+        let [Response::ExportFailed { message }] = out.as_slice() else { panic!("{out:?}") };
+        assert!(message.starts_with("the text in the editor does not load (line 3, column"), "{message}");
+        assert!(message.contains("`nope`"), "{message}");
     }
 }

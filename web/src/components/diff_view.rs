@@ -7,7 +7,9 @@ use blastmap_core::diff::Blast;
 use blastmap_core::report::Finding;
 use yew::prelude::*;
 
+use super::crash_note::CrashNote;
 use crate::protocol::DiffView;
+use crate::state::Crash;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -15,6 +17,9 @@ pub struct Props {
     pub on_close: Callback<()>,
     /// Opens a text in the editor (the split's proposed topology).
     pub on_open: Callback<String>,
+    /// The analysis worker failed, and whether there is a text it was analysing.
+    pub crash: Option<(Crash, bool)>,
+    pub on_dismiss_crash: Callback<()>,
 }
 
 fn blast(b: Option<Blast>) -> String {
@@ -59,6 +64,9 @@ pub fn DiffPanel(p: &Props) -> Html {
                 <button class="btn" id="close-diff" onclick={p.on_close.reform(|_| ())}>{ "Close" }</button>
             </header>
             <div class="panel-body">
+                if let Some((crash, has_text)) = p.crash.clone() {
+                    <CrashNote {crash} {has_text} on_dismiss={p.on_dismiss_crash.clone()} />
+                }
                 if !p.view.proposal.is_empty() {
                     <section class="diff-group" data-diff="proposal">
                         <h3>{ "Proposal" }</h3>

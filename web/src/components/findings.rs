@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use blastmap_core::report::{Finding, FindingKind, Report, Severity};
 use yew::prelude::*;
 
+use super::crash_note::CrashNote;
 use super::{title_html, Ptr};
-use crate::state::Analysis;
+use crate::state::{Analysis, Crash};
 
 /// Findings shown per group before "show all".
 const SHOWN: usize = 25;
@@ -20,6 +21,9 @@ pub struct Props {
     /// The analysis in flight: step and fraction.
     pub progress: Option<(String, f32)>,
     pub stale: bool,
+    /// The analysis worker failed, and whether there is a text it was analysing.
+    pub crash: Option<(Crash, bool)>,
+    pub on_dismiss_crash: Callback<()>,
     pub on_select: Callback<usize>,
     pub on_fail: Callback<String>,
     pub on_focus: Callback<String>,
@@ -134,12 +138,16 @@ pub fn Findings(p: &Props) -> Html {
             </div>
         }
     });
+    let crash = p.crash.clone().map(|(crash, has_text)| {
+        html! { <CrashNote {crash} {has_text} on_dismiss={p.on_dismiss_crash.clone()} /> }
+    });
     let Some(a) = &p.analysis else {
         return html! {
             <aside class="findings" id="findings">
                 <header class="panel-head"><h2>{ "Findings" }</h2></header>
+                { for crash }
                 { for progress }
-                if p.progress.is_none() { <p class="muted pad">{ "Findings appear here once a topology loads." }</p> }
+                if p.progress.is_none() && p.crash.is_none() { <p class="muted pad">{ "Findings appear here once a topology loads." }</p> }
             </aside>
         };
     };
@@ -238,6 +246,7 @@ pub fn Findings(p: &Props) -> Html {
                 <h2>{ "Findings" }<span class="count">{ a.total_findings() }</span></h2>
                 <p class="muted">{ format!("{} components · {} placement values · {} edges · {} targets", s.components, s.placement_values, s.edges, r.targets.len()) }</p>
             </header>
+            { for crash }
             { for progress }
             if p.stale { <p class="stale">{ "Showing the last topology that loaded; fix the errors in the editor to update." }</p> }
             if r.findings.is_empty() {

@@ -2,6 +2,7 @@
 //! values, never DOM events.
 
 pub mod app;
+pub mod crash_note;
 pub mod diff_view;
 pub mod edges;
 pub mod editor;
@@ -11,9 +12,11 @@ pub mod findings;
 pub mod graph_view;
 pub mod legend;
 pub mod node_chunk;
+pub mod notice;
 pub mod placement_picker;
 pub mod status_icon;
 pub mod top_bar;
+pub mod view_bar;
 
 use std::ops::Deref;
 use std::rc::Rc;

@@ -6,8 +6,9 @@ use crate::examples::EXAMPLES;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// Whether there is a report to export.
-    pub can_export: bool,
+    /// Whether a topology has loaded (there is a design to compare). Exports are always
+    /// offered: without a report they say why there is nothing to export.
+    pub can_compare: bool,
     /// The status line: format, size, timings.
     pub status: AttrValue,
     pub on_example: Callback<&'static str>,
@@ -74,7 +75,7 @@ pub fn TopBar(p: &Props) -> Html {
                 { "Open…" }
                 <input type="file" id="open-file" class="hidden" accept=".yaml,.yml,.json,.dot,.gv,.txt" onchange={on_file} />
             </label>
-            <select class="btn" id="compare" onchange={on_compare} disabled={!p.can_export}
+            <select class="btn" id="compare" onchange={on_compare} disabled={!p.can_compare}
                 title="Compare this design (before) with another (after): findings gained and lost, blast radius per placement value">
                 <option value="" selected=true>{ "Compare with…" }</option>
                 { for EXAMPLES.iter().map(|e| html! { <option value={e.name}>{ e.name }</option> }) }
@@ -84,9 +85,9 @@ pub fn TopBar(p: &Props) -> Html {
             <button class="btn" id="share" onclick={p.on_share.reform(|_| ())} title="Copy a link that holds the whole state (nothing is uploaded)">{ "Share" }</button>
             <span class="btn-group" role="group" aria-label="Export">
                 <span class="group-label">{ "Export" }</span>
-                <button class="btn" id="export-md" disabled={!p.can_export} onclick={export("markdown")} title="Report as Markdown">{ "Markdown" }</button>
-                <button class="btn" id="export-json" disabled={!p.can_export} onclick={export("json")} title="Report as JSON">{ "JSON" }</button>
-                <button class="btn" id="export-svg" disabled={!p.can_export} onclick={export("svg")} title="The graph as it is drawn now">{ "SVG" }</button>
+                <button class="btn" id="export-md" onclick={export("markdown")} title="Report as Markdown">{ "Markdown" }</button>
+                <button class="btn" id="export-json" onclick={export("json")} title="Report as JSON">{ "JSON" }</button>
+                <button class="btn" id="export-svg" onclick={export("svg")} title="The graph as it is drawn now">{ "SVG" }</button>
             </span>
             <span class="status" id="status">{ p.status.clone() }</span>
             <span class="private" title="Nothing you paste leaves this page: no server, no requests">{ "● local only" }</span>

@@ -1,5 +1,12 @@
 //! Sends every new text to the analysis worker and turns its answers into actions. A worker
 //! busy with a stale text is terminated and replaced, so typing never waits for an old analysis.
+//!
+//! A worker that fails — its script or WebAssembly does not load (an `error` event), a message
+//! of it cannot be read (`messageerror`), or it panics (its panic hook posts
+//! [`Response::Panicked`] before it dies) — is terminated and reported
+//! ([`Action::WorkerFailed`]), and replaced once: the current text is sent to the new worker.
+//! If that one fails too, the page says so and starts no other until the next text, so a text
+//! that crashes the worker is not retried in a loop.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,54 +15,193 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::protocol::{Request, Response};
-use crate::state::{Action, Analysis, Parsed, State};
+use crate::state::{Action, Analysis, Crash, Notice, Parsed, State};
 
-/// The worker's script, built by Trunk from the `blastmap-worker` bin.
-const WORKER_URL: &str = "./blastmap-worker_loader.js";
+/// The worker's loader (`web/worker.js`): it starts the `blastmap-worker` bin that Trunk builds,
+/// and turns a WebAssembly that does not load into an error the page hears of.
+const WORKER_URL: &str = "./worker.js";
 
-/// What the page knows about its worker.
-#[derive(Default)]
-struct Link {
-    /// The worker said [`Response::Ready`]; before that, requests wait in `pending`.
+/// One worker and what the page knows about it.
+struct Spawned {
+    worker: web_sys::Worker,
+    /// Which start this is: what workers since replaced say is ignored.
+    generation: u64,
+    /// The worker said [`Response::Ready`]; before that, requests wait in `waiting`.
     ready: bool,
-    /// A request is being worked on.
+    /// An analysis is being worked on.
     busy: bool,
-    pending: Option<String>,
+    /// Requests sent before the worker was ready, in order (one analysis at most).
+    waiting: Vec<Request>,
     /// The page's model of the topology being analysed, built from [`Response::Parsed`] while
     /// the worker analyses it, waiting for [`Response::Done`].
     parsed: Option<(u64, Parsed)>,
-}
-
-struct Spawned {
-    worker: web_sys::Worker,
-    link: Rc<RefCell<Link>>,
     _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _onerror: Closure<dyn FnMut(web_sys::Event)>,
+    _onmessageerror: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
-impl Spawned {
-    /// Sends an analysis request (at most one waits for the worker to be ready).
-    fn send(&self, message: String) {
-        let mut link = self.link.borrow_mut();
-        link.busy = true;
-        if link.ready {
-            let _ = self.worker.post_message(&JsValue::from_str(&message));
-        } else {
-            link.pending = Some(message);
+/// The page's side of the worker.
+struct Wiring {
+    spawned: Option<Spawned>,
+    /// Workers started so far.
+    starts: u64,
+    /// The analysis last asked for (revision, text): sent again to a replacement worker.
+    current: Option<(u64, Rc<str>)>,
+    /// A failed worker may still be replaced, once per text.
+    may_restart: bool,
+    /// Failed workers, kept until the next text: one of their handlers may be running.
+    retired: Vec<Spawned>,
+    dispatch: UseReducerDispatcher<State>,
+}
+
+type Shared = Rc<RefCell<Wiring>>;
+
+/// Starts a worker in the empty slot.
+fn spawn(shared: &Shared) {
+    let generation = {
+        let mut w = shared.borrow_mut();
+        w.starts += 1;
+        w.starts
+    };
+    let worker = match web_sys::Worker::new_with_options(WORKER_URL, &web_sys::WorkerOptions::new()) {
+        Ok(worker) => worker,
+        Err(e) => {
+            let dispatch = shared.borrow().dispatch.clone();
+            let reason = js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string());
+            let message = format!("it could not be started ({})", reason.unwrap_or_else(|| "no reason given".into()));
+            dispatch.dispatch(Action::WorkerFailed(Crash { message, restarted: false }));
+            return;
+        }
+    };
+    let weak = Rc::downgrade(shared);
+    let onmessage = {
+        let weak = weak.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(shared) = weak.upgrade() else { return };
+            let Some(json) = e.data().as_string() else { return };
+            match serde_json::from_str::<Response>(&json) {
+                Ok(response) => on_response(&shared, generation, response),
+                Err(err) => fail(&shared, generation, format!("it sent a message the page cannot read ({err})")),
+            }
+        })
+    };
+    let onerror = {
+        let weak = weak.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            // Handled here: the browser need not log it as uncaught too.
+            e.prevent_default();
+            let Some(shared) = weak.upgrade() else { return };
+            let message = e
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "its script did not load".into());
+            fail(&shared, generation, message);
+        })
+    };
+    let onmessageerror = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+        if let Some(shared) = weak.upgrade() {
+            fail(&shared, generation, "a message from it could not be read".into());
+        }
+    });
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    worker.set_onmessageerror(Some(onmessageerror.as_ref().unchecked_ref()));
+    shared.borrow_mut().spawned = Some(Spawned {
+        worker,
+        generation,
+        ready: false,
+        busy: false,
+        waiting: Vec::new(),
+        parsed: None,
+        _onmessage: onmessage,
+        _onerror: onerror,
+        _onmessageerror: onmessageerror,
+    });
+}
+
+/// Sends `request` to the worker, or queues it until the worker is ready; false when no worker
+/// runs (it failed twice).
+fn post(shared: &Shared, request: Request) -> bool {
+    let mut w = shared.borrow_mut();
+    let Some(s) = w.spawned.as_mut() else { return false };
+    let analysis = matches!(request, Request::Analyze { .. });
+    if analysis {
+        s.busy = true;
+    }
+    if s.ready {
+        let _ = s.worker.post_message(&JsValue::from_str(&request.encode()));
+    } else {
+        if analysis {
+            s.waiting.retain(|r| !matches!(r, Request::Analyze { .. }));
+        }
+        s.waiting.push(request);
+    }
+    true
+}
+
+/// The worker of `generation` failed (`what` happened): terminate it, say so, and start another
+/// with the current text if this text has not had its restart yet.
+fn fail(shared: &Shared, generation: u64, what: String) {
+    let (dispatch, restart, current) = {
+        let mut w = shared.borrow_mut();
+        if w.spawned.as_ref().map(|s| s.generation) != Some(generation) {
+            return; // Already replaced (a panic is followed by the error that ends the worker).
+        }
+        if let Some(old) = w.spawned.take() {
+            old.worker.terminate();
+            w.retired.push(old);
+        }
+        let restart = std::mem::take(&mut w.may_restart);
+        (w.dispatch.clone(), restart, w.current.clone())
+    };
+    // "Uncaught Error: its WebAssembly did not load (…)" reads better without its first words.
+    let message =
+        ["Uncaught ", "Error: "].iter().fold(what, |m, p| m.strip_prefix(p).map_or(m.clone(), str::to_string));
+    dispatch.dispatch(Action::WorkerFailed(Crash { message, restarted: restart }));
+    if restart {
+        spawn(shared);
+        if let Some((id, text)) = current {
+            post(shared, Request::Analyze { id, text: text.to_string() });
         }
     }
 }
 
-fn on_response(dispatch: &UseReducerDispatcher<State>, link: &RefCell<Link>, response: Response) {
+/// Turns an answer of the worker of `generation` into actions.
+fn on_response(shared: &Shared, generation: u64, response: Response) {
+    if let Response::Panicked { message } = response {
+        return fail(shared, generation, format!("it panicked: {message}"));
+    }
+    let dispatch = {
+        let mut w = shared.borrow_mut();
+        let Some(s) = w.spawned.as_mut().filter(|s| s.generation == generation) else { return };
+        match &response {
+            Response::Ready => {
+                s.ready = true;
+                for request in std::mem::take(&mut s.waiting) {
+                    let _ = s.worker.post_message(&JsValue::from_str(&request.encode()));
+                }
+                return;
+            }
+            Response::Failed { .. } | Response::Done { .. } => s.busy = false,
+            _ => {}
+        }
+        w.dispatch.clone()
+    };
     match response {
         Response::Export { file_name, mime, content } => crate::browser::download(&file_name, &mime, &content),
         Response::Parsed { id, format, topology, warnings, parse_ms } => {
             match Parsed::new(*topology, format, warnings, parse_ms) {
-                Ok(parsed) => link.borrow_mut().parsed = Some((id, parsed)),
+                Ok(parsed) => {
+                    if let Some(s) = shared.borrow_mut().spawned.as_mut() {
+                        s.parsed = Some((id, parsed));
+                    }
+                }
                 Err(problems) => dispatch.dispatch(Action::Worker(Rc::new(Response::Failed { id, problems }))),
             }
         }
         Response::Done { id, report, totals, analyze_ms } => {
-            let parsed = link.borrow_mut().parsed.take().filter(|(p, _)| *p == id);
+            let parsed = shared.borrow_mut().spawned.as_mut().and_then(|s| s.parsed.take()).filter(|(p, _)| *p == id);
             if let Some((_, parsed)) = parsed {
                 let warnings = parsed.warnings.clone();
                 let analysis = Analysis::new(parsed, *report, totals, analyze_ms);
@@ -66,79 +212,67 @@ fn on_response(dispatch: &UseReducerDispatcher<State>, link: &RefCell<Link>, res
     }
 }
 
-fn spawn(dispatch: UseReducerDispatcher<State>) -> Option<Spawned> {
-    let options = web_sys::WorkerOptions::new();
-    let worker = web_sys::Worker::new_with_options(WORKER_URL, &options).ok()?;
-    let link = Rc::new(RefCell::new(Link::default()));
-    let (shared, port) = (link.clone(), worker.clone());
-    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let Some(json) = e.data().as_string() else { return };
-        let Ok(response) = serde_json::from_str::<Response>(&json) else { return };
-        match response {
-            Response::Ready => {
-                let mut l = shared.borrow_mut();
-                l.ready = true;
-                if let Some(request) = l.pending.take() {
-                    let _ = port.post_message(&JsValue::from_str(&request));
-                }
-            }
-            Response::Progress { .. }
-            | Response::Parsed { .. }
-            | Response::Export { .. }
-            | Response::Diff(_)
-            | Response::DiffFailed { .. } => on_response(&dispatch, &shared, response),
-            _ => {
-                shared.borrow_mut().busy = false;
-                on_response(&dispatch, &shared, response);
-            }
-        }
-    });
-    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    Some(Spawned { worker, link, _onmessage: onmessage })
-}
-
 /// Analyses `text` (revision `revision`) in the worker whenever the revision changes. Returns
 /// a callback that sends the worker any other request (an export of the full report, a
 /// comparison, a split).
 #[hook]
 pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher<State>) -> Callback<Request> {
-    let spawned = use_mut_ref(|| None::<Spawned>);
+    let shared = {
+        let dispatch = dispatch.clone();
+        use_mut_ref(move || Wiring {
+            spawned: None,
+            starts: 0,
+            current: None,
+            may_restart: true,
+            retired: Vec::new(),
+            dispatch,
+        })
+    };
     {
         // Start the worker at once: its WebAssembly loads while the user picks a topology.
-        let (spawned, dispatch) = (spawned.clone(), dispatch.clone());
+        let shared = shared.clone();
         use_effect_with((), move |_| {
-            let mut slot = spawned.borrow_mut();
-            if slot.is_none() {
-                *slot = spawn(dispatch);
+            let idle = shared.borrow().spawned.is_none();
+            if idle {
+                spawn(&shared);
             }
         });
     }
     let send = {
-        let spawned = spawned.clone();
+        let shared = shared.clone();
         Callback::from(move |request: Request| {
-            let Some(s) = spawned.borrow().as_ref().map(|s| s.worker.clone()) else { return };
-            let _ = s.post_message(&JsValue::from_str(&request.encode()));
+            if !post(&shared, request) {
+                dispatch.dispatch(Action::Notice(Some(Notice::warning(
+                    "The analysis worker is stopped: it failed again after a restart. Edit the text to start it again.",
+                ))));
+            }
         })
     };
     use_effect_with(revision, move |&revision| {
-        if revision > 0 && !text.trim().is_empty() {
-            let mut slot = spawned.borrow_mut();
-            let stale = slot.as_ref().is_some_and(|s| {
-                let l = s.link.borrow();
-                l.busy && l.ready
-            });
+        if revision == 0 {
+            return;
+        }
+        let blank = text.trim().is_empty();
+        let start = {
+            let mut w = shared.borrow_mut();
+            w.retired.clear();
+            w.may_restart = true;
+            w.current = (!blank).then(|| (revision, text.clone()));
+            if blank {
+                return;
+            }
+            let stale = w.spawned.as_ref().is_some_and(|s| s.busy && s.ready);
             if stale {
-                if let Some(old) = slot.take() {
+                if let Some(old) = w.spawned.take() {
                     old.worker.terminate();
                 }
             }
-            if slot.is_none() {
-                *slot = spawn(dispatch);
-            }
-            if let Some(s) = slot.as_ref() {
-                s.send(Request::Analyze { id: revision, text: text.to_string() }.encode());
-            }
+            w.spawned.is_none()
+        };
+        if start {
+            spawn(&shared);
         }
+        post(&shared, Request::Analyze { id: revision, text: text.to_string() });
     });
     send
 }

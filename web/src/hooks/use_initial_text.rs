@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::examples;
 use crate::share::{self, Fragment};
-use crate::state::{Action, State};
+use crate::state::{Action, Notice, State};
 
 /// Reads the fragment and opens it; returns whether it opened anything.
 fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
@@ -21,13 +21,13 @@ fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
                 true
             }
             None => {
-                dispatch.dispatch(Action::Notice(Some(format!("no example called “{name}”"))));
+                dispatch.dispatch(Action::Notice(Some(Notice::warning(format!("No example is called “{name}”.")))));
                 false
             }
         },
         Ok(Fragment::None) => false,
         Err(message) => {
-            dispatch.dispatch(Action::Notice(Some(message)));
+            dispatch.dispatch(Action::Notice(Some(Notice::warning(message))));
             false
         }
     };

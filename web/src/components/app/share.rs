@@ -1,0 +1,55 @@
+//! What outlives the page: the text, kept in localStorage across reloads, and the share link,
+//! which puts the whole state in the URL fragment (nothing is uploaded).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::browser;
+use crate::share::{self, Shared};
+use crate::state::{Action, Notice, State};
+
+/// Keeps the text of each new revision in localStorage. Revision 0 is the blank start: it must
+/// not overwrite a stored text before it is restored. Small texts are stored at once; larger
+/// ones once typing pauses; texts too large for localStorage (about five million characters,
+/// and writing that many blocks the page for seconds) are not kept, and a notice says so.
+#[hook]
+pub fn use_kept_text(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher<State>) {
+    // Keyed on the revision alone: comparing megabyte texts at every render costs.
+    use_effect_with(revision, move |&revision| {
+        let small = text.len() <= 200_000;
+        let store = move || {
+            if text.len() <= browser::MAX_STORED {
+                browser::store(browser::TEXT_KEY, &text);
+            } else {
+                let mb = text.len() >> 20;
+                dispatch.dispatch(Action::Notice(Some(Notice::warning(format!(
+                    "This text ({mb} MB) is too large to keep across reloads; keep your own copy."
+                )))));
+            }
+        };
+        let timer = match revision {
+            0 => None,
+            _ if small => {
+                store();
+                None
+            }
+            _ => Some(gloo::timers::callback::Timeout::new(400, store)),
+        };
+        move || drop(timer)
+    });
+}
+
+/// Copies a link holding `text` and `failed` and shows it in a notice.
+pub fn on_share(text: Rc<str>, failed: Vec<String>, dispatch: UseReducerDispatcher<State>) -> Callback<()> {
+    Callback::from(move |_| {
+        let url = format!(
+            "{}#{}",
+            browser::base_url(),
+            share::encode(&Shared { text: text.to_string(), failed: failed.clone() })
+        );
+        browser::copy(&url);
+        let text = format!("Link copied ({} KB); it holds the whole state and nothing is uploaded.", url.len() / 1024);
+        dispatch.dispatch(Action::Notice(Some(Notice { text, url: Some(url), warning: false })));
+    })
+}

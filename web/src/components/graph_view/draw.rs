@@ -1,0 +1,206 @@
+//! What the graph draws and where: which nodes are on screen (large views cull the rest), the
+//! state of every node and edge, the canvas (edges, and nodes as boxes when zoomed far out), and
+//! the memoized SVG node chunks.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use blastmap_core::algo::WhatIf;
+use yew::prelude::*;
+
+use super::super::edges::{self, Palette, Viewport, DOWN, EVIDENCE, PATH};
+use super::super::node_chunk::{NodeChunk, NodeState};
+use super::super::Ptr;
+use crate::scene::{look, Drawing};
+use crate::state::Analysis;
+
+/// Nodes per memoized chunk.
+const CHUNK: usize = 64;
+
+/// Views with more nodes draw only those on screen (and a margin around it, in scene units).
+const CULL_ABOVE: usize = 600;
+const CULL_MARGIN: f32 = 240.0;
+
+/// Large views paint the nodes on screen as boxes on the canvas instead of SVG when there are
+/// more than this many, or when zoomed out below `BOXES_BELOW` (labels would be specks).
+const BOXES_ABOVE: usize = 1_500;
+const BOXES_BELOW: f64 = 0.3;
+
+/// Zoomed out to boxes, a view with more edges than this leaves them out: tens of thousands of
+/// curves over each other rasterize for seconds and show only a grey mass.
+const BOX_EDGES_UP_TO: usize = 20_000;
+
+/// Which nodes a view draws, and how.
+pub struct Culled {
+    /// Per node, on screen (with a margin); `None` for small views, which draw everything.
+    pub on_screen: Option<Vec<bool>>,
+    /// Nodes are painted as boxes on the canvas, not drawn in SVG.
+    pub boxes: bool,
+    /// Boxes over so many edges that the edges are left out (a hint says so).
+    pub edges_left_out: bool,
+}
+
+/// What `d` draws through `viewport` (unknown before the first measure: then everything).
+pub fn cull(d: &Drawing, viewport: Option<Viewport>) -> Culled {
+    let on_screen: Option<Vec<bool>> = match viewport {
+        Some(vp) if d.view.nodes.len() > CULL_ABOVE => {
+            let [l, t, r, b] = vp.visible(CULL_MARGIN);
+            Some(
+                d.layout
+                    .nodes
+                    .iter()
+                    .map(|at| at.x + at.w >= l && at.x <= r && at.y + at.h >= t && at.y <= b)
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    let boxes = on_screen
+        .as_ref()
+        .zip(viewport)
+        .is_some_and(|(s, vp)| vp.k < BOXES_BELOW || s.iter().filter(|&&x| x).count() > BOXES_ABOVE);
+    let edges_left_out = boxes && d.view.edges.len() > BOX_EDGES_UP_TO;
+    Culled { on_screen, boxes, edges_left_out }
+}
+
+/// The state of every node and edge of a drawing.
+pub struct States {
+    pub nodes: Rc<Vec<NodeState>>,
+    /// Edge state bits ([`PATH`], [`EVIDENCE`], [`DOWN`]) per edge.
+    pub edges: Ptr<Vec<u8>>,
+    /// The hovered node's explaining path (shown nodes, the hovered one first).
+    pub path: Vec<u32>,
+}
+
+/// The states of `d`'s nodes and edges under `what_if`, with `evidence` (component ids) marked
+/// and the path that explains the `hovered` node's status highlighted.
+pub fn states(
+    a: &Analysis,
+    d: &Drawing,
+    what_if: Option<&WhatIf>,
+    evidence: &[String],
+    hovered: Option<usize>,
+    culled: &Culled,
+) -> States {
+    let model = &a.model;
+    let evidence: HashSet<u32> =
+        evidence.iter().filter_map(|id| model.lookup(id)).filter_map(|v| d.shown_node(&a.scene, v)).collect();
+    let path: Vec<u32> = match (hovered, what_if) {
+        (Some(h), Some(w)) if !d.aggregate.get(h).copied().unwrap_or(true) => d
+            .ids
+            .get(h)
+            .and_then(|id| model.lookup(id))
+            .map(|v| w.explain(model, v).into_iter().filter_map(|u| d.shown_node(&a.scene, u)).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let on_path: HashSet<u32> = path.iter().copied().collect();
+    let nodes: Vec<NodeState> = (0..d.view.nodes.len())
+        .map(|v| NodeState {
+            look: look(&a.scene, &d.view.nodes[v], what_if),
+            evidence: evidence.contains(&(v as u32)),
+            path: on_path.contains(&(v as u32)),
+            hovered: hovered == Some(v),
+            drawn: !culled.boxes && culled.on_screen.as_ref().is_none_or(|s| s[v]),
+        })
+        .collect();
+    let path_edges: HashSet<(u32, u32)> = path.windows(2).map(|s| (s[1], s[0])).collect();
+    let is_down = |v: u32| nodes.get(v as usize).is_some_and(|s| matches!(s.look.class(), "down" | "failed"));
+    let edges: Vec<u8> = d
+        .view
+        .edges
+        .iter()
+        .map(|e| {
+            let mut bits = 0;
+            if path_edges.contains(&(e.from, e.to)) {
+                bits |= PATH;
+            }
+            if evidence.contains(&e.from) && evidence.contains(&e.to) {
+                bits |= EVIDENCE;
+            }
+            if e.kind.is_dependency() && is_down(e.from) && is_down(e.to) {
+                bits |= DOWN;
+            }
+            bits
+        })
+        .collect();
+    States { nodes: Rc::new(nodes), edges: Ptr(Rc::new(edges)), path }
+}
+
+/// Paints nodes as boxes in their status colours (far zoomed-out views of thousands of nodes).
+fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element, d: &Drawing, states: &[NodeState]) {
+    let Some(ctx) = edges::context_2d(canvas) else { return };
+    let palette = Palette::of(style_of);
+    let looks = [
+        ("up", "--g-node", "--g-node-stroke"),
+        ("failed", "--g-failed", "--g-failed-stroke"),
+        ("down", "--g-down", "--g-down-stroke"),
+        ("degraded", "--g-degraded", "--g-degraded-stroke"),
+        ("cannot-restart", "--g-restart", "--g-restart-stroke"),
+        ("unmonitored", "--g-unmon", "--g-unmon-stroke"),
+    ];
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    ctx.set_line_width(2.0);
+    for (class, fill, stroke) in looks {
+        ctx.begin_path();
+        let mut any = false;
+        for (v, at) in d.layout.nodes.iter().enumerate() {
+            if states.get(v).is_some_and(|s| s.look.class() == class) {
+                ctx.rect(f64::from(at.x), f64::from(at.y), f64::from(at.w), f64::from(at.h));
+                any = true;
+            }
+        }
+        if any {
+            ctx.set_fill_style_str(&palette.get(fill, "#ffffff"));
+            ctx.fill();
+            ctx.set_stroke_style_str(&palette.get(stroke, "#9aa3b2"));
+            ctx.stroke();
+        }
+    }
+}
+
+/// Paints the canvas behind `canvas_ref` (sized and styled after the `<svg>` behind `svg_ref`)
+/// whenever what it shows changes: the edges (of the nodes on screen, in large views), and the
+/// nodes as boxes when `culled` says so.
+#[hook]
+pub fn use_canvas(
+    canvas_ref: NodeRef,
+    svg_ref: NodeRef,
+    drawing: Ptr<Drawing>,
+    states: &States,
+    viewport: Option<Viewport>,
+    culled: &Culled,
+) {
+    let painted_boxes = culled.boxes.then(|| states.nodes.clone());
+    // Large views paint the edges of the nodes on screen, not every edge crossing it.
+    let ends = if culled.boxes { None } else { culled.on_screen.clone() };
+    use_effect_with(
+        (drawing, (*states.edges.0).clone(), viewport, painted_boxes, ends, culled.edges_left_out),
+        move |(d, states, vp, boxes, ends, left_out)| {
+            let (Some(canvas), Some(svg), Some(vp)) =
+                (canvas_ref.cast::<web_sys::HtmlCanvasElement>(), svg_ref.cast::<web_sys::Element>(), *vp)
+            else {
+                return;
+            };
+            let none: Vec<u8> = Vec::new();
+            let states = if *left_out { &none } else { states };
+            let drawing = if *left_out { None } else { Some(&**d) };
+            edges::paint(&canvas, &svg, drawing, states, ends.as_deref(), vp);
+            if let Some(b) = boxes {
+                paint_boxes(&canvas, &svg, d, b);
+            }
+        },
+    );
+}
+
+/// The nodes in memoized chunks of [`CHUNK`]: a click re-renders only the chunks it changed.
+pub fn node_chunks(drawing: &Ptr<Drawing>, states: &[NodeState]) -> Html {
+    let n = states.len();
+    (0..n)
+        .step_by(CHUNK)
+        .map(|start| {
+            let end = (start + CHUNK).min(n);
+            html! { <NodeChunk key={start} drawing={drawing.clone()} start={start} states={states[start..end].to_vec()} /> }
+        })
+        .collect()
+}

@@ -1,0 +1,161 @@
+//! The graph: the laid-out view with region/zone boxes, pan (drag), zoom (wheel) and fit.
+//! Edges are painted on a canvas under an SVG of the bands and nodes ([`super::edges`]); node
+//! chunks are memoized; events are delegated to the `<svg>` and find their node through
+//! `data-v`. Large views draw only the nodes on screen, and when zoomed out so far that
+//! thousands would be, paint them as plain boxes on the canvas and find clicks by position.
+//!
+//! By concern: [`viewport`] (pan, zoom, fit, size), [`pointer`] (drag, clicks, hover),
+//! [`draw`] (culling, node and edge states, the canvas), [`bands`] (region and zone boxes),
+//! [`export`] (the SVG file).
+
+pub mod bands;
+pub mod draw;
+pub mod export;
+pub mod pointer;
+pub mod viewport;
+
+use blastmap_core::algo::WhatIf;
+use blastmap_layout::RollUp;
+use yew::prelude::*;
+
+use super::edges::EdgeOverlay;
+use super::Ptr;
+use crate::scene::Drawing;
+use crate::state::{Analysis, Focus};
+pub use export::Exporter;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub analysis: Ptr<Analysis>,
+    pub what_if: Option<Ptr<WhatIf>>,
+    pub failed: Vec<String>,
+    pub focus: Option<Focus>,
+    pub roll_up: RollUp,
+    pub evidence: Vec<String>,
+    /// Fail or restore a component or placement value.
+    pub on_toggle: Callback<String>,
+    /// Expand an aggregate by key.
+    pub on_expand: Callback<String>,
+    /// Focus on a component.
+    pub on_focus: Callback<String>,
+    /// Filled with a function that draws the whole view as SVG, for the SVG export.
+    pub exporter: Ptr<std::cell::RefCell<Option<Exporter>>>,
+}
+
+/// The markers and patterns the edges and nodes use (also copied into SVG exports).
+fn defs() -> Html {
+    html! {
+        <defs id="graph-defs">
+            <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                <line x1="0" y1="0" x2="0" y2="6" class="hatch-line" />
+            </pattern>
+            { for ["runtime", "start", "soft", "monitor", "credential", "hot"].iter().map(|k| html! {
+                <marker id={format!("arrow-{k}")} class={classes!("arrow", *k)} viewBox="0 0 8 8" refX="7" refY="4"
+                        markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0 0 L8 4 L0 8 z" />
+                </marker>
+            }) }
+        </defs>
+    }
+}
+
+/// The interactive graph.
+#[component]
+pub fn GraphView(p: &Props) -> Html {
+    let a = &p.analysis;
+    let drawing = {
+        let deps = (p.analysis.clone(), p.focus.clone(), p.roll_up.clone());
+        use_memo(deps, |(a, focus, roll)| {
+            Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
+        })
+    };
+    let drawing = Ptr(drawing);
+    let svg_ref = use_node_ref();
+    let canvas_ref = use_node_ref();
+    let hovered = use_state(|| None::<usize>);
+    let pan = viewport::use_pan(svg_ref.clone(), drawing.clone(), p.roll_up.expanded.clone());
+    let v = *pan.view;
+    let canvas_viewport = viewport::canvas_viewport(v, *pan.size);
+
+    // What is on screen, and the state of everything drawn.
+    let culled = draw::cull(&drawing, canvas_viewport);
+    let w = p.what_if.as_deref();
+    let states = draw::states(a, &drawing, w, &p.evidence, *hovered, &culled);
+    draw::use_canvas(canvas_ref.clone(), svg_ref.clone(), drawing.clone(), &states, canvas_viewport, &culled);
+
+    let model = &a.model;
+    {
+        // Drawn when asked for: only the bands' statuses are taken now.
+        let statuses = drawing.layout.bands.iter().map(|b| bands::status(model, w, b).1).collect();
+        let (d, edges, nodes) = (drawing.clone(), states.edges.clone(), states.nodes.clone());
+        export::install(&p.exporter, d, edges, nodes, statuses);
+    }
+    let band_views = drawing.layout.bands.iter().map(|b| bands::view(model, w, b));
+
+    let actions = pointer::Actions {
+        on_toggle: p.on_toggle.clone(),
+        on_expand: p.on_expand.clone(),
+        on_focus: p.on_focus.clone(),
+    };
+    let pointer::Handlers { onpointerdown, onpointermove, onpointerup, onclick, onwheel, onmouseover, onmouseleave } =
+        pointer::use_pointer(
+            svg_ref.clone(),
+            drawing.clone(),
+            pan.view.clone(),
+            culled.boxes,
+            hovered.clone(),
+            actions,
+        );
+    let zoom = |factor: f64| pointer::zoom_button(&pan.view, &svg_ref, factor);
+
+    let n = drawing.view.nodes.len();
+    let hover_text = (*hovered).and_then(|h| {
+        let ids: Vec<&str> =
+            states.path.iter().filter_map(|&v| drawing.ids.get(v as usize).map(String::as_str)).collect();
+        (ids.len() > 1).then(|| format!("{}  ·  {}", drawing.ids.get(h).map_or("", String::as_str), ids.join(" → ")))
+    });
+    let rolled = drawing.aggregate.iter().filter(|&&x| x).count();
+    html! {
+        <div class="graph-wrap graph">
+            <canvas ref={canvas_ref.clone()} class="graph-canvas" aria-hidden="true"></canvas>
+            <svg ref={svg_ref.clone()} class="graph" id="graph" xmlns="http://www.w3.org/2000/svg" data-nodes={if culled.boxes { "canvas" } else { "svg" }}
+                 {onpointerdown} {onpointermove} {onpointerup} {onclick} {onwheel} {onmouseover} {onmouseleave}>
+                { defs() }
+                <g id="graph-scene" data-width={format!("{:.0}", drawing.layout.width)} data-height={format!("{:.0}", drawing.layout.height)}
+                   transform={format!("translate({:.2},{:.2}) scale({:.4})", v.x, v.y, v.k)}>
+                    <g class="bands">{ for band_views }</g>
+                    <EdgeOverlay drawing={drawing.clone()} states={states.edges.clone()} />
+                    <g class="nodes">{ draw::node_chunks(&drawing, &states.nodes) }</g>
+                </g>
+            </svg>
+            <div class="graph-tools">
+                <button class="icon-btn" title="Zoom in" onclick={zoom(1.3)}>{ "+" }</button>
+                <button class="icon-btn" title="Zoom out" onclick={zoom(1.0 / 1.3)}>{ "−" }</button>
+                <button class="btn small" id="fit" title="Fit the graph to the screen" onclick={pan.fit.reform(|_: MouseEvent| false)}>{ "Fit" }</button>
+            </div>
+            <div class="graph-info">
+                <span class="shown">{ format!("{n} shown{}", if rolled > 0 { format!(" · {rolled} rolled up: click one to open it") } else { String::new() }) }</span>
+                if culled.edges_left_out { <span class="shown" id="edges-left-out">{ "edges left out at this zoom: zoom in to see them" }</span> }
+                if let Some(t) = hover_text { <span class="hover-path">{ t }</span> }
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::scene::{Drawing, Scene};
+    use blastmap_layout::RollUp;
+
+    pub fn drawing(text: &str, roll: &RollUp) -> Drawing {
+        let l = crate::load::load(text).unwrap();
+        let scene = Scene::new(&l.compiled.model, l.compiled.mesh.as_ref());
+        Drawing::new(&l.compiled.model, &scene, None, roll)
+    }
+
+    pub const TEXT: &str = "components:
+- {id: web, requires: [api], region: east}
+- {id: api, requires: [db], region: east}
+- {id: db, region: west}
+";
+}

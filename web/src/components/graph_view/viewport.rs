@@ -1,0 +1,222 @@
+//! Pan and zoom: where the scene sits on screen, fitting a new drawing, centring on what an
+//! aggregate opened into, zooming about a point, and following the viewport's size.
+
+use std::collections::{BTreeSet, HashSet};
+
+use wasm_bindgen::JsCast as _;
+use yew::prelude::*;
+
+use super::super::edges;
+use super::super::Ptr;
+use crate::scene::Drawing;
+
+/// Pan and zoom: screen = scene · k + (x, y).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub x: f64,
+    pub y: f64,
+    pub k: f64,
+}
+
+impl View {
+    /// Zoomed by `factor` about screen point (`mx`, `my`), which stays where it is.
+    pub fn zoomed(self, mx: f64, my: f64, factor: f64) -> View {
+        let k = (self.k * factor).clamp(0.002, 4.0);
+        View { x: mx - (mx - self.x) * k / self.k, y: my - (my - self.y) * k / self.k, k }
+    }
+}
+
+/// The smallest scale the first view of a graph uses.
+const READABLE: f64 = 0.7;
+
+/// The whole drawing in a `w`×`h` viewport; with `readable`, never below the scale at which
+/// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away).
+pub fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
+    let (gw, gh) = (f64::from(d.layout.width).max(1.0), f64::from(d.layout.height).max(1.0));
+    let fit = ((w - 32.0) / gw).min((h - 32.0) / gh).clamp(0.002, 1.25);
+    let k = if readable && d.view.nodes.len() > 24 { fit.max(READABLE) } else { fit };
+    let y = if gh * k <= h { (h - gh * k) / 2.0 } else { 16.0 };
+    let x = if gw * k <= w {
+        (w - gw * k) / 2.0
+    } else {
+        // Wider than the screen: centre the top node nearest the middle (the middle of a wide
+        // top layer may hold only edges).
+        let middle = gw as f32 / 2.0;
+        let near = d.layout.nodes.iter().min_by(|a, b| {
+            let key = |n: &blastmap_layout::Placed| (n.y, (n.x + n.w / 2.0 - middle).abs());
+            key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
+        });
+        w / 2.0 - near.map_or(gw / 2.0, |n| f64::from(n.x + n.w / 2.0)) * k
+    };
+    View { x, y, k }
+}
+
+/// The nodes of `new` that an aggregate of `old` keyed `key` opened into.
+pub fn opened(old: &Drawing, new: &Drawing, key: &str) -> Vec<usize> {
+    let Some(a) = old.ids.iter().position(|id| id == key) else { return Vec::new() };
+    let members: HashSet<u32> = old.view.nodes[a].members.iter().copied().collect();
+    (0..new.view.nodes.len()).filter(|&v| new.view.nodes[v].members.iter().any(|m| members.contains(m))).collect()
+}
+
+/// `nodes` of `d` centred in a `w`×`h` viewport, whole if they fit at a readable scale.
+pub fn centred(d: &Drawing, nodes: &[usize], w: f64, h: f64) -> Option<View> {
+    let boxes = nodes.iter().filter_map(|&v| d.layout.nodes.get(v));
+    let (l, t, r, b) = boxes.fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |(l, t, r, b), n| {
+        (l.min(n.x), t.min(n.y), r.max(n.x + n.w), b.max(n.y + n.h))
+    });
+    if l > r {
+        return None;
+    }
+    let (bw, bh) = (f64::from(r - l).max(1.0), f64::from(b - t).max(1.0));
+    let fit = ((w - 64.0) / bw).min((h - 64.0) / bh);
+    let k = fit.clamp(READABLE, 1.25);
+    let (mut cx, mut cy) = (f64::from(l + r) / 2.0, f64::from(t + b) / 2.0);
+    if fit < READABLE {
+        // Too spread out to show whole and readable (a wrapped layout can put them far
+        // apart): centre the one nearest the middle, so at least it is on screen.
+        let centre = |v: usize| d.layout.nodes.get(v).map(|n| (f64::from(n.x + n.w / 2.0), f64::from(n.y + n.h / 2.0)));
+        let near = nodes.iter().filter_map(|&v| centre(v)).min_by(|a, b| {
+            let dist = |p: &(f64, f64)| (p.0 - cx).hypot(p.1 - cy);
+            dist(a).total_cmp(&dist(b))
+        });
+        (cx, cy) = near.unwrap_or((cx, cy));
+    }
+    Some(View { x: w / 2.0 - cx * k, y: h / 2.0 - cy * k, k })
+}
+
+/// The viewport's size in CSS pixels and device pixels per CSS pixel.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Size {
+    pub w: f64,
+    pub h: f64,
+    pub ratio: f64,
+}
+
+pub fn measure(svg: &NodeRef) -> Option<Size> {
+    let el = svg.cast::<web_sys::Element>()?;
+    let r = el.get_bounding_client_rect();
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    Some(Size { w: r.width(), h: r.height(), ratio })
+}
+
+/// The canvas's viewport: the view at the measured size.
+pub fn canvas_viewport(v: View, size: Option<Size>) -> Option<edges::Viewport> {
+    size.map(|s| edges::Viewport { x: v.x, y: v.y, k: v.k, w: s.w, h: s.h, ratio: s.ratio })
+}
+
+/// The view, the viewport's size, and a fit (`true`: at a readable scale).
+pub struct Pan {
+    pub view: UseStateHandle<View>,
+    pub size: UseStateHandle<Option<Size>>,
+    pub fit: Callback<bool>,
+}
+
+/// Keeps the view of `drawing` in the `<svg>` behind `svg_ref`: a new drawing is fitted, except
+/// when it comes from opening one aggregate (a new key in `expanded`): then the view centres on
+/// what it opened into, so the user stays where they clicked. Follows the viewport's size.
+#[hook]
+pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<String>) -> Pan {
+    let view = use_state(|| View { x: 0.0, y: 0.0, k: 1.0 });
+    let size = use_state(|| None::<Size>);
+    let fit = {
+        let (view, svg_ref, drawing) = (view.clone(), svg_ref.clone(), drawing.clone());
+        Callback::from(move |readable: bool| {
+            if let Some(s) = measure(&svg_ref) {
+                view.set(fitted(&drawing, s.w, s.h, readable));
+            }
+        })
+    };
+    {
+        let (fit, view, svg_ref) = (fit.clone(), view.clone(), svg_ref.clone());
+        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<String>)>);
+        use_effect_with(drawing, move |d| {
+            let last = previous.borrow_mut().replace((d.clone(), expanded.clone()));
+            let target = last.and_then(|(old, was)| {
+                let mut new = expanded.difference(&was);
+                let key = new.next().filter(|_| new.next().is_none())?;
+                let s = measure(&svg_ref)?;
+                centred(d, &opened(&old, d, key), s.w, s.h)
+            });
+            match target {
+                Some(v) => view.set(v),
+                None => fit.emit(true),
+            }
+        });
+    }
+    {
+        // The canvas follows the viewport's size.
+        let size = size.clone();
+        use_effect_with((), move |_| {
+            let update = {
+                let (svg_ref, size) = (svg_ref.clone(), size.clone());
+                move || {
+                    if let Some(s) = measure(&svg_ref) {
+                        size.set(Some(s));
+                    }
+                }
+            };
+            update();
+            let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(update);
+            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, svg_ref.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
+    Pan { view, size, fit }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{drawing, TEXT};
+    use super::*;
+    use blastmap_layout::{RollUp, RollUpBy};
+
+    #[test]
+    fn fitting_shows_the_whole_drawing_and_centring_shows_the_opened_nodes() {
+        let d = drawing(TEXT, &RollUp::none());
+        let v = fitted(&d, 800.0, 600.0, false);
+        let (right, bottom) = (v.x + f64::from(d.layout.width) * v.k, v.y + f64::from(d.layout.height) * v.k);
+        assert!(v.x >= 0.0 && v.y >= 0.0 && right <= 800.0 && bottom <= 600.0, "{v:?}");
+
+        let rolled = drawing(TEXT, &RollUp::by(&[RollUpBy::Region]));
+        let mut open = RollUp::by(&[RollUpBy::Region]);
+        open.expanded.insert("region:east".into());
+        let opened_d = drawing(TEXT, &open);
+        let nodes = opened(&rolled, &opened_d, "region:east");
+        let ids: Vec<&str> = nodes.iter().map(|&v| opened_d.ids[v].as_str()).collect();
+        assert_eq!(ids.len(), 2);
+        assert!(ids.contains(&"web") && ids.contains(&"api"), "{ids:?}");
+        let c = centred(&opened_d, &nodes, 800.0, 600.0).unwrap();
+        for &n in &nodes {
+            let at = opened_d.layout.nodes[n];
+            let (x, y) = (f64::from(at.x) * c.k + c.x, f64::from(at.y) * c.k + c.y);
+            assert!((0.0..800.0).contains(&x) && (0.0..600.0).contains(&y), "{x} {y}");
+        }
+        assert!(opened(&rolled, &opened_d, "region:nowhere").is_empty());
+        // Too spread out for a readable scale: one of them is still on screen.
+        let c = centred(&opened_d, &nodes, 60.0, 60.0).unwrap();
+        assert!(nodes.iter().any(|&n| {
+            let at = opened_d.layout.nodes[n];
+            let (x, y) = (f64::from(at.x + at.w / 2.0) * c.k + c.x, f64::from(at.y + at.h / 2.0) * c.k + c.y);
+            (0.0..60.0).contains(&x) && (0.0..60.0).contains(&y)
+        }));
+    }
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_cursor_and_stays_in_range() {
+        let v = View { x: 10.0, y: -20.0, k: 0.5 };
+        let z = v.zoomed(300.0, 200.0, 1.3);
+        let scene = |v: View| ((300.0 - v.x) / v.k, (200.0 - v.y) / v.k);
+        let (a, b) = (scene(v), scene(z));
+        assert!((a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9, "{a:?} {b:?}");
+        assert_eq!(v.zoomed(0.0, 0.0, 1e6).k, 4.0);
+        assert_eq!(v.zoomed(0.0, 0.0, 1e-9).k, 0.002);
+    }
+}
