@@ -17,9 +17,9 @@ use crate::model::{Model, NodeId, Origin};
 pub struct Compiled {
     /// The document as written (positions point into it).
     pub written: Document,
-    /// The plain document the model was built from: `written` with the mesh vocabulary
-    /// expanded (the same document when it has none).
-    pub expanded: Document,
+    /// The plain document the model was built from, when it differs from `written` (the mesh
+    /// vocabulary expanded); see [`Compiled::expanded`].
+    expansion: Option<Document>,
     /// For each component of `expanded`, where it came from in `written`.
     pub sources: Vec<Source>,
     pub model: Model,
@@ -28,6 +28,12 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// The plain document the model was built from: `written` with the mesh vocabulary
+    /// expanded, or `written` itself when it has none (not copied).
+    pub fn expanded(&self) -> &Document {
+        self.expansion.as_ref().unwrap_or(&self.written)
+    }
+
     /// Where node `v` stands in the written input: a component's `id`; a generated component's
     /// source entry; a placement value's first use.
     pub fn position(&self, v: NodeId) -> Option<Pos> {
@@ -38,7 +44,7 @@ impl Compiled {
             }
             Origin::Placement(attr) => {
                 let value = self.model.name(v).split_once(':').map(|(_, value)| value)?;
-                let doc = &self.expanded;
+                let doc = self.expanded();
                 doc.topology.components.iter().enumerate().find_map(|(i, c)| {
                     c.placement()
                         .any(|(a, v)| a == attr && v == value)
@@ -75,11 +81,11 @@ pub fn compile(written: Document) -> Result<Compiled, Errors> {
         let (expanded, sources) = mesh::expand(&written)?;
         let model = Model::build(&expanded)?;
         let mesh = Some(mesh::summarize(&written.topology, &model));
-        return Ok(Compiled { written, expanded, sources, model, mesh });
+        return Ok(Compiled { written, expansion: Some(expanded), sources, model, mesh });
     }
     let model = Model::build(&written)?;
     let sources = (0..written.topology.components.len()).map(Source::written).collect();
-    Ok(Compiled { expanded: written.clone(), written, sources, model, mesh: None })
+    Ok(Compiled { written, expansion: None, sources, model, mesh: None })
 }
 
 /// Parses the native format (YAML or JSON) and compiles it. When the fast JSON path lost

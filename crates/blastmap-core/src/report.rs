@@ -402,7 +402,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
             })
             .collect(),
         incomplete,
-        notes: compiled.expanded.notes.clone(),
+        notes: compiled.expanded().notes.clone(),
     };
     progress("done", 1.0);
     report
