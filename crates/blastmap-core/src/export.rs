@@ -46,6 +46,30 @@ fn rule_description(kind: FindingKind) -> &'static str {
     }
 }
 
+/// A finding's title as a SARIF plain-text message: ids quoted with `'` instead of backticks,
+/// control characters made visible ([`crate::render::visible`]; JSON would carry them, a viewer
+/// might not show them as they are), and `\`, `[` and `]` escaped with a backslash, so that no id
+/// reads as one of SARIF's embedded links (`[text](target)`).
+fn sarif_message(model: &Model, longest: usize, title: &str) -> String {
+    let is_id = |s: &str| model.lookup(s).is_some();
+    let mut out = String::with_capacity(title.len());
+    for piece in crate::render::pieces(title, &is_id, longest) {
+        let (quote, text) = match piece {
+            crate::render::Piece::Words(w) => ("", w),
+            crate::render::Piece::Id(id) => ("'", id),
+        };
+        out.push_str(quote);
+        for c in crate::render::visible(text).chars() {
+            if matches!(c, '\\' | '[' | ']') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push_str(quote);
+    }
+    out
+}
+
 /// The findings as SARIF 2.1.0, each located at its subject's line in `uri`.
 pub fn sarif(report: &Report, model: &Model, doc: &Document, uri: &str) -> String {
     let rules: Vec<serde_json::Value> = FindingKind::ALL
@@ -58,6 +82,7 @@ pub fn sarif(report: &Report, model: &Model, doc: &Document, uri: &str) -> Strin
             })
         })
         .collect();
+    let longest = model.ids().map(|v| model.name(v).len()).max().unwrap_or(0);
     let results: Vec<serde_json::Value> = report
         .findings
         .iter()
@@ -71,7 +96,7 @@ pub fn sarif(report: &Report, model: &Model, doc: &Document, uri: &str) -> Strin
             json!({
                 "ruleId": f.kind.name(),
                 "level": level,
-                "message": { "text": f.title.replace('`', "'") },
+                "message": { "text": sarif_message(model, longest, &f.title) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },

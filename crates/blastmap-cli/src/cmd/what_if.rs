@@ -24,7 +24,7 @@ pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
     let text = match args.format {
         OutputFormat::Text => render::what_if_text(&w, output::color()),
         OutputFormat::Json => output::json(&w)?,
-        OutputFormat::Markdown | OutputFormat::Sarif => format!("```\n{}```\n", render::what_if_text(&w, false)),
+        OutputFormat::Markdown | OutputFormat::Sarif => render::what_if_markdown(&w),
     };
     output::print(&text)
 }

@@ -6,6 +6,7 @@
 
 mod examples;
 mod format;
+mod hostile;
 mod mesh;
 mod oracle;
 mod props;
