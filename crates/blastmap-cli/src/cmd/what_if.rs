@@ -16,7 +16,7 @@ pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
     let failed = match model.lookup_all(args.fail.iter().map(String::as_str)) {
         Ok(ids) => ids,
         Err(message) => {
-            let _ = writeln!(std::io::stderr(), "{name}: --fail: {message}");
+            let _ = writeln!(std::io::stderr(), "{name}: --fail: {}", render::visible(&message));
             return Err(Failure::Reported);
         }
     };

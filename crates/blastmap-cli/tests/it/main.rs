@@ -342,3 +342,43 @@ fn import_and_analyze_read_the_importers_own_fixtures() {
     let o = run(&["analyze", "--from", "yaml", &file("kubernetes/statefulset-and-env.yaml")], None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn hostile_ids_reach_the_terminal_escaped() {
+    // An id that clears the screen, turns red and rings the bell; a name that starts a heading.
+    let bad = "db\u{1b}[2J\u{1b}[31m\u{7}";
+    let topology = serde_json::json!({
+        "name": "shop\n# injected",
+        "components": [{"id": "web", "requires": [bad]}, {"id": bad}],
+    })
+    .to_string();
+    for args in [
+        vec!["check", "-", "--deny", "spof"],
+        vec!["analyze", "-"],
+        vec!["analyze", "-", "--format", "markdown"],
+        vec!["what-if", "-", "--fail", bad],
+        vec!["what-if", "-", "--fail", bad, "--format", "markdown"],
+    ] {
+        let o = run(&args, Some(&topology));
+        assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{args:?}: raw control character in {out:?}");
+        assert!(out.contains("db\\x1b[2J\\x1b[31m\\x07"), "{args:?}: {out}");
+        assert!(!out.lines().any(|l| l.starts_with("# injected")), "{args:?}: {out}");
+    }
+    // Errors and warnings quote the input too.
+    let unknown = serde_json::json!({"components": [{"id": "web", "requires": [bad]}]}).to_string();
+    let o = run(&["analyze", "-"], Some(&unknown));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`db\\x1b[2J\\x1b[31m\\x07` in `requires` of `web` is not a component id"),
+        "{}",
+        stderr(&o)
+    );
+    let dot = "digraph { web -> db [dep=\"\u{1b}[2Jz\"] }";
+    let o = run(&["analyze", "-"], Some(dot));
+    assert!(stderr(&o).contains("warning: unknown dependency type `\\x1b[2Jz`"), "{}", stderr(&o));
+    for o in [run(&["analyze", "-"], Some(&unknown)), o, run(&["what-if", "-", "--fail", bad], Some(&unknown))] {
+        assert!(!stderr(&o).chars().any(|c| c.is_control() && c != '\n'), "{:?}", stderr(&o));
+    }
+}
