@@ -387,7 +387,7 @@ pub fn GraphView(p: &Props) -> Html {
                     b.w,
                     b.h,
                     b.x + 10.0,
-                    label.replace('&', "&amp;").replace('<', "&lt;")
+                    node_chunk::escape(&label)
                 );
             }
             let _ = write!(
