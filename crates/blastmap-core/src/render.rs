@@ -339,12 +339,8 @@ pub fn text(report: &Report, color: bool) -> String {
     if !cold.deadlocked.is_empty() {
         let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10, " … +"));
     }
-    if !report.double_points_complete {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            s.dim("double points: the search budget ran out; the list is partial (raise --cut-budget)")
-        );
+    for note in budget_notes(report, |ids| first_n(ids, 5, " … +")) {
+        let _ = writeln!(out, "\n  {}", s.dim(&note));
     }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Availability (independent failures)"));
@@ -355,6 +351,13 @@ pub fn text(report: &Report, color: bool) -> String {
                 visible(&a.target),
                 availability_text(a),
                 dominated_text(a, |c| visible(c).into_owned())
+            );
+        }
+        if report.availability.len() > SECTION_LIMIT {
+            let _ = writeln!(
+                out,
+                "  {}",
+                s.dim(&format!("… and {} more targets", report.availability.len() - SECTION_LIMIT))
             );
         }
     }
@@ -371,8 +374,35 @@ pub fn text(report: &Report, color: bool) -> String {
                 plural(c.components_down, "component")
             );
         }
+        if report.criticality.len() > 10 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                s.dim(&format!("… and {} more (use --format json for all)", report.criticality.len() - 10))
+            );
+        }
     }
     out
+}
+
+/// What a search budget cut, one sentence each: the double points when their search stopped
+/// early, and the gates whose tolerance is a bound. `list` shows a list of ids.
+fn budget_notes(report: &Report, list: impl Fn(&[String]) -> String) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !report.double_points_complete {
+        notes.push("double points: the search budget ran out; the list is partial (raise --cut-budget)".to_string());
+    }
+    let bounded: Vec<String> = report.redundancy.iter().filter(|r| !r.exact).map(|r| r.component.clone()).collect();
+    if !bounded.is_empty() {
+        notes.push(format!(
+            "redundancy: the search budget ran out for {} {} ({}): their actual tolerance is a bound, not exact \
+             (raise --budget)",
+            bounded.len(),
+            if bounded.len() == 1 { "gate" } else { "gates" },
+            list(&bounded)
+        ));
+    }
+    notes
 }
 
 /// "99.950%" or "99.950% ± 0.010% (Monte Carlo)".
@@ -444,6 +474,9 @@ pub fn markdown(report: &Report) -> String {
         if items.len() > 50 {
             let _ = writeln!(out, "- … and {} more", items.len() - 50);
         }
+    }
+    for note in budget_notes(report, |ids| code_list(ids, 5)) {
+        let _ = writeln!(out, "\n_Partial:_ {note}");
     }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
