@@ -583,7 +583,13 @@ fn fenced(text: &str) -> String {
 
 fn blast_text(b: Option<crate::diff::Blast>) -> String {
     match b {
-        Some(b) => format!("{} targets / {} components", b.targets_down, b.components_down),
+        Some(b) => format!(
+            "{} {} / {} {}",
+            b.targets_down,
+            plural(b.targets_down, "target"),
+            b.components_down,
+            plural(b.components_down, "component")
+        ),
         None => "—".into(),
     }
 }
