@@ -99,7 +99,7 @@ impl Node {
 
 /// A validated topology, ready for analysis.
 ///
-/// Semantics (DESIGN.md): node `v` is up when it has not failed, all of its `placement` nodes are
+/// Semantics (`docs/semantics.md`): node `v` is up when it has not failed, all of its `placement` nodes are
 /// up and at least `need(v)` of its `requires` are up.
 #[derive(Clone, Debug)]
 pub struct Model {

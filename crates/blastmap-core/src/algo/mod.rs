@@ -1,5 +1,5 @@
-//! The analyses, one file each, re-exported flat. Every one is exact under DESIGN.md's
-//! fixed-point semantics and documents its complexity.
+//! The analyses, one file each, re-exported flat. Every one is exact under the fixed-point
+//! semantics of `docs/semantics.md` and documents its complexity.
 
 mod availability;
 mod blind_spots;
