@@ -97,7 +97,7 @@ for (const file of examples) {
   });
 }
 
-test("the DESIGN cases: Roblox's Consul is a SPOF and a blind spot; PagerDuty's quorum is false redundancy", async () => {
+test("the outage cases: Roblox's Consul is a SPOF and a blind spot; PagerDuty's quorum is false redundancy", async () => {
   const { context, page } = await fresh("#example=roblox-2021-consul");
   try {
     await waitForFindings(page);

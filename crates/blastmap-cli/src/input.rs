@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use blastmap_core::render::visible;
 use blastmap_import::{Format, Loaded};
 
 use crate::args::InputArgs;
@@ -77,16 +78,20 @@ pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failu
     match loaded {
         Ok(loaded) => {
             let mut err = io::stderr().lock();
+            // Warnings and errors quote the input: shown with control characters escaped.
             for w in &loaded.warnings {
                 let _ = match &w.file {
-                    Some(_) => writeln!(err, "{w}"),
-                    None => writeln!(err, "{first}:{w}"),
+                    Some(_) => writeln!(err, "{}", visible(&w.to_string())),
+                    None => writeln!(err, "{first}:{}", visible(&w.to_string())),
                 };
             }
             Ok(Inputs { names, bytes, loaded })
         }
         Err(e) => {
-            let _ = writeln!(io::stderr(), "{e}");
+            let mut err = io::stderr().lock();
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "{}", visible(line));
+            }
             Err(Failure::Reported)
         }
     }

@@ -31,9 +31,34 @@ fn rule_description(kind: FindingKind) -> &'static str {
     }
 }
 
+/// A finding's title as a SARIF plain-text message: ids quoted with `'` instead of backticks,
+/// control characters made visible ([`crate::render::visible`]; JSON would carry them, a viewer
+/// might not show them as they are), and `\`, `[` and `]` escaped with a backslash, so that no id
+/// reads as one of SARIF's embedded links (`[text](target)`).
+fn sarif_message(model: &Model, longest: usize, title: &str) -> String {
+    let is_id = |s: &str| model.lookup(s).is_some();
+    let mut out = String::with_capacity(title.len());
+    for piece in crate::render::pieces(title, &is_id, longest) {
+        let (quote, text) = match piece {
+            crate::render::Piece::Words(w) => ("", w),
+            crate::render::Piece::Id(id) => ("'", id),
+        };
+        out.push_str(quote);
+        for c in crate::render::visible(text).chars() {
+            if matches!(c, '\\' | '[' | ']') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push_str(quote);
+    }
+    out
+}
+
 /// The findings as SARIF 2.1.0, each located at its subject's line in the input it stands in
 /// (`uris[pos.input]`; the first when the position is unknown).
 pub fn sarif(report: &Report, compiled: &Compiled, uris: &[&str]) -> String {
+    let model = &compiled.model;
     let rules: Vec<serde_json::Value> = FindingKind::ALL
         .iter()
         .map(|&k| {
@@ -44,6 +69,7 @@ pub fn sarif(report: &Report, compiled: &Compiled, uris: &[&str]) -> String {
             })
         })
         .collect();
+    let longest = model.ids().map(|v| model.name(v).len()).max().unwrap_or(0);
     let results: Vec<serde_json::Value> = report
         .findings
         .iter()
@@ -58,7 +84,7 @@ pub fn sarif(report: &Report, compiled: &Compiled, uris: &[&str]) -> String {
             json!({
                 "ruleId": f.kind.name(),
                 "level": level,
-                "message": { "text": f.title.replace('`', "'") },
+                "message": { "text": sarif_message(model, longest, &f.title) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },

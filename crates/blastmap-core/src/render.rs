@@ -1,6 +1,20 @@
 //! Reports for people: terminal text (optionally colored) and Markdown. JSON is the report's
 //! serde form.
+//!
+//! Every string the user wrote (ids, names, titles that quote them) reaches the output through
+//! one of three doors, so that no topology can turn a report against its reader:
+//! - [`visible`]: control characters (ESC, CSI, BEL, CR, LF, backspace, ...), bidirectional
+//!   overrides and line separators are written as visible escapes (`\x1b`, `\n`, `\u{202e}`),
+//!   never raw, in every surface;
+//! - [`code`]: in Markdown, an id is a code span whose fence is longer than any run of backticks
+//!   inside it (so no id closes its span, and HTML inside it stays text); in tables its pipes are
+//!   escaped, so no id splits a cell;
+//! - the words of a title between its quoted ids are Markdown-escaped (`\<`, `\*`, `\[`, ...).
+//!
+//! A finding's title quotes ids between backticks ([`pieces`] finds them again, knowing the ids).
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::algo::Status;
@@ -53,20 +67,232 @@ pub fn section_title(kind: FindingKind) -> &'static str {
     }
 }
 
-fn plain(title: &str) -> String {
-    title.replace('`', "")
+/// True for the characters [`visible`] escapes: control characters (C0, DEL, C1), the
+/// bidirectional embeddings, overrides, isolates and marks (which reorder what a reader sees),
+/// and the Unicode line and paragraph separators.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `s` with every control character, bidirectional control and line separator written as a
+/// visible escape: `\n`, `\r`, `\t`, `\x1b` for the other ASCII controls, `\u{9b}` beyond.
+/// Everything else is kept as it is (backslashes too: `\x1b` written by the user looks the same as
+/// an escaped ESC, which is harmless).
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii() && hidden(c) => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A piece of a finding's title: the report's own words, or an id it quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Words(&'a str),
+    Id(&'a str),
+}
+
+/// Splits a finding's title into its words and the ids it quotes between backticks. An id may
+/// itself hold backticks, so a quote is only taken for one when `is_id` knows what it encloses;
+/// of several candidates the longest wins. A backtick that encloses no id stays in the words.
+///
+/// # Complexity
+/// O(b · q) calls of `is_id` for b backticks in the title, each trying the q backticks after it
+/// within `longest` bytes (the longest id).
+pub fn pieces<'a>(title: &'a str, is_id: &dyn Fn(&str) -> bool, longest: usize) -> Vec<Piece<'a>> {
+    let mut out = Vec::new();
+    let (mut from, mut words) = (0, 0);
+    while let Some(rel) = title.get(from..).and_then(|t| t.find('`')) {
+        let open = from + rel;
+        let inner = open + 1;
+        let close = title
+            .get(inner..)
+            .unwrap_or_default()
+            .match_indices('`')
+            .map(|(k, _)| inner + k)
+            .take_while(|&j| j - inner <= longest)
+            .filter(|&j| title.get(inner..j).is_some_and(is_id))
+            .last();
+        match close {
+            Some(j) => {
+                if let Some(w) = title.get(words..open).filter(|w| !w.is_empty()) {
+                    out.push(Piece::Words(w));
+                }
+                out.push(Piece::Id(title.get(inner..j).unwrap_or_default()));
+                from = j + 1;
+                words = from;
+            }
+            None => from = inner,
+        }
+    }
+    if let Some(w) = title.get(words..).filter(|w| !w.is_empty()) {
+        out.push(Piece::Words(w));
+    }
+    out
+}
+
+/// The ids a report names, for [`pieces`]: every component (each comes up in a cold-start wave
+/// or never does) and every id a finding or a section names.
+struct Ids<'a> {
+    set: BTreeSet<&'a str>,
+    longest: usize,
+}
+
+impl<'a> Ids<'a> {
+    fn new(names: impl IntoIterator<Item = &'a String>) -> Self {
+        let set: BTreeSet<&str> = names.into_iter().map(String::as_str).collect();
+        let longest = set.iter().map(|s| s.len()).max().unwrap_or(0);
+        Ids { set, longest }
+    }
+
+    fn of_report(r: &'a Report) -> Self {
+        let c = &r.cold_start;
+        Ids::new(
+            r.targets
+                .iter()
+                .chain(r.findings.iter().flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence)))
+                .chain(c.waves.iter().flatten())
+                .chain(&c.deadlocked)
+                .chain(
+                    r.blind_spots
+                        .iter()
+                        .flat_map(|b| std::iter::once(&b.component).chain(&b.monitors).chain(&b.failures)),
+                )
+                .chain(r.restart_hazards.iter().flat_map(|h| std::iter::once(&h.failure).chain(&h.cannot_restart)))
+                .chain(r.redundancy.iter().flat_map(|x| std::iter::once(&x.component).chain(&x.minimal_failure))),
+        )
+    }
+
+    fn of_findings<'f: 'a>(findings: impl Iterator<Item = &'f crate::report::Finding>) -> Self {
+        Ids::new(findings.flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence)))
+    }
+
+    fn pieces<'t>(&self, title: &'t str) -> Vec<Piece<'t>> {
+        pieces(title, &|s| self.set.contains(s), self.longest)
+    }
+
+    /// A title for a terminal: ids unquoted, everything [`visible`].
+    fn plain(&self, title: &str) -> String {
+        plain_pieces(&self.pieces(title))
+    }
+
+    /// A title in Markdown: ids as code spans, words escaped.
+    fn markdown(&self, title: &str) -> String {
+        self.pieces(title)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Words(w) => words(w),
+                Piece::Id(id) => code(id),
+            })
+            .collect()
+    }
+}
+
+fn plain_pieces(pieces: &[Piece<'_>]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Words(w) | Piece::Id(w) => visible(w),
+        })
+        .collect()
+}
+
+/// A finding's title for a terminal or a log: the quotes around ids dropped (`is_id` says which
+/// strings are ids and `longest` how long the longest is, see [`pieces`]), control characters made
+/// [`visible`].
+pub fn plain_title(title: &str, is_id: &dyn Fn(&str) -> bool, longest: usize) -> String {
+    plain_pieces(&pieces(title, is_id, longest))
+}
+
+/// `s` as a Markdown code span that shows it literally wherever it stands: fenced by one more
+/// backtick than its longest run of backticks, padded with a space when it starts or ends with
+/// a backtick or a space (CommonMark strips one space each side), control characters made
+/// [`visible`] (so no line break ends the paragraph or list item it is in). An empty string is
+/// shown as one space (a code span cannot be empty).
+pub fn code(s: &str) -> String {
+    fence_code(s, false)
+}
+
+/// [`code`] for a table cell: pipes escaped as `\|` too (GitHub splits cells on pipes before it
+/// reads code spans, and drops the backslash inside them).
+pub fn code_in_table(s: &str) -> String {
+    fence_code(s, true)
+}
+
+fn fence_code(s: &str, in_table: bool) -> String {
+    let shown = visible(s);
+    let shown = if in_table && shown.contains('|') { Cow::Owned(shown.replace('|', "\\|")) } else { shown };
+    let mut run = 0;
+    let mut longest = 0;
+    for c in shown.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if shown.is_empty() {
+        return "` `".to_string();
+    }
+    let fence = "`".repeat(longest + 1);
+    // CommonMark strips one space each side when both are there, unless the span is all spaces.
+    let pad = shown.trim_matches(' ').len() < shown.len() || shown.starts_with('`') || shown.ends_with('`');
+    let pad = if pad && !shown.trim_matches(' ').is_empty() { " " } else { "" };
+    format!("{fence}{pad}{shown}{pad}{fence}")
+}
+
+/// Words for Markdown: [`visible`], then every character that could start markup in the middle
+/// of a line (emphasis, code, links, HTML, entities, tables, strike-through, math) escaped with a
+/// backslash. Nothing here stands at the start of a line, so block markers need no escape.
+fn words(s: &str) -> String {
+    let shown = visible(s);
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '$' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Ids joined by ", " as code spans; at most `n`, then "… +k".
+fn code_list(items: &[String], n: usize) -> String {
+    let shown: Vec<String> = items.iter().take(n).map(|s| code(s)).collect();
+    let shown = shown.join(", ");
+    if items.len() > n {
+        format!("{shown} … +{}", items.len() - n)
+    } else {
+        shown
+    }
 }
 
 /// The report as terminal text: a summary, then findings grouped by kind, most severe first,
-/// then the cold-start waves and the criticality ranking.
+/// then the cold-start waves and the criticality ranking. Every id and name is [`visible`].
 pub fn text(report: &Report, color: bool) -> String {
     let s = Style { color };
+    let ids = Ids::of_report(report);
     let mut out = String::new();
-    let name = report.name.as_deref().unwrap_or("topology");
+    let name = report.name.as_deref().map_or(Cow::Borrowed("topology"), visible);
     let _ = writeln!(
         out,
         "{} — {} components, {} placement values, {} edges; {} targets",
-        s.bold(name),
+        s.bold(&name),
         report.summary.components,
         report.summary.placement_values,
         report.summary.edges,
@@ -87,7 +313,7 @@ pub fn text(report: &Report, color: bool) -> String {
         let items: Vec<_> = report.findings_of(kind).collect();
         let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), items.len());
         for f in items.iter().take(SECTION_LIMIT) {
-            let _ = writeln!(out, "  {} {}", s.severity(f.severity), plain(&f.title));
+            let _ = writeln!(out, "  {} {}", s.severity(f.severity), ids.plain(&f.title));
         }
         if items.len() > SECTION_LIMIT {
             let _ = writeln!(
@@ -106,27 +332,34 @@ pub fn text(report: &Report, color: bool) -> String {
         if cold.deadlocked.is_empty() { String::new() } else { format!(", {} never come up", cold.deadlocked.len()) }
     );
     for (i, w) in cold.waves.iter().enumerate().take(SECTION_LIMIT) {
-        let shown: Vec<&str> = w.iter().take(8).map(String::as_str).collect();
-        let more = if w.len() > 8 { format!(" … +{}", w.len() - 8) } else { String::new() };
-        let _ = writeln!(out, "  wave {:>2}: {}{more}", i + 1, shown.join(", "));
+        let _ = writeln!(out, "  wave {:>2}: {}", i + 1, first_n(w, 8, " … +"));
     }
     if cold.waves.len() > SECTION_LIMIT {
         let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more waves", cold.waves.len() - SECTION_LIMIT)));
     }
     if !cold.deadlocked.is_empty() {
-        let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10));
+        let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10, " … +"));
     }
-    if !report.double_points_complete {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            s.dim("double points: the search budget ran out; the list is partial (raise --cut-budget)")
-        );
+    for note in budget_notes(report, |ids| first_n(ids, 5, " … +")) {
+        let _ = writeln!(out, "\n  {}", s.dim(&note));
     }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Availability (independent failures)"));
         for a in report.availability.iter().take(SECTION_LIMIT) {
-            let _ = writeln!(out, "  {:<36} {}  {}", a.target, availability_text(a), dominated_text(a));
+            let _ = writeln!(
+                out,
+                "  {:<36} {}  {}",
+                visible(&a.target),
+                availability_text(a),
+                dominated_text(a, |c| visible(c).into_owned())
+            );
+        }
+        if report.availability.len() > SECTION_LIMIT {
+            let _ = writeln!(
+                out,
+                "  {}",
+                s.dim(&format!("… and {} more targets", report.availability.len() - SECTION_LIMIT))
+            );
         }
     }
     if !report.criticality.is_empty() {
@@ -135,15 +368,42 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {:<36} {:>5} {:<8} {:>6} {}",
-                c.component,
+                visible(&c.component),
                 c.targets_down,
                 plural(c.targets_down, "target"),
                 c.components_down,
                 plural(c.components_down, "component")
             );
         }
+        if report.criticality.len() > 10 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                s.dim(&format!("… and {} more (use --format json for all)", report.criticality.len() - 10))
+            );
+        }
     }
     out
+}
+
+/// What a search budget cut, one sentence each: the double points when their search stopped
+/// early, and the gates whose tolerance is a bound. `list` shows a list of ids.
+fn budget_notes(report: &Report, list: impl Fn(&[String]) -> String) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !report.double_points_complete {
+        notes.push("double points: the search budget ran out; the list is partial (raise --cut-budget)".to_string());
+    }
+    let bounded: Vec<String> = report.redundancy.iter().filter(|r| !r.exact).map(|r| r.component.clone()).collect();
+    if !bounded.is_empty() {
+        notes.push(format!(
+            "redundancy: the search budget ran out for {} {} ({}): their actual tolerance is a bound, not exact \
+             (raise --budget)",
+            bounded.len(),
+            if bounded.len() == 1 { "gate" } else { "gates" },
+            list(&bounded)
+        ));
+    }
+    notes
 }
 
 /// "99.950%" or "99.950% ± 0.010% (Monte Carlo)".
@@ -155,12 +415,13 @@ pub fn availability_text(a: &crate::report::AvailabilityEntry) -> String {
     }
 }
 
-fn dominated_text(a: &crate::report::AvailabilityEntry) -> String {
+/// "dominated by a (FV 0.50), b (FV 0.25)", each component shown by `show`.
+fn dominated_text(a: &crate::report::AvailabilityEntry, show: impl Fn(&str) -> String) -> String {
     if a.dominated_by.is_empty() {
         return String::new();
     }
     let parts: Vec<String> =
-        a.dominated_by.iter().take(3).map(|i| format!("{} (FV {:.2})", i.component, i.fussell_vesely)).collect();
+        a.dominated_by.iter().take(3).map(|i| format!("{} (FV {:.2})", show(&i.component), i.fussell_vesely)).collect();
     format!("dominated by {}", parts.join(", "))
 }
 
@@ -172,19 +433,22 @@ fn plural(n: u32, word: &str) -> String {
     }
 }
 
-fn first_n(items: &[String], n: usize) -> String {
-    let shown = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+/// At most `n` ids joined by ", ", each [`visible`]; then `more` and how many were left out.
+fn first_n(items: &[String], n: usize, more: &str) -> String {
+    let shown = items.iter().take(n).map(|s| visible(s)).collect::<Vec<_>>().join(", ");
     if items.len() > n {
-        format!("{shown} … +{}", items.len() - n)
+        format!("{shown}{more}{}", items.len() - n)
     } else {
         shown
     }
 }
 
-/// The report as Markdown, suitable for a pull-request comment.
+/// The report as Markdown, suitable for a pull-request comment. Ids are code spans ([`code`]);
+/// the topology's name and a title's words are escaped: nothing the topology says becomes markup.
 pub fn markdown(report: &Report) -> String {
+    let ids = Ids::of_report(report);
     let mut out = String::new();
-    let name = report.name.as_deref().unwrap_or("topology");
+    let name = report.name.as_deref().map_or_else(|| "topology".to_string(), words);
     let _ = writeln!(out, "## Blastmap: {name}\n");
     let _ = writeln!(
         out,
@@ -206,25 +470,34 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(out, "\n### {} ({})\n", section_title(k), items.len());
         for f in items.iter().take(50) {
-            let _ = writeln!(out, "- **{:?}** {}", f.severity, f.title);
+            let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
         }
         if items.len() > 50 {
             let _ = writeln!(out, "- … and {} more", items.len() - 50);
         }
     }
+    for note in budget_notes(report, |ids| code_list(ids, 5)) {
+        let _ = writeln!(out, "\n_Partial:_ {note}");
+    }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
         for a in &report.availability {
-            let _ = writeln!(out, "| {} | {} | {} |", a.target, availability_text(a), dominated_text(a));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                code_in_table(&a.target),
+                availability_text(a),
+                dominated_text(a, code_in_table)
+            );
         }
     }
     let cold = &report.cold_start;
     let _ = writeln!(out, "\n### Cold start ({} waves)\n", cold.waves.len());
     for (i, w) in cold.waves.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, first_n(w, 20));
+        let _ = writeln!(out, "{}. {}", i + 1, code_list(w, 20));
     }
     if !cold.deadlocked.is_empty() {
-        let _ = writeln!(out, "\nNever come up: {}", first_n(&cold.deadlocked, 30));
+        let _ = writeln!(out, "\nNever come up: {}", code_list(&cold.deadlocked, 30));
     }
     out
 }
@@ -232,18 +505,22 @@ pub fn markdown(report: &Report) -> String {
 /// Selects the entries of one what-if section.
 type Pick = dyn Fn(&crate::report::AffectedEntry) -> bool;
 
-/// A what-if as terminal text.
+/// A what-if as terminal text. Every id is [`visible`].
 pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
     let s = Style { color };
     let mut out = String::new();
-    let _ = writeln!(out, "{} {}", s.bold("Failed:"), w.failed.join(", "));
+    let _ = writeln!(out, "{} {}", s.bold("Failed:"), first_n(&w.failed, w.failed.len(), ""));
     let _ = writeln!(
         out,
         "{} {} of {}{}",
         s.bold("Targets down:"),
         w.targets_down.len(),
         w.targets_total,
-        if w.targets_down.is_empty() { String::new() } else { format!(" ({})", first_n(&w.targets_down, 10)) }
+        if w.targets_down.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", first_n(&w.targets_down, 10, " … +"))
+        }
     );
     if !w.tailnets.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Tailnets"));
@@ -263,7 +540,7 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
             } else {
                 s.paint("31", &format!("{} of {} node pairs lose every path", t.pairs_cut, t.pairs_up))
             });
-            let _ = writeln!(out, "  {:<20} {}", t.tailnet, parts.join("; "));
+            let _ = writeln!(out, "  {:<20} {}", visible(&t.tailnet), parts.join("; "));
         }
     }
     let groups: [(&str, &Pick, &str); 4] = [
@@ -279,34 +556,67 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
         }
         let _ = writeln!(out, "\n{} ({})", s.paint(code, title), items.len());
         for a in items {
-            let _ = writeln!(out, "  {:<32} {}", a.component, s.dim(&a.path.join(" → ")));
+            let path: Vec<Cow<'_, str>> = a.path.iter().map(|p| visible(p)).collect();
+            let _ = writeln!(out, "  {:<32} {}", visible(&a.component), s.dim(&path.join(" → ")));
         }
     }
     out
 }
 
+/// A what-if as Markdown: [`what_if_text`] in a fenced code block whose fence is longer than any
+/// run of backticks in it, so no id can close the block.
+pub fn what_if_markdown(w: &WhatIfReport) -> String {
+    fenced(&what_if_text(w, false))
+}
+
+/// `text` as a Markdown fenced code block that nothing inside can close.
+fn fenced(text: &str) -> String {
+    let mut run = 0;
+    let mut longest = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    let newline = if text.ends_with('\n') { "" } else { "\n" };
+    format!("{fence}\n{text}{newline}{fence}\n")
+}
+
 fn blast_text(b: Option<crate::diff::Blast>) -> String {
     match b {
-        Some(b) => format!("{} targets / {} components", b.targets_down, b.components_down),
+        Some(b) => format!(
+            "{} {} / {} {}",
+            b.targets_down,
+            plural(b.targets_down, "target"),
+            b.components_down,
+            plural(b.components_down, "component")
+        ),
         None => "—".into(),
     }
 }
 
-/// A design diff as terminal text.
+/// A list of ids for a terminal: `[a, b]`, each [`visible`].
+fn bracketed(items: &[String]) -> String {
+    format!("[{}]", first_n(items, items.len(), ""))
+}
+
+/// A design diff as terminal text. Every id and name is [`visible`].
 pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
     let s = Style { color };
+    let ids =
+        Ids::of_findings(d.gained.iter().chain(&d.lost).chain(d.changed.iter().flat_map(|c| [&c.before, &c.after])));
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} → {}", s.bold("Design diff:"), d.before, d.after);
+    let _ = writeln!(out, "{} {} → {}", s.bold("Design diff:"), visible(&d.before), visible(&d.after));
     let _ = writeln!(out, "\n{} ({})", s.paint("31", "Findings gained"), d.gained.len());
     for f in d.gained.iter().take(SECTION_LIMIT * 2) {
-        let _ = writeln!(out, "  + {} {}", s.severity(f.severity), plain(&f.title));
+        let _ = writeln!(out, "  + {} {}", s.severity(f.severity), ids.plain(&f.title));
     }
     if d.gained.len() > SECTION_LIMIT * 2 {
         let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.gained.len() - SECTION_LIMIT * 2)));
     }
     let _ = writeln!(out, "\n{} ({})", s.paint("32", "Findings lost"), d.lost.len());
     for f in d.lost.iter().take(SECTION_LIMIT * 2) {
-        let _ = writeln!(out, "  - {} {}", s.severity(f.severity), plain(&f.title));
+        let _ = writeln!(out, "  - {} {}", s.severity(f.severity), ids.plain(&f.title));
     }
     if d.lost.len() > SECTION_LIMIT * 2 {
         let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.lost.len() - SECTION_LIMIT * 2)));
@@ -314,37 +624,40 @@ pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
     if !d.changed.is_empty() {
         let _ = writeln!(out, "\n{} ({})", s.paint("33", "Findings changed"), d.changed.len());
         for c in d.changed.iter().take(SECTION_LIMIT * 2) {
-            let _ = writeln!(out, "  ~ {}\n    → {}", plain(&c.before.title), plain(&c.after.title));
+            let _ = writeln!(out, "  ~ {}\n    → {}", ids.plain(&c.before.title), ids.plain(&c.after.title));
         }
     }
     if !d.spof_changes.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Targets whose single points of failure changed"));
         for c in &d.spof_changes {
-            let _ = writeln!(out, "  {:<32} +[{}] -[{}]", c.target, c.gained.join(", "), c.lost.join(", "));
+            let _ = writeln!(out, "  {:<32} +{} -{}", visible(&c.target), bracketed(&c.gained), bracketed(&c.lost));
         }
     }
     if !d.targets_added.is_empty() || !d.targets_removed.is_empty() {
         let _ = writeln!(
             out,
-            "\n{} +[{}] -[{}]",
+            "\n{} +{} -{}",
             s.bold("Targets"),
-            d.targets_added.join(", "),
-            d.targets_removed.join(", ")
+            bracketed(&d.targets_added),
+            bracketed(&d.targets_removed)
         );
     }
     if !d.placement_blast.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Blast radius per placement value (before → after)"));
         for p in &d.placement_blast {
-            let _ = writeln!(out, "  {:<32} {:<32} → {}", p.placement, blast_text(p.before), blast_text(p.after));
+            let _ =
+                writeln!(out, "  {:<32} {:<32} → {}", visible(&p.placement), blast_text(p.before), blast_text(p.after));
         }
     }
     out
 }
 
-/// A design diff as Markdown.
+/// A design diff as Markdown: ids as code spans, names and a title's words escaped.
 pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
+    let ids =
+        Ids::of_findings(d.gained.iter().chain(&d.lost).chain(d.changed.iter().flat_map(|c| [&c.before, &c.after])));
     let mut out = String::new();
-    let _ = writeln!(out, "## Blastmap design diff: {} → {}\n", d.before, d.after);
+    let _ = writeln!(out, "## Blastmap design diff: {} → {}\n", words(&d.before), words(&d.after));
     let _ = writeln!(out, "**{} findings gained, {} lost.**\n", d.gained.len(), d.lost.len());
     for (title, list, sign) in [("Gained", &d.gained, "+"), ("Lost", &d.lost, "−")] {
         if list.is_empty() {
@@ -352,21 +665,27 @@ pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
         }
         let _ = writeln!(out, "### {title}\n");
         for f in list.iter().take(50) {
-            let _ = writeln!(out, "- {sign} **{:?}** {}", f.severity, f.title);
+            let _ = writeln!(out, "- {sign} **{:?}** {}", f.severity, ids.markdown(&f.title));
         }
         out.push('\n');
     }
     if !d.changed.is_empty() {
         let _ = writeln!(out, "### Changed\n");
         for c in d.changed.iter().take(50) {
-            let _ = writeln!(out, "- {} → {}", c.before.title, c.after.title);
+            let _ = writeln!(out, "- {} → {}", ids.markdown(&c.before.title), ids.markdown(&c.after.title));
         }
         out.push('\n');
     }
     if !d.placement_blast.is_empty() {
         let _ = writeln!(out, "### Blast radius per placement value\n\n| placement | before | after |\n|---|---|---|");
         for p in &d.placement_blast {
-            let _ = writeln!(out, "| {} | {} | {} |", p.placement, blast_text(p.before), blast_text(p.after));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                code_in_table(&p.placement),
+                blast_text(p.before),
+                blast_text(p.after)
+            );
         }
     }
     out

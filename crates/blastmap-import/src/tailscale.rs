@@ -1,7 +1,7 @@
 //! `tailscale status --json`: this node (`Self`) and its peers (`Peer`), as this node sees them.
 //!
 //! Node ids are the first label of the MagicDNS name (`example-peer`), else `HostName`, else `ID`.
-//! DESIGN.md's rules for a tailnet: a node needs the coordination service to start (it hands out
+//! The rules for a tailnet (`docs/semantics.md`, "Meshes"): a node needs the coordination service to start (it hands out
 //! the network map), not to keep running; a node is reachable through one of its direct path, its
 //! home DERP region or a peer relay.
 //!

@@ -135,8 +135,15 @@ pub fn NodeChunk(p: &Props) -> Html {
     html! { <g class="chunk">{ for nodes }</g> }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// `text` for SVG markup, in text or in a double-quoted attribute: `&`, `<`, `>` and `"` as
+/// entities, and control characters (which XML does not allow, not even as references) written
+/// as visible escapes (`\x1b`).
+pub(crate) fn escape(text: &str) -> String {
+    blastmap_core::render::visible(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Every node of `d` as SVG markup, as [`NodeChunk`] draws it (for exports, which include the
@@ -177,4 +184,43 @@ pub fn markup(d: &Drawing, states: &[NodeState]) -> String {
         out.push_str("</g>");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::Scene;
+    use blastmap_layout::RollUp;
+
+    /// The SVG export keeps every id, label and title as text: markup-significant characters are
+    /// escaped in text and in (double-quoted) attributes alike, and control characters, which
+    /// XML does not allow even escaped, are written as visible escapes.
+    #[test]
+    fn the_svg_export_keeps_hostile_ids_as_text() {
+        let hostile = [
+            "<script>alert(1)</script>",
+            "a\" onload=\"alert(1)",
+            "x & y <b>",
+            "esc\u{1b}[2J\u{7}",
+            "</title></g><g onclick='x'>",
+        ];
+        let mut components = vec![serde_json::json!({"id": "app", "requires": hostile})];
+        components.extend(hostile.iter().map(|id| serde_json::json!({"id": id})));
+        let text = serde_json::json!({ "components": components }).to_string();
+        let l = crate::load::load(&text).unwrap();
+        let scene = Scene::new(&l.compiled.model, l.compiled.mesh.as_ref());
+        let d = Drawing::new(&l.compiled.model, &scene, None, &RollUp::none());
+        let svg = markup(&d, &vec![NodeState::default(); d.ids.len()]);
+        // One element per node, no more: nothing an id says opened or closed one.
+        assert_eq!(svg.matches("<g ").count(), d.ids.len(), "{svg}");
+        assert_eq!(svg.matches("</g>").count(), d.ids.len(), "{svg}");
+        assert_eq!(svg.matches("<title>").count(), d.ids.len(), "{svg}");
+        assert!(!svg.contains("<script") && !svg.contains("<b>") && !svg.contains(" onload=\""), "{svg}");
+        assert!(!svg.contains("<g onclick") && svg.contains("&lt;/title&gt;&lt;/g&gt;&lt;g onclick='x'&gt;"), "{svg}");
+        assert!(svg.contains("data-id=\"a&quot; onload=&quot;alert(1)\""), "{svg}");
+        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{svg}");
+        assert!(svg.contains("x &amp; y &lt;b&gt;"), "{svg}");
+        assert!(!svg.chars().any(char::is_control), "a raw control character makes the SVG ill-formed: {svg:?}");
+        assert!(svg.contains("esc\\x1b[2J\\x07"), "{svg}");
+    }
 }

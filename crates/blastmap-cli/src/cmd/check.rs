@@ -40,9 +40,13 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
         .iter()
         .filter(|f| deny.iter().any(|&(k, critical_only)| f.kind == k && (f.critical || !critical_only)))
         .collect();
+    let model = &inputs.loaded.compiled.model;
+    let is_id = |s: &str| model.lookup(s).is_some();
+    let longest = model.ids().map(|v| model.name(v).len()).max().unwrap_or(0);
     let mut text = String::new();
     for f in &denied {
-        text.push_str(&format!("{name}: {}: {}\n", f.kind.name(), f.title.replace('`', "")));
+        let title = blastmap_core::render::plain_title(&f.title, &is_id, longest);
+        text.push_str(&format!("{name}: {}: {title}\n", f.kind.name()));
     }
     if denied.is_empty() {
         text.push_str(&format!("{name}: ok, no {} findings\n", args.deny.join(", ")));

@@ -12,7 +12,7 @@ pub fn run(args: ExportArgs) -> Result<(), Failure> {
         ExportFormat::OpenPsa => match blastmap_core::export::open_psa(&inputs.loaded.compiled.model) {
             Ok(xml) => output::print(&xml),
             Err(message) => {
-                let _ = writeln!(std::io::stderr(), "{name}: {message}");
+                let _ = writeln!(std::io::stderr(), "{name}: {}", blastmap_core::render::visible(&message));
                 Err(Failure::Reported)
             }
         },

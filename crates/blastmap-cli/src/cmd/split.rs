@@ -24,7 +24,7 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
     let proposal = match split::split_by(&before.written.topology, &args.by) {
         Ok(p) => p,
         Err(message) => {
-            let _ = writeln!(std::io::stderr(), "{name}: {message}");
+            let _ = writeln!(std::io::stderr(), "{name}: {}", blastmap_core::render::visible(&message));
             return Err(Failure::Reported);
         }
     };

@@ -17,7 +17,7 @@ pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
     let failed = match model.lookup_all(args.fail.iter().map(String::as_str)) {
         Ok(ids) => ids,
         Err(message) => {
-            let _ = writeln!(std::io::stderr(), "{name}: --fail: {message}");
+            let _ = writeln!(std::io::stderr(), "{name}: --fail: {}", render::visible(&message));
             return Err(Failure::Reported);
         }
     };
@@ -25,7 +25,7 @@ pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
     let text = match args.format {
         OutputFormat::Text => render::what_if_text(&w, output::color()),
         OutputFormat::Json => output::json(&w)?,
-        OutputFormat::Markdown | OutputFormat::Sarif => format!("```\n{}```\n", render::what_if_text(&w, false)),
+        OutputFormat::Markdown | OutputFormat::Sarif => render::what_if_markdown(&w),
     };
     output::print(&text)
 }

@@ -2,7 +2,9 @@
 //! report's shape, and transcripts of the text output.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 const BIN: &str = env!("CARGO_BIN_EXE_blastmap");
 
@@ -260,13 +262,31 @@ fn split_proposes_regional_tailnets_and_writes_the_after_design() {
     assert!(stderr(&o).contains("no tailnet spans more than one `region`"));
 }
 
-fn corpus(name: &str) -> String {
-    format!("{}/../../../shared/corpus/{name}", env!("CARGO_MANIFEST_DIR"))
+/// The shared corpus of real exports beside the repository (`../shared/corpus/`), or `None`
+/// after one line on standard error saying its tests are skipped (this clone stands alone).
+fn corpus() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            let _ = writeln!(
+                std::io::stderr(),
+                "corpus tests skipped: ../shared/corpus not found (looked in {})",
+                dir.display()
+            );
+            None
+        }
+    })
+    .as_deref()
 }
 
 #[test]
 fn import_converts_exports_and_analyze_merges_several_files() {
-    let o = run(&["import", &corpus("jaeger-dependencies-small.json"), "--to", "json"], None);
+    let Some(dir) = corpus() else { return };
+    let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let o = run(&["import", &file("jaeger-dependencies-small.json"), "--to", "json"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let t: serde_json::Value = serde_json::from_slice(&o.stdout).expect("native JSON");
     assert_eq!(t["components"].as_array().map(Vec::len), Some(8));
@@ -274,23 +294,91 @@ fn import_converts_exports_and_analyze_merges_several_files() {
     let o2 = run(&["import", "-", "--to", "yaml"], Some(&stdout(&o)));
     assert_eq!(o2.status.code(), Some(0), "{}", stderr(&o2));
     // eShopOnContainers: one SQL Server instance behind six targets.
-    let o = run(&["analyze", &corpus("compose-eshoponcontainers.yml"), "-f", "json"], None);
+    let o = run(&["analyze", &file("compose-eshoponcontainers.yml"), "-f", "json"], None);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let sql =
         r["spofs"].as_array().expect("spofs").iter().find(|s| s["component"] == "sqldata").expect("sqldata is a SPOF");
     assert_eq!(sql["takes_down"].as_array().map(Vec::len), Some(6));
     // Two formats at once: compose plus a Terraform plan, merged into one topology.
     let o = run(
-        &["analyze", &corpus("compose-eshoponcontainers.yml"), &corpus("terraform-plan-basic.json"), "-f", "json"],
+        &["analyze", &file("compose-eshoponcontainers.yml"), &file("terraform-plan-basic.json"), "-f", "json"],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(r["summary"]["components"], 29);
     // Unresolved references are warnings with a position, and the import still succeeds.
-    let o = run(&["analyze", &corpus("k8s-online-boutique.yaml")], None);
+    let o = run(&["analyze", &file("k8s-online-boutique.yaml")], None);
     assert_eq!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("k8s-online-boutique.yaml:90:20: warning: unresolved reference"), "{}", stderr(&o));
-    let o = run(&["analyze", "--from", "yaml", &corpus("k8s-online-boutique.yaml")], None);
+    let o = run(&["analyze", "--from", "yaml", &file("k8s-online-boutique.yaml")], None);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn import_and_analyze_read_the_importers_own_fixtures() {
+    let file = |path: &str| format!("{}/../blastmap-import/tests/fixtures/ok/{path}", env!("CARGO_MANIFEST_DIR"));
+    let o = run(&["import", &file("jaeger/bare-list.json"), "--to", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).expect("native JSON");
+    assert_eq!(t["components"].as_array().map(Vec::len), Some(6));
+    // The warnings are on standard error, at their line and column.
+    assert!(stderr(&o).contains("bare-list.json:6:35: warning: `payments` calls itself"), "{}", stderr(&o));
+    // Two formats at once: a compose file and a raw Terraform state, merged into one topology.
+    let o = run(
+        &["analyze", &file("compose/version-3-legacy.yml"), &file("terraform/raw-state-v4.tfstate"), "-f", "json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(r["summary"]["components"], 12);
+    let o = run(&["analyze", &file("kubernetes/statefulset-and-env.yaml")], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("statefulset-and-env.yaml:108:26: warning: unresolved reference: `ops/service/mailer`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["analyze", "--from", "yaml", &file("kubernetes/statefulset-and-env.yaml")], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn hostile_ids_reach_the_terminal_escaped() {
+    // An id that clears the screen, turns red and rings the bell; a name that starts a heading.
+    let bad = "db\u{1b}[2J\u{1b}[31m\u{7}";
+    let topology = serde_json::json!({
+        "name": "shop\n# injected",
+        "components": [{"id": "web", "requires": [bad]}, {"id": bad}],
+    })
+    .to_string();
+    for args in [
+        vec!["check", "-", "--deny", "spof"],
+        vec!["analyze", "-"],
+        vec!["analyze", "-", "--format", "markdown"],
+        vec!["what-if", "-", "--fail", bad],
+        vec!["what-if", "-", "--fail", bad, "--format", "markdown"],
+    ] {
+        let o = run(&args, Some(&topology));
+        assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{args:?}: raw control character in {out:?}");
+        assert!(out.contains("db\\x1b[2J\\x1b[31m\\x07"), "{args:?}: {out}");
+        assert!(!out.lines().any(|l| l.starts_with("# injected")), "{args:?}: {out}");
+    }
+    // Errors and warnings quote the input too.
+    let unknown = serde_json::json!({"components": [{"id": "web", "requires": [bad]}]}).to_string();
+    let o = run(&["analyze", "-"], Some(&unknown));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`db\\x1b[2J\\x1b[31m\\x07` in `requires` of `web` is not a component id"),
+        "{}",
+        stderr(&o)
+    );
+    let dot = "digraph { web -> db [dep=\"\u{1b}[2Jz\"] }";
+    let o = run(&["analyze", "-"], Some(dot));
+    assert!(stderr(&o).contains("warning: unknown dependency type `\\x1b[2Jz`"), "{}", stderr(&o));
+    for o in [run(&["analyze", "-"], Some(&unknown)), o, run(&["what-if", "-", "--fail", bad], Some(&unknown))] {
+        assert!(!stderr(&o).chars().any(|c| c.is_control() && c != '\n'), "{:?}", stderr(&o));
+    }
 }

@@ -1,5 +1,5 @@
-//! The topologies in `examples/`, one per outage in `docs/semantics.md`'s list of the failures it must find,
-//! and the findings each must produce, pinned to exact ids and numbers. Plus: every
+//! The topologies in `examples/`, one per outage described in `examples/README.md`, and the
+//! findings each must produce, pinned to exact ids and numbers. Plus: every
 //! `examples/*.yaml` loads, so a new or edited example cannot be broken silently.
 
 use std::collections::BTreeSet;

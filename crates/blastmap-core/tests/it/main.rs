@@ -4,8 +4,10 @@
 // The oracle indexes by node number on purpose: it reads like the definitions it checks.
 #![allow(clippy::needless_range_loop)]
 
+mod docs;
 mod examples;
 mod format;
+mod hostile;
 mod mesh;
 mod oracle;
 mod props;

@@ -31,3 +31,30 @@ fn what_if_of_a_placement_value() {
     insta::assert_snapshot!(render::what_if_text(&w, false));
     insta::assert_json_snapshot!(w);
 }
+
+#[test]
+fn budget_cuts_are_said_in_text_and_markdown() {
+    // A 2-of-4 group with no single point of failure: its tolerance needs a search of pairs.
+    let text =
+        "components:\n- {id: app, need: 2, requires: [a, b, c, d]}\n- {id: a}\n- {id: b}\n- {id: c}\n- {id: d}\n";
+    let model = load(text).expect("valid");
+    let exact = analyze(&model, &Options::default());
+    assert!(exact.redundancy[0].exact && exact.double_points_complete);
+    for shown in [render::text(&exact, false), render::markdown(&exact)] {
+        assert!(!shown.contains("budget"), "{shown}");
+    }
+    let cut = analyze(&model, &Options { redundancy_budget: 1, cut_budget: 1, ..Options::default() });
+    assert!(!cut.redundancy[0].exact && !cut.double_points_complete);
+    let text = render::text(&cut, false);
+    assert!(
+        text.contains("double points: the search budget ran out; the list is partial (raise --cut-budget)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("redundancy: the search budget ran out for 1 gate (app): their actual tolerance is a bound"),
+        "{text}"
+    );
+    let md = render::markdown(&cut);
+    assert!(md.contains("_Partial:_ double points: the search budget ran out"), "{md}");
+    assert!(md.contains("_Partial:_ redundancy: the search budget ran out for 1 gate (`app`)"), "{md}");
+}

@@ -6,8 +6,12 @@ use super::*;
 
 #[test]
 fn backstage_entities_from_three_files_resolve_each_other() {
-    let (a, b, c) =
-        (corpus("backstage-showcase.yaml"), corpus("backstage-argocd.yaml"), corpus("backstage-keycloak.yaml"));
+    let Some(dir) = corpus() else { return };
+    let (a, b, c) = (
+        read(dir, "backstage-showcase.yaml"),
+        read(dir, "backstage-argocd.yaml"),
+        read(dir, "backstage-keycloak.yaml"),
+    );
     let loaded = load_many(&[("showcase.yaml", &a), ("argocd.yaml", &b), ("keycloak.yaml", &c)], None).unwrap();
     assert_eq!(loaded.formats, [Format::Backstage; 3]);
     assert_eq!(
@@ -46,8 +50,9 @@ fn identical_definitions_merge_and_different_ones_are_renamed() {
 
 #[test]
 fn a_native_overlay_ties_formats_together() {
-    let compose = corpus("compose-eshoponcontainers.yml");
-    let state = corpus("terraform-state-multi-module.json");
+    let Some(dir) = corpus() else { return };
+    let compose = read(dir, "compose-eshoponcontainers.yml");
+    let state = read(dir, "terraform-state-multi-module.json");
     let overlay = "components:\n  - id: sqldata-host\n    requires: [module.node_pool.scaleway_k8s_pool_beta.nodes]\n  - id: shop\n    critical: true\n    requires: [webmvc, sqldata-host]\n";
     let loaded =
         load_many(&[("compose.yml", &compose), ("state.json", &state), ("overlay.yaml", overlay)], None).unwrap();
@@ -60,8 +65,9 @@ fn a_native_overlay_ties_formats_together() {
 
 #[test]
 fn native_unknown_references_are_errors_with_the_file() {
+    let Some(dir) = corpus() else { return };
     let overlay = "components:\n  - id: shop\n    requires: [webmcv]\n";
-    let compose = corpus("compose-eshoponcontainers.yml");
+    let compose = read(dir, "compose-eshoponcontainers.yml");
     let err = load_many(&[("compose.yml", &compose), ("overlay.yaml", overlay)], None).unwrap_err();
     assert_eq!(err.file, "overlay.yaml");
     let e = err.errors.first().unwrap();
@@ -79,8 +85,9 @@ fn syntax_errors_name_their_file() {
 
 #[test]
 fn to_native_round_trips_through_yaml_and_json() {
+    let Some(dir) = corpus() else { return };
     for file in ["k8s-online-boutique.yaml", "tailscale-status.json", "terraform-graph-aws-complete-infra.dot"] {
-        let loaded = load(&corpus(file), None).unwrap();
+        let loaded = load(&read(dir, file), None).unwrap();
         let native = to_native(&loaded);
         let yaml = blastmap_core::format::to_yaml(&native);
         let again = load(&yaml, None).unwrap_or_else(|e| panic!("{file}: {e}\n{yaml}"));
@@ -94,7 +101,8 @@ fn to_native_round_trips_through_yaml_and_json() {
 
 #[test]
 fn native_validation_errors_keep_their_file_in_a_merge() {
-    let jaeger = corpus("jaeger-dependencies-small.json");
+    let Some(dir) = corpus() else { return };
+    let jaeger = read(dir, "jaeger-dependencies-small.json");
     let native = "components:\n  - id: api\n    need: 3\n    requires: [Service1]\n";
     let err = load_many(&[("deps.json", &jaeger), ("native.yaml", native)], None).unwrap_err();
     assert_eq!(err.file, "native.yaml");
@@ -120,4 +128,67 @@ fn errors_of_merged_inputs_name_the_input_they_are_in() {
     assert_eq!((c.input, c.line), (1, 2));
     let a = ok.compiled.position_of("a").expect("a has a position");
     assert_eq!((a.input, a.line), (0, 2));
+}
+
+#[test]
+fn catalog_files_of_two_teams_resolve_each_other() {
+    let (a, b) = (fixture("ok/backstage/catalog-part-1.yaml"), fixture("ok/backstage/catalog-part-2.yaml"));
+    let loaded = load_many(&[("payments/catalog-info.yaml", &a), ("platform/catalog-info.yaml", &b)], None).unwrap();
+    assert_eq!(loaded.formats, [Format::Backstage; 2]);
+    assert_eq!(
+        render(&loaded),
+        "
+api:platform/rates (grpc) | req component:platform/rates-eu component:platform/rates-us | need 1
+component:fraud-check (service)
+component:payments (service) | req resource:ledger-db component:fraud-check api:platform/rates
+component:platform/rates-eu (service)
+component:platform/rates-us (service)
+resource:ledger-db (database)"
+            .trim()
+    );
+    // Alone, the first file left two placeholders; together only the unmapped Template is left.
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w, ["payments/catalog-info.yaml:31:9: warning: kind `Template` (`new-service`) is not mapped"]);
+}
+
+#[test]
+fn a_native_overlay_ties_the_fixtures_of_two_formats_together() {
+    let compose = fixture("ok/compose/version-3-legacy.yml");
+    let state = fixture("ok/terraform/raw-state-v4.tfstate");
+    let overlay = "components:\n  - id: db-vm\n    requires: [module.db.google_sql_database_instance.main]\n  - id: shop\n    critical: true\n    requires: [proxy, db-vm]\n";
+    let loaded =
+        load_many(&[("compose.yml", &compose), ("state.tfstate", &state), ("overlay.yaml", overlay)], None).unwrap();
+    assert_eq!(loaded.formats, [Format::Compose, Format::Terraform, Format::Native]);
+    assert_eq!(loaded.compiled.written.topology.components.len(), 6 + 6 + 2);
+    assert_eq!(component(&loaded, "shop").requires, ["proxy", "db-vm"]);
+    // The input each component came from; the placeholder for the state's missing firewall has none.
+    let origin = |id: &str| {
+        let i = loaded.compiled.written.topology.components.iter().position(|c| c.id == id).unwrap();
+        loaded.origins[i]
+    };
+    assert_eq!((origin("proxy"), origin("google_compute_network.vpc"), origin("shop")), (0, 1, 2));
+    assert_eq!(origin("google_compute_firewall.gone"), usize::MAX);
+    // Each input's warnings, named by their file.
+    let files: Vec<&str> = loaded.warnings.iter().filter_map(|w| w.file.as_deref()).collect();
+    assert_eq!(files, ["compose.yml", "compose.yml", "compose.yml", "state.tfstate"]);
+
+    let typo = "components:\n  - id: shop\n    requires: [proxi]\n";
+    let err = load_many(&[("compose.yml", &compose), ("overlay.yaml", typo)], None).unwrap_err();
+    assert!(err.to_string().starts_with("overlay.yaml:3:16: "), "{err}");
+    assert!(err.to_string().contains("did you mean `proxy`?"), "{err}");
+}
+
+#[test]
+fn every_ok_fixture_round_trips_through_the_native_format() {
+    for (path, format) in fixtures("ok") {
+        let loaded = load(&fixture(&format!("ok/{path}")), Some(format)).unwrap();
+        let native = to_native(&loaded);
+        let yaml = blastmap_core::format::to_yaml(&native);
+        let again = load(&yaml, None).unwrap_or_else(|e| panic!("{path}: {e}\n{yaml}"));
+        assert_eq!(again.format, Format::Native, "{path}");
+        assert_eq!(render(&again), render(&loaded), "{path} via YAML");
+        let json = serde_json::to_string_pretty(&native).unwrap();
+        let again = load(&json, None).unwrap_or_else(|e| panic!("{path}: {e}\n{json}"));
+        assert_eq!(render(&again), render(&loaded), "{path} via JSON");
+    }
 }

@@ -1,5 +1,6 @@
-//! Random byte and structure mutations of the corpus files: the importers may refuse them, but
-//! never panic, and an error always has a position.
+//! Random byte and structure mutations of the fixtures (and of the corpus files, when the corpus
+//! is beside the repository): the importers may refuse them, but never panic, and a syntax error
+//! always has a position.
 
 use blastmap_import::{detect, load, load_many, Format};
 use proptest::prelude::*;
@@ -130,28 +131,66 @@ fn format_of(file: &str) -> Format {
     }
 }
 
+/// One input to mutate: where it is, and the format it is written in.
+#[derive(Clone, Debug)]
+enum Input {
+    /// `tests/fixtures/{path}`.
+    Fixture(String, Format),
+    /// A file of the shared corpus.
+    Corpus(String),
+}
+
+impl Input {
+    fn text(&self) -> String {
+        match self {
+            Input::Fixture(path, _) => fixture(path),
+            Input::Corpus(name) => corpus().map(|dir| read(dir, name)).unwrap_or_default(),
+        }
+    }
+
+    fn format(&self) -> Format {
+        match self {
+            Input::Fixture(_, f) => *f,
+            Input::Corpus(name) => format_of(name),
+        }
+    }
+}
+
+/// Every ok and err fixture, then every corpus file when there is a corpus.
+fn inputs() -> Vec<Input> {
+    let mut out: Vec<Input> = ["ok", "err"]
+        .into_iter()
+        .flat_map(|kind| fixtures(kind).into_iter().map(move |(path, f)| Input::Fixture(format!("{kind}/{path}"), f)))
+        .collect();
+    if let Some(dir) = corpus() {
+        out.extend(corpus_files(dir).into_iter().map(Input::Corpus));
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn mutated_corpus_files_never_panic(file in prop::sample::select(corpus_files()), edits in prop::collection::vec(edit(), 1..6)) {
-        let text = apply(&corpus(&file), &edits);
-        for from in [Some(format_of(&file)), None] {
+    fn mutated_inputs_never_panic(input in prop::sample::select(inputs()), edits in prop::collection::vec(edit(), 1..6)) {
+        let original = input.text();
+        let text = apply(&original, &edits);
+        for from in [Some(input.format()), None] {
             if let Err(errors) = load(&text, from) {
                 prop_assert!(errors.first().is_some());
                 // Syntax errors point at a line (validation errors may concern the whole input).
                 if let Some(e) = errors.0.iter().find(|e| e.kind == blastmap_core::ErrorKind::Syntax) {
-                    prop_assert!(e.pos.is_some(), "{}: syntax error without a position: {}", file, e);
+                    prop_assert!(e.pos.is_some(), "{:?}: syntax error without a position: {}", input, e);
                 }
             }
         }
         let _ = detect(&text);
-        let _ = load_many(&[("a", &text), ("b", &corpus(&file))], None);
+        let _ = load_many(&[("a", &text), ("b", &original)], None);
     }
 
     #[test]
-    fn every_importer_survives_every_other_format(file in prop::sample::select(corpus_files()), edits in prop::collection::vec(edit(), 0..3)) {
-        let text = apply(&corpus(&file), &edits);
+    fn every_importer_survives_every_other_format(input in prop::sample::select(inputs()), edits in prop::collection::vec(edit(), 0..3)) {
+        let text = apply(&input.text(), &edits);
         for f in Format::ALL {
             let _ = load(&text, Some(f));
         }

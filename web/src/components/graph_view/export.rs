@@ -39,7 +39,7 @@ pub fn install(
                 b.w,
                 b.h,
                 b.x + 10.0,
-                label.replace('&', "&amp;").replace('<', "&lt;")
+                node_chunk::escape(&label)
             );
         }
         let _ = write!(
