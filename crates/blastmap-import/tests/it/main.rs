@@ -1,11 +1,12 @@
 //! Integration tests of the importers: real exports from the shared corpus with their exact
-//! components and edges, `ok/` and `err/` fixtures per format, merging, and mutations that must
-//! never panic.
+//! components and edges, `ok/` and `err/` fixtures per format, merging, overlays, and mutations
+//! that must never panic.
 
 mod corpus;
 mod fixtures;
 mod merge;
 mod mutate;
+mod overlay;
 
 use blastmap_import::Loaded;
 

@@ -1,7 +1,7 @@
 //! Random byte and structure mutations of the corpus files: the importers may refuse them, but
 //! never panic, and an error always has a position.
 
-use blastmap_import::{detect, load, load_many, Format};
+use blastmap_import::{detect, load, load_many, Format, Input};
 use proptest::prelude::*;
 
 use super::*;
@@ -146,7 +146,10 @@ proptest! {
             }
         }
         let _ = detect(&text);
-        let _ = load_many(&[("a", &text), ("b", &corpus(&file))], None);
+        let other = corpus(&file);
+        let _ = load_many(&[Input::new("a", &text), Input::new("b", &other)], None);
+        // The mutated text as an overlay of the file it came from.
+        let _ = load_many(&[Input::new("b", &other), Input::overlay("a", &text)], None);
     }
 
     #[test]
