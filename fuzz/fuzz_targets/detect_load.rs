@@ -1,7 +1,8 @@
-//! Fuzz target: detection plus whichever importer it picks, and the merge of two halves.
+//! Fuzz target: detection plus whichever importer it picks, and the merge of two halves (the
+//! second also as an overlay of the first).
 #![no_main]
 
-use blastmap_import::{detect, load, load_many};
+use blastmap_import::{detect, load, load_many, Input};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,5 +17,6 @@ fuzz_target!(|data: &[u8]| {
         .nth(text.chars().count() / 2)
         .unwrap_or(0);
     let (a, b) = text.split_at(mid);
-    let _ = load_many(&[("a.yaml", a), ("b.yaml", b)], None);
+    let _ = load_many(&[Input::new("a.yaml", a), Input::new("b.yaml", b)], None);
+    let _ = load_many(&[Input::new("a.yaml", a), Input::overlay("b.yaml", b)], None);
 });

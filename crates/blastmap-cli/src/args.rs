@@ -52,9 +52,15 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Topology files, in any supported format (detected from content); several are merged into
-    /// one topology. `-` reads standard input.
+    /// one topology. A native file given after a file in another format, or one that says
+    /// `overlay: true`, refines what the files before it define (docs/overlays.md). `-` reads
+    /// standard input.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
+    /// A native file that refines, by id, what the FILEs define (an overlay: edge kinds,
+    /// placement, what is critical; docs/overlays.md). Repeatable; read after the FILEs, in order.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Vec<PathBuf>,
     /// Read every input as this format instead of detecting it: native, dot, compose,
     /// kubernetes, tailscale, jaeger, backstage, terraform.
     #[arg(long, value_name = "FORMAT")]

@@ -1,12 +1,13 @@
 //! Reading topologies from files or standard input, in any supported format, merged when there
-//! are several; errors as `FILE:LINE:COLUMN: message`, warnings likewise.
+//! are several (overlays given with `--overlay` last); errors as `FILE:LINE:COLUMN: message`,
+//! warnings likewise.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use blastmap_core::render::visible;
-use blastmap_import::{Format, Loaded};
+use blastmap_import::{Format, Input, Loaded, Role};
 
 use crate::args::InputArgs;
 use crate::Failure;
@@ -40,14 +41,19 @@ impl Inputs {
     }
 }
 
-/// Loads the inputs of a command.
+/// Loads the inputs of a command: its files, then its `--overlay` files.
 pub fn load(input: &InputArgs) -> Result<Inputs, Failure> {
-    load_paths(&input.files, input.from.as_deref())
+    load_with_overlays(&input.files, &input.overlay, input.from.as_deref())
 }
 
 /// Reads and loads one or more files (merged); on bad input prints every error with its
 /// position and returns [`Failure::Reported`].
 pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failure> {
+    load_with_overlays(paths, &[], from)
+}
+
+/// [`load_paths`] of `paths`, then of `overlays` as overlays (they refine what `paths` define).
+pub fn load_with_overlays(paths: &[PathBuf], overlays: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failure> {
     let format = match from {
         None => None,
         Some(name) => match Format::parse(name) {
@@ -59,8 +65,8 @@ pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failu
             }
         },
     };
-    let mut texts = Vec::with_capacity(paths.len());
-    for p in paths {
+    let mut texts = Vec::with_capacity(paths.len() + overlays.len());
+    for p in paths.iter().chain(overlays) {
         texts.push(read(p)?);
     }
     let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
@@ -70,7 +76,14 @@ pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failu
     if big {
         eprint!("\rreading {} MB…", bytes >> 20);
     }
-    let inputs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let inputs: Vec<Input<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (n, t))| {
+            let role = if i < paths.len() { Role::Auto } else { Role::Overlay };
+            Input::new(n, t).with_role(role)
+        })
+        .collect();
     let loaded = blastmap_import::load_many(&inputs, format);
     if big {
         eprint!("\r\x1b[K");

@@ -121,8 +121,10 @@ pub struct ComponentSpans {
     pub placement: BTreeMap<&'static str, Option<Pos>>,
     /// Mesh fields (`tailnet`, `shared_into`, `relays`, `routes`), each item's position.
     pub mesh: BTreeMap<&'static str, Vec<Option<Pos>>>,
-    /// Scalar fields by name (`critical`, `target`, `kind`, `add`, ...), where an overlay's
-    /// refinement needs to point.
+    /// Every scalar field written, by name (`kind`, `need`, `critical`, `target`,
+    /// `availability`, `mtbf`, `mttr`, `direct`, `exit_node`, `labels`, `add`), with where its
+    /// value stands: what an overlay writes replaces, and its notes point there. A field absent
+    /// here was not written (placement attributes are in `placement`, mesh fields in `mesh`).
     pub fields: BTreeMap<&'static str, Option<Pos>>,
     /// Overlay `drop` entries, in list order.
     pub drop: Vec<Option<Pos>>,
@@ -134,6 +136,10 @@ pub struct TailnetSpans {
     pub id: Option<Pos>,
     pub shard: Option<Pos>,
     pub cache_netmap: Option<Pos>,
+    /// Its `labels` mapping, when written.
+    pub labels: Option<Pos>,
+    /// Its `add` value, when written (overlays).
+    pub add: Option<Pos>,
 }
 
 impl ComponentSpans {
@@ -163,7 +169,7 @@ impl ComponentSpans {
 impl TailnetSpans {
     /// Every position, for marking them as belonging to input `input`.
     pub fn positions_mut(&mut self) -> impl Iterator<Item = &mut Pos> {
-        [&mut self.id, &mut self.shard, &mut self.cache_netmap].into_iter().flatten()
+        [&mut self.id, &mut self.shard, &mut self.cache_netmap, &mut self.labels, &mut self.add].into_iter().flatten()
     }
 }
 
@@ -250,9 +256,9 @@ struct RawTailnet {
     #[serde(default)]
     cache_netmap: Option<S<bool>>,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    labels: Option<S<BTreeMap<String, String>>>,
     #[serde(default)]
-    add: bool,
+    add: Option<S<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -302,13 +308,13 @@ struct RawComponent {
     #[serde(default)]
     relays: Vec<S<String>>,
     #[serde(default)]
-    direct: Option<bool>,
+    direct: Option<S<bool>>,
     #[serde(default)]
     routes: Vec<S<String>>,
     #[serde(default)]
-    exit_node: bool,
+    exit_node: Option<S<bool>>,
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    labels: Option<S<BTreeMap<String, String>>>,
     #[serde(default)]
     add: Option<S<bool>>,
     #[serde(default)]
@@ -346,13 +352,15 @@ fn convert(raw: RawTopology, errors: &mut Vec<Error>) -> Document {
                 id: pos(&t.id.referenced),
                 shard: t.shard.as_ref().and_then(|s| pos(&s.referenced)),
                 cache_netmap: t.cache_netmap.as_ref().and_then(|s| pos(&s.referenced)),
+                labels: t.labels.as_ref().and_then(|s| pos(&s.referenced)),
+                add: t.add.as_ref().and_then(|s| pos(&s.referenced)),
             };
             let tailnet = Tailnet {
                 id: t.id.value,
                 shard: t.shard.map(|s| s.value).unwrap_or_default(),
                 cache_netmap: t.cache_netmap.is_some_and(|c| c.value),
-                labels: t.labels,
-                add: t.add,
+                labels: t.labels.map(|l| l.value).unwrap_or_default(),
+                add: t.add.is_some_and(|a| a.value),
             };
             (tailnet, spans)
         })
@@ -439,6 +447,16 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
     cs.availability = r.availability.as_ref().and_then(|a| pos(&a.referenced));
     let (mtbf_at, mttr_at) =
         (r.mtbf.as_ref().and_then(|v| pos(&v.referenced)), r.mttr.as_ref().and_then(|v| pos(&v.referenced)));
+    for (name, written, at) in [
+        ("need", r.need.is_some(), cs.need),
+        ("availability", r.availability.is_some(), cs.availability),
+        ("mtbf", r.mtbf.is_some(), mtbf_at),
+        ("mttr", r.mttr.is_some(), mttr_at),
+    ] {
+        if written {
+            cs.fields.insert(name, at);
+        }
+    }
     let (need, availability) = (r.need.map(|n| n.value), r.availability.map(|a| a.value));
     let (mtbf, mttr) = (r.mtbf.map(|v| v.value), r.mttr.map(|v| v.value));
     for (field, kind, message) in value_problems(&r.id.value, need, availability, mtbf, mttr) {
@@ -497,6 +515,12 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
     let critical = flag("critical", r.critical).unwrap_or(false);
     let target = flag("target", r.target);
     let add = flag("add", r.add).unwrap_or(false);
+    let direct = flag("direct", r.direct);
+    let exit_node = flag("exit_node", r.exit_node).unwrap_or(false);
+    let labels = r.labels.map(|l| {
+        cs.fields.insert("labels", pos(&l.referenced));
+        l.value
+    });
     let kind = r.kind.map(|k| {
         cs.fields.insert("kind", pos(&k.referenced));
         k.value
@@ -526,10 +550,10 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
         tailnet,
         shared_into,
         relays,
-        direct: r.direct,
+        direct,
         routes,
-        exit_node: r.exit_node,
-        labels: r.labels,
+        exit_node,
+        labels: labels.unwrap_or_default(),
         add,
         drop,
     };

@@ -14,10 +14,11 @@
 //! A finding's title quotes ids between backticks ([`pieces`] finds them again, knowing the ids).
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::algo::Status;
+use crate::note::{Note, NoteKind};
 use crate::report::{FindingKind, Report, Severity, WhatIfReport};
 
 /// How many lines each section shows before "… and N more".
@@ -177,7 +178,12 @@ impl<'a> Ids<'a> {
                         .flat_map(|b| std::iter::once(&b.component).chain(&b.monitors).chain(&b.failures)),
                 )
                 .chain(r.restart_hazards.iter().flat_map(|h| std::iter::once(&h.failure).chain(&h.cannot_restart)))
-                .chain(r.redundancy.iter().flat_map(|x| std::iter::once(&x.component).chain(&x.minimal_failure))),
+                .chain(r.redundancy.iter().flat_map(|x| std::iter::once(&x.component).chain(&x.minimal_failure)))
+                .chain(
+                    r.notes
+                        .iter()
+                        .flat_map(|n| std::iter::once(&n.subject).chain(n.edge.iter().flat_map(|e| [&e.from, &e.to]))),
+                ),
         )
     }
 
@@ -283,7 +289,8 @@ fn code_list(items: &[String], n: usize) -> String {
 }
 
 /// The report as terminal text: a summary, then findings grouped by kind, most severe first,
-/// then the cold-start waves and the criticality ranking. Every id and name is [`visible`].
+/// then the cold-start waves, the criticality ranking and the notes (what overlays and
+/// importers changed or concluded). Every id and name is [`visible`].
 pub fn text(report: &Report, color: bool) -> String {
     let s = Style { color };
     let ids = Ids::of_report(report);
@@ -383,6 +390,7 @@ pub fn text(report: &Report, color: bool) -> String {
             );
         }
     }
+    notes_text(&mut out, report, &s);
     out
 }
 
@@ -404,6 +412,72 @@ fn budget_notes(report: &Report, list: impl Fn(&[String]) -> String) -> Vec<Stri
         ));
     }
     notes
+}
+
+/// The report's notes grouped by kind, then by input, in their order within a group.
+fn note_groups(report: &Report) -> Vec<((NoteKind, u32), Vec<&Note>)> {
+    let mut groups: BTreeMap<(NoteKind, u32), Vec<&Note>> = BTreeMap::new();
+    for n in &report.notes {
+        groups.entry((n.kind, n.pos.map_or(0, |p| p.input))).or_default().push(n);
+    }
+    groups.into_iter().collect()
+}
+
+/// "overlay, input 2": a group's heading (inputs counted from 1, as given).
+fn note_group_title(kind: NoteKind, input: u32) -> String {
+    let kind = match kind {
+        NoteKind::Inferred => "inferred by the importer",
+        NoteKind::Overlay => "overlay",
+        NoteKind::Observed => "observed",
+    };
+    format!("{kind}, input {}", u64::from(input) + 1)
+}
+
+/// The "From overlays and inferences" section: one line per note, at most [`SECTION_LIMIT`].
+fn notes_text(out: &mut String, report: &Report, s: &Style) {
+    if report.notes.is_empty() {
+        return;
+    }
+    let ids = Ids::of_report(report);
+    let _ = writeln!(out, "\n{} ({})", s.bold("From overlays and inferences"), report.notes.len());
+    let mut shown = 0;
+    for ((kind, input), notes) in note_groups(report) {
+        if shown >= SECTION_LIMIT {
+            break;
+        }
+        let _ = writeln!(out, "  {}", s.dim(&note_group_title(kind, input)));
+        for n in notes.iter().take(SECTION_LIMIT - shown) {
+            let _ = writeln!(out, "    {}", ids.plain(&n.message));
+            shown += 1;
+        }
+    }
+    if report.notes.len() > shown {
+        let more = report.notes.len() - shown;
+        let _ = writeln!(out, "  {}", s.dim(&format!("… and {more} more (use --format json for all)")));
+    }
+}
+
+/// The same section in Markdown, at most 50 notes.
+fn notes_markdown(out: &mut String, report: &Report) {
+    if report.notes.is_empty() {
+        return;
+    }
+    let ids = Ids::of_report(report);
+    let _ = writeln!(out, "\n### From overlays and inferences ({})", report.notes.len());
+    let mut shown = 0;
+    for ((kind, input), notes) in note_groups(report) {
+        if shown >= 50 {
+            break;
+        }
+        let _ = writeln!(out, "\n*{}*\n", note_group_title(kind, input));
+        for n in notes.iter().take(50 - shown) {
+            let _ = writeln!(out, "- {}", ids.markdown(&n.message));
+            shown += 1;
+        }
+    }
+    if report.notes.len() > shown {
+        let _ = writeln!(out, "\n… and {} more", report.notes.len() - shown);
+    }
 }
 
 /// "99.950%" or "99.950% ± 0.010% (Monte Carlo)".
@@ -499,6 +573,7 @@ pub fn markdown(report: &Report) -> String {
     if !cold.deadlocked.is_empty() {
         let _ = writeln!(out, "\nNever come up: {}", code_list(&cold.deadlocked, 30));
     }
+    notes_markdown(&mut out, report);
     out
 }
 

@@ -7,14 +7,21 @@
 //!   there an unknown reference is an error, as it is when a native file is read alone.
 //! - When several inputs define the same id, identical definitions are one component; otherwise
 //!   the later definition is renamed `STEM/ID` (STEM: its file name without directory and
-//!   extension), the references inside its own file follow the rename, and a warning says so.
+//!   extension), the references inside its own file follow the rename, and a warning says so
+//!   (for a native file, also how to refine instead).
+//! - An overlay part is not merged but applied to what the parts before it define
+//!   ([`crate::overlay`]); its notes go into the document.
+//! - A reference is checked as strictly as the input it stands in (its position's input): an
+//!   edge an overlay adds to an imported component is checked like native input.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use blastmap_core::error::suggest;
 use blastmap_core::format::{ComponentSpans, Document, RefField};
+use blastmap_core::note::Note;
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
 
+use crate::overlay::{self, Merged};
 use crate::Warning;
 
 /// Label set on placeholder components.
@@ -36,6 +43,8 @@ pub(crate) struct Part {
     /// A native document without its components: the rest of the native format (the mesh
     /// sections and their positions), carried into the merged document.
     pub rest: Option<Document>,
+    /// An overlay: refines what the parts before it define instead of being merged.
+    pub overlay: bool,
 }
 
 impl Part {
@@ -288,6 +297,10 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
     let mut names: Vec<String> = Vec::new();
     let mut files: Vec<Option<String>> = Vec::new();
     let mut strict: Vec<bool> = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
+    // Errors of strict inputs (native files, overlays), by input: reported together, the first
+    // input's only.
+    let mut native_errors: BTreeMap<usize, Vec<Error>> = BTreeMap::new();
 
     let mut base: Option<Document> = None;
     for (fi, (file, mut part)) in parts.into_iter().enumerate() {
@@ -304,6 +317,27 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             if let Some(p) = &mut w.pos {
                 p.input = input;
             }
+        }
+        if part.overlay {
+            warnings.extend(part.warnings.drain(..).map(|mut w| {
+                w.file.clone_from(&file);
+                w
+            }));
+            let merged = Merged {
+                components: &mut components,
+                spans: &mut spans,
+                origin: &mut origin,
+                index: &mut index,
+                base: &mut base,
+                files: &files,
+            };
+            let applied = overlay::apply(merged, fi, &file_name, part);
+            native_errors.entry(fi).or_default().extend(applied.errors);
+            notes.extend(applied.notes);
+            warnings.extend(applied.warnings);
+            files.push(file);
+            strict.push(true);
+            continue;
         }
         if let Some(rest) = part.rest {
             if rest != Document::default() {
@@ -371,11 +405,16 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
                 k += 1;
             }
             let first = files.get(origin.get(j).copied().unwrap_or(0)).cloned().flatten().unwrap_or_default();
+            let refine = if part.strict {
+                format!("; to refine `{}` instead, mark this file `overlay: true` or give it with `--overlay`", c.id)
+            } else {
+                String::new()
+            };
             warnings.push(Warning {
                 file: file.clone(),
                 pos: part.spans.get(i).and_then(|s| s.id),
                 message: format!(
-                    "`{}` is also defined, differently, in {first}: this definition is renamed `{new}`",
+                    "`{}` is also defined, differently, in {first}: this definition is renamed `{new}`{refine}",
                     c.id
                 ),
             });
@@ -416,16 +455,17 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
         }
     }
     let mut placeholders: BTreeMap<String, Option<Pos>> = BTreeMap::new();
-    let mut native_errors: BTreeMap<usize, Vec<Error>> = BTreeMap::new();
     let mut warned: BTreeSet<(String, usize, Option<Pos>)> = BTreeSet::new();
     for (i, c) in components.iter().enumerate() {
-        let fi = origin.get(i).copied().unwrap_or(0);
         for field in RefField::ALL {
             for (k, r) in field.of(c).iter().enumerate() {
                 if known.contains(r) {
                     continue;
                 }
                 let pos = spans.get(i).and_then(|s| s.reference(field, k));
+                // The input the reference stands in (an overlay's edge on an imported component
+                // is the overlay's), else the component's.
+                let fi = pos.map_or_else(|| origin.get(i).copied().unwrap_or(0), |p| p.input as usize);
                 if strict.get(fi).copied().unwrap_or(false) {
                     let hint = suggest(r, known.iter().map(String::as_str))
                         .map(|s| format!("; did you mean `{s}`?"))
@@ -478,12 +518,14 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             }
         }
     }
-    if let Some((_, errors)) = native_errors.into_iter().next() {
+    if let Some((_, mut errors)) = native_errors.into_iter().find(|(_, e)| !e.is_empty()) {
+        errors.sort_by_key(|e| e.pos.map(|p| (p.line, p.column)));
         let names: Vec<String> = files.iter().map(|f| f.clone().unwrap_or_default()).collect();
         return Err(FileErrors::new(&names, Errors(errors)));
     }
     let name = if names.is_empty() { None } else { Some(names.join(" + ")) };
     let mut document = base.unwrap_or_default();
+    document.notes.extend(notes);
     document.topology.name = name;
     document.topology.components = components;
     document.spans = spans;

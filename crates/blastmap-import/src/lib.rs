@@ -2,15 +2,16 @@
 //! [`Document`] with warnings for whatever could not be mapped. The native format is one of them.
 //!
 //! Entry points: [`detect`], [`load`] (one input), [`load_many`] (several inputs merged into one
-//! topology), [`to_native`] (the native form of what was imported). Each format has its module
-//! and its mapping table in README.md. No importer panics, on any input: positions are checked,
+//! topology, each in its [`Role`]: design or overlay), [`to_native`] (the native form of what was
+//! imported). Each format has its module and its mapping table in README.md; overlays are
+//! `docs/overlays.md`. No importer panics, on any input: positions are checked,
 //! nesting is bounded, and the crate denies `unwrap`, `expect` and `panic!`.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 use std::fmt;
 
-use blastmap_core::{compile, Compiled, Errors, Pos, Topology};
+use blastmap_core::{compile, Compiled, Error, ErrorKind, Errors, Pos, Topology};
 use serde::Serialize;
 
 pub mod backstage;
@@ -19,6 +20,7 @@ pub mod compose;
 pub mod dot;
 pub mod jaeger;
 pub mod kubernetes;
+mod overlay;
 pub mod tailscale;
 pub mod terraform;
 mod tree;
@@ -120,6 +122,53 @@ impl fmt::Display for Warning {
     }
 }
 
+/// What an input is for, when several are merged by [`load_many`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Role {
+    /// Decided from the inputs: a native file that says `overlay: true`, or a native file given
+    /// after an input in another format (`compose.yml review.yaml`), is an overlay; anything else
+    /// is part of the design.
+    #[default]
+    Auto,
+    /// Part of the design: merged with the inputs before it (identical definitions of an id are
+    /// one component, different ones are renamed `STEM/ID`). A native file that says
+    /// `overlay: true` is an overlay all the same.
+    Design,
+    /// Refines, by id, what the inputs before it define (`docs/overlays.md`). Always read as
+    /// native, whatever `from` says; it cannot come first.
+    Overlay,
+    /// What traces observed, to compare with the declared design. Not read apart yet (that is a
+    /// later change, declared versus observed traces): for now it is read as [`Role::Design`].
+    Observed,
+}
+
+/// One input of [`load_many`]: its name (for messages), its text and its role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    pub role: Role,
+}
+
+impl<'a> Input<'a> {
+    /// An input whose role is decided from the inputs ([`Role::Auto`]).
+    pub fn new(name: &'a str, text: &'a str) -> Self {
+        Input { name, text, role: Role::Auto }
+    }
+
+    /// An overlay ([`Role::Overlay`]): refines the inputs before it.
+    pub fn overlay(name: &'a str, text: &'a str) -> Self {
+        Input { name, text, role: Role::Overlay }
+    }
+
+    /// The same input in `role`.
+    pub fn with_role(self, role: Role) -> Self {
+        Input { role, ..self }
+    }
+}
+
 /// An imported topology, compiled and validated.
 #[derive(Clone, Debug)]
 pub struct Loaded {
@@ -127,6 +176,9 @@ pub struct Loaded {
     pub format: Format,
     /// The format of each input, in order.
     pub formats: Vec<Format>,
+    /// The role each input was read in, in order: [`Role::Design`], [`Role::Overlay`] or
+    /// [`Role::Observed`] (never [`Role::Auto`]).
+    pub roles: Vec<Role>,
     /// The merged document (`compiled.written`), its expansion and its model. Every position in
     /// it knows its input (`Pos::input`, an index into the inputs as given).
     pub compiled: Compiled,
@@ -374,41 +426,102 @@ pub fn load(text: &str, from: Option<Format>) -> Result<Loaded, Errors> {
     if format == Format::Native {
         let compiled = blastmap_core::load(text)?;
         let origins = vec![0; compiled.written.topology.components.len()];
-        return Ok(Loaded { format, formats: vec![format], compiled, origins, warnings: Vec::new() });
+        return Ok(Loaded {
+            format,
+            formats: vec![format],
+            roles: vec![Role::Design],
+            compiled,
+            origins,
+            warnings: Vec::new(),
+        });
     }
     let part = import(text, format)?;
     let (document, origins, warnings) = finish(vec![(None, part)]).map_err(|e| e.errors)?;
     let compiled = compile(document)?;
-    Ok(Loaded { format, formats: vec![format], compiled, origins, warnings })
+    Ok(Loaded { format, formats: vec![format], roles: vec![Role::Design], compiled, origins, warnings })
 }
 
-/// Reads several inputs, `(name, text)` each, and merges them into one topology. Each input's
-/// format is `from` when given, else detected from its content.
+/// Reads several inputs and merges them into one topology. Each input's format is `from` when
+/// given (overlays are always native), else detected from its content; its [`Role`] decides
+/// whether it is merged or refines the inputs before it.
 ///
-/// Colliding ids: identical definitions from different inputs are one component; a different
-/// definition of an id already defined by an earlier input is renamed `STEM/ID` (STEM: the
-/// input's name without directory and extension), references inside its own input follow the
-/// rename, and a warning says so. References between inputs resolve by id, so a native file can
-/// tie a compose service to a Terraform resource. References no input defines become placeholder
-/// components with a warning (in native inputs they are errors).
+/// Design inputs merge: identical definitions from different inputs are one component; a
+/// different definition of an id already defined by an earlier input is renamed `STEM/ID`
+/// (STEM: the input's name without directory and extension), references inside its own input
+/// follow the rename, and a warning says so (for a native file, also how to refine instead).
+/// References between inputs resolve by id, so a native file can tie a compose service to a
+/// Terraform resource. References no input defines become placeholder components with a
+/// warning (in native inputs they are errors).
+///
+/// Overlays refine, by id, what the inputs before them define (`docs/overlays.md`): each change
+/// is a note in the document (`compiled.written.notes`, then the report's), each value that
+/// changes nothing a warning.
+///
+/// ```
+/// use blastmap_import::{load_many, Input};
+/// let compose = "services:\n  web:\n    depends_on: [config]\n  config: {}\n";
+/// let review = "components:\n  - id: web\n    requires_at_start: [config]\n";
+/// let loaded = load_many(&[Input::new("compose.yml", compose), Input::new("review.yaml", review)], None).unwrap();
+/// let web = &loaded.compiled.written.topology.components[0];
+/// assert_eq!((web.requires.len(), web.requires_at_start.as_slice()), (0, ["config".to_string()].as_slice()));
+/// assert_eq!(loaded.compiled.written.notes[0].rule, "overlay.requires_at_start");
+/// ```
 ///
 /// # Errors
-/// The first input that does not parse, or the merged model's validation errors, with the
-/// name of the input they are in.
-pub fn load_many(inputs: &[(&str, &str)], from: Option<Format>) -> Result<Loaded, FileErrors> {
+/// The first input that does not parse, an overlay's errors (unknown ids, stale drops, ...), or
+/// the merged model's validation errors, with the name of the input they are in.
+pub fn load_many(inputs: &[Input<'_>], from: Option<Format>) -> Result<Loaded, FileErrors> {
     let mut parts = Vec::with_capacity(inputs.len());
     let mut formats = Vec::with_capacity(inputs.len());
-    for (name, text) in inputs {
-        let format = from.unwrap_or_else(|| detect(text));
-        let part = import(text, format).map_err(|errors| FileErrors::in_file(name, errors))?;
+    let mut roles = Vec::with_capacity(inputs.len());
+    let mut imported = false;
+    for (i, input) in inputs.iter().enumerate() {
+        let (name, text) = (input.name, input.text);
+        let in_file = |errors| FileErrors::in_file(name, errors);
+        let format = if input.role == Role::Overlay {
+            let detected = detect(text);
+            if detected != Format::Native {
+                let message = format!(
+                    "an overlay is a native file (a `components:` list refining the inputs before it); this input looks like {detected}: give it without `--overlay` to merge it"
+                );
+                return Err(in_file(Errors::one(Error::new(ErrorKind::InvalidValue, Some(Pos::START), message))));
+            }
+            Format::Native
+        } else {
+            from.unwrap_or_else(|| detect(text))
+        };
+        let part = if format == Format::Native {
+            let doc = blastmap_core::format::parse(text).map_err(in_file)?;
+            let overlay = doc.topology.overlay || input.role == Role::Overlay || (input.role == Role::Auto && imported);
+            // An overlay needs to know which fields it writes: positions (the fast JSON path has none).
+            let positioned = doc.spans.iter().all(|s| s.id.is_some());
+            let doc =
+                if overlay && !positioned { blastmap_core::format::parse_spanned(text).map_err(in_file)? } else { doc };
+            let mut part = Part::from_document(doc);
+            part.overlay = overlay;
+            part
+        } else {
+            imported = true;
+            import(text, format).map_err(in_file)?
+        };
+        let role = match input.role {
+            _ if part.overlay => Role::Overlay,
+            Role::Observed => Role::Observed,
+            _ => Role::Design,
+        };
+        if part.overlay && i == 0 {
+            let message = "this file is an overlay: it refines the inputs given before it, and none is; give the export it refines first (`blastmap analyze export.yml review.yaml`, or `--overlay review.yaml`)";
+            return Err(in_file(Errors::one(Error::new(ErrorKind::InvalidValue, Some(Pos::START), message))));
+        }
         formats.push(format);
-        parts.push((Some((*name).to_string()), part));
+        roles.push(role);
+        parts.push((Some(name.to_string()), part));
     }
     let (document, origins, warnings) = finish(parts)?;
-    let names: Vec<String> = inputs.iter().map(|(n, _)| (*n).to_string()).collect();
+    let names: Vec<String> = inputs.iter().map(|i| i.name.to_string()).collect();
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
     let format = formats.first().copied().unwrap_or(Format::Native);
-    Ok(Loaded { format, formats, compiled, origins, warnings })
+    Ok(Loaded { format, formats, roles, compiled, origins, warnings })
 }
 
 /// The native form of an imported topology, for `blastmap import --to yaml|json`

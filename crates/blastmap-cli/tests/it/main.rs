@@ -382,3 +382,86 @@ fn hostile_ids_reach_the_terminal_escaped() {
         assert!(!stderr(&o).chars().any(|c| c.is_control() && c != '\n'), "{:?}", stderr(&o));
     }
 }
+
+fn overlay_fixture(name: &str) -> String {
+    format!("{}/../blastmap-import/tests/fixtures/overlay/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn overlay_refines_an_export_and_the_report_lists_its_notes() {
+    let (compose, review) = (overlay_fixture("shop-compose.yml"), overlay_fixture("shop-review.yaml"));
+    let o = run(&["analyze", &compose, "--overlay", &review, "-f", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "a review that changes everything it says warns of nothing");
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let notes = r["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 13, "every note in JSON");
+    assert_eq!(notes[2]["rule"], "overlay.requires_at_start");
+    assert_eq!(
+        notes[2]["edge"],
+        serde_json::json!({"from": "frontend", "to": "config", "field": "requires_at_start", "was": "requires"})
+    );
+    assert_eq!(notes[2]["pos"], serde_json::json!({"input": 1, "line": 7, "column": 25}));
+    assert!(!r["spofs"].as_array().expect("spofs").iter().any(|s| s["component"] == "otel-collector"));
+    assert_eq!(r["blindings"][0]["failure"], "otel-collector");
+    // Text: one line per note, capped.
+    let o = run(&["analyze", &compose, "--overlay", &review], None);
+    let text = stdout(&o);
+    let section = text.split("From overlays and inferences (13)\n").nth(1).expect("the notes section");
+    let lines: Vec<&str> = section.lines().collect();
+    assert_eq!(lines.first(), Some(&"  overlay, input 2"));
+    assert!(
+        lines.get(3).is_some_and(|l| l.starts_with("    frontend → config: requires → requires_at_start (")
+            && l.ends_with("shop-review.yaml:7:25)")),
+        "{section}"
+    );
+    assert_eq!(lines.len(), 14, "{section}");
+    assert_eq!(lines.last(), Some(&"  … and 1 more (use --format json for all)"));
+    // Markdown lists them all.
+    let o = run(&["analyze", &compose, "--overlay", &review, "-f", "markdown"], None);
+    let md = stdout(&o);
+    assert!(
+        md.contains(
+            "### From overlays and inferences (13)\n\n*overlay, input 2*\n\n- `frontend`: critical false → true ("
+        ),
+        "{md}"
+    );
+    assert_eq!(md.matches("shop-review.yaml:").count(), 13);
+}
+
+#[test]
+fn a_native_file_after_an_export_is_an_overlay() {
+    let compose = overlay_fixture("shop-compose.yml");
+    let dir = std::env::temp_dir().join(format!("blastmap-overlay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let review = dir.join("review.yaml");
+    std::fs::write(&review, "components:\n  - id: frontend\n    requires_at_start: [config]\n    critical: false\n")
+        .expect("write");
+    let review = review.to_str().expect("utf-8");
+    let o = run(&["analyze", &compose, review, "-f", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(
+        r["notes"][0]["message"],
+        format!("`frontend` → `config`: requires → requires_at_start ({review}:3:25)")
+    );
+    // The value that changes nothing is a warning at its line.
+    assert_eq!(stderr(&o), format!("{review}:4:15: warning: `frontend`: `critical` is already false: this changes nothing (a stale overlay?)\n"));
+    // `import` writes the refined topology.
+    let o = run(&["import", &compose, "--overlay", review], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("- id: frontend\n  kind: service\n  requires:\n  - checkout\n  - catalog\n  - otel-collector\n  requires_at_start:\n  - config\n"), "{}", stdout(&o));
+    // An unknown id exits 2 at its line and column, with "did you mean".
+    std::fs::write(dir.join("typo.yaml"), "components:\n  - id: frontnd\n    critical: true\n").expect("write");
+    let typo = dir.join("typo.yaml");
+    let typo = typo.to_str().expect("utf-8");
+    let o = run(&["check", &compose, "--overlay", typo], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("{typo}:2:9: no earlier input defines component `frontnd`")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("did you mean `frontend`?"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

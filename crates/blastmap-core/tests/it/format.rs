@@ -169,3 +169,51 @@ fn hostile_inputs_error_instead_of_panicking() {
         let _ = load(text);
     }
 }
+
+#[test]
+fn written_fields_are_recorded_with_their_positions() {
+    // An overlay replaces what it writes and nothing else: the reader records what was written,
+    // even a value equal to the default (`critical: false`).
+    let text = "components:
+  - id: a
+    kind: service
+    need: 1
+    requires: [b]
+    critical: false
+    target: true
+    mtbf: 100
+    mttr: 2
+    direct: false
+    exit_node: false
+    labels: {team: x}
+    add: true
+  - { id: b, availability: 0.99 }
+tailnets:
+  - { id: t, cache_netmap: false, labels: {o: p}, add: true }
+";
+    let doc = parse(text).expect("parses");
+    let fields: Vec<(&str, (u32, u32))> =
+        doc.spans[0].fields.iter().map(|(k, p)| (*k, p.map(|p| (p.line, p.column)).unwrap_or_default())).collect();
+    assert_eq!(
+        fields,
+        [
+            ("add", (13, 10)),
+            ("critical", (6, 15)),
+            ("direct", (10, 13)),
+            ("exit_node", (11, 16)),
+            ("kind", (3, 11)),
+            ("labels", (12, 13)),
+            ("mtbf", (8, 11)),
+            ("mttr", (9, 11)),
+            ("need", (4, 11)),
+            ("target", (7, 13)),
+        ]
+    );
+    let b: Vec<&str> = doc.spans[1].fields.keys().copied().collect();
+    assert_eq!(b, ["availability"]);
+    let c = &doc.topology.components[0];
+    assert_eq!((c.direct, c.exit_node, c.labels.len(), c.add), (Some(false), false, 1, true));
+    let t = &doc.tailnet_spans[0];
+    assert_eq!((t.labels.map(|p| p.column), t.add.map(|p| p.column)), (Some(43), Some(56)));
+    assert!(doc.topology.tailnets[0].add);
+}

@@ -58,3 +58,54 @@ fn budget_cuts_are_said_in_text_and_markdown() {
     assert!(md.contains("_Partial:_ double points: the search budget ran out"), "{md}");
     assert!(md.contains("_Partial:_ redundancy: the search budget ran out for 1 gate (`app`)"), "{md}");
 }
+
+#[test]
+fn notes_are_listed_by_kind_and_input_one_line_each() {
+    use blastmap_core::note::{Note, NoteKind};
+    use blastmap_core::{Pos, Report};
+    let note = |kind, input, i: usize| Note {
+        kind,
+        rule: "test.rule".into(),
+        subject: format!("c{i}"),
+        edge: None,
+        pos: Some(Pos::new(1, 1).in_input(input)),
+        message: format!("`c{i}`: note {i}"),
+    };
+    let mut report = Report::default();
+    report.notes.push(note(NoteKind::Overlay, 2, 0));
+    report.notes.push(note(NoteKind::Inferred, 0, 1));
+    report.notes.push(note(NoteKind::Overlay, 1, 2));
+    report.notes.extend((3..15).map(|i| note(NoteKind::Overlay, 2, i)));
+    let text = render::text(&report, false);
+    let section = text.split_once("From overlays and inferences (15)\n").map(|(_, s)| s).expect("the section");
+    let lines: Vec<&str> = section.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "  inferred by the importer, input 1",
+            "    c1: note 1",
+            "  overlay, input 2",
+            "    c2: note 2",
+            "  overlay, input 3",
+            "    c0: note 0",
+            "    c3: note 3",
+            "    c4: note 4",
+            "    c5: note 5",
+            "    c6: note 6",
+            "    c7: note 7",
+            "    c8: note 8",
+            "    c9: note 9",
+            "    c10: note 10",
+            "    c11: note 11",
+            "  … and 3 more (use --format json for all)",
+        ]
+    );
+    let md = render::markdown(&report);
+    assert!(
+        md.contains("### From overlays and inferences (15)\n\n*inferred by the importer, input 1*\n\n- `c1`: note 1\n"),
+        "{md}"
+    );
+    assert_eq!(md.matches("\n- `c").count(), 15, "Markdown lists all of them");
+    // No notes, no section.
+    assert!(!render::text(&Report::default(), false).contains("From overlays"));
+}

@@ -1,5 +1,5 @@
 //! Integration tests of the importers: `ok/` and `err/` fixtures per format (written for these
-//! tests, in the repository), merging, mutations that must never panic, and the real exports of
+//! tests, in the repository), merging, overlays, mutations that must never panic, and the real exports of
 //! the shared corpus with their exact components and edges (skipped, with a note, when the
 //! corpus is not beside the repository).
 
@@ -7,6 +7,7 @@ mod corpus;
 mod fixtures;
 mod merge;
 mod mutate;
+mod overlay;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

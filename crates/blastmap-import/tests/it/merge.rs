@@ -1,6 +1,6 @@
 //! `load_many`: several inputs, one topology; colliding ids; native overlays; `to_native`.
 
-use blastmap_import::{load, load_many, to_native, Format};
+use blastmap_import::{load, load_many, to_native, Format, Input, Role};
 
 use super::*;
 
@@ -12,7 +12,11 @@ fn backstage_entities_from_three_files_resolve_each_other() {
         read(dir, "backstage-argocd.yaml"),
         read(dir, "backstage-keycloak.yaml"),
     );
-    let loaded = load_many(&[("showcase.yaml", &a), ("argocd.yaml", &b), ("keycloak.yaml", &c)], None).unwrap();
+    let loaded = load_many(
+        &[Input::new("showcase.yaml", &a), Input::new("argocd.yaml", &b), Input::new("keycloak.yaml", &c)],
+        None,
+    )
+    .unwrap();
     assert_eq!(loaded.formats, [Format::Backstage; 3]);
     assert_eq!(
         render(&loaded),
@@ -35,12 +39,12 @@ resource:pgdb (unresolved)"
 fn identical_definitions_merge_and_different_ones_are_renamed() {
     let a = "services:\n  db:\n    image: postgres\n  api:\n    depends_on: [db]\n";
     let same = "services:\n  db:\n    image: postgres\n  web:\n    depends_on: [db]\n";
-    let loaded = load_many(&[("a.yml", a), ("b.yml", same)], None).unwrap();
+    let loaded = load_many(&[Input::new("a.yml", a), Input::new("b.yml", same)], None).unwrap();
     assert_eq!(render(&loaded), "api (service) | req db\ndb (service)\nweb (service) | req db");
     assert!(loaded.warnings.is_empty());
 
     let other = "services:\n  db:\n    image: mysql\n  web:\n    depends_on: [db]\n";
-    let loaded = load_many(&[("a.yml", a), ("dir/b.yml", other)], None).unwrap();
+    let loaded = load_many(&[Input::new("a.yml", a), Input::new("dir/b.yml", other)], None).unwrap();
     assert_eq!(render(&loaded), "api (service) | req db\nb/db (service)\ndb (service)\nweb (service) | req b/db");
     let w = &loaded.warnings[0];
     assert_eq!(w.file.as_deref(), Some("dir/b.yml"));
@@ -53,32 +57,41 @@ fn a_native_overlay_ties_formats_together() {
     let Some(dir) = corpus() else { return };
     let compose = read(dir, "compose-eshoponcontainers.yml");
     let state = read(dir, "terraform-state-multi-module.json");
-    let overlay = "components:\n  - id: sqldata-host\n    requires: [module.node_pool.scaleway_k8s_pool_beta.nodes]\n  - id: shop\n    critical: true\n    requires: [webmvc, sqldata-host]\n";
-    let loaded =
-        load_many(&[("compose.yml", &compose), ("state.json", &state), ("overlay.yaml", overlay)], None).unwrap();
+    // After an export, a native file is an overlay: new components say `add: true`.
+    let overlay = "components:\n  - id: sqldata-host\n    add: true\n    requires: [module.node_pool.scaleway_k8s_pool_beta.nodes]\n  - id: shop\n    add: true\n    critical: true\n    requires: [webmvc, sqldata-host]\n";
+    let loaded = load_many(
+        &[Input::new("compose.yml", &compose), Input::new("state.json", &state), Input::new("overlay.yaml", overlay)],
+        None,
+    )
+    .unwrap();
     assert_eq!(loaded.formats, [Format::Compose, Format::Terraform, Format::Native]);
+    assert_eq!(loaded.roles, [Role::Design, Role::Design, Role::Overlay]);
     assert_eq!(loaded.compiled.written.topology.components.len(), 21 + 3 + 2);
     assert_eq!(component(&loaded, "shop").requires, ["webmvc", "sqldata-host"]);
     assert_eq!(loaded.origins.last(), Some(&2));
     assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
+    let rules: Vec<&str> = loaded.compiled.written.notes.iter().map(|n| n.rule.as_str()).collect();
+    assert_eq!(rules, ["overlay.add", "overlay.add"]);
 }
 
 #[test]
 fn native_unknown_references_are_errors_with_the_file() {
     let Some(dir) = corpus() else { return };
-    let overlay = "components:\n  - id: shop\n    requires: [webmcv]\n";
+    let overlay = "components:\n  - id: shop\n    add: true\n    requires: [webmcv]\n";
     let compose = read(dir, "compose-eshoponcontainers.yml");
-    let err = load_many(&[("compose.yml", &compose), ("overlay.yaml", overlay)], None).unwrap_err();
+    let err = load_many(&[Input::new("compose.yml", &compose), Input::new("overlay.yaml", overlay)], None).unwrap_err();
     assert_eq!(err.file, "overlay.yaml");
     let e = err.errors.first().unwrap();
-    assert_eq!(e.pos.map(|p| p.line), Some(3));
+    assert_eq!(e.pos.map(|p| p.line), Some(4));
     assert!(e.message.contains("did you mean `webmvc`?"), "{e}");
-    assert!(err.to_string().starts_with("overlay.yaml:3:16: "), "{err}");
+    assert!(err.to_string().starts_with("overlay.yaml:4:16: "), "{err}");
 }
 
 #[test]
 fn syntax_errors_name_their_file() {
-    let err = load_many(&[("ok.dot", "digraph { a -> b }"), ("bad.dot", "digraph {\n a -> \n")], None).unwrap_err();
+    let err =
+        load_many(&[Input::new("ok.dot", "digraph { a -> b }"), Input::new("bad.dot", "digraph {\n a -> \n")], None)
+            .unwrap_err();
     assert_eq!(err.file, "bad.dot");
     assert_eq!(err.errors.first().and_then(|e| e.pos).map(|p| p.line), Some(3));
 }
@@ -103,12 +116,12 @@ fn to_native_round_trips_through_yaml_and_json() {
 fn native_validation_errors_keep_their_file_in_a_merge() {
     let Some(dir) = corpus() else { return };
     let jaeger = read(dir, "jaeger-dependencies-small.json");
-    let native = "components:\n  - id: api\n    need: 3\n    requires: [Service1]\n";
-    let err = load_many(&[("deps.json", &jaeger), ("native.yaml", native)], None).unwrap_err();
+    let native = "components:\n  - id: api\n    add: true\n    need: 3\n    requires: [Service1]\n";
+    let err = load_many(&[Input::new("deps.json", &jaeger), Input::new("native.yaml", native)], None).unwrap_err();
     assert_eq!(err.file, "native.yaml");
     let e = err.errors.first().unwrap();
     assert_eq!(e.kind, blastmap_core::ErrorKind::InvalidNeed);
-    assert_eq!(e.pos.map(|p| p.line), Some(3));
+    assert_eq!(e.pos.map(|p| p.line), Some(4));
 }
 
 #[test]
@@ -116,14 +129,17 @@ fn errors_of_merged_inputs_name_the_input_they_are_in() {
     // Same line and column in both inputs: only the input index tells them apart.
     let a = "components:\n  - { id: a, need: 1, requires: [b] }\n  - { id: b }\n";
     let b = "components:\n  - { id: c, need: 3, requires: [a] }\n";
-    let e = load_many(&[("first.yaml", a), ("second.yaml", b)], None).expect_err("need too large");
+    let e = load_many(&[Input::new("first.yaml", a), Input::new("second.yaml", b)], None).expect_err("need too large");
     assert_eq!(e.file, "second.yaml");
     let shown = e.to_string();
     assert!(shown.starts_with("second.yaml:2:"), "{shown}");
     assert_eq!(e.errors.first().and_then(|e| e.pos).map(|p| p.input), Some(1));
     // Components keep the positions of their own input.
-    let ok = load_many(&[("first.yaml", a), ("second.yaml", "components:\n  - { id: c, requires: [a] }\n")], None)
-        .expect("valid");
+    let ok = load_many(
+        &[Input::new("first.yaml", a), Input::new("second.yaml", "components:\n  - { id: c, requires: [a] }\n")],
+        None,
+    )
+    .expect("valid");
     let c = ok.compiled.position_of("c").expect("c has a position");
     assert_eq!((c.input, c.line), (1, 2));
     let a = ok.compiled.position_of("a").expect("a has a position");
@@ -133,7 +149,9 @@ fn errors_of_merged_inputs_name_the_input_they_are_in() {
 #[test]
 fn catalog_files_of_two_teams_resolve_each_other() {
     let (a, b) = (fixture("ok/backstage/catalog-part-1.yaml"), fixture("ok/backstage/catalog-part-2.yaml"));
-    let loaded = load_many(&[("payments/catalog-info.yaml", &a), ("platform/catalog-info.yaml", &b)], None).unwrap();
+    let loaded =
+        load_many(&[Input::new("payments/catalog-info.yaml", &a), Input::new("platform/catalog-info.yaml", &b)], None)
+            .unwrap();
     assert_eq!(loaded.formats, [Format::Backstage; 2]);
     assert_eq!(
         render(&loaded),
@@ -155,9 +173,17 @@ resource:ledger-db (database)"
 fn a_native_overlay_ties_the_fixtures_of_two_formats_together() {
     let compose = fixture("ok/compose/version-3-legacy.yml");
     let state = fixture("ok/terraform/raw-state-v4.tfstate");
-    let overlay = "components:\n  - id: db-vm\n    requires: [module.db.google_sql_database_instance.main]\n  - id: shop\n    critical: true\n    requires: [proxy, db-vm]\n";
-    let loaded =
-        load_many(&[("compose.yml", &compose), ("state.tfstate", &state), ("overlay.yaml", overlay)], None).unwrap();
+    // After an export, a native file is an overlay: new components say `add: true`.
+    let overlay = "components:\n  - id: db-vm\n    add: true\n    requires: [module.db.google_sql_database_instance.main]\n  - id: shop\n    add: true\n    critical: true\n    requires: [proxy, db-vm]\n";
+    let loaded = load_many(
+        &[
+            Input::new("compose.yml", &compose),
+            Input::new("state.tfstate", &state),
+            Input::new("overlay.yaml", overlay),
+        ],
+        None,
+    )
+    .unwrap();
     assert_eq!(loaded.formats, [Format::Compose, Format::Terraform, Format::Native]);
     assert_eq!(loaded.compiled.written.topology.components.len(), 6 + 6 + 2);
     assert_eq!(component(&loaded, "shop").requires, ["proxy", "db-vm"]);
@@ -172,9 +198,9 @@ fn a_native_overlay_ties_the_fixtures_of_two_formats_together() {
     let files: Vec<&str> = loaded.warnings.iter().filter_map(|w| w.file.as_deref()).collect();
     assert_eq!(files, ["compose.yml", "compose.yml", "compose.yml", "state.tfstate"]);
 
-    let typo = "components:\n  - id: shop\n    requires: [proxi]\n";
-    let err = load_many(&[("compose.yml", &compose), ("overlay.yaml", typo)], None).unwrap_err();
-    assert!(err.to_string().starts_with("overlay.yaml:3:16: "), "{err}");
+    let typo = "components:\n  - id: shop\n    add: true\n    requires: [proxi]\n";
+    let err = load_many(&[Input::new("compose.yml", &compose), Input::new("overlay.yaml", typo)], None).unwrap_err();
+    assert!(err.to_string().starts_with("overlay.yaml:4:16: "), "{err}");
     assert!(err.to_string().contains("did you mean `proxy`?"), "{err}");
 }
 

@@ -185,7 +185,9 @@ proptest! {
             }
         }
         let _ = detect(&text);
-        let _ = load_many(&[("a", &text), ("b", &original)], None);
+        let _ = load_many(&[blastmap_import::Input::new("a", &text), blastmap_import::Input::new("b", &original)], None);
+        // The mutated text as an overlay of the file it came from.
+        let _ = load_many(&[blastmap_import::Input::new("b", &original), blastmap_import::Input::overlay("a", &text)], None);
     }
 
     #[test]
