@@ -312,7 +312,11 @@ struct RawComponent {
     #[serde(default)]
     routes: Vec<S<String>>,
     #[serde(default)]
+    primary_routes: Vec<S<String>>,
+    #[serde(default)]
     exit_node: Option<S<bool>>,
+    #[serde(default)]
+    ephemeral: Option<S<bool>>,
     #[serde(default)]
     labels: Option<S<BTreeMap<String, String>>>,
     #[serde(default)]
@@ -502,6 +506,7 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
     let shared_into = mesh("shared_into", r.shared_into);
     let relays = mesh("relays", r.relays);
     let routes = mesh("routes", r.routes);
+    let primary_routes = mesh("primary_routes", r.primary_routes);
     let (tailnet, tailnet_at) = split_opt(r.tailnet);
     if tailnet.is_some() {
         cs.mesh.insert("tailnet", vec![tailnet_at]);
@@ -517,6 +522,7 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
     let add = flag("add", r.add).unwrap_or(false);
     let direct = flag("direct", r.direct);
     let exit_node = flag("exit_node", r.exit_node).unwrap_or(false);
+    let ephemeral = flag("ephemeral", r.ephemeral).unwrap_or(false);
     let labels = r.labels.map(|l| {
         cs.fields.insert("labels", pos(&l.referenced));
         l.value
@@ -552,7 +558,9 @@ fn convert_component(sc: S<RawComponent>, errors: &mut Vec<Error>) -> (Component
         relays,
         direct,
         routes,
+        primary_routes,
         exit_node,
+        ephemeral,
         labels: labels.unwrap_or_default(),
         add,
         drop,

@@ -12,10 +12,19 @@
 //! 4. A node of a tailnet (or with `relays`) is reachable through `N/paths`, a 1-of-n group over
 //!    its direct path `N/direct` (placed where the node is; unless `direct: false`) and each of its
 //!    relays. Redundancy of paths is real only if the alternatives do not share placement.
-//! 5. Each subnet route `R` advertised by routers gets `route/R`, a 1-of-n group over them (an HA
-//!    pair is real only if the routers do not share placement); each tailnet with exit nodes gets
-//!    `T/exit`, a 1-of-n group over them.
+//! 5. Each subnet route `R` gets `route/R`. With one router it requires that router. With several
+//!    (a high-availability group), one is the primary (`primary_routes`, else the first that
+//!    advertises it): it keeps serving without the control plane, but failing over to another
+//!    router needs the primary's tailnet's shard. So `route/R` is a 1-of-2 group over the primary
+//!    and `route/R/failover`, which requires the shard and `route/R/standby` (a 1-of-n group over
+//!    the other routers): {shard, primary} is a double point of failure of the route, and an HA
+//!    pair is real only if the routers do not share placement. Routers outside any tailnet have no
+//!    shard: their route is a plain 1-of-n group. Each tailnet with exit nodes gets `T/exit`, a
+//!    1-of-n group over them.
 //! 6. `shared_into` is recorded (label and [`Mesh`]); sharing does not add runtime dependencies.
+//! 7. `ephemeral: true` (CI runners, autoscaled workers) is recorded (label and [`Mesh`]): such a
+//!    node restarts constantly, so if it needs the shard to start, a shard outage will drop it,
+//!    not merely could.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +50,23 @@ pub struct MeshTailnet {
     pub shared_in: Vec<NodeId>,
     /// Its exit-node group, if it has exit nodes.
     pub exit: Option<NodeId>,
+    /// Its ephemeral nodes (they restart constantly), in node order.
+    pub ephemeral: Vec<NodeId>,
+}
+
+/// A subnet route as the model sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeshRoute {
+    /// The prefix (`10.1.0.0/16`).
+    pub route: String,
+    /// Its `route/R` group.
+    pub group: NodeId,
+    /// The router that keeps serving it without the control plane.
+    pub primary: NodeId,
+    /// `route/R/failover` (shard and standby routers), for high-availability routes on a tailnet.
+    pub failover: Option<NodeId>,
+    /// The tailnet of its primary router.
+    pub tailnet: Option<String>,
 }
 
 /// The mesh vocabulary of a model: which generated components stand for what.
@@ -51,8 +77,8 @@ pub struct Mesh {
     pub relays: Vec<NodeId>,
     /// (node, its `N/paths` group).
     pub paths: Vec<(NodeId, NodeId)>,
-    /// (route, its `route/R` group).
-    pub routes: Vec<(String, NodeId)>,
+    /// The subnet routes, in prefix order.
+    pub routes: Vec<MeshRoute>,
 }
 
 fn mesh_pos(spans: Option<&ComponentSpans>, field: &str, i: usize) -> Option<Pos> {
@@ -113,6 +139,19 @@ pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
                 errors.push(unknown("relay (listed under `relays`)", r, &relay_ids, mesh_pos(spans, "relays", k)));
             }
         }
+        for (k, r) in c.primary_routes.iter().enumerate() {
+            let at = mesh_pos(spans, "primary_routes", k);
+            if !c.routes.contains(r) {
+                let message = format!(
+                    "`{}` is the primary router of `{r}` but does not advertise it: expected `{r}` in its `routes` too",
+                    c.id
+                );
+                errors.push(Error::new(ErrorKind::InvalidValue, at, message));
+            } else if let Some(first) = t.components[..i].iter().find(|o| o.primary_routes.contains(r)) {
+                let message = format!("`{r}` has two primary routers, `{}` and `{}`: expected one", first.id, c.id);
+                errors.push(Error::new(ErrorKind::InvalidValue, at, message));
+            }
+        }
     }
     if !errors.is_empty() {
         return Err(Errors(errors));
@@ -147,8 +186,9 @@ pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
         sources.push(Source { section: Section::Tailnets, index: i, generated: Some("tailnet admin actions") });
     }
     let mut generated: Vec<(Component, ComponentSpans, Source)> = Vec::new();
-    // Route and exit groups, with the first router (or exit node) they were made from.
-    let mut routes: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
+    // Route and exit groups, with the first router (or exit node) they were made from; for
+    // routes, the routers' component indices.
+    let mut routes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut exits: BTreeMap<&str, (Vec<&str>, usize)> = BTreeMap::new();
     for (i, c) in t.components.iter().enumerate() {
         let node_spans = doc.spans_of(i).cloned().unwrap_or_default();
@@ -167,7 +207,10 @@ pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
             node.labels.insert("shared_into".into(), c.shared_into.join(", "));
         }
         for r in &c.routes {
-            routes.entry(r.as_str()).or_insert_with(|| (Vec::new(), i)).0.push(c.id.as_str());
+            routes.entry(r.as_str()).or_default().push(i);
+        }
+        if c.ephemeral {
+            node.labels.insert("ephemeral".into(), "true".into());
         }
         let direct = c.direct.unwrap_or(true);
         if c.tailnet.is_some() || !c.relays.is_empty() {
@@ -196,7 +239,9 @@ pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
         node.shared_into.clear();
         node.relays.clear();
         node.routes.clear();
+        node.primary_routes.clear();
         node.exit_node = false;
+        node.ephemeral = false;
         node.direct = None;
         components.push(node);
         spans.push(node_spans);
@@ -206,13 +251,39 @@ pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
         let at = doc.spans_of(i).and_then(|s| s.id);
         ComponentSpans { at, id: at, ..ComponentSpans::default() }
     };
-    for (route, (routers, first)) in routes {
+    for (route, routers) in routes {
+        let primary = primary_router(t, route, &routers);
+        let comp = |i: usize| t.components.get(i);
+        let name = |i: usize| comp(i).map(|c| c.id.clone()).unwrap_or_default();
+        let shard =
+            comp(primary).and_then(|c| c.tailnet.as_deref()).and_then(|tn| tailnets.get(tn)).map(|tn| tn.shard.clone());
+        let source =
+            |rule: &'static str| Source { section: Section::Components, index: primary, generated: Some(rule) };
         let mut r = Component::new(format!("route/{route}"));
         r.kind = Some("subnet-route".into());
-        r.need = Some(1);
-        r.requires = routers.iter().map(|s| s.to_string()).collect();
-        let source = Source { section: Section::Components, index: first, generated: Some("subnet route group") };
-        generated.push((r, at_entry(first), source));
+        let standby: Vec<String> = routers.iter().filter(|&&i| i != primary).map(|&i| name(i)).collect();
+        match (standby.is_empty(), shard) {
+            (true, _) => r.requires = vec![name(primary)],
+            (false, Some(shard)) => {
+                let (failover_id, standby_id) = (format!("route/{route}/failover"), format!("route/{route}/standby"));
+                r.need = Some(1);
+                r.requires = vec![name(primary), failover_id.clone()];
+                let mut f = Component::new(failover_id);
+                f.kind = Some("route-failover".into());
+                f.requires = vec![shard, standby_id.clone()];
+                let mut s = Component::new(standby_id);
+                s.kind = Some("standby-routers".into());
+                s.need = Some(1);
+                s.requires = standby;
+                generated.push((f, at_entry(primary), source("subnet route failover (needs the shard)")));
+                generated.push((s, at_entry(primary), source("subnet route standby routers")));
+            }
+            (false, None) => {
+                r.need = Some(1);
+                r.requires = routers.iter().map(|&i| name(i)).collect();
+            }
+        }
+        generated.push((r, at_entry(primary), source("subnet route group")));
     }
     for (tn, (nodes, first)) in exits {
         let mut e = Component::new(format!("{tn}/exit"));
@@ -230,6 +301,13 @@ pub fn expand(doc: &Document) -> Result<(Document, Vec<Source>), Errors> {
     let topology =
         Topology { name: t.name.clone(), description: t.description.clone(), components, ..Topology::default() };
     Ok((Document { topology, spans, notes: doc.notes.clone(), ..Document::default() }, sources))
+}
+
+/// The primary router of `route` among `routers` (component indices, in document order): the one
+/// that says so in `primary_routes`, else the first.
+fn primary_router(t: &Topology, route: &str, routers: &[usize]) -> usize {
+    let says = |&&i: &&usize| t.components.get(i).is_some_and(|c| c.primary_routes.iter().any(|r| r == route));
+    routers.iter().find(says).or(routers.first()).copied().unwrap_or(0)
 }
 
 /// Reads back the mesh vocabulary from a model built from [`expand`]'s output.
@@ -255,18 +333,30 @@ pub fn summarize(t: &Topology, model: &Model) -> Mesh {
             nodes: members(&|c| c.tailnet.as_deref() == Some(n.id.as_str())),
             shared_in: members(&|c| c.shared_into.contains(&n.id)),
             exit: id(&format!("{}/exit", n.id)),
+            ephemeral: members(&|c| c.ephemeral && c.tailnet.as_deref() == Some(n.id.as_str())),
+        });
+    }
+    let mut by_route: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in t.components.iter().enumerate() {
+        for r in &c.routes {
+            by_route.entry(r.as_str()).or_default().push(i);
+        }
+    }
+    for (route, routers) in by_route {
+        let primary = t.components.get(primary_router(t, route, &routers));
+        let (Some(group), Some(primary)) = (id(&format!("route/{route}")), primary) else { continue };
+        let Some(primary_id) = id(&primary.id) else { continue };
+        mesh.routes.push(MeshRoute {
+            route: route.to_string(),
+            group,
+            primary: primary_id,
+            failover: id(&format!("route/{route}/failover")),
+            tailnet: primary.tailnet.clone(),
         });
     }
     for c in &t.components {
         if let (Some(v), Some(p)) = (id(&c.id), id(&format!("{}/paths", c.id))) {
             mesh.paths.push((v, p));
-        }
-        for r in &c.routes {
-            if let Some(g) = id(&format!("route/{r}")) {
-                if !mesh.routes.iter().any(|(name, _)| name == r) {
-                    mesh.routes.push((r.clone(), g));
-                }
-            }
         }
     }
     mesh
@@ -283,6 +373,16 @@ pub struct TailnetImpact {
     pub nodes_down: Vec<String>,
     /// Nodes up now that would drop off if they restarted.
     pub drop_if_restarted: Vec<String>,
+    /// The ephemeral ones among them: they restart constantly, so they will drop.
+    #[serde(default)]
+    pub ephemeral_dropping: Vec<String>,
+    /// Its subnet routes that are down.
+    #[serde(default)]
+    pub routes_down: Vec<String>,
+    /// Its high-availability subnet routes still served by their primary router but unable to
+    /// fail over (the shard is down, or every standby router is).
+    #[serde(default)]
+    pub failover_blocked: Vec<String>,
     /// Nodes up but with every path to them lost.
     pub unreachable: Vec<String>,
     /// Pairs of its nodes (both up) that lost every path between them.
@@ -303,13 +403,27 @@ pub fn impact(model: &Model, mesh: &Mesh, w: &WhatIf) -> Vec<TailnetImpact> {
             let cut = up.iter().filter(|&&v| !reachable(v)).count();
             let ok = up.len() - cut;
             let pairs_up = up.len() * up.len().saturating_sub(1) / 2;
+            let dropping: Vec<NodeId> = up.iter().copied().filter(|&v| w.cannot_restart[v as usize]).collect();
+            let routes = mesh.routes.iter().filter(|r| r.tailnet.as_deref() == Some(t.id.as_str()));
+            let (mut routes_down, mut failover_blocked) = (Vec::new(), Vec::new());
+            for r in routes {
+                if down(r.group) {
+                    routes_down.push(r.route.clone());
+                } else if r.failover.is_some_and(down) {
+                    failover_blocked.push(r.route.clone());
+                }
+            }
             TailnetImpact {
                 tailnet: t.id.clone(),
                 admin_blocked: down(t.admin),
                 nodes: t.nodes.len(),
                 nodes_down: model.names(&t.nodes.iter().copied().filter(|&v| down(v)).collect::<Vec<_>>()),
-                drop_if_restarted: model
-                    .names(&up.iter().copied().filter(|&v| w.cannot_restart[v as usize]).collect::<Vec<_>>()),
+                ephemeral_dropping: model.names(
+                    &dropping.iter().copied().filter(|v| t.ephemeral.binary_search(v).is_ok()).collect::<Vec<_>>(),
+                ),
+                drop_if_restarted: model.names(&dropping),
+                routes_down,
+                failover_blocked,
                 unreachable: model.names(&up.iter().copied().filter(|&v| !reachable(v)).collect::<Vec<_>>()),
                 pairs_cut: pairs_up - ok * ok.saturating_sub(1) / 2,
                 pairs_up,
@@ -336,8 +450,32 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     if down > 0 {
         parts.push(format!("{down} {} down", if down == 1 { "node" } else { "nodes" }));
     }
+    let ephemeral: usize = impacts.iter().map(|i| i.ephemeral_dropping.len()).sum();
     if restart > 0 {
-        parts.push(format!("{restart} {} would drop if restarted", if restart == 1 { "node" } else { "nodes" }));
+        let of_them = match ephemeral {
+            0 => String::new(),
+            n => format!(" ({n} ephemeral: they restart constantly and will drop)"),
+        };
+        parts.push(format!(
+            "{restart} {} would drop if restarted{of_them}",
+            if restart == 1 { "node" } else { "nodes" }
+        ));
+    }
+    let routes_down: Vec<&str> = impacts.iter().flat_map(|i| &i.routes_down).map(String::as_str).collect();
+    if !routes_down.is_empty() {
+        parts.push(format!(
+            "subnet {} {} down",
+            plural_word(routes_down.len(), "route", "routes"),
+            routes_down.join(", ")
+        ));
+    }
+    let stuck: Vec<&str> = impacts.iter().flat_map(|i| &i.failover_blocked).map(String::as_str).collect();
+    if !stuck.is_empty() {
+        parts.push(if stuck.len() == 1 {
+            format!("subnet route {} keeps its primary router but cannot fail over", stuck.join(", "))
+        } else {
+            format!("subnet routes {} keep their primary routers but cannot fail over", stuck.join(", "))
+        });
     }
     parts.push(match cut {
         0 => "connections keep flowing".to_string(),
@@ -345,6 +483,14 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
         n => format!("{n} node pairs lose every path"),
     });
     format!("{failed} down: {}", parts.join("; "))
+}
+
+fn plural_word<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// One shard's or relay's outage, in the mesh's own terms.
@@ -371,7 +517,8 @@ pub fn outages(model: &Model, mesh: &Mesh) -> Vec<Outage> {
         .collect()
 }
 
-/// One finding per outage that touches a tailnet: high when nodes go down or lose every path.
+/// One finding per outage that touches a tailnet: high when nodes go down or lose every path, a
+/// subnet route goes down, or ephemeral nodes (which restart constantly) would drop.
 pub fn findings(outages: &[Outage], cx: &Context) -> Vec<Finding> {
     outages
         .iter()
@@ -380,13 +527,23 @@ pub fn findings(outages: &[Outage], cx: &Context) -> Vec<Finding> {
                 .tailnets
                 .iter()
                 .filter(|i| {
-                    i.admin_blocked || !i.drop_if_restarted.is_empty() || !i.nodes_down.is_empty() || i.pairs_cut > 0
+                    i.admin_blocked
+                        || !i.drop_if_restarted.is_empty()
+                        || !i.nodes_down.is_empty()
+                        || i.pairs_cut > 0
+                        || !i.routes_down.is_empty()
+                        || !i.failover_blocked.is_empty()
                 })
                 .collect();
             if touched.is_empty() {
                 return None;
             }
-            let severity = if touched.iter().any(|i| i.pairs_cut > 0 || !i.nodes_down.is_empty()) {
+            let severity = if touched.iter().any(|i| {
+                i.pairs_cut > 0
+                    || !i.nodes_down.is_empty()
+                    || !i.routes_down.is_empty()
+                    || !i.ephemeral_dropping.is_empty()
+            }) {
                 Severity::High
             } else {
                 Severity::Medium

@@ -298,12 +298,13 @@ pub fn text(report: &Report, color: bool) -> String {
     let name = report.name.as_deref().map_or(Cow::Borrowed("topology"), visible);
     let _ = writeln!(
         out,
-        "{} — {} components, {} placement values, {} edges; {} targets",
+        "{} — {} components, {} placement values, {} edges; {} {}",
         s.bold(&name),
         report.summary.components,
         report.summary.placement_values,
         report.summary.edges,
-        report.targets.len()
+        report.targets.len(),
+        if report.targets.len() == 1 { "target" } else { "targets" }
     );
     if report.findings.is_empty() {
         let _ = writeln!(

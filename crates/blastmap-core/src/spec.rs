@@ -146,9 +146,18 @@ pub struct Component {
     /// form a high-availability group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<String>,
+    /// Mesh: the routes (among `routes`) this node is the primary router of: the router that
+    /// keeps serving them without the control plane. Without it, a route's primary is the first
+    /// router that advertises it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub primary_routes: Vec<String>,
     /// Mesh: this node offers itself as an exit node.
     #[serde(default, skip_serializing_if = "is_false")]
     pub exit_node: bool,
+    /// Mesh: the node restarts often (CI runners, autoscaled workers): a restart during a shard
+    /// outage is not a hypothesis but a matter of time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ephemeral: bool,
     /// Free-form labels (team, system, owner, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -206,7 +215,9 @@ impl Topology {
                 c.tailnet.is_some()
                     || !c.relays.is_empty()
                     || !c.routes.is_empty()
+                    || !c.primary_routes.is_empty()
                     || c.exit_node
+                    || c.ephemeral
                     || !c.shared_into.is_empty()
             })
     }

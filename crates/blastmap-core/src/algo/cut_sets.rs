@@ -133,10 +133,11 @@ pub fn findings(points: &[DoublePoint], cx: &Context) -> Vec<Finding> {
         .map(|d| {
             let what = few_or_count(&cx.names(&d.takes_down), "targets");
             let title = format!(
-                "{} point of failure: {} together take down {what} ({} components)",
+                "{} point of failure: {} together take down {what} ({} {})",
                 if d.set.len() == 2 { "double" } else { "triple" },
                 join(&cx.names(&d.set)),
-                d.components_down
+                d.components_down,
+                if d.components_down == 1 { "component" } else { "components" }
             );
             let evidence = cx.evidence(&d.set, &d.takes_down);
             Finding::new(FindingKind::DoublePoint, Severity::Medium, cx.name(d.set[0]), title, evidence)

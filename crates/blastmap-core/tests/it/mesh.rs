@@ -46,8 +46,13 @@ fn expansion_follows_the_written_rules() {
     assert_eq!(m.need(id("a/paths")), 1);
     assert_eq!(names(m.placement(id("a/direct"))), ["region:us-east", "zone:z1"]);
     assert_eq!(names(m.requires(id("b/paths"))), ["derp-nyc"]);
-    // Rule 5: routes and exit nodes are 1-of-n groups.
-    assert_eq!(names(m.requires(id("route/10.0.0.0/8"))), ["a", "b"]);
+    // Rule 5: a route is served by its primary router (`a`, the first to advertise it), or by
+    // a failover to the standby routers, which needs the shard; exit nodes are 1-of-n groups.
+    assert_eq!(names(m.requires(id("route/10.0.0.0/8"))), ["a", "route/10.0.0.0/8/failover"]);
+    assert_eq!(m.need(id("route/10.0.0.0/8")), 1);
+    assert_eq!(names(m.requires(id("route/10.0.0.0/8/failover"))), ["shard-1", "route/10.0.0.0/8/standby"]);
+    assert_eq!(m.need(id("route/10.0.0.0/8/failover")), 2);
+    assert_eq!(names(m.requires(id("route/10.0.0.0/8/standby"))), ["b"]);
     assert_eq!(names(m.requires(id("globex/exit"))), ["g"]);
     let mesh = c.mesh.as_ref().expect("mesh summary");
     assert_eq!(mesh.tailnets.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["acme", "globex"]);
@@ -59,7 +64,10 @@ fn a_shard_outage_speaks_the_mesh_vocabulary() {
     let c = load(SMALL).expect("valid mesh");
     let report = analyze(&c, &Options::default());
     let shard = report.mesh.iter().find(|e| e.failure == "shard-1").expect("shard entry");
-    assert_eq!(shard.sentence, "shard-1 down: admin actions blocked for tailnets acme, globex; 2 nodes would drop if restarted; connections keep flowing");
+    assert_eq!(shard.sentence, "shard-1 down: admin actions blocked for tailnets acme, globex; 2 nodes would drop if restarted; subnet route 10.0.0.0/8 keeps its primary router but cannot fail over; connections keep flowing");
+    // {shard, primary router} is a double point of failure of what needs the route.
+    let pair = report.double_points.iter().find(|d| d.components == ["shard-1", "a"]).expect("shard + primary");
+    assert_eq!(pair.takes_down, ["app"]);
     let derp = report.mesh.iter().find(|e| e.failure == "derp-nyc").expect("derp entry");
     assert_eq!(derp.sentence, "derp-nyc down: 1 node pair loses every path");
     // The route's two routers share the region: its redundancy is not real.
@@ -77,7 +85,7 @@ fn estate_findings_are_pinned() {
     assert_eq!(
         sentences,
         [
-            "shard-1 down: admin actions blocked for tailnets acme, globex; 123 nodes would drop if restarted; connections keep flowing",
+            "shard-1 down: admin actions blocked for tailnets acme, globex; 123 nodes would drop if restarted; subnet route 10.20.0.0/16 keeps its primary router but cannot fail over; connections keep flowing",
             "shard-2 down: admin actions blocked for tailnets initech, hooli; 80 nodes would drop if restarted; connections keep flowing",
             "shard-3 down: admin actions blocked for tailnet umbrella; 40 nodes would drop if restarted; connections keep flowing",
             "derp-nyc down: 1840 node pairs lose every path",
@@ -87,10 +95,12 @@ fn estate_findings_are_pinned() {
             "relay-fra-1 down: connections keep flowing",
         ]
     );
+    // The HA router pair's failover needs shard-1, which stands in the primary router's zone:
+    // that zone alone takes the route down (the primary with it, and the failover with the shard).
     let route = report.redundancy.iter().find(|r| r.component == "route/10.20.0.0/16").expect("HA router pair");
     assert_eq!(
         (route.declared_tolerance, route.actual_tolerance, route.minimal_failure.clone()),
-        (1, 0, vec!["region:us-east".to_string()])
+        (1, 0, vec!["zone:use1-a".to_string()])
     );
     // What-if by concept: the EU DERP region; five EU acme nodes behind strict NAT without a peer
     // relay become unreachable, and with them 600 of acme's 7503 node pairs.
@@ -129,7 +139,7 @@ fn region_split_of_the_estate() {
     let after = compile(Document::from_topology(s.after)).expect("the proposal is valid");
     let report = analyze(&after, &Options::default());
     let shard1 = report.mesh.iter().find(|e| e.failure == "shard-1").expect("shard-1");
-    assert_eq!(shard1.sentence, "shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted; connections keep flowing");
+    assert_eq!(shard1.sentence, "shard-1 down: admin actions blocked for tailnets globex, acme-us-east; 63 nodes would drop if restarted; subnet route 10.20.0.0/16 keeps its primary router but cannot fail over; connections keep flowing");
     assert!(split::split_by(&doc.topology, "colour").is_err());
     let small = load(SMALL).expect("valid").written;
     assert!(split::split_by(&small.topology, "region").is_err(), "nothing spans two regions");
@@ -177,4 +187,50 @@ fn positions_of_mesh_components_point_at_what_produced_them() {
             assert!(lines[line - 1].contains(written), "{subject} at line {line}: `{}`", lines[line - 1]);
         }
     }
+}
+
+#[test]
+fn the_primary_router_is_the_one_that_says_so_and_ephemeral_nodes_will_drop() {
+    let text = "
+shards: [{ id: s1 }]
+tailnets: [{ id: corp, shard: s1 }]
+components:
+  - { id: r1, tailnet: corp, zone: a, routes: [10.1.0.0/16] }
+  - { id: r2, tailnet: corp, zone: b, routes: [10.1.0.0/16], primary_routes: [10.1.0.0/16] }
+  - { id: ci-1, tailnet: corp, ephemeral: true }
+  - { id: laptop, tailnet: corp }
+  - { id: db-client, requires: [route/10.1.0.0/16], critical: true }
+";
+    let c = load(text).expect("valid");
+    let m = &c.model;
+    let id = |s: &str| m.lookup(s).unwrap_or_else(|| panic!("{s}"));
+    assert_eq!(m.names(m.requires(id("route/10.1.0.0/16"))), ["r2", "route/10.1.0.0/16/failover"]);
+    assert_eq!(m.names(m.requires(id("route/10.1.0.0/16/standby"))), ["r1"]);
+    let mesh = c.mesh.as_ref().expect("mesh");
+    assert_eq!(m.name(mesh.routes[0].primary), "r2");
+    assert_eq!(m.names(&mesh.tailnets[0].ephemeral), ["ci-1"]);
+    let report = analyze(&c, &Options::default());
+    let s1 = report.mesh.iter().find(|e| e.failure == "s1").expect("s1");
+    assert_eq!(s1.tailnets[0].ephemeral_dropping, ["ci-1"]);
+    assert_eq!(s1.tailnets[0].failover_blocked, ["10.1.0.0/16"]);
+    assert!(s1.sentence.contains("(1 ephemeral: they restart constantly and will drop)"), "{}", s1.sentence);
+    let finding = report.findings.iter().find(|f| f.subject == "s1").expect("finding");
+    assert_eq!(finding.severity, blastmap_core::report::Severity::High, "ephemeral nodes make the hazard concrete");
+    // Shard and primary together: the route fails; either alone: it keeps serving.
+    assert!(report.double_points.iter().any(|d| d.components == ["s1", "r2"]));
+    assert!(report.spofs.iter().all(|s| s.component != "s1" && s.component != "r2"));
+    // What-if by concept: the primary fails while the shard is up: the route fails over.
+    let w = WhatIfReport::new(m, c.mesh.as_ref(), &what_if(m, &[id("r2")]));
+    assert!(w.targets_down.is_empty());
+    let w = WhatIfReport::new(m, c.mesh.as_ref(), &what_if(m, &[id("r2"), id("s1")]));
+    assert_eq!(w.targets_down, ["db-client"]);
+    assert_eq!(w.tailnets[0].routes_down, ["10.1.0.0/16"]);
+    // Errors: a primary of a route the node does not advertise; two primaries.
+    let bad = text.replace("primary_routes: [10.1.0.0/16]", "primary_routes: [10.9.0.0/16]");
+    let e = load(&bad).expect_err("not advertised");
+    assert!(e.to_string().contains("does not advertise it"), "{e}");
+    let two = text
+        .replace("zone: a, routes: [10.1.0.0/16] }", "zone: a, routes: [10.1.0.0/16], primary_routes: [10.1.0.0/16] }");
+    let e = load(&two).expect_err("two primaries");
+    assert!(e.to_string().contains("has two primary routers, `r1` and `r2`"), "{e}");
 }
