@@ -12,7 +12,8 @@
 //! | `links: [b, "b:alias"]` | `requires: b` |
 //! | `network_mode: "service:b"` | `requires: b` (shares b's network stack) |
 //! | `volumes_from: [b, "b:ro"]` | `requires: b` |
-//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (kind `group`, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies |
+//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (kind `group`, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies; over 64 replicas, 1 of 64 members (see "Replica groups over the cap"), label `replicas` with the real count, and a warning |
+//! | a replica count that is not a whole number; `deploy.replicas` and `scale` both set and different | one replica / `deploy.replicas`, and a warning |
 //! | `deploy.replicas: 0` | the component, label `replicas: "0"`, and a warning |
 //! | a named volume (top-level `volumes:`) mounted by two or more services | a component `volume:NAME`, kind `volume`, required by each (shared data: real shared fate) |
 //! | `deploy.placement.constraints: node.hostname == h` / `node.labels.{region,zone} == v` | placement `host` / `region` / `zone` |
@@ -26,6 +27,7 @@ use blastmap_core::format::RefField;
 use blastmap_core::{Error, ErrorKind, Errors, Pos};
 
 use crate::build::Part;
+use crate::replicas::Replicas;
 use crate::tree::{self, Node};
 
 struct Dep {
@@ -130,8 +132,32 @@ fn named_volumes(svc: &Node, declared: &BTreeMap<String, Option<Pos>>) -> Vec<(S
     out
 }
 
-fn replicas(svc: &Node) -> Option<(i64, Option<Pos>)> {
-    svc.at(&["deploy", "replicas"]).or_else(|| svc.get("scale")).and_then(|n| n.as_i64().map(|r| (r, n.pos)))
+/// The replica count (`deploy.replicas`, else `scale`) and where it stands; 1 when neither is set.
+fn replicas(svc: &Node, name: &str, part: &mut Part) -> (i64, Option<Pos>) {
+    let deploy = svc.at(&["deploy", "replicas"]);
+    let scale = svc.get("scale");
+    if let (Some(d), Some(s)) = (deploy, scale) {
+        if d.as_i64() != s.as_i64() {
+            part.warn(
+                s.pos,
+                format!("`{name}` sets both `deploy.replicas` and `scale` (compose refuses different values): `deploy.replicas` is read"),
+            );
+        }
+    }
+    let Some(n) = deploy.or(scale) else {
+        return (1, None);
+    };
+    match n.as_i64() {
+        Some(r) => (r, n.pos),
+        None => {
+            let what = n.scalar_text().map_or_else(|| n.describe().to_string(), |s| format!("`{s}`"));
+            part.warn(
+                n.pos,
+                format!("the replica count of `{name}` is {what}: expected a whole number; modelled as one replica"),
+            );
+            (1, n.pos)
+        }
+    }
 }
 
 fn constraints(svc: &Node, part: &mut Part, i: usize) {
@@ -205,9 +231,11 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             part.label(i, "image", image);
         }
         constraints(svc, &mut part, i);
-        let (n, npos) = replicas(svc).unwrap_or((1, None));
+        let (n, npos) = replicas(svc, name, &mut part);
+        let group = Replicas { count: n, count_pos: npos, need: 1, ..Replicas::default() };
         // The components that carry the service's own dependencies.
-        let members = part.replicate(i, name, n, "service", kpos, npos);
+        let members: Vec<usize> =
+            part.replicate(i, name, &group, "service", kpos).into_iter().map(|(m, _)| m).collect();
         if members != [i] {
             // Replicas run where the service is placed.
             let placement: Vec<(&'static str, String)> = part

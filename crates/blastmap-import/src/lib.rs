@@ -20,6 +20,7 @@ pub mod compose;
 pub mod dot;
 pub mod jaeger;
 pub mod kubernetes;
+mod replicas;
 pub mod tailscale;
 pub mod terraform;
 mod tree;

@@ -6,6 +6,7 @@ mod corpus;
 mod fixtures;
 mod merge;
 mod mutate;
+mod replicas;
 
 use blastmap_import::Loaded;
 
