@@ -16,6 +16,7 @@ use blastmap_core::format::{ComponentSpans, Document, RefField};
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
 
 use crate::replicas::{self, Replicas};
+use crate::tree::{self, Node};
 use crate::Warning;
 
 /// Label set on placeholder components.
@@ -98,6 +99,39 @@ impl Part {
         if self.warned.insert((pos, message.clone())) {
             self.warnings.push(Warning { file: None, pos, message });
         }
+    }
+
+    /// Adds the warnings a reader gave about the text (`tree::json`'s cuts).
+    pub fn warn_all(&mut self, said: Vec<(Option<Pos>, String)>) {
+        for (pos, message) in said {
+            self.warn(pos, message);
+        }
+    }
+
+    /// The text entries of a list field (a lone text counts as a list of one), with a warning
+    /// for each entry that is not text and for a value that is neither; `what` names the field
+    /// in messages (`` `links` ``).
+    pub fn texts<'n>(&mut self, n: Option<&'n Node>, what: &str) -> Vec<(&'n str, Option<Pos>)> {
+        let Some(n) = n else {
+            return Vec::new();
+        };
+        if let Some(s) = n.as_str() {
+            return vec![(s, n.pos)];
+        }
+        if !matches!(n.value, tree::Value::Seq(_)) {
+            if !n.is_null() {
+                self.warn(n.pos, format!("{what} is {}: expected a list; not mapped", n.describe()));
+            }
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for item in n.as_seq() {
+            match item.as_str() {
+                Some(s) => out.push((s, item.pos)),
+                None => self.warn(item.pos, format!("{what} entry is {}: expected text; not mapped", item.describe())),
+            }
+        }
+        out
     }
 
     pub fn label(&mut self, i: usize, key: &str, value: impl Into<String>) {

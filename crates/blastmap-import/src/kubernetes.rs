@@ -28,6 +28,7 @@
 //! | ServiceAccount, Role(Binding), ClusterRole(Binding), Namespace, Secret, ConfigMap, LimitRange, ResourceQuota, CustomResourceDefinition | no component (no failure dependency; ConfigMaps are read through references) |
 //! | any other kind, or a document without `kind`/`metadata.name` | warning |
 //! | a ConfigMap reference the file does not define | warning (no placeholder: it is data, not a component) |
+//! | a `configMapKeyRef` key the ConfigMap does not have (not `optional`) | warning |
 //! | Secrets, volumes, probes, resources, HPAs | not mapped (Secrets' values are not in manifests; HPAs get a warning as an unmapped kind) |
 
 use std::collections::BTreeMap;
@@ -177,18 +178,22 @@ fn workload_deps(
                 if let Some(r) = e.at(&["valueFrom", "configMapKeyRef"]) {
                     let cm = r.get("name").and_then(Node::as_str).unwrap_or_default();
                     let k = r.get("key").and_then(Node::as_str).unwrap_or_default();
+                    let optional = r.get("optional").and_then(Node::as_bool).unwrap_or(false);
                     match ctx.config_maps.get(&(o.ns.clone(), cm.to_string())) {
-                        Some(data) => {
-                            if let Some(v) = data.get(k) {
-                                values.extend(v.scalar_text().map(|s| (s, v.pos)));
+                        Some(data) => match data.get(k) {
+                            Some(v) => values.extend(v.scalar_text().map(|s| (s, v.pos))),
+                            None if optional => {}
+                            None => {
+                                part.warn(r.pos, format!("ConfigMap `{cm}` has no key `{k}`: nothing is read for it"))
                             }
-                        }
-                        None => {
-                            let optional = r.get("optional").and_then(Node::as_bool).unwrap_or(false);
-                            if !optional {
-                                part.warn(r.pos, format!("unresolved reference: ConfigMap `{cm}` is not defined here; its values are not read"));
-                            }
-                        }
+                        },
+                        None if optional => {}
+                        None => part.warn(
+                            r.pos,
+                            format!(
+                                "unresolved reference: ConfigMap `{cm}` is not defined here; its values are not read"
+                            ),
+                        ),
                     }
                 }
             }
@@ -471,11 +476,12 @@ fn disruption_budgets(objects: &[Object<'_>], workloads: &[Workload<'_>], part: 
 }
 
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
-    let docs = tree::yaml_documents(text)?;
+    let (docs, said) = tree::yaml_documents(text)?;
     if docs.is_empty() {
         return Err(Errors::one(Error::empty_input("Kubernetes objects (`apiVersion`, `kind`, `metadata`)")));
     }
     let mut part = Part::new();
+    part.warn_all(said);
     let objects = collect(&docs, &mut part);
 
     let mut ctx = Ctx { services: BTreeMap::new(), config_maps: BTreeMap::new() };
@@ -486,9 +492,8 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 ctx.services.insert((o.ns.clone(), o.name.clone()), sel);
             }
             "ConfigMap" => {
-                if let Some(data) = o.node.get("data") {
-                    ctx.config_maps.insert((o.ns.clone(), o.name.clone()), data);
-                }
+                let data = o.node.get("data").unwrap_or(&tree::NULL);
+                ctx.config_maps.insert((o.ns.clone(), o.name.clone()), data);
             }
             _ => {}
         }

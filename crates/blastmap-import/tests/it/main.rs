@@ -3,6 +3,8 @@
 //! never panic.
 
 mod corpus;
+mod deep;
+mod drops;
 mod fixtures;
 mod merge;
 mod mutate;
