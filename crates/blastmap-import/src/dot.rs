@@ -596,12 +596,23 @@ const EDGE_ATTRIBUTES: [&str; 2] = ["dep", "blastmap"];
 /// Graphviz's attribute list): they are presentation, not near misses.
 const GRAPHVIZ_NEAR: [&str; 2] = ["xlabel", "sep"];
 
-/// The attribute `name` probably meant, when it is not read but is close to one that is.
-fn near_miss(name: &str, read: &[&'static str]) -> Option<&'static str> {
-    if read.contains(&name) || GRAPHVIZ_NEAR.contains(&name) {
-        return None;
+/// The attribute `name` probably meant, when it is not read but is close to one that is; worked
+/// out once per name (a graph repeats a few names on thousands of nodes).
+fn near_miss(
+    name: &str,
+    read: &[&'static str],
+    seen: &mut HashMap<String, Option<&'static str>>,
+) -> Option<&'static str> {
+    if let Some(&meant) = seen.get(name) {
+        return meant;
     }
-    blastmap_core::error::suggest(name, read.iter().copied())
+    let meant = if read.contains(&name) || GRAPHVIZ_NEAR.contains(&name) {
+        None
+    } else {
+        blastmap_core::error::suggest(name, read.iter().copied())
+    };
+    seen.insert(name.to_string(), meant);
+    meant
 }
 
 fn ref_field(value: &str) -> Option<RefField> {
@@ -686,6 +697,10 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         part.warn(pos(*at), format!("Terraform graph: {what}: not a resource, so not a component; dependencies through it are kept as direct edges"));
     }
 
+    // Near misses of the attribute names read, worked out once per name.
+    let mut node_names: HashMap<String, Option<&'static str>> = HashMap::new();
+    let mut edge_names: HashMap<String, Option<&'static str>> = HashMap::new();
+
     // Components, in order of first appearance.
     for name in &p.order {
         let Some(id) = kept.get(name.as_str()) else {
@@ -749,7 +764,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 // Presentation (shape, color, ...): not topology. A near miss of a name read here
                 // is said.
                 other => {
-                    if let Some(meant) = near_miss(other, &NODE_ATTRIBUTES) {
+                    if let Some(meant) = near_miss(other, &NODE_ATTRIBUTES, &mut node_names) {
                         part.warn(pos(*at), format!("node attribute `{other}` is not read: did you mean `{meant}`?"));
                     }
                 }
@@ -773,7 +788,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             continue;
         };
         for (key, (_, at)) in &e.attrs {
-            if let Some(meant) = near_miss(key, &EDGE_ATTRIBUTES) {
+            if let Some(meant) = near_miss(key, &EDGE_ATTRIBUTES, &mut edge_names) {
                 part.warn(pos(*at), format!("edge attribute `{key}` is not read: did you mean `{meant}`?"));
             }
         }

@@ -266,13 +266,12 @@ fn node_constraints(spec: &Node) -> Vec<(&'static str, Vec<String>, Option<Pos>)
             let key = expr.get("key").and_then(Node::as_str).unwrap_or_default();
             let op = expr.get("operator").and_then(Node::as_str).unwrap_or_default();
             if let (Some(attr), "In") = (attr_of(key), op) {
-                let values: Vec<String> = expr
-                    .get("values")
-                    .map(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::scalar_text)
-                    .collect();
+                let mut values: Vec<String> = Vec::new();
+                for v in expr.get("values").map(Node::as_seq).unwrap_or_default().iter().filter_map(Node::scalar_text) {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
                 if !values.is_empty() {
                     out.push((attr, values, expr.pos));
                 }

@@ -8,9 +8,9 @@
 //! |---|---|---|
 //! | not spread, t < M | M members, need M − t | everything: a smallest killing set is still t + 1 members or one dependency they all share |
 //! | not spread, t ≥ M | 1 of M | all but the member-only tolerance, M − 1 instead of t (both far beyond any failure set the analyses search) |
-//! | spread round-robin over v placement values (zones), t < M | each value keeps min(n_v, t + 1) members (so at most M per value); need: their sum − t | everything: any set of failed values and members takes the model down exactly when it takes the real group down |
-//! | spread, t ≥ M | each value keeps p or p + 1 members (as it holds q or q + 1), at most M in all; need: chosen so that every set of failed values leaves as many further failures absorbed, counted up to [`HORIZON`] | what any set of failed values does, together with up to [`HORIZON`] further replica failures; the member-only tolerance differs from t (both beyond [`HORIZON`]) |
-//! | spread, t ≥ M, when no such model exists (many values with few replicas each) | 1 of M round-robin | approximate for failures of values: said in the warning |
+//! | spread round-robin over v placement values (zones), t < M, Σ min(n_v, t + 1) ≤ 4M | each value keeps min(n_v, t + 1) members (so at most M per value); need: their sum − t | everything: any set of failed values and members takes the model down exactly when it takes the real group down |
+//! | spread, otherwise | each value keeps p or p + 1 members (as it holds q or q + 1), at most M in all; need: chosen so that every set of failed values leaves as many further failures absorbed, counted up to [`HORIZON`] | what any set of failed values does, together with up to [`HORIZON`] further replica failures; the member-only tolerance is t when t ≤ [`HORIZON`], else may differ (both beyond [`HORIZON`]) |
+//! | spread, when no such model exists (many values with few replicas each) | M round-robin, need M − t (t < M) or 1 | approximate for failures of values: said in the warning |
 //!
 //! Why the third row is exact: failed values Z and x further failed members take the real group
 //! down iff Σ_Z n_v + x > t. If Σ_Z n_v ≤ t, every value of Z has n_v ≤ t and kept all its
@@ -27,6 +27,10 @@ use blastmap_core::Pos;
 /// Replica groups larger than this are modelled with at most this many members (spread groups
 /// that keep a tolerance under it: at most this many per placement value).
 pub(crate) const MAX_REPLICAS: i64 = 64;
+
+/// A spread group modelled exactly may have up to this many members (four values of
+/// [`MAX_REPLICAS`]); beyond, the next rule applies.
+pub(crate) const MAX_SPREAD_MEMBERS: i64 = 4 * MAX_REPLICAS;
 
 /// Failure sets with up to this many replica failures (besides failed placement values) keep
 /// their effect in every model: the analyses search single, double and triple failures, and
@@ -109,13 +113,16 @@ pub(crate) fn plan(n: i64, k: i64, spread: usize) -> Plan {
     if t < MAX_REPLICAS {
         let modelled: Vec<i64> = real.iter().map(|&c| c.min(t + 1)).collect();
         let m: i64 = modelled.iter().sum();
-        return Plan { slots: slots(&modelled), need: m - t, how: How::PerValue { real, modelled } };
+        if m <= MAX_SPREAD_MEMBERS {
+            return Plan { slots: slots(&modelled), need: m - t, how: How::PerValue { real, modelled } };
+        }
     }
     if let Some((modelled, need)) = shifted(n, k, spread) {
         return Plan { slots: slots(&modelled), need, how: How::Shifted { real, modelled } };
     }
     let modelled = per_value(MAX_REPLICAS, spread);
-    Plan { slots: slots(&modelled), need: 1, how: How::Approximate { real, modelled } }
+    let need = if t < MAX_REPLICAS { MAX_REPLICAS - t } else { 1 };
+    Plan { slots: slots(&modelled), need, how: How::Approximate { real, modelled } }
 }
 
 /// The fourth row of the module's table: per-value counts and need, or `None` when no model of at
@@ -139,7 +146,12 @@ fn shifted(n: i64, k: i64, spread: usize) -> Option<(Vec<i64>, i64)> {
     })
 }
 
+/// Counts per value: `34/33/33`, or `3 to 4` for many values.
 fn list(counts: &[i64]) -> String {
+    if counts.len() > 6 {
+        let (lo, hi) = (counts.iter().min().copied().unwrap_or(0), counts.iter().max().copied().unwrap_or(0));
+        return if lo == hi { lo.to_string() } else { format!("{lo} to {hi}") };
+    }
     counts.iter().map(i64::to_string).collect::<Vec<_>>().join("/")
 }
 
@@ -166,16 +178,30 @@ pub(crate) fn capped_warning(id: &str, r: &Replicas, plan: &Plan) -> Option<Stri
             list(real),
             list(modelled),
         ),
-        How::Shifted { real, modelled } => format!(
-            "`{id}` has {n} replicas over {v} {what} ({} per {one}) and {need_from}: modelled as {need} of {m} members ({} per {one}), which keep what losing any of its {what}, with up to {HORIZON} more replica failures, takes down; they tolerate {tm} member failures instead of {t} (both beyond any failure set the analyses search)",
-            list(real),
-            list(modelled),
-        ),
-        How::Approximate { real, modelled } => format!(
-            "`{id}` has {n} replicas over {v} {what} ({} per {one}) and {need_from}: modelled as 1 of {m} members ({} per {one}), which tolerate {tm} member failures instead of {t}; a {one} failure takes fewer modelled members than real ones, so the model may survive combined {one} and replica failures that take the real group down",
-            list(real),
-            list(modelled),
-        ),
+        How::Shifted { real, modelled } => {
+            let tolerance = if tm == t {
+                format!("which keep its tolerance of {t} failures and")
+            } else {
+                format!("which tolerate {tm} member failures instead of {t} (both beyond any failure set the analyses search) and keep")
+            };
+            format!(
+                "`{id}` has {n} replicas over {v} {what} ({} per {one}) and {need_from}: modelled as {need} of {m} members ({} per {one}), {tolerance} what losing any of its {what}, with up to {HORIZON} more replica failures, takes down",
+                list(real),
+                list(modelled),
+            )
+        }
+        How::Approximate { real, modelled } => {
+            let tolerance = if tm == t {
+                format!("which keeps its tolerance of {t} failures")
+            } else {
+                format!("which tolerate {tm} member failures instead of {t}")
+            };
+            format!(
+                "`{id}` has {n} replicas over {v} {what} ({} per {one}) and {need_from}: modelled as {need} of {m} members ({} per {one}), {tolerance}; a {one} failure takes fewer modelled members than real ones, so the model may survive combined {one} and replica failures that take the real group down",
+                list(real),
+                list(modelled),
+            )
+        }
     };
     Some(message)
 }
@@ -228,6 +254,15 @@ mod tests {
         // Thirty zones of a few replicas each: no shift keeps them; approximate.
         let p = plan(100, 1, 30);
         assert!(matches!(p.how, How::Approximate { .. }), "{p:?}");
+        // Ten thousand zones: never more than M members, and a short warning.
+        let p = plan(100_000, 99_990, 10_000);
+        assert_eq!((p.slots.len(), p.need), (64, 54));
+        let r = Replicas { count: 100_000, need: 99_990, spread: 10_000, spread_what: "zones", ..Replicas::default() };
+        let w = capped_warning("x", &r, &p).unwrap();
+        assert!(
+            w.contains("(10 per zone)") && w.contains("(0 to 1 per zone), which keeps its tolerance of 10 failures"),
+            "{w}"
+        );
     }
 
     /// Brute force: for every set of failed spread values and number of further failed members,

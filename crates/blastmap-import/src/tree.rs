@@ -239,6 +239,9 @@ fn options() -> serde_saphyr::Options {
     budget.max_events = 20_000_000;
     budget.max_nodes = 10_000_000;
     budget.max_total_scalar_bytes = 256 << 20;
+    // Manifests of thousands of objects are `---`-separated documents (serde-saphyr's default
+    // stops at 1,024); events and nodes above bound the work.
+    budget.max_documents = 1 << 20;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     // Duplicates reach the tree, which keeps the last and says so (`tidy`).

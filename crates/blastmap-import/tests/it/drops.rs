@@ -250,3 +250,11 @@ fn what_is_passed_over_is_not_topology() {
     let l = load(org, Some(Format::Backstage)).unwrap();
     assert!(l.document.topology.components.is_empty() && l.warnings.is_empty());
 }
+
+/// Thousands of YAML documents (a rendered Helm chart) are read, not refused.
+#[test]
+fn many_yaml_documents_are_read() {
+    let text: String = (0..3000).map(|i| format!("---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec: {{type: ExternalName, externalName: x}}\n")).collect();
+    let l = loaded(&text, Format::Kubernetes);
+    assert_eq!(l.document.topology.components.len(), 3000);
+}

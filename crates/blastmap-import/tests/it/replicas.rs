@@ -153,7 +153,7 @@ fn a_spread_group_keeps_what_a_zone_failure_takes() {
     no_replica_spof(&report, "deployment/web");
     assert_eq!(
         messages(&loaded),
-        ["6:13: warning: `deployment/web` has 300 replicas over 3 zones (100/100/100 per zone) and needs 198 available (PodDisruptionBudget `web`): modelled as 40 of 63 members (21/21/21 per zone), which keep what losing any of its zones, with up to 8 more replica failures, takes down; they tolerate 23 member failures instead of 102 (both beyond any failure set the analyses search)"]
+        ["6:13: warning: `deployment/web` has 300 replicas over 3 zones (100/100/100 per zone) and needs 198 available (PodDisruptionBudget `web`): modelled as 40 of 63 members (21/21/21 per zone), which tolerate 23 member failures instead of 102 (both beyond any failure set the analyses search) and keep what losing any of its zones, with up to 8 more replica failures, takes down"]
     );
 }
 
