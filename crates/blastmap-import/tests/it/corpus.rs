@@ -22,6 +22,7 @@ fn check(file: &str, format: Format, components: usize, requires: usize, expecte
 
 #[test]
 fn backstage_argocd() {
+    skip_without_corpus!();
     // One Resource entity, no relations.
     let loaded = check(
         "backstage-argocd.yaml",
@@ -37,6 +38,7 @@ resource:argocd (identity-provider)
 
 #[test]
 fn backstage_keycloak() {
+    skip_without_corpus!();
     // One Resource entity, no relations.
     let loaded = check(
         "backstage-keycloak.yaml",
@@ -52,6 +54,7 @@ resource:keycloak (identity-provider)
 
 #[test]
 fn backstage_showcase() {
+    skip_without_corpus!();
     // One Component with five `dependsOn` resources, none defined in the file: five placeholders.
     let loaded = check(
         "backstage-showcase.yaml",
@@ -73,6 +76,7 @@ resource:pgdb (unresolved)
 
 #[test]
 fn compose_deathstarbench_socialnetwork() {
+    skip_without_corpus!();
     // 27 services; 13 depend on jaeger-agent, 6 of those also on their own MongoDB: 19 edges.
     let loaded = check(
         "compose-deathstarbench-socialnetwork.yml",
@@ -114,6 +118,7 @@ user-timeline-service (service) | req jaeger-agent user-timeline-mongodb
 
 #[test]
 fn compose_eshoponcontainers() {
+    skip_without_corpus!();
     // 21 services; depends_on lists of 1+3+2+2+2+1+1+7+7+7+2+2+1 = 38 entries.
     let loaded = check(
         "compose-eshoponcontainers.yml",
@@ -149,6 +154,7 @@ webstatus (service)
 
 #[test]
 fn compose_opentelemetry_demo_2_2_0() {
+    skip_without_corpus!();
     // 28 services; long-form depends_on maps of 2+2+3+9+1+1+2+11+5+1+2+2+3+4+1+3+1+2+1+2 = 58 entries.
     let loaded = check(
         "compose-opentelemetry-demo-2.2.0.yml",
@@ -191,6 +197,7 @@ valkey-cart (service)
 
 #[test]
 fn jaeger_dependencies_small() {
+    skip_without_corpus!();
     // 7 links between 8 services.
     let loaded = check(
         "jaeger-dependencies-small.json",
@@ -213,6 +220,7 @@ Service8 (service) | req Service6
 
 #[test]
 fn k8s_online_boutique() {
+    skip_without_corpus!();
     // 12 Deployments, 12 Services (frontend and frontend-external select the same pods), 11
     // ServiceAccounts (no component), and one env reference to a Service not in the file
     // (shoppingassistantservice): 25 components. Edges: 8 + 1 + 1 + 1 + 6 env references, 12
@@ -256,6 +264,7 @@ service/shoppingassistantservice (unresolved)
 
 #[test]
 fn tailscale_status() {
+    skip_without_corpus!();
     // Self and one peer (an exit node in use), one DERP region, the coordination service, Self's
     // direct path and its 1-of-2 path group, and the exit-node route: 7 components.
     let loaded = check(
@@ -278,6 +287,7 @@ exit-node (route) | req example-peer
 
 #[test]
 fn terraform_graph_aws_complete_infra() {
+    skip_without_corpus!();
     // 15 declared nodes and 23 `->` lines (Terraform 1.7+ compact form).
     let loaded = check(
         "terraform-graph-aws-complete-infra.dot",
@@ -307,6 +317,7 @@ aws_vpc.main (aws_vpc)
 
 #[test]
 fn terraform_plan_basic() {
+    skip_without_corpus!();
     // 8 planned instances (null_resource.baz has count 3); configuration references:
     // bar -> foo, baz[0..2] -> foo, data.baz -> foo and bar: 6 edges. Utility provider `null`: no placement.
     let loaded = check(
@@ -330,6 +341,7 @@ null_resource.foo (null_resource)
 
 #[test]
 fn terraform_state_multi_module() {
+    skip_without_corpus!();
     // 3 resources in 3 modules; nodes depends on cluster and the placement group; provider scaleway.
     let loaded = check(
         "terraform-state-multi-module.json",
@@ -347,6 +359,7 @@ scaleway_instance_placement_group.infra (scaleway_instance_placement_group) | pr
 
 #[test]
 fn unresolved_placeholders_are_labelled_and_positioned() {
+    skip_without_corpus!();
     let loaded = load(&corpus("backstage-showcase.yaml"), None).unwrap();
     let pgdb = component(&loaded, "resource:pgdb");
     assert_eq!(pgdb.labels.get("unresolved").map(String::as_str), Some("true"));
@@ -359,6 +372,7 @@ fn unresolved_placeholders_are_labelled_and_positioned() {
 
 #[test]
 fn compose_conditions_are_kept_as_labels() {
+    skip_without_corpus!();
     let loaded = load(&corpus("compose-opentelemetry-demo-2.2.0.yml"), None).unwrap();
     let accounting = component(&loaded, "accounting");
     assert_eq!(accounting.labels.get("depends_on.kafka").map(String::as_str), Some("service_healthy"));
@@ -367,6 +381,7 @@ fn compose_conditions_are_kept_as_labels() {
 
 #[test]
 fn tailscale_relays_and_routes() {
+    skip_without_corpus!();
     let loaded = load(&corpus("tailscale-status.json"), None).unwrap();
     let me = component(&loaded, "example-device");
     assert_eq!(me.labels.get("self").map(String::as_str), Some("true"));
@@ -375,6 +390,7 @@ fn tailscale_relays_and_routes() {
 
 #[test]
 fn hujson_policy_is_not_a_topology_and_says_where() {
+    skip_without_corpus!();
     // Optional format, not imported: the error must still carry a position, never panic.
     let text = corpus("tailscale-policy-k8s-operator.hujson");
     let err = load(&text, None).unwrap_err();
@@ -383,6 +399,7 @@ fn hujson_policy_is_not_a_topology_and_says_where() {
 
 #[test]
 fn every_corpus_file_is_pinned() {
+    skip_without_corpus!();
     let pinned = [
         "backstage-argocd.yaml",
         "backstage-keycloak.yaml",

@@ -6,6 +6,7 @@ use super::*;
 
 #[test]
 fn backstage_entities_from_three_files_resolve_each_other() {
+    skip_without_corpus!();
     let (a, b, c) =
         (corpus("backstage-showcase.yaml"), corpus("backstage-argocd.yaml"), corpus("backstage-keycloak.yaml"));
     let loaded = load_many(&[("showcase.yaml", &a), ("argocd.yaml", &b), ("keycloak.yaml", &c)], None).unwrap();
@@ -46,6 +47,7 @@ fn identical_definitions_merge_and_different_ones_are_renamed() {
 
 #[test]
 fn a_native_overlay_ties_formats_together() {
+    skip_without_corpus!();
     let compose = corpus("compose-eshoponcontainers.yml");
     let state = corpus("terraform-state-multi-module.json");
     let overlay = "components:\n  - id: sqldata-host\n    requires: [module.node_pool.scaleway_k8s_pool_beta.nodes]\n  - id: shop\n    critical: true\n    requires: [webmvc, sqldata-host]\n";
@@ -60,6 +62,7 @@ fn a_native_overlay_ties_formats_together() {
 
 #[test]
 fn native_unknown_references_are_errors_with_the_file() {
+    skip_without_corpus!();
     let overlay = "components:\n  - id: shop\n    requires: [webmcv]\n";
     let compose = corpus("compose-eshoponcontainers.yml");
     let err = load_many(&[("compose.yml", &compose), ("overlay.yaml", overlay)], None).unwrap_err();
@@ -79,6 +82,7 @@ fn syntax_errors_name_their_file() {
 
 #[test]
 fn to_native_round_trips_through_yaml_and_json() {
+    skip_without_corpus!();
     for file in ["k8s-online-boutique.yaml", "tailscale-status.json", "terraform-graph-aws-complete-infra.dot"] {
         let loaded = load(&corpus(file), None).unwrap();
         let native = to_native(&loaded);
@@ -94,6 +98,7 @@ fn to_native_round_trips_through_yaml_and_json() {
 
 #[test]
 fn native_validation_errors_keep_their_file_in_a_merge() {
+    skip_without_corpus!();
     let jaeger = corpus("jaeger-dependencies-small.json");
     let native = "components:\n  - id: api\n    need: 3\n    requires: [Service1]\n";
     let err = load_many(&[("deps.json", &jaeger), ("native.yaml", native)], None).unwrap_err();
