@@ -16,6 +16,7 @@
 //! | `kind: System`, `Domain`, `Group`, `User` | no component: organisation, carried as labels of the members |
 //! | `kind: Location`, `Template`, any other kind | warning: not mapped (a Location's targets are other files: pass them too) |
 //! | a ref to an entity not in the input | placeholder and an unresolved-reference warning |
+//! | a ref list that is neither a ref nor a list, entries that are not text; a label or `spec.type` that is not text | warning: not mapped (the kind is then the entity kind) |
 
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, Errors, Pos};
@@ -41,22 +42,28 @@ fn entity_ref(r: &str, default_kind: &str, default_ns: &str) -> String {
     }
 }
 
-fn refs(spec: &Node, key: &str) -> Vec<(String, Option<Pos>)> {
-    match spec.get(key) {
-        Some(n) => match n.as_str() {
-            Some(s) => vec![(s.to_string(), n.pos)],
-            None => n.as_seq().iter().filter_map(|r| r.as_str().map(|s| (s.to_string(), r.pos))).collect(),
-        },
-        None => Vec::new(),
+/// The entity refs of `spec.KEY`: one ref or a list (entries that are not text are said).
+fn refs(spec: &Node, key: &str, part: &mut Part) -> Vec<(String, Option<Pos>)> {
+    part.texts(spec.get(key), &format!("`spec.{key}`")).into_iter().map(|(s, p)| (s.to_string(), p)).collect()
+}
+
+/// Label `label` of component `i` from a scalar (a list or mapping there is said, not mapped).
+fn scalar_label(part: &mut Part, i: usize, n: Option<&Node>, label: &str) {
+    let Some(n) = n else { return };
+    match n.scalar_text() {
+        Some(v) => part.label(i, label, v),
+        None if n.is_null() => {}
+        None => part.warn(n.pos, format!("`{label}` is {}: expected text; not mapped", n.describe())),
     }
 }
 
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
-    let docs = tree::yaml_documents(text)?;
+    let (docs, said) = tree::yaml_documents(text)?;
     if docs.is_empty() {
         return Err(Errors::one(Error::empty_input("Backstage entities (`apiVersion: backstage.io/v1alpha1`)")));
     }
     let mut part = Part::new();
+    part.warn_all(said);
     // (api ref, provider id, position); (target ref, dependent id... reversed), resolved after all entities exist.
     let mut provides: Vec<(String, String, Option<Pos>)> = Vec::new();
     let mut dependency_of: Vec<(String, String, Option<Pos>)> = Vec::new();
@@ -84,8 +91,14 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         }
         let id = entity_ref(&format!("{kind}:{name}"), "component", &ns);
         let spec = d.get("spec").unwrap_or(&tree::NULL);
-        let comp_kind =
-            spec.get("type").and_then(Node::as_str).map_or_else(|| kind.to_ascii_lowercase(), str::to_string);
+        let typ = spec.get("type");
+        if let Some(t) = typ.filter(|t| t.as_str().is_none() && !t.is_null()) {
+            part.warn(
+                t.pos,
+                format!("`spec.type` is {}: expected text; the kind is `{}`", t.describe(), kind.to_ascii_lowercase()),
+            );
+        }
+        let comp_kind = typ.and_then(Node::as_str).map_or_else(|| kind.to_ascii_lowercase(), str::to_string);
         if part.has(&id) {
             part.warn(npos, format!("entity `{id}` is defined twice: the first definition is kept"));
             continue;
@@ -97,23 +110,19 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             ("lifecycle", "lifecycle"),
             ("subcomponentOf", "subcomponent_of"),
         ] {
-            if let Some(v) = spec.get(key).and_then(Node::scalar_text) {
-                part.label(i, label, v);
-            }
+            scalar_label(&mut part, i, spec.get(key), label);
         }
-        if let Some(t) = d.at(&["metadata", "title"]).and_then(Node::scalar_text) {
-            part.label(i, "title", t);
-        }
-        for (r, pos) in refs(spec, "dependsOn") {
+        scalar_label(&mut part, i, d.at(&["metadata", "title"]), "title");
+        for (r, pos) in refs(spec, "dependsOn", &mut part) {
             part.link(i, RefField::Requires, &entity_ref(&r, "component", &ns), pos);
         }
-        for (r, pos) in refs(spec, "consumesApis") {
+        for (r, pos) in refs(spec, "consumesApis", &mut part) {
             part.link(i, RefField::Requires, &entity_ref(&r, "api", &ns), pos);
         }
-        for (r, pos) in refs(spec, "providesApis") {
+        for (r, pos) in refs(spec, "providesApis", &mut part) {
             provides.push((entity_ref(&r, "api", &ns), id.clone(), pos));
         }
-        for (r, pos) in refs(spec, "dependencyOf") {
+        for (r, pos) in refs(spec, "dependencyOf", &mut part) {
             dependency_of.push((entity_ref(&r, "component", &ns), id.clone(), pos));
         }
     }

@@ -22,13 +22,12 @@ use blastmap_core::note::Note;
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
 
 use crate::overlay::{self, Merged};
+use crate::replicas::{self, Replicas};
+use crate::tree::{self, Node};
 use crate::Warning;
 
 /// Label set on placeholder components.
 pub const UNRESOLVED_LABEL: &str = "unresolved";
-
-/// Replica groups larger than this are modelled with this many members (and a warning).
-pub(crate) const MAX_REPLICAS: i64 = 64;
 
 /// Components read from one input, before references are resolved.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +36,8 @@ pub(crate) struct Part {
     pub components: Vec<Component>,
     pub spans: Vec<ComponentSpans>,
     pub warnings: Vec<Warning>,
+    /// The warnings said so far: one per message and position.
+    warned: HashSet<(Option<Pos>, String)>,
     index: HashMap<String, usize>,
     /// Unknown references are errors (native input), not placeholders.
     pub strict: bool,
@@ -101,8 +102,45 @@ impl Part {
         self.components.get_mut(i)
     }
 
+    /// Adds a warning, once per message and position.
     pub fn warn(&mut self, pos: Option<Pos>, message: impl Into<String>) {
-        self.warnings.push(Warning { file: None, pos, message: message.into() });
+        let message = message.into();
+        if self.warned.insert((pos, message.clone())) {
+            self.warnings.push(Warning { file: None, pos, message });
+        }
+    }
+
+    /// Adds the warnings a reader gave about the text (`tree::json`'s cuts).
+    pub fn warn_all(&mut self, said: Vec<(Option<Pos>, String)>) {
+        for (pos, message) in said {
+            self.warn(pos, message);
+        }
+    }
+
+    /// The text entries of a list field (a lone text counts as a list of one), with a warning
+    /// for each entry that is not text and for a value that is neither; `what` names the field
+    /// in messages (`` `links` ``).
+    pub fn texts<'n>(&mut self, n: Option<&'n Node>, what: &str) -> Vec<(&'n str, Option<Pos>)> {
+        let Some(n) = n else {
+            return Vec::new();
+        };
+        if let Some(s) = n.as_str() {
+            return vec![(s, n.pos)];
+        }
+        if !matches!(n.value, tree::Value::Seq(_)) {
+            if !n.is_null() {
+                self.warn(n.pos, format!("{what} is {}: expected a list; not mapped", n.describe()));
+            }
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for item in n.as_seq() {
+            match item.as_str() {
+                Some(s) => out.push((s, item.pos)),
+                None => self.warn(item.pos, format!("{what} entry is {}: expected text; not mapped", item.describe())),
+            }
+        }
+        out
     }
 
     pub fn label(&mut self, i: usize, key: &str, value: impl Into<String>) {
@@ -150,43 +188,44 @@ impl Part {
         }
     }
 
-    /// Adds `to` to list `field` of component `from`, once. A self-reference is a warning.
-    /// Makes component `i` (id `id`) a 1-of-n group over `n` replica components `ID#1..ID#n` of
-    /// `kind` (at most [`MAX_REPLICAS`], with a warning beyond), placed at `at`; `pos` is where the
-    /// count stands. With one replica `i` stays its own single member; with none it is kept, with a
-    /// warning. Returns the members, which carry the workload's own dependencies.
-    pub fn replicate(
-        &mut self,
-        i: usize,
-        id: &str,
-        n: i64,
-        kind: &str,
-        at: Option<Pos>,
-        pos: Option<Pos>,
-    ) -> Vec<usize> {
+    /// Makes component `i` (id `id`) a group (kind `group`) over replica components
+    /// `ID#1..ID#m` of `kind`, placed at `at`, as [`replicas::plan`] models the group `r`: as
+    /// declared up to [`replicas::MAX_REPLICAS`] replicas, with fewer members beyond (then with a
+    /// warning, and labels `replicas` and `need` holding the real figures). With one replica `i`
+    /// stays its own single member; with none it is kept, with a warning. Returns the members,
+    /// which carry the workload's own dependencies, each with the index of the spread value it
+    /// stands in.
+    pub fn replicate(&mut self, i: usize, id: &str, r: &Replicas, kind: &str, at: Option<Pos>) -> Vec<(usize, usize)> {
+        let n = r.count;
         if n <= 1 {
             if n <= 0 {
                 self.label(i, "replicas", n.to_string());
-                self.warn(pos, format!("`{id}` has {n} replicas: it does not run; kept as a component"));
+                self.warn(r.count_pos, format!("`{id}` has {n} replicas: it does not run; kept as a component"));
             }
-            return vec![i];
+            return vec![(i, 0)];
         }
-        if n > MAX_REPLICAS {
-            self.warn(pos, format!("`{id}` has {n} replicas: modelled as {MAX_REPLICAS}"));
-        }
+        let plan = replicas::plan(n, r.need, r.spread);
         self.set_kind(i, "group");
-        self.set_need(i, 1, pos);
+        self.set_need(i, u32::try_from(plan.need).unwrap_or(1), r.need_pos.or(r.count_pos));
         self.label(i, "replicas", n.to_string());
-        (1..=n.min(MAX_REPLICAS))
-            .map(|r| {
-                let rid = format!("{id}#{r}");
+        if let Some(message) = replicas::capped_warning(id, r, &plan) {
+            self.label(i, "need", r.need.clamp(1, n).to_string());
+            self.warn(r.count_pos, message);
+        }
+        let pos = r.count_pos;
+        plan.slots
+            .iter()
+            .enumerate()
+            .map(|(k, &slot)| {
+                let rid = format!("{id}#{}", k + 1);
                 let ri = self.add(&rid, Some(kind), at);
                 self.link(i, RefField::Requires, &rid, pos);
-                ri
+                (ri, slot)
             })
             .collect()
     }
 
+    /// Adds `to` to list `field` of component `from`, once. A self-reference is a warning.
     pub fn link(&mut self, from: usize, field: RefField, to: &str, pos: Option<Pos>) {
         let Some(c) = self.components.get_mut(from) else {
             return;

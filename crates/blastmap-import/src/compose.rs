@@ -9,15 +9,18 @@
 //! | `depends_on: [b]`, or long form with `condition: service_started \| service_healthy` | `requires: b`, label `depends_on.b: <condition>` |
 //! | long form `condition: service_completed_successfully` | `requires_at_start: b` (a one-shot job needed to start) |
 //! | long form `required: false` | `degrades_without: b` |
+//! | long form `condition` not one of compose's three, `required` not a boolean | read as `service_started` / `true`, and a warning |
 //! | `links: [b, "b:alias"]` | `requires: b` |
 //! | `network_mode: "service:b"` | `requires: b` (shares b's network stack) |
 //! | `volumes_from: [b, "b:ro"]` | `requires: b` |
-//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (kind `group`, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies |
+//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (kind `group`, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies; over 64 replicas, 1 of 64 members (see "Replica groups over the cap"), label `replicas` with the real count, and a warning |
+//! | a replica count that is not a whole number; `deploy.replicas` and `scale` both set and different | one replica / `deploy.replicas`, and a warning |
 //! | `deploy.replicas: 0` | the component, label `replicas: "0"`, and a warning |
 //! | a named volume (top-level `volumes:`) mounted by two or more services | a component `volume:NAME`, kind `volume`, required by each (shared data: real shared fate) |
 //! | `deploy.placement.constraints: node.hostname == h` / `node.labels.{region,zone} == v` | placement `host` / `region` / `zone` |
 //! | networks, ports, environment, bind mounts, one-service volumes, build, logging, `x-*` | not mapped: on one Docker host these share only the host, which the file does not name |
 //! | `volumes_from: container:...`, `network_mode: container:...`, `extends`, `external_links` | warning: not mapped |
+//! | a placement constraint other than `==` on the keys above; entries of `links`, `volumes_from`, `constraints` that are not text; `network_mode` that is not text | warning: not mapped |
 //! | a dependency on a service the file does not define | placeholder and warning (unresolved) |
 
 use std::collections::BTreeMap;
@@ -26,7 +29,11 @@ use blastmap_core::format::RefField;
 use blastmap_core::{Error, ErrorKind, Errors, Pos};
 
 use crate::build::Part;
+use crate::replicas::Replicas;
 use crate::tree::{self, Node};
+
+/// The `depends_on` conditions compose knows.
+const CONDITIONS: [&str; 3] = ["service_started", "service_healthy", "service_completed_successfully"];
 
 struct Dep {
     name: String,
@@ -58,7 +65,26 @@ fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
             tree::Value::Map(_) => {
                 for (name, kpos, spec) in d.entries() {
                     let condition = spec.get("condition").and_then(Node::as_str).map(str::to_string);
-                    let required = spec.get("required").and_then(Node::as_bool).unwrap_or(true);
+                    if let (Some(c), Some(n)) = (&condition, spec.get("condition")) {
+                        if !CONDITIONS.contains(&c.as_str()) {
+                            part.warn(n.pos, format!("condition `{c}` of `depends_on.{name}` is not one of {}: read as `service_started`", CONDITIONS.join(", ")));
+                        }
+                    }
+                    let required_node = spec.get("required");
+                    let required = match required_node.map(|r| (r, r.as_bool())) {
+                        None => true,
+                        Some((_, Some(b))) => b,
+                        Some((r, None)) => {
+                            let what = r.scalar_text().map_or_else(|| r.describe().to_string(), |s| format!("`{s}`"));
+                            part.warn(
+                                r.pos,
+                                format!(
+                                    "`required` of `depends_on.{name}` is {what}: expected true or false; read as true"
+                                ),
+                            );
+                            true
+                        }
+                    };
                     let field = if !required {
                         RefField::DegradesWithout
                     } else if condition.as_deref() == Some("service_completed_successfully") {
@@ -80,29 +106,28 @@ fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
             ),
         }
     }
-    for item in svc.get("links").map(Node::as_seq).unwrap_or_default() {
-        if let Some(s) = item.as_str() {
-            let name = s.split(':').next().unwrap_or(s);
-            deps.push(Dep { name: name.to_string(), pos: item.pos, field: RefField::Requires, condition: None });
-        }
+    for (s, pos) in part.texts(svc.get("links"), "`links`") {
+        let name = s.split(':').next().unwrap_or(s);
+        deps.push(Dep { name: name.to_string(), pos, field: RefField::Requires, condition: None });
     }
     if let Some(n) = svc.get("network_mode") {
-        if let Some(s) = n.as_str() {
-            if let Some(name) = s.strip_prefix("service:") {
-                deps.push(Dep { name: name.to_string(), pos: n.pos, field: RefField::Requires, condition: None });
-            } else if s.starts_with("container:") {
-                part.warn(n.pos, format!("`network_mode: {s}` names a container outside this file: not mapped"));
+        match n.as_str() {
+            Some(s) => {
+                if let Some(name) = s.strip_prefix("service:") {
+                    deps.push(Dep { name: name.to_string(), pos: n.pos, field: RefField::Requires, condition: None });
+                } else if s.starts_with("container:") {
+                    part.warn(n.pos, format!("`network_mode: {s}` names a container outside this file: not mapped"));
+                }
             }
+            None => part.warn(n.pos, format!("`network_mode` is {}: expected text; not mapped", n.describe())),
         }
     }
-    for item in svc.get("volumes_from").map(Node::as_seq).unwrap_or_default() {
-        if let Some(s) = item.as_str() {
-            if s.starts_with("container:") {
-                part.warn(item.pos, format!("`volumes_from: {s}` names a container outside this file: not mapped"));
-            } else {
-                let name = s.split(':').next().unwrap_or(s);
-                deps.push(Dep { name: name.to_string(), pos: item.pos, field: RefField::Requires, condition: None });
-            }
+    for (s, pos) in part.texts(svc.get("volumes_from"), "`volumes_from`") {
+        if s.starts_with("container:") {
+            part.warn(pos, format!("`volumes_from: {s}` names a container outside this file: not mapped"));
+        } else {
+            let name = s.split(':').next().unwrap_or(s);
+            deps.push(Dep { name: name.to_string(), pos, field: RefField::Requires, condition: None });
         }
     }
     for key in ["extends", "external_links"] {
@@ -130,14 +155,41 @@ fn named_volumes(svc: &Node, declared: &BTreeMap<String, Option<Pos>>) -> Vec<(S
     out
 }
 
-fn replicas(svc: &Node) -> Option<(i64, Option<Pos>)> {
-    svc.at(&["deploy", "replicas"]).or_else(|| svc.get("scale")).and_then(|n| n.as_i64().map(|r| (r, n.pos)))
+/// The replica count (`deploy.replicas`, else `scale`) and where it stands; 1 when neither is set.
+fn replicas(svc: &Node, name: &str, part: &mut Part) -> (i64, Option<Pos>) {
+    let deploy = svc.at(&["deploy", "replicas"]);
+    let scale = svc.get("scale");
+    if let (Some(d), Some(s)) = (deploy, scale) {
+        if d.as_i64() != s.as_i64() {
+            part.warn(
+                s.pos,
+                format!("`{name}` sets both `deploy.replicas` and `scale` (compose refuses different values): `deploy.replicas` is read"),
+            );
+        }
+    }
+    let Some(n) = deploy.or(scale) else {
+        return (1, None);
+    };
+    match n.as_i64() {
+        Some(r) => (r, n.pos),
+        None => {
+            let what = n.scalar_text().map_or_else(|| n.describe().to_string(), |s| format!("`{s}`"));
+            part.warn(
+                n.pos,
+                format!("the replica count of `{name}` is {what}: expected a whole number; modelled as one replica"),
+            );
+            (1, n.pos)
+        }
+    }
 }
 
 fn constraints(svc: &Node, part: &mut Part, i: usize) {
-    for c in svc.at(&["deploy", "placement", "constraints"]).map(Node::as_seq).unwrap_or_default() {
-        let Some(text) = c.as_str() else { continue };
+    for (text, pos) in part.texts(svc.at(&["deploy", "placement", "constraints"]), "`deploy.placement.constraints`") {
         let Some((key, value)) = text.split_once("==") else {
+            part.warn(
+                pos,
+                format!("placement constraint `{text}` is not mapped (only `==` constraints place a service)"),
+            );
             continue;
         };
         let (key, value) = (key.trim(), value.trim());
@@ -146,16 +198,16 @@ fn constraints(svc: &Node, part: &mut Part, i: usize) {
             "node.labels.region" | "node.labels.topology.kubernetes.io/region" => "region",
             "node.labels.zone" | "node.labels.topology.kubernetes.io/zone" => "zone",
             _ => {
-                part.warn(c.pos, format!("placement constraint `{text}` is not mapped"));
+                part.warn(pos, format!("placement constraint `{text}` is not mapped"));
                 continue;
             }
         };
-        part.place(i, attr, value, c.pos);
+        part.place(i, attr, value, pos);
     }
 }
 
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
-    let docs = tree::yaml_documents(text)?;
+    let (docs, said) = tree::yaml_documents(text)?;
     let Some(root) = docs.first() else {
         return Err(Errors::one(Error::empty_input("a compose file with `services:`")));
     };
@@ -167,6 +219,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         )));
     };
     let mut part = Part::new();
+    part.warn_all(said);
     part.name = root.get("name").and_then(Node::as_str).map(str::to_string);
     if let Some(extra) = docs.get(1) {
         part.warn(extra.pos, "a compose file has one document: the documents after the first are not read");
@@ -205,9 +258,11 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             part.label(i, "image", image);
         }
         constraints(svc, &mut part, i);
-        let (n, npos) = replicas(svc).unwrap_or((1, None));
+        let (n, npos) = replicas(svc, name, &mut part);
+        let group = Replicas { count: n, count_pos: npos, need: 1, ..Replicas::default() };
         // The components that carry the service's own dependencies.
-        let members = part.replicate(i, name, n, "service", kpos, npos);
+        let members: Vec<usize> =
+            part.replicate(i, name, &group, "service", kpos).into_iter().map(|(m, _)| m).collect();
         if members != [i] {
             // Replicas run where the service is placed.
             let placement: Vec<(&'static str, String)> = part

@@ -14,6 +14,9 @@
 //! | `a -> {b c}`, `{a b} -> c`, chains `a -> b -> c` | one edge per pair |
 //! | `node [...]` defaults (scoped by subgraph) | applied to the nodes declared after them |
 //! | other attributes (shape, color, rankdir, ...) | ignored: presentation, not topology |
+//! | an attribute one edit away from a name read here (`nedd`, `regoin`, edge `deps`) | not read, and a warning: did you mean `need`? |
+//! | `critical` other than `true`/`yes`/`1`/`false`/`no`/`0` | false, and a warning |
+//! | subgraphs nested more than 64 deep | error at the 65th |
 //! | ports (`a:p -> b`) | ignored: a port is a place on the node |
 //! | undirected `graph` with `--` | `a -- b` read as `a` requires `b`, with one warning |
 //! | a second graph in the file | warning, not read |
@@ -443,9 +446,10 @@ impl Parser<'_, '_> {
                     self.id("a subgraph name")?;
                 }
             }
+            let open = self.here();
             self.expect(b'{', "to open the subgraph")?;
             if self.depth >= MAX_NESTING {
-                return Err(self.err(format!("subgraphs nested more than {MAX_NESTING} deep")));
+                return Err(syntax(self.lines, open, format!("subgraphs nested more than {MAX_NESTING} deep")));
             }
             self.depth += 1;
             let inherited_nodes = self.node_defaults.last().cloned().unwrap_or_default();
@@ -571,6 +575,46 @@ fn resource_type(address: &str) -> Option<&str> {
     (valid && !name.is_empty() && !name.contains(' ')).then_some(typ)
 }
 
+/// The node attributes this importer reads.
+const NODE_ATTRIBUTES: [&str; 12] = [
+    "kind",
+    "label",
+    "need",
+    "critical",
+    "availability",
+    "region",
+    "zone",
+    "host",
+    "provider",
+    "power",
+    "network",
+    "blastmap",
+];
+/// The edge attributes this importer reads.
+const EDGE_ATTRIBUTES: [&str; 2] = ["dep", "blastmap"];
+/// The Graphviz attributes within `suggest`'s distance of a name read here (checked against
+/// Graphviz's attribute list): they are presentation, not near misses.
+const GRAPHVIZ_NEAR: [&str; 2] = ["xlabel", "sep"];
+
+/// The attribute `name` probably meant, when it is not read but is close to one that is; worked
+/// out once per name (a graph repeats a few names on thousands of nodes).
+fn near_miss(
+    name: &str,
+    read: &[&'static str],
+    seen: &mut HashMap<String, Option<&'static str>>,
+) -> Option<&'static str> {
+    if let Some(&meant) = seen.get(name) {
+        return meant;
+    }
+    let meant = if read.contains(&name) || GRAPHVIZ_NEAR.contains(&name) {
+        None
+    } else {
+        blastmap_core::error::suggest(name, read.iter().copied())
+    };
+    seen.insert(name.to_string(), meant);
+    meant
+}
+
 fn ref_field(value: &str) -> Option<RefField> {
     match value.trim().to_ascii_lowercase().as_str() {
         "requires" | "runtime" => Some(RefField::Requires),
@@ -653,6 +697,10 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         part.warn(pos(*at), format!("Terraform graph: {what}: not a resource, so not a component; dependencies through it are kept as direct edges"));
     }
 
+    // Near misses of the attribute names read, worked out once per name.
+    let mut node_names: HashMap<String, Option<&'static str>> = HashMap::new();
+    let mut edge_names: HashMap<String, Option<&'static str>> = HashMap::new();
+
     // Components, in order of first appearance.
     for name in &p.order {
         let Some(id) = kept.get(name.as_str()) else {
@@ -681,7 +729,17 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                     ),
                 },
                 "critical" => {
-                    let yes = matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1");
+                    let yes = match value.trim().to_ascii_lowercase().as_str() {
+                        "true" | "yes" | "1" => true,
+                        "false" | "no" | "0" => false,
+                        _ => {
+                            part.warn(
+                                pos(*at),
+                                format!("`critical` of `{id}` is `{value}`: expected true or false; read as false"),
+                            );
+                            false
+                        }
+                    };
                     if let Some(c) = part.comp(i) {
                         c.critical = yes;
                     }
@@ -703,7 +761,13 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 "provider" => part.place(i, "provider", value, pos(*at)),
                 "power" => part.place(i, "power", value, pos(*at)),
                 "network" => part.place(i, "network", value, pos(*at)),
-                _ => {}
+                // Presentation (shape, color, ...): not topology. A near miss of a name read here
+                // is said.
+                other => {
+                    if let Some(meant) = near_miss(other, &NODE_ATTRIBUTES, &mut node_names) {
+                        part.warn(pos(*at), format!("node attribute `{other}` is not read: did you mean `{meant}`?"));
+                    }
+                }
             }
         }
     }
@@ -723,6 +787,11 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         let Some(i) = part.find(from_id) else {
             continue;
         };
+        for (key, (_, at)) in &e.attrs {
+            if let Some(meant) = near_miss(key, &EDGE_ATTRIBUTES, &mut edge_names) {
+                part.warn(pos(*at), format!("edge attribute `{key}` is not read: did you mean `{meant}`?"));
+            }
+        }
         let field = match e.attrs.get("dep").or_else(|| e.attrs.get("blastmap")) {
             None => RefField::Requires,
             Some((v, at)) => match ref_field(v) {

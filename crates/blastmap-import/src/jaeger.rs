@@ -9,6 +9,7 @@
 //! | `source` | ignored (which store the link came from) |
 //! | a link of a service to itself | warning, no edge |
 //! | an entry without `parent` or `child`, any other key | warning |
+//! | `callCount` that is not a number | warning: not mapped |
 
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, ErrorKind, Errors, Pos};
@@ -25,12 +26,13 @@ fn expected(pos: Option<Pos>, what: &str) -> Errors {
 }
 
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
-    let root = tree::json(text)?;
+    let (root, said) = tree::json(text)?;
     let list = if root.get("data").is_some() { root.get("data").unwrap_or(&tree::NULL) } else { &root };
     if !matches!(list.value, tree::Value::Seq(_)) {
         return Err(expected(list.pos_or(root.pos), &format!("found {}", list.describe())));
     }
     let mut part = Part::new();
+    part.warn_all(said);
     for entry in list.as_seq() {
         if !entry.is_map() {
             part.warn(entry.pos, format!("link is {}, not a mapping: skipped", entry.describe()));
@@ -55,8 +57,11 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             continue;
         }
         part.link(p, RefField::Requires, child, cpos);
-        if let Some(count) = entry.get("callCount").and_then(Node::scalar_text) {
-            part.label(p, &format!("calls.{child}"), count);
+        if let Some(c) = entry.get("callCount") {
+            match c.scalar_text() {
+                Some(count) => part.label(p, &format!("calls.{child}"), count),
+                None => part.warn(c.pos, format!("`callCount` is {}: expected a number; not mapped", c.describe())),
+            }
         }
     }
     if part.components.is_empty() {

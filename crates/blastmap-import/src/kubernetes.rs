@@ -6,8 +6,14 @@
 //! | input | becomes |
 //! |---|---|
 //! | Deployment, StatefulSet, ReplicaSet, ReplicationController, DaemonSet, Job, CronJob, Pod | a component `KIND/NAME` (kind: the Kubernetes kind), label `image` |
-//! | `spec.replicas: n`, n > 1 | the workload is a group (kind `group`, `need: 1`) over `KIND/NAME#1` .. `#n` (kind `pod`), each holding the workload's dependencies |
-//! | PodDisruptionBudget selecting a replicated workload | `need` of its group: `minAvailable` (number or percentage, rounded up), or n − `maxUnavailable` |
+//! | `spec.replicas: n`, n > 1 | the workload is a group (kind `group`, `need: 1`) over `KIND/NAME#1` .. `#n` (kind `pod`), each holding the workload's dependencies; over 64 replicas, fewer members that keep what the analyses conclude (see "Replica groups over the cap"), labels `replicas` and `need` with the real figures, and a warning |
+//! | `spec.replicas` that is not a whole number (a template placeholder) | one replica, and a warning |
+//! | PodDisruptionBudget selecting a replicated workload (by `matchLabels`) | `need` of its group: `minAvailable` (number or percentage, rounded up), or n − `maxUnavailable` (number or percentage, rounded up, as Kubernetes does); label `pdb` |
+//! | a budget that needs every replica or more (it blocks every voluntary eviction) | `need` of all replicas, and a warning |
+//! | a budget that allows every replica to be unavailable | `need: 1`, as without a budget, and a warning |
+//! | a budget with both fields (Kubernetes refuses it), a value that is not a count or a percentage from 0% to 100%, `matchExpressions`, no `matchLabels` | warning (`minAvailable` is read when both are set; the rest is not mapped) |
+//! | a budget selecting several workloads | a percentage is applied to each, a count is not mapped (it counts their pods together); warning |
+//! | two budgets selecting one workload | the larger `need`, and a warning (Kubernetes refuses to evict its pods) |
 //! | Service with a selector | a component `service/NAME` that requires every workload whose pod labels match (`need: 1` when several do) |
 //! | Service `type: ExternalName` | a component, label `external_name` |
 //! | Ingress | a component `ingress/NAME` that requires the Services of its backends |
@@ -17,10 +23,12 @@
 //! | `host:port` or `*.svc` names of Services the file does not define | placeholder `service/NAME` and an unresolved-reference warning |
 //! | `nodeSelector` / required node affinity on `topology.kubernetes.io/zone`, `…/region`, `kubernetes.io/hostname` with one value | placement `zone` / `region` / `host` |
 //! | several zones allowed and replicas spread (topologySpreadConstraints or anti-affinity on zone) | replicas placed round-robin over the listed zones |
+//! | several zones allowed, replicas not spread | label `allowed_zones`, and a warning: the scheduler decides, so no zone is set |
 //! | spread over zones that the manifest does not name | label `spread`, and a warning: the zones are decided by the scheduler |
 //! | ServiceAccount, Role(Binding), ClusterRole(Binding), Namespace, Secret, ConfigMap, LimitRange, ResourceQuota, CustomResourceDefinition | no component (no failure dependency; ConfigMaps are read through references) |
 //! | any other kind, or a document without `kind`/`metadata.name` | warning |
 //! | a ConfigMap reference the file does not define | warning (no placeholder: it is data, not a component) |
+//! | a `configMapKeyRef` key the ConfigMap does not have (not `optional`) | warning |
 //! | Secrets, volumes, probes, resources, HPAs | not mapped (Secrets' values are not in manifests; HPAs get a warning as an unmapped kind) |
 
 use std::collections::BTreeMap;
@@ -28,7 +36,8 @@ use std::collections::BTreeMap;
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, Errors, Pos};
 
-use crate::build::{Part, MAX_REPLICAS};
+use crate::build::Part;
+use crate::replicas::{Replicas, MAX_REPLICAS};
 use crate::tree::{self, Node};
 
 const WORKLOADS: [&str; 8] =
@@ -169,18 +178,22 @@ fn workload_deps(
                 if let Some(r) = e.at(&["valueFrom", "configMapKeyRef"]) {
                     let cm = r.get("name").and_then(Node::as_str).unwrap_or_default();
                     let k = r.get("key").and_then(Node::as_str).unwrap_or_default();
+                    let optional = r.get("optional").and_then(Node::as_bool).unwrap_or(false);
                     match ctx.config_maps.get(&(o.ns.clone(), cm.to_string())) {
-                        Some(data) => {
-                            if let Some(v) = data.get(k) {
-                                values.extend(v.scalar_text().map(|s| (s, v.pos)));
+                        Some(data) => match data.get(k) {
+                            Some(v) => values.extend(v.scalar_text().map(|s| (s, v.pos))),
+                            None if optional => {}
+                            None => {
+                                part.warn(r.pos, format!("ConfigMap `{cm}` has no key `{k}`: nothing is read for it"))
                             }
-                        }
-                        None => {
-                            let optional = r.get("optional").and_then(Node::as_bool).unwrap_or(false);
-                            if !optional {
-                                part.warn(r.pos, format!("unresolved reference: ConfigMap `{cm}` is not defined here; its values are not read"));
-                            }
-                        }
+                        },
+                        None if optional => {}
+                        None => part.warn(
+                            r.pos,
+                            format!(
+                                "unresolved reference: ConfigMap `{cm}` is not defined here; its values are not read"
+                            ),
+                        ),
                     }
                 }
             }
@@ -253,13 +266,12 @@ fn node_constraints(spec: &Node) -> Vec<(&'static str, Vec<String>, Option<Pos>)
             let key = expr.get("key").and_then(Node::as_str).unwrap_or_default();
             let op = expr.get("operator").and_then(Node::as_str).unwrap_or_default();
             if let (Some(attr), "In") = (attr_of(key), op) {
-                let values: Vec<String> = expr
-                    .get("values")
-                    .map(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::scalar_text)
-                    .collect();
+                let mut values: Vec<String> = Vec::new();
+                for v in expr.get("values").map(Node::as_seq).unwrap_or_default().iter().filter_map(Node::scalar_text) {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
                 if !values.is_empty() {
                     out.push((attr, values, expr.pos));
                 }
@@ -319,12 +331,156 @@ fn collect<'a>(docs: &'a [Node], part: &mut Part) -> Vec<Object<'a>> {
     out
 }
 
+/// A workload object, with its pod labels and declared replica count.
+struct Workload<'a> {
+    o: &'a Object<'a>,
+    id: String,
+    labels: BTreeMap<String, String>,
+    replicas: i64,
+    rpos: Option<Pos>,
+}
+
+fn plural(attr: &str) -> &'static str {
+    match attr {
+        "zone" => "zones",
+        "region" => "regions",
+        "host" => "hosts",
+        _ => "values",
+    }
+}
+
+/// What PodDisruptionBudgets say of one workload: how many replicas must stay up, where, and in
+/// words ("allows 10 unavailable (PodDisruptionBudget `web`)").
+struct Budget {
+    pdb: String,
+    need: i64,
+    pos: Option<Pos>,
+    from: String,
+}
+
+/// `minAvailable` / `maxUnavailable`: a count or a percentage of the replicas.
+enum Amount {
+    Count(i64),
+    Percent(i64),
+}
+
+fn amount(n: &Node) -> Option<Amount> {
+    match n.as_str().map(str::trim) {
+        Some(s) if s.ends_with('%') => {
+            s.trim_end_matches('%').trim().parse::<i64>().ok().filter(|p| (0..=100).contains(p)).map(Amount::Percent)
+        }
+        _ => n.as_i64().filter(|c| *c >= 0).map(Amount::Count),
+    }
+}
+
+/// The budget of every workload a PodDisruptionBudget selects, read before the workloads are
+/// built (a group's size depends on it). Kubernetes rounds percentages up, for both fields.
+fn disruption_budgets(objects: &[Object<'_>], workloads: &[Workload<'_>], part: &mut Part) -> BTreeMap<String, Budget> {
+    let mut budgets: BTreeMap<String, Budget> = BTreeMap::new();
+    for o in objects.iter().filter(|o| o.kind == "PodDisruptionBudget") {
+        let pdb = &o.name;
+        let selector_node = o.node.at(&["spec", "selector"]);
+        if let Some(e) = selector_node.and_then(|s| s.get("matchExpressions")) {
+            part.warn(
+                e.pos,
+                format!(
+                    "`matchExpressions` of PodDisruptionBudget `{pdb}` are not read: it selects by `matchLabels` only"
+                ),
+            );
+        }
+        let selector = labels_of(selector_node.and_then(|s| s.get("matchLabels")));
+        if selector.is_empty() {
+            part.warn(o.name_pos, format!("PodDisruptionBudget `{pdb}` has no `matchLabels`: not mapped"));
+            continue;
+        }
+        let targets: Vec<&Workload<'_>> =
+            workloads.iter().filter(|w| w.o.ns == o.ns && selects(&selector, &w.labels)).collect();
+        if targets.is_empty() {
+            part.warn(o.name_pos, format!("PodDisruptionBudget `{pdb}` selects no workload defined here"));
+            continue;
+        }
+        let min = o.node.at(&["spec", "minAvailable"]);
+        let max = o.node.at(&["spec", "maxUnavailable"]);
+        if let (Some(_), Some(m)) = (min, max) {
+            part.warn(m.pos, format!("PodDisruptionBudget `{pdb}` sets both `minAvailable` and `maxUnavailable` (Kubernetes refuses such a budget): `minAvailable` is read"));
+        }
+        let Some((field, node)) = min.map(|m| ("minAvailable", m)).or_else(|| max.map(|m| ("maxUnavailable", m)))
+        else {
+            part.warn(
+                o.name_pos,
+                format!("PodDisruptionBudget `{pdb}` has no `minAvailable` or `maxUnavailable`: not mapped"),
+            );
+            continue;
+        };
+        let Some(a) = amount(node) else {
+            let what = node.scalar_text().map_or_else(|| node.describe().to_string(), |s| format!("`{s}`"));
+            part.warn(node.pos, format!("`{field}` of PodDisruptionBudget `{pdb}` is {what}: expected a whole number or a percentage from 0% to 100%; not mapped"));
+            continue;
+        };
+        if targets.len() > 1 {
+            let names = targets.iter().map(|w| format!("`{}`", w.id)).collect::<Vec<_>>().join(", ");
+            if matches!(a, Amount::Count(_)) {
+                part.warn(node.pos, format!("PodDisruptionBudget `{pdb}` counts the pods of {names} together: a count over several workloads says nothing of each one, so it is not mapped"));
+                continue;
+            }
+            part.warn(node.pos, format!("PodDisruptionBudget `{pdb}` counts the pods of {names} together: its percentage is applied to each workload"));
+        }
+        for w in targets {
+            let n = w.replicas;
+            if n <= 0 {
+                continue;
+            }
+            let (need, from) = match (field, &a) {
+                ("minAvailable", Amount::Count(c)) => (*c, format!("needs {c} available")),
+                ("minAvailable", Amount::Percent(p)) => {
+                    let k = n.saturating_mul(*p).saturating_add(99) / 100;
+                    (k, format!("needs {p}% available, {k} of {n}"))
+                }
+                (_, Amount::Count(u)) => (n.saturating_sub(*u), format!("allows {u} unavailable")),
+                (_, Amount::Percent(p)) => {
+                    let u = n.saturating_mul(*p).saturating_add(99) / 100;
+                    (n - u, format!("allows {p}% unavailable, {u} of {n}"))
+                }
+            };
+            let id = &w.id;
+            let all = if n == 1 { "its one replica".to_string() } else { format!("all {n} of its replicas") };
+            let need = if need > n {
+                part.warn(node.pos, format!("PodDisruptionBudget `{pdb}` needs {need} replicas of `{id}` available, more than its {n}: it blocks every voluntary eviction (a node drain waits forever); modelled as needing {all}"));
+                n
+            } else if need == n {
+                part.warn(node.pos, format!("PodDisruptionBudget `{pdb}` allows no replica of `{id}` to be unavailable: it blocks every voluntary eviction (a node drain waits forever); modelled as needing {all}"));
+                n
+            } else if need <= 0 && n > 1 {
+                part.warn(node.pos, format!("PodDisruptionBudget `{pdb}` allows every replica of `{id}` to be unavailable: modelled as needing one replica, as without a budget"));
+                1
+            } else {
+                need.max(1)
+            };
+            let budget =
+                Budget { pdb: pdb.clone(), need, pos: node.pos, from: format!("{from} (PodDisruptionBudget `{pdb}`)") };
+            match budgets.get(id) {
+                Some(earlier) => {
+                    part.warn(o.name_pos, format!("`{id}` is selected by PodDisruptionBudgets `{}` and `{pdb}` (Kubernetes then refuses to evict its pods): the larger need is read", earlier.pdb));
+                    if budget.need > earlier.need {
+                        budgets.insert(id.clone(), budget);
+                    }
+                }
+                None => {
+                    budgets.insert(id.clone(), budget);
+                }
+            }
+        }
+    }
+    budgets
+}
+
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
-    let docs = tree::yaml_documents(text)?;
+    let (docs, said) = tree::yaml_documents(text)?;
     if docs.is_empty() {
         return Err(Errors::one(Error::empty_input("Kubernetes objects (`apiVersion`, `kind`, `metadata`)")));
     }
     let mut part = Part::new();
+    part.warn_all(said);
     let objects = collect(&docs, &mut part);
 
     let mut ctx = Ctx { services: BTreeMap::new(), config_maps: BTreeMap::new() };
@@ -335,26 +491,45 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 ctx.services.insert((o.ns.clone(), o.name.clone()), sel);
             }
             "ConfigMap" => {
-                if let Some(data) = o.node.get("data") {
-                    ctx.config_maps.insert((o.ns.clone(), o.name.clone()), data);
-                }
+                let data = o.node.get("data").unwrap_or(&tree::NULL);
+                ctx.config_maps.insert((o.ns.clone(), o.name.clone()), data);
             }
             _ => {}
         }
     }
 
-    // Workloads: (namespace, pod labels, id, replicas) for selectors.
-    let mut workloads: Vec<(String, BTreeMap<String, String>, String, i64)> = Vec::new();
+    // Workloads, with their pod labels (for selectors) and replica counts.
+    let mut workloads: Vec<Workload<'_>> = Vec::new();
     for o in objects.iter().filter(|o| WORKLOADS.contains(&o.kind.as_str())) {
         let id = object_id(&o.kind, &o.ns, &o.name);
-        let template = pod_template(o);
         let labels = if o.kind == "Pod" {
             labels_of(o.node.at(&["metadata", "labels"]))
         } else {
-            labels_of(template.and_then(|t| t.at(&["metadata", "labels"])))
+            labels_of(pod_template(o).and_then(|t| t.at(&["metadata", "labels"])))
         };
+        let replicas_node = o.node.at(&["spec", "replicas"]);
+        let counted = matches!(o.kind.as_str(), "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController");
+        let replicas = match replicas_node.filter(|_| counted) {
+            None => 1,
+            Some(n) => n.as_i64().unwrap_or_else(|| {
+                let what = n.scalar_text().map_or_else(|| n.describe().to_string(), |s| format!("`{s}`"));
+                part.warn(
+                    n.pos,
+                    format!("`spec.replicas` of `{id}` is {what}: expected a whole number; modelled as one replica"),
+                );
+                1
+            }),
+        };
+        let rpos = replicas_node.and_then(|n| n.pos);
+        workloads.push(Workload { o, id, labels, replicas, rpos });
+    }
+    let budgets = disruption_budgets(&objects, &workloads, &mut part);
+
+    for w in &workloads {
+        let (o, id) = (w.o, &w.id);
+        let template = pod_template(o);
         let spec = template.and_then(|t| t.get("spec")).unwrap_or(&tree::NULL);
-        let i = part.add(&id, Some(&o.kind.to_ascii_lowercase()), o.name_pos);
+        let i = part.add(id, Some(&o.kind.to_ascii_lowercase()), o.name_pos);
         if !o.ns.is_empty() {
             part.label(i, "namespace", o.ns.clone());
         }
@@ -363,44 +538,67 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         {
             part.label(i, "image", image);
         }
-        let replicas_node = o.node.at(&["spec", "replicas"]);
-        let replicas = match o.kind.as_str() {
-            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
-                replicas_node.and_then(Node::as_i64).unwrap_or(1)
-            }
-            _ => 1,
-        };
-        let rpos = replicas_node.and_then(|n| n.pos);
         if o.kind == "DaemonSet" {
             part.label(i, "replicas", "one per node");
         }
-        let deps = workload_deps(&ctx, o, spec, &labels, &mut part);
+        let deps = workload_deps(&ctx, o, spec, &w.labels, &mut part);
         let constraints = node_constraints(spec);
         let spread = spread_keys(spec);
-        let members = part.replicate(i, &id, replicas, "pod", o.name_pos, rpos);
-        for (attr, values, pos) in &constraints {
-            let spread_here = spread.iter().any(|(k, _)| match *attr {
+        let spread_on = |attr: &str| {
+            spread.iter().any(|(k, _)| match attr {
                 "zone" => ZONE_KEYS.contains(&k.as_str()),
                 "region" => REGION_KEYS.contains(&k.as_str()),
                 _ => k == HOST_KEY,
-            });
+            })
+        };
+        // The placement attributes the replicas are spread over, round-robin over the values.
+        let spread_attrs: Vec<&str> =
+            constraints.iter().filter(|(a, v, _)| v.len() > 1 && spread_on(a)).map(|(a, _, _)| *a).collect();
+        let mut group = Replicas { count: w.replicas, count_pos: w.rpos, need: 1, ..Replicas::default() };
+        if let [attr] = spread_attrs.as_slice() {
+            group.spread = constraints.iter().find(|(a, _, _)| a == attr).map_or(0, |(_, v, _)| v.len());
+            group.spread_what = plural(attr);
+        } else if spread_attrs.len() > 1 && w.replicas > MAX_REPLICAS {
+            part.warn(w.rpos, format!("`{id}` spreads its replicas over several placement attributes ({}): the {MAX_REPLICAS} modelled members are spread round-robin over each, so what the analyses say about failures of these values is approximate", spread_attrs.join(", ")));
+        }
+        if let Some(b) = budgets.get(id) {
+            part.label(i, "pdb", b.pdb.clone());
+            group.need = b.need;
+            group.need_pos = b.pos;
+            group.need_from = Some(b.from.clone());
+        }
+        let members = part.replicate(i, id, &group, "pod", o.name_pos);
+        let grouped = members.len() > 1 || members.first().is_some_and(|&(m, _)| m != i);
+        for (attr, values, pos) in &constraints {
             match values.as_slice() {
                 [one] => {
-                    for &m in &members {
+                    for &(m, _) in &members {
                         part.place(m, attr, one, *pos);
                     }
-                    if members.len() > 1 || members.first() != Some(&i) {
+                    if grouped {
                         part.place(i, attr, one, *pos);
                     }
                 }
-                many if spread_here && members.len() > 1 => {
-                    for (k, &m) in members.iter().enumerate() {
-                        if let Some(v) = many.get(k % many.len().max(1)) {
+                many if spread_on(attr) && members.len() > 1 => {
+                    let single = spread_attrs.len() == 1;
+                    for (k, &(m, slot)) in members.iter().enumerate() {
+                        let at = if single { slot } else { k % many.len().max(1) };
+                        if let Some(v) = many.get(at) {
                             part.place(m, attr, v, *pos);
                         }
                     }
                 }
-                many => part.label(i, &format!("allowed_{attr}s"), many.join(",")),
+                many => {
+                    part.label(i, &format!("allowed_{attr}s"), many.join(","));
+                    part.warn(
+                        *pos,
+                        format!(
+                            "`{id}` may run in any of the {} {}: the scheduler decides, so no {attr} is set",
+                            plural(attr),
+                            many.join(", ")
+                        ),
+                    );
+                }
             }
         }
         for (key, pos) in &spread {
@@ -417,12 +615,11 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 part.warn(*pos, format!("`{id}` spreads its replicas over `{key}`, but the manifest does not name the values: the scheduler decides, so no placement is set"));
             }
         }
-        for &m in &members {
+        for &(m, _) in &members {
             for (target, field, pos) in &deps {
                 part.link(m, *field, target, *pos);
             }
         }
-        workloads.push((o.ns.clone(), labels, id, replicas));
     }
 
     for o in &objects {
@@ -444,8 +641,8 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 }
                 let targets: Vec<&String> = workloads
                     .iter()
-                    .filter(|(ns, labels, _, _)| *ns == o.ns && selects(&selector, labels))
-                    .map(|(_, _, id, _)| id)
+                    .filter(|w| w.o.ns == o.ns && selects(&selector, &w.labels))
+                    .map(|w| &w.id)
                     .collect();
                 if targets.is_empty() {
                     part.warn(
@@ -479,55 +676,8 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                     }
                 }
             }
-            "PodDisruptionBudget" => {
-                let selector_node = o.node.at(&["spec", "selector", "matchLabels"]);
-                let selector = labels_of(selector_node);
-                let targets: Vec<(&String, i64)> = workloads
-                    .iter()
-                    .filter(|(ns, labels, _, _)| *ns == o.ns && selects(&selector, labels))
-                    .map(|(_, _, id, r)| (id, *r))
-                    .collect();
-                if targets.is_empty() {
-                    part.warn(o.name_pos, format!("PodDisruptionBudget `{}` selects no workload defined here", o.name));
-                }
-                let min = o.node.at(&["spec", "minAvailable"]);
-                let max = o.node.at(&["spec", "maxUnavailable"]);
-                for (id, n) in targets {
-                    let Some(i) = part.find(id) else { continue };
-                    part.label(i, "pdb", o.name.clone());
-                    if n <= 1 {
-                        continue;
-                    }
-                    let count = |node: &Node| -> Option<i64> {
-                        match node.as_str() {
-                            Some(s) if s.ends_with('%') => s
-                                .trim_end_matches('%')
-                                .trim()
-                                .parse::<i64>()
-                                .ok()
-                                .map(|p| n.saturating_mul(p.clamp(0, 100)).saturating_add(99) / 100),
-                            _ => node.as_i64(),
-                        }
-                    };
-                    let need = match (min, max) {
-                        (Some(m), _) => count(m).map(|k| (k, m.pos)),
-                        (None, Some(m)) => count(m).map(|u| (n.saturating_sub(u), m.pos)),
-                        (None, None) => None,
-                    };
-                    let Some((k, pos)) = need else {
-                        part.warn(
-                            o.name_pos,
-                            format!(
-                                "PodDisruptionBudget `{}` has no usable `minAvailable` or `maxUnavailable`: not mapped",
-                                o.name
-                            ),
-                        );
-                        continue;
-                    };
-                    let k = k.clamp(1, n.min(MAX_REPLICAS));
-                    part.set_need(i, u32::try_from(k).unwrap_or(1), pos);
-                }
-            }
+            // Read before the workloads were built (`disruption_budgets`).
+            "PodDisruptionBudget" => {}
             k if SILENT.contains(&k) => {}
             other => part.warn(o.name_pos, format!("kind `{other}` (`{}`) is not mapped", o.name)),
         }

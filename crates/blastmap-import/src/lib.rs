@@ -21,6 +21,7 @@ pub mod dot;
 pub mod jaeger;
 pub mod kubernetes;
 mod overlay;
+mod replicas;
 pub mod tailscale;
 pub mod terraform;
 mod tree;

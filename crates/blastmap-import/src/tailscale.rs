@@ -18,6 +18,7 @@
 //! | a peer with `ExitNode: true` (the exit node in use) | `Self` has `degrades_without: exit-node` |
 //! | `User`, `Health`, `CertDomains`, capabilities, traffic counters | not mapped (not topology) |
 //! | a peer that is not a JSON object | warning |
+//! | `Peer` that is not an object; entries of `TailscaleIPs`, `AllowedIPs`, `PrimaryRoutes` that are not text | warning: not mapped |
 
 use std::collections::BTreeMap;
 
@@ -36,13 +37,8 @@ fn node_id(n: &Node) -> Option<String> {
     dns.or_else(|| text(n, "HostName")).or_else(|| text(n, "ID")).map(str::to_string)
 }
 
-fn strings(n: &Node, key: &str) -> Vec<(String, Option<Pos>)> {
-    n.get(key)
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| s.as_str().map(|v| (v.to_string(), s.pos)))
-        .collect()
+fn strings(n: &Node, key: &str, part: &mut Part) -> Vec<(String, Option<Pos>)> {
+    part.texts(n.get(key), &format!("`{key}`")).into_iter().map(|(s, p)| (s.to_string(), p)).collect()
 }
 
 fn is_own_address(prefix: &str, ips: &[(String, Option<Pos>)]) -> bool {
@@ -52,7 +48,7 @@ fn is_own_address(prefix: &str, ips: &[(String, Option<Pos>)]) -> bool {
 }
 
 pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
-    let root = tree::json(text_in)?;
+    let (root, said) = tree::json(text_in)?;
     if !root.is_map() || (root.get("Self").is_none() && root.get("Peer").is_none()) {
         return Err(Errors::one(Error::new(
             ErrorKind::InvalidValue,
@@ -61,6 +57,7 @@ pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
         )));
     }
     let mut part = Part::new();
+    part.warn_all(said);
     let tailnet = root
         .at(&["CurrentTailnet", "Name"])
         .and_then(Node::as_str)
@@ -80,6 +77,9 @@ pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
         } else if !me.is_null() {
             part.warn(me.pos, format!("`Self` is {}: expected an object; not mapped", me.describe()));
         }
+    }
+    if let Some(peers) = root.get("Peer").filter(|p| !p.is_map() && !p.is_null()) {
+        part.warn(peers.pos, format!("`Peer` is {}: expected an object of peers; not mapped", peers.describe()));
     }
     if let Some(peers) = root.get("Peer") {
         for (key, kpos, peer) in peers.entries() {
@@ -116,7 +116,7 @@ pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
         if let Some(dns) = text(n, "DNSName") {
             part.label(i, "dns_name", dns.trim_end_matches('.'));
         }
-        let ips = strings(n, "TailscaleIPs");
+        let ips = strings(n, "TailscaleIPs", &mut part);
         if let Some((ip, _)) = ips.first() {
             part.label(i, "tailscale_ip", ip.clone());
         }
@@ -164,8 +164,8 @@ pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
         }
 
         // Routes it serves.
-        let mut served = strings(n, "AllowedIPs");
-        served.extend(strings(n, "PrimaryRoutes"));
+        let mut served = strings(n, "AllowedIPs", &mut part);
+        served.extend(strings(n, "PrimaryRoutes", &mut part));
         for (prefix, ppos) in served {
             if is_own_address(&prefix, &ips) {
                 continue;

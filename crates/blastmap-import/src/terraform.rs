@@ -12,6 +12,10 @@
 //! | `local.x` references | warning, once per local: locals are not in the JSON, so dependencies through them are not seen |
 //! | a reference to a resource without instances | warning, no edge |
 //! | a dependency on an address the file does not have (raw state) | placeholder and an unresolved-reference warning |
+//! | an address given twice | the first is read; warning |
+//! | an `index_key` that is not a number or text | read without the index; warning |
+//! | a reference to a module the configuration does not have, to an output it does not have, or that is not an address; a module call without `module`; a child module that is not a mapping; `depends_on`/`dependencies` entries that are not text | warning: not mapped |
+//! | references through module inputs and outputs that lead back to each other (a cycle) | followed 64 deep, then a warning |
 //! | outputs, variables, resources only in `prior_state` or being destroyed | not mapped: the plan's result is what is analysed |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,14 +88,20 @@ struct Tf<'a> {
     steps: usize,
 }
 
+/// The module calls that lead to a module, each with its caller's address prefix.
+type Calls<'a> = Vec<(&'a Node, String)>;
+
 /// At most this many references are followed in one file.
 const MAX_STEPS: usize = 1_000_000;
 
 impl<'a> Tf<'a> {
-    fn add_instance(&mut self, r: &Resource<'_>) {
+    /// Adds the component of a resource instance; false (with a warning) when its address is
+    /// already taken.
+    fn add_instance(&mut self, r: &Resource<'_>) -> bool {
         let Resource { addr, module, typ, mode, provider, values, pos } = *r;
         if self.part.has(addr) {
-            return;
+            self.part.warn(pos, format!("resource `{addr}` appears twice: the first is read, this one is not"));
+            return false;
         }
         let i = self.part.add(addr, Some(if typ.is_empty() { "resource" } else { typ }), pos);
         if mode == "data" {
@@ -120,58 +130,60 @@ impl<'a> Tf<'a> {
         }
         self.instances.entry(base(addr).to_string()).or_default().push(i);
         self.all.push(Instance { id: i, module: module.to_string() });
+        true
     }
 
-    /// Resources of a `show -json` module (`root_module`, `child_modules`).
-    fn module_values(&mut self, m: &Node, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        let module = m.get("address").and_then(Node::as_str).map(|a| format!("{a}.")).unwrap_or_default();
-        for r in m.get("resources").map(Node::as_seq).unwrap_or_default() {
-            let Some(addr) = r.get("address").and_then(Node::as_str) else {
-                self.part.warn(r.pos, "resource without `address`: not mapped");
-                continue;
-            };
-            let s = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or_default().to_string();
-            let pos = r.get("address").and_then(|a| a.pos).or(r.pos);
-            let (typ, mode) = (s("type"), s("mode"));
-            let provider = r.get("provider_name").and_then(Node::as_str);
-            self.add_instance(&Resource {
-                addr,
-                module: &module,
-                typ: &typ,
-                mode: &mode,
-                provider,
-                values: r.get("values"),
-                pos,
-            });
-        }
-        for c in m.get("child_modules").map(Node::as_seq).unwrap_or_default() {
-            self.module_values(c, depth + 1);
+    /// Resources of a `show -json` module (`root_module`) and of its `child_modules`, in order
+    /// (iterative: the tree bounds the depth, no recursion follows it).
+    fn module_values(&mut self, root: &Node) {
+        for m in modules(root, &mut self.part) {
+            let module = m.get("address").and_then(Node::as_str).map(|a| format!("{a}.")).unwrap_or_default();
+            // Null is nothing to read (a value cut for nesting too deep is said where it was cut).
+            for r in m.get("resources").map(Node::as_seq).unwrap_or_default().iter().filter(|r| !r.is_null()) {
+                let Some(addr) = r.get("address").and_then(Node::as_str) else {
+                    self.part.warn(r.pos, "resource without `address`: not mapped");
+                    continue;
+                };
+                let s = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or_default().to_string();
+                let pos = r.get("address").and_then(|a| a.pos).or(r.pos);
+                let (typ, mode) = (s("type"), s("mode"));
+                let provider = r.get("provider_name").and_then(Node::as_str);
+                self.add_instance(&Resource {
+                    addr,
+                    module: &module,
+                    typ: &typ,
+                    mode: &mode,
+                    provider,
+                    values: r.get("values"),
+                    pos,
+                });
+            }
         }
     }
 
     /// `depends_on` of `show -json` state resources, after all instances exist.
-    fn module_depends(&mut self, m: &Node, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        for r in m.get("resources").map(Node::as_seq).unwrap_or_default() {
-            let Some(addr) = r.get("address").and_then(Node::as_str) else {
-                continue;
-            };
-            let Some(from) = self.part.find(addr) else {
-                continue;
-            };
-            for d in r.get("depends_on").map(Node::as_seq).unwrap_or_default() {
-                if let Some(target) = d.as_str() {
-                    self.depend(&[from], target, d.pos, true);
+    fn module_depends(&mut self, root: &Node) {
+        for m in modules(root, &mut self.part) {
+            for r in m.get("resources").map(Node::as_seq).unwrap_or_default() {
+                let Some(addr) = r.get("address").and_then(Node::as_str) else {
+                    continue;
+                };
+                let Some(from) = self.part.find(addr) else {
+                    continue;
+                };
+                for d in r.get("depends_on").map(Node::as_seq).unwrap_or_default() {
+                    match d.as_str() {
+                        Some(target) => self.depend(&[from], target, d.pos, true),
+                        None => self.part.warn(
+                            d.pos,
+                            format!(
+                                "`depends_on` entry of `{addr}` is {}: expected a resource address; not mapped",
+                                d.describe()
+                            ),
+                        ),
+                    }
                 }
             }
-        }
-        for c in m.get("child_modules").map(Node::as_seq).unwrap_or_default() {
-            self.module_depends(c, depth + 1);
         }
     }
 
@@ -230,12 +242,16 @@ impl<'a> Tf<'a> {
                     Some(k) => match &k.value {
                         tree::Value::Int(n) => format!("{base_addr}[{n}]"),
                         tree::Value::Str(s) => format!("{base_addr}[\"{s}\"]"),
-                        _ => base_addr.clone(),
+                        tree::Value::Null => base_addr.clone(),
+                        _ => {
+                            self.part.warn(k.pos, format!("`index_key` of an instance of `{base_addr}` is {}: expected a number or text; read as `{base_addr}`", k.describe()));
+                            base_addr.clone()
+                        }
                     },
                     None => base_addr.clone(),
                 };
                 let pos = r.get("name").and_then(|n| n.pos).or(r.pos);
-                self.add_instance(&Resource {
+                let added = self.add_instance(&Resource {
                     addr: &addr,
                     module: &module,
                     typ: &typ,
@@ -244,16 +260,14 @@ impl<'a> Tf<'a> {
                     values: inst.get("attributes"),
                     pos,
                 });
-                if let Some(i) = self.part.find(&addr) {
+                if let (true, Some(i)) = (added, self.part.find(&addr)) {
                     deps.push((i, inst));
                 }
             }
         }
         for (i, inst) in deps {
-            for d in inst.get("dependencies").map(Node::as_seq).unwrap_or_default() {
-                if let Some(target) = d.as_str() {
-                    self.depend(&[i], target, d.pos, true);
-                }
+            for (target, pos) in self.part.texts(inst.get("dependencies"), "`dependencies`") {
+                self.depend(&[i], target, pos, true);
             }
         }
     }
@@ -267,9 +281,6 @@ impl<'a> Tf<'a> {
         depth: usize,
     ) -> Vec<(String, Option<Pos>)> {
         let mut out = Vec::new();
-        if depth > MAX_DEPTH {
-            return out;
-        }
         for (r, pos) in refs {
             self.steps += 1;
             if self.steps == MAX_STEPS {
@@ -279,6 +290,11 @@ impl<'a> Tf<'a> {
                 return out;
             }
             let parts: Vec<&str> = r.split('.').collect();
+            let through_module = matches!(parts.as_slice(), ["var", _, ..] | ["module", _, _, ..]);
+            if through_module && depth >= MAX_DEPTH {
+                self.part.warn(pos, format!("`{r}`: references followed through {MAX_DEPTH} module inputs and outputs (a cycle?); what it refers to is not followed"));
+                continue;
+            }
             match parts.as_slice() {
                 ["var", name, ..] => {
                     // A module's input: follow the call's argument in the parent module.
@@ -298,18 +314,23 @@ impl<'a> Tf<'a> {
                     let name = name.split('[').next().unwrap_or(name);
                     let call = self.module_call(module, name);
                     if let Some(call) = call {
+                        if call.at(&["module", "outputs", output]).is_none() {
+                            self.part.warn(pos, format!("`{r}`: module `{module}module.{name}` has no output `{output}` in the configuration; no dependency through it"));
+                        }
                         let inner = collect_refs(call.at(&["module", "outputs", output, "expression"]));
                         let child = format!("{module}module.{name}.");
                         let mut deeper: Vec<(&'a Node, String)> = calls.to_vec();
                         deeper.push((call, module.to_string()));
                         out.extend(self.resolve_refs(inner, &child, &deeper, depth + 1));
+                    } else {
+                        self.part.warn(pos, format!("`{r}`: module `{module}module.{name}` is not in the configuration; no dependency through it"));
                     }
                 }
                 ["module", name] => out.push((format!("{module}module.{name}"), pos)),
                 ["data", typ, name, ..] => out.push((format!("{module}data.{typ}.{}", base(name)), pos)),
                 ["each" | "count" | "path" | "self" | "terraform", ..] => {}
                 [typ, name, ..] => out.push((format!("{module}{typ}.{}", base(name)), pos)),
-                _ => {}
+                _ => self.part.warn(pos, format!("reference `{r}` is not an address: not mapped")),
             }
         }
         out
@@ -328,13 +349,33 @@ impl<'a> Tf<'a> {
         m.get("module_calls")?.get(name)
     }
 
-    /// Plan `configuration`: references between configured resources.
-    fn configuration(&mut self, m: &'a Node, module: &str, calls: Vec<(&'a Node, String)>, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
+    /// Plan `configuration`: references between configured resources, module by module (the
+    /// modules in order, iteratively: the tree bounds the depth, no recursion follows it).
+    fn configuration(&mut self, root: &'a Node) {
+        // (module, its address prefix, the module calls that lead to it with their callers' prefixes)
+        let mut stack: Vec<(&'a Node, String, Calls<'a>)> = vec![(root, String::new(), Vec::new())];
+        while let Some((m, module, calls)) = stack.pop() {
+            self.configured_resources(m, &module, &calls);
+            let children: Vec<(&str, Option<Pos>, &'a Node)> =
+                m.get("module_calls").map(|c| c.entries().collect()).unwrap_or_default();
+            for (name, pos, call) in children.into_iter().rev() {
+                match call.get("module") {
+                    Some(child) => {
+                        let mut deeper = calls.clone();
+                        deeper.push((call, module.clone()));
+                        stack.push((child, format!("{module}module.{name}."), deeper));
+                    }
+                    None => self.part.warn(pos, format!("module call `{module}module.{name}` has no `module`: the references inside it are not read")),
+                }
+            }
         }
+    }
+
+    /// The references of the resources configured in one module.
+    fn configured_resources(&mut self, m: &'a Node, module: &str, calls: &[(&'a Node, String)]) {
         for r in m.get("resources").map(Node::as_seq).unwrap_or_default() {
             let Some(addr) = r.get("address").and_then(Node::as_str) else {
+                self.part.warn(r.pos, "configured resource without `address`: its references are not read");
                 continue;
             };
             let full = format!("{module}{addr}");
@@ -353,6 +394,8 @@ impl<'a> Tf<'a> {
                     }
                 }
             }
+            // A configured resource without instances (`count = 0`, or not in the plan's result)
+            // has nothing to connect.
             if from.is_empty() {
                 continue;
             }
@@ -360,11 +403,18 @@ impl<'a> Tf<'a> {
             refs.extend(collect_refs(r.get("count_expression")));
             refs.extend(collect_refs(r.get("for_each_expression")));
             for d in r.get("depends_on").map(Node::as_seq).unwrap_or_default() {
-                if let Some(s) = d.as_str() {
-                    refs.push((s.to_string(), d.pos));
+                match d.as_str() {
+                    Some(s) => refs.push((s.to_string(), d.pos)),
+                    None => self.part.warn(
+                        d.pos,
+                        format!(
+                            "`depends_on` entry of `{full}` is {}: expected a resource address; not mapped",
+                            d.describe()
+                        ),
+                    ),
                 }
             }
-            let targets = self.resolve_refs(refs, module, &calls, depth);
+            let targets = self.resolve_refs(refs, module, calls, 0);
             let mut seen = BTreeSet::new();
             for (t, pos) in targets {
                 if seen.insert(t.clone()) && t != full {
@@ -372,42 +422,57 @@ impl<'a> Tf<'a> {
                 }
             }
         }
-        for (name, _, call) in m.get("module_calls").map(|c| c.entries().collect::<Vec<_>>()).unwrap_or_default() {
-            if let Some(child) = call.get("module") {
-                let mut deeper = calls.clone();
-                deeper.push((call, module.to_string()));
-                self.configuration(child, &format!("{module}module.{name}."), deeper, depth + 1);
-            }
-        }
     }
 }
 
-/// Every `references` list inside an expression tree.
-fn collect_refs(n: Option<&Node>) -> Vec<(String, Option<Pos>)> {
-    fn walk(n: &Node, out: &mut Vec<(String, Option<Pos>)>, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        for (k, _, v) in n.entries() {
-            if k == "references" {
-                out.extend(v.as_seq().iter().filter_map(|r| r.as_str().map(|s| (s.to_string(), r.pos))));
-            } else {
-                walk(v, out, depth + 1);
+/// A `show -json` module and all its `child_modules`, in order (depth first, iteratively). A
+/// child module that is not a mapping is said (null is nothing to read).
+fn modules<'n>(root: &'n Node, part: &mut Part) -> Vec<&'n Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(m) = stack.pop() {
+        out.push(m);
+        for c in m.get("child_modules").map(Node::as_seq).unwrap_or_default().iter().rev() {
+            if c.is_map() {
+                stack.push(c);
+            } else if !c.is_null() {
+                part.warn(c.pos, format!("child module is {}, not a module: not read", c.describe()));
             }
         }
-        for item in n.as_seq() {
-            walk(item, out, depth + 1);
-        }
+    }
+    out
+}
+
+/// Every `references` list inside an expression tree, in document order (iteratively: the tree
+/// bounds the depth, no recursion follows it).
+fn collect_refs(n: Option<&Node>) -> Vec<(String, Option<Pos>)> {
+    enum Item<'n> {
+        Walk(&'n Node),
+        Refs(&'n Node),
     }
     let mut out = Vec::new();
-    if let Some(n) = n {
-        walk(n, &mut out, 0);
+    let mut stack: Vec<Item<'_>> = n.into_iter().map(Item::Walk).collect();
+    while let Some(item) = stack.pop() {
+        match item {
+            Item::Refs(v) => out.extend(v.as_seq().iter().filter_map(|r| r.as_str().map(|s| (s.to_string(), r.pos)))),
+            Item::Walk(n) => {
+                let before = stack.len();
+                for (k, _, v) in n.entries() {
+                    stack.push(if k == "references" { Item::Refs(v) } else { Item::Walk(v) });
+                }
+                stack.extend(n.as_seq().iter().map(Item::Walk));
+                // The first child is taken first.
+                if let Some(children) = stack.get_mut(before..) {
+                    children.reverse();
+                }
+            }
+        }
     }
     out
 }
 
 pub(crate) fn import(text: &str) -> Result<Part, Errors> {
-    let root = tree::json(text)?;
+    let (root, said) = tree::json(text)?;
     let is_show = root.get("format_version").is_some();
     let is_raw = root.get("resources").is_some() && root.get("version").is_some();
     if !root.is_map() || !(is_show || is_raw) {
@@ -426,6 +491,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         config: root.get("configuration"),
         steps: 0,
     };
+    tf.part.warn_all(said);
     if let Some(pc) = root.at(&["configuration", "provider_config"]) {
         for (key, _, p) in pc.entries() {
             if let Some(r) = p.at(&["expressions", "region", "constant_value"]) {
@@ -438,7 +504,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     if is_raw && !is_show {
         tf.raw_state(&root);
     } else if let Some(pv) = root.at(&["planned_values", "root_module"]) {
-        tf.module_values(pv, 0);
+        tf.module_values(pv);
         if let Some(changes) = root.get("resource_changes") {
             for c in changes.as_seq() {
                 let addr = c.get("address").and_then(Node::as_str).unwrap_or_default();
@@ -455,16 +521,16 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             }
         }
         if let Some(prior) = root.at(&["prior_state", "values", "root_module"]) {
-            tf.module_depends(prior, 0);
+            tf.module_depends(prior);
         }
         if let Some(cfg) = root.at(&["configuration", "root_module"]) {
-            tf.configuration(cfg, "", Vec::new(), 0);
+            tf.configuration(cfg);
         }
     } else if let Some(v) = root.at(&["values", "root_module"]) {
-        tf.module_values(v, 0);
-        tf.module_depends(v, 0);
+        tf.module_values(v);
+        tf.module_depends(v);
         if let Some(cfg) = root.at(&["configuration", "root_module"]) {
-            tf.configuration(cfg, "", Vec::new(), 0);
+            tf.configuration(cfg);
         }
     } else {
         tf.part.warn(root.pos, "no `planned_values` or `values`: the file holds no resources");

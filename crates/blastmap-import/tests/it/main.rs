@@ -1,13 +1,17 @@
 //! Integration tests of the importers: `ok/` and `err/` fixtures per format (written for these
-//! tests, in the repository), merging, overlays, mutations that must never panic, and the real exports of
-//! the shared corpus with their exact components and edges (skipped, with a note, when the
-//! corpus is not beside the repository).
+//! tests, in the repository), merging, overlays, mutations that must never panic, replica groups
+//! over the cap, the warning of every drop, input nested far past the limits, and the real
+//! exports of the shared corpus with their exact components and edges (skipped, with a note,
+//! when the corpus is not beside the repository).
 
 mod corpus;
+mod deep;
+mod drops;
 mod fixtures;
 mod merge;
 mod mutate;
 mod overlay;
+mod replicas;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
