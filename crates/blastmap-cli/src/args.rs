@@ -19,7 +19,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Fail components or placement values and show what goes down and why.
     WhatIf(WhatIfArgs),
-    /// Exit 1 when a denied kind of finding exists (for CI), 0 when none does.
+    /// Exit 1 when a denied kind of finding exists or a budget cut a denied analysis short (for
+    /// CI), 0 when neither.
     Check(CheckArgs),
     /// Compare two designs (before and after): findings gained and lost, SPOF changes, blast
     /// radius per placement value.
@@ -74,12 +75,31 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
-    /// Failure sets one k-of-n gate's tolerance search may try before it reports a bound.
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
+}
+
+/// How much work the searches that can be cut may do; a cut result is reported as a bound or a
+/// partial list, never silently.
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Failure sets one k-of-n gate's tolerance search may try before it reports bounds.
     #[arg(long, default_value_t = blastmap_core::algo::DEFAULT_BUDGET)]
     pub budget: u64,
     /// Candidate sets the double/triple point search may try over all targets.
     #[arg(long, default_value_t = blastmap_core::algo::DEFAULT_CUT_BUDGET)]
     pub cut_budget: u64,
+}
+
+impl BudgetArgs {
+    /// The analysis options these budgets ask for.
+    pub fn options(&self) -> blastmap_core::report::Options {
+        blastmap_core::report::Options {
+            redundancy_budget: self.budget,
+            cut_budget: self.cut_budget,
+            ..blastmap_core::report::Options::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +113,8 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +178,12 @@ pub struct CheckArgs {
     /// that takes down a critical target).
     #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]
     pub deny: Vec<String>,
+    /// Pass when a budget cut a denied analysis short and nothing denied was found in what it
+    /// did search. Without it the check fails closed: a cut answer is not an "ok".
+    #[arg(long)]
+    pub allow_partial: bool,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
 }
 
 #[derive(Debug, Args)]

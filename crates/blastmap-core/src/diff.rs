@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::algo;
 use crate::model::Model;
-use crate::report::{Finding, FindingKind, Report};
+use crate::report::{DoublePointEntry, Finding, FindingKind, Incomplete, Report};
 
 /// A placement value's blast radius in one design.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,15 @@ pub struct ChangedFinding {
     pub after: Finding,
 }
 
+/// A finding one design's report has and the other's may have left out: the analysis that would
+/// find it there was cut by a budget or a top-N limit, so its absence proves nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UncertainFinding {
+    pub finding: Finding,
+    /// Why the other report may have left it out (its incomplete entry's reason).
+    pub reason: String,
+}
+
 /// A target whose set of single points of failure changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpofChange {
@@ -44,10 +53,18 @@ pub struct SpofChange {
 pub struct DiffReport {
     pub before: String,
     pub after: String,
-    /// Findings only the after design has.
+    /// Findings only the after design has, where the before report is complete for them.
     pub gained: Vec<Finding>,
-    /// Findings only the before design has.
+    /// Findings only the before design has, where the after report is complete for them.
     pub lost: Vec<Finding>,
+    /// Findings only the before design's report has, where a budget or a top-N cut may have
+    /// left them out of the after report: not fixed, unknown.
+    #[serde(default)]
+    pub lost_uncertain: Vec<UncertainFinding>,
+    /// Findings only the after design's report has, where a cut may have left them out of the
+    /// before report: not new, unknown.
+    #[serde(default)]
+    pub gained_uncertain: Vec<UncertainFinding>,
     /// Findings in both whose substance changed (say, a SPOF that now takes down fewer targets).
     pub changed: Vec<ChangedFinding>,
     /// Targets present in both whose SPOF set changed.
@@ -70,6 +87,55 @@ fn key(f: &Finding) -> (FindingKind, String) {
         }
         _ => (f.kind, f.subject.clone()),
     }
+}
+
+/// The report entry of a double-point finding (its evidence is the set, then what it takes down).
+fn double_point_entry<'a>(report: &'a Report, f: &Finding) -> Option<&'a DoublePointEntry> {
+    report.double_points.iter().find(|d| {
+        f.evidence.starts_with(&d.components)
+            && f.evidence.get(d.components.len()..).is_some_and(|rest| d.takes_down.starts_with(rest))
+    })
+}
+
+/// The entry of `other`'s incomplete list that may have left `f` (found by `own`) out of it.
+/// A finding about components `other_model` does not have is surely not there.
+fn cut_in<'a>(other: &'a Report, other_model: &Model, own: &Report, f: &Finding) -> Option<&'a Incomplete> {
+    let entry = (f.kind == FindingKind::DoublePoint).then(|| double_point_entry(own, f)).flatten();
+    let members: Vec<&str> = match entry {
+        Some(d) => d.components.iter().map(String::as_str).collect(),
+        None => vec![f.subject.as_str()],
+    };
+    if members.iter().any(|m| other_model.lookup(m).is_none()) {
+        return None;
+    }
+    other.incomplete.iter().find(|i| {
+        i.analysis == f.kind
+            && match (&i.subject, i.targets.is_empty(), entry) {
+                (Some(subject), _, _) => *subject == f.subject,
+                // A top-N cut may have left out any finding of its kind.
+                (None, true, _) => true,
+                (None, false, Some(d)) => d.takes_down.iter().any(|t| i.targets.contains(t)),
+                (None, false, None) => true,
+            }
+    })
+}
+
+/// Splits `only` (findings of `own` missing from `other`) into those `other` is complete for and
+/// those a cut in `other` may have left out.
+fn split_uncertain(
+    only: Vec<Finding>,
+    own: &Report,
+    other: (&Model, &Report),
+) -> (Vec<Finding>, Vec<UncertainFinding>) {
+    let mut sure = Vec::new();
+    let mut uncertain = Vec::new();
+    for f in only {
+        match cut_in(other.1, other.0, own, &f) {
+            Some(i) => uncertain.push(UncertainFinding { finding: f, reason: i.reason.clone() }),
+            None => sure.push(f),
+        }
+    }
+    (sure, uncertain)
 }
 
 fn spofs_by_target(report: &Report) -> BTreeMap<String, BTreeSet<String>> {
@@ -115,8 +181,16 @@ fn placement_blast(model: &Model) -> BTreeMap<String, Blast> {
 /// assert!(d.spof_changes.is_empty() || d.spof_changes[0].target == "app");
 /// ```
 ///
+/// A finding missing from one report is "lost" (or "gained") only when that report is complete
+/// for it; when a budget or a top-N cut made the analysis that would find it incomplete there
+/// (for a gate: that gate's search; for a double point: the search of a target it takes down,
+/// or the top-N cut), it goes to `lost_uncertain` (`gained_uncertain`) with the cut's reason,
+/// unless that design lacks the components it is about.
+///
 /// # Complexity
-/// Two single-failure passes (see [`algo::single_failures`]) plus O(F log F) over the findings.
+/// Two single-failure passes (see [`algo::single_failures`]) plus O(F log F) over the findings
+/// and O(F · (I + D)) to match the findings of one report against the other's I incomplete
+/// entries and D double points.
 pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
     let (bm, br) = before;
     let (am, ar) = after;
@@ -124,6 +198,8 @@ pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
     let akeys: BTreeSet<(FindingKind, String)> = ar.findings.iter().map(key).collect();
     let gained = ar.findings.iter().filter(|f| !bkeys.contains(&key(f))).cloned().collect();
     let lost = br.findings.iter().filter(|f| !akeys.contains(&key(f))).cloned().collect();
+    let (gained, gained_uncertain) = split_uncertain(gained, ar, (bm, br));
+    let (lost, lost_uncertain) = split_uncertain(lost, br, (am, ar));
     let before_by_key: BTreeMap<(FindingKind, String), &Finding> = br.findings.iter().map(|f| (key(f), f)).collect();
     let changed = ar
         .findings
@@ -159,6 +235,8 @@ pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
         after: ar.name.clone().unwrap_or_else(|| "after".into()),
         gained,
         lost,
+        lost_uncertain,
+        gained_uncertain,
         changed,
         spof_changes,
         targets_added,

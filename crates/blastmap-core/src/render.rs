@@ -306,10 +306,16 @@ pub fn text(report: &Report, color: bool) -> String {
         report.targets.len(),
         if report.targets.len() == 1 { "target" } else { "targets" }
     );
-    if report.findings.is_empty() {
+    if report.findings.is_empty() && report.incomplete.is_empty() {
         let _ = writeln!(
             out,
             "\nNo findings: no single points of failure, false redundancy, blind spots, cycles or restart hazards."
+        );
+    } else if report.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNo findings found, but {} cut short by a budget (below): some may be missing.",
+            results_cut(report.incomplete.len())
         );
     }
     let mut kinds: Vec<(Severity, FindingKind)> = FindingKind::ALL
@@ -319,7 +325,7 @@ pub fn text(report: &Report, color: bool) -> String {
     kinds.sort();
     for (_, kind) in kinds {
         let items: Vec<_> = report.findings_of(kind).collect();
-        let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), items.len());
+        let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), shown_count(report, kind, items.len()));
         for f in items.iter().take(SECTION_LIMIT) {
             let _ = writeln!(out, "  {} {}", s.severity(f.severity), ids.plain(&f.title));
         }
@@ -329,6 +335,12 @@ pub fn text(report: &Report, color: bool) -> String {
                 "  {}",
                 s.dim(&format!("… and {} more (use --format json for all)", items.len() - SECTION_LIMIT))
             );
+        }
+    }
+    if !report.incomplete.is_empty() {
+        let _ = writeln!(out, "\n{} ({})", s.paint("1;33", "Incomplete analyses"), report.incomplete.len());
+        for i in &report.incomplete {
+            let _ = writeln!(out, "  {} {}", s.paint("33", &format!("{}:", i.analysis.name())), ids.plain(&i.reason));
         }
     }
     let cold = &report.cold_start;
@@ -347,9 +359,6 @@ pub fn text(report: &Report, color: bool) -> String {
     }
     if !cold.deadlocked.is_empty() {
         let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10, " … +"));
-    }
-    for note in budget_notes(report, |ids| first_n(ids, 5, " … +")) {
-        let _ = writeln!(out, "\n  {}", s.dim(&note));
     }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Availability (independent failures)"));
@@ -393,26 +402,6 @@ pub fn text(report: &Report, color: bool) -> String {
     }
     notes_text(&mut out, report, &s);
     out
-}
-
-/// What a search budget cut, one sentence each: the double points when their search stopped
-/// early, and the gates whose tolerance is a bound. `list` shows a list of ids.
-fn budget_notes(report: &Report, list: impl Fn(&[String]) -> String) -> Vec<String> {
-    let mut notes = Vec::new();
-    if !report.double_points_complete {
-        notes.push("double points: the search budget ran out; the list is partial (raise --cut-budget)".to_string());
-    }
-    let bounded: Vec<String> = report.redundancy.iter().filter(|r| !r.exact).map(|r| r.component.clone()).collect();
-    if !bounded.is_empty() {
-        notes.push(format!(
-            "redundancy: the search budget ran out for {} {} ({}): their actual tolerance is a bound, not exact \
-             (raise --budget)",
-            bounded.len(),
-            if bounded.len() == 1 { "gate" } else { "gates" },
-            list(&bounded)
-        ));
-    }
-    notes
 }
 
 /// The report's notes grouped by kind, then by input, in their order within a group.
@@ -500,6 +489,24 @@ fn dominated_text(a: &crate::report::AvailabilityEntry, show: impl Fn(&str) -> S
     format!("dominated by {}", parts.join(", "))
 }
 
+/// "50", or "showing 50 of 312" for double points when the report keeps only the most damaging.
+fn shown_count(report: &Report, kind: FindingKind, shown: usize) -> String {
+    if kind == FindingKind::DoublePoint && report.double_points_total > shown {
+        format!("showing {shown} of {}", report.double_points_total)
+    } else {
+        shown.to_string()
+    }
+}
+
+/// "1 result was" / "3 results were".
+fn results_cut(n: usize) -> String {
+    if n == 1 {
+        "1 result was".to_string()
+    } else {
+        format!("{n} results were")
+    }
+}
+
 fn plural(n: u32, word: &str) -> String {
     if n == 1 {
         word.to_string()
@@ -533,17 +540,24 @@ pub fn markdown(report: &Report) -> String {
         report.summary.edges,
         report.targets.len()
     );
-    let count = |k: FindingKind| report.findings_of(k).count();
+    let count = |k: FindingKind| shown_count(report, k, report.findings_of(k).count());
     let _ = writeln!(out, "| finding | count |\n|---|---:|");
     for k in FindingKind::ALL {
         let _ = writeln!(out, "| {} | {} |", section_title(k), count(k));
+    }
+    if !report.incomplete.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Partial answers:** {} cut short by a budget; findings may be missing.",
+            results_cut(report.incomplete.len())
+        );
     }
     for k in FindingKind::ALL {
         let items: Vec<_> = report.findings_of(k).collect();
         if items.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n### {} ({})\n", section_title(k), items.len());
+        let _ = writeln!(out, "\n### {} ({})\n", section_title(k), shown_count(report, k, items.len()));
         for f in items.iter().take(50) {
             let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
         }
@@ -551,8 +565,11 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "- … and {} more", items.len() - 50);
         }
     }
-    for note in budget_notes(report, |ids| code_list(ids, 5)) {
-        let _ = writeln!(out, "\n_Partial:_ {note}");
+    if !report.incomplete.is_empty() {
+        let _ = writeln!(out, "\n### Incomplete analyses ({})\n", report.incomplete.len());
+        for i in &report.incomplete {
+            let _ = writeln!(out, "- **{}** {}", i.analysis.name(), ids.markdown(&i.reason));
+        }
     }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
@@ -679,8 +696,13 @@ fn bracketed(items: &[String]) -> String {
 /// A design diff as terminal text. Every id and name is [`visible`].
 pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
     let s = Style { color };
-    let ids =
-        Ids::of_findings(d.gained.iter().chain(&d.lost).chain(d.changed.iter().flat_map(|c| [&c.before, &c.after])));
+    let ids = Ids::of_findings(
+        d.gained
+            .iter()
+            .chain(&d.lost)
+            .chain(d.changed.iter().flat_map(|c| [&c.before, &c.after]))
+            .chain(d.lost_uncertain.iter().chain(&d.gained_uncertain).map(|u| &u.finding)),
+    );
     let mut out = String::new();
     let _ = writeln!(out, "{} {} → {}", s.bold("Design diff:"), visible(&d.before), visible(&d.after));
     let _ = writeln!(out, "\n{} ({})", s.paint("31", "Findings gained"), d.gained.len());
@@ -696,6 +718,30 @@ pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
     }
     if d.lost.len() > SECTION_LIMIT * 2 {
         let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.lost.len() - SECTION_LIMIT * 2)));
+    }
+    for (title, list, sign) in [
+        (
+            "Findings missing after only because a budget cut the after analysis (not fixed: unknown)",
+            &d.lost_uncertain,
+            "?-",
+        ),
+        (
+            "Findings missing before only because a budget cut the before analysis (not new: unknown)",
+            &d.gained_uncertain,
+            "?+",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} ({})", s.paint("1;33", title), list.len());
+        for u in list.iter().take(SECTION_LIMIT * 2) {
+            let _ = writeln!(out, "  {sign} {} {}", s.severity(u.finding.severity), ids.plain(&u.finding.title));
+            let _ = writeln!(out, "       {}", s.dim(&format!("cut: {}", ids.plain(&u.reason))));
+        }
+        if list.len() > SECTION_LIMIT * 2 {
+            let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", list.len() - SECTION_LIMIT * 2)));
+        }
     }
     if !d.changed.is_empty() {
         let _ = writeln!(out, "\n{} ({})", s.paint("33", "Findings changed"), d.changed.len());
@@ -730,11 +776,24 @@ pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
 
 /// A design diff as Markdown: ids as code spans, names and a title's words escaped.
 pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
-    let ids =
-        Ids::of_findings(d.gained.iter().chain(&d.lost).chain(d.changed.iter().flat_map(|c| [&c.before, &c.after])));
+    let ids = Ids::of_findings(
+        d.gained
+            .iter()
+            .chain(&d.lost)
+            .chain(d.changed.iter().flat_map(|c| [&c.before, &c.after]))
+            .chain(d.lost_uncertain.iter().chain(&d.gained_uncertain).map(|u| &u.finding)),
+    );
     let mut out = String::new();
     let _ = writeln!(out, "## Blastmap design diff: {} → {}\n", words(&d.before), words(&d.after));
     let _ = writeln!(out, "**{} findings gained, {} lost.**\n", d.gained.len(), d.lost.len());
+    if !d.lost_uncertain.is_empty() || !d.gained_uncertain.is_empty() {
+        let _ = writeln!(
+            out,
+            "**{} missing after and {} missing before only because a budget cut the analysis: not fixed or new, unknown.**\n",
+            d.lost_uncertain.len(),
+            d.gained_uncertain.len()
+        );
+    }
     for (title, list, sign) in [("Gained", &d.gained, "+"), ("Lost", &d.lost, "−")] {
         if list.is_empty() {
             continue;
@@ -742,6 +801,25 @@ pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
         let _ = writeln!(out, "### {title}\n");
         for f in list.iter().take(50) {
             let _ = writeln!(out, "- {sign} **{:?}** {}", f.severity, ids.markdown(&f.title));
+        }
+        out.push('\n');
+    }
+    for (title, list) in [
+        ("Missing after only because a budget cut the after analysis (not fixed: unknown)", &d.lost_uncertain),
+        ("Missing before only because a budget cut the before analysis (not new: unknown)", &d.gained_uncertain),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {title}\n");
+        for u in list.iter().take(50) {
+            let _ = writeln!(
+                out,
+                "- ? **{:?}** {} — cut: {}",
+                u.finding.severity,
+                ids.markdown(&u.finding.title),
+                ids.markdown(&u.reason)
+            );
         }
         out.push('\n');
     }

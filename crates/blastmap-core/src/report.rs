@@ -71,6 +71,13 @@ pub struct Incomplete {
     pub subject: Option<String>,
     /// What was cut and why, and how to get the full answer.
     pub reason: String,
+    /// What was cut may hold findings that touch a critical component (`check --deny
+    /// KIND:critical` fails closed on these only).
+    #[serde(default)]
+    pub critical: bool,
+    /// The targets whose search the cut left partial or undone, when it is about targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,8 +135,10 @@ pub struct Report {
     /// For meshes: each shard's and relay's outage in the mesh's own terms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mesh: Vec<MeshOutageEntry>,
-    /// Analyses that could not complete (a budget ran out): their answers are bounds or partial.
-    /// `check` fails on these for the kinds it denies, unless told `--allow-partial`.
+    /// Analyses that could not complete (a budget ran out, or the report keeps only the most
+    /// damaging double points): their answers are bounds or partial lists; each says why and
+    /// what settles it. `check` fails on these for the kinds it denies, unless told
+    /// `--allow-partial`; `diff` does not call a finding they may have left out fixed.
     #[serde(default)]
     pub incomplete: Vec<Incomplete>,
     /// What the topology holds that its inputs did not plainly declare: importers' inferences,
@@ -187,18 +196,21 @@ impl Report {
     }
 }
 
-/// Knobs of [`analyze`].
+/// Knobs of [`analyze`]. Every cut they cause is said in [`Report::incomplete`].
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
-    /// Failure sets one gate's redundancy search may try before reporting a bound.
+    /// Failure sets one gate's redundancy search may try before reporting bounds (and a greedy
+    /// witness).
     pub redundancy_budget: u64,
     /// How many entries the criticality ranking keeps.
     pub criticality_limit: usize,
-    /// Candidate sets the double-point search may try over all targets.
+    /// Candidate sets the double-point search may try over all targets (spread over them: see
+    /// [`algo::cut_sets`]).
     pub cut_budget: u64,
     /// Largest cut set order searched (2 or 3).
     pub cut_order: usize,
-    /// How many double points the report keeps.
+    /// How many double points the report keeps (the most damaging; the others are counted in
+    /// [`Report::double_points_total`] and said in [`Report::incomplete`]).
     pub double_point_limit: usize,
     /// Seed of the Monte Carlo availability fallback.
     pub seed: u64,
@@ -258,7 +270,8 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     let restart = algo::restart_hazards(model, &killers);
     progress("double points of failure", 0.93);
     let cuts = algo::cut_sets(model, &killers, options.cut_order, options.cut_budget);
-    let (doubles, double_points_total) = cuts.ranked(model, options.double_point_limit);
+    let ranked = cuts.ranked(model, options.double_point_limit);
+    let (doubles, double_points_total) = (&ranked.kept, ranked.total);
     progress("availability", 0.95);
     let avail = algo::availability(model, options.seed);
     let reach = algo::credential_reach(model);
@@ -272,7 +285,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     findings.extend(algo::blinding::findings(&blindings, &cx));
     findings.extend(algo::cycles::findings(&cycles, &cx));
     findings.extend(algo::restart::findings(&restart, &cx));
-    findings.extend(algo::cut_sets::findings(&doubles, &cx));
+    findings.extend(algo::cut_sets::findings(doubles, &cx));
     findings.extend(algo::security::findings(&reach, &cx));
     findings.extend(crate::mesh::findings(&outages, &cx));
     findings.sort_by_key(|f| f.severity);
@@ -283,20 +296,26 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
         .map(|r| Incomplete {
             analysis: FindingKind::FalseRedundancy,
             subject: Some(name(r.component)),
-            reason: format!(
-                "the tolerance search of `{}` ran out of budget: it tolerates between {} and {} failures (declared {}); raise --budget",
-                model.name(r.component),
-                r.at_least,
-                r.actual,
-                r.declared
-            ),
+            reason: redundancy_cut(model, r),
+            critical: cx.touches(r.component),
+            targets: Vec::new(),
         })
         .collect();
     if !cuts.complete {
+        incomplete.push(cut_search_cut(model, &cuts));
+    }
+    if ranked.total > ranked.kept.len() {
         incomplete.push(Incomplete {
             analysis: FindingKind::DoublePoint,
             subject: None,
-            reason: "the double/triple point search ran out of budget: the list is partial; raise --cut-budget".into(),
+            reason: format!(
+                "the report keeps the {} most damaging of {} double and triple points; the other {} are left out",
+                ranked.kept.len(),
+                ranked.total,
+                ranked.total - ranked.kept.len()
+            ),
+            critical: ranked.left_out_critical,
+            targets: Vec::new(),
         });
     }
 
@@ -406,6 +425,84 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     };
     progress("done", 1.0);
     report
+}
+
+/// Why a gate's tolerance is a bound, and how to settle it.
+fn redundancy_cut(model: &Model, r: &algo::Redundancy) -> String {
+    let gate = model.name(r.component);
+    let searched = if r.at_least <= 1 {
+        "the search ran out of budget among the pairs (no single failure takes it down)".to_string()
+    } else {
+        format!("the search ran out of budget after every set of up to {} failures", r.at_least)
+    };
+    let settle = |what: &str| match r.budget_to_settle {
+        Some(n) => format!("`--budget {n}` {what}"),
+        None => format!("no budget {what} (more than 2^64 sets)"),
+    };
+    if r.is_false() {
+        format!(
+            "`{gate}`: {searched}; a greedy search found {} failures that take it down: it tolerates between {} and {} (declared {}), so its redundancy is false either way; {}",
+            r.actual + 1,
+            r.at_least,
+            r.actual,
+            r.declared,
+            settle("settles the exact tolerance")
+        )
+    } else {
+        format!(
+            "`{gate}`: undecided: {searched}, and no greedy witness beats the declaration: it tolerates between {} and {} failures (declared {}), so its redundancy may be false; {}",
+            r.at_least,
+            r.actual,
+            r.declared,
+            settle("decides it")
+        )
+    }
+}
+
+/// Which targets the double/triple point search left partial or undone, and the budget that
+/// finishes it.
+fn cut_search_cut(model: &Model, cuts: &algo::CutSets) -> Incomplete {
+    let listed = |pick: &dyn Fn(&algo::TargetSearch) -> Option<String>| -> (usize, String) {
+        let items: Vec<String> = cuts.searches.iter().filter_map(pick).collect();
+        let shown: Vec<String> = items.iter().take(5).cloned().collect();
+        let more = if items.len() > 5 { format!("; and {} more", items.len() - 5) } else { String::new() };
+        (items.len(), format!("{}{more}", shown.join("; ")))
+    };
+    let complete = cuts.searches.iter().filter(|s| s.coverage == algo::Coverage::Complete).count();
+    let (partly, partly_names) = listed(&|s| match s.coverage {
+        algo::Coverage::Partial { through } => {
+            Some(format!("`{}`: {}", model.name(s.target), if through >= 2 { "pairs only" } else { "pairs cut short" }))
+        }
+        _ => None,
+    });
+    let (undone, undone_names) =
+        listed(&|s| (s.coverage == algo::Coverage::NotSearched).then(|| format!("`{}`", model.name(s.target))));
+    let mut parts = vec![format!("{complete} of {} targets searched completely", cuts.searches.len())];
+    if partly > 0 {
+        parts.push(format!("{partly} partly ({partly_names})"));
+    }
+    if undone > 0 {
+        parts.push(format!("{undone} not at all ({undone_names})"));
+    }
+    let cut: Vec<&algo::TargetSearch> =
+        cuts.searches.iter().filter(|s| s.coverage != algo::Coverage::Complete).collect();
+    let finish = match cuts.budget_to_finish() {
+        Some(u64::MAX) => "no budget finishes it (more than 2^64 sets)".to_string(),
+        Some(n) => format!("`--cut-budget {n}` finishes it"),
+        None => "raise --cut-budget (the targets not reached were not sized)".to_string(),
+    };
+    Incomplete {
+        analysis: FindingKind::DoublePoint,
+        subject: None,
+        reason: format!(
+            "the double/triple point search ran out of budget after {} {}: {}; {finish}",
+            cuts.tried,
+            if cuts.tried == 1 { "set" } else { "sets" },
+            parts.join(", ")
+        ),
+        critical: cut.iter().any(|s| model.node(s.target).critical),
+        targets: cut.iter().map(|s| model.name(s.target).to_string()).collect(),
+    }
 }
 
 /// One component's state in a what-if, for reports.

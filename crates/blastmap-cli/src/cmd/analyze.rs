@@ -25,8 +25,7 @@ pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
 
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
     let inputs = input::load(&args.input)?;
-    let options = Options { redundancy_budget: args.budget, cut_budget: args.cut_budget, ..Options::default() };
-    let report = report(&inputs.loaded.compiled, inputs.bytes, &options);
+    let report = report(&inputs.loaded.compiled, inputs.bytes, &args.budgets.options());
     let text = match args.format {
         OutputFormat::Text => render::text(&report, output::color()),
         OutputFormat::Json => output::json(&report)?,

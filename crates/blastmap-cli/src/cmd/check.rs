@@ -1,62 +1,127 @@
-//! `blastmap check FILE --deny KINDS`: a CI gate. Prints the denied findings; exit 1 when there
-//! are any, 0 when there are none.
+//! `blastmap check FILE --deny KINDS`: a CI gate. Prints the denied findings and the denied
+//! analyses a budget cut short; exit 1 when there are any (a cut analysis fails closed unless
+//! `--allow-partial`), 0 when there are none.
 
 use std::io::Write;
 
-use blastmap_core::report::{FindingKind, Options};
+use blastmap_core::report::{FindingKind, Incomplete, Report};
 
 use crate::args::CheckArgs;
 use crate::cmd::analyze::report;
 use crate::{input, output, Failure};
 
-pub fn run(args: CheckArgs) -> Result<(), Failure> {
-    // (kind, only findings that touch a critical component)
-    let mut deny: Vec<(FindingKind, bool)> = Vec::new();
-    for name in &args.deny {
-        let name = name.trim();
-        let (kind, critical) = match name.split_once(':') {
+/// One `--deny` entry: a kind, and whether only findings that touch a critical component count.
+#[derive(Clone, Copy, Debug)]
+struct Deny {
+    kind: FindingKind,
+    critical_only: bool,
+}
+
+impl Deny {
+    fn parse(name: &str) -> Result<Deny, String> {
+        let (kind, critical_only) = match name.split_once(':') {
             Some((k, "critical")) => (k, true),
-            Some(_) => {
-                let _ = writeln!(std::io::stderr(), "--deny: `{name}`: expected KIND or KIND:critical");
-                return Err(Failure::Reported);
-            }
+            Some(_) => return Err(format!("--deny: `{name}`: expected KIND or KIND:critical")),
             None => (name, false),
         };
         match FindingKind::parse(kind) {
-            Some(k) => deny.push((k, critical)),
+            Some(kind) => Ok(Deny { kind, critical_only }),
             None => {
                 let known: Vec<&str> = FindingKind::ALL.iter().map(|k| k.name()).collect();
-                let _ =
-                    writeln!(std::io::stderr(), "--deny: unknown kind `{name}`: expected one of {}", known.join(", "));
+                Err(format!("--deny: unknown kind `{name}`: expected one of {}", known.join(", ")))
+            }
+        }
+    }
+
+    /// A cut of this kind may hide a finding this entry denies.
+    fn covers(&self, cut: &Incomplete) -> bool {
+        cut.analysis == self.kind && (cut.critical || !self.critical_only)
+    }
+}
+
+pub fn run(args: CheckArgs) -> Result<(), Failure> {
+    let mut deny: Vec<Deny> = Vec::new();
+    for name in &args.deny {
+        match Deny::parse(name.trim()) {
+            Ok(d) => deny.push(d),
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "{message}");
                 return Err(Failure::Reported);
             }
         }
     }
     let inputs = input::load(&args.input)?;
     let name = inputs.name();
-    let report = report(&inputs.loaded.compiled, inputs.bytes, &Options::default());
-    let denied: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| deny.iter().any(|&(k, critical_only)| f.kind == k && (f.critical || !critical_only)))
-        .collect();
+    let report = report(&inputs.loaded.compiled, inputs.bytes, &args.budgets.options());
     let model = &inputs.loaded.compiled.model;
     let is_id = |s: &str| model.lookup(s).is_some();
     let longest = model.ids().map(|v| model.name(v).len()).max().unwrap_or(0);
-    let mut text = String::new();
-    for f in &denied {
-        let title = blastmap_core::render::plain_title(&f.title, &is_id, longest);
-        text.push_str(&format!("{name}: {}: {title}\n", f.kind.name()));
-    }
-    if denied.is_empty() {
-        text.push_str(&format!("{name}: ok, no {} findings\n", args.deny.join(", ")));
-    } else {
-        text.push_str(&format!("{name}: {} denied findings\n", denied.len()));
-    }
+    let plain = |title: &str| blastmap_core::render::plain_title(title, &is_id, longest);
+    let (text, pass) = verdict(name, &report, &deny, &args.deny.join(", "), args.allow_partial, &plain);
     output::print(&text)?;
-    if denied.is_empty() {
+    if pass {
         Ok(())
     } else {
         Err(Failure::Denied)
+    }
+}
+
+/// What `check` prints, and whether it passes.
+/// The lines `check` prints and whether it passes; `plain` shows a title or reason for a terminal
+/// (ids unquoted, control characters escaped).
+fn verdict(
+    name: &str,
+    report: &Report,
+    deny: &[Deny],
+    kinds: &str,
+    allow_partial: bool,
+    plain: &dyn Fn(&str) -> String,
+) -> (String, bool) {
+    let denied: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| deny.iter().any(|d| f.kind == d.kind && (f.critical || !d.critical_only)))
+        .collect();
+    let cut: Vec<&Incomplete> = report.incomplete.iter().filter(|i| deny.iter().any(|d| d.covers(i))).collect();
+    let mut text = String::new();
+    for f in &denied {
+        text.push_str(&format!("{name}: {}: {}\n", f.kind.name(), plain(&f.title)));
+    }
+    for i in &cut {
+        text.push_str(&format!("{name}: {}: cut short: {}\n", i.analysis.name(), plain(&i.reason)));
+    }
+    let cut_kinds = {
+        let mut k: Vec<&str> = cut.iter().map(|i| i.analysis.name()).collect();
+        k.dedup();
+        k.join(", ")
+    };
+    let fail_closed = !cut.is_empty() && !allow_partial;
+    let summary = match (denied.is_empty(), cut.is_empty()) {
+        (true, true) => format!("ok, no {kinds} findings"),
+        (false, true) => format!("{} denied findings", denied.len()),
+        (false, false) => format!(
+            "{} denied findings; {} cut short by a budget ({cut_kinds}), so there may be more",
+            denied.len(),
+            results(cut.len())
+        ),
+        (true, false) if allow_partial => format!(
+            "ok with partial answers (--allow-partial): no {kinds} findings in what was searched, but {} cut short by a budget ({cut_kinds})",
+            results(cut.len())
+        ),
+        (true, false) => format!(
+            "not ok: no {kinds} findings in what was searched, but {} cut short by a budget ({cut_kinds}) and may hide some; raise --budget / --cut-budget as said above, or pass --allow-partial to accept partial answers",
+            results(cut.len())
+        ),
+    };
+    text.push_str(&format!("{name}: {summary}\n"));
+    (text, denied.is_empty() && !fail_closed)
+}
+
+/// "1 result was" / "3 results were".
+fn results(n: usize) -> String {
+    if n == 1 {
+        "1 result was".to_string()
+    } else {
+        format!("{n} results were")
     }
 }

@@ -1,6 +1,5 @@
 //! `blastmap diff BEFORE AFTER`: two designs side by side.
 
-use blastmap_core::report::Options;
 use blastmap_core::{diff, render};
 
 use crate::args::{DiffArgs, OutputFormat};
@@ -11,8 +10,9 @@ pub fn run(args: DiffArgs) -> Result<(), Failure> {
     let before = input::load_paths(std::slice::from_ref(&args.before), None)?;
     let after = input::load_paths(std::slice::from_ref(&args.after), None)?;
     let (b, a) = (&before.loaded.compiled, &after.loaded.compiled);
-    let br = report(b, before.bytes, &Options::default());
-    let ar = report(a, after.bytes, &Options::default());
+    let options = args.budgets.options();
+    let br = report(b, before.bytes, &options);
+    let ar = report(a, after.bytes, &options);
     let d = diff::diff((&b.model, &br), (&a.model, &ar));
     let text = match args.format {
         OutputFormat::Text => render::diff_text(&d, output::color()),

@@ -465,3 +465,141 @@ fn a_native_file_after_an_export_is_an_overlay() {
     assert!(stderr(&o).contains("did you mean `frontend`?"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A 1-of-`n` group whose members each need one of `shared` (YAML).
+fn one_of_n_over(n: usize, shared: &[&str]) -> String {
+    let members: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+    let mut yaml = format!("components:\n  - {{id: group, need: 1, requires: [{}]}}\n", members.join(", "));
+    for m in &members {
+        yaml.push_str(&format!("  - {{id: {m}, need: 1, requires: [{}]}}\n", shared.join(", ")));
+    }
+    for s in shared {
+        yaml.push_str(&format!("  - {{id: {s}}}\n"));
+    }
+    yaml
+}
+
+/// A 1-of-`n` group whose members each need one of their own two replicas: as redundant as
+/// declared, which a cut search cannot show (YAML).
+fn one_of_n_over_own_pairs(n: usize) -> String {
+    let members: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+    let mut yaml = format!("components:\n  - {{id: group, need: 1, requires: [{}]}}\n", members.join(", "));
+    for m in &members {
+        yaml.push_str(&format!(
+            "  - {{id: {m}, need: 1, requires: [{m}-a, {m}-b]}}\n  - {{id: {m}-a}}\n  - {{id: {m}-b}}\n"
+        ));
+    }
+    yaml
+}
+
+#[test]
+fn check_finds_false_redundancy_past_an_exhausted_search() {
+    // The exact search runs out at size 3 over 303 components; the greedy witness settles it.
+    let o = run(&["check", "-", "--deny", "false-redundancy"], Some(&one_of_n_over(300, &["a", "b", "c"])));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "<stdin>: false-redundancy: false redundancy: group declares tolerance 299 but tolerates 2: a, b, c together take it down\n<stdin>: 1 denied findings\n"
+    );
+}
+
+#[test]
+fn check_fails_closed_on_a_cut_analysis_unless_allowed_partial() {
+    let undecided = one_of_n_over_own_pairs(4);
+    // --budget 10 cuts the search of `group`; its greedy witness (8) does not beat 3.
+    let o = run(&["check", "-", "--deny", "false-redundancy", "--budget", "10"], Some(&undecided));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("<stdin>: false-redundancy: cut short: group: undecided: the search ran out of budget among the pairs (no single failure takes it down), and no greedy witness beats the declaration: it tolerates between 1 and 3 failures (declared 3)"),
+        "{out}"
+    );
+    assert!(out.contains("`--budget 286` decides it"), "{out}");
+    assert!(
+        out.ends_with("<stdin>: not ok: no false-redundancy findings in what was searched, but 1 result was cut short by a budget (false-redundancy) and may hide some; raise --budget / --cut-budget as said above, or pass --allow-partial to accept partial answers\n"),
+        "{out}"
+    );
+    let o = run(&["check", "-", "--deny", "false-redundancy", "--budget", "10", "--allow-partial"], Some(&undecided));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).ends_with("<stdin>: ok with partial answers (--allow-partial): no false-redundancy findings in what was searched, but 1 result was cut short by a budget (false-redundancy)\n"), "{}", stdout(&o));
+    // The budget it names settles it: the group really tolerates 3.
+    let o = run(&["check", "-", "--deny", "false-redundancy", "--budget", "286"], Some(&undecided));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "<stdin>: ok, no false-redundancy findings\n");
+    // A cut of a kind that is not denied does not fail the check.
+    let o = run(&["check", "-", "--deny", "spof,cycle", "--budget", "10"], Some(&undecided));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // KIND:critical fails closed only when the cut may hide a critical finding.
+    let o = run(&["check", "-", "--deny", "false-redundancy:critical", "--budget", "10"], Some(&undecided));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let critical = undecided.replace("{id: group,", "{id: group, critical: true,");
+    let o = run(&["check", "-", "--deny", "false-redundancy:critical", "--budget", "10"], Some(&critical));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("false-redundancy: cut short: group: undecided"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_fails_closed_on_a_cut_double_point_search() {
+    // Four replicas of which one suffices: no double or triple point, 6 pairs and 4 triples to try.
+    let yaml = "components:\n  - {id: app, need: 1, requires: [a, b, c, d]}\n  - {id: a}\n  - {id: b}\n  - {id: c}\n  - {id: d}\n";
+    let o = run(&["check", "-", "--deny", "double-point", "--cut-budget", "3"], Some(yaml));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "<stdin>: double-point: cut short: the double/triple point search ran out of budget after 3 sets: 0 of 1 targets searched completely, 1 partly (app: pairs cut short); `--cut-budget 10` finishes it\n\
+         <stdin>: not ok: no double-point findings in what was searched, but 1 result was cut short by a budget (double-point) and may hide some; raise --budget / --cut-budget as said above, or pass --allow-partial to accept partial answers\n"
+    );
+    let o = run(&["check", "-", "--deny", "double-point", "--cut-budget", "3", "--allow-partial"], Some(yaml));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(&["check", "-", "--deny", "double-point", "--cut-budget", "10"], Some(yaml));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "<stdin>: ok, no double-point findings\n");
+    // Denied findings and a cut: both said, exit 1 even with --allow-partial.
+    let quorum = "components:\n  - {id: app, need: 2, requires: [a, b, c]}\n  - {id: a}\n  - {id: b}\n  - {id: c}\n";
+    let o = run(&["check", "-", "--deny", "double-point", "--cut-budget", "1", "--allow-partial"], Some(quorum));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("double-point: double point of failure: a, b together take down app"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).ends_with(
+            "<stdin>: 1 denied findings; 1 result was cut short by a budget (double-point), so there may be more\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn diff_does_not_call_fixed_what_a_budget_left_out_of_the_after_report() {
+    let dir = std::env::temp_dir();
+    let before = dir.join(format!("blastmap-budget-before-{}.yaml", std::process::id()));
+    let after = dir.join(format!("blastmap-budget-after-{}.yaml", std::process::id()));
+    std::fs::write(&before, "components:\n  - {id: app, need: 1, requires: [a, b]}\n  - {id: a}\n  - {id: b}\n")
+        .expect("write");
+    // The after design adds shared supplies, declared (so tried) first: two sets do not reach
+    // {a, b}.
+    std::fs::write(
+        &after,
+        "components:\n  - {id: app, need: 1, requires: [a, b]}\n  - {id: s1}\n  - {id: s2}\n  - {id: a, need: 1, requires: [s1, s2]}\n  - {id: b, need: 1, requires: [s1, s2]}\n",
+    )
+    .expect("write");
+    let (b, a) = (before.to_str().expect("utf-8"), after.to_str().expect("utf-8"));
+    let o = run(&["diff", b, a, "--cut-budget", "2"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Findings lost (0)"), "{text}");
+    assert!(text.contains("Findings missing after only because a budget cut the after analysis (not fixed: unknown) (1)\n  ?- MEDIUM   double point of failure: a, b together take down app"), "{text}");
+    assert!(text.contains("cut: the double/triple point search ran out of budget after 2 sets"), "{text}");
+    let o = run(&["diff", b, a, "--cut-budget", "2", "-f", "json"], None);
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(d["lost"], serde_json::json!([]));
+    assert_eq!(d["lost_uncertain"][0]["finding"]["kind"], "double-point");
+    // With the default budget the after search is complete, and {a, b} is still there.
+    let o = run(&["diff", b, a], None);
+    assert!(!stdout(&o).contains("not fixed: unknown"), "{}", stdout(&o));
+    let _ = std::fs::remove_file(&before);
+    let _ = std::fs::remove_file(&after);
+}

@@ -16,12 +16,52 @@ pub const DEFAULT_CUT_BUDGET: u64 = 100_000;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CutSets {
     /// Per target (in target order): its minimal cut sets of order 2 and up, each sorted, in
-    /// order of size then members. Order-1 cut sets are K(target).
+    /// order of size then members. Order-1 cut sets are K(target). Lists of targets whose
+    /// search the budget cut (see `searches`) hold what was found, not all.
     pub per_target: Vec<(NodeId, Vec<Vec<NodeId>>)>,
-    /// False when the budget cut the search: then the lists are what was found, not all.
+    /// Per target, in the same order: how far its search got.
+    pub searches: Vec<TargetSearch>,
+    /// False when the budget cut the search of some target.
     pub complete: bool,
-    /// Candidate sets tried.
+    /// Candidate sets tried (those skipped for holding a cut pair included).
     pub tried: u64,
+}
+
+/// How far the search of one target got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// Every candidate set up to the order asked for was tried (or there was none to try).
+    Complete,
+    /// Every set of up to `through` failures was tried (1: none of its pairs for sure), and the
+    /// sets of the next order only in part or not at all.
+    Partial { through: usize },
+    /// None of its candidate sets was tried.
+    NotSearched,
+}
+
+/// The search of one target's cut sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetSearch {
+    pub target: NodeId,
+    /// How many candidates it has (the nodes it depends on at runtime that do not take it down
+    /// alone); `None` when the budget ran out before its cone was built.
+    pub candidates: Option<usize>,
+    /// Candidate sets tried for it.
+    pub tried: u64,
+    /// Candidate sets a complete search of it tries (saturating); `None` when not known.
+    pub needed: Option<u64>,
+    pub coverage: Coverage,
+}
+
+/// The cut sets kept for a report (the most damaging), with what the cut left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ranked {
+    /// The most damaging sets, at most the limit asked for.
+    pub kept: Vec<DoublePoint>,
+    /// How many distinct sets there were.
+    pub total: usize,
+    /// Some set left out takes down a critical target.
+    pub left_out_critical: bool,
 }
 
 /// One minimal cut set with what it takes down, for reports.
@@ -37,23 +77,26 @@ pub struct DoublePoint {
 
 impl CutSets {
     /// The `limit` most damaging cut sets: most targets first, then smaller sets, then by
-    /// members. Also returns how many distinct sets there were.
+    /// members; with how many distinct sets there were and whether a set left out takes down a
+    /// critical target.
     ///
     /// # Complexity
     /// O(S log S) for S sets, plus one steady-state propagation, O(|V| + |E|), per set kept.
-    pub fn ranked(&self, model: &Model, limit: usize) -> (Vec<DoublePoint>, usize) {
+    pub fn ranked(&self, model: &Model, limit: usize) -> Ranked {
         let mut doubles: Vec<(Vec<NodeId>, Vec<NodeId>)> = self.by_set().into_iter().collect();
         let total = doubles.len();
         doubles.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        let left_out_critical =
+            doubles.iter().skip(limit).any(|(_, targets)| targets.iter().any(|&t| model.node(t).critical));
         doubles.truncate(limit);
-        let ranked = doubles
+        let kept = doubles
             .into_iter()
             .map(|(set, takes_down)| {
                 let components_down = (steady_state(model, &set).order.len() - set.len()) as u32;
                 DoublePoint { set, takes_down, components_down }
             })
             .collect();
-        (ranked, total)
+        Ranked { kept, total, left_out_critical }
     }
 
     /// Every distinct cut set with the targets it takes down (for which it is minimal).
@@ -66,12 +109,28 @@ impl CutSets {
         }
         out
     }
+
+    /// The budget that lets the whole search finish (the sets a complete search of every target
+    /// tries), saturating at `u64::MAX`; `None` when some target was not reached, so its size
+    /// is not known.
+    pub fn budget_to_finish(&self) -> Option<u64> {
+        self.searches.iter().try_fold(0u64, |sum, s| s.needed.map(|n| sum.saturating_add(n)))
+    }
 }
 
 /// Finds, for each target t, every minimal set S with 2 ≤ |S| ≤ `max_order` (at most 3) whose failure takes
 /// t down. Members come from t's cone (what it depends on at runtime) minus K(t) (a set holding a
 /// single point of failure is not minimal); sets are tried smallest first, and a triple holding a
 /// cut pair is skipped.
+///
+/// The budget is spread so that no target starves the others: every target's pairs are searched
+/// before any triples, and each order in two passes. The first, in target order, grants each
+/// target at most 1,000 sets: small searches finish there, and every target reached is sized.
+/// The second gives what is left to the unfinished ones, smallest remaining search first, each
+/// an equal share of what is left (what a small search does not use goes to the larger ones).
+/// So a budget of [`CutSets::budget_to_finish`] finishes every search, and one huge target takes
+/// at most its share. A target whose cone lies inside K(t) is skipped without building the cone.
+/// `searches` says, per target, how far its search got.
 ///
 /// ```
 /// use blastmap_core::{algo::{cut_sets, single_failures}, load};
@@ -82,48 +141,229 @@ impl CutSets {
 /// ```
 ///
 /// # Complexity
-/// Per target with a cone of c candidates: O((c² + c³) · e) for the cone's e edges, capped by
-/// `budget` tried sets overall (then `complete` is false).
+/// Per target with a cone of c candidates and e edges: O((c + e) · log |K(t)|) to list its
+/// candidates, once per pass that searches it, and O((c² + c³) · e) to search it, capped by
+/// `budget` tried sets overall (then `complete` is false); a large target is listed only when it
+/// gets at least 1,000 sets, so at most 4 · budget / 1,000 large cones are walked. A target
+/// whose cone lies inside K(t) costs O(Σ over K(t) of its degree · log |K(t)|).
 pub fn cut_sets(model: &Model, killers: &Killers, max_order: usize, budget: u64) -> CutSets {
+    let max_order = max_order.min(3);
+    let targets = model.targets();
     let mut search = ConeSearch::new(model.len());
-    let mut out = CutSets { per_target: Vec::new(), complete: true, tried: 0 };
-    for &t in model.targets() {
-        let cone: Vec<NodeId> = search.cone(model, t).into_iter().filter(|&x| !killers.kills(x, t)).collect();
-        let mut found: Vec<Vec<NodeId>> = Vec::new();
-        let mut pairs: BTreeSet<(NodeId, NodeId)> = BTreeSet::new();
-        'sizes: for size in 2..=max_order.min(3).min(cone.len()) {
-            let mut idx: Vec<usize> = (0..size).collect();
-            let mut set = vec![0; size];
-            loop {
-                for (slot, &i) in set.iter_mut().zip(&idx) {
-                    *slot = cone[i];
-                }
-                let holds_pair =
-                    size > 2 && (0..size).any(|a| (a + 1..size).any(|b| pairs.contains(&(set[a], set[b]))));
-                if !holds_pair {
-                    out.tried += 1;
-                    if out.tried > budget {
-                        out.complete = false;
-                        break 'sizes;
+    let mut inside = InsideKillers::new(model.len());
+    let mut state: Vec<Target> = targets
+        .iter()
+        .map(|&t| {
+            // A target whose cone lies inside K(t) has nothing to search: complete, unbuilt.
+            let empty = inside.check(model, killers, t);
+            Target { size: empty.then_some(0), through: if empty { max_order } else { 1 }, ..Target::default() }
+        })
+        .collect();
+    let mut tried = 0u64;
+    for order in 2..=max_order {
+        // First pass, in target order: each target gets at most SHARE_FLOOR sets, enough to
+        // finish the small ones and to size every target it reaches.
+        for (i, &t) in targets.iter().enumerate() {
+            let st = &mut state[i];
+            if st.through + 1 != order {
+                continue;
+            }
+            if st.size.is_some_and(|c| c < order) {
+                st.through = max_order;
+                continue;
+            }
+            let left = budget - tried;
+            if left == 0 {
+                break;
+            }
+            let cands = candidates(&mut search, model, killers, t);
+            st.size = Some(cands.len());
+            if cands.len() < order {
+                st.through = max_order;
+                continue;
+            }
+            tried += st.search(&mut search, model, t, &cands, order, left.min(SHARE_FLOOR));
+        }
+        // Second pass: what is left goes to the unfinished targets, smallest remaining search
+        // first, each an equal share of what is left (what one does not use goes to the next).
+        let mut open: Vec<(u64, usize)> = state
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| st.through + 1 == order && st.resume.is_some())
+            .map(|(i, st)| (st.remaining(order), i))
+            .collect();
+        open.sort_unstable();
+        for (k, &(_, i)) in open.iter().enumerate() {
+            let left = budget - tried;
+            if left == 0 {
+                break;
+            }
+            let share = left.div_ceil((open.len() - k) as u64);
+            let t = targets[i];
+            let cands = candidates(&mut search, model, killers, t);
+            tried += state[i].search(&mut search, model, t, &cands, order, share);
+        }
+    }
+    let searches: Vec<TargetSearch> = targets
+        .iter()
+        .zip(&state)
+        .map(|(&t, st)| {
+            let needed = st.size.map(|c| (2..=max_order).fold(0u64, |sum, k| sum.saturating_add(binomial(c, k))));
+            let coverage = if st.through >= max_order {
+                Coverage::Complete
+            } else if st.tried == 0 {
+                Coverage::NotSearched
+            } else {
+                Coverage::Partial { through: st.through }
+            };
+            TargetSearch { target: t, candidates: st.size, tried: st.tried, needed, coverage }
+        })
+        .collect();
+    let per_target = targets
+        .iter()
+        .zip(state)
+        .map(|(&t, st)| {
+            let mut sets = st.found;
+            sets.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+            (t, sets)
+        })
+        .collect();
+    let complete = searches.iter().all(|s| s.coverage == Coverage::Complete);
+    CutSets { per_target, searches, complete, tried }
+}
+
+/// Sets one target may try in the first pass over the targets: small searches finish within
+/// it, and a large one costs at least this many sets per cone built (so a budget spread over
+/// thousands of large targets does not turn into thousands of cone walks for a few sets each).
+const SHARE_FLOOR: u64 = 1_000;
+
+/// The search state of one target.
+#[derive(Clone, Debug, Default)]
+struct Target {
+    /// Number of candidates, once its cone was built.
+    size: Option<usize>,
+    /// Every set of up to this many failures was tried (singles are K).
+    through: usize,
+    tried: u64,
+    /// Where the search of the current order stopped: the next combination to try.
+    resume: Option<Vec<usize>>,
+    /// Sets tried in the current order.
+    tried_in_order: u64,
+    found: Vec<Vec<NodeId>>,
+}
+
+impl Target {
+    /// Sets of `order` candidates not tried yet.
+    fn remaining(&self, order: usize) -> u64 {
+        binomial(self.size.unwrap_or(0), order).saturating_sub(self.tried_in_order)
+    }
+
+    /// Tries at most `cap` sets of `order` of the candidates `cands` of `t` (`search` must hold
+    /// t's cone), from where the last call stopped; adds those that take t down (sorted) to
+    /// `found`. A triple holding a pair already found is counted but not propagated. Returns
+    /// the sets tried.
+    fn search(
+        &mut self,
+        search: &mut ConeSearch,
+        model: &Model,
+        t: NodeId,
+        cands: &[NodeId],
+        order: usize,
+        cap: u64,
+    ) -> u64 {
+        let pairs: BTreeSet<(NodeId, NodeId)> =
+            self.found.iter().filter_map(|s| if let [a, b] = s.as_slice() { Some((*a, *b)) } else { None }).collect();
+        let holds_pair = |set: &[NodeId]| {
+            set.iter().enumerate().any(|(i, &a)| set.iter().skip(i + 1).any(|&b| pairs.contains(&(a.min(b), a.max(b)))))
+        };
+        let mut idx: Vec<usize> = match self.resume.take() {
+            Some(idx) if idx.len() == order => idx,
+            _ => {
+                self.tried_in_order = 0;
+                (0..order).collect()
+            }
+        };
+        let mut set = vec![0; order];
+        let mut spent = 0u64;
+        loop {
+            if spent >= cap {
+                self.resume = Some(idx);
+                break;
+            }
+            for (slot, &i) in set.iter_mut().zip(&idx) {
+                *slot = cands[i];
+            }
+            spent += 1;
+            if !(order > 2 && holds_pair(&set)) && search.kills(model, &set, t) {
+                let mut sorted = set.clone();
+                sorted.sort_unstable();
+                self.found.push(sorted);
+            }
+            if !next_combination(&mut idx, cands.len()) {
+                self.through = order;
+                break;
+            }
+        }
+        self.tried += spent;
+        self.tried_in_order += spent;
+        spent
+    }
+}
+
+/// Target t's candidates: its cone minus K(t), in node order. Leaves t's cone marked in `search`.
+fn candidates(search: &mut ConeSearch, model: &Model, killers: &Killers, t: NodeId) -> Vec<NodeId> {
+    search.cone(model, t).into_iter().filter(|&x| !killers.kills(x, t)).collect()
+}
+
+/// C(n, k), saturating at `u64::MAX`.
+fn binomial(n: usize, k: usize) -> u64 {
+    if k > n {
+        return 0;
+    }
+    let mut out: u128 = 1;
+    for i in 0..k as u128 {
+        out = out * (n as u128 - i) / (i + 1);
+        if out > u128::from(u64::MAX) {
+            return u64::MAX;
+        }
+    }
+    out as u64
+}
+
+/// The cheap test for a target with nothing to search: does everything it depends on take it
+/// down alone? Walks its cone and stops at the first node outside K(t), so it never visits
+/// more than K(t).
+struct InsideKillers {
+    stamp: Vec<u32>,
+    epoch: u32,
+    stack: Vec<NodeId>,
+}
+
+impl InsideKillers {
+    fn new(n: usize) -> Self {
+        InsideKillers { stamp: vec![0; n], epoch: 0, stack: Vec::new() }
+    }
+
+    /// True when t's cone lies inside K(t): t has no candidates.
+    fn check(&mut self, model: &Model, killers: &Killers, t: NodeId) -> bool {
+        self.epoch = self.epoch.wrapping_add(1);
+        let e = self.epoch;
+        self.stack.clear();
+        self.stack.push(t);
+        self.stamp[t as usize] = e;
+        while let Some(u) = self.stack.pop() {
+            for d in model.runtime_deps(u) {
+                if self.stamp[d as usize] != e {
+                    if !killers.kills(d, t) {
+                        return false;
                     }
-                    if search.kills(model, &set, t) {
-                        if size == 2 {
-                            pairs.insert((set[0], set[1]));
-                        }
-                        found.push(set.clone());
-                    }
-                }
-                if !next_combination(&mut idx, cone.len()) {
-                    break;
+                    self.stamp[d as usize] = e;
+                    self.stack.push(d);
                 }
             }
         }
-        out.per_target.push((t, found));
-        if !out.complete {
-            break;
-        }
+        true
     }
-    out
 }
 
 /// One finding per double or triple point kept in the report.

@@ -21,7 +21,7 @@ pub use availability::{availability, availability_with_limit, Importance, Method
 pub use blind_spots::{blind_spots, BlindSpot};
 pub use blinding::{blindings, Blinding};
 pub use cold_start::{cold_start, ColdStart, NEVER};
-pub use cut_sets::{cut_sets, CutSets, DoublePoint, DEFAULT_CUT_BUDGET};
+pub use cut_sets::{cut_sets, Coverage, CutSets, DoublePoint, Ranked, TargetSearch, DEFAULT_CUT_BUDGET};
 pub use cycles::{cycle_path, cycles, runtime_sccs, sccs, Cycle, CycleKind};
 pub use redundancy::{redundancy, Redundancy, DEFAULT_BUDGET};
 pub use restart::{restart_hazards, RestartHazard};

@@ -1,6 +1,9 @@
 //! False redundancy: for every k-of-n gate, declared tolerance (n − k) against actual tolerance
 //! (the size of the smallest failure set that takes it down, minus one), with one smallest set.
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
 use crate::algo::cone::{next_combination, ConeSearch};
 use crate::algo::single::Killers;
 use crate::finding::{join, Context, Finding, FindingKind, Severity};
@@ -22,10 +25,14 @@ pub struct Redundancy {
     /// A failure set of size `actual + 1` that takes the component down (the component itself
     /// excluded).
     pub minimal_failure: Vec<NodeId>,
-    /// False when the search budget ran out: then `actual` is an upper bound and `at_least` a
-    /// lower bound.
+    /// False when the search budget ran out and the bounds do not meet: then `actual` is an
+    /// upper bound (a witness of `actual + 1` failures exists) and `at_least` a lower one (every
+    /// set of up to `at_least` failures was tried).
     pub exact: bool,
     pub at_least: u32,
+    /// When the budget ran out: the budget that settles the exact tolerance (every set of up to
+    /// `actual` failures in the cone); `None` when it exceeds `u64` (beyond any budget).
+    pub budget_to_settle: Option<u64>,
 }
 
 impl Redundancy {
@@ -43,6 +50,14 @@ impl Redundancy {
 /// set inside that cone only. Failing `n − need + 1` of the `requires` always works, which bounds
 /// the search.
 ///
+/// When `budget` set evaluations are spent before the search ends, every set of the sizes
+/// finished is known not to kill (the lower bound, `at_least`), and a greedy hitting set gives a
+/// witness (the upper bound): fail the cone node that most reduces the slack of the gates it
+/// feeds (Σ over up dependents of 1/(slack + 1), a placement edge counting 1), propagate, repeat
+/// until `v` is down, then drop the members not needed. When the witness is smaller than
+/// `n − need + 1` the gate is falsely redundant whatever the exact answer; when the bounds meet
+/// the answer is exact.
+///
 /// ```
 /// use blastmap_core::{algo::{redundancy, single_failures}, load};
 /// let yaml = "components:\n- {id: store, need: 2, requires: [a, b, c]}\n- {id: a, network: nyc}\n- {id: b, network: nyc}\n- {id: c, network: chi}\n";
@@ -56,9 +71,12 @@ impl Redundancy {
 /// # Complexity
 /// O(Σ|K(v)|) for gates with a single point of failure. Otherwise, per gate with a cone of c
 /// nodes and e edges, O(C(c, s) · e) for the smallest killing size s, capped by `budget` set
-/// evaluations (then the result is a bound).
+/// evaluations (then the result is a bound). A gate whose budget runs out adds the greedy
+/// witness: O((c + u) log c) for u ≤ Σ over the cone's gates of (tolerance + 1) · degree score
+/// updates, plus O(w · e) to drop the unneeded members of a witness of w ≤ 2 · (n − need + 1).
 pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget: u64) -> Vec<Redundancy> {
     let mut search = ConeSearch::new(model.len());
+    let mut greedy = Greedy::new(model.len());
     model
         .ids()
         .filter(|&v| model.is_redundant(v))
@@ -77,18 +95,30 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
                 minimal_failure: Vec::new(),
                 exact: true,
                 at_least: 0,
+                budget_to_settle: None,
             };
             if let Some(x) = single {
                 return Redundancy { actual: 0, minimal_failure: vec![x], ..base };
             }
             let trivial: Vec<NodeId> = model.requires(v).iter().copied().take(declared as usize + 1).collect();
-            match smallest(&mut search, model, v, declared, budget) {
+            match smallest(&mut search, &mut greedy, model, v, declared, budget) {
                 Found::Set(set) => {
                     Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base }
                 }
                 Found::None => Redundancy { minimal_failure: trivial, ..base },
-                Found::OutOfBudget { at_least } => {
-                    Redundancy { minimal_failure: trivial, exact: false, at_least, ..base }
+                Found::OutOfBudget { at_least, witness, cone } => {
+                    let (actual, minimal_failure) = match witness {
+                        Some(w) if w.len() as u32 <= declared => (w.len() as u32 - 1, w),
+                        _ => (declared, trivial),
+                    };
+                    Redundancy {
+                        actual,
+                        minimal_failure,
+                        exact: actual == at_least,
+                        at_least,
+                        budget_to_settle: sets_up_to(cone, actual),
+                        ..base
+                    }
                 }
             }
         })
@@ -106,12 +136,22 @@ enum Found {
     Set(Vec<NodeId>),
     /// No killing set of size 2..=max_size exists.
     None,
-    /// The budget ran out; no killing set is smaller than `at_least + 1`.
-    OutOfBudget { at_least: u32 },
+    /// The budget ran out: no killing set is smaller than `at_least + 1`; `witness` is the
+    /// greedy killing set, if one of at most twice the declared size was found; `cone` is the
+    /// number of candidates searched.
+    OutOfBudget { at_least: u32, witness: Option<Vec<NodeId>>, cone: usize },
 }
 
-/// Smallest killing set of `v` of size 2..=max_size, by exhaustive search in its cone.
-fn smallest(search: &mut ConeSearch, model: &Model, v: NodeId, max_size: u32, budget: u64) -> Found {
+/// Smallest killing set of `v` of size 2..=max_size, by exhaustive search in its cone; when the
+/// budget runs out, the sizes finished and a greedy witness.
+fn smallest(
+    search: &mut ConeSearch,
+    greedy: &mut Greedy,
+    model: &Model,
+    v: NodeId,
+    max_size: u32,
+    budget: u64,
+) -> Found {
     let cone = search.cone(model, v);
     let mut spent = 0u64;
     for size in 2..=max_size as usize {
@@ -126,7 +166,9 @@ fn smallest(search: &mut ConeSearch, model: &Model, v: NodeId, max_size: u32, bu
             }
             spent += 1;
             if spent > budget {
-                return Found::OutOfBudget { at_least: size as u32 - 1 };
+                let limit = 2 * (max_size as usize + 1);
+                let witness = greedy.witness(model, v, &cone, limit).map(|w| minimize(search, model, v, w));
+                return Found::OutOfBudget { at_least: size as u32 - 1, witness, cone: cone.len() };
             }
             if search.kills(model, &set, v) {
                 return Found::Set(set);
@@ -139,8 +181,203 @@ fn smallest(search: &mut ConeSearch, model: &Model, v: NodeId, max_size: u32, bu
     Found::None
 }
 
+/// Σ C(c, s) for 2 ≤ s ≤ `max_size`: the sets an exhaustive search of a cone of `c` candidates
+/// tries to rule out every killing set of up to `max_size` failures; `None` past `u64`.
+fn sets_up_to(c: usize, max_size: u32) -> Option<u64> {
+    let c = c as u128;
+    let mut total: u64 = 0;
+    let mut binom: u128 = c; // C(c, 1)
+    for s in 2..=u128::from(max_size) {
+        if s > c {
+            break;
+        }
+        // C(c, s) = C(c, s − 1) · (c − s + 1) / s, exact at each step.
+        binom = binom.checked_mul(c - s + 1)? / s;
+        total = total.checked_add(u64::try_from(binom).ok()?)?;
+    }
+    Some(total)
+}
+
+/// Drops the members of a killing set that are not needed (first picked first), keeping the
+/// rest sorted. Each try is one propagation in the cone `search` holds.
+fn minimize(search: &mut ConeSearch, model: &Model, v: NodeId, mut set: Vec<NodeId>) -> Vec<NodeId> {
+    let mut i = 0;
+    while i < set.len() {
+        let x = set.remove(i);
+        if !search.kills(model, &set, v) {
+            set.insert(i, x);
+            i += 1;
+        }
+    }
+    set.sort_unstable();
+    set
+}
+
+/// A score in the greedy's queue: higher first, then the lower node id.
+#[derive(Clone, Copy, Debug)]
+struct Scored {
+    score: f64,
+    node: NodeId,
+    version: u32,
+}
+
+impl PartialEq for Scored {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Scored {}
+
+impl Ord for Scored {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score.total_cmp(&other.score).then(other.node.cmp(&self.node)).then(self.version.cmp(&other.version))
+    }
+}
+
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Working memory of the greedy hitting set, reused across gates.
+struct Greedy {
+    /// `stamp[u] == epoch` marks u as in the current cone (the gate included).
+    stamp: Vec<u32>,
+    epoch: u32,
+    /// Failures a node still absorbs before it goes down (down when negative).
+    slack: Vec<i64>,
+    down: Vec<bool>,
+    /// Σ over up dependents in the cone of 1/(slack + 1) (1 for a placement edge).
+    score: Vec<f64>,
+    /// Bumped on every score change; queue entries with an older version are stale.
+    version: Vec<u32>,
+    queue: BinaryHeap<Scored>,
+    fallen: Vec<NodeId>,
+}
+
+impl Greedy {
+    fn new(n: usize) -> Self {
+        Greedy {
+            stamp: vec![0; n],
+            epoch: 0,
+            slack: vec![0; n],
+            down: vec![false; n],
+            score: vec![0.0; n],
+            version: vec![0; n],
+            queue: BinaryHeap::new(),
+            fallen: Vec::new(),
+        }
+    }
+
+    fn in_cone(&self, u: NodeId) -> bool {
+        self.stamp[u as usize] == self.epoch
+    }
+
+    /// The weight edge `u → d` adds to u's score while d is up.
+    fn weight(&self, d: NodeId, placement: bool) -> f64 {
+        if placement {
+            1.0
+        } else {
+            1.0 / (self.slack[d as usize] as f64 + 1.0)
+        }
+    }
+
+    /// Adds `delta` to u's score and queues the new score (u must be an up candidate).
+    fn bump(&mut self, u: NodeId, delta: f64) {
+        let ui = u as usize;
+        self.score[ui] += delta;
+        self.version[ui] = self.version[ui].wrapping_add(1);
+        self.queue.push(Scored { score: self.score[ui], node: u, version: self.version[ui] });
+    }
+
+    /// A set of at most `limit` nodes of `cone` whose failure takes `v` down, picked greedily
+    /// (see [`redundancy`]); `None` when `limit` picks do not take it down.
+    fn witness(&mut self, model: &Model, v: NodeId, cone: &[NodeId], limit: usize) -> Option<Vec<NodeId>> {
+        self.epoch = self.epoch.wrapping_add(1);
+        self.queue.clear();
+        for &u in cone.iter().chain([&v]) {
+            let ui = u as usize;
+            self.stamp[ui] = self.epoch;
+            self.slack[ui] = i64::from(model.tolerance(u));
+            self.down[ui] = false;
+            self.score[ui] = 0.0;
+        }
+        for &u in cone {
+            let requires = model.requires_dependents(u).iter().map(|&d| (d, false));
+            let placed = model.placement_dependents(u).iter().map(|&d| (d, true));
+            let score: f64 =
+                requires.chain(placed).filter(|&(d, _)| self.in_cone(d)).map(|(d, p)| self.weight(d, p)).sum();
+            self.score[u as usize] = score;
+            self.version[u as usize] = self.version[u as usize].wrapping_add(1);
+            self.queue.push(Scored { score, node: u, version: self.version[u as usize] });
+        }
+        let mut picked = Vec::new();
+        while !self.down[v as usize] {
+            if picked.len() >= limit {
+                return None;
+            }
+            let x = loop {
+                let top = self.queue.pop()?;
+                let xi = top.node as usize;
+                if top.version == self.version[xi] && !self.down[xi] && top.node != v {
+                    break top.node;
+                }
+            };
+            picked.push(x);
+            self.fail(model, x);
+        }
+        Some(picked)
+    }
+
+    /// Takes `x` down and propagates inside the cone, keeping the scores of up nodes current.
+    fn fail(&mut self, model: &Model, x: NodeId) {
+        self.fallen.clear();
+        self.fallen.push(x);
+        self.down[x as usize] = true;
+        let mut head = 0;
+        while let Some(&u) = self.fallen.get(head) {
+            head += 1;
+            // u no longer counts toward the scores of what it depends on.
+            let requires = model.requires(u).iter().map(|&w| (w, false));
+            let placed = model.placement(u).iter().map(|&w| (w, true));
+            for (w, p) in requires.chain(placed) {
+                if self.in_cone(w) && !self.down[w as usize] {
+                    let delta = -self.weight(u, p);
+                    self.bump(w, delta);
+                }
+            }
+            // Its dependents lose slack (or go down outright, for placement).
+            let requires = model.requires_dependents(u).iter().map(|&d| (d, false));
+            let placed = model.placement_dependents(u).iter().map(|&d| (d, true));
+            for (d, p) in requires.chain(placed) {
+                let di = d as usize;
+                if !self.in_cone(d) || self.down[di] {
+                    continue;
+                }
+                if p || self.slack[di] == 0 {
+                    self.down[di] = true;
+                    self.fallen.push(d);
+                    continue;
+                }
+                // The weight of every requires edge into d rises from 1/(s + 1) to 1/s.
+                let before = self.weight(d, false);
+                self.slack[di] -= 1;
+                let delta = self.weight(d, false) - before;
+                for &w in model.requires(d) {
+                    if self.in_cone(w) && !self.down[w as usize] {
+                        self.bump(w, delta);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One finding per gate that tolerates fewer failures than it declares, naming a smallest
-/// failure set that takes it down.
+/// failure set that takes it down (or, when the budget ran out, the greedy witness and the
+/// bounds).
 pub fn findings(gates: &[Redundancy], cx: &Context) -> Vec<Finding> {
     gates
         .iter()
@@ -153,10 +390,17 @@ pub fn findings(gates: &[Redundancy], cx: &Context) -> Vec<Finding> {
                     "false redundancy: `{name}` declares {}-of-{} (tolerates {}) but {failing} alone takes it down",
                     r.need, r.of, r.declared
                 )
-            } else {
+            } else if r.exact {
                 format!(
                     "false redundancy: `{name}` declares tolerance {} but tolerates {}: {failing} together take it down",
                     r.declared, r.actual
+                )
+            } else {
+                format!(
+                    "false redundancy: `{name}` tolerates at most {} ({}) of its declared {}: {failing} together take it down",
+                    r.actual,
+                    lower_bound_text(r.at_least),
+                    r.declared
                 )
             };
             let mut evidence = vec![cx.name(r.component)];
@@ -165,4 +409,13 @@ pub fn findings(gates: &[Redundancy], cx: &Context) -> Vec<Finding> {
                 .critical(cx.touches(r.component))
         })
         .collect()
+}
+
+/// "at least 2: searched every set of up to 2", the lower bound of a search the budget cut.
+pub fn lower_bound_text(at_least: u32) -> String {
+    if at_least <= 1 {
+        format!("at least {at_least}: no single failure takes it down")
+    } else {
+        format!("at least {at_least}: searched every set of up to {at_least}")
+    }
 }

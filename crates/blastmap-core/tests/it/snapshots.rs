@@ -46,17 +46,14 @@ fn budget_cuts_are_said_in_text_and_markdown() {
     let cut = analyze(&model, &Options { redundancy_budget: 1, cut_budget: 1, ..Options::default() });
     assert!(!cut.redundancy[0].exact && !cut.double_points_complete);
     let text = render::text(&cut, false);
-    assert!(
-        text.contains("double points: the search budget ran out; the list is partial (raise --cut-budget)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("redundancy: the search budget ran out for 1 gate (app): their actual tolerance is a bound"),
-        "{text}"
-    );
+    assert!(text.contains("No findings found, but 2 results were cut short by a budget"), "{text}");
+    assert!(text.contains("Incomplete analyses (2)"), "{text}");
+    assert!(text.contains("false-redundancy: app: undecided: the search ran out of budget among the pairs"), "{text}");
+    assert!(text.contains("double-point: the double/triple point search ran out of budget after 1 set:"), "{text}");
     let md = render::markdown(&cut);
-    assert!(md.contains("_Partial:_ double points: the search budget ran out"), "{md}");
-    assert!(md.contains("_Partial:_ redundancy: the search budget ran out for 1 gate (`app`)"), "{md}");
+    assert!(md.contains("**Partial answers:** 2 results were cut short by a budget"), "{md}");
+    assert!(md.contains("### Incomplete analyses (2)"), "{md}");
+    assert!(md.contains("- **false-redundancy** `app`: undecided"), "{md}");
 }
 
 #[test]
