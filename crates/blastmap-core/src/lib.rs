@@ -14,6 +14,7 @@ pub mod format;
 pub mod generate;
 pub mod mesh;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod spec;

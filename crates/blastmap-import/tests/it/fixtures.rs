@@ -24,6 +24,31 @@ fn listed(kind: &str) -> Vec<String> {
     out
 }
 
+/// A policy's rules, one line each: `acl 0 SRC... -> DST:PORTS...` (and the app capabilities).
+fn render_rules(p: &blastmap_core::policy::Policy) -> String {
+    p.rules
+        .iter()
+        .map(|r| {
+            let kind = if r.kind == blastmap_core::policy::RuleKind::Acl { "acl" } else { "grant" };
+            let src: Vec<&str> = r.src.iter().map(|t| t.selector.as_str()).collect();
+            let dst: Vec<String> = r
+                .dst
+                .iter()
+                .map(|t| {
+                    if t.ports.is_empty() {
+                        t.selector.clone()
+                    } else {
+                        format!("{}:{}", t.selector, t.ports.join(","))
+                    }
+                })
+                .collect();
+            let app = if r.app.is_empty() { String::new() } else { format!(": app {}", r.app.join(" ")) };
+            format!("{kind} {} {} -> {}{app}", r.index, src.join(" "), dst.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// (file, format, expected components and edges, expected warning lines)
 const OK: &[(&str, Format, &str, &[u32])] = &[
     (
@@ -100,18 +125,20 @@ service/migrations (service) | req job/migrate",
         "tailscale/ha-subnet-routers.json",
         Format::Tailscale,
         "
-coordination:acme.com (control-plane)
+acme.com/admin (admin-actions) | req coordination:acme.com
+coordination:acme.com (coordination-shard)
 derp:ams (derp-region)
 derp:fra (derp-region)
-laptop (tailscale-node) | req derp:fra | start coordination:acme.com
+laptop (node) | start coordination:acme.com
+laptop/paths (paths) | req derp:fra | need 1
 peer-relay:100.64.0.9:7777 (peer-relay)
-route:10.0.0.0/16 (route) | req router-a router-b | need 1
-router-a (tailscale-node) | req router-a/path | start coordination:acme.com
+route/10.0.0.0/16 (subnet-route) | req router-a router-b | need 1
+router-a (node) | start coordination:acme.com
 router-a/direct (direct-path)
-router-a/path (group) | req derp:fra router-a/direct | need 1
-router-b (tailscale-node) | req router-b/path | start coordination:acme.com
-router-b/path (group) | req derp:ams peer-relay:100.64.0.9:7777 | need 1",
-        &[13],
+router-a/paths (paths) | req router-a/direct derp:fra | need 1
+router-b (node) | start coordination:acme.com
+router-b/paths (paths) | req derp:ams peer-relay:100.64.0.9:7777 | need 1",
+        &[13, 4, 3],
     ),
     (
         "jaeger/wrapped.json",
@@ -156,6 +183,18 @@ random_id.suffix (random_id)",
         &[26],
     ),
     (
+        // Not a topology: the rules as read (kind index src -> dst ports), and its warnings.
+        "tailscale-policy/acme.hujson",
+        Format::TailscalePolicy,
+        "
+acl 0 group:eng -> office-lan:* tag:db:5432
+acl 1 tag:ci -> *:*
+acl 2 autogroup:member -> autogroup:self:* autogroup:internet:*
+grant 0 tag:ci -> tag:router: app tailscale.com/cap/relay
+grant 1 autogroup:admin -> tag:router:tcp:22",
+        &[30, 33, 36, 37],
+    ),
+    (
         "native/overlay.yaml",
         Format::Native,
         "
@@ -184,6 +223,8 @@ const ERR: &[(&str, Format, u32, u32, &str)] = &[
     ("terraform/bad-bracket.json", Format::Terraform, 4, 35, "expected value"),
     ("terraform/truncated.json", Format::Terraform, 7, 1, "EOF while parsing"),
     ("native/need-zero.yaml", Format::Native, 5, 11, "`need` of `db` is 0"),
+    ("tailscale-policy/unclosed.hujson", Format::TailscalePolicy, 2, 10, "unclosed array: expected `]`"),
+    ("tailscale-policy/acls-not-a-list.hujson", Format::TailscalePolicy, 4, 10, "`acls` is a mapping: expected a list"),
     ("native/unknown-reference.yaml", Format::Native, 3, 16, "did you mean `db`?"),
 ];
 
@@ -192,10 +233,16 @@ fn ok_fixtures_import_exactly() {
     for (file, format, expected, warning_lines) in OK {
         let text = fixture(&format!("ok/{file}"));
         assert_eq!(detect(&text), *format, "{file}: detected format");
-        let loaded = load(&text, Some(*format)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(render(&loaded), expected.trim(), "{file}");
-        let lines: Vec<u32> = loaded.warnings.iter().map(|w| w.pos.map_or(0, |p| p.line)).collect();
-        assert_eq!(lines, *warning_lines, "{file}: warning lines {:#?}", loaded.warnings);
+        let (rendered, warnings) = if *format == Format::TailscalePolicy {
+            let (p, warnings) = blastmap_import::policy::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            (render_rules(&p), warnings)
+        } else {
+            let loaded = load(&text, Some(*format)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            (render(&loaded), loaded.warnings)
+        };
+        assert_eq!(rendered, expected.trim(), "{file}");
+        let lines: Vec<u32> = warnings.iter().map(|w| w.pos.map_or(0, |p| p.line)).collect();
+        assert_eq!(lines, *warning_lines, "{file}: warning lines {warnings:#?}");
     }
 }
 
@@ -203,9 +250,17 @@ fn ok_fixtures_import_exactly() {
 fn err_fixtures_fail_at_their_line() {
     for (file, format, line, column, message) in ERR {
         let text = fixture(&format!("err/{file}"));
-        let errors = match load(&text, Some(*format)) {
-            Ok(l) => panic!("{file}: expected an error, imported {}", render(&l)),
-            Err(e) => e,
+        let errors = if *format == Format::TailscalePolicy {
+            assert_eq!(detect(&text), *format, "{file}: detected format");
+            match blastmap_import::policy::parse(&text) {
+                Ok((p, _)) => panic!("{file}: expected an error, read {}", render_rules(&p)),
+                Err(e) => e,
+            }
+        } else {
+            match load(&text, Some(*format)) {
+                Ok(l) => panic!("{file}: expected an error, imported {}", render(&l)),
+                Err(e) => e,
+            }
         };
         let first = errors.first().unwrap();
         let pos = first.pos.unwrap_or_else(|| panic!("{file}: error without a position: {first}"));

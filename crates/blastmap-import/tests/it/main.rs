@@ -29,10 +29,16 @@ pub fn corpus_files() -> Vec<String> {
 
 /// One line per component, sorted by id:
 /// `id (kind): req a b | start c | soft d | monitored e | creds f | need k | zone=z | label=v`.
+/// A topology in the mesh vocabulary is shown expanded (shards, relays, paths, routes).
 pub fn render(loaded: &Loaded) -> String {
-    let mut lines: Vec<String> = loaded
-        .document
-        .topology
+    let expanded;
+    let topology = if blastmap_core::mesh::uses_mesh(&loaded.document.topology) {
+        expanded = blastmap_core::mesh::expand(&loaded.document).unwrap().topology;
+        &expanded
+    } else {
+        &loaded.document.topology
+    };
+    let mut lines: Vec<String> = topology
         .components
         .iter()
         .map(|c| {
