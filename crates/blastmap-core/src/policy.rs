@@ -743,10 +743,10 @@ fn allows_everything(engine: &Engine<'_>, out: &mut Vec<PolicyFinding>) {
             severity: if everyone { Severity::High } else { Severity::Medium },
             subject: rule.name(),
             title: format!(
-                "{} lets {} open connections to every node on every port ({} of the estate's nodes are sources)",
+                "{} lets {} open connections to every node on every port (sources: {} of the estate)",
                 rule.name(),
                 who.join(", "),
-                sources.len()
+                plural(sources.len(), "node", "nodes")
             ),
             evidence: sources,
             pos: rule.pos,
@@ -763,28 +763,29 @@ fn blast_radius(r: &PolicyReach, nodes: usize, out: &mut Vec<PolicyFinding>) {
             Principal::Tag => format!("a node tagged `{}`", x.principal),
             _ => format!("`{}`", x.principal),
         };
-        let mut extra = String::new();
+        let mut what_it_reaches = vec![if x.reaches.is_empty() {
+            "no node".to_string()
+        } else {
+            format!("{} ({})", plural(x.reaches.len(), "node", "nodes"), list(&x.reaches, 3))
+        }];
         if !x.routes.is_empty() {
-            extra.push_str(&format!(
-                " and {} ({})",
+            what_it_reaches.push(format!(
+                "{} ({})",
                 plural(x.routes.len(), "subnet route", "subnet routes"),
                 list(&x.routes, 3)
             ));
         }
         if x.internet {
-            extra.push_str(" and the internet through exit nodes");
+            what_it_reaches.push("the internet through exit nodes".into());
         }
-        let including =
-            if x.reaches.is_empty() { String::new() } else { format!(" including {}", list(&x.reaches, 3)) };
+        let last = what_it_reaches.pop().unwrap_or_default();
+        let reached =
+            if what_it_reaches.is_empty() { last } else { format!("{} and {last}", what_it_reaches.join(", ")) };
         out.push(PolicyFinding {
             kind: PolicyFindingKind::BlastRadius,
             severity: if wide(x) { Severity::High } else { Severity::Medium },
             subject: x.principal.clone(),
-            title: format!(
-                "{what} reaches {}{including}{extra} (by {})",
-                plural(x.reaches.len(), "node", "nodes"),
-                x.rules.join(", ")
-            ),
+            title: format!("{what} reaches {reached}, by {}", x.rules.join(", ")),
             evidence: x.reaches.clone(),
             pos: None,
         });

@@ -39,8 +39,8 @@ const UNMODELLED: [(&str, &str); 9] = [
     ("ipsets", "IP sets are not modelled: selectors naming them match nothing"),
     ("derpmap", "a custom DERP map is not modelled: relays come from the estate"),
     ("disableipv4", "address families are not modelled"),
-    ("onecsnatroute", "not modelled"),
-    ("randomizeclientport", "not modelled"),
+    ("onecsnatroute", "a client routing setting, not topology"),
+    ("randomizeclientport", "a client port setting, not topology"),
 ];
 
 fn invalid(pos: Option<Pos>, message: impl Into<String>) -> Errors {
@@ -202,10 +202,20 @@ fn split_ports(text: &str) -> Option<(&str, &str)> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix('[') {
         let (addr, ports) = rest.split_once("]:")?;
-        return Some((addr, ports));
+        return is_ports(ports).then_some((addr, ports));
     }
     let (sel, ports) = text.rsplit_once(':')?;
-    (!sel.is_empty() && !ports.is_empty()).then_some((sel, ports))
+    (!sel.is_empty() && is_ports(ports)).then_some((sel, ports))
+}
+
+/// `*`, or ports and ranges separated by commas (`22`, `80,443`, `1000-2000`).
+fn is_ports(text: &str) -> bool {
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    text == "*"
+        || text.split(',').map(str::trim).all(|p| match p.split_once('-') {
+            Some((a, b)) => number(a) && number(b),
+            None => number(p),
+        })
 }
 
 /// Reads a policy file.

@@ -5,7 +5,9 @@
 //! (never by name).
 //!
 //! Node ids are the first label of the MagicDNS name (`example-peer`), else `HostName`, else
-//! `ID`; two different nodes with the same first label get their full MagicDNS names.
+//! `ID`; two different nodes with the same first label get their full MagicDNS names (and, with
+//! the same full name, `-ID`, with a warning). Nodes are listed in id order, whatever the order
+//! of the files.
 //!
 //! | input | becomes |
 //! |---|---|
@@ -321,6 +323,11 @@ pub(crate) fn import_many(
         let clash = bases.iter().filter(|(s, ..)| s == short).count() > 1;
         let mut id = if clash { dns.clone().unwrap_or_else(|| short.clone()) } else { short.clone() };
         if taken.contains(&id) {
+            let first = m.obs.first().and_then(|&i| obs.get(i));
+            let message = format!(
+                "two nodes are called `{id}` but share no node ID or key: kept apart, this one as `{id}-{stable}`"
+            );
+            warn(&mut parts, first.map_or(0, |o| o.file), first.and_then(|o| o.pos), message);
             id = format!("{id}-{stable}");
         }
         while taken.contains(&id) {
@@ -558,6 +565,8 @@ pub(crate) fn import_many(
         }
     }
 
+    // Components in id order: the estate does not depend on the order of the files.
+    nodes.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     for (fi, c, pos) in nodes {
         let Some(part) = parts.get_mut(fi) else { continue };
         let i = part.add(&c.id, None, pos);
@@ -589,8 +598,8 @@ pub(crate) fn import_many(
     }
     for m in &groups {
         if !tailnets.iter().any(|(t, ..)| *t == m.tailnet) {
-            let fi = m.obs.first().and_then(|&i| obs.get(i)).map_or(0, |o| o.file);
-            tailnets.push((m.tailnet.clone(), None, fi));
+            let first = m.obs.first().and_then(|&i| obs.get(i));
+            tailnets.push((m.tailnet.clone(), first.and_then(|o| o.pos), first.map_or(0, |o| o.file)));
         }
     }
     for (t, pos, fi) in &tailnets {

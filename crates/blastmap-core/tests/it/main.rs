@@ -8,6 +8,7 @@ mod examples;
 mod format;
 mod mesh;
 mod oracle;
+mod policy;
 mod props;
 mod scram;
 mod snapshots;
