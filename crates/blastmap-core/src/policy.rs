@@ -219,7 +219,8 @@ pub struct Reach {
 pub enum PolicyFindingKind {
     /// A rule lets its sources reach every node on every port.
     AllowsEverything,
-    /// A tag (or node) whose compromise reaches many nodes.
+    /// What a compromised tag reaches; a group that reaches widely; a node that reaches more than
+    /// its tags or user do, through rules naming its addresses.
     BlastRadius,
     /// An account (or tagged node) that can get subnet routes or an exit node approved without
     /// an admin, directly or by applying a tag it owns.
@@ -694,7 +695,7 @@ pub fn reach(policy: &Policy, estate: &Estate) -> PolicyReach {
 
     let mut findings = Vec::new();
     allows_everything(&engine, &mut findings);
-    blast_radius(&out, estate.nodes.len(), &mut findings);
+    blast_radius(&out, estate, &mut findings);
     route_takeover(policy, estate, &mut findings);
     out.forbidden_relays = forbidden_relays(policy, estate, &mut resolver, &mut findings);
     findings.sort_by(|a, b| {
@@ -754,13 +755,41 @@ fn allows_everything(engine: &Engine<'_>, out: &mut Vec<PolicyFinding>) {
     }
 }
 
-fn blast_radius(r: &PolicyReach, nodes: usize, out: &mut Vec<PolicyFinding>) {
+/// Blast-radius findings: every tag that reaches anything; groups that reach widely; nodes that
+/// reach more than their identity (their tags, or their user) does, through rules naming their
+/// addresses. Not every node and user: with a broad policy that would be one finding per node.
+fn blast_radius(r: &PolicyReach, estate: &Estate, out: &mut Vec<PolicyFinding>) {
+    let nodes = estate.nodes.len();
     let wide = |x: &Reach| x.reaches.len() >= LEAST_PRIVILEGE || (nodes > 1 && 2 * x.reaches.len() >= nodes);
     let tags = r.tags.iter().filter(|t| !t.reaches.is_empty() || !t.routes.is_empty());
-    let nodes_wide = r.nodes.iter().filter(|n| n.reaches.len() >= LEAST_PRIVILEGE);
-    for x in tags.chain(nodes_wide) {
+    let groups = r.groups.iter().filter(|g| wide(g));
+    let mut beyond: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (n, x) in estate.nodes.iter().zip(&r.nodes).filter(|(n, _)| !n.shared) {
+        let identity: BTreeSet<&str> = if n.tags.is_empty() {
+            r.users
+                .iter()
+                .filter(|u| Some(&u.principal) == n.user.as_ref())
+                .flat_map(|u| u.reaches.iter())
+                .map(String::as_str)
+                .collect()
+        } else {
+            r.tags
+                .iter()
+                .filter(|t| n.tags.contains(&t.principal))
+                .flat_map(|t| t.reaches.iter())
+                .map(String::as_str)
+                .collect()
+        };
+        let extra: Vec<String> = x.reaches.iter().filter(|m| !identity.contains(m.as_str())).cloned().collect();
+        if !extra.is_empty() {
+            beyond.insert(n.id.as_str(), extra);
+        }
+    }
+    let nodes_beyond = r.nodes.iter().filter(|x| beyond.contains_key(x.principal.as_str()));
+    for x in tags.chain(groups).chain(nodes_beyond) {
         let what = match x.kind {
             Principal::Tag => format!("a node tagged `{}`", x.principal),
+            Principal::Group => format!("an account of `{}`", x.principal),
             _ => format!("`{}`", x.principal),
         };
         let mut what_it_reaches = vec![if x.reaches.is_empty() {
@@ -785,7 +814,15 @@ fn blast_radius(r: &PolicyReach, nodes: usize, out: &mut Vec<PolicyFinding>) {
             kind: PolicyFindingKind::BlastRadius,
             severity: if wide(x) { Severity::High } else { Severity::Medium },
             subject: x.principal.clone(),
-            title: format!("{what} reaches {reached}, by {}", x.rules.join(", ")),
+            title: match beyond.get(x.principal.as_str()).filter(|_| x.kind == Principal::Node) {
+                Some(extra) => format!(
+                    "{what} reaches {reached}, by {}; {} only through rules naming its addresses ({})",
+                    x.rules.join(", "),
+                    plural(extra.len(), "node", "nodes"),
+                    list(extra, 3)
+                ),
+                None => format!("{what} reaches {reached}, by {}", x.rules.join(", ")),
+            },
             evidence: x.reaches.clone(),
             pos: None,
         });

@@ -354,6 +354,7 @@ fn findings_on_a_small_tailnet() {
             (PolicyFindingKind::BlastRadius, "tag:ci"),
             (PolicyFindingKind::BlastRadius, "tag:db"),
             (PolicyFindingKind::BlastRadius, "tag:router"),
+            (PolicyFindingKind::BlastRadius, "group:eng"),
             (PolicyFindingKind::RouteTakeover, "group:eng"),
             (PolicyFindingKind::RouteTakeover, "tag:router"),
             (PolicyFindingKind::ForbiddenRelay, "pr"),
@@ -370,16 +371,48 @@ fn findings_on_a_small_tailnet() {
         titles[1],
         "a node tagged `tag:ci` reaches 5 nodes (laptop, router-a, router-b and 2 more), 1 subnet route (10.1.0.0/24) and the internet through exit nodes, by acls[0], grants[0]"
     );
+    assert_eq!(titles[4], "an account of `group:eng` reaches 5 nodes (laptop, router-a, router-b and 2 more), 1 subnet route (10.1.0.0/24) and the internet through exit nodes, by acls[0]");
     assert_eq!(
-        titles[4],
+        titles[5],
         "one compromised account of `group:eng` can apply `tag:router`, which can apply `tag:ci`, whose nodes get routes in 10.0.0.0/8 approved without an admin: it can re-route 10.1.0.0/24 (served by router-a, router-b)"
     );
     assert_eq!(
-        titles[6],
+        titles[7],
         "`pr` (on `router-a`) is no path for `db` and `laptop`: no grant gives either end `tailscale.com/cap/relay` to `router-a`"
     );
     // ci may use the relay (the grant's source); the relay whose node is unknown is said, not judged.
     assert_eq!(r.forbidden_relays.len(), 1);
     assert!(r.unevaluated.iter().any(|u| u.selector == "elsewhere"), "{:#?}", r.unevaluated);
     assert_eq!(r.nodes[3].reaches, ["laptop", "router-a", "router-b", "db"]);
+}
+
+#[test]
+fn a_node_reaching_beyond_its_tags_is_a_finding() {
+    let estate = Estate {
+        nodes: vec![
+            node("db", &["tag:db"], "", "100.64.0.5", &[]),
+            node("db-2", &["tag:db"], "", "100.64.0.6", &[]),
+            node("router", &["tag:router"], "", "100.64.0.2", &[]),
+            node("laptop", &[], "alice@x", "100.64.0.1", &[]),
+        ],
+        relay_uses: Vec::new(),
+    };
+    let policy = Policy {
+        rules: vec![
+            rule(RuleKind::Acl, 0, &["100.64.0.5"], &["tag:router", "alice@x"], &["22"]),
+            rule(RuleKind::Acl, 1, &["tag:db"], &["tag:db"], &["5432"]),
+        ],
+        ..Policy::default()
+    };
+    let r = reach(&policy, &estate);
+    let titles: Vec<&str> = r.findings.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "`db` reaches 3 nodes (db-2, router, laptop), by acls[0], acls[1]; 2 nodes only through rules naming its addresses (router, laptop)",
+            "a node tagged `tag:db` reaches 2 nodes (db, db-2), by acls[1]",
+        ]
+    );
+    // db-2 reaches only what its tag gives: no finding of its own.
+    assert_eq!(r.nodes[1].reaches, ["db"]);
 }
