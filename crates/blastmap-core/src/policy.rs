@@ -203,8 +203,10 @@ pub struct Reach {
     /// Node id, `tag:T`, `group:G` or the user's login.
     pub principal: String,
     pub kind: Principal,
-    /// Nodes it reaches (itself excluded), in estate order.
-    pub reaches: Vec<String>,
+    /// Nodes it reaches (itself excluded), as indices into the estate's nodes (the order of
+    /// [`PolicyReach::nodes`]; [`PolicyReach::names`] gives their ids). Indices, not ids: a broad
+    /// policy over thousands of nodes reaches millions of pairs.
+    pub reaches: Vec<u32>,
     /// Subnet routes it reaches, sorted.
     pub routes: Vec<String>,
     /// It may use exit nodes to reach the internet.
@@ -485,6 +487,14 @@ impl Bits {
     }
 }
 
+/// The nodes each principal reaches, as bitsets.
+#[derive(Default)]
+struct Principals {
+    nodes: Vec<Bits>,
+    tags: BTreeMap<String, Bits>,
+    users: BTreeMap<String, Bits>,
+}
+
 /// A rule's destinations, evaluated once.
 struct Compiled {
     src: Vec<Sel>,
@@ -502,7 +512,8 @@ struct Engine<'a> {
 }
 
 impl Engine<'_> {
-    fn reach(&self, p: &Ident<'_>, me: Option<usize>, principal: String, kind: Principal) -> Reach {
+    /// A principal's reach, and the nodes it reaches as a bitset (itself included).
+    fn reach(&self, p: &Ident<'_>, me: Option<usize>, principal: String, kind: Principal) -> (Reach, Bits) {
         let n = self.estate.nodes.len();
         let mut nodes = Bits::new(n);
         let mut routes = BTreeSet::new();
@@ -526,14 +537,22 @@ impl Engine<'_> {
                 rules.push(rule.name());
             }
         }
-        let reaches = (0..n)
-            .filter(|&i| nodes.get(i) && Some(i) != me)
-            .filter_map(|i| self.estate.nodes.get(i).map(|x| x.id.clone()))
-            .collect();
+        let reaches = (0..n).filter(|&i| nodes.get(i) && Some(i) != me).map(index).collect();
         let mut routes: Vec<String> =
             routes.into_iter().filter_map(|r| self.routes.get(r).map(|(s, _)| s.clone())).collect();
         routes.sort();
-        Reach { principal, kind, reaches, routes, internet, rules }
+        (Reach { principal, kind, reaches, routes, internet, rules }, nodes)
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl PolicyReach {
+    /// The ids of the nodes at `indices` (as in [`Reach::reaches`]).
+    pub fn names(&self, indices: &[u32]) -> Vec<&str> {
+        indices.iter().filter_map(|&i| self.nodes.get(i as usize)).map(|n| n.principal.as_str()).collect()
     }
 }
 
@@ -568,16 +587,19 @@ fn parsed(ips: &[String]) -> Vec<Cidr> {
 /// };
 /// let policy = Policy { rules: vec![rule], ..Policy::default() };
 /// let r = reach(&policy, &estate);
-/// assert_eq!(r.nodes[0].reaches, ["db"]);
+/// assert_eq!(r.names(&r.nodes[0].reaches), ["db"]);
 /// assert!(r.nodes[1].reaches.is_empty());
-/// assert_eq!(r.tags.iter().find(|t| t.principal == "tag:ci").unwrap().reaches, ["db"]);
+/// assert_eq!(r.names(&r.tags.iter().find(|t| t.principal == "tag:ci").unwrap().reaches), ["db"]);
 /// ```
 ///
 /// # Complexity
 /// For N nodes, R rules of at most S selectors, P principals (nodes, tags, groups, users) and
 /// routes Q: selectors are resolved once, each rule's destinations are evaluated over the nodes
 /// and routes once, O(R·S·(N + Q)), and each principal's reach is a union of bitsets,
-/// O(P·R·(S + N/64)) plus O(N) per rule with `autogroup:self`. Extra space O(R·N/64 + P·N).
+/// O(P·R·(S + N/64)) plus O(N) per rule with `autogroup:self`; the blast-radius findings compare
+/// each node's bitset with its identity's, O(N·N/64). Extra space O(R·N/64 + P·N/64), and the
+/// output: one `u32` per reachable (principal, node) pair, O(P·N) under a broad policy (measured:
+/// 5,000 nodes and 200 rules, 15 M pairs, about 1 s of CPU and 190 MB).
 pub fn reach(policy: &Policy, estate: &Estate) -> PolicyReach {
     let mut resolver = Resolver { policy, unevaluated: BTreeSet::new() };
     let ips: Vec<Vec<Cidr>> = estate.nodes.iter().map(|n| parsed(&n.ips)).collect();
@@ -635,8 +657,11 @@ pub fn reach(policy: &Policy, estate: &Estate) -> PolicyReach {
     let engine = Engine { estate, idents: idents.clone(), routes, rules: compiled };
 
     let mut out = PolicyReach::default();
+    let mut bits = Principals::default();
     for (i, (n, ident)) in estate.nodes.iter().zip(&idents).enumerate() {
-        out.nodes.push(engine.reach(ident, Some(i), n.id.clone(), Principal::Node));
+        let (r, b) = engine.reach(ident, Some(i), n.id.clone(), Principal::Node);
+        out.nodes.push(r);
+        bits.nodes.push(b);
     }
     // Principals named anywhere.
     let mut tags: BTreeSet<String> = policy.tag_owners.iter().map(|t| t.tag.clone()).collect();
@@ -658,44 +683,46 @@ pub fn reach(policy: &Policy, estate: &Estate) -> PolicyReach {
     for tag in &tags {
         let t = std::slice::from_ref(tag);
         let ident = Ident { tags: t, user: None, ips: &[], shared: false };
-        out.tags.push(engine.reach(&ident, None, tag.clone(), Principal::Tag));
+        let (r, b) = engine.reach(&ident, None, tag.clone(), Principal::Tag);
+        out.tags.push(r);
+        bits.tags.insert(tag.clone(), b);
     }
-    let mut by_user: BTreeMap<String, Reach> = BTreeMap::new();
+    let mut by_user: BTreeMap<&str, usize> = BTreeMap::new();
     for u in &users {
         let ident = Ident { tags: &[], user: Some(u), ips: &[], shared: false };
-        let r = engine.reach(&ident, None, u.clone(), Principal::User);
-        by_user.insert(u.clone(), r.clone());
+        let (r, b) = engine.reach(&ident, None, u.clone(), Principal::User);
+        by_user.insert(u.as_str(), out.users.len());
         out.users.push(r);
+        bits.users.insert(u.clone(), b);
     }
     for (g, members) in &policy.groups {
-        let mut union = Reach {
+        let mut nodes = Bits::new(estate.nodes.len());
+        let mut routes: BTreeSet<&str> = BTreeSet::new();
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        let mut internet = false;
+        for m in members {
+            let (Some(r), Some(b)) = (by_user.get(m.as_str()).and_then(|&i| out.users.get(i)), bits.users.get(m))
+            else {
+                continue;
+            };
+            nodes.union(b);
+            routes.extend(r.routes.iter().map(String::as_str));
+            names.extend(r.rules.iter().map(String::as_str));
+            internet |= r.internet;
+        }
+        out.groups.push(Reach {
             principal: g.clone(),
             kind: Principal::Group,
-            reaches: Vec::new(),
-            routes: Vec::new(),
-            internet: false,
-            rules: Vec::new(),
-        };
-        let mut nodes: BTreeSet<&str> = BTreeSet::new();
-        let mut rs: BTreeSet<String> = BTreeSet::new();
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for m in members {
-            if let Some(r) = by_user.get(m) {
-                nodes.extend(r.reaches.iter().map(String::as_str));
-                rs.extend(r.routes.iter().cloned());
-                names.extend(r.rules.iter().cloned());
-                union.internet |= r.internet;
-            }
-        }
-        union.reaches = estate.nodes.iter().filter(|n| nodes.contains(n.id.as_str())).map(|n| n.id.clone()).collect();
-        union.routes = rs.into_iter().collect();
-        union.rules = policy.rules.iter().map(Rule::name).filter(|n| names.contains(n)).collect();
-        out.groups.push(union);
+            reaches: (0..estate.nodes.len()).filter(|&i| nodes.get(i)).map(index).collect(),
+            routes: routes.into_iter().map(str::to_string).collect(),
+            internet,
+            rules: policy.rules.iter().map(Rule::name).filter(|n| names.contains(n.as_str())).collect(),
+        });
     }
 
     let mut findings = Vec::new();
     allows_everything(&engine, &mut findings);
-    blast_radius(&out, estate, &mut findings);
+    blast_radius(&out, &bits, estate, &mut findings);
     route_takeover(policy, estate, &mut findings);
     out.forbidden_relays = forbidden_relays(policy, estate, &mut resolver, &mut findings);
     findings.sort_by(|a, b| {
@@ -706,13 +733,21 @@ pub fn reach(policy: &Policy, estate: &Estate) -> PolicyReach {
     out
 }
 
-fn list(ids: &[String], most: usize) -> String {
-    let shown: Vec<&str> = ids.iter().take(most).map(String::as_str).collect();
+fn list<S: AsRef<str>>(ids: &[S], most: usize) -> String {
+    let shown: Vec<&str> = ids.iter().take(most).map(AsRef::as_ref).collect();
     let more = ids.len().saturating_sub(most);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))
     } else {
         shown.join(", ")
+    }
+}
+
+/// ` and N more` when a list of `total` was cut to `shown`.
+fn more(total: usize, shown: usize) -> String {
+    match total.saturating_sub(shown) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
     }
 }
 
@@ -758,29 +793,25 @@ fn allows_everything(engine: &Engine<'_>, out: &mut Vec<PolicyFinding>) {
 /// Blast-radius findings: every tag that reaches anything; groups that reach widely; nodes that
 /// reach more than their identity (their tags, or their user) does, through rules naming their
 /// addresses. Not every node and user: with a broad policy that would be one finding per node.
-fn blast_radius(r: &PolicyReach, estate: &Estate, out: &mut Vec<PolicyFinding>) {
+fn blast_radius(r: &PolicyReach, bits: &Principals, estate: &Estate, out: &mut Vec<PolicyFinding>) {
     let nodes = estate.nodes.len();
     let wide = |x: &Reach| x.reaches.len() >= LEAST_PRIVILEGE || (nodes > 1 && 2 * x.reaches.len() >= nodes);
     let tags = r.tags.iter().filter(|t| !t.reaches.is_empty() || !t.routes.is_empty());
     let groups = r.groups.iter().filter(|g| wide(g));
-    let mut beyond: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (n, x) in estate.nodes.iter().zip(&r.nodes).filter(|(n, _)| !n.shared) {
-        let identity: BTreeSet<&str> = if n.tags.is_empty() {
-            r.users
-                .iter()
-                .filter(|u| Some(&u.principal) == n.user.as_ref())
-                .flat_map(|u| u.reaches.iter())
-                .map(String::as_str)
-                .collect()
+    let mut beyond: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (i, n) in estate.nodes.iter().enumerate().filter(|(_, n)| !n.shared) {
+        let Some(mine) = bits.nodes.get(i) else { continue };
+        let mut identity = Bits::new(nodes);
+        if n.tags.is_empty() {
+            if let Some(b) = n.user.as_ref().and_then(|u| bits.users.get(u)) {
+                identity.union(b);
+            }
         } else {
-            r.tags
-                .iter()
-                .filter(|t| n.tags.contains(&t.principal))
-                .flat_map(|t| t.reaches.iter())
-                .map(String::as_str)
-                .collect()
-        };
-        let extra: Vec<String> = x.reaches.iter().filter(|m| !identity.contains(m.as_str())).cloned().collect();
+            for b in n.tags.iter().filter_map(|t| bits.tags.get(t)) {
+                identity.union(b);
+            }
+        }
+        let extra: Vec<u32> = (0..nodes).filter(|&j| j != i && mine.get(j) && !identity.get(j)).map(index).collect();
         if !extra.is_empty() {
             beyond.insert(n.id.as_str(), extra);
         }
@@ -795,7 +826,8 @@ fn blast_radius(r: &PolicyReach, estate: &Estate, out: &mut Vec<PolicyFinding>) 
         let mut what_it_reaches = vec![if x.reaches.is_empty() {
             "no node".to_string()
         } else {
-            format!("{} ({})", plural(x.reaches.len(), "node", "nodes"), list(&x.reaches, 3))
+            let first = r.names(x.reaches.get(..3).unwrap_or(&x.reaches));
+            format!("{} ({}{})", plural(x.reaches.len(), "node", "nodes"), list(&first, 3), more(x.reaches.len(), 3))
         }];
         if !x.routes.is_empty() {
             what_it_reaches.push(format!(
@@ -819,11 +851,11 @@ fn blast_radius(r: &PolicyReach, estate: &Estate, out: &mut Vec<PolicyFinding>) 
                     "{what} reaches {reached}, by {}; {} only through rules naming its addresses ({})",
                     x.rules.join(", "),
                     plural(extra.len(), "node", "nodes"),
-                    list(extra, 3)
+                    list(&r.names(extra.get(..3).unwrap_or(extra)), 3) + &more(extra.len(), 3)
                 ),
                 None => format!("{what} reaches {reached}, by {}", x.rules.join(", ")),
             },
-            evidence: x.reaches.clone(),
+            evidence: r.names(&x.reaches).into_iter().map(str::to_string).collect(),
             pos: None,
         });
     }

@@ -330,8 +330,11 @@ pub(crate) fn import_many(
             warn(&mut parts, first.map_or(0, |o| o.file), first.and_then(|o| o.pos), message);
             id = format!("{id}-{stable}");
         }
+        let stem = id.clone();
+        let mut k = 2;
         while taken.contains(&id) {
-            id.push('\'');
+            id = format!("{stem}-{k}");
+            k += 1;
         }
         taken.insert(id.clone());
         m.id = id;
