@@ -9,6 +9,10 @@
 //!   the later definition is renamed `STEM/ID` (STEM: its file name without directory and
 //!   extension), the references inside its own file follow the rename, and a warning says so
 //!   (for a native file, also how to refine instead).
+//! - The mesh sections (`shards`, `tailnets`, `relays`) of every design input merge by id: a
+//!   native input's definition replaces an importer's, an importer's shard no tailnet uses any
+//!   more is dropped, and two different definitions of the same kind keep the first, with a
+//!   warning. An overlay refines them by id like components.
 //! - An overlay part is not merged but applied to what the parts before it define
 //!   ([`crate::overlay`]); its notes go into the document.
 //! - A reference is checked as strictly as the input it stands in (its position's input): an
@@ -46,6 +50,9 @@ pub(crate) struct Part {
     pub rest: Option<Document>,
     /// An overlay: refines what the parts before it define instead of being merged.
     pub overlay: bool,
+    /// Warnings `(tailnet, pos, message)` that hold only while the tailnet keeps the definition
+    /// this (imported) part gave it: a native input refining the tailnet makes them moot.
+    pub tailnet_notes: Vec<(String, Option<Pos>, String)>,
 }
 
 impl Part {
@@ -322,6 +329,118 @@ fn rename_refs(c: &mut Component, renames: &HashMap<String, String>) {
     }
 }
 
+/// The mesh sections of all inputs, merged by id (rules in the module documentation).
+#[derive(Default)]
+struct Sections {
+    doc: Document,
+    /// Per section (`shards`, `relays`, `tailnets`) and id: defined by a native input?
+    native: BTreeMap<(&'static str, String), bool>,
+    native_tailnets: BTreeSet<String>,
+    any: bool,
+}
+
+impl Sections {
+    fn merge(&mut self, rest: Document, strict: bool, file: Option<&str>, warnings: &mut Vec<Warning>) {
+        if rest == Document::default() {
+            return;
+        }
+        self.any = true;
+        let mut conflict = |what: &str, id: &str| {
+            warnings.push(Warning {
+                file: file.map(str::to_string),
+                pos: None,
+                message: format!("`{id}` in `{what}` is also defined, differently, by an earlier input: the first definition is kept"),
+            });
+        };
+        let t = rest.topology;
+        for (section, list, spans, mine, my_spans) in [
+            ("shards", &mut self.doc.topology.shards, &mut self.doc.shard_spans, t.shards, rest.shard_spans),
+            ("relays", &mut self.doc.topology.relays, &mut self.doc.relay_spans, t.relays, rest.relay_spans),
+        ] {
+            for (k, c) in mine.into_iter().enumerate() {
+                let span = my_spans.get(k).cloned().unwrap_or_default();
+                let key = (section, c.id.clone());
+                match list.iter().position(|x| x.id == c.id) {
+                    None => {
+                        list.push(c);
+                        spans.resize(list.len() - 1, ComponentSpans::default());
+                        spans.push(span);
+                        self.native.insert(key, strict);
+                    }
+                    Some(j) if list.get(j) == Some(&c) => {}
+                    Some(j) if strict && !self.native.get(&key).copied().unwrap_or(false) => {
+                        if let Some(slot) = list.get_mut(j) {
+                            *slot = c;
+                        }
+                        if let Some(slot) = spans.get_mut(j) {
+                            *slot = span;
+                        }
+                        self.native.insert(key, true);
+                    }
+                    Some(_) if !strict && self.native.get(&key).copied().unwrap_or(false) => {}
+                    Some(_) => conflict(section, &c.id),
+                }
+            }
+        }
+        for (k, n) in t.tailnets.into_iter().enumerate() {
+            let span = rest.tailnet_spans.get(k).cloned().unwrap_or_default();
+            let key = ("tailnets", n.id.clone());
+            let list = &mut self.doc.topology.tailnets;
+            match list.iter().position(|x| x.id == n.id) {
+                None => {
+                    if strict {
+                        self.native_tailnets.insert(n.id.clone());
+                    }
+                    list.push(n);
+                    self.doc.tailnet_spans.resize(list.len() - 1, Default::default());
+                    self.doc.tailnet_spans.push(span);
+                    self.native.insert(key, strict);
+                }
+                Some(j) if list.get(j) == Some(&n) => {
+                    if strict {
+                        self.native_tailnets.insert(n.id.clone());
+                        self.native.insert(key, true);
+                    }
+                }
+                Some(j) if strict && !self.native.get(&key).copied().unwrap_or(false) => {
+                    self.native_tailnets.insert(n.id.clone());
+                    if let Some(slot) = list.get_mut(j) {
+                        *slot = n;
+                    }
+                    if let Some(slot) = self.doc.tailnet_spans.get_mut(j) {
+                        *slot = span;
+                    }
+                    self.native.insert(key, true);
+                }
+                Some(_) if !strict && self.native.get(&key).copied().unwrap_or(false) => {}
+                Some(_) => conflict("tailnets", &n.id),
+            }
+        }
+    }
+
+    /// The merged sections; importers' shards no tailnet uses are dropped.
+    fn finish(&mut self) -> Option<Document> {
+        if !self.any {
+            return None;
+        }
+        let mut doc = std::mem::take(&mut self.doc);
+        let used: BTreeSet<String> = doc.topology.tailnets.iter().map(|t| t.shard.clone()).collect();
+        let keep: Vec<bool> = doc
+            .topology
+            .shards
+            .iter()
+            .map(|s| used.contains(&s.id) || self.native.get(&("shards", s.id.clone())).copied().unwrap_or(false))
+            .collect();
+        let mut k = keep.iter();
+        doc.topology.shards.retain(|_| k.next().copied().unwrap_or(true));
+        let mut k = keep.iter();
+        if doc.shard_spans.len() == keep.len() {
+            doc.shard_spans.retain(|_| k.next().copied().unwrap_or(true));
+        }
+        Some(doc)
+    }
+}
+
 /// Merges parts (with their input names; `None` for a single unnamed input), resolves
 /// references, and returns the document, the input each component came from, and the warnings.
 ///
@@ -341,7 +460,8 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
     // input's only.
     let mut native_errors: BTreeMap<usize, Vec<Error>> = BTreeMap::new();
 
-    let mut base: Option<Document> = None;
+    let mut sections = Sections::default();
+    let mut tailnet_notes: Vec<(String, Option<String>, Option<Pos>, String)> = Vec::new();
     for (fi, (file, mut part)) in parts.into_iter().enumerate() {
         let file_name = file.clone().unwrap_or_default();
         // Every position of this input says so (errors of merged inputs name the right file).
@@ -362,6 +482,17 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
                 w.file.clone_from(&file);
                 w
             }));
+            // What the overlay writes of the mesh sections is native: it silences the importers'
+            // warnings about those tailnets (say, an unknown shard the overlay now names).
+            if let Some(rest) = &part.rest {
+                sections.native_tailnets.extend(rest.topology.tailnets.iter().map(|t| t.id.clone()));
+                for (section, list) in [("shards", &rest.topology.shards), ("relays", &rest.topology.relays)] {
+                    for c in list {
+                        sections.native.insert((section, c.id.clone()), true);
+                    }
+                }
+            }
+            let mut base = sections.any.then(|| std::mem::take(&mut sections.doc));
             let merged = Merged {
                 components: &mut components,
                 spans: &mut spans,
@@ -371,25 +502,16 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
                 files: &files,
             };
             let applied = overlay::apply(merged, fi, &file_name, part);
+            if let Some(doc) = base {
+                sections.doc = doc;
+                sections.any = true;
+            }
             native_errors.entry(fi).or_default().extend(applied.errors);
             notes.extend(applied.notes);
             warnings.extend(applied.warnings);
             files.push(file);
             strict.push(true);
             continue;
-        }
-        if let Some(rest) = part.rest {
-            if rest != Document::default() {
-                if base.is_none() {
-                    base = Some(rest);
-                } else {
-                    warnings.push(Warning {
-                        file: file.clone(),
-                        pos: None,
-                        message: "only the first native input's sections besides `components` (shards, tailnets, relays) are kept; this input's are not merged".into(),
-                    });
-                }
-            }
         }
         if let Some(n) = &part.name {
             names.push(n.clone());
@@ -459,6 +581,13 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             });
             renames.insert(c.id.clone(), new);
         }
+        if let Some(mut rest) = part.rest {
+            for c in rest.topology.shards.iter_mut().chain(rest.topology.relays.iter_mut()) {
+                rename_refs(c, &renames);
+            }
+            sections.merge(rest, part.strict, file.as_deref(), &mut warnings);
+        }
+        tailnet_notes.extend(part.tailnet_notes.into_iter().map(|(t, pos, m)| (t, file.clone(), pos, m)));
         for (i, (mut c, s)) in part.components.into_iter().zip(part.spans).enumerate() {
             if skip.contains(&i) {
                 continue;
@@ -476,6 +605,14 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
         strict.push(part.strict);
     }
 
+    let base = sections.finish();
+    for (t, file, pos, message) in tailnet_notes {
+        if base.as_ref().is_some_and(|b| b.topology.tailnets.iter().any(|x| x.id == t))
+            && !sections.native_tailnets.contains(&t)
+        {
+            warnings.push(Warning { file, pos, message });
+        }
+    }
     // Ids that resolve: components and the placement values some component uses.
     let mut known: BTreeSet<String> = components.iter().map(|c| c.id.clone()).collect();
     for c in &components {

@@ -2,13 +2,16 @@
 //! [`Document`] with warnings for whatever could not be mapped. The native format is one of them.
 //!
 //! Entry points: [`detect`], [`load`] (one input), [`load_many`] (several inputs merged into one
-//! topology, each in its [`Role`]: design or overlay), [`to_native`] (the native form of what was
-//! imported). Each format has its module and its mapping table in README.md; overlays are
-//! `docs/overlays.md`. No importer panics, on any input: positions are checked,
+//! topology, each in its [`Role`]: design or overlay), [`load_with`] and [`load_many_with`] (the
+//! same with [`LoadOptions`]), [`to_native`] (the native form of what was imported), and
+//! [`policy::check`] (a Tailscale policy file against an imported estate). Each format has its
+//! module and its mapping table in README.md; overlays are `docs/overlays.md`. No importer
+//! panics, on any input: positions are checked,
 //! nesting is bounded, and the crate denies `unwrap`, `expect` and `panic!`.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use blastmap_core::{compile, Compiled, Error, ErrorKind, Errors, Pos, Topology};
@@ -18,9 +21,11 @@ pub mod backstage;
 mod build;
 pub mod compose;
 pub mod dot;
+pub mod hujson;
 pub mod jaeger;
 pub mod kubernetes;
 mod overlay;
+pub mod policy;
 mod replicas;
 pub mod tailscale;
 pub mod terraform;
@@ -50,10 +55,13 @@ pub enum Format {
     Backstage,
     /// `terraform show -json` (plan or state) and raw state files.
     Terraform,
+    /// A Tailscale policy file (HuJSON): not a topology, but checked against one
+    /// ([`policy::check`]).
+    TailscalePolicy,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Native,
         Format::Dot,
         Format::Compose,
@@ -62,6 +70,7 @@ impl Format {
         Format::Jaeger,
         Format::Backstage,
         Format::Terraform,
+        Format::TailscalePolicy,
     ];
 
     /// The name used by `--from`.
@@ -75,10 +84,12 @@ impl Format {
             Format::Jaeger => "jaeger",
             Format::Backstage => "backstage",
             Format::Terraform => "terraform",
+            Format::TailscalePolicy => "tailscale-policy",
         }
     }
 
-    /// Parses a `--from` name (also `k8s`, `docker-compose`, `graphviz`, `otel`, `tf`).
+    /// Parses a `--from` name (also `k8s`, `docker-compose`, `graphviz`, `otel`, `tf`, `policy`,
+    /// `hujson`).
     pub fn parse(name: &str) -> Option<Format> {
         let name = name.trim().to_ascii_lowercase();
         let alias = match name.as_str() {
@@ -87,6 +98,7 @@ impl Format {
             "graphviz" | "gv" => Some(Format::Dot),
             "otel" | "opentelemetry" => Some(Format::Jaeger),
             "tf" => Some(Format::Terraform),
+            "policy" | "hujson" | "acl" | "acls" => Some(Format::TailscalePolicy),
             "yaml" | "json" => Some(Format::Native),
             _ => None,
         };
@@ -187,6 +199,33 @@ pub struct Loaded {
     /// (`usize::MAX` for placeholders of unresolved references).
     pub origins: Vec<usize>,
     pub warnings: Vec<Warning>,
+    /// Tailscale policy files among the inputs (name, policy), read but not part of the
+    /// topology: check them with [`policy::check_policy`].
+    pub policies: Vec<(String, blastmap_core::policy::Policy)>,
+}
+
+/// Options of [`load_with`] and [`load_many_with`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// `--shard TAILNET=SHARD`: the coordination shard each tailnet sits on, which status exports
+    /// do not say (without it a tailnet gets the shard `coordination:TAILNET`, and a warning).
+    pub shards: BTreeMap<String, String>,
+}
+
+impl LoadOptions {
+    /// Reads one `TAILNET=SHARD` argument into [`LoadOptions::shards`].
+    ///
+    /// # Errors
+    /// A text without `=`, or with an empty side, and what was expected.
+    pub fn add_shard(&mut self, arg: &str) -> Result<(), String> {
+        match arg.split_once('=') {
+            Some((t, s)) if !t.trim().is_empty() && !s.trim().is_empty() => {
+                self.shards.insert(t.trim().to_string(), s.trim().to_string());
+                Ok(())
+            }
+            _ => Err(format!("`{arg}`: expected TAILNET=SHARD (`example.com=shard-eu`)")),
+        }
+    }
 }
 
 /// Which format `text` is in, judged from its content (never from a file name). Text that looks
@@ -201,6 +240,11 @@ pub fn detect(text: &str) -> Format {
     if body.starts_with('{') || body.starts_with('[') {
         if let Some(f) = detect_json(body) {
             return f;
+        }
+        if body.starts_with('{') {
+            if let Some(f) = detect_hujson(text) {
+                return f;
+            }
         }
     }
     detect_yaml(text)
@@ -359,6 +403,9 @@ fn detect_json(text: &str) -> Option<Format> {
     if has("components") {
         return Some(Format::Native);
     }
+    if is_policy(probe.keys.iter().map(String::as_str)) {
+        return Some(Format::TailscalePolicy);
+    }
     if has("BackendState") || (has("Self") && has("Peer")) {
         return Some(Format::Tailscale);
     }
@@ -373,6 +420,24 @@ fn detect_json(text: &str) -> Option<Format> {
         return Some(Format::Terraform);
     }
     None
+}
+
+/// Top-level keys of a Tailscale policy file (any of them, matched without case).
+fn is_policy<'a>(mut keys: impl Iterator<Item = &'a str>) -> bool {
+    keys.any(|k| matches!(k.to_ascii_lowercase().as_str(), "acls" | "grants" | "tagowners" | "groups"))
+}
+
+/// JSON with comments or trailing commas: a policy file when its top-level keys say so, or, when
+/// it does not parse, when it names one of them as a key (so its error is a policy file's).
+fn detect_hujson(text: &str) -> Option<Format> {
+    if let Ok(root) = hujson::parse(text) {
+        return is_policy(root.entries().map(|(k, ..)| k)).then_some(Format::TailscalePolicy);
+    }
+    let lower = text.to_ascii_lowercase();
+    let named = ["\"acls\"", "\"grants\"", "\"tagowners\""].iter().any(|key| {
+        lower.match_indices(key).any(|(i, k)| lower.get(i + k.len()..).is_some_and(|r| r.trim_start().starts_with(':')))
+    });
+    named.then_some(Format::TailscalePolicy)
 }
 
 fn detect_yaml(text: &str) -> Format {
@@ -404,7 +469,8 @@ fn detect_yaml(text: &str) -> Format {
     }
 }
 
-/// Runs the importer of `format` (not native) on `text`.
+/// Runs the importer of `format` (neither a status nor a policy: those are read together, by
+/// [`load_many_with`]) on `text`.
 fn import(text: &str, format: Format) -> Result<Part, Errors> {
     match format {
         Format::Native => blastmap_core::format::parse(text).map(Part::from_document),
@@ -415,7 +481,21 @@ fn import(text: &str, format: Format) -> Result<Part, Errors> {
         Format::Jaeger => jaeger::import(text),
         Format::Backstage => backstage::import(text),
         Format::Terraform => terraform::import(text),
+        Format::TailscalePolicy => Ok(Part::new()),
     }
+}
+
+/// The error for a policy file given without a topology.
+fn policy_alone(text: &str) -> Errors {
+    let pos = match hujson::parse(text) {
+        Ok(root) => root.entries().next().and_then(|(_, p, _)| p).or(root.pos),
+        Err(e) => return e,
+    };
+    Errors::one(Error::new(
+        ErrorKind::InvalidValue,
+        pos.or(Some(Pos::START)),
+        "a Tailscale policy file is not a topology: load it together with the estate it governs (`tailscale status --json` files, or a native file with tailnets)",
+    ))
 }
 
 /// Reads `text` in `from` (detected when `None`) and builds the model.
@@ -423,23 +503,40 @@ fn import(text: &str, format: Format) -> Result<Part, Errors> {
 /// # Errors
 /// The format's errors, or the model's validation errors, with positions.
 pub fn load(text: &str, from: Option<Format>) -> Result<Loaded, Errors> {
+    load_with(text, from, &LoadOptions::default())
+}
+
+/// [`load`] with options (the shards of tailnets, for status exports).
+///
+/// # Errors
+/// The format's errors, or the model's validation errors, with positions.
+pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Result<Loaded, Errors> {
     let format = from.unwrap_or_else(|| detect(text));
-    if format == Format::Native {
-        let compiled = blastmap_core::load(text)?;
-        let origins = vec![0; compiled.written.topology.components.len()];
-        return Ok(Loaded {
-            format,
-            formats: vec![format],
-            roles: vec![Role::Design],
-            compiled,
-            origins,
-            warnings: Vec::new(),
-        });
-    }
-    let part = import(text, format)?;
+    let part = match format {
+        Format::Native => {
+            let compiled = blastmap_core::load(text)?;
+            let origins = vec![0; compiled.written.topology.components.len()];
+            return Ok(Loaded {
+                format,
+                formats: vec![format],
+                roles: vec![Role::Design],
+                compiled,
+                origins,
+                warnings: Vec::new(),
+                policies: Vec::new(),
+            });
+        }
+        Format::TailscalePolicy => return Err(policy_alone(text)),
+        Format::Tailscale => {
+            let mut parts = tailscale::import_many(&[(None, text)], &options.shards).map_err(|(_, e)| e)?;
+            parts.pop().unwrap_or_default()
+        }
+        _ => import(text, format)?,
+    };
     let (document, origins, warnings) = finish(vec![(None, part)]).map_err(|e| e.errors)?;
     let compiled = compile(document)?;
-    Ok(Loaded { format, formats: vec![format], roles: vec![Role::Design], compiled, origins, warnings })
+    let roles = vec![Role::Design];
+    Ok(Loaded { format, formats: vec![format], roles, compiled, origins, warnings, policies: Vec::new() })
 }
 
 /// Reads several inputs and merges them into one topology. Each input's format is `from` when
@@ -472,9 +569,41 @@ pub fn load(text: &str, from: Option<Format>) -> Result<Loaded, Errors> {
 /// The first input that does not parse, an overlay's errors (unknown ids, stale drops, ...), or
 /// the merged model's validation errors, with the name of the input they are in.
 pub fn load_many(inputs: &[Input<'_>], from: Option<Format>) -> Result<Loaded, FileErrors> {
+    load_many_with(inputs, from, &LoadOptions::default())
+}
+
+/// [`load_many`] with options (the shards of tailnets, for status exports). Status exports are
+/// read together (a node seen by several is one node); policy files are read into
+/// [`Loaded::policies`], not into the topology.
+///
+/// # Errors
+/// As [`load_many`].
+pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &LoadOptions) -> Result<Loaded, FileErrors> {
+    let detected: Vec<Format> = inputs
+        .iter()
+        .map(|i| if i.role == Role::Overlay { Format::Native } else { from.unwrap_or_else(|| detect(i.text)) })
+        .collect();
+    let statuses: Vec<(Option<&str>, &str)> = inputs
+        .iter()
+        .zip(&detected)
+        .filter(|(_, f)| **f == Format::Tailscale)
+        .map(|(i, _)| (Some(i.name), i.text))
+        .collect();
+    let mut status_parts = tailscale::import_many(&statuses, &options.shards)
+        .map_err(|(i, errors)| {
+            let file = statuses.get(i).and_then(|(n, _)| *n).unwrap_or_default();
+            FileErrors::in_file(file, errors)
+        })?
+        .into_iter();
+    if !inputs.is_empty() && detected.iter().all(|f| *f == Format::TailscalePolicy) {
+        let first = inputs.first().map_or(("", ""), |i| (i.name, i.text));
+        return Err(FileErrors::in_file(first.0, policy_alone(first.1)));
+    }
     let mut parts = Vec::with_capacity(inputs.len());
     let mut formats = Vec::with_capacity(inputs.len());
     let mut roles = Vec::with_capacity(inputs.len());
+    let mut policies = Vec::new();
+    let mut policy_warnings = Vec::new();
     let mut imported = false;
     for (i, input) in inputs.iter().enumerate() {
         let (name, text) = (input.name, input.text);
@@ -489,9 +618,20 @@ pub fn load_many(inputs: &[Input<'_>], from: Option<Format>) -> Result<Loaded, F
             }
             Format::Native
         } else {
-            from.unwrap_or_else(|| detect(text))
+            detected.get(i).copied().unwrap_or(Format::Native)
         };
-        let part = if format == Format::Native {
+        let part = if format == Format::TailscalePolicy {
+            let (p, warnings) = policy::parse(text).map_err(in_file)?;
+            policy_warnings.extend(warnings.into_iter().map(|mut w| {
+                w.file = Some(name.to_string());
+                w
+            }));
+            policies.push((name.to_string(), p));
+            Part::new()
+        } else if format == Format::Tailscale {
+            imported = true;
+            status_parts.next().unwrap_or_default()
+        } else if format == Format::Native {
             let doc = blastmap_core::format::parse(text).map_err(in_file)?;
             let overlay = doc.topology.overlay || input.role == Role::Overlay || (input.role == Role::Auto && imported);
             // An overlay needs to know which fields it writes: positions (the fast JSON path has none).
@@ -518,11 +658,12 @@ pub fn load_many(inputs: &[Input<'_>], from: Option<Format>) -> Result<Loaded, F
         roles.push(role);
         parts.push((Some(name.to_string()), part));
     }
-    let (document, origins, warnings) = finish(parts)?;
+    let (document, origins, mut warnings) = finish(parts)?;
+    warnings.extend(policy_warnings);
     let names: Vec<String> = inputs.iter().map(|i| i.name.to_string()).collect();
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
-    let format = formats.first().copied().unwrap_or(Format::Native);
-    Ok(Loaded { format, formats, roles, compiled, origins, warnings })
+    let format = formats.iter().copied().find(|f| *f != Format::TailscalePolicy).unwrap_or(Format::Native);
+    Ok(Loaded { format, formats, roles, compiled, origins, warnings, policies })
 }
 
 /// The native form of an imported topology, for `blastmap import --to yaml|json`

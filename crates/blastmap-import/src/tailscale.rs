@@ -1,29 +1,35 @@
-//! `tailscale status --json`: this node (`Self`) and its peers (`Peer`), as this node sees them.
+//! `tailscale status --json` (Go's `ipnstate.Status`): the node it was taken on (`Self`) and its
+//! peers (`Peer`), as that node sees them, in the mesh vocabulary (tailnets, shards, relays).
+//! Several status files, taken on different nodes or in different tailnets, merge into one
+//! estate: a node seen twice is one node, matched by its stable node `ID` or its public key
+//! (never by name).
 //!
-//! Node ids are the first label of the MagicDNS name (`example-peer`), else `HostName`, else `ID`.
-//! The rules for a tailnet (`docs/semantics.md`, "Meshes"): a node needs the coordination service to start (it hands out
-//! the network map), not to keep running; a node is reachable through one of its direct path, its
-//! home DERP region or a peer relay.
+//! Node ids are the first label of the MagicDNS name (`example-peer`), else `HostName`, else
+//! `ID`; two different nodes with the same first label get their full MagicDNS names (and, with
+//! the same full name, `-ID`, with a warning). Nodes are listed in id order, whatever the order
+//! of the files.
 //!
 //! | input | becomes |
 //! |---|---|
-//! | `Self` and each `Peer` | a component, kind `tailscale-node`; labels `os`, `dns_name`, `tailscale_ip`, `online` (and `self: "true"`) |
-//! | the coordination service | a component `coordination:<CurrentTailnet.Name>` (kind `control-plane`), in `requires_at_start` of every node |
-//! | `Relay: "fra"` (home DERP region) | a component `derp:fra` (kind `derp-region`) |
-//! | `Addrs` or `CurAddr` not empty | a component `NODE/direct` (kind `direct-path`): the node's direct UDP path |
-//! | `PeerRelay` not empty | a component `peer-relay:<value>` (kind `peer-relay`) |
-//! | a node's paths | the node requires its one path, or a group `NODE/path` (kind `group`, `need: 1`) over several |
-//! | `AllowedIPs`/`PrimaryRoutes` beyond the node's own addresses | a component `route:<prefix>` (kind `route`) that requires every node advertising it (`need: 1`: HA subnet routers) |
-//! | `0.0.0.0/0` and `::/0` (`ExitNodeOption`) | a component `exit-node` (kind `route`) over the nodes that offer it |
-//! | a peer with `ExitNode: true` (the exit node in use) | `Self` has `degrades_without: exit-node` |
-//! | `User`, `Health`, `CertDomains`, capabilities, traffic counters | not mapped (not topology) |
-//! | a peer that is not a JSON object | warning |
-//! | `Peer` that is not an object; entries of `TailscaleIPs`, `AllowedIPs`, `PrimaryRoutes` that are not text | warning: not mapped |
+//! | `CurrentTailnet.Name` (else `MagicDNSSuffix`) | a tailnet (`tailnets:`), label `magic_dns_suffix` |
+//! | the tailnet's coordination shard (not in the export) | shard `coordination:TAILNET` (kind `coordination-shard`), and one warning saying how to name the real one: an overlay refining the tailnet, or the `shards` load option (`--shard TAILNET=SHARD`) |
+//! | `Self` and each `Peer` | a component with `tailnet`; labels `os`, `dns_name`, `tailscale_ips`, `tags` (`Tags`), `user` (the `User` entry's `LoginName`, untagged nodes only), `online` (`differs` when the inputs disagree, with a warning), `expired`, and `self: "true"` on a node a status was taken on |
+//! | a peer with `ShareeNode`, or whose MagicDNS name lies outside the tailnet's suffix | a node of its own tailnet (named after its suffix, or the tailnet of another input with that suffix) with `shared_into` this tailnet |
+//! | `Relay` (home DERP region) | relay `derp:REGION` (kind `derp-region`) among the node's `relays` |
+//! | `PeerRelay` (`ip:port:vni:N`, the path the observer uses to the peer) | relay `peer-relay:IP:PORT` (kind `peer-relay`) among the peer's `relays`; it `requires` the node whose endpoint or Tailscale address is IP (label `node`); label `paths` lists `observer->peer` |
+//! | `Addrs`/`CurAddr` empty in every status that sees the node | `direct: false` (no direct path) |
+//! | `AllowedIPs` and `PrimaryRoutes` beyond the node's own addresses | `routes`; `primary_routes` lists those it is the primary router for (the route's other routers are its standbys) |
+//! | `ExitNodeOption`, or `AllowedIPs` with `0.0.0.0/0` and `::/0` | `exit_node: true` |
+//! | a peer with `ExitNode: true`, or `ExitNodeStatus.ID` | the status's own node `degrades_without` that exit node; label `exit_node_in_use` |
+//! | each status file | a warning: how many of its tailnet's nodes it sees, and that a peer's routes show only where it is primary and its paths only as seen from that node |
+//! | `Health`, `CertDomains`, capabilities, traffic counters, key expiry dates | not mapped (not topology) |
+//! | a peer that is not a JSON object, a node without `DNSName`, `HostName` or `ID` | warning |
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use blastmap_core::format::RefField;
-use blastmap_core::{Error, ErrorKind, Errors, Pos};
+use blastmap_core::format::{Document, RefField, TailnetSpans};
+use blastmap_core::spec::Tailnet;
+use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
 
 use crate::build::Part;
 use crate::tree::{self, Node};
@@ -32,22 +38,87 @@ fn text<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
     n.get(key).and_then(Node::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn node_id(n: &Node) -> Option<String> {
-    let dns = text(n, "DNSName").and_then(|d| d.split('.').next()).filter(|s| !s.is_empty());
-    dns.or_else(|| text(n, "HostName")).or_else(|| text(n, "ID")).map(str::to_string)
+fn strings(n: &Node, key: &str) -> Vec<String> {
+    n.get(key).map(Node::as_seq).unwrap_or_default().iter().filter_map(|s| s.as_str().map(str::to_string)).collect()
 }
 
-fn strings(n: &Node, key: &str, part: &mut Part) -> Vec<(String, Option<Pos>)> {
-    part.texts(n.get(key), &format!("`{key}`")).into_iter().map(|(s, p)| (s.to_string(), p)).collect()
-}
-
-fn is_own_address(prefix: &str, ips: &[(String, Option<Pos>)]) -> bool {
+fn is_own_address(prefix: &str, ips: &[String]) -> bool {
     let (addr, bits) = prefix.split_once('/').unwrap_or((prefix, ""));
     let host_bits = if addr.contains(':') { "128" } else { "32" };
-    (bits.is_empty() || bits == host_bits) && ips.iter().any(|(ip, _)| ip == addr)
+    (bits.is_empty() || bits == host_bits) && ips.iter().any(|ip| ip == addr)
 }
 
-pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
+/// The host of an endpoint `1.2.3.4:41641` or `[fd7a::1]:41641`.
+fn endpoint_host(ep: &str) -> &str {
+    let ep = ep.trim();
+    if let Some(rest) = ep.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match ep.rsplit_once(':') {
+        Some((host, _)) if !host.contains(':') => host,
+        _ => ep,
+    }
+}
+
+/// `PeerRelay` (`ip:port:vni:N`) without the session's VNI.
+fn relay_address(value: &str) -> &str {
+    match value.find(":vni:") {
+        Some(i) => value.get(..i).unwrap_or(value),
+        None => value,
+    }
+}
+
+fn warn(parts: &mut [Part], fi: usize, pos: Option<Pos>, message: String) {
+    if let Some(p) = parts.get_mut(fi) {
+        p.warn(pos, message);
+    }
+}
+
+/// One status file, read.
+struct File<'a> {
+    name: Option<&'a str>,
+    root: Node,
+    tailnet: String,
+    suffix: Option<String>,
+    pos: Option<Pos>,
+    users: BTreeMap<String, String>,
+    /// What the JSON reader said about the text (nesting it cut).
+    said: Vec<(Option<Pos>, String)>,
+}
+
+/// One node as one file sees it.
+struct Obs<'a> {
+    file: usize,
+    is_self: bool,
+    n: &'a Node,
+    pos: Option<Pos>,
+    map_key: Option<&'a str>,
+}
+
+impl Obs<'_> {
+    fn dns(&self) -> Option<&str> {
+        text(self.n, "DNSName").map(|d| d.trim_end_matches('.')).filter(|d| !d.is_empty())
+    }
+    fn suffix(&self) -> Option<&str> {
+        self.dns().and_then(|d| d.split_once('.')).map(|(_, s)| s)
+    }
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while let Some(&p) = parent.get(i) {
+        if p == i {
+            break;
+        }
+        let grand = parent.get(p).copied().unwrap_or(p);
+        if let Some(slot) = parent.get_mut(i) {
+            *slot = grand;
+        }
+        i = p;
+    }
+    i
+}
+
+fn read<'a>(name: Option<&'a str>, text_in: &str) -> Result<File<'a>, Errors> {
     let (root, said) = tree::json(text_in)?;
     if !root.is_map() || (root.get("Self").is_none() && root.get("Peer").is_none()) {
         return Err(Errors::one(Error::new(
@@ -56,147 +127,622 @@ pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
             "expected the output of `tailscale status --json`: an object with `Self` and `Peer`",
         )));
     }
-    let mut part = Part::new();
-    part.warn_all(said);
+    let suffix = root
+        .at(&["CurrentTailnet", "MagicDNSSuffix"])
+        .and_then(Node::as_str)
+        .or_else(|| text(&root, "MagicDNSSuffix"))
+        .map(|s| s.trim().trim_matches('.').to_string())
+        .filter(|s| !s.is_empty());
     let tailnet = root
         .at(&["CurrentTailnet", "Name"])
         .and_then(Node::as_str)
-        .or_else(|| text(&root, "MagicDNSSuffix"))
-        .unwrap_or("tailnet")
-        .to_string();
-    part.name = Some(format!("tailnet {tailnet}"));
-    let coordination = format!("coordination:{tailnet}");
-    let cpos = root.get("CurrentTailnet").and_then(|n| n.pos).or(root.pos);
-    let coord = part.add(&coordination, Some("control-plane"), cpos);
-    part.label(coord, "tailnet", tailnet.clone());
-
-    let mut nodes: Vec<(&Node, bool, Option<Pos>)> = Vec::new();
-    if let Some(me) = root.get("Self") {
-        if me.is_map() {
-            nodes.push((me, true, me.pos));
-        } else if !me.is_null() {
-            part.warn(me.pos, format!("`Self` is {}: expected an object; not mapped", me.describe()));
-        }
-    }
-    if let Some(peers) = root.get("Peer").filter(|p| !p.is_map() && !p.is_null()) {
-        part.warn(peers.pos, format!("`Peer` is {}: expected an object of peers; not mapped", peers.describe()));
-    }
-    if let Some(peers) = root.get("Peer") {
-        for (key, kpos, peer) in peers.entries() {
-            if peer.is_map() {
-                nodes.push((peer, false, kpos));
-            } else {
-                part.warn(kpos, format!("peer `{key}` is {}: expected an object; not mapped", peer.describe()));
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or_else(|| suffix.clone())
+        .unwrap_or_else(|| "tailnet".to_string());
+    let pos = root.get("CurrentTailnet").and_then(|n| n.pos).or(root.pos);
+    let mut users = BTreeMap::new();
+    if let Some(u) = root.get("User") {
+        for (id, _, profile) in u.entries() {
+            if let Some(login) = text(profile, "LoginName") {
+                users.insert(id.to_string(), login.to_string());
             }
         }
     }
+    // `name` borrows the caller's; the file's own text is parsed into `root`.
+    Ok(File { name, root, tailnet, suffix, pos, users, said })
+}
 
-    let mut routes: BTreeMap<String, (Vec<String>, Option<Pos>)> = BTreeMap::new();
-    let mut self_id: Option<usize> = None;
-    let mut exit_in_use: Option<Option<Pos>> = None;
-    for (n, is_self, pos) in nodes {
-        let Some(mut id) = node_id(n) else {
-            part.warn(pos, "node without `DNSName`, `HostName` or `ID`: not mapped");
-            continue;
-        };
-        if part.has(&id) {
-            let suffix = text(n, "ID").unwrap_or("2").to_string();
-            part.warn(pos, format!("two nodes are called `{id}`: this one is `{id}-{suffix}`"));
-            id = format!("{id}-{suffix}");
-        }
-        let npos = n.get("DNSName").and_then(|d| d.pos).or(pos);
-        let i = part.add(&id, Some("tailscale-node"), npos);
-        if is_self {
-            part.label(i, "self", "true");
-            self_id = Some(i);
-        }
-        if let Some(os) = text(n, "OS") {
-            part.label(i, "os", os);
-        }
-        if let Some(dns) = text(n, "DNSName") {
-            part.label(i, "dns_name", dns.trim_end_matches('.'));
-        }
-        let ips = strings(n, "TailscaleIPs", &mut part);
-        if let Some((ip, _)) = ips.first() {
-            part.label(i, "tailscale_ip", ip.clone());
-        }
-        if let Some(online) = n.get("Online").and_then(Node::as_bool) {
-            part.label(i, "online", online.to_string());
-        }
-        part.link(i, RefField::RequiresAtStart, &coordination, cpos);
+/// What the files say about one node, merged.
+#[derive(Default)]
+struct Merged {
+    obs: Vec<usize>,
+    tailnet: String,
+    shared_into: BTreeSet<String>,
+    id: String,
+}
 
-        // Paths to the node.
-        let mut paths: Vec<(String, Option<Pos>)> = Vec::new();
-        if let Some(relay) = text(n, "Relay") {
-            let rid = format!("derp:{relay}");
-            part.add(&rid, Some("derp-region"), n.get("Relay").and_then(|r| r.pos));
-            paths.push((rid, n.get("Relay").and_then(|r| r.pos)));
+/// Reads status files (name, text) and returns one part per file.
+///
+/// # Errors
+/// The index of the first file that is not a status, and its errors.
+pub(crate) fn import_many(
+    inputs: &[(Option<&str>, &str)],
+    shards: &BTreeMap<String, String>,
+) -> Result<Vec<Part>, (usize, Errors)> {
+    let mut files = Vec::with_capacity(inputs.len());
+    for (i, (name, t)) in inputs.iter().enumerate() {
+        files.push(read(*name, t).map_err(|e| (i, e))?);
+    }
+    let mut parts: Vec<Part> = files
+        .iter_mut()
+        .map(|f| {
+            let mut part = Part::new();
+            part.warn_all(std::mem::take(&mut f.said));
+            part
+        })
+        .collect();
+
+    // Every node as every file sees it.
+    let mut obs: Vec<Obs<'_>> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        if let Some(me) = f.root.get("Self") {
+            if me.is_map() {
+                obs.push(Obs { file: fi, is_self: true, n: me, pos: me.pos, map_key: None });
+            } else if !me.is_null() {
+                warn(&mut parts, fi, me.pos, format!("`Self` is {}: expected an object; not mapped", me.describe()));
+            }
         }
-        let direct = text(n, "CurAddr").is_some() || !n.get("Addrs").map(Node::as_seq).unwrap_or_default().is_empty();
-        if direct {
-            let did = format!("{id}/direct");
-            let dpos = n
-                .get("CurAddr")
-                .filter(|c| c.as_str().is_some_and(|s| !s.is_empty()))
-                .or_else(|| n.get("Addrs"))
-                .and_then(|a| a.pos);
-            part.add(&did, Some("direct-path"), dpos);
-            paths.push((did, dpos));
-        }
-        if let Some(pr) = text(n, "PeerRelay") {
-            let pid = format!("peer-relay:{pr}");
-            let ppos = n.get("PeerRelay").and_then(|r| r.pos);
-            part.add(&pid, Some("peer-relay"), ppos);
-            paths.push((pid, ppos));
-        }
-        match paths.as_slice() {
-            [] => {}
-            [(only, p)] => part.link(i, RefField::Requires, only, *p),
-            several => {
-                let gid = format!("{id}/path");
-                let g = part.add(&gid, Some("group"), npos);
-                for (p, pp) in several {
-                    part.link(g, RefField::Requires, p, *pp);
+        if let Some(peers) = f.root.get("Peer") {
+            if !peers.is_map() && !peers.is_null() {
+                let what = peers.describe();
+                warn(&mut parts, fi, peers.pos, format!("`Peer` is {what}: expected an object of peers; not mapped"));
+            }
+            for (key, kpos, peer) in peers.entries() {
+                if peer.is_map() {
+                    obs.push(Obs { file: fi, is_self: false, n: peer, pos: kpos, map_key: Some(key) });
+                } else {
+                    warn(
+                        &mut parts,
+                        fi,
+                        kpos,
+                        format!("peer `{key}` is {}: expected an object; not mapped", peer.describe()),
+                    );
                 }
-                part.set_need(g, 1, npos);
-                part.link(i, RefField::Requires, &gid, npos);
             }
         }
-
-        // Routes it serves.
-        let mut served = strings(n, "AllowedIPs", &mut part);
-        served.extend(strings(n, "PrimaryRoutes", &mut part));
-        for (prefix, ppos) in served {
-            if is_own_address(&prefix, &ips) {
+    }
+    let usable: Vec<bool> = obs
+        .iter()
+        .map(|o| text(o.n, "DNSName").is_some() || text(o.n, "HostName").is_some() || text(o.n, "ID").is_some())
+        .collect();
+    for (o, ok) in obs.iter().zip(&usable) {
+        if !ok {
+            warn(&mut parts, o.file, o.pos, "node without `DNSName`, `HostName` or `ID`: not mapped".into());
+            continue;
+        }
+        // The lists read with `strings`: what is not text in them is said, not skipped in silence.
+        for key in ["TailscaleIPs", "Tags", "Addrs", "AllowedIPs", "PrimaryRoutes"] {
+            let Some(list) = o.n.get(key) else { continue };
+            if list.is_null() {
                 continue;
             }
-            let rid = if prefix == "0.0.0.0/0" || prefix == "::/0" {
-                "exit-node".to_string()
-            } else {
-                format!("route:{prefix}")
-            };
-            let entry = routes.entry(rid).or_insert_with(|| (Vec::new(), ppos));
-            if !entry.0.contains(&id) {
-                entry.0.push(id.clone());
+            if !list.is_seq() {
+                let what = list.describe();
+                warn(&mut parts, o.file, list.pos, format!("`{key}` is {what}: expected a list; not mapped"));
+                continue;
+            }
+            for entry in list.as_seq().iter().filter(|e| e.as_str().is_none()) {
+                let what = entry.describe();
+                warn(&mut parts, o.file, entry.pos, format!("`{key}` entry is {what}: expected text; not mapped"));
             }
         }
-        if !is_self && n.get("ExitNode").and_then(Node::as_bool) == Some(true) {
-            exit_in_use = Some(n.get("ExitNode").and_then(|e| e.pos));
+    }
+
+    // The same node seen twice: same stable ID or public key.
+    let mut parent: Vec<usize> = (0..obs.len()).collect();
+    let mut by_identity: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, o) in obs.iter().enumerate() {
+        if !usable.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut ids: Vec<String> = Vec::new();
+        if let Some(id) = text(o.n, "ID") {
+            ids.push(format!("id {id}"));
+        }
+        if let Some(k) = text(o.n, "PublicKey") {
+            ids.push(format!("key {k}"));
+        }
+        if let Some(k) = o.map_key {
+            ids.push(format!("key {}", k.trim()));
+        }
+        for ident in ids {
+            match by_identity.get(&ident) {
+                Some(&j) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    if let Some(slot) = parent.get_mut(a.max(b)) {
+                        *slot = a.min(b);
+                    }
+                }
+                None => {
+                    by_identity.insert(ident, i);
+                }
+            }
         }
     }
-    for (rid, (routers, pos)) in &routes {
-        let r = part.add(rid, Some("route"), *pos);
-        for router in routers {
-            part.link(r, RefField::Requires, router, *pos);
+    let mut groups: Vec<Merged> = Vec::new();
+    let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut node_of_obs: Vec<Option<usize>> = vec![None; obs.len()];
+    for i in 0..obs.len() {
+        if !usable.get(i).copied().unwrap_or(false) {
+            continue;
         }
+        let root = find(&mut parent, i);
+        let g = *group_of.entry(root).or_insert_with(|| {
+            groups.push(Merged::default());
+            groups.len() - 1
+        });
+        if let Some(m) = groups.get_mut(g) {
+            m.obs.push(i);
+        }
+        if let Some(slot) = node_of_obs.get_mut(i) {
+            *slot = Some(g);
+        }
+    }
+
+    // Tailnets: each file's own, and those of nodes shared in, named after their suffix.
+    let by_suffix: BTreeMap<&str, &str> =
+        files.iter().filter_map(|f| f.suffix.as_deref().map(|s| (s, f.tailnet.as_str()))).collect();
+    let own = |o: &Obs<'_>| -> bool {
+        let Some(f) = files.get(o.file) else { return false };
+        if o.is_self {
+            return true;
+        }
+        let sharee = o.n.get("ShareeNode").and_then(Node::as_bool) == Some(true);
+        let inside = match (o.suffix(), f.suffix.as_deref()) {
+            (Some(s), Some(mine)) => s.eq_ignore_ascii_case(mine),
+            _ => true,
+        };
+        !sharee && inside
+    };
+    let mut unknown_tailnet: BTreeSet<(usize, String)> = BTreeSet::new();
+    for m in &mut groups {
+        let mut home: Option<String> = None;
+        let mut foreign: Option<String> = None;
+        for &i in &m.obs {
+            let Some(o) = obs.get(i) else { continue };
+            let Some(f) = files.get(o.file) else { continue };
+            if own(o) {
+                home.get_or_insert_with(|| f.tailnet.clone());
+            } else {
+                m.shared_into.insert(f.tailnet.clone());
+                let named = match o.suffix() {
+                    Some(s) => by_suffix.get(s).map_or_else(|| s.to_string(), |t| (*t).to_string()),
+                    None => {
+                        unknown_tailnet.insert((o.file, f.tailnet.clone()));
+                        format!("unknown:{}", f.tailnet)
+                    }
+                };
+                foreign.get_or_insert(named);
+            }
+        }
+        m.tailnet = home.or(foreign).unwrap_or_else(|| "tailnet".into());
+        let tailnet = m.tailnet.clone();
+        m.shared_into.remove(&tailnet);
+    }
+
+    // Ids.
+    let base = |m: &Merged| -> (String, Option<String>, String) {
+        let first = |f: &dyn Fn(&Obs<'_>) -> Option<String>| m.obs.iter().filter_map(|&i| obs.get(i)).find_map(f);
+        let dns = first(&|o| o.dns().map(str::to_string));
+        let short = dns
+            .as_deref()
+            .and_then(|d| d.split('.').next())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or_else(|| first(&|o| text(o.n, "HostName").map(str::to_string)))
+            .or_else(|| first(&|o| text(o.n, "ID").map(str::to_string)))
+            .unwrap_or_else(|| "node".into());
+        let stable = first(&|o| text(o.n, "ID").map(str::to_string)).unwrap_or_else(|| "2".into());
+        (short, dns, stable)
+    };
+    let bases: Vec<(String, Option<String>, String)> = groups.iter().map(base).collect();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for (m, (short, dns, stable)) in groups.iter_mut().zip(&bases) {
+        let clash = bases.iter().filter(|(s, ..)| s == short).count() > 1;
+        let mut id = if clash { dns.clone().unwrap_or_else(|| short.clone()) } else { short.clone() };
+        if taken.contains(&id) {
+            let first = m.obs.first().and_then(|&i| obs.get(i));
+            let message = format!(
+                "two nodes are called `{id}` but share no node ID or key: kept apart, this one as `{id}-{stable}`"
+            );
+            warn(&mut parts, first.map_or(0, |o| o.file), first.and_then(|o| o.pos), message);
+            id = format!("{id}-{stable}");
+        }
+        let stem = id.clone();
+        let mut k = 2;
+        while taken.contains(&id) {
+            id = format!("{stem}-{k}");
+            k += 1;
+        }
+        taken.insert(id.clone());
+        m.id = id;
+    }
+
+    // Components.
+    let mut relays: BTreeMap<String, (Component, Option<Pos>, usize)> = BTreeMap::new();
+    let mut relay_paths: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut endpoints: Vec<(String, usize)> = Vec::new();
+    let mut primaries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut nodes: Vec<(usize, Component, Option<Pos>)> = Vec::new();
+    for (g, m) in groups.iter().enumerate() {
+        let seen: Vec<&Obs<'_>> = m.obs.iter().filter_map(|&i| obs.get(i)).collect();
+        let Some(first) = seen.first() else { continue };
+        let mut c = Component::new(m.id.clone());
+        c.tailnet = Some(m.tailnet.clone());
+        c.shared_into = m.shared_into.iter().cloned().collect();
+        let pick = |key: &str| seen.iter().find_map(|o| text(o.n, key));
+        if let Some(os) = pick("OS") {
+            c.labels.insert("os".into(), os.to_string());
+        }
+        if let Some(dns) = seen.iter().find_map(|o| o.dns()) {
+            c.labels.insert("dns_name".into(), dns.to_string());
+        }
+        let mut ips: Vec<String> = Vec::new();
+        let mut tags: Vec<String> = Vec::new();
+        let mut routes: Vec<String> = Vec::new();
+        let mut primary: Vec<String> = Vec::new();
+        let mut direct = false;
+        let mut exit = false;
+        let mut online: BTreeMap<bool, Vec<String>> = BTreeMap::new();
+        let mut user: Option<String> = None;
+        for o in &seen {
+            let f = files.get(o.file);
+            for ip in strings(o.n, "TailscaleIPs") {
+                if !ips.contains(&ip) {
+                    ips.push(ip);
+                }
+            }
+            for t in strings(o.n, "Tags") {
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            if user.is_none() {
+                let uid = o.n.get("UserID").and_then(Node::scalar_text);
+                user = uid.and_then(|u| f.and_then(|f| f.users.get(&u)).cloned());
+            }
+            let addrs = strings(o.n, "Addrs");
+            let cur = text(o.n, "CurAddr");
+            direct |= cur.is_some() || !addrs.is_empty();
+            for ep in addrs.iter().map(String::as_str).chain(cur) {
+                endpoints.push((endpoint_host(ep).to_string(), g));
+            }
+            let allowed = strings(o.n, "AllowedIPs");
+            exit |= o.n.get("ExitNodeOption").and_then(Node::as_bool) == Some(true)
+                || (allowed.iter().any(|a| a == "0.0.0.0/0") && allowed.iter().any(|a| a == "::/0"));
+            let prim = strings(o.n, "PrimaryRoutes");
+            for r in allowed.iter().chain(&prim) {
+                if r == "0.0.0.0/0"
+                    || r == "::/0"
+                    || is_own_address(r, &ips)
+                    || is_own_address(r, &strings(o.n, "TailscaleIPs"))
+                {
+                    continue;
+                }
+                if !routes.contains(r) {
+                    routes.push(r.clone());
+                }
+            }
+            for r in prim {
+                primaries.entry(r.clone()).or_default().insert(m.id.clone());
+                if !primary.contains(&r) {
+                    primary.push(r);
+                }
+            }
+            if let Some(on) = o.n.get("Online").and_then(Node::as_bool) {
+                let who = f.map(|f| f.name.unwrap_or("the status").to_string()).unwrap_or_default();
+                online.entry(on).or_default().push(who);
+            }
+            if let Some(region) = text(o.n, "Relay") {
+                let rid = format!("derp:{region}");
+                relays.entry(rid.clone()).or_insert_with(|| {
+                    let mut r = Component::new(rid.clone());
+                    r.kind = Some("derp-region".into());
+                    r.labels.insert("derp_region".into(), region.to_string());
+                    (r, o.n.get("Relay").and_then(|r| r.pos), o.file)
+                });
+                if !c.relays.contains(&rid) {
+                    c.relays.push(rid);
+                }
+            }
+            if let Some(pr) = text(o.n, "PeerRelay") {
+                let addr = relay_address(pr);
+                let rid = format!("peer-relay:{addr}");
+                relays.entry(rid.clone()).or_insert_with(|| {
+                    let mut r = Component::new(rid.clone());
+                    r.kind = Some("peer-relay".into());
+                    (r, o.n.get("PeerRelay").and_then(|r| r.pos), o.file)
+                });
+                let observer = obs
+                    .iter()
+                    .enumerate()
+                    .find(|(_, x)| x.file == o.file && x.is_self)
+                    .and_then(|(i, _)| node_of_obs.get(i).copied().flatten())
+                    .and_then(|h| groups.get(h))
+                    .map(|h| h.id.clone());
+                if let Some(from) = observer {
+                    relay_paths.entry(rid.clone()).or_default().insert(format!("{from}->{}", m.id));
+                }
+                if !c.relays.contains(&rid) {
+                    c.relays.push(rid);
+                }
+            }
+            if o.n.get("Expired").and_then(Node::as_bool) == Some(true) {
+                c.labels.insert("expired".into(), "true".into());
+            }
+            if o.is_self {
+                c.labels.insert("self".into(), "true".into());
+            }
+        }
+        for ip in &ips {
+            endpoints.push((ip.clone(), g));
+        }
+        if !ips.is_empty() {
+            c.labels.insert("tailscale_ips".into(), ips.join(","));
+        }
+        if !tags.is_empty() {
+            c.labels.insert("tags".into(), tags.join(","));
+        }
+        // Tagged nodes belong to the pseudo-user `tagged-devices`: their identity is their tags.
+        if let Some(u) = user.filter(|_| tags.is_empty()) {
+            c.labels.insert("user".into(), u);
+        }
+        match (online.get(&true), online.get(&false)) {
+            (Some(_), None) => {
+                c.labels.insert("online".into(), "true".into());
+            }
+            (None, Some(_)) => {
+                c.labels.insert("online".into(), "false".into());
+            }
+            (Some(yes), Some(no)) => {
+                c.labels.insert("online".into(), "differs".into());
+                warn(
+                    &mut parts,
+                    first.file,
+                    first.pos,
+                    format!(
+                        "`{}` is online in {} but offline in {}: label `online: differs`",
+                        m.id,
+                        yes.join(", "),
+                        no.join(", ")
+                    ),
+                );
+            }
+            (None, None) => {}
+        }
+        c.primary_routes = primary;
+        c.routes = routes;
+        c.exit_node = exit;
+        if !direct {
+            c.direct = Some(false);
+        }
+        nodes.push((first.file, c, first.pos));
+    }
+    for (route, routers) in &primaries {
         if routers.len() > 1 {
-            part.set_need(r, 1, *pos);
+            let list: Vec<&str> = routers.iter().map(String::as_str).collect();
+            warn(
+                &mut parts,
+                0,
+                None,
+                format!(
+                    "route {route} has several primary routers across these inputs ({}): taken at different times?",
+                    list.join(", ")
+                ),
+            );
         }
     }
-    if let (Some(me), Some(pos)) = (self_id, exit_in_use) {
-        if part.has("exit-node") {
-            part.link(me, RefField::DegradesWithout, "exit-node", pos);
+
+    // Exit nodes in use: the status's own node degrades without it.
+    let ids: BTreeMap<String, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, m)| {
+            m.obs.iter().filter_map(|&i| obs.get(i)).filter_map(move |o| text(o.n, "ID").map(|id| (id.to_string(), g)))
+        })
+        .collect();
+    let mut exits: Vec<(usize, String, Option<Pos>)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let me = obs
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.file == fi && o.is_self)
+            .and_then(|(i, _)| node_of_obs.get(i).copied().flatten());
+        let Some(me) = me else { continue };
+        let mut used: Option<(usize, Option<Pos>)> = obs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.file == fi && !o.is_self)
+            .find(|(_, o)| o.n.get("ExitNode").and_then(Node::as_bool) == Some(true))
+            .and_then(|(i, o)| {
+                node_of_obs.get(i).copied().flatten().map(|g| (g, o.n.get("ExitNode").and_then(|e| e.pos)))
+            });
+        if used.is_none() {
+            let st = f.root.at(&["ExitNodeStatus", "ID"]);
+            used = st.and_then(|n| n.as_str().and_then(|id| ids.get(id)).map(|&g| (g, n.pos)));
+        }
+        if let Some((g, pos)) = used {
+            if let Some(exit) = groups.get(g) {
+                exits.push((me, exit.id.clone(), pos));
+            }
         }
     }
-    Ok(part)
+
+    // Peer relays: the node serving each, when its address is known.
+    for (rid, (relay, ..)) in relays.iter_mut() {
+        if relay.kind.as_deref() != Some("peer-relay") {
+            continue;
+        }
+        let addr = rid.trim_start_matches("peer-relay:");
+        let host = endpoint_host(addr);
+        if let Some(m) = endpoints.iter().find(|(h, _)| h == host).and_then(|(_, g)| groups.get(*g)) {
+            relay.labels.insert("node".into(), m.id.clone());
+            relay.requires.push(m.id.clone());
+        }
+        if let Some(p) = relay_paths.get(rid.as_str()) {
+            relay.labels.insert("paths".into(), p.iter().cloned().collect::<Vec<_>>().join(","));
+        }
+    }
+
+    // Components in id order: the estate does not depend on the order of the files.
+    nodes.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    for (fi, c, pos) in nodes {
+        let Some(part) = parts.get_mut(fi) else { continue };
+        let i = part.add(&c.id, None, pos);
+        if let Some(slot) = part.comp(i) {
+            *slot = c;
+        }
+        if let Some(s) = part.spans.get_mut(i) {
+            s.mesh.insert("tailnet", vec![pos]);
+        }
+    }
+    for (me, exit, pos) in &exits {
+        let Some(m) = groups.get(*me) else { continue };
+        let fi = m.obs.first().and_then(|&i| obs.get(i)).map_or(0, |o| o.file);
+        if let Some(part) = parts.get_mut(fi) {
+            if let Some(i) = part.find(&m.id) {
+                part.label(i, "exit_node_in_use", exit.clone());
+                part.link(i, RefField::DegradesWithout, exit, *pos);
+            }
+        }
+    }
+
+    // The sections: tailnets, their shards, relays; carried by the first part.
+    let mut rest = Document::default();
+    let mut tailnets: Vec<(String, Option<Pos>, usize)> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        if !tailnets.iter().any(|(t, ..)| *t == f.tailnet) {
+            tailnets.push((f.tailnet.clone(), f.pos, fi));
+        }
+    }
+    for m in &groups {
+        if !tailnets.iter().any(|(t, ..)| *t == m.tailnet) {
+            let first = m.obs.first().and_then(|&i| obs.get(i));
+            tailnets.push((m.tailnet.clone(), first.and_then(|o| o.pos), first.map_or(0, |o| o.file)));
+        }
+    }
+    for (t, pos, fi) in &tailnets {
+        let shard = match shards.get(t) {
+            Some(s) => s.clone(),
+            None => {
+                let sid = format!("coordination:{t}");
+                let note = (
+                    t.clone(),
+                    *pos,
+                    format!(
+                        "the coordination shard of tailnet `{t}` is not in the export: modelled as `{sid}`; name the real one with an overlay (`tailnets: [{{id: {t}, shard: SHARD}}]` and `shards: [{{id: SHARD, ...}}]`) or the shard option (`--shard {t}=SHARD`)"
+                    ),
+                );
+                if let Some(part) = parts.get_mut(*fi) {
+                    part.tailnet_notes.push(note);
+                }
+                sid
+            }
+        };
+        if !rest.topology.shards.iter().any(|s| s.id == shard) {
+            let mut s = Component::new(shard.clone());
+            s.kind = Some("coordination-shard".into());
+            rest.topology.shards.push(s);
+            rest.shard_spans.push(blastmap_core::format::ComponentSpans { at: *pos, id: *pos, ..Default::default() });
+        }
+        let mut tn = Tailnet { id: t.clone(), shard, ..Tailnet::default() };
+        if let Some(suffix) = files.iter().find(|f| f.tailnet == *t).and_then(|f| f.suffix.clone()) {
+            tn.labels.insert("magic_dns_suffix".into(), suffix);
+        } else if !t.starts_with("unknown:") {
+            tn.labels.insert("magic_dns_suffix".into(), t.clone());
+        }
+        rest.topology.tailnets.push(tn);
+        rest.tailnet_spans.push(TailnetSpans { id: *pos, ..TailnetSpans::default() });
+    }
+    for (r, pos, _) in relays.into_values() {
+        rest.topology.relays.push(r);
+        rest.relay_spans.push(blastmap_core::format::ComponentSpans { at: pos, id: pos, ..Default::default() });
+    }
+    for (fi, t) in &unknown_tailnet {
+        warn(
+            &mut parts,
+            *fi,
+            None,
+            format!("a node shared with tailnet `{t}` has no MagicDNS name: its own tailnet is not in the export; modelled as `unknown:{t}`"),
+        );
+    }
+
+    // What each file could and could not see.
+    for (fi, f) in files.iter().enumerate() {
+        let of_tailnet: Vec<usize> =
+            groups.iter().enumerate().filter(|(_, m)| m.tailnet == f.tailnet).map(|(g, _)| g).collect();
+        let seen: BTreeSet<usize> = obs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.file == fi)
+            .filter_map(|(i, _)| node_of_obs.get(i).copied().flatten())
+            .collect();
+        let sees = of_tailnet.iter().filter(|g| seen.contains(g)).count();
+        let missing: Vec<&str> = of_tailnet
+            .iter()
+            .filter(|g| !seen.contains(g))
+            .filter_map(|&g| groups.get(g))
+            .map(|m| m.id.as_str())
+            .collect();
+        let shared_in = seen.iter().filter(|&&g| groups.get(g).is_some_and(|m| m.tailnet != f.tailnet)).count();
+        let offline =
+            obs.iter().filter(|o| o.file == fi && o.n.get("Online").and_then(Node::as_bool) == Some(false)).count();
+        let me = obs
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.file == fi && o.is_self)
+            .and_then(|(i, _)| node_of_obs.get(i).copied().flatten())
+            .and_then(|g| groups.get(g))
+            .map_or_else(|| "a node".to_string(), |m| format!("`{}`", m.id));
+        let mut msg = format!(
+            "status of {me} (tailnet {}): sees {sees} of the {} nodes of {} in these inputs",
+            f.tailnet,
+            of_tailnet.len(),
+            f.tailnet
+        );
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(5).copied().collect();
+            let more = missing.len().saturating_sub(5);
+            msg.push_str(&format!(
+                " (not {}{})",
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ));
+        }
+        if shared_in > 0 {
+            msg.push_str(&format!(", and {shared_in} of other tailnets"));
+        }
+        if offline > 0 {
+            msg.push_str(&format!("; {offline} offline"));
+        }
+        msg.push_str(&format!(
+            "; a peer's subnet routes show only where it is the primary router, and its relay paths only as {me} reaches it"
+        ));
+        let pos = f.root.get("Self").and_then(|s| s.pos).or(f.pos);
+        warn(&mut parts, fi, pos, msg);
+    }
+
+    if let Some(first) = parts.first_mut() {
+        first.name = Some(files.first().map_or_else(String::new, |f| format!("tailnet {}", f.tailnet)));
+        first.rest = Some(rest);
+    }
+    Ok(parts)
+}
+
+/// One status file alone.
+pub(crate) fn import(text_in: &str) -> Result<Part, Errors> {
+    let mut parts = import_many(&[(None, text_in)], &BTreeMap::new()).map_err(|(_, e)| e)?;
+    Ok(parts.pop().unwrap_or_default())
 }

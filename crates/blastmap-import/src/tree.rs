@@ -111,6 +111,10 @@ impl Node {
         matches!(self.value, Value::Map(_))
     }
 
+    pub fn is_seq(&self) -> bool {
+        matches!(self.value, Value::Seq(_))
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }

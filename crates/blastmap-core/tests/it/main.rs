@@ -11,6 +11,7 @@ mod format;
 mod hostile;
 mod mesh;
 mod oracle;
+mod policy;
 mod props;
 mod scram;
 mod self_reference;

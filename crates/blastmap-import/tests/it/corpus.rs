@@ -274,26 +274,38 @@ service/shoppingassistantservice (unresolved)
 
 #[test]
 fn tailscale_status() {
-    // Self and one peer (an exit node in use), one DERP region, the coordination service, Self's
-    // direct path and its 1-of-2 path group, and the exit-node route: 7 components.
+    // Self and one peer (the exit node in use) of one tailnet, one DERP region, the tailnet's
+    // unknown shard; expanded: each node's paths (the peer has no endpoint: no direct path), the
+    // tailnet's admin actions and its exit-node group.
     let Some(loaded) = check(
         "tailscale-status.json",
         Format::Tailscale,
-        7,
-        5,
+        2,
+        0,
         r"
-coordination:example.tailnet (control-plane)
+coordination:example.tailnet (coordination-shard)
 derp:test (derp-region)
-example-device (tailscale-node) | req example-device/path | start coordination:example.tailnet | soft exit-node
+example-device (node) | start coordination:example.tailnet | soft example-peer
 example-device/direct (direct-path)
-example-device/path (group) | req derp:test example-device/direct | need 1
-example-peer (tailscale-node) | req derp:test | start coordination:example.tailnet
-exit-node (route) | req example-peer
+example-device/paths (paths) | req example-device/direct derp:test | need 1
+example-peer (node) | start coordination:example.tailnet
+example-peer/paths (paths) | req derp:test | need 1
+example.tailnet/admin (admin-actions) | req coordination:example.tailnet
+example.tailnet/exit (exit-nodes) | req example-peer | need 1
 ",
     ) else {
         return;
     };
-    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 2, "{w:#?}");
+    assert!(
+        w[0].starts_with("11:11: warning: status of `example-device` (tailnet example.tailnet): sees 2 of the 2 nodes"),
+        "{w:#?}"
+    );
+    assert!(
+        w[1].starts_with("77:21: warning: the coordination shard of tailnet `example.tailnet` is not in the export"),
+        "{w:#?}"
+    );
 }
 
 #[test]
@@ -394,21 +406,38 @@ fn compose_conditions_are_kept_as_labels() {
 }
 
 #[test]
-fn tailscale_relays_and_routes() {
+fn tailscale_labels_and_mesh_fields() {
     let Some(dir) = corpus() else { return };
     let loaded = load(&read(dir, "tailscale-status.json"), None).unwrap();
     let me = component(&loaded, "example-device");
-    assert_eq!(me.labels.get("self").map(String::as_str), Some("true"));
-    assert_eq!(me.labels.get("tailscale_ip").map(String::as_str), Some("100.64.0.1"));
+    let label = |c: &blastmap_core::Component, k: &str| c.labels.get(k).cloned().unwrap_or_default();
+    assert_eq!(label(me, "self"), "true");
+    assert_eq!(label(me, "tailscale_ips"), "100.64.0.1,fd7a:115c:a1e0:ab12:4843:cd96:6200:0001");
+    assert_eq!(label(me, "user"), "user@example.com");
+    assert_eq!(label(me, "exit_node_in_use"), "example-peer");
+    assert_eq!(me.tailnet.as_deref(), Some("example.tailnet"));
+    assert_eq!(me.relays, ["derp:test"]);
+    assert_eq!(me.direct, None);
+    let peer = component(&loaded, "example-peer");
+    assert!(peer.exit_node);
+    assert_eq!(peer.direct, Some(false));
+    assert!(peer.routes.is_empty(), "the exit routes are not subnet routes: {:?}", peer.routes);
+    let t = &loaded.compiled.written.topology;
+    assert_eq!(t.tailnets.len(), 1);
+    assert_eq!(t.tailnets[0].shard, "coordination:example.tailnet");
+    assert_eq!(t.relays.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["derp:test"]);
 }
 
 #[test]
 fn hujson_policy_is_not_a_topology_and_says_where() {
-    // Optional format, not imported: the error must still carry a position, never panic.
+    // Detected as a policy; alone it is not a topology: the error points at its first key.
     let Some(dir) = corpus() else { return };
     let text = read(dir, "tailscale-policy-k8s-operator.hujson");
+    assert_eq!(detect(&text), Format::TailscalePolicy);
     let err = load(&text, None).unwrap_err();
-    assert!(err.first().and_then(|e| e.pos).is_some(), "{err}");
+    let e = err.first().unwrap();
+    assert_eq!(e.pos.map(|p| (p.line, p.column)), Some((4, 2)), "{err}");
+    assert!(e.message.contains("not a topology"), "{err}");
 }
 
 #[test]

@@ -12,6 +12,31 @@ fn listed(kind: &str) -> Vec<String> {
     fixtures(kind).into_iter().map(|(path, _)| path).collect()
 }
 
+/// A policy's rules, one line each: `acl 0 SRC... -> DST:PORTS...` (and the app capabilities).
+fn render_rules(p: &blastmap_core::policy::Policy) -> String {
+    p.rules
+        .iter()
+        .map(|r| {
+            let kind = if r.kind == blastmap_core::policy::RuleKind::Acl { "acl" } else { "grant" };
+            let src: Vec<&str> = r.src.iter().map(|t| t.selector.as_str()).collect();
+            let dst: Vec<String> = r
+                .dst
+                .iter()
+                .map(|t| {
+                    if t.ports.is_empty() {
+                        t.selector.clone()
+                    } else {
+                        format!("{}:{}", t.selector, t.ports.join(","))
+                    }
+                })
+                .collect();
+            let app = if r.app.is_empty() { String::new() } else { format!(": app {}", r.app.join(" ")) };
+            format!("{kind} {} {} -> {}{app}", r.index, src.join(" "), dst.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// (file, format, expected components and edges, expected warnings as displayed)
 const OK: &[(&str, Format, &str, &[&str])] = &[
     (
@@ -153,38 +178,49 @@ shop/statefulset/rabbitmq#3 (pod)",
         "tailscale/exit-node-in-use.json",
         Format::Tailscale,
         "
-ana-macbook (tailscale-node) | req ana-macbook/path | start coordination:ana@example.com | soft exit-node
+ana-macbook (node) | start coordination:ana@example.com | soft exit-nyc
 ana-macbook/direct (direct-path)
-ana-macbook/path (group) | req derp:nyc ana-macbook/direct | need 1
-coordination:ana@example.com (control-plane)
+ana-macbook/paths (paths) | req ana-macbook/direct derp:nyc | need 1
+ana@example.com/admin (admin-actions) | req coordination:ana@example.com
+ana@example.com/exit (exit-nodes) | req exit-nyc exit-sfo | need 1
+coordination:ana@example.com (coordination-shard)
 derp:nyc (derp-region)
 derp:sfo (derp-region)
-exit-node (route) | req exit-nyc exit-sfo | need 1
-exit-nyc (tailscale-node) | req exit-nyc/path | start coordination:ana@example.com
+exit-nyc (node) | start coordination:ana@example.com
 exit-nyc/direct (direct-path)
-exit-nyc/path (group) | req derp:nyc exit-nyc/direct | need 1
-exit-sfo (tailscale-node) | req derp:sfo | start coordination:ana@example.com
-localhost (tailscale-node) | start coordination:ana@example.com",
-        &[],
+exit-nyc/paths (paths) | req exit-nyc/direct derp:nyc | need 1
+exit-sfo (node) | start coordination:ana@example.com
+exit-sfo/paths (paths) | req derp:sfo | need 1
+localhost (node) | start coordination:ana@example.com",
+        &[
+            "5:11: warning: status of `ana-macbook` (tailnet ana@example.com): sees 4 of the 4 nodes of ana@example.com in these inputs; 1 offline; a peer's subnet routes show only where it is the primary router, and its relay paths only as `ana-macbook` reaches it",
+            "15:21: warning: the coordination shard of tailnet `ana@example.com` is not in the export: modelled as `coordination:ana@example.com`; name the real one with an overlay (`tailnets: [{id: ana@example.com, shard: SHARD}]` and `shards: [{id: SHARD, ...}]`) or the shard option (`--shard ana@example.com=SHARD`)",
+        ]
     ),
     (
         "tailscale/ha-subnet-routers.json",
         Format::Tailscale,
         "
-coordination:acme.com (control-plane)
+acme.com/admin (admin-actions) | req coordination:acme.com
+coordination:acme.com (coordination-shard)
 derp:ams (derp-region)
 derp:fra (derp-region)
-laptop (tailscale-node) | req derp:fra | start coordination:acme.com
+laptop (node) | start coordination:acme.com
+laptop/paths (paths) | req derp:fra | need 1
 peer-relay:100.64.0.9:7777 (peer-relay)
-route:10.0.0.0/16 (route) | req router-a router-b | need 1
-router-a (tailscale-node) | req router-a/path | start coordination:acme.com
+route/10.0.0.0/16 (subnet-route) | req router-a route/10.0.0.0/16/failover | need 1
+route/10.0.0.0/16/failover (route-failover) | req coordination:acme.com route/10.0.0.0/16/standby
+route/10.0.0.0/16/standby (standby-routers) | req router-b | need 1
+router-a (node) | start coordination:acme.com
 router-a/direct (direct-path)
-router-a/path (group) | req derp:fra router-a/direct | need 1
-router-b (tailscale-node) | req router-b/path | start coordination:acme.com
-router-b/path (group) | req derp:ams peer-relay:100.64.0.9:7777 | need 1",
+router-a/paths (paths) | req router-a/direct derp:fra | need 1
+router-b (node) | start coordination:acme.com
+router-b/paths (paths) | req derp:ams peer-relay:100.64.0.9:7777 | need 1",
         &[
             "13:5: warning: peer `nodekey:c` is a string: expected an object; not mapped",
-        ],
+            "4:11: warning: status of `laptop` (tailnet acme.com): sees 3 of the 3 nodes of acme.com in these inputs; 1 offline; a peer's subnet routes show only where it is the primary router, and its relay paths only as `laptop` reaches it",
+            "3:21: warning: the coordination shard of tailnet `acme.com` is not in the export: modelled as `coordination:acme.com`; name the real one with an overlay (`tailnets: [{id: acme.com, shard: SHARD}]` and `shards: [{id: SHARD, ...}]`) or the shard option (`--shard acme.com=SHARD`)",
+        ]
     ),
     (
         "jaeger/bare-list.json",
@@ -307,6 +343,23 @@ random_id.suffix (random_id)",
         ],
     ),
     (
+        // Not a topology: the rules as read (kind index src -> dst ports), and its warnings.
+        "tailscale-policy/acme.hujson",
+        Format::TailscalePolicy,
+        "
+acl 0 group:eng -> office-lan:* tag:db:5432
+acl 1 tag:ci -> *:*
+acl 2 autogroup:member -> autogroup:self:* autogroup:internet:*
+grant 0 tag:ci -> tag:router: app tailscale.com/cap/relay
+grant 1 autogroup:admin -> tag:router:tcp:22",
+        &[
+            "30:2: warning: `ssh` is recorded, not analysed: Tailscale SSH access is not part of the reach",
+            "33:2: warning: `tests` is known but not modelled: policy tests are not run",
+            "36:2: warning: `randomizeClientPort` is known but not modelled: a client port setting, not topology",
+            "37:2: warning: `aclz` is not a policy file section: not read",
+        ]
+    ),
+    (
         "native/overlay.yaml",
         Format::Native,
         "
@@ -347,18 +400,26 @@ const ERR: &[(&str, Format, u32, u32, &str)] = &[
         "or a state file (`version` and `resources`)",
     ),
     ("native/need-zero.yaml", Format::Native, 5, 11, "`need` of `db` is 0"),
+    ("tailscale-policy/unclosed.hujson", Format::TailscalePolicy, 2, 10, "unclosed array: expected `]`"),
+    ("tailscale-policy/acls-not-a-list.hujson", Format::TailscalePolicy, 4, 10, "`acls` is a mapping: expected a list"),
     ("native/unknown-reference.yaml", Format::Native, 3, 16, "did you mean `db`?"),
 ];
 
 #[test]
 fn ok_fixtures_import_exactly() {
-    for (file, format, expected, warnings) in OK {
+    for (file, format, expected, warnings_expected) in OK {
         let text = fixture(&format!("ok/{file}"));
         assert_eq!(detect(&text), *format, "{file}: detected format");
-        let loaded = load(&text, Some(*format)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(render(&loaded), expected.trim(), "{file}");
-        let shown: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
-        assert_eq!(shown, *warnings, "{file}: warnings");
+        let (rendered, warnings) = if *format == Format::TailscalePolicy {
+            let (p, warnings) = blastmap_import::policy::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            (render_rules(&p), warnings)
+        } else {
+            let loaded = load(&text, Some(*format)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            (render(&loaded), loaded.warnings)
+        };
+        assert_eq!(rendered, expected.trim(), "{file}");
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, *warnings_expected, "{file}: warnings");
     }
 }
 
@@ -366,9 +427,17 @@ fn ok_fixtures_import_exactly() {
 fn err_fixtures_fail_at_their_line() {
     for (file, format, line, column, message) in ERR {
         let text = fixture(&format!("err/{file}"));
-        let errors = match load(&text, Some(*format)) {
-            Ok(l) => panic!("{file}: expected an error, imported {}", render(&l)),
-            Err(e) => e,
+        let errors = if *format == Format::TailscalePolicy {
+            assert_eq!(detect(&text), *format, "{file}: detected format");
+            match blastmap_import::policy::parse(&text) {
+                Ok((p, _)) => panic!("{file}: expected an error, read {}", render_rules(&p)),
+                Err(e) => e,
+            }
+        } else {
+            match load(&text, Some(*format)) {
+                Ok(l) => panic!("{file}: expected an error, imported {}", render(&l)),
+                Err(e) => e,
+            }
         };
         let first = errors.first().unwrap();
         let pos = first.pos.unwrap_or_else(|| panic!("{file}: error without a position: {first}"));

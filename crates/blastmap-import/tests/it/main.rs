@@ -12,6 +12,7 @@ mod merge;
 mod mutate;
 mod overlay;
 mod replicas;
+mod tailnet;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,11 @@ pub fn corpus() -> Option<&'static Path> {
         }
     })
     .as_deref()
+}
+
+/// A file of the shared corpus, or `None` (the corpus is absent: [`corpus`] said so).
+pub fn corpus_opt(name: &str) -> Option<String> {
+    corpus().map(|dir| read(dir, name))
 }
 
 /// A file of the corpus, by name.
@@ -83,11 +89,10 @@ pub fn fixtures(kind: &str) -> Vec<(String, Format)> {
 
 /// One line per component, sorted by id:
 /// `id (kind): req a b | start c | soft d | monitored e | creds f | need k | zone=z | label=v`.
+/// A topology in the mesh vocabulary is shown expanded (shards, relays, paths, routes).
 pub fn render(loaded: &Loaded) -> String {
-    let mut lines: Vec<String> = loaded
-        .compiled
-        .written
-        .topology
+    let topology = &loaded.compiled.expanded().topology;
+    let mut lines: Vec<String> = topology
         .components
         .iter()
         .map(|c| {

@@ -207,6 +207,9 @@ fn a_native_overlay_ties_the_fixtures_of_two_formats_together() {
 #[test]
 fn every_ok_fixture_round_trips_through_the_native_format() {
     for (path, format) in fixtures("ok") {
+        if format == Format::TailscalePolicy {
+            continue; // rules over an estate, not a topology
+        }
         let loaded = load(&fixture(&format!("ok/{path}")), Some(format)).unwrap();
         let native = to_native(&loaded);
         let yaml = blastmap_core::format::to_yaml(&native);

@@ -1,0 +1,469 @@
+//! Tailscale policy files (HuJSON): read into the core's [`Policy`], and checked against an
+//! imported estate ([`check`]): who can reach whom, and the policy findings
+//! ([`blastmap_core::policy`] has the rules of evaluation).
+//!
+//! | input | becomes |
+//! |---|---|
+//! | `acls` (`action`, `src`, `dst` as `selector:ports`, `proto`; the old `users`/`ports` too) | rules; ports recorded per destination (`tcp:22` with a `proto`) |
+//! | `grants` (`src`, `dst`, `ip`, `app`, `via`) | rules; `ip` is each destination's ports; a grant without `ip` gives no network reach; `app` capability names are kept (`tailscale.com/cap/relay` decides peer relays) |
+//! | `groups`, `tagOwners`, `hosts` | the same, as plain maps |
+//! | `autoApprovers.routes`, `autoApprovers.exitNode` | route and exit-node approvers |
+//! | `ssh`, `nodeAttrs` | recorded (not analysed) |
+//! | `tests`, `sshTests`, `postures`, `defaultSrcPosture`, `ipsets`, `derpMap`, `disableIPv4`, `OneCSNATRoute`, `randomizeClientPort`, `autoApprovers.services`, a grant's `srcPosture` | known, not modelled: one warning each |
+//! | any other key | a warning at its position (never dropped silently) |
+//! | a key given twice | the last one counts (as Tailscale reads it), with a warning |
+//!
+//! Keys are matched without regard to case, as Tailscale's reader does. The estate's nodes are
+//! the components of one tailnet (the mesh vocabulary's `tailnet`, and nodes `shared_into` it),
+//! with labels `tags` and `tailscale_ips` (comma-separated) and `user`, as the status importer
+//! writes them; a native estate can carry the same labels.
+
+use std::collections::BTreeMap;
+
+use blastmap_core::policy::{
+    self, Estate, NodeAttr, Policy, PolicyNode, PolicyReach, RelayUse, RouteApprovers, Rule, RuleKind, SshRule,
+    TagOwners, Target,
+};
+use blastmap_core::{Error, ErrorKind, Errors, Pos};
+use serde::Serialize;
+
+use crate::tree::Node;
+use crate::{hujson, Loaded, Warning};
+
+/// Top-level keys Tailscale knows that this analysis does not use, and why.
+const UNMODELLED: [(&str, &str); 9] = [
+    ("tests", "policy tests are not run"),
+    ("sshtests", "SSH tests are not run"),
+    ("postures", "device posture is not in the export: reach is computed as if every posture passed"),
+    ("defaultsrcposture", "device posture is not in the export: reach is computed as if every posture passed"),
+    ("ipsets", "IP sets are not modelled: selectors naming them match nothing"),
+    ("derpmap", "a custom DERP map is not modelled: relays come from the estate"),
+    ("disableipv4", "address families are not modelled"),
+    ("onecsnatroute", "a client routing setting, not topology"),
+    ("randomizeclientport", "a client port setting, not topology"),
+];
+
+fn invalid(pos: Option<Pos>, message: impl Into<String>) -> Errors {
+    Errors::one(Error::new(ErrorKind::InvalidValue, pos, message.into()))
+}
+
+/// An object's entry: (key lowercased, key as written, its position, value).
+type Entry<'a> = (String, &'a str, Option<Pos>, &'a Node);
+
+struct Reader {
+    warnings: Vec<Warning>,
+}
+
+impl Reader {
+    fn warn(&mut self, pos: Option<Pos>, message: impl Into<String>) {
+        self.warnings.push(Warning { file: None, pos, message: message.into() });
+    }
+
+    /// The entries of an object, keys lowercased; a key given twice keeps its last value.
+    fn object<'a>(&mut self, n: &'a Node, what: &str) -> Result<Vec<Entry<'a>>, Errors> {
+        if !n.is_map() {
+            return Err(invalid(n.pos, format!("{what} is {}: expected an object", n.describe())));
+        }
+        let mut out: Vec<(String, &str, Option<Pos>, &Node)> = Vec::new();
+        for (key, kpos, value) in n.entries() {
+            let lower = key.to_ascii_lowercase();
+            if let Some(i) = out.iter().position(|(k, ..)| *k == lower) {
+                self.warn(kpos, format!("`{key}` is given twice in {what}: the last one counts"));
+                out.remove(i);
+            }
+            out.push((lower, key, kpos, value));
+        }
+        Ok(out)
+    }
+
+    fn strings(&mut self, n: &Node, what: &str) -> Result<Vec<(String, Option<Pos>)>, Errors> {
+        if n.is_null() {
+            return Ok(Vec::new());
+        }
+        if let Some(s) = n.as_str() {
+            return Ok(vec![(s.to_string(), n.pos)]);
+        }
+        if !matches!(n.value, crate::tree::Value::Seq(_)) {
+            return Err(invalid(n.pos, format!("{what} is {}: expected a list of strings", n.describe())));
+        }
+        n.as_seq()
+            .iter()
+            .map(|s| match s.as_str() {
+                Some(v) => Ok((v.to_string(), s.pos)),
+                None => Err(invalid(s.pos, format!("an entry of {what} is {}: expected a string", s.describe()))),
+            })
+            .collect()
+    }
+
+    /// Checks that `n` is a list (or null).
+    fn list(&mut self, n: &Node, what: &str) -> Result<(), Errors> {
+        if matches!(n.value, crate::tree::Value::Seq(_)) || n.is_null() {
+            return Ok(());
+        }
+        Err(invalid(n.pos, format!("{what} is {}: expected a list", n.describe())))
+    }
+
+    fn plain(&mut self, n: &Node, what: &str) -> Result<Vec<String>, Errors> {
+        Ok(self.strings(n, what)?.into_iter().map(|(s, _)| s).collect())
+    }
+
+    fn targets(&mut self, n: &Node, what: &str, ports: &[String]) -> Result<Vec<Target>, Errors> {
+        Ok(self.strings(n, what)?.into_iter().map(|(s, pos)| Target::new(s, ports.to_vec(), pos)).collect())
+    }
+
+    fn acl(&mut self, index: usize, n: &Node) -> Result<Rule, Errors> {
+        let what = format!("acls[{index}]");
+        let mut rule = Rule {
+            kind: RuleKind::Acl,
+            index,
+            pos: n.pos,
+            src: Vec::new(),
+            dst: Vec::new(),
+            network: true,
+            app: Vec::new(),
+            via: Vec::new(),
+        };
+        let entries = self.object(n, &what)?;
+        let proto =
+            entries.iter().find(|(k, ..)| k == "proto").and_then(|(.., v)| v.scalar_text()).filter(|p| !p.is_empty());
+        for (key, name, kpos, v) in entries {
+            match key.as_str() {
+                "action" => {
+                    let action = v.as_str().unwrap_or_default();
+                    if action != "accept" {
+                        self.warn(v.pos, format!("{what}: action `{action}` is not `accept`: the rule is ignored"));
+                        rule.network = false;
+                    }
+                }
+                "src" | "users" => rule.src = self.targets(v, &format!("`{what}.{name}`"), &[])?,
+                "dst" | "ports" => {
+                    for (text, pos) in self.strings(v, &format!("`{what}.{name}`"))? {
+                        let Some((sel, ports)) = split_ports(&text) else {
+                            return Err(invalid(
+                                pos,
+                                format!(
+                                    "`{text}` in `{what}.{name}`: expected `selector:ports` (`tag:db:5432`, `*:*`)"
+                                ),
+                            ));
+                        };
+                        let ports = ports
+                            .split(',')
+                            .map(str::trim)
+                            .map(|p| match &proto {
+                                Some(pr) => format!("{pr}:{p}"),
+                                None => p.to_string(),
+                            })
+                            .collect();
+                        rule.dst.push(Target::new(sel, ports, pos));
+                    }
+                }
+                "proto" => {}
+                _ => self.warn(kpos, format!("{what}: `{name}` is not an ACL field: not read")),
+            }
+        }
+        Ok(rule)
+    }
+
+    fn grant(&mut self, index: usize, n: &Node) -> Result<Rule, Errors> {
+        let what = format!("grants[{index}]");
+        let mut rule = Rule {
+            kind: RuleKind::Grant,
+            index,
+            pos: n.pos,
+            src: Vec::new(),
+            dst: Vec::new(),
+            network: false,
+            app: Vec::new(),
+            via: Vec::new(),
+        };
+        let entries = self.object(n, &what)?;
+        let ip = match entries.iter().find(|(k, ..)| k == "ip") {
+            Some((.., v)) => self.plain(v, &format!("`{what}.ip`"))?,
+            None => Vec::new(),
+        };
+        rule.network = !ip.is_empty();
+        for (key, name, kpos, v) in entries {
+            match key.as_str() {
+                "src" => rule.src = self.targets(v, &format!("`{what}.src`"), &[])?,
+                "dst" => rule.dst = self.targets(v, &format!("`{what}.dst`"), &ip)?,
+                "ip" => {}
+                "app" => rule.app = self.object(v, &format!("`{what}.app`"))?.into_iter().map(|(_, k, ..)| k.to_string()).collect(),
+                "via" => rule.via = self.plain(v, &format!("`{what}.via`"))?,
+                "srcposture" => self.warn(kpos, format!("{what}: `srcPosture` is not modelled (device posture is not in the export): reach is computed as if it passed")),
+                _ => self.warn(kpos, format!("{what}: `{name}` is not a grant field: not read")),
+            }
+        }
+        Ok(rule)
+    }
+}
+
+/// `tag:db:5432` → (`tag:db`, `5432`); `[fd7a::1]:22` → (`fd7a::1`, `22`).
+fn split_ports(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix('[') {
+        let (addr, ports) = rest.split_once("]:")?;
+        return is_ports(ports).then_some((addr, ports));
+    }
+    let (sel, ports) = text.rsplit_once(':')?;
+    (!sel.is_empty() && is_ports(ports)).then_some((sel, ports))
+}
+
+/// `*`, or ports and ranges separated by commas (`22`, `80,443`, `1000-2000`).
+fn is_ports(text: &str) -> bool {
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    text == "*"
+        || text.split(',').map(str::trim).all(|p| match p.split_once('-') {
+            Some((a, b)) => number(a) && number(b),
+            None => number(p),
+        })
+}
+
+/// Reads a policy file.
+///
+/// # Errors
+/// HuJSON syntax errors, and sections of the wrong type, with their line and column.
+pub fn parse(text: &str) -> Result<(Policy, Vec<Warning>), Errors> {
+    let root = hujson::parse(text)?;
+    let mut r = Reader { warnings: Vec::new() };
+    let mut p = Policy::default();
+    let top = r.object(&root, "the policy file")?;
+    let mut acls = Vec::new();
+    let mut grants = Vec::new();
+    for (key, name, kpos, v) in top {
+        match key.as_str() {
+            "acls" | "grants" => {
+                r.list(v, &format!("`{name}`"))?;
+                for (i, item) in v.as_seq().iter().enumerate() {
+                    if key == "acls" {
+                        acls.push(r.acl(i, item)?);
+                    } else {
+                        grants.push(r.grant(i, item)?);
+                    }
+                }
+            }
+            "groups" => {
+                for (_, g, gpos, members) in r.object(v, "`groups`")? {
+                    if !g.starts_with("group:") {
+                        r.warn(gpos, format!("group `{g}` does not start with `group:`: rules cannot name it"));
+                    }
+                    let list = r.plain(members, &format!("`groups.{g}`"))?;
+                    p.groups.insert(g.to_string(), list);
+                }
+            }
+            "tagowners" => {
+                for (_, t, tpos, owners) in r.object(v, "`tagOwners`")? {
+                    let owners = r.plain(owners, &format!("`tagOwners.{t}`"))?;
+                    p.tag_owners.push(TagOwners { tag: t.to_string(), owners, pos: tpos });
+                }
+            }
+            "hosts" => {
+                for (_, h, hpos, target) in r.object(v, "`hosts`")? {
+                    match target.as_str() {
+                        Some(t) => {
+                            p.hosts.insert(h.to_string(), t.to_string());
+                        }
+                        None => {
+                            r.warn(hpos, format!("host `{h}` is {}: expected an address; not read", target.describe()))
+                        }
+                    }
+                }
+            }
+            "autoapprovers" => {
+                for (k, kname, kp, section) in r.object(v, "`autoApprovers`")? {
+                    match k.as_str() {
+                        "routes" => {
+                            for (_, prefix, ppos, approvers) in r.object(section, "`autoApprovers.routes`")? {
+                                let approvers = r.plain(approvers, &format!("`autoApprovers.routes.{prefix}`"))?;
+                                p.route_approvers.push(RouteApprovers {
+                                    prefix: prefix.to_string(),
+                                    approvers,
+                                    pos: ppos,
+                                });
+                            }
+                        }
+                        "exitnode" => {
+                            p.exit_node_approvers = r.plain(section, "`autoApprovers.exitNode`")?;
+                            p.exit_node_approvers_pos = kp;
+                        }
+                        "services" => r.warn(
+                            kp,
+                            "`autoApprovers.services` is not modelled (Tailscale Services are not in the export)",
+                        ),
+                        _ => r.warn(kp, format!("`autoApprovers.{kname}` is not a known field: not read")),
+                    }
+                }
+            }
+            "ssh" => {
+                r.list(v, "`ssh`")?;
+                for (i, item) in v.as_seq().iter().enumerate() {
+                    let what = format!("ssh[{i}]");
+                    let mut rule = SshRule {
+                        action: String::new(),
+                        src: Vec::new(),
+                        dst: Vec::new(),
+                        users: Vec::new(),
+                        pos: item.pos,
+                    };
+                    for (k, _, _, val) in r.object(item, &what)? {
+                        match k.as_str() {
+                            "action" => rule.action = val.as_str().unwrap_or_default().to_string(),
+                            "src" => rule.src = r.plain(val, &format!("`{what}.src`"))?,
+                            "dst" => rule.dst = r.plain(val, &format!("`{what}.dst`"))?,
+                            "users" => rule.users = r.plain(val, &format!("`{what}.users`"))?,
+                            _ => {}
+                        }
+                    }
+                    p.ssh.push(rule);
+                }
+                r.warn(kpos, "`ssh` is recorded, not analysed: Tailscale SSH access is not part of the reach");
+            }
+            "nodeattrs" => {
+                r.list(v, "`nodeAttrs`")?;
+                for (i, item) in v.as_seq().iter().enumerate() {
+                    let what = format!("nodeAttrs[{i}]");
+                    let mut attr = NodeAttr { target: Vec::new(), attr: Vec::new(), pos: item.pos };
+                    for (k, _, _, val) in r.object(item, &what)? {
+                        match k.as_str() {
+                            "target" => attr.target = r.plain(val, &format!("`{what}.target`"))?,
+                            "attr" => attr.attr = r.plain(val, &format!("`{what}.attr`"))?,
+                            _ => {}
+                        }
+                    }
+                    p.node_attrs.push(attr);
+                }
+                r.warn(kpos, "`nodeAttrs` is recorded, not analysed");
+            }
+            other => match UNMODELLED.iter().find(|(k, _)| *k == other) {
+                Some((_, why)) => r.warn(kpos, format!("`{name}` is known but not modelled: {why}")),
+                None => r.warn(kpos, format!("`{name}` is not a policy file section: not read")),
+            },
+        }
+    }
+    p.rules = acls;
+    p.rules.extend(grants);
+    Ok((p, r.warnings))
+}
+
+/// A policy checked against an estate.
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyCheck {
+    /// The tailnet whose nodes the policy governs.
+    pub tailnet: String,
+    pub estate: Estate,
+    pub reach: PolicyReach,
+    /// The policy file's warnings, then the estate's (which tailnet was chosen, ...).
+    pub warnings: Vec<Warning>,
+}
+
+fn csv(s: Option<&String>) -> Vec<String> {
+    s.map(|s| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// The nodes of `tailnet` (and those shared into it) as the policy sees them. `None` picks the
+/// estate's only tailnet, or the one with most nodes (with a warning saying so).
+///
+/// # Errors
+/// An estate without tailnets, or a tailnet it does not have.
+pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate, Vec<Warning>), Errors> {
+    let t = &loaded.compiled.written.topology;
+    let mut warnings = Vec::new();
+    let names: Vec<&str> = t.tailnets.iter().map(|n| n.id.as_str()).collect();
+    let own = |name: &str| t.components.iter().filter(|c| c.tailnet.as_deref() == Some(name)).count();
+    let chosen = match tailnet {
+        Some(name) if names.contains(&name) => name.to_string(),
+        Some(name) => {
+            return Err(Errors::one(Error::new(
+                ErrorKind::UnknownReference,
+                None,
+                format!("tailnet `{name}` is not in the estate (it has: {})", names.join(", ")),
+            )))
+        }
+        None => {
+            let Some(best) = names.iter().copied().max_by(|a, b| own(a).cmp(&own(b)).then(b.cmp(a))) else {
+                return Err(Errors::one(Error::new(
+                    ErrorKind::InvalidValue,
+                    None,
+                    "the estate has no tailnet: a policy governs the nodes of one (import `tailscale status --json`, or give nodes a `tailnet`)",
+                )));
+            };
+            if names.len() > 1 {
+                warnings.push(Warning {
+                    file: None,
+                    pos: None,
+                    message: format!(
+                        "the estate has tailnets {}: the policy is applied to `{best}` (the one with most nodes); name the tailnet to check another",
+                        names.join(", ")
+                    ),
+                });
+            }
+            best.to_string()
+        }
+    };
+    let mut estate = Estate::default();
+    let relays: BTreeMap<&str, &blastmap_core::Component> = t.relays.iter().map(|r| (r.id.as_str(), r)).collect();
+    for c in &t.components {
+        let mine = c.tailnet.as_deref() == Some(chosen.as_str());
+        if !mine && !c.shared_into.contains(&chosen) {
+            continue;
+        }
+        let mut ips = csv(c.labels.get("tailscale_ips"));
+        if ips.is_empty() {
+            ips = csv(c.labels.get("tailscale_ip"));
+        }
+        estate.nodes.push(PolicyNode {
+            id: c.id.clone(),
+            tags: csv(c.labels.get("tags")),
+            user: c.labels.get("user").cloned(),
+            ips,
+            routes: c.routes.clone(),
+            exit_node: c.exit_node,
+            shared: !mine,
+        });
+    }
+    let in_estate = |id: &str| estate.nodes.iter().any(|n| n.id == id);
+    let mut uses = Vec::new();
+    for n in &estate.nodes {
+        let Some(c) = t.components.iter().find(|c| c.id == n.id) else { continue };
+        for r in &c.relays {
+            let Some(relay) = relays.get(r.as_str()) else { continue };
+            if relay.kind.as_deref() != Some("peer-relay") {
+                continue;
+            }
+            let server = relay.labels.get("node").filter(|s| in_estate(s)).cloned();
+            let peers: Vec<String> = csv(relay.labels.get("paths"))
+                .into_iter()
+                .filter_map(|p| p.split_once("->").filter(|(_, to)| *to == n.id).map(|(from, _)| from.to_string()))
+                .collect();
+            if peers.is_empty() {
+                uses.push(RelayUse { node: n.id.clone(), peer: None, relay: r.clone(), server: server.clone() });
+            }
+            for p in peers {
+                uses.push(RelayUse { node: n.id.clone(), peer: Some(p), relay: r.clone(), server: server.clone() });
+            }
+        }
+    }
+    estate.relay_uses = uses;
+    Ok((chosen, estate, warnings))
+}
+
+/// Checks policy `text` against the estate of `loaded` (the tailnet chosen as by [`estate`]).
+///
+/// # Errors
+/// The policy's syntax and type errors with their positions; an estate without tailnets.
+pub fn check(loaded: &Loaded, text: &str, tailnet: Option<&str>) -> Result<PolicyCheck, Errors> {
+    let (p, mut warnings) = parse(text)?;
+    let (tailnet, estate, more) = estate(loaded, tailnet)?;
+    warnings.extend(more);
+    let reach = policy::reach(&p, &estate);
+    Ok(PolicyCheck { tailnet, estate, reach, warnings })
+}
+
+/// Checks an already read policy (as [`crate::load_many`] keeps them in [`Loaded::policies`]).
+///
+/// # Errors
+/// An estate without tailnets, or a tailnet it does not have.
+pub fn check_policy(loaded: &Loaded, p: &Policy, tailnet: Option<&str>) -> Result<PolicyCheck, Errors> {
+    let (tailnet, estate, warnings) = estate(loaded, tailnet)?;
+    let reach = policy::reach(p, &estate);
+    Ok(PolicyCheck { tailnet, estate, reach, warnings })
+}
