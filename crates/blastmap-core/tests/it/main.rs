@@ -4,6 +4,7 @@
 // The oracle indexes by node number on purpose: it reads like the definitions it checks.
 #![allow(clippy::needless_range_loop)]
 
+mod deep;
 mod examples;
 mod format;
 mod mesh;
