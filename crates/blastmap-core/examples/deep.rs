@@ -1,6 +1,8 @@
 //! Times each phase of the full analysis on the deep shapes:
 //! `cargo run --release -p blastmap-core --example deep -- chain 1000000`,
-//! `… -- start-chain 100000`, `… -- spine 1000 100000` (depth, leaves).
+//! `… -- start-chain 100000`, `… -- spine 1000 100000` (depth, leaves). A last argument
+//! `availability` gives every component an availability of 0.999 (the availability analysis
+//! then runs too).
 
 use std::time::Instant;
 
@@ -13,7 +15,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let number = |i: usize, default: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(default);
     let t0 = Instant::now();
-    let topology = match args.first().map(String::as_str) {
+    let with_availability = args.last().is_some_and(|a| a == "availability");
+    let mut topology = match args.first().map(String::as_str) {
         Some("chain") | None => chain(number(1, 1_000_000)),
         Some("start-chain") => start_chain(number(1, 100_000)),
         Some("spine") => spine(number(1, 1_000), number(2, 100_000)),
@@ -22,6 +25,11 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if with_availability {
+        for c in &mut topology.components {
+            c.availability = Some(0.999);
+        }
+    }
     let t1 = Instant::now();
     let compiled = compile(Document::from_topology(topology)).expect("generated topologies are valid");
     let m = &compiled.model;
