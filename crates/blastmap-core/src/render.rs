@@ -102,7 +102,7 @@ pub fn text(report: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            s.bold("Long lists cut (the JSON report keeps the first names of each, beside its full count)")
+            s.bold("Long lists cut (the JSON report keeps part of each, beside its full count)")
         );
         for line in &cut {
             let _ = writeln!(out, "  {line}");
@@ -227,7 +227,7 @@ pub fn markdown(report: &Report) -> String {
     if !cut.is_empty() {
         let _ = writeln!(
             out,
-            "\n### Long lists cut\n\nThe JSON report keeps the first names of each list, beside its full count.\n"
+            "\n### Long lists cut\n\nThe JSON report keeps part of each of these lists, beside its full count.\n"
         );
         for line in &cut {
             let _ = writeln!(out, "- {line}");
