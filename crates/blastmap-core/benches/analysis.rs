@@ -1,15 +1,20 @@
 //! Criterion benchmarks: the full analysis and one what-if on generated topologies of 10k, 100k
-//! and 1M dependency edges. Run with `cargo bench -p blastmap-core --bench analysis`.
+//! and 1M dependency edges, and the full analysis of the deep shapes (a 1,000,000-component
+//! `requires` chain, a 100,000-component `requires_at_start` chain, a 1,000-deep spine under
+//! 100,000 leaves). Run with `cargo bench -p blastmap-core --bench analysis`.
 
 use blastmap_core::format::Document;
-use blastmap_core::generate::{generate, Params};
+use blastmap_core::generate::{chain, generate, spine, start_chain, Params};
 use blastmap_core::report::{analyze, Options};
 use blastmap_core::{algo, compile, Compiled};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn model(edges: usize) -> Compiled {
-    let doc = Document::from_topology(generate(&Params::for_edges(edges, 1)));
-    match compile(doc) {
+    compiled(generate(&Params::for_edges(edges, 1)))
+}
+
+fn compiled(t: blastmap_core::Topology) -> Compiled {
+    match compile(Document::from_topology(t)) {
         Ok(m) => m,
         Err(e) => panic!("generated topology is invalid: {e}"),
     }
@@ -35,5 +40,19 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(analysis, benches);
+fn deep(c: &mut Criterion) {
+    let mut g = c.benchmark_group("deep");
+    g.sample_size(10);
+    for (label, t) in [
+        ("chain-1M", chain(1_000_000)),
+        ("start-chain-100k", start_chain(100_000)),
+        ("spine-1k-100k", spine(1_000, 100_000)),
+    ] {
+        let m = compiled(t);
+        g.bench_with_input(BenchmarkId::new("full", label), &m, |b, m| b.iter(|| analyze(m, &Options::default())));
+    }
+    g.finish();
+}
+
+criterion_group!(analysis, benches, deep);
 criterion_main!(analysis);

@@ -25,14 +25,15 @@ fn main() {
     let t = Instant::now();
     let k = algo::single_failures(m);
     println!(
-        "single_failures {:?} (sum |K| = {}, max {})",
+        "single_failures {:?} (sum |K| = {}, stored {}, max {})",
         t.elapsed(),
         k.total(),
-        m.ids().map(|v| k.of(v).len()).max().unwrap_or(0)
+        k.stored(),
+        m.ids().map(|v| k.size(v)).max().unwrap_or(0)
     );
     let t = Instant::now();
     let dc = k.down_counts();
-    let s = algo::spofs(m, &k);
+    let s = algo::spofs(m, &k, blastmap_core::report::LIST_LIMIT);
     let c = algo::criticality(m, &k, &dc);
     println!("spofs+criticality {:?} ({} spofs, {} ranked)", t.elapsed(), s.len(), c.len());
     let t = Instant::now();
@@ -48,8 +49,11 @@ fn main() {
     let cy = algo::cycles(m);
     println!("cycles {:?} ({})", t.elapsed(), cy.len());
     let t = Instant::now();
-    let b = algo::blind_spots(m, &k);
+    let b = algo::blind_spots(m, &k, blastmap_core::report::LIST_LIMIT);
     println!("blind_spots {:?} ({})", t.elapsed(), b.len());
+    let t = Instant::now();
+    let bl = algo::blindings(m, &k);
+    println!("blindings {:?} ({})", t.elapsed(), bl.len());
     let t = Instant::now();
     let cs = algo::cold_start(m);
     println!("cold_start {:?} ({} waves, {} deadlocked)", t.elapsed(), cs.waves.len(), cs.deadlocked.len());

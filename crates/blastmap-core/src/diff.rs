@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::algo;
-use crate::model::Model;
+use crate::algo::{self, Killers};
+use crate::model::{Model, NodeId};
 use crate::report::{DoublePointEntry, Finding, FindingKind, Incomplete, Report};
 
 /// A placement value's blast radius in one design.
@@ -138,26 +138,22 @@ fn split_uncertain(
     (sure, uncertain)
 }
 
-fn spofs_by_target(report: &Report) -> BTreeMap<String, BTreeSet<String>> {
+/// Every target's single points of failure, from the model (a report's lists may be cut).
+fn spofs_by_target(model: &Model, killers: &Killers) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> =
-        report.targets.iter().map(|t| (t.clone(), BTreeSet::new())).collect();
-    for s in &report.spofs {
-        for t in &s.takes_down {
-            out.entry(t.clone()).or_default().insert(s.component.clone());
+        model.targets().iter().map(|&t| (model.name(t).to_string(), BTreeSet::new())).collect();
+    for s in algo::spofs(model, killers, usize::MAX) {
+        for &t in &s.takes_down {
+            out.entry(model.name(t).to_string()).or_default().insert(model.name(s.component).to_string());
         }
     }
     out
 }
 
-fn placement_blast(model: &Model) -> BTreeMap<String, Blast> {
-    let killers = algo::single_failures(model);
+fn placement_blast(model: &Model, killers: &Killers) -> BTreeMap<String, Blast> {
     let counts = killers.down_counts();
-    let mut targets_down: BTreeMap<u32, u32> = BTreeMap::new();
-    for &t in model.targets() {
-        for &x in killers.of(t) {
-            *targets_down.entry(x).or_default() += 1;
-        }
-    }
+    let targets_down: BTreeMap<NodeId, u32> =
+        algo::criticality(model, killers, &counts).iter().map(|c| (c.component, c.targets_down)).collect();
     model
         .ids()
         .filter(|&v| model.node(v).is_placement())
@@ -188,9 +184,10 @@ fn placement_blast(model: &Model) -> BTreeMap<String, Blast> {
 /// unless that design lacks the components it is about.
 ///
 /// # Complexity
-/// Two single-failure passes (see [`algo::single_failures`]) plus O(F log F) over the findings
-/// and O(F · (I + D)) to match the findings of one report against the other's I incomplete
-/// entries and D double points.
+/// Two single-failure passes (see [`algo::single_failures`]), O(F log F) over the findings,
+/// O(F · (I + D)) to match the findings of one report against the other's I incomplete
+/// entries and D double points, and the single points of failure of every target in full:
+/// O(Σ_targets |K(t)|).
 pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
     let (bm, br) = before;
     let (am, ar) = after;
@@ -210,8 +207,9 @@ pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
                 .then(|| ChangedFinding { before: (*b).clone(), after: f.clone() })
         })
         .collect();
-    let bs = spofs_by_target(br);
-    let as_ = spofs_by_target(ar);
+    let (bk, ak) = (algo::single_failures(bm), algo::single_failures(am));
+    let bs = spofs_by_target(bm, &bk);
+    let as_ = spofs_by_target(am, &ak);
     let spof_changes = bs
         .iter()
         .filter_map(|(t, b)| {
@@ -223,8 +221,8 @@ pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
         .collect();
     let targets_added = as_.keys().filter(|t| !bs.contains_key(*t)).cloned().collect();
     let targets_removed = bs.keys().filter(|t| !as_.contains_key(*t)).cloned().collect();
-    let bb = placement_blast(bm);
-    let ab = placement_blast(am);
+    let bb = placement_blast(bm, &bk);
+    let ab = placement_blast(am, &ak);
     let names: BTreeSet<&String> = bb.keys().chain(ab.keys()).collect();
     let placement_blast = names
         .into_iter()

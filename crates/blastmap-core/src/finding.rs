@@ -161,8 +161,14 @@ pub fn join(items: &[String]) -> String {
 
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`", "`a`, `b`, `c` or 4 more".
 pub fn first_and_more(items: &[String]) -> String {
+    first_and_more_of(items, items.len())
+}
+
+/// [`first_and_more`] of a list that may have been cut: `total` is how many there are in all
+/// (only the first three of `items` are read).
+pub fn first_and_more_of(items: &[String], total: usize) -> String {
     let quoted: Vec<String> = items.iter().take(3).map(|s| format!("`{s}`")).collect();
-    match (quoted.as_slice(), items.len()) {
+    match (quoted.as_slice(), total.max(items.len())) {
         ([], _) => String::new(),
         ([one], 1) => one.clone(),
         (shown, n) if n <= 3 => match shown.split_last() {
@@ -175,9 +181,20 @@ pub fn first_and_more(items: &[String]) -> String {
 
 /// "`a`, `b`" for up to three, else "N targets" (`what` names the things counted).
 pub fn few_or_count(items: &[String], what: &str) -> String {
-    if items.len() <= 3 {
-        join(items)
+    few_or_total(items, items.len(), what)
+}
+
+/// [`few_or_count`] of a list that may have been cut: `total` is how many there are in all
+/// (only the first three of `items` are read).
+pub fn few_or_total(items: &[String], total: usize, what: &str) -> String {
+    if total <= 3 {
+        join(first(items))
     } else {
-        format!("{} {what}", items.len())
+        format!("{total} {what}")
     }
+}
+
+/// The first three of a list: all that the wording helpers read of it.
+pub fn first<T>(items: &[T]) -> &[T] {
+    items.get(..3).unwrap_or(items)
 }

@@ -186,3 +186,45 @@ pub fn generate(p: &Params) -> Topology {
         ..Topology::default()
     }
 }
+
+/// A `requires` chain of `n` components, dependents first as exports list them: `c{i}` requires
+/// `c{i+1}`, so `c0` depends on every other (the deepest dependency path a topology can have;
+/// benchmarks and scale tests).
+///
+/// ```
+/// use blastmap_core::generate::chain;
+/// assert_eq!(chain(3).components[1].requires, ["c2"]);
+/// ```
+pub fn chain(n: usize) -> Topology {
+    let components = linked("c", n, |c, below| c.requires = vec![below]);
+    Topology { name: Some(format!("chain-{n}")), components, ..Topology::default() }
+}
+
+/// A `requires_at_start` chain of `n` components: `c{i}` needs `c{i+1}` to start, so a cold
+/// start takes `n` waves, `c{n-1}` first.
+pub fn start_chain(n: usize) -> Topology {
+    let components = linked("c", n, |c, below| c.requires_at_start = vec![below]);
+    Topology { name: Some(format!("start-chain-{n}")), components, ..Topology::default() }
+}
+
+/// A `requires` spine `s0 → s1 → … → s{depth-1}` (`s0` on top) under `leaves` leaves `l{j}`,
+/// declared after it, each requiring `s0`: every spine node takes down every leaf.
+pub fn spine(depth: usize, leaves: usize) -> Topology {
+    let mut components = linked("s", depth, |c, below| c.requires = vec![below]);
+    let top: Vec<String> = if depth > 0 { vec!["s0".to_string()] } else { Vec::new() };
+    components.extend((0..leaves).map(|j| Component { requires: top.clone(), ..Component::new(format!("l{j}")) }));
+    Topology { name: Some(format!("spine-{depth}-{leaves}")), components, ..Topology::default() }
+}
+
+/// `n` components `{prefix}0..`, each linked to the one after it by `link`.
+fn linked(prefix: &str, n: usize, link: impl Fn(&mut Component, String)) -> Vec<Component> {
+    (0..n)
+        .map(|i| {
+            let mut c = Component::new(format!("{prefix}{i}"));
+            if i + 1 < n {
+                link(&mut c, format!("{prefix}{}", i + 1));
+            }
+            c
+        })
+        .collect()
+}

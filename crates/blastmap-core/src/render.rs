@@ -343,6 +343,14 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  {} {}", s.paint("33", &format!("{}:", i.analysis.name())), ids.plain(&i.reason));
         }
     }
+    let cut = cut_lists(report);
+    if !cut.is_empty() {
+        let _ =
+            writeln!(out, "\n{}", s.bold("Long lists cut (the JSON report keeps part of each, beside its full count)"));
+        for line in &cut {
+            let _ = writeln!(out, "  {}", ids.plain(line));
+        }
+    }
     let cold = &report.cold_start;
     let _ = writeln!(
         out,
@@ -571,6 +579,16 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "- **{}** {}", i.analysis.name(), ids.markdown(&i.reason));
         }
     }
+    let cut = cut_lists(report);
+    if !cut.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### Long lists cut\n\nThe JSON report keeps part of each of these lists, beside its full count.\n"
+        );
+        for line in &cut {
+            let _ = writeln!(out, "- {}", ids.markdown(line));
+        }
+    }
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
         for a in &report.availability {
@@ -593,6 +611,62 @@ pub fn markdown(report: &Report) -> String {
     }
     notes_markdown(&mut out, report);
     out
+}
+
+/// One line per kind of report list that was cut at [`crate::report::Options::list_limit`]:
+/// how many entries, and the longest ("`s0` takes down 100,000 targets: 1,000 listed … and
+/// 99,000 more").
+pub fn cut_lists(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut kind = |what: &str, verb: &str, noun: &str, entries: Vec<(&str, usize, usize)>| {
+        let cut: Vec<&(&str, usize, usize)> = entries.iter().filter(|e| e.1 > e.2).collect();
+        let Some(&&(name, count, listed)) = cut.iter().max_by_key(|e| (e.1, std::cmp::Reverse(e.0))) else { return };
+        out.push(format!(
+            "{what}: {} {} cut; `{name}` {verb} {} {noun}: {} listed … and {} more",
+            thousands(cut.len()),
+            if cut.len() == 1 { "list" } else { "lists" },
+            thousands(count),
+            thousands(listed),
+            thousands(count - listed)
+        ));
+    };
+    kind(
+        "single points of failure",
+        "takes down",
+        "targets",
+        report.spofs.iter().map(|e| (e.component.as_str(), e.takes_down_count, e.takes_down.len())).collect(),
+    );
+    kind(
+        "monitoring blind spots",
+        "is blinded by",
+        "single failures",
+        report.blind_spots.iter().map(|e| (e.component.as_str(), e.failures_count, e.failures.len())).collect(),
+    );
+    kind(
+        "monitoring single points",
+        "leaves running unobserved",
+        "components",
+        report.blindings.iter().map(|e| (e.failure.as_str(), e.blinded_count, e.blinded.len())).collect(),
+    );
+    kind(
+        "restart hazards",
+        "leaves unable to restart",
+        "components",
+        report
+            .restart_hazards
+            .iter()
+            .map(|e| (e.failure.as_str(), e.cannot_restart_count, e.cannot_restart.len()))
+            .collect(),
+    );
+    out
+}
+
+/// "1,234,567".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let groups: Vec<&str> =
+        digits.as_bytes().rchunks(3).rev().map(|g| std::str::from_utf8(g).unwrap_or_default()).collect();
+    groups.join(",")
 }
 
 /// Selects the entries of one what-if section.

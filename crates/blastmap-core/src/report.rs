@@ -14,7 +14,11 @@ pub use crate::finding::{Finding, FindingKind, Severity, EVIDENCE_LIMIT};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpofEntry {
     pub component: String,
+    /// The targets it takes down, in node order: the first [`Options::list_limit`] when
+    /// `takes_down_count` is larger.
     pub takes_down: Vec<String>,
+    /// How many targets it takes down in all.
+    pub takes_down_count: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,7 +47,11 @@ pub struct CycleEntry {
 pub struct BlindSpotEntry {
     pub component: String,
     pub monitors: Vec<String>,
+    /// The single failures that blind it, in node order; when `failures_count` is larger, the
+    /// [`Options::list_limit`] met first walking from the component towards its root causes.
     pub failures: Vec<String>,
+    /// How many single failures blind it in all.
+    pub failures_count: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -58,7 +66,10 @@ pub struct ColdStartEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlindingEntry {
     pub failure: String,
+    /// In node order: the first [`Options::list_limit`] when `blinded_count` is larger.
     pub blinded: Vec<String>,
+    /// How many components it leaves running unobserved in all.
+    pub blinded_count: usize,
 }
 
 /// An analysis that could not complete: its answer is a bound or a partial list, and why.
@@ -83,7 +94,10 @@ pub struct Incomplete {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RestartEntry {
     pub failure: String,
+    /// In node order: the first [`Options::list_limit`] when `cannot_restart_count` is larger.
     pub cannot_restart: Vec<String>,
+    /// How many components could not restart in all.
+    pub cannot_restart_count: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -214,7 +228,16 @@ pub struct Options {
     pub double_point_limit: usize,
     /// Seed of the Monte Carlo availability fallback.
     pub seed: u64,
+    /// How many names each entry's list keeps (the targets of a single point of failure, the
+    /// failures of a blind spot, what a failure blinds or leaves unable to restart); each entry
+    /// carries its full count beside, and text and Markdown say when a list was cut. At least
+    /// 3 are kept.
+    pub list_limit: usize,
 }
+
+/// The default [`Options::list_limit`]: on a 1,000-deep spine under 100,000 leaves every spine
+/// node takes down every leaf, and listing them all would be 10^8 names.
+pub const LIST_LIMIT: usize = 1_000;
 
 impl Default for Options {
     fn default() -> Self {
@@ -225,6 +248,7 @@ impl Default for Options {
             cut_order: 3,
             double_point_limit: 50,
             seed: 1,
+            list_limit: LIST_LIMIT,
         }
     }
 }
@@ -240,7 +264,9 @@ impl Default for Options {
 ///
 /// # Complexity
 /// Dominated by [`algo::single_failures`] and, for gates without a single point of failure, the
-/// bounded search of [`algo::redundancy`]; everything else is linear in the model and in the K sets.
+/// bounded search of [`algo::redundancy`]; everything else is near-linear in the model and in
+/// the forest that stores the K sets, and the report's lists are cut at
+/// [`Options::list_limit`] names each.
 pub fn analyze(compiled: &Compiled, options: &Options) -> Report {
     analyze_with_progress(compiled, options, &mut |_, _| {})
 }
@@ -251,18 +277,20 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     let cx = Context::new(model);
     let names = |ids: &[NodeId]| model.names(ids);
     let name = |v: NodeId| model.name(v).to_string();
+    let limit = options.list_limit.max(3);
+    let cut = |ids: &[NodeId]| model.names(ids.get(..limit).unwrap_or(ids));
     progress("single failures", 0.0);
     let killers = algo::single_failures(model);
     let down_counts = killers.down_counts();
     progress("single points of failure", 0.35);
-    let spofs = algo::spofs(model, &killers);
+    let spofs = algo::spofs(model, &killers, limit);
     let criticality = algo::criticality(model, &killers, &down_counts);
     progress("redundancy", 0.45);
     let redundancy = algo::redundancy(model, &killers, &down_counts, options.redundancy_budget);
     progress("cycles", 0.7);
     let cycles = algo::cycles(model);
     progress("blind spots", 0.8);
-    let blind = algo::blind_spots(model, &killers);
+    let blind = algo::blind_spots(model, &killers, limit);
     let blindings = algo::blindings(model, &killers);
     progress("cold start", 0.85);
     let cold = algo::cold_start(model);
@@ -327,7 +355,11 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
         findings,
         spofs: spofs
             .iter()
-            .map(|s| SpofEntry { component: name(s.component), takes_down: names(&s.takes_down) })
+            .map(|s| SpofEntry {
+                component: name(s.component),
+                takes_down: names(&s.takes_down),
+                takes_down_count: s.takes_down_count as usize,
+            })
             .collect(),
         redundancy: redundancy
             .iter()
@@ -352,6 +384,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
                 component: name(b.component),
                 monitors: names(&b.monitors),
                 failures: names(&b.failures),
+                failures_count: b.failures_count as usize,
             })
             .collect(),
         blindings: {
@@ -359,7 +392,11 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
             entries.sort_by(|a, b| b.blinded.len().cmp(&a.blinded.len()).then(a.failure.cmp(&b.failure)));
             entries
                 .into_iter()
-                .map(|b| BlindingEntry { failure: name(b.failure), blinded: names(&b.blinded) })
+                .map(|b| BlindingEntry {
+                    failure: name(b.failure),
+                    blinded: cut(&b.blinded),
+                    blinded_count: b.blinded.len(),
+                })
                 .collect()
         },
         cold_start: ColdStartEntry {
@@ -369,7 +406,11 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
         },
         restart_hazards: restart
             .iter()
-            .map(|h| RestartEntry { failure: name(h.failure), cannot_restart: names(&h.cannot_restart) })
+            .map(|h| RestartEntry {
+                failure: name(h.failure),
+                cannot_restart: cut(&h.cannot_restart),
+                cannot_restart_count: h.cannot_restart.len(),
+            })
             .collect(),
         double_points: doubles
             .iter()

@@ -39,8 +39,13 @@ fn severity(s: Severity) -> (&'static str, &'static str) {
 }
 
 fn list(items: &[String], max: usize) -> String {
+    list_of(items, items.len(), max)
+}
+
+/// [`list`] of a report list that may have been cut: `total` is its full count.
+fn list_of(items: &[String], total: usize, max: usize) -> String {
     let shown: Vec<&str> = items.iter().take(max).map(String::as_str).collect();
-    let more = items.len().saturating_sub(max);
+    let more = total.max(items.len()).saturating_sub(shown.len());
     if more > 0 {
         format!("{} … +{more}", shown.join(", "))
     } else {
@@ -55,7 +60,10 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
             .spofs
             .iter()
             .find(|s| s.component == f.subject)
-            .map(|s| vec![("blast radius", format!("{} target(s): {}", s.takes_down.len(), list(&s.takes_down, 8)))])
+            .map(|s| {
+                let targets = list_of(&s.takes_down, s.takes_down_count, 8);
+                vec![("blast radius", format!("{} target(s): {targets}", s.takes_down_count))]
+            })
             .unwrap_or_default(),
         FindingKind::FalseRedundancy => report
             .redundancy
@@ -80,19 +88,29 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
             .blind_spots
             .iter()
             .find(|b| b.component == f.subject)
-            .map(|b| vec![("monitors", list(&b.monitors, 6)), ("failures that blind them", list(&b.failures, 6))])
+            .map(|b| {
+                vec![
+                    ("monitors", list(&b.monitors, 6)),
+                    ("failures that blind them", list_of(&b.failures, b.failures_count, 6)),
+                ]
+            })
             .unwrap_or_default(),
         FindingKind::Blinding => report
             .blindings
             .iter()
             .find(|b| b.failure == f.subject)
-            .map(|b| vec![("running unobserved", format!("{}: {}", b.blinded.len(), list(&b.blinded, 8)))])
+            .map(|b| {
+                vec![(
+                    "running unobserved",
+                    format!("{}: {}", b.blinded_count, list_of(&b.blinded, b.blinded_count, 8)),
+                )]
+            })
             .unwrap_or_default(),
         FindingKind::RestartHazard => report
             .restart_hazards
             .iter()
             .find(|h| h.failure == f.subject)
-            .map(|h| vec![("cannot restart", list(&h.cannot_restart, 8))])
+            .map(|h| vec![("cannot restart", list_of(&h.cannot_restart, h.cannot_restart_count, 8))])
             .unwrap_or_default(),
         FindingKind::CredentialReach => report
             .credential_reach

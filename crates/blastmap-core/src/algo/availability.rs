@@ -98,31 +98,54 @@ impl Bdd {
         }
     }
 
+    /// The answer of `ite(f, g, h)` without recursing, if it is a terminal case or cached.
+    fn ite_known(&self, f: u32, g: u32, h: u32) -> Option<u32> {
+        match (f, g, h) {
+            (TRUE, g, _) => Some(g),
+            (FALSE, _, h) => Some(h),
+            (f, TRUE, FALSE) => Some(f),
+            (_, g, h) if g == h => Some(g),
+            key => self.cache.get(&key).copied(),
+        }
+    }
+
+    /// If-then-else: the diagram of (f ∧ g) ∨ (¬f ∧ h). Iterative (an explicit stack instead
+    /// of recursion: a diagram can be as deep as there are variables, one per component).
     fn ite(&mut self, f: u32, g: u32, h: u32) -> Result<u32, TooBig> {
-        if f == TRUE {
-            return Ok(g);
+        enum Step {
+            /// Compute ite of these and push the result.
+            Call(u32, u32, u32),
+            /// Pop hi then lo, make the node at this level, cache it under the key, push it.
+            Make((u32, u32, u32), u32),
         }
-        if f == FALSE {
-            return Ok(h);
+        let mut steps = vec![Step::Call(f, g, h)];
+        let mut results: Vec<u32> = Vec::new();
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Call(f, g, h) => {
+                    if let Some(r) = self.ite_known(f, g, h) {
+                        results.push(r);
+                        continue;
+                    }
+                    let top = self.level(f).min(self.level(g)).min(self.level(h));
+                    let (f0, f1) = self.cofactors(f, top);
+                    let (g0, g1) = self.cofactors(g, top);
+                    let (h0, h1) = self.cofactors(h, top);
+                    // The low branch is computed first, as the recursive definition reads.
+                    steps.push(Step::Make((f, g, h), top));
+                    steps.push(Step::Call(f1, g1, h1));
+                    steps.push(Step::Call(f0, g0, h0));
+                }
+                Step::Make(key, top) => {
+                    // Each Make follows its two calls, whose results are on top.
+                    let (hi, lo) = (results.pop().unwrap_or(FALSE), results.pop().unwrap_or(FALSE));
+                    let r = self.mk(top, lo, hi)?;
+                    self.cache.insert(key, r);
+                    results.push(r);
+                }
+            }
         }
-        if g == h {
-            return Ok(g);
-        }
-        if g == TRUE && h == FALSE {
-            return Ok(f);
-        }
-        if let Some(&r) = self.cache.get(&(f, g, h)) {
-            return Ok(r);
-        }
-        let top = self.level(f).min(self.level(g)).min(self.level(h));
-        let (f0, f1) = self.cofactors(f, top);
-        let (g0, g1) = self.cofactors(g, top);
-        let (h0, h1) = self.cofactors(h, top);
-        let lo = self.ite(f0, g0, h0)?;
-        let hi = self.ite(f1, g1, h1)?;
-        let r = self.mk(top, lo, hi)?;
-        self.cache.insert((f, g, h), r);
-        Ok(r)
+        Ok(results.pop().unwrap_or(FALSE))
     }
 
     fn and(&mut self, f: u32, g: u32) -> Result<u32, TooBig> {
@@ -142,22 +165,37 @@ impl Bdd {
         Ok(table[k])
     }
 
-    /// P(f) given P(variable at each level is true).
+    /// P(f) given P(variable at each level is true). Iterative, children before parents.
     fn probability(&self, f: u32, p: &[f64], memo: &mut HashMap<u32, f64>) -> f64 {
-        if f == TRUE {
-            return 1.0;
+        let known = |g: u32, memo: &HashMap<u32, f64>| match g {
+            TRUE => Some(1.0),
+            FALSE => Some(0.0),
+            g => memo.get(&g).copied(),
+        };
+        let mut stack = vec![f];
+        while let Some(&g) = stack.last() {
+            if known(g, memo).is_some() {
+                stack.pop();
+                continue;
+            }
+            let (level, lo, hi) = self.nodes[g as usize];
+            match (known(lo, memo), known(hi, memo)) {
+                (Some(l), Some(h)) => {
+                    let q = p[level as usize];
+                    memo.insert(g, q * h + (1.0 - q) * l);
+                    stack.pop();
+                }
+                (l, h) => {
+                    if h.is_none() {
+                        stack.push(hi);
+                    }
+                    if l.is_none() {
+                        stack.push(lo);
+                    }
+                }
+            }
         }
-        if f == FALSE {
-            return 0.0;
-        }
-        if let Some(&v) = memo.get(&f) {
-            return v;
-        }
-        let (level, lo, hi) = self.nodes[f as usize];
-        let q = p[level as usize];
-        let v = q * self.probability(hi, p, memo) + (1.0 - q) * self.probability(lo, p, memo);
-        memo.insert(f, v);
-        v
+        known(f, memo).unwrap_or(0.0)
     }
 }
 

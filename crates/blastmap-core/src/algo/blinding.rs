@@ -3,7 +3,7 @@
 //! request path; its failure blinds what it watches instead of stopping it.
 
 use crate::algo::single::Killers;
-use crate::finding::{few_or_count, Context, Finding, FindingKind, Severity};
+use crate::finding::{few_or_total, first, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// What one single failure blinds.
@@ -18,6 +18,10 @@ pub struct Blinding {
 /// For each single failure x, the monitored components v with x ∉ K(v) and x ∈ K(m) for every
 /// monitor m of v (v not among its own monitors).
 ///
+/// ⋂ K(m) \ K(v) is read off the forest of [`Killers`]: the monitors share all of K(P) for P
+/// their lowest common ancestor, of which only the part of P's path below where it meets v's
+/// can be missing from K(v); the rest lies below P on the shortest monitor's path.
+///
 /// ```
 /// use blastmap_core::{algo::{blindings, single_failures}, load};
 /// let yaml = "components:\n- {id: shop, monitored_by: [collector]}\n- {id: collector, requires: [jaeger]}\n- {id: jaeger}\n";
@@ -27,8 +31,9 @@ pub struct Blinding {
 /// ```
 ///
 /// # Complexity
-/// O(Σ_v (|K(m₀)| · |M(v)| · log |V| + |M(v)|)) over monitored components v, where m₀ is the
-/// monitor of v with the fewest killers.
+/// O(Σ_v (|seg(M(v))| · |M(v)| + |seg(P, v)|) · log |V|) over monitored components v with
+/// monitors M(v): seg(M(v)) is the shortest monitor's path below P, seg(P, v) P's path below
+/// where it meets v's. The output (Σ over failures of what each blinds) is within that.
 pub fn blindings(model: &Model, killers: &Killers) -> Vec<Blinding> {
     let mut by_failure: Vec<Vec<NodeId>> = vec![Vec::new(); model.len()];
     for v in model.ids() {
@@ -36,10 +41,26 @@ pub fn blindings(model: &Model, killers: &Killers) -> Vec<Blinding> {
         if monitors.is_empty() || monitors.contains(&v) {
             continue;
         }
-        let Some(&smallest) = monitors.iter().min_by_key(|&&m| killers.of(m).len()) else { continue };
-        for &x in killers.of(smallest) {
-            if !killers.kills(x, v) && monitors.iter().all(|&m| killers.kills(x, m)) {
-                by_failure[x as usize].push(v);
+        let shared = killers.lca_all(monitors.iter().copied());
+        let Some(&shortest) = monitors.iter().min_by_key(|&&m| killers.size(m)) else { continue };
+        let blinds = |x: NodeId| !killers.kills(x, v);
+        // Below P on the shortest monitor's path (none of it in K(P): own sets along one path
+        // are disjoint): failures every monitor shares.
+        for a in killers.segment(shortest, shared) {
+            for &x in killers.own(a) {
+                if monitors.iter().all(|&m| m == shortest || killers.kills(x, m)) && blinds(x) {
+                    by_failure[x as usize].push(v);
+                }
+            }
+        }
+        // K(P) \ K(v): only P's path below where it meets v's can hold any.
+        if let Some(p) = shared {
+            for a in killers.segment(p, killers.lca(p, v)) {
+                for &x in killers.own(a) {
+                    if blinds(x) {
+                        by_failure[x as usize].push(v);
+                    }
+                }
             }
         }
     }
@@ -59,7 +80,7 @@ pub fn findings(blindings: &[Blinding], cx: &Context) -> Vec<Finding> {
     sorted
         .into_iter()
         .map(|b| {
-            let what = few_or_count(&cx.names(&b.blinded), "components");
+            let what = few_or_total(&cx.names(first(&b.blinded)), b.blinded.len(), "components");
             let title = format!(
                 "monitoring single point: `{}` down leaves {what} running unobserved (every monitor they have goes down with it)",
                 cx.model.name(b.failure)

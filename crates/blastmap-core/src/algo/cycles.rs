@@ -1,7 +1,6 @@
 //! Dependency cycles: strongly connected components of the runtime graph, and those that only
 //! close through a start-time edge.
 
-use petgraph::graph::DiGraph;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Context, Finding, FindingKind, Severity};
@@ -28,24 +27,83 @@ pub struct Cycle {
 }
 
 /// Strongly connected components of the graph whose edges go from each node to `deps(node)`,
-/// dependencies first (a reverse topological order of the condensation).
+/// dependencies first (a reverse topological order of the condensation: every component comes
+/// after the components it depends on).
+///
+/// ```
+/// use blastmap_core::algo::sccs;
+/// // 0 → 1 ⇄ 2 → 3: the component of 3 first, then {1, 2}, then 0.
+/// let deps = |v: u32| match v { 0 => vec![1], 1 => vec![2], 2 => vec![1, 3], _ => vec![] };
+/// let mut c = sccs(4, deps);
+/// c[1].sort();
+/// assert_eq!(c, [vec![3], vec![1, 2], vec![0]]);
+/// ```
 ///
 /// # Complexity
-/// O(|V| + |E|) time and space (Tarjan's algorithm, petgraph's iterative implementation).
+/// O(|V| + |E|) time and space: Tarjan's algorithm with an explicit stack (no recursion, so a
+/// dependency chain of any length fits a web worker's small stack).
 pub fn sccs<I>(n: usize, deps: impl Fn(NodeId) -> I) -> Vec<Vec<NodeId>>
 where
     I: IntoIterator<Item = NodeId>,
 {
-    let mut g: DiGraph<(), (), u32> = DiGraph::with_capacity(n, 0);
-    for _ in 0..n {
-        g.add_node(());
-    }
-    for v in 0..n as NodeId {
-        for u in deps(v) {
-            g.add_edge(v.into(), u.into(), ());
+    const UNSEEN: u32 = u32::MAX;
+    // `index[v]`: discovery order; `low[v]`: the lowest index reachable from v's subtree that
+    // is still on the component stack (`UNSEEN` again once v's component is emitted).
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<NodeId> = Vec::new();
+    let mut calls: Vec<(NodeId, I::IntoIter)> = Vec::new();
+    let mut out: Vec<Vec<NodeId>> = Vec::new();
+    let mut counter = 0u32;
+    for root in 0..n as NodeId {
+        if index[root as usize] != UNSEEN {
+            continue;
+        }
+        index[root as usize] = counter;
+        low[root as usize] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root as usize] = true;
+        calls.push((root, deps(root).into_iter()));
+        while let Some((v, edges)) = calls.last_mut() {
+            let v = *v;
+            if let Some(u) = edges.next() {
+                let ui = u as usize;
+                if ui >= n {
+                    continue;
+                }
+                if index[ui] == UNSEEN {
+                    index[ui] = counter;
+                    low[ui] = counter;
+                    counter += 1;
+                    stack.push(u);
+                    on_stack[ui] = true;
+                    calls.push((u, deps(u).into_iter()));
+                } else if on_stack[ui] {
+                    low[v as usize] = low[v as usize].min(index[ui]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some((parent, _)) = calls.last() {
+                let p = *parent as usize;
+                low[p] = low[p].min(low[v as usize]);
+            }
+            if low[v as usize] == index[v as usize] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w as usize] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                out.push(component);
+            }
         }
     }
-    petgraph::algo::tarjan_scc(&g).into_iter().map(|c| c.into_iter().map(|i| i.index() as NodeId).collect()).collect()
+    out
 }
 
 /// SCCs of the runtime graph (requires and placement), dependencies first.

@@ -69,7 +69,8 @@ impl Redundancy {
 /// ```
 ///
 /// # Complexity
-/// O(Σ|K(v)|) for gates with a single point of failure. Otherwise, per gate with a cone of c
+/// O(|own(v)| + |own(next(v))|) for a gate with a single point of failure (see
+/// [`Killers::most_specific`]). Otherwise, per gate with a cone of c
 /// nodes and e edges, O(C(c, s) · e) for the smallest killing size s, capped by `budget` set
 /// evaluations (then the result is a bound). A gate whose budget runs out adds the greedy
 /// witness: O((c + u) log c) for u ≤ Σ over the cone's gates of (tolerance + 1) · degree score
@@ -84,8 +85,7 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
             let need = model.need(v);
             let of = model.requires(v).len() as u32;
             let declared = of - need;
-            let single =
-                killers.of(v).iter().copied().filter(|&x| x != v).min_by_key(|&x| (down_counts[x as usize], x));
+            let single = killers.most_specific(v, down_counts);
             let base = Redundancy {
                 component: v,
                 need,

@@ -16,6 +16,9 @@ pub struct RestartHazard {
 /// For each single failure x, the components v with x ∉ K(v) and x ∈ K(s) for one of v's
 /// start-time dependencies s.
 ///
+/// K(s) \ K(v) is read off the forest of [`Killers`]: s's path is walked only until it meets
+/// v's (everything above is in K(v)).
+///
 /// ```
 /// use blastmap_core::{algo::{restart_hazards, single_failures}, load};
 /// let yaml = "components:\n- {id: node, requires_at_start: [control]}\n- {id: control}\n";
@@ -25,24 +28,21 @@ pub struct RestartHazard {
 /// ```
 ///
 /// # Complexity
-/// O(|V| + Σ_v Σ_(s ∈ start(v)) |K(s)| · log) time.
+/// O(|V| + Σ_v Σ_(s ∈ start(v)) |seg(s, v)| · log |V|) time, where seg(s, v) is the part of
+/// s's path below where it meets v's; the output is within that.
 pub fn restart_hazards(model: &Model, killers: &Killers) -> Vec<RestartHazard> {
     let mut by_failure: Vec<Vec<NodeId>> = vec![Vec::new(); model.len()];
-    let mut xs: Vec<NodeId> = Vec::new();
+    // `seen[x] == v + 1`: x already counted for v (several start dependencies can share it).
+    let mut seen: Vec<u32> = vec![0; model.len()];
     for v in model.ids() {
-        let start = model.start(v);
-        if start.is_empty() {
-            continue;
-        }
-        xs.clear();
-        for &s in start {
-            xs.extend_from_slice(killers.of(s));
-        }
-        xs.sort_unstable();
-        xs.dedup();
-        for &x in &xs {
-            if !killers.kills(x, v) {
-                by_failure[x as usize].push(v);
+        for &s in model.start(v) {
+            for a in killers.segment(s, killers.lca(s, v)) {
+                for &x in killers.own(a) {
+                    if seen[x as usize] != v + 1 && !killers.kills(x, v) {
+                        seen[x as usize] = v + 1;
+                        by_failure[x as usize].push(v);
+                    }
+                }
             }
         }
     }

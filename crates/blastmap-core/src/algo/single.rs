@@ -1,77 +1,612 @@
 //! Single-failure effects for every candidate at once: for each node `v`, the set K(v) of nodes
-//! whose failure alone takes `v` down (v included).
+//! whose failure alone takes `v` down (v included), stored as a forest of shared parts.
 //!
-//! K is computed in one pass over the condensation of the runtime graph, dependencies first:
+//! K is transitive (x ∈ K(y) and y ∈ K(v) give x ∈ K(v)), so every node `v` with other killers
+//! points at one of them, `next(v)`, chosen with K(next) as large as possible, and stores only
+//! `own(v) = K(v) \ K(next(v))`. The `next` pointers form a forest and K(v) is the disjoint
+//! union of `own` along v's path to its root: a chain of n components costs n entries, not
+//! n²/2. The forest is built in one pass over the condensation of the runtime graph,
+//! dependencies first:
 //! - a node outside any cycle is killed by `x` when the dependencies `x` kills weigh more than
-//!   its tolerance (each of `requires` weighs 1, each placement value weighs tolerance + 1), so
-//!   K(v) = {v} ∪ {x : Σ weight of deps u with x ∈ K(u) > n − need};
-//! - a strongly connected component C is solved as a fixed point per candidate: the candidates
-//!   are C's members and everything that kills one of C's outside dependencies; for each, the
-//!   failure is propagated inside C from the outside dependencies it kills.
+//!   its tolerance (each of `requires` weighs 1, each placement value weighs tolerance + 1);
+//!   `next` is its heaviest dependency that alone outweighs the tolerance or, for a k-of-n
+//!   gate, the lowest common ancestor of its `requires` in the forest (it kills all of them),
+//!   whichever has the larger K. `own(v)` is tallied from each dependency's path only down to
+//!   where it meets next's: below that, everything is shared. What the walk meets that K(next)
+//!   holds through next's side of the meeting point must not count twice: that side is marked
+//!   when it costs about what the walk does; otherwise each member met is looked for at next's
+//!   ancestors at the depths where the nodes holding it sit (level ancestors by jump pointers);
+//! - a strongly connected component C is solved as a fixed point per candidate: its members
+//!   and what its outside dependencies' paths hold below L, the lowest common ancestor of them
+//!   all. Every failure in K(L) takes all of C's outside dependencies down, so it does to C
+//!   exactly what L does: members that L's failure takes down point at L.
+//!
+//! After the pass an Euler tour of the forest answers "does x kill v" in O(log) and makes
+//! "the nodes x takes down" a union of subtree ranges, which is how the other analyses read K
+//! without walking whole sets.
+
+use std::cell::OnceCell;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use crate::algo::cycles::runtime_sccs;
 use crate::model::{Model, NodeId};
 
-/// K(v) for every node: the single failures that take it down.
+/// No node: the `next` of a root, the common ancestor of nodes in different trees.
+const NONE: NodeId = NodeId::MAX;
+
+/// K(v) for every node, the single failures that take it down, as a forest of shared parts.
 #[derive(Clone, Debug, Default)]
 pub struct Killers {
-    sets: Vec<Vec<NodeId>>,
+    /// `next[v]`: the node whose K is the shared part of K(v) (`NONE` at a root).
+    next: Vec<NodeId>,
+    /// Number of nodes above `v` on its path to the root.
+    depth: Vec<u32>,
+    /// Jump pointers for level-ancestor and common-ancestor queries in O(log |V|).
+    jump: Vec<NodeId>,
+    /// |K(v)|.
+    size: Vec<u32>,
+    /// own(v) is `own[own_start[v]..own_start[v] + own_len[v]]`, sorted.
+    own_start: Vec<usize>,
+    own_len: Vec<u32>,
+    own: Vec<NodeId>,
+    /// Euler tour: the subtree of `v` is the range `tin[v]..tin[v] + sub[v]`.
+    tin: Vec<u32>,
+    sub: Vec<u32>,
+    /// The nodes whose own set holds `x`, by `tin`: `holders[holders_at[x]..holders_at[x + 1]]`.
+    /// No two lie on one path, so their subtrees are disjoint.
+    holders_at: Vec<usize>,
+    holders: Vec<NodeId>,
 }
 
 impl Killers {
     /// The nodes whose single failure takes `v` down, `v` included, in node order.
-    pub fn of(&self, v: NodeId) -> &[NodeId] {
-        self.sets.get(v as usize).map_or(&[], Vec::as_slice)
+    ///
+    /// # Complexity
+    /// O(|K(v)| log |K(v)|): it builds the whole set. [`Killers::kills`] and
+    /// [`Killers::size`] answer without it.
+    pub fn of(&self, v: NodeId) -> Vec<NodeId> {
+        let mut out = Vec::with_capacity(self.size(v));
+        for a in self.path(v) {
+            out.extend_from_slice(self.own(a));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// |K(v)|: how many single failures take `v` down, `v` included.
+    pub fn size(&self, v: NodeId) -> usize {
+        self.size.get(v as usize).map_or(0, |&s| s as usize)
     }
 
     /// True when failing `x` alone takes `v` down.
+    ///
+    /// # Complexity
+    /// O(log h) for the h nodes whose own set holds `x`.
     pub fn kills(&self, x: NodeId, v: NodeId) -> bool {
-        self.of(v).binary_search(&x).is_ok()
+        let Some(&t) = self.tin.get(v as usize) else { return false };
+        let holders = self.holders(x);
+        // The holder whose subtree would contain v is the last one entered before it.
+        let i = holders.partition_point(|&h| self.tin[h as usize] <= t);
+        i > 0 && holders.get(i - 1).is_some_and(|&h| t < self.tin[h as usize] + self.sub[h as usize])
     }
 
     /// `counts[x]` = |D(x)|: how many nodes failing `x` takes down, `x` included.
     ///
     /// # Complexity
-    /// O(|V| + Σ|K(v)|).
+    /// O(|V| + Σ|own|): D(x) is the disjoint union of the subtrees of the nodes holding `x`.
     pub fn down_counts(&self) -> Vec<u32> {
-        let mut counts = vec![0u32; self.sets.len()];
-        for set in &self.sets {
-            for &x in set {
-                counts[x as usize] += 1;
-            }
-        }
-        counts
+        (0..self.next.len() as NodeId).map(|x| self.holders(x).iter().map(|&h| self.sub[h as usize]).sum()).collect()
     }
 
-    /// Σ|K(v)|: the size of the whole single-failure relation.
+    /// Σ|K(v)|: the size of the whole single-failure relation (not stored as such).
     pub fn total(&self) -> usize {
-        self.sets.iter().map(Vec::len).sum()
+        self.size.iter().map(|&s| s as usize).sum()
+    }
+
+    /// Σ|own(v)|: what the forest stores of that relation.
+    pub fn stored(&self) -> usize {
+        self.own.len()
+    }
+
+    /// The single failure in K(v) \ {v} that takes down the fewest nodes (then the lowest id):
+    /// the most specific single cause of v's failure, if any.
+    ///
+    /// D only grows up the forest (x ∈ K(y) gives D(x) ⊇ D(y), strictly unless x and y take
+    /// each other down, which only members of one cycle do, and those share an own set), so it
+    /// lies in own(v) or own(next(v)).
+    ///
+    /// # Complexity
+    /// O(|own(v)| + |own(next(v))|).
+    pub fn most_specific(&self, v: NodeId, down_counts: &[u32]) -> Option<NodeId> {
+        let next = self.next(v);
+        let from_next = next.map(|n| self.own(n)).unwrap_or_default();
+        self.own(v)
+            .iter()
+            .chain(from_next)
+            .copied()
+            .filter(|&x| x != v)
+            .min_by_key(|&x| (down_counts.get(x as usize).copied().unwrap_or(u32::MAX), x))
+    }
+
+    /// The node whose K is the shared part of K(v), if any.
+    pub(crate) fn next(&self, v: NodeId) -> Option<NodeId> {
+        self.next.get(v as usize).copied().filter(|&n| n != NONE)
+    }
+
+    /// own(v) = K(v) \ K(next(v)), in node order.
+    pub(crate) fn own(&self, v: NodeId) -> &[NodeId] {
+        let (Some(&start), Some(&len)) = (self.own_start.get(v as usize), self.own_len.get(v as usize)) else {
+            return &[];
+        };
+        self.own.get(start..start + len as usize).unwrap_or_default()
+    }
+
+    /// `v`, `next(v)`, `next(next(v))`, … up to its root: K(v) is the union of their own sets.
+    pub(crate) fn path(&self, v: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.segment(v, None)
+    }
+
+    /// The nodes of v's path below `stop` (an ancestor of `v`, or `None` for the whole path):
+    /// their own sets hold K(v) \ K(stop).
+    pub(crate) fn segment(&self, v: NodeId, stop: Option<NodeId>) -> impl Iterator<Item = NodeId> + '_ {
+        let stop = stop.unwrap_or(NONE);
+        let mut at = if (v as usize) < self.next.len() { v } else { NONE };
+        std::iter::from_fn(move || {
+            if at == NONE || at == stop {
+                return None;
+            }
+            let here = at;
+            at = self.next[here as usize];
+            Some(here)
+        })
+    }
+
+    /// The lowest common ancestor of `a` and `b` in the forest: the node with the largest K
+    /// contained in both K(a) and K(b) along their paths (`None` in different trees).
+    pub(crate) fn lca(&self, a: NodeId, b: NodeId) -> Option<NodeId> {
+        let l = lca(&self.next, &self.depth, &self.jump, a, b);
+        (l != NONE).then_some(l)
+    }
+
+    /// The lowest common ancestor of all of `nodes` (`None` for none, or in different trees).
+    pub(crate) fn lca_all(&self, nodes: impl IntoIterator<Item = NodeId>) -> Option<NodeId> {
+        let l = lca_all(&self.next, &self.depth, &self.jump, nodes);
+        (l != NONE).then_some(l)
+    }
+
+    /// The nodes whose own set holds `x`, by Euler-tour order.
+    fn holders(&self, x: NodeId) -> &[NodeId] {
+        let x = x as usize;
+        match (self.holders_at.get(x), self.holders_at.get(x + 1)) {
+            (Some(&a), Some(&b)) => self.holders.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 
-/// A reusable tally over node ids: add weights, then read back the touched ids.
+/// A set of nodes indexed by the forest's Euler tour, to count and list those a single failure
+/// takes down without walking every set that holds it (targets, for single points of failure
+/// and criticality).
+pub(crate) struct DownIndex<'k> {
+    killers: &'k Killers,
+    /// `before[i]`: members whose tour position is below `i` (length |V| + 1).
+    before: Vec<u32>,
+    /// Members in tour order.
+    ids: Vec<NodeId>,
+    /// Range-minimum table over `ids`, built on the first list that needs it.
+    rmq: OnceCell<SparseMin>,
+}
+
+impl<'k> DownIndex<'k> {
+    /// # Complexity
+    /// O(|V| + m) for m members.
+    pub(crate) fn new(killers: &'k Killers, members: &[NodeId]) -> Self {
+        let n = killers.tin.len();
+        let mut by_tin = vec![NONE; n];
+        for &v in members {
+            if let Some(&t) = killers.tin.get(v as usize) {
+                by_tin[t as usize] = v;
+            }
+        }
+        let mut before = Vec::with_capacity(n + 1);
+        let mut ids = Vec::with_capacity(members.len());
+        before.push(0);
+        for v in by_tin {
+            if v != NONE {
+                ids.push(v);
+            }
+            before.push(ids.len() as u32);
+        }
+        DownIndex { killers, before, ids, rmq: OnceCell::new() }
+    }
+
+    /// Index ranges (into `ids`) of the members failing `x` takes down.
+    fn ranges(&self, x: NodeId) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let k = self.killers;
+        k.holders(x).iter().filter_map(move |&h| {
+            let start = k.tin[h as usize] as usize;
+            let end = start + k.sub[h as usize] as usize;
+            let (a, b) = (self.before[start] as usize, self.before[end] as usize);
+            (a < b).then_some((a, b))
+        })
+    }
+
+    /// How many members failing `x` takes down.
+    ///
+    /// # Complexity
+    /// O(h) for the h nodes holding `x`.
+    pub(crate) fn count(&self, x: NodeId) -> u32 {
+        self.ranges(x).map(|(a, b)| (b - a) as u32).sum()
+    }
+
+    /// The members failing `x` takes down, the `limit` first in node order, and how many in all.
+    ///
+    /// # Complexity
+    /// O(h + c log c) for c = min(count, limit) and the h nodes holding `x`, once a range
+    /// minimum table over the members is built (O(m log m), on the first list cut by `limit`).
+    pub(crate) fn list(&self, x: NodeId, limit: usize) -> (Vec<NodeId>, u32) {
+        let ranges: Vec<(usize, usize)> = self.ranges(x).collect();
+        let count: usize = ranges.iter().map(|(a, b)| b - a).sum();
+        let mut out: Vec<NodeId> = Vec::with_capacity(count.min(limit));
+        if count <= limit {
+            for (a, b) in ranges {
+                out.extend_from_slice(&self.ids[a..b]);
+            }
+        } else {
+            // The smallest ids over the ranges: always split the range holding the smallest left.
+            let rmq = self.rmq.get_or_init(|| SparseMin::new(&self.ids));
+            // (smallest id, its position, range start, range end)
+            type Ranges = BinaryHeap<Reverse<(NodeId, usize, usize, usize)>>;
+            let mut heap = Ranges::new();
+            let push = |heap: &mut Ranges, a: usize, b: usize| {
+                if a < b {
+                    let at = rmq.argmin(&self.ids, a, b);
+                    heap.push(Reverse((self.ids[at], at, a, b)));
+                }
+            };
+            for (a, b) in ranges {
+                push(&mut heap, a, b);
+            }
+            while out.len() < limit {
+                let Some(Reverse((id, at, a, b))) = heap.pop() else { break };
+                out.push(id);
+                push(&mut heap, a, at);
+                push(&mut heap, at + 1, b);
+            }
+        }
+        out.sort_unstable();
+        (out, count as u32)
+    }
+}
+
+/// Sparse table of range minima over a slice of ids: position of the smallest in any range.
+struct SparseMin {
+    /// `levels[k][i]`: position of the smallest of `ids[i..i + 2^k]`.
+    levels: Vec<Vec<u32>>,
+}
+
+impl SparseMin {
+    fn new(ids: &[NodeId]) -> Self {
+        let mut levels: Vec<Vec<u32>> = vec![(0..ids.len() as u32).collect()];
+        let mut width = 1;
+        while 2 * width <= ids.len() {
+            let Some(prev) = levels.last() else { break };
+            let level = (0..=ids.len() - 2 * width)
+                .map(|i| {
+                    let (a, b) = (prev[i], prev[i + width]);
+                    if ids[b as usize] < ids[a as usize] {
+                        b
+                    } else {
+                        a
+                    }
+                })
+                .collect();
+            levels.push(level);
+            width *= 2;
+        }
+        SparseMin { levels }
+    }
+
+    /// Position of the smallest of `ids[a..b]` (a < b).
+    fn argmin(&self, ids: &[NodeId], a: usize, b: usize) -> usize {
+        let k = (usize::BITS - 1 - (b - a).leading_zeros()) as usize;
+        let level = &self.levels[k];
+        let (x, y) = (level[a] as usize, level[b - (1 << k)] as usize);
+        if ids[y] < ids[x] {
+            y
+        } else {
+            x
+        }
+    }
+}
+
+/// Level ancestor: the ancestor of `v` at depth `d` (d ≤ depth of v), by jump pointers.
+fn ancestor_at(next: &[NodeId], depth: &[u32], jump: &[NodeId], mut v: NodeId, d: u32) -> NodeId {
+    while depth[v as usize] > d {
+        let j = jump[v as usize];
+        v = if depth[j as usize] >= d { j } else { next[v as usize] };
+    }
+    v
+}
+
+/// Lowest common ancestor by jump pointers (`NONE` when either is `NONE` or the trees differ).
+fn lca(next: &[NodeId], depth: &[u32], jump: &[NodeId], a: NodeId, b: NodeId) -> NodeId {
+    if a == NONE || b == NONE {
+        return NONE;
+    }
+    let d = depth[a as usize].min(depth[b as usize]);
+    let (mut a, mut b) = (ancestor_at(next, depth, jump, a, d), ancestor_at(next, depth, jump, b, d));
+    // At equal depths the jump pointers have equal depths too (they depend on depth alone).
+    while a != b {
+        let (ja, jb) = (jump[a as usize], jump[b as usize]);
+        if ja != jb && ja != a {
+            (a, b) = (ja, jb);
+        } else {
+            (a, b) = (next[a as usize], next[b as usize]);
+            if a == NONE || b == NONE {
+                return NONE;
+            }
+        }
+    }
+    a
+}
+
+fn lca_all(next: &[NodeId], depth: &[u32], jump: &[NodeId], nodes: impl IntoIterator<Item = NodeId>) -> NodeId {
+    let mut nodes = nodes.into_iter();
+    let Some(mut l) = nodes.next() else { return NONE };
+    for v in nodes {
+        l = lca(next, depth, jump, l, v);
+        if l == NONE {
+            break;
+        }
+    }
+    l
+}
+
+/// The forest while it is built: nodes are added as leaves, dependencies first.
+struct Forest {
+    next: Vec<NodeId>,
+    depth: Vec<u32>,
+    jump: Vec<NodeId>,
+    size: Vec<u32>,
+    own_start: Vec<usize>,
+    own_len: Vec<u32>,
+    own: Vec<NodeId>,
+    /// The depths of the nodes other than `x` whose own set holds `x` (`x` always holds itself),
+    /// distinct: the first in `holder_depth[x]` (`NONE` for none), more in
+    /// `more_depths[more_depths_at[x]]` (ascending). A path meets at most one holder of `x`, at one of them.
+    holder_depth: Vec<u32>,
+    more_depths_at: Vec<u32>,
+    more_depths: Vec<Vec<u32>>,
+}
+
+impl Forest {
+    fn new(n: usize) -> Self {
+        Forest {
+            next: vec![NONE; n],
+            depth: vec![0; n],
+            jump: vec![NONE; n],
+            size: vec![0; n],
+            own_start: vec![0; n],
+            own_len: vec![0; n],
+            own: Vec::with_capacity(n),
+            holder_depth: vec![NONE; n],
+            more_depths_at: vec![NONE; n],
+            more_depths: Vec::new(),
+        }
+    }
+
+    fn own(&self, v: NodeId) -> &[NodeId] {
+        let start = self.own_start[v as usize];
+        &self.own[start..start + self.own_len[v as usize] as usize]
+    }
+
+    fn lca(&self, a: NodeId, b: NodeId) -> NodeId {
+        lca(&self.next, &self.depth, &self.jump, a, b)
+    }
+
+    fn lca_all(&self, nodes: impl IntoIterator<Item = NodeId>) -> NodeId {
+        lca_all(&self.next, &self.depth, &self.jump, nodes)
+    }
+
+    /// x ∈ K(y): some node holding `x` lies on y's path. Looks at y's ancestor at each depth
+    /// where a holder of `x` sits.
+    ///
+    /// # Complexity
+    /// O(d · log |V|) for the d distinct depths of the nodes holding `x`.
+    fn contains(&self, y: NodeId, x: NodeId) -> bool {
+        if y == NONE {
+            return false;
+        }
+        let at = |d: u32| ancestor_at(&self.next, &self.depth, &self.jump, y, d);
+        let top = self.depth[y as usize];
+        let dx = self.depth[x as usize];
+        if dx <= top && at(dx) == x {
+            return true;
+        }
+        let holds = |d: u32| d <= top && self.own(at(d)).binary_search(&x).is_ok();
+        let first = self.holder_depth[x as usize];
+        if first == NONE {
+            return false;
+        }
+        holds(first)
+            || self
+                .more_depths
+                .get(self.more_depths_at[x as usize] as usize)
+                .is_some_and(|more| more.iter().any(|&d| holds(d)))
+    }
+
+    /// Calls `f` with each own set on u's path below its meeting point with `stop`'s path: they
+    /// hold K(u) \ K(meeting point). The flag says whether `stop` lies off u's path: only then
+    /// can they hold members of K(stop) (through nodes on stop's side of the meeting point);
+    /// otherwise the meeting point is `stop` and own sets along one path are disjoint.
+    fn segment(&self, u: NodeId, stop: NodeId, mut f: impl FnMut(&[NodeId], bool)) {
+        let end = self.lca(u, stop);
+        let beside = end != stop;
+        let mut a = u;
+        while a != NONE && a != end {
+            f(self.own(a), beside);
+            a = self.next[a as usize];
+        }
+    }
+
+    /// Adds `v` under `next` with its own set (sorted, `v` included).
+    fn add(&mut self, v: NodeId, next: NodeId, own: &[NodeId]) {
+        let vi = v as usize;
+        self.own_start[vi] = self.own.len();
+        self.own_len[vi] = own.len() as u32;
+        self.own.extend_from_slice(own);
+        self.next[vi] = next;
+        if next == NONE {
+            self.depth[vi] = 0;
+            self.jump[vi] = v;
+            self.size[vi] = own.len() as u32;
+        } else {
+            let p = next as usize;
+            self.depth[vi] = self.depth[p] + 1;
+            self.size[vi] = self.size[p] + own.len() as u32;
+            // Skew-binary jump pointers (Myers): jumps of lengths 1, 1, 3, 1, 1, 3, 7, …
+            let j = self.jump[p] as usize;
+            let jj = self.jump[j];
+            self.jump[vi] =
+                if self.depth[p] - self.depth[j] == self.depth[j] - self.depth[jj as usize] { jj } else { next };
+        }
+        let d = self.depth[vi];
+        for &x in own.iter().filter(|&&x| x != v) {
+            let xi = x as usize;
+            let first = self.holder_depth[xi];
+            if first == NONE {
+                self.holder_depth[xi] = d;
+            } else if first != d {
+                let slot = &mut self.more_depths_at[xi];
+                if *slot == NONE {
+                    *slot = self.more_depths.len() as u32;
+                    self.more_depths.push(Vec::new());
+                }
+                if let Some(more) = self.more_depths.get_mut(*slot as usize) {
+                    if let Err(i) = more.binary_search(&d) {
+                        more.insert(i, d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The finished forest, with its Euler tour and the holders of each node.
+    fn finish(self) -> Killers {
+        let n = self.next.len();
+        // Children in node order, as adjacency in compressed form.
+        let mut child_at = vec![0usize; n + 1];
+        for &p in &self.next {
+            if p != NONE {
+                child_at[p as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            child_at[i + 1] += child_at[i];
+        }
+        let mut fill = child_at.clone();
+        let mut children = vec![0 as NodeId; child_at[n]];
+        for (v, &p) in self.next.iter().enumerate() {
+            if p != NONE {
+                children[fill[p as usize]] = v as NodeId;
+                fill[p as usize] += 1;
+            }
+        }
+        let mut tin = vec![0u32; n];
+        let mut sub = vec![0u32; n];
+        let mut clock = 0u32;
+        let mut stack: Vec<(NodeId, usize)> = Vec::new();
+        for root in (0..n).filter(|&v| self.next[v] == NONE) {
+            tin[root] = clock;
+            clock += 1;
+            stack.push((root as NodeId, child_at[root]));
+            while let Some(top) = stack.last_mut() {
+                let (v, at) = *top;
+                if at < child_at[v as usize + 1] {
+                    top.1 += 1;
+                    let c = children[at];
+                    tin[c as usize] = clock;
+                    clock += 1;
+                    stack.push((c, child_at[c as usize]));
+                } else {
+                    sub[v as usize] = clock - tin[v as usize];
+                    stack.pop();
+                }
+            }
+        }
+        // Holders of each node, by tour position.
+        let mut holders_at = vec![0usize; n + 1];
+        for &x in &self.own {
+            holders_at[x as usize + 1] += 1;
+        }
+        for i in 0..n {
+            holders_at[i + 1] += holders_at[i];
+        }
+        let mut fill = holders_at.clone();
+        let mut holders = vec![0 as NodeId; self.own.len()];
+        for w in 0..n {
+            let start = self.own_start[w];
+            for &x in &self.own[start..start + self.own_len[w] as usize] {
+                holders[fill[x as usize]] = w as NodeId;
+                fill[x as usize] += 1;
+            }
+        }
+        for x in 0..n {
+            holders[holders_at[x]..holders_at[x + 1]].sort_unstable_by_key(|&h| tin[h as usize]);
+        }
+        Killers {
+            next: self.next,
+            depth: self.depth,
+            jump: self.jump,
+            size: self.size,
+            own_start: self.own_start,
+            own_len: self.own_len,
+            own: self.own,
+            tin,
+            sub,
+            holders_at,
+            holders,
+        }
+    }
+}
+
+/// A reusable tally over node ids: add weights, then read back the touched ids. An id can be
+/// excluded on first touch (it is in the shared part already).
 struct Tally {
     weight: Vec<u64>,
     touched: Vec<NodeId>,
 }
+
+/// Weight of an excluded id.
+const EXCLUDED: u64 = u64::MAX;
 
 impl Tally {
     fn new(n: usize) -> Self {
         Tally { weight: vec![0; n], touched: Vec::new() }
     }
 
-    fn add(&mut self, x: NodeId, w: u64) {
+    /// Adds `w` (≥ 1) to `x`, unless `excluded(x)` said no on its first touch.
+    fn add(&mut self, x: NodeId, w: u64, excluded: impl FnOnce(NodeId) -> bool) {
         let slot = &mut self.weight[x as usize];
         if *slot == 0 {
             self.touched.push(x);
+            if excluded(x) {
+                *slot = EXCLUDED;
+                return;
+            }
         }
-        *slot += w;
+        if *slot != EXCLUDED {
+            *slot += w;
+        }
     }
 
-    /// The ids whose weight exceeds `threshold`, sorted; resets the tally.
+    /// The kept ids whose weight exceeds `threshold`; resets the tally.
     fn drain_above(&mut self, threshold: u64, out: &mut Vec<NodeId>) {
         for &x in &self.touched {
-            if self.weight[x as usize] > threshold {
+            let w = self.weight[x as usize];
+            if w != EXCLUDED && w > threshold {
                 out.push(x);
             }
             self.weight[x as usize] = 0;
@@ -80,7 +615,7 @@ impl Tally {
     }
 }
 
-/// Computes K(v) for every node.
+/// Computes K(v) for every node, as a forest of shared parts.
 ///
 /// ```
 /// use blastmap_core::{algo::single_failures, load};
@@ -90,42 +625,118 @@ impl Tally {
 /// let z1 = m.lookup("zone:z1").unwrap();
 /// assert!(k.kills(z1, m.lookup("app").unwrap()));
 /// assert!(!k.kills(m.lookup("a").unwrap(), m.lookup("app").unwrap()));
+/// assert_eq!(k.size(m.lookup("app").unwrap()), 3); // app, db, zone:z1
 /// ```
 ///
 /// # Complexity
-/// Time O(|V| + |E| + Σ_(v→u) |K(u)| + Σ_C |cands(C)|·|E(C)|), where the last term is over
-/// runtime cycles C with their candidate killers; space O(|V| + Σ|K(v)|). K(u) stays small
-/// where redundancy is real (a 1-of-n group keeps only what its members share), so on layered
-/// topologies the pass is near-linear in the size of its output.
+/// Time O((|V| + |E| + Σ_(v→u) |seg(u)|·h) · log |V| + Σ_C |cands(C)|·|E(C)|), where seg(u) is
+/// the part of K(u) a dependent does not share with its `next` (what it must tally), h the
+/// number of nodes holding one of its members (a membership test each), and the last term is
+/// over runtime cycles C with their candidate killers; space O(|V| + Σ|own|). A chain, a spine
+/// under many leaves and a k-of-n group over shared infrastructure share everything:
+/// O(|V| log |V|) in all, whatever the depth.
 pub fn single_failures(model: &Model) -> Killers {
     let n = model.len();
-    let mut sets: Vec<Vec<NodeId>> = vec![Vec::new(); n];
-    let mut tally = Tally::new(n);
+    let mut pass =
+        Pass { forest: Forest::new(n), tally: Tally::new(n), mark: vec![0; n], meets: Vec::new(), own: Vec::new() };
     let mut scratch = CycleScratch::new(n);
     for comp in runtime_sccs(model) {
         match comp.as_slice() {
-            &[v] => {
-                let tolerance = u64::from(model.tolerance(v));
-                for &u in model.requires(v) {
-                    for &x in &sets[u as usize] {
-                        tally.add(x, 1);
-                    }
-                }
-                for &u in model.placement(v) {
-                    for &x in &sets[u as usize] {
-                        tally.add(x, tolerance + 1);
-                    }
-                }
-                let mut set = Vec::with_capacity(tally.touched.len() + 1);
-                tally.drain_above(tolerance, &mut set);
-                set.push(v);
-                set.sort_unstable();
-                sets[v as usize] = set;
-            }
-            members => scratch.solve(model, members, &mut sets),
+            &[v] => pass.single(model, v),
+            members => scratch.solve(model, members, &mut pass.forest),
         }
     }
-    Killers { sets }
+    pass.forest.finish()
+}
+
+/// Working memory of the pass over nodes outside cycles.
+struct Pass {
+    forest: Forest,
+    tally: Tally,
+    /// `mark[x] == v + 1`: x is in the part of K(next(v)) that v's dependencies could meet.
+    mark: Vec<u32>,
+    /// Per dependency of the node at hand: (dependency, weight, where its path meets next's).
+    meets: Vec<(NodeId, u64, NodeId)>,
+    own: Vec<NodeId>,
+}
+
+impl Pass {
+    /// Adds `v`, outside any cycle, to the forest: its `next`, and own(v) tallied from the part
+    /// of each dependency's path below where it meets next's.
+    fn single(&mut self, model: &Model, v: NodeId) {
+        let f = &self.forest;
+        let next = choose_next(model, f, v);
+        let tolerance = u64::from(model.tolerance(v));
+        let size = |a: NodeId| if a == NONE { 0 } else { f.size[a as usize] as usize };
+        let deps =
+            model.requires(v).iter().map(|&u| (u, 1)).chain(model.placement(v).iter().map(|&u| (u, tolerance + 1)));
+        // A dependency whose path meets next's below next itself can hold members of K(next)
+        // (through nodes on next's side of the meeting point): those must not count again.
+        self.meets.clear();
+        let (mut walked, mut shallowest) = (0usize, next);
+        for (u, w) in deps {
+            let m = f.lca(u, next);
+            walked += size(u) - size(m);
+            if m != next && shallowest != NONE && (m == NONE || f.depth[m as usize] < f.depth[shallowest as usize]) {
+                shallowest = m;
+            }
+            self.meets.push((u, w, m));
+        }
+        // Mark next's side below the shallowest meeting point when that costs about what the
+        // walk does; otherwise test each member met (depths of its holders, level ancestors).
+        let epoch = v + 1;
+        let marked = shallowest != next && size(next) - size(shallowest) <= 2 * walked + 64;
+        if marked {
+            let mut a = next;
+            while a != shallowest && a != NONE {
+                for &x in f.own(a) {
+                    self.mark[x as usize] = epoch;
+                }
+                a = f.next[a as usize];
+            }
+        }
+        let mark = &self.mark;
+        for &(u, w, m) in &self.meets {
+            let beside = m != next;
+            let mut a = u;
+            while a != m && a != NONE {
+                for &x in f.own(a) {
+                    self.tally
+                        .add(x, w, |x| beside && if marked { mark[x as usize] == epoch } else { f.contains(next, x) });
+                }
+                a = f.next[a as usize];
+            }
+        }
+        self.own.clear();
+        self.own.push(v);
+        self.tally.drain_above(tolerance, &mut self.own);
+        self.own.sort_unstable();
+        self.forest.add(v, next, &self.own);
+    }
+}
+
+/// The `next` of a node outside any cycle: the dependency with the largest K among those that
+/// alone outweigh its tolerance, and, for a gate that needs some of its `requires`, the lowest
+/// common ancestor of them all (its failure takes every one of them down).
+fn choose_next(model: &Model, forest: &Forest, v: NodeId) -> NodeId {
+    let tolerance = model.tolerance(v);
+    let mut best = NONE;
+    let mut consider = |u: NodeId| {
+        if u != NONE && (best == NONE || forest.size[u as usize] > forest.size[best as usize]) {
+            best = u;
+        }
+    };
+    for &u in model.placement(v) {
+        consider(u);
+    }
+    if tolerance == 0 {
+        for &u in model.requires(v) {
+            consider(u);
+        }
+    } else if model.need(v) > 0 {
+        consider(forest.lca_all(model.requires(v).iter().copied()));
+    }
+    best
 }
 
 /// Working memory for solving one runtime cycle per candidate.
@@ -134,14 +745,12 @@ struct CycleScratch {
     local: Vec<u32>,
 }
 
-const NONE: u32 = u32::MAX;
-
 impl CycleScratch {
     fn new(n: usize) -> Self {
         CycleScratch { local: vec![NONE; n] }
     }
 
-    fn solve(&mut self, model: &Model, members: &[NodeId], sets: &mut [Vec<NodeId>]) {
+    fn solve(&mut self, model: &Model, members: &[NodeId], forest: &mut Forest) {
         for (i, &v) in members.iter().enumerate() {
             self.local[v as usize] = i as u32;
         }
@@ -149,8 +758,8 @@ impl CycleScratch {
         let tolerance: Vec<i64> = members.iter().map(|&v| i64::from(model.tolerance(v))).collect();
         // Edges inside the component, as dependents: for local u, (local v, weight).
         let mut inner: Vec<Vec<(u32, i64)>> = vec![Vec::new(); m];
-        // Outside hits: (candidate x, local v, weight) for each outside dependency u of v with x ∈ K(u).
-        let mut hits: Vec<(NodeId, u32, i64)> = Vec::new();
+        // Edges from outside: (outside dependency u, local v, weight).
+        let mut outside: Vec<(NodeId, u32, i64)> = Vec::new();
         for (i, &v) in members.iter().enumerate() {
             let deps = model
                 .requires(v)
@@ -159,69 +768,105 @@ impl CycleScratch {
                 .chain(model.placement(v).iter().map(|&u| (u, tolerance[i] + 1)));
             for (u, w) in deps {
                 match self.local[u as usize] {
-                    NONE => hits.extend(sets[u as usize].iter().map(|&x| (x, i as u32, w))),
+                    NONE => outside.push((u, i as u32, w)),
                     j => inner[j as usize].push((i as u32, w)),
                 }
             }
         }
-        hits.sort_unstable();
-        let mut candidates: Vec<NodeId> = hits.iter().map(|h| h.0).chain(members.iter().copied()).collect();
+        // Everything in K(shared) takes every outside dependency down, as `shared` itself does.
+        let shared = forest.lca_all(outside.iter().map(|e| e.0));
+        // Outside hits below it: (candidate x, local v, weight) for each outside dependency u
+        // of v with x ∈ K(u) \ K(shared) (`shared` is on u's path: nothing to test).
+        let mut hits: Vec<(NodeId, u32, i64)> = Vec::new();
+        for &(u, v, w) in &outside {
+            forest.segment(u, shared, |part, _| hits.extend(part.iter().map(|&x| (x, v, w))));
+        }
+        let mut candidates: Vec<NodeId> = hits.iter().map(|h| h.0).collect();
+        candidates.extend_from_slice(members);
         candidates.sort_unstable();
         candidates.dedup();
+        hits.sort_unstable();
 
-        let mut left = tolerance.clone();
-        let mut down = vec![false; m];
-        let mut queue: Vec<u32> = Vec::new();
+        let mut state = Propagation { left: tolerance.clone(), down: vec![false; m], queue: Vec::new() };
         let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); m];
         let mut h = 0;
         for &x in &candidates {
             // Seed: x itself if it is a member, then the outside dependencies x kills.
             let own = self.local[x as usize];
             if own != NONE {
-                down[own as usize] = true;
-                queue.push(own);
+                state.fail(own);
             }
             while h < hits.len() && hits[h].0 < x {
                 h += 1;
             }
             while h < hits.len() && hits[h].0 == x {
-                let (_, v, w) = hits[h];
+                state.hit(hits[h].1, hits[h].2);
                 h += 1;
-                let vi = v as usize;
-                if !down[vi] {
-                    left[vi] -= w;
-                    if left[vi] < 0 {
-                        down[vi] = true;
-                        queue.push(v);
-                    }
+            }
+            state.spread(&inner);
+            for (i, result) in results.iter_mut().enumerate() {
+                if state.down[i] {
+                    result.push(x);
                 }
             }
-            let mut head = 0;
-            while let Some(&u) = queue.get(head) {
-                head += 1;
-                for &(v, w) in &inner[u as usize] {
-                    let vi = v as usize;
-                    if !down[vi] {
-                        left[vi] -= w;
-                        if left[vi] < 0 {
-                            down[vi] = true;
-                            queue.push(v);
-                        }
-                    }
-                }
+            state.reset(&tolerance);
+        }
+        // What `shared` (and so all of K(shared)) does: every outside dependency down.
+        let mut by_shared = vec![false; m];
+        if shared != NONE {
+            for &(_, v, w) in &outside {
+                state.hit(v, w);
             }
-            for i in 0..m {
-                if down[i] {
-                    results[i].push(x);
-                }
-                down[i] = false;
-                left[i] = tolerance[i];
-            }
-            queue.clear();
+            state.spread(&inner);
+            by_shared.clone_from(&state.down);
         }
         for (i, &v) in members.iter().enumerate() {
-            sets[v as usize] = std::mem::take(&mut results[i]);
+            let next = if by_shared[i] { shared } else { NONE };
+            forest.add(v, next, &results[i]);
             self.local[v as usize] = NONE;
         }
+    }
+}
+
+/// Failure propagation inside one cycle: `left[i]` is how much more member i tolerates.
+struct Propagation {
+    left: Vec<i64>,
+    down: Vec<bool>,
+    queue: Vec<u32>,
+}
+
+impl Propagation {
+    fn fail(&mut self, i: u32) {
+        if !self.down[i as usize] {
+            self.down[i as usize] = true;
+            self.queue.push(i);
+        }
+    }
+
+    fn hit(&mut self, i: u32, w: i64) {
+        let vi = i as usize;
+        if !self.down[vi] {
+            self.left[vi] -= w;
+            if self.left[vi] < 0 {
+                self.down[vi] = true;
+                self.queue.push(i);
+            }
+        }
+    }
+
+    fn spread(&mut self, inner: &[Vec<(u32, i64)>]) {
+        let mut head = 0;
+        while let Some(&u) = self.queue.get(head) {
+            head += 1;
+            for &(v, w) in &inner[u as usize] {
+                self.hit(v, w);
+            }
+        }
+    }
+
+    fn reset(&mut self, tolerance: &[i64]) {
+        self.left.copy_from_slice(tolerance);
+        self.down.iter_mut().for_each(|d| *d = false);
+        self.queue.clear();
     }
 }

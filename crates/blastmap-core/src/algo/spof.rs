@@ -1,15 +1,20 @@
 //! Single points of failure per target, and the criticality ranking, read off K.
 
-use crate::algo::single::Killers;
-use crate::finding::{few_or_count, Context, Finding, FindingKind, Severity};
+use crate::algo::single::{DownIndex, Killers};
+use crate::finding::{few_or_total, first, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
 
 /// A node whose single failure takes down at least one target other than itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spof {
     pub component: NodeId,
-    /// The targets it takes down, in node order.
+    /// The targets it takes down, in node order: all of them, or the first `limit` given to
+    /// [`spofs`] when `takes_down_count` is larger.
     pub takes_down: Vec<NodeId>,
+    /// How many targets it takes down in all.
+    pub takes_down_count: u32,
+    /// One of them is critical (listed or not).
+    pub takes_down_critical: bool,
 }
 
 /// What failing one node takes down.
@@ -22,33 +27,40 @@ pub struct Criticality {
     pub components_down: u32,
 }
 
-/// Single points of failure, in node order.
+/// Single points of failure, in node order, each listing at most `limit` targets (the first in
+/// node order) beside the full count.
 ///
 /// ```
 /// use blastmap_core::{algo::{single_failures, spofs}, load};
 /// let m = load("components:\n- {id: web, requires: [consul]}\n- {id: consul}\n").unwrap().model;
-/// let s = spofs(&m, &single_failures(&m));
+/// let s = spofs(&m, &single_failures(&m), 1_000);
 /// assert_eq!(m.name(s[0].component), "consul");
+/// assert_eq!(s[0].takes_down_count, 1);
 /// ```
 ///
 /// # Complexity
-/// O(|V| + Σ_targets |K(t)|) time.
-pub fn spofs(model: &Model, killers: &Killers) -> Vec<Spof> {
-    let mut takes: Vec<Vec<NodeId>> = vec![Vec::new(); model.len()];
-    for &t in model.targets() {
-        for &x in killers.of(t) {
-            if x != t {
-                takes[x as usize].push(t);
+/// O(|V| + Σ|own| + Σ_x min(count(x), limit) · log) time: the targets x takes down are the
+/// targets in the subtrees of the forest nodes holding x, counted by range (see
+/// [`Killers`]), and listed smallest first.
+pub fn spofs(model: &Model, killers: &Killers, limit: usize) -> Vec<Spof> {
+    let targets = DownIndex::new(killers, model.targets());
+    let critical: Vec<NodeId> = model.targets().iter().copied().filter(|&t| model.node(t).critical).collect();
+    let critical_targets = DownIndex::new(killers, &critical);
+    let is_target = |x: NodeId| model.targets().binary_search(&x).is_ok();
+    model
+        .ids()
+        .filter_map(|x| {
+            let itself = u32::from(is_target(x));
+            let count = targets.count(x).saturating_sub(itself);
+            if count == 0 {
+                return None;
             }
-        }
-    }
-    takes
-        .into_iter()
-        .enumerate()
-        .filter(|(_, t)| !t.is_empty())
-        .map(|(x, mut takes_down)| {
-            takes_down.sort_unstable();
-            Spof { component: x as NodeId, takes_down }
+            let (mut takes_down, _) = targets.list(x, limit.saturating_add(itself as usize));
+            takes_down.retain(|&t| t != x);
+            takes_down.truncate(limit);
+            let itself_critical = u32::from(model.node(x).critical && itself == 1);
+            let takes_down_critical = critical_targets.count(x) > itself_critical;
+            Some(Spof { component: x, takes_down, takes_down_count: count, takes_down_critical })
         })
         .collect()
 }
@@ -57,20 +69,15 @@ pub fn spofs(model: &Model, killers: &Killers) -> Vec<Spof> {
 /// down, then by nodes taken down, then in node order.
 ///
 /// # Complexity
-/// O(|V| log |V| + Σ_targets |K(t)|) given the down counts.
+/// O(|V| log |V| + Σ|own|) given the down counts.
 pub fn criticality(model: &Model, killers: &Killers, down_counts: &[u32]) -> Vec<Criticality> {
-    let mut targets_down = vec![0u32; model.len()];
-    for &t in model.targets() {
-        for &x in killers.of(t) {
-            targets_down[x as usize] += 1;
-        }
-    }
+    let targets = DownIndex::new(killers, model.targets());
     let mut out: Vec<Criticality> = model
         .ids()
         .filter(|&x| down_counts[x as usize] > 1)
         .map(|x| Criticality {
             component: x,
-            targets_down: targets_down[x as usize],
+            targets_down: targets.count(x),
             components_down: down_counts[x as usize] - 1,
         })
         .collect();
@@ -86,15 +93,14 @@ pub fn criticality(model: &Model, killers: &Killers, down_counts: &[u32]) -> Vec
 /// One finding per single point of failure, widest first (critical when a target is critical).
 pub fn findings(spofs: &[Spof], cx: &Context) -> Vec<Finding> {
     let severity = if cx.critical_targets { Severity::Critical } else { Severity::High };
-    let mut out: Vec<(usize, Finding)> = spofs
+    let mut out: Vec<(u32, Finding)> = spofs
         .iter()
         .map(|s| {
-            let what = few_or_count(&cx.names(&s.takes_down), "targets");
+            let what = few_or_total(&cx.names(first(&s.takes_down)), s.takes_down_count as usize, "targets");
             let title = format!("single point of failure: `{}` takes down {what}", cx.model.name(s.component));
             let evidence = cx.evidence(&[s.component], &s.takes_down);
-            let critical = s.takes_down.iter().any(|&t| cx.is_critical(t));
             let f = Finding::new(FindingKind::Spof, severity, cx.name(s.component), title, evidence);
-            (s.takes_down.len(), f.critical(critical))
+            (s.takes_down_count, f.critical(s.takes_down_critical))
         })
         .collect();
     out.sort_by_key(|f| std::cmp::Reverse(f.0));

@@ -5,6 +5,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod budget;
+mod deep;
 mod docs;
 mod examples;
 mod format;

@@ -101,6 +101,36 @@ impl Oracle {
         }
     }
 
+    /// Down after `x` alone fails, by a worklist propagation (each node goes down once and then
+    /// tells its dependents): O(|V| + |E|), for topologies too deep for [`Oracle::up_after`]'s
+    /// rounds. The same greatest fixed point: all up, then knock out what a down node leaves
+    /// unsatisfied.
+    pub fn down_after_one(&self, x: usize) -> Vec<bool> {
+        let n = self.n();
+        let mut dependents: Vec<Vec<(usize, bool)>> = vec![Vec::new(); n];
+        for v in 0..n {
+            dependents_of(&mut dependents, v, &self.requires[v], false);
+            dependents_of(&mut dependents, v, &self.placement[v], true);
+        }
+        let mut down = vec![false; n];
+        let mut missing = vec![0usize; n];
+        down[x] = true;
+        let mut queue = vec![x];
+        while let Some(u) = queue.pop() {
+            for &(v, placement) in &dependents[u] {
+                if down[v] {
+                    continue;
+                }
+                missing[v] += usize::from(!placement);
+                if placement || self.requires[v].len() - missing[v] < self.need[v] {
+                    down[v] = true;
+                    queue.push(v);
+                }
+            }
+        }
+        down
+    }
+
     /// Critical components and entry points; else every component no other one depends on;
     /// never one marked `target: false`.
     pub fn targets(&self) -> Vec<usize> {
@@ -362,4 +392,11 @@ pub fn for_each_subset(items: &[usize], size: usize, f: &mut dyn FnMut(&[usize])
         }
     }
     go(items, size, 0, &mut Vec::new(), f);
+}
+
+/// Adds `v` as a dependent of each of `deps`.
+fn dependents_of(out: &mut [Vec<(usize, bool)>], v: usize, deps: &[usize], placement: bool) {
+    for &u in deps {
+        out[u].push((v, placement));
+    }
 }

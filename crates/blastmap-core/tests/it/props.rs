@@ -94,6 +94,197 @@ pub fn random_topology(seed: u64) -> Topology {
     Topology { name: Some(format!("random-{seed}")), components: comps, ..Topology::default() }
 }
 
+/// A random deep topology of a few hundred components: a long chain (each component mostly
+/// requires the one before), with k-of-n gates over nearby components, diamonds, branches,
+/// placement values, two-component cycles on the chain and hung off it, start-time
+/// dependencies, monitors (a few of themselves) and a few critical components.
+pub fn deep_topology(seed: u64) -> Topology {
+    let mut r = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+    let n = 60 + r.below(300);
+    let name = |i: usize| format!("c{i}");
+    let mut comps: Vec<Component> = (0..n).map(|i| Component::new(name(i))).collect();
+    let gates = r.below(25) as u64;
+    for i in 1..n {
+        let pred = if r.chance(90) { i - 1 } else { r.below(i) };
+        let mut requires = vec![pred];
+        match r.below(100) as u64 {
+            k if k < gates => {
+                // A gate over up to four components near i, `pred` among them.
+                for _ in 0..1 + r.below(3) {
+                    let d = i - 1 - r.below(i.min(6));
+                    if !requires.contains(&d) {
+                        requires.push(d);
+                    }
+                }
+                if requires.len() > 1 && r.chance(80) {
+                    comps[i].need = Some(1 + r.below(requires.len() - 1) as u32);
+                }
+            }
+            k if k < gates + 8 && i >= 2 => {
+                // A diamond: two paths back to a common ancestor.
+                let d = i - 2 - r.below((i - 1).min(4));
+                if !requires.contains(&d) {
+                    requires.push(d);
+                }
+            }
+            _ => {}
+        }
+        comps[i].requires = requires.into_iter().map(name).collect();
+    }
+    // Two-component cycles: on the chain (c{i} also requires c{i+1}), or hung off it.
+    for _ in 0..r.below(4) {
+        let i = r.below(n - 1);
+        let next = name(i + 1);
+        if comps[i + 1].requires.contains(&name(i)) && !comps[i].requires.contains(&next) {
+            comps[i].requires.push(next);
+        }
+    }
+    for k in 0..r.below(3) {
+        let at = name(r.below(n));
+        let (a, b) = (format!("loop{k}-a"), format!("loop{k}-b"));
+        let mut ca = Component::new(a.clone());
+        ca.requires = vec![b.clone(), at];
+        if r.chance(50) {
+            ca.need = Some(1);
+        }
+        let mut cb = Component::new(b);
+        cb.requires = vec![a.clone()];
+        comps.push(ca);
+        comps.push(cb);
+        // Something further down the chain depends on the loop.
+        let later = r.below(n);
+        if !comps[later].requires.contains(&a) {
+            comps[later].requires.push(a);
+        }
+    }
+    let total = comps.len();
+    let ids: Vec<String> = comps.iter().map(|c| c.id.clone()).collect();
+    for i in 0..total {
+        let me = ids[i].clone();
+        let c = &mut comps[i];
+        if r.chance(6) {
+            c.zone = Some(format!("z{}", r.below(3)));
+        }
+        if r.chance(3) {
+            c.host = Some(format!("h{}", r.below(2)));
+        }
+        if r.chance(6) {
+            let s = ids[r.below(total)].clone();
+            if !c.requires.contains(&s) {
+                c.requires_at_start.push(s);
+            }
+        }
+        if r.chance(8) {
+            let m = ids[r.below(total)].clone();
+            c.monitored_by.push(m);
+            if r.chance(30) {
+                let other = ids[r.below(total)].clone();
+                if !c.monitored_by.contains(&other) {
+                    c.monitored_by.push(other);
+                }
+            }
+        } else if r.chance(2) {
+            c.monitored_by.push(me);
+        }
+        c.critical = r.chance(2);
+        if r.chance(2) {
+            c.target = Some(false);
+        }
+    }
+    Topology { name: Some(format!("deep-{seed}")), components: comps, ..Topology::default() }
+}
+
+/// The single-failure analyses of a deep topology against one-failure-at-a-time propagation,
+/// with their lists cut at `limit`.
+fn check_deep(t: &Topology, limit: usize) {
+    let c = model(t);
+    let m = &c.model;
+    let o = Oracle::new(t);
+    let n = o.n();
+    // Oracle index -> model id (both number components first, then placement values).
+    let id: Vec<u32> = o.ids.iter().map(|s| m.lookup(s).expect("same ids")).collect();
+    let down: Vec<Vec<bool>> = (0..n).map(|x| o.down_after_one(x)).collect();
+    let dies = |x: usize, v: usize| down[x][v];
+    let ids_of = |xs: &mut dyn Iterator<Item = usize>| -> Vec<u32> {
+        let mut v: Vec<u32> = xs.map(|x| id[x]).collect();
+        v.sort_unstable();
+        v
+    };
+    let k = algo::single_failures(m);
+    let counts = k.down_counts();
+    for v in 0..n {
+        let want = ids_of(&mut (0..n).filter(|&x| dies(x, v)));
+        assert_eq!(k.of(id[v]), want, "K({})", o.ids[v]);
+        assert_eq!(k.size(id[v]), want.len(), "|K({})|", o.ids[v]);
+        for x in 0..n {
+            assert_eq!(k.kills(id[x], id[v]), dies(x, v), "{} kills {}", o.ids[x], o.ids[v]);
+        }
+        assert_eq!(counts[id[v] as usize] as usize, down[v].iter().filter(|&&d| d).count(), "|D({})|", o.ids[v]);
+        // The most specific single killer: fewest nodes down, then the lowest id.
+        let specific =
+            (0..n).filter(|&x| x != v && dies(x, v)).map(|x| (counts[id[x] as usize], id[x])).min().map(|p| p.1);
+        assert_eq!(k.most_specific(id[v], &counts), specific, "most specific killer of {}", o.ids[v]);
+    }
+
+    let targets: Vec<usize> = o.targets();
+    let spofs = algo::spofs(m, &k, limit);
+    let mut want_spofs = Vec::new();
+    for x in 0..n {
+        let all = ids_of(&mut targets.iter().copied().filter(|&t| t != x && dies(x, t)));
+        if !all.is_empty() {
+            let critical = targets.iter().any(|&t| t != x && dies(x, t) && o.critical[t]);
+            want_spofs.push((id[x], all.iter().take(limit).copied().collect::<Vec<_>>(), all.len() as u32, critical));
+        }
+    }
+    want_spofs.sort();
+    let got: Vec<_> =
+        spofs.iter().map(|s| (s.component, s.takes_down.clone(), s.takes_down_count, s.takes_down_critical)).collect();
+    assert_eq!(got, want_spofs, "spofs cut at {limit}");
+
+    let crit = algo::criticality(m, &k, &counts);
+    for c in &crit {
+        let x = o.index(m.name(c.component));
+        let hit = targets.iter().filter(|&&t| dies(x, t)).count() as u32;
+        assert_eq!(c.targets_down, hit, "targets down by {}", o.ids[x]);
+    }
+
+    for b in algo::blind_spots(m, &k, limit) {
+        let v = o.index(m.name(b.component));
+        let all = ids_of(&mut (0..n).filter(|&x| dies(x, v) && o.monitors[v].iter().all(|&w| dies(x, w))));
+        assert_eq!(b.failures_count as usize, all.len(), "blind spot count of {}", o.ids[v]);
+        assert_eq!(b.failures.len(), all.len().min(limit), "blind spot list of {}", o.ids[v]);
+        assert!(b.failures.windows(2).all(|w| w[0] < w[1]), "in node order");
+        assert!(b.failures.iter().all(|x| all.binary_search(x).is_ok()), "blind spot failures of {}", o.ids[v]);
+    }
+    let blind_count = algo::blind_spots(m, &k, limit).len();
+    let want_blind = (0..n)
+        .filter(|&v| !o.monitors[v].is_empty())
+        .filter(|&v| (0..n).any(|x| dies(x, v) && o.monitors[v].iter().all(|&w| dies(x, w))))
+        .count();
+    assert_eq!(blind_count, want_blind, "blind spots");
+
+    let mut want_blinding: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut want_restart: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for x in 0..n {
+        let blinded = ids_of(&mut (0..n).filter(|&v| {
+            let ms = &o.monitors[v];
+            !ms.is_empty() && !ms.contains(&v) && !dies(x, v) && ms.iter().all(|&w| dies(x, w))
+        }));
+        if !blinded.is_empty() {
+            want_blinding.insert(id[x], blinded);
+        }
+        let stuck = ids_of(&mut (0..n).filter(|&v| !dies(x, v) && o.start[v].iter().any(|&s| dies(x, s))));
+        if !stuck.is_empty() {
+            want_restart.insert(id[x], stuck);
+        }
+    }
+    let got: BTreeMap<u32, Vec<u32>> = algo::blindings(m, &k).into_iter().map(|b| (b.failure, b.blinded)).collect();
+    assert_eq!(got, want_blinding, "blindings");
+    let got: BTreeMap<u32, Vec<u32>> =
+        algo::restart_hazards(m, &k).into_iter().map(|h| (h.failure, h.cannot_restart)).collect();
+    assert_eq!(got, want_restart, "restart hazards");
+}
+
 fn model(t: &Topology) -> Compiled {
     compile(Document::from_topology(t.clone())).expect("generated topologies are valid")
 }
@@ -362,6 +553,41 @@ proptest! {
             }
         }
     }
+}
+
+proptest! {
+    // A few hundred components each: fewer cases, each checks every pair of nodes.
+    #![proptest_config(ProptestConfig { cases: 150, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn deep_topologies_agree_with_one_failure_at_a_time(seed in any::<u64>()) {
+        let t = deep_topology(seed);
+        check_deep(&t, usize::MAX);
+        check_deep(&t, 3);
+    }
+}
+
+#[test]
+fn deep_topologies_cover_the_interesting_shapes() {
+    // Deep paths, gates, cycles, blind spots, blindings, restart hazards and cut lists must all
+    // occur, or the deep property proves little.
+    let (mut deep, mut gates, mut cycles, mut blind, mut blinding, mut restart, mut cut) = (0, 0, 0, 0, 0, 0, 0);
+    for seed in 0..40 {
+        let c = model(&deep_topology(seed));
+        let m = &c.model;
+        let k = algo::single_failures(m);
+        deep += usize::from(m.ids().any(|v| k.size(v) > 50));
+        gates += usize::from(m.ids().any(|v| m.is_redundant(v)));
+        cycles += usize::from(algo::cycles(m).iter().any(|c| c.kind == algo::CycleKind::Runtime));
+        blind += usize::from(!algo::blind_spots(m, &k, 3).is_empty());
+        blinding += usize::from(!algo::blindings(m, &k).is_empty());
+        restart += usize::from(!algo::restart_hazards(m, &k).is_empty());
+        cut += usize::from(algo::spofs(m, &k, 3).iter().any(|s| s.takes_down_count > 3));
+    }
+    assert!(
+        deep > 30 && gates > 30 && cycles > 20 && blind > 10 && blinding > 10 && restart > 20 && cut > 10,
+        "{deep} {gates} {cycles} {blind} {blinding} {restart} {cut}"
+    );
 }
 
 #[test]

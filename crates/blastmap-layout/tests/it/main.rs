@@ -296,3 +296,20 @@ fn a_column_of_thousands_wraps_to_a_shape_that_fits_a_screen() {
     assert!((1.0..6.0).contains(&aspect), "{} x {}", l.width, l.height);
     assert_no_overlap(&l);
 }
+
+#[test]
+fn a_deep_chain_lays_out_without_recursion() {
+    // 50,000 nodes, each depending on the next: one layer each. Layering and ordering walk it
+    // with explicit stacks; a recursive walk would overflow the test thread's 2 MB stack.
+    let n = 50_000u32;
+    let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let edges: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).collect();
+    let g = plain(&ids.iter().map(String::as_str).collect::<Vec<_>>(), &edges);
+    let v = view(&g, None, &RollUp::none());
+    let l = lay(&v);
+    let mut layers: Vec<u32> = l.nodes.iter().map(|p| p.layer).collect();
+    layers.sort_unstable();
+    layers.dedup();
+    assert_eq!(layers.len(), n as usize);
+    assert_eq!(l.nodes[(n - 1) as usize].layer, 0, "the last depends on nothing");
+}

@@ -1,0 +1,110 @@
+//! The deep shapes, analysed in full at sizes a debug build runs quickly: a `requires` chain, a
+//! `requires_at_start` chain and a spine under many leaves. No recursion may overflow a test
+//! thread's stack, the forest of single failures must share what the shapes share, and the
+//! report's lists are cut, with their counts, and say so.
+
+use blastmap_core::format::Document;
+use blastmap_core::generate::{chain, spine, start_chain};
+use blastmap_core::report::{analyze, Options, Report, LIST_LIMIT};
+use blastmap_core::{algo, compile, render, Compiled, Topology};
+
+fn compiled(t: Topology) -> Compiled {
+    compile(Document::from_topology(t)).expect("generated shapes are valid")
+}
+
+fn report(c: &Compiled) -> Report {
+    analyze(c, &Options::default())
+}
+
+#[test]
+fn a_requires_chain_shares_every_single_failure() {
+    let n = 20_000;
+    let c = compiled(chain(n));
+    let m = &c.model;
+    let k = algo::single_failures(m);
+    let (top, bottom) = (m.lookup("c0").expect("the top"), m.lookup("c19999").expect("the bottom"));
+    assert_eq!(k.size(top), n);
+    assert_eq!(k.stored(), n, "one own entry per component");
+    assert!(k.kills(bottom, top) && !k.kills(top, bottom));
+    assert_eq!(k.down_counts()[bottom as usize] as usize, n);
+    assert_eq!(k.of(m.lookup("c19997").expect("near the bottom")), [19_997, 19_998, 19_999]);
+
+    let r = report(&c);
+    assert_eq!(r.targets, ["c0"]);
+    assert_eq!(r.spofs.len(), n - 1);
+    assert!(r.spofs.iter().all(|s| s.takes_down == ["c0"] && s.takes_down_count == 1));
+    assert_eq!(r.criticality[0].component, "c19999");
+    assert_eq!((r.criticality[0].targets_down, r.criticality[0].components_down), (1, n as u32 - 1));
+    assert!(r.cycles.is_empty());
+    assert_eq!(r.cold_start.waves.len(), n);
+    assert!(r.cold_start.deadlocked.is_empty());
+    assert!(r.incomplete.is_empty());
+}
+
+#[test]
+fn a_start_chain_takes_one_wave_per_component() {
+    let n = 20_000;
+    let c = compiled(start_chain(n));
+    let r = report(&c);
+    assert_eq!(r.targets, ["c0"]);
+    assert!(r.spofs.is_empty(), "no runtime dependency");
+    assert!(r.cycles.is_empty());
+    assert_eq!(r.cold_start.waves.len(), n);
+    assert_eq!(
+        (r.cold_start.waves[0].as_slice(), r.cold_start.waves[n - 1].as_slice()),
+        (&["c19999".to_string()][..], &["c0".to_string()][..])
+    );
+    // Each component's failure leaves the one above unable to start again.
+    assert_eq!(r.restart_hazards.len(), n - 1);
+    let first = &r.restart_hazards[0];
+    assert_eq!(
+        (first.failure.as_str(), first.cannot_restart.as_slice(), first.cannot_restart_count),
+        ("c1", &["c0".to_string()][..], 1)
+    );
+}
+
+#[test]
+fn a_spine_under_many_leaves_cuts_its_lists_and_says_so() {
+    let (depth, leaves) = (200, 5_000);
+    let c = compiled(spine(depth, leaves));
+    let m = &c.model;
+    let k = algo::single_failures(m);
+    assert_eq!(k.stored(), depth + leaves, "the leaves share the spine");
+    assert_eq!(k.total(), depth * (depth + 1) / 2 + leaves * (depth + 1));
+    let leaf = m.lookup("l4999").expect("a leaf");
+    assert_eq!(k.of(leaf).len(), depth + 1);
+    assert_eq!(k.down_counts()[m.lookup("s199").expect("the bottom") as usize] as usize, depth + leaves);
+
+    let r = report(&c);
+    assert_eq!(r.targets.len(), leaves);
+    assert_eq!(r.spofs.len(), depth);
+    for s in &r.spofs {
+        assert_eq!(s.takes_down_count, leaves, "`{}`", s.component);
+        assert_eq!(s.takes_down.len(), LIST_LIMIT);
+        // The first in node order: the leaves are declared after the spine, l0 first.
+        assert_eq!((s.takes_down[0].as_str(), s.takes_down[LIST_LIMIT - 1].as_str()), ("l0", "l999"));
+    }
+    assert_eq!(r.criticality[0].component, "s199");
+    assert_eq!(r.criticality[0].targets_down, leaves as u32);
+    assert_eq!(r.criticality[0].components_down, (depth + leaves - 1) as u32);
+    let spof = r.findings_of(blastmap_core::report::FindingKind::Spof).next().expect("a finding");
+    assert!(spof.title.ends_with("takes down 5000 targets"), "{}", spof.title);
+
+    let text = render::text(&r, false);
+    assert!(
+        text.contains(
+            "single points of failure: 200 lists cut; s0 takes down 5,000 targets: 1,000 listed … and 4,000 more"
+        ),
+        "{text}"
+    );
+    assert!(render::markdown(&r).contains("… and 4,000 more"));
+}
+
+#[test]
+fn lists_under_the_limit_are_not_said_to_be_cut() {
+    let c = compiled(spine(3, 10));
+    let r = report(&c);
+    assert!(r.spofs.iter().all(|s| s.takes_down.len() == s.takes_down_count));
+    assert!(render::cut_lists(&r).is_empty());
+    assert!(!render::text(&r, false).contains("cut"));
+}
