@@ -9,6 +9,7 @@ mod examples;
 mod format;
 mod hostile;
 mod mesh;
+mod observed;
 mod oracle;
 mod props;
 mod scram;
