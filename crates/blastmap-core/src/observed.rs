@@ -1143,15 +1143,22 @@ pub fn compare(compiled: &Compiled, observation: &Observation, limits: &Limits) 
             (None, None) => {}
         }
     }
-    let mut standin_ids: BTreeSet<String> = BTreeSet::new();
+    // One stand-in per service the design does not have, whoever calls it.
+    let mut standins: BTreeMap<String, String> = BTreeMap::new();
     for ((a, to), seen) in to_unknown {
-        let mut id = to.clone();
-        let mut k = 2;
-        while model.lookup(&id).is_some() || standin_ids.contains(&id) {
-            id = format!("{to}~observed-{k}");
-            k += 1;
-        }
-        standin_ids.insert(id.clone());
+        let id = match standins.get(&to) {
+            Some(id) => id.clone(),
+            None => {
+                let mut id = to.clone();
+                let mut k = 2;
+                while model.lookup(&id).is_some() || standins.values().any(|v| *v == id) {
+                    id = format!("{to}~observed-{k}");
+                    k += 1;
+                }
+                standins.insert(to.clone(), id.clone());
+                id
+            }
+        };
         hidden.push(Hidden { from: a, to: Callee::Unknown(to, id), seen });
     }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use blastmap_core::report::{FindingKind, Options};
 
 use crate::args::CheckArgs;
-use crate::cmd::analyze::report;
+use crate::cmd::analyze::compared;
 use crate::{input, output, Failure};
 
 pub fn run(args: CheckArgs) -> Result<(), Failure> {
@@ -32,9 +32,16 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             }
         }
     }
-    let inputs = input::load(&args.input)?;
+    let inputs = input::load_compared(&args.input, &args.observed)?;
     let name = inputs.name();
-    let report = report(&inputs.loaded.compiled, inputs.bytes, &Options::default());
+    let report = compared(&inputs.loaded, inputs.bytes, &Options::default());
+    let observed_kinds = [FindingKind::HiddenDependency, FindingKind::UnobservedDependency];
+    if report.observed.is_none() && deny.iter().any(|(k, _)| observed_kinds.contains(k)) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{name}: warning: no traces to compare with (give a Jaeger or service-graph export, or --observed FILE): hidden and unobserved dependencies cannot be found"
+        );
+    }
     let denied: Vec<_> = report
         .findings
         .iter()

@@ -523,3 +523,15 @@ fn hostile_observed_names_come_out_as_the_text_they_are() {
     assert!(!md.contains("<b>") || md.contains("``evil`\\x1b[2J<b>|x\\n# h``"), "{md}");
     assert!(!md.contains("\n# h"), "{md}");
 }
+
+#[test]
+fn callers_of_one_service_the_design_does_not_have_share_its_stand_in() {
+    // Both replicas call `ledger`: together, not alone, it takes the group down.
+    let c = compared(SHARED, "a -> ledger\nb -> ledger\n");
+    assert_eq!(c.report.unmatched[0].called_by, ["a", "b"]);
+    for h in &c.report.hidden {
+        assert!(!h.in_design && h.effects.is_empty(), "{h:?}");
+        assert_eq!(h.with_others.spofs[0].component, "ledger");
+        assert_eq!(h.with_others.broken_redundancy[0].component, "store");
+    }
+}

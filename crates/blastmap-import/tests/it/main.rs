@@ -7,6 +7,7 @@ mod corpus;
 mod fixtures;
 mod merge;
 mod mutate;
+mod observed;
 mod overlay;
 
 use std::io::Write as _;
