@@ -187,6 +187,7 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
         mesh: report.mesh.clone(),
         incomplete: report.incomplete.clone(),
         notes: report.notes.clone(),
+        observed: report.observed.clone(),
         findings,
     };
     (trimmed, totals)

@@ -54,8 +54,9 @@ pub enum OutputFormat {
 pub struct InputArgs {
     /// Topology files, in any supported format (detected from content); several are merged into
     /// one topology. A native file given after a file in another format, or one that says
-    /// `overlay: true`, refines what the files before it define (docs/overlays.md). `-` reads
-    /// standard input.
+    /// `overlay: true`, refines what the files before it define (docs/overlays.md). For
+    /// `analyze` and `check`, a Jaeger or service-graph file beside a design is what traces
+    /// observed, compared with it. `-` reads standard input.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
     /// A native file that refines, by id, what the FILEs define (an overlay: edge kinds,
@@ -68,10 +69,23 @@ pub struct InputArgs {
     pub from: Option<String>,
 }
 
+/// Traces to compare with the design.
+#[derive(Debug, Args)]
+pub struct ObservedArgs {
+    /// What traces observed, compared with the design (FILEs): a Jaeger `/api/dependencies`
+    /// export, an OpenTelemetry service graph (Prometheus text or OTLP JSON), or a native file
+    /// whose dependencies are the observed calls. Repeatable. A Jaeger or service-graph file
+    /// among the FILEs, beside a design, is read so without this flag.
+    #[arg(long, value_name = "FILE")]
+    pub observed: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub observed: ObservedArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -172,8 +186,11 @@ pub struct WhatIfArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub observed: ObservedArgs,
     /// Kinds of finding that fail the check, comma-separated: spof, false-redundancy, cycle,
-    /// blind-spot, blinding, deadlock, restart-hazard, double-point, credential-reach, mesh-outage. Add `:critical` to
+    /// blind-spot, blinding, deadlock, restart-hazard, double-point, credential-reach, mesh-outage,
+    /// hidden-dependency, unobserved-dependency (with traces to compare). Add `:critical` to
     /// deny only findings that touch a component marked `critical` (e.g. `spof:critical`: a SPOF
     /// that takes down a critical target).
     #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]

@@ -1,6 +1,6 @@
 //! Reading topologies from files or standard input, in any supported format, merged when there
-//! are several (overlays given with `--overlay` last); errors as `FILE:LINE:COLUMN: message`,
-//! warnings likewise.
+//! are several (overlays given with `--overlay`, then traces given with `--observed`, last);
+//! errors as `FILE:LINE:COLUMN: message`, warnings likewise.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use anyhow::Context;
 use blastmap_core::render::visible;
 use blastmap_import::{Format, Input, Loaded, Role};
 
-use crate::args::InputArgs;
+use crate::args::{InputArgs, ObservedArgs};
 use crate::Failure;
 
 /// Inputs larger than this show progress on a terminal.
@@ -41,19 +41,34 @@ impl Inputs {
     }
 }
 
-/// Loads the inputs of a command: its files, then its `--overlay` files.
+/// Loads the inputs of a command that does not compare with traces: its files (a trace export
+/// among them is part of the design, as it always was), then its `--overlay` files.
 pub fn load(input: &InputArgs) -> Result<Inputs, Failure> {
-    load_with_overlays(&input.files, &input.overlay, input.from.as_deref())
+    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), false)
+}
+
+/// Loads the inputs of `analyze` and `check`: its files (a trace export beside a design is
+/// observed), its `--overlay` files, then its `--observed` files.
+pub fn load_compared(input: &InputArgs, observed: &ObservedArgs) -> Result<Inputs, Failure> {
+    load_inputs(&input.files, &input.overlay, &observed.observed, input.from.as_deref(), true)
 }
 
 /// Reads and loads one or more files (merged); on bad input prints every error with its
 /// position and returns [`Failure::Reported`].
 pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failure> {
-    load_with_overlays(paths, &[], from)
+    load_inputs(paths, &[], &[], from, false)
 }
 
-/// [`load_paths`] of `paths`, then of `overlays` as overlays (they refine what `paths` define).
-pub fn load_with_overlays(paths: &[PathBuf], overlays: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failure> {
+/// Loads `paths`, then `overlays` as overlays (they refine what `paths` define), then
+/// `observed` as observed traces. With `compare`, a trace export among `paths` beside a design
+/// is observed too ([`Role::Auto`]); without, it is part of the design.
+fn load_inputs(
+    paths: &[PathBuf],
+    overlays: &[PathBuf],
+    observed: &[PathBuf],
+    from: Option<&str>,
+    compare: bool,
+) -> Result<Inputs, Failure> {
     let format = match from {
         None => None,
         Some(name) => match Format::parse(name) {
@@ -66,7 +81,7 @@ pub fn load_with_overlays(paths: &[PathBuf], overlays: &[PathBuf], from: Option<
         },
     };
     let mut texts = Vec::with_capacity(paths.len() + overlays.len());
-    for p in paths.iter().chain(overlays) {
+    for p in paths.iter().chain(overlays).chain(observed) {
         texts.push(read(p)?);
     }
     let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
@@ -80,7 +95,15 @@ pub fn load_with_overlays(paths: &[PathBuf], overlays: &[PathBuf], from: Option<
         .iter()
         .enumerate()
         .map(|(i, (n, t))| {
-            let role = if i < paths.len() { Role::Auto } else { Role::Overlay };
+            let role = if i >= paths.len() + overlays.len() {
+                Role::Observed
+            } else if i >= paths.len() {
+                Role::Overlay
+            } else if !compare && format.unwrap_or_else(|| blastmap_import::detect(t)).is_trace() {
+                Role::Design
+            } else {
+                Role::Auto
+            };
             Input::new(n, t).with_role(role)
         })
         .collect();

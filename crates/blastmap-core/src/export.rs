@@ -28,6 +28,10 @@ fn rule_description(kind: FindingKind) -> &'static str {
         FindingKind::DoublePoint => "A minimal set of two or three failures that takes down targets.",
         FindingKind::CredentialReach => "What a compromised component reaches through the credentials it holds.",
         FindingKind::MeshOutage => "What a coordination shard's or relay's outage does to the tailnets on it.",
+        FindingKind::HiddenDependency => {
+            "A call the traces observed that the design does not declare, weighed by what it would change as a dependency."
+        }
+        FindingKind::UnobservedDependency => "A declared dependency the traces never show: a question for the review.",
     }
 }
 

@@ -30,10 +30,14 @@ pub enum FindingKind {
     DoublePoint,
     CredentialReach,
     MeshOutage,
+    /// A call the traces saw that the design does not declare (`observed`).
+    HiddenDependency,
+    /// A declared dependency the traces never show (`observed`).
+    UnobservedDependency,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 10] = [
+    pub const ALL: [FindingKind; 12] = [
         FindingKind::Deadlock,
         FindingKind::Spof,
         FindingKind::FalseRedundancy,
@@ -44,6 +48,8 @@ impl FindingKind {
         FindingKind::DoublePoint,
         FindingKind::CredentialReach,
         FindingKind::MeshOutage,
+        FindingKind::HiddenDependency,
+        FindingKind::UnobservedDependency,
     ];
 
     /// The name used on the command line and in JSON.
@@ -59,6 +65,8 @@ impl FindingKind {
             FindingKind::DoublePoint => "double-point",
             FindingKind::CredentialReach => "credential-reach",
             FindingKind::MeshOutage => "mesh-outage",
+            FindingKind::HiddenDependency => "hidden-dependency",
+            FindingKind::UnobservedDependency => "unobserved-dependency",
         }
     }
 

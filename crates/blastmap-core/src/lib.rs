@@ -17,6 +17,7 @@ pub mod generate;
 pub mod mesh;
 pub mod model;
 pub mod note;
+pub mod observed;
 pub mod policy;
 pub mod render;
 pub mod report;

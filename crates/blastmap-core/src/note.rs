@@ -24,7 +24,8 @@ pub enum NoteKind {
 pub struct EdgeRef {
     pub from: String,
     pub to: String,
-    /// Its kind now (`None` when the note says it was dropped).
+    /// Its kind now (`None` when the note says it was dropped, or, for an `observed.only` mark,
+    /// that the design does not have it).
     pub field: Option<RefField>,
     /// Its kind before the note's change (`None` when the note added it).
     pub was: Option<RefField>,

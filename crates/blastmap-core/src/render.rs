@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 
 use crate::algo::Status;
 use crate::note::{Note, NoteKind};
+use crate::observed::ObservedReport;
 use crate::report::{FindingKind, Report, Severity, WhatIfReport};
 
 /// How many lines each section shows before "… and N more".
@@ -65,7 +66,14 @@ pub fn section_title(kind: FindingKind) -> &'static str {
         FindingKind::DoublePoint => "Double and triple points of failure",
         FindingKind::CredentialReach => "Credential reach (security blast radius)",
         FindingKind::MeshOutage => "Mesh: shard and relay outages",
+        FindingKind::HiddenDependency => "Hidden dependencies (observed, not declared)",
+        FindingKind::UnobservedDependency => "Declared, never observed",
     }
+}
+
+/// The kinds of finding the "Declared vs observed" section shows (not the per-kind sections).
+fn observed_kind(kind: FindingKind) -> bool {
+    matches!(kind, FindingKind::HiddenDependency | FindingKind::UnobservedDependency)
 }
 
 /// True for the characters [`visible`] escapes: control characters (C0, DEL, C1), the
@@ -182,8 +190,10 @@ impl<'a> Ids<'a> {
                 .chain(
                     r.notes
                         .iter()
+                        .chain(r.observed.iter().flat_map(|o| &o.marks))
                         .flat_map(|n| std::iter::once(&n.subject).chain(n.edge.iter().flat_map(|e| [&e.from, &e.to]))),
-                ),
+                )
+                .chain(r.observed.iter().flat_map(observed_names)),
         )
     }
 
@@ -320,6 +330,7 @@ pub fn text(report: &Report, color: bool) -> String {
     }
     let mut kinds: Vec<(Severity, FindingKind)> = FindingKind::ALL
         .into_iter()
+        .filter(|&k| !observed_kind(k))
         .filter_map(|k| report.findings_of(k).map(|f| f.severity).min().map(|sev| (sev, k)))
         .collect();
     kinds.sort();
@@ -351,6 +362,7 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  {}", ids.plain(line));
         }
     }
+    observed_text(&mut out, report, &ids, &s);
     let cold = &report.cold_start;
     let _ = writeln!(
         out,
@@ -478,6 +490,171 @@ fn notes_markdown(out: &mut String, report: &Report) {
     }
 }
 
+/// Every name the observed section shows: components and the traces' own names.
+fn observed_names(o: &ObservedReport) -> impl Iterator<Item = &String> {
+    o.matches
+        .iter()
+        .flat_map(|m| [&m.observed, &m.component])
+        .chain(o.ambiguous.iter().flat_map(|a| std::iter::once(&a.observed).chain(&a.candidates)))
+        .chain(o.unmatched.iter().flat_map(|u| std::iter::once(&u.name).chain(&u.calls).chain(&u.called_by)))
+        .chain(&o.unobserved_components)
+        .chain(o.hidden.iter().flat_map(|h| [&h.from, &h.to]))
+        .chain(o.unobserved.iter().flat_map(|u| [&u.from, &u.to]))
+}
+
+/// "a (calls b, c; called by d)".
+fn unmatched_line(u: &crate::observed::UnmatchedEntry, show: &dyn Fn(&[String]) -> String) -> String {
+    let mut parts = Vec::new();
+    if !u.calls.is_empty() {
+        parts.push(format!("calls {}", show(&u.calls)));
+    }
+    if !u.called_by.is_empty() {
+        parts.push(format!("called by {}", show(&u.called_by)));
+    }
+    if parts.is_empty() {
+        show(std::slice::from_ref(&u.name))
+    } else {
+        format!("{} ({})", show(std::slice::from_ref(&u.name)), parts.join("; "))
+    }
+}
+
+/// The heading line of the observed section: what the traces name and how much matched.
+fn observed_summary(o: &ObservedReport) -> String {
+    format!(
+        "the traces name {} services and {} calls: {} in the design, {} not in it, {} ambiguous",
+        o.services,
+        o.calls,
+        o.matches.len(),
+        o.unmatched.len(),
+        o.ambiguous.len()
+    )
+}
+
+/// What the observed section says beside its findings, one line each, by `show` (a list of
+/// names) — matched by a rule other than `exact`, not in the design, ambiguous, never
+/// observed, not compared, and what the budget cut.
+fn observed_lines(
+    report: &Report,
+    o: &ObservedReport,
+    show: &dyn Fn(&[String]) -> String,
+    text: &dyn Fn(&str) -> String,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !o.unmatched.is_empty() {
+        let items: Vec<String> = o.unmatched.iter().take(8).map(|u| unmatched_line(u, show)).collect();
+        let more = o.unmatched.len().saturating_sub(8);
+        let more = if more > 0 { format!(" … +{more}") } else { String::new() };
+        lines.push(format!("observed but not in the design ({}): {}{more}", o.unmatched.len(), items.join(", ")));
+    }
+    if !o.ambiguous.is_empty() {
+        let items: Vec<String> = o
+            .ambiguous
+            .iter()
+            .take(8)
+            .map(|a| format!("{} fits {}", show(std::slice::from_ref(&a.observed)), show(&a.candidates)))
+            .collect();
+        lines.push(format!(
+            "ambiguous, so not compared ({}): {}{}",
+            o.ambiguous.len(),
+            items.join("; "),
+            if o.ambiguous.len() > 8 { format!(" … +{}", o.ambiguous.len() - 8) } else { String::new() }
+        ));
+    }
+    let inferred: Vec<&crate::observed::MatchEntry> =
+        o.matches.iter().filter(|m| m.rule != crate::observed::MatchRule::Exact).collect();
+    if !inferred.is_empty() {
+        let items: Vec<String> = inferred
+            .iter()
+            .take(8)
+            .map(|m| {
+                format!(
+                    "{} → {} ({})",
+                    show(std::slice::from_ref(&m.observed)),
+                    show(std::slice::from_ref(&m.component)),
+                    m.rule.name()
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "matched by a rule ({}): {}{}",
+            inferred.len(),
+            items.join(", "),
+            if inferred.len() > 8 { format!(" … +{}", inferred.len() - 8) } else { String::new() }
+        ));
+    }
+    if !o.unobserved_components.is_empty() {
+        lines.push(format!(
+            "in the design, never observed ({}): {}",
+            o.unobserved_components.len(),
+            show(&o.unobserved_components)
+        ));
+    }
+    if o.not_compared > 0 {
+        lines.push(format!(
+            "not compared: {} declared {} an end the traces never name",
+            o.not_compared,
+            if o.not_compared == 1 { "dependency has" } else { "dependencies have" }
+        ));
+    }
+    for i in report.incomplete.iter().filter(|i| i.analysis == FindingKind::HiddenDependency) {
+        lines.push(format!("partial: {}", text(&i.reason)));
+    }
+    lines
+}
+
+/// The "Declared vs observed" section: hidden dependencies first, then declared dependencies
+/// never observed, then how the names matched.
+fn observed_text(out: &mut String, report: &Report, ids: &Ids<'_>, s: &Style) {
+    let Some(o) = &report.observed else { return };
+    let _ = writeln!(out, "\n{} ({})", s.bold("Declared vs observed"), observed_summary(o));
+    for kind in [FindingKind::HiddenDependency, FindingKind::UnobservedDependency] {
+        let items: Vec<_> = report.findings_of(kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {} ({})", s.bold(section_title(kind)), items.len());
+        for f in items.iter().take(SECTION_LIMIT) {
+            let _ = writeln!(out, "    {} {}", s.severity(f.severity), ids.plain(&f.title));
+        }
+        if items.len() > SECTION_LIMIT {
+            let more = items.len() - SECTION_LIMIT;
+            let _ = writeln!(out, "    {}", s.dim(&format!("… and {more} more (use --format json for all)")));
+        }
+    }
+    if o.hidden.is_empty() && o.unobserved.is_empty() {
+        let _ = writeln!(out, "  every call between matched services is declared, and every declared one observed");
+    }
+    for line in observed_lines(report, o, &|names| first_n(names, 8, " … +"), &|t| visible(t).into_owned()) {
+        let _ = writeln!(out, "  {}", s.dim(&line));
+    }
+}
+
+/// The same section in Markdown (at most 50 findings of each kind).
+fn observed_markdown(out: &mut String, report: &Report, ids: &Ids<'_>) {
+    let Some(o) = &report.observed else { return };
+    let _ = writeln!(out, "\n### Declared vs observed\n\n{}.", words(&observed_summary(o)));
+    for kind in [FindingKind::HiddenDependency, FindingKind::UnobservedDependency] {
+        let items: Vec<_> = report.findings_of(kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n#### {} ({})\n", section_title(kind), items.len());
+        for f in items.iter().take(50) {
+            let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
+        }
+        if items.len() > 50 {
+            let _ = writeln!(out, "- … and {} more", items.len() - 50);
+        }
+    }
+    let lines = observed_lines(report, o, &|names| code_list(names, 8), &words);
+    if !lines.is_empty() {
+        let _ = writeln!(out);
+    }
+    for line in lines {
+        let _ = writeln!(out, "- {line}");
+    }
+}
+
 /// "99.950%" or "99.950% ± 0.010% (Monte Carlo)".
 pub fn availability_text(a: &crate::report::AvailabilityEntry) -> String {
     if a.method == "exact" {
@@ -550,7 +727,9 @@ pub fn markdown(report: &Report) -> String {
     );
     let count = |k: FindingKind| shown_count(report, k, report.findings_of(k).count());
     let _ = writeln!(out, "| finding | count |\n|---|---:|");
-    for k in FindingKind::ALL {
+    // The observed kinds count only when traces were compared (zero would claim a comparison).
+    let shown = |k: &FindingKind| !observed_kind(*k) || report.observed.is_some();
+    for k in FindingKind::ALL.into_iter().filter(shown) {
         let _ = writeln!(out, "| {} | {} |", section_title(k), count(k));
     }
     if !report.incomplete.is_empty() {
@@ -560,7 +739,7 @@ pub fn markdown(report: &Report) -> String {
             results_cut(report.incomplete.len())
         );
     }
-    for k in FindingKind::ALL {
+    for k in FindingKind::ALL.into_iter().filter(|&k| !observed_kind(k)) {
         let items: Vec<_> = report.findings_of(k).collect();
         if items.is_empty() {
             continue;
@@ -589,6 +768,7 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "- {}", ids.markdown(line));
         }
     }
+    observed_markdown(&mut out, report, &ids);
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
         for a in &report.availability {

@@ -8,6 +8,7 @@ use crate::compile::Compiled;
 use crate::finding::Context;
 use crate::model::{Model, NodeId};
 use crate::note::Note;
+use crate::observed::{Limits, Observation, ObservedReport};
 
 pub use crate::finding::{Finding, FindingKind, Severity, EVIDENCE_LIMIT};
 
@@ -159,6 +160,9 @@ pub struct Report {
     /// overlay refinements, observations.
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// The design compared with what traces observed ([`Report::observe`]), when they were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<ObservedReport>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -207,6 +211,27 @@ impl Report {
     /// Findings of the given kinds.
     pub fn findings_of(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| f.kind == kind)
+    }
+
+    /// Adds the comparison of the design (`compiled`, the one this report analysed) with what
+    /// traces observed: the `observed` section, its findings (hidden and unobserved
+    /// dependencies, in severity order with the others) and what its budget cut.
+    ///
+    /// # Complexity
+    /// That of [`crate::observed::compare`].
+    pub fn observe(&mut self, compiled: &Compiled, observation: &Observation, limits: &Limits) {
+        let comparison = crate::observed::compare(compiled, observation, limits);
+        self.findings.extend(comparison.findings);
+        self.findings.sort_by_key(|f| f.severity);
+        self.incomplete.extend(comparison.incomplete.into_iter().map(|reason| Incomplete {
+            analysis: FindingKind::HiddenDependency,
+            subject: None,
+            reason,
+            // A coarse weighing may misjudge what a hidden call touches: counted as critical.
+            critical: true,
+            targets: Vec::new(),
+        }));
+        self.observed = Some(comparison.report);
     }
 }
 
@@ -463,6 +488,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
             .collect(),
         incomplete,
         notes: compiled.expanded().notes.clone(),
+        observed: None,
     };
     progress("done", 1.0);
     report

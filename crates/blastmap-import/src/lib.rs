@@ -2,7 +2,7 @@
 //! [`Document`] with warnings for whatever could not be mapped. The native format is one of them.
 //!
 //! Entry points: [`detect`], [`load`] (one input), [`load_many`] (several inputs merged into one
-//! topology, each in its [`Role`]: design or overlay), [`load_with`] and [`load_many_with`] (the
+//! topology, each in its [`Role`]: design, overlay or observed traces), [`load_with`] and [`load_many_with`] (the
 //! same with [`LoadOptions`]), [`to_native`] (the native form of what was imported), and
 //! [`policy::check`] (a Tailscale policy file against an imported estate). Each format has its
 //! module and its mapping table in README.md; overlays are `docs/overlays.md`. No importer
@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use blastmap_core::format::Document;
+use blastmap_core::observed::Observation;
 use blastmap_core::{compile, Compiled, Error, ErrorKind, Errors, Pos, Topology};
 use serde::Serialize;
 
@@ -27,6 +29,7 @@ pub mod kubernetes;
 mod overlay;
 pub mod policy;
 mod replicas;
+pub mod servicegraph;
 pub mod tailscale;
 pub mod terraform;
 mod tree;
@@ -58,10 +61,13 @@ pub enum Format {
     /// A Tailscale policy file (HuJSON): not a topology, but checked against one
     /// ([`policy::check`]).
     TailscalePolicy,
+    /// OpenTelemetry service graphs: the `servicegraph` connector's request totals, in
+    /// Prometheus text exposition or OTLP JSON metrics.
+    ServiceGraph,
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Native,
         Format::Dot,
         Format::Compose,
@@ -71,6 +77,7 @@ impl Format {
         Format::Backstage,
         Format::Terraform,
         Format::TailscalePolicy,
+        Format::ServiceGraph,
     ];
 
     /// The name used by `--from`.
@@ -85,11 +92,18 @@ impl Format {
             Format::Backstage => "backstage",
             Format::Terraform => "terraform",
             Format::TailscalePolicy => "tailscale-policy",
+            Format::ServiceGraph => "service-graph",
         }
     }
 
-    /// Parses a `--from` name (also `k8s`, `docker-compose`, `graphviz`, `otel`, `tf`, `policy`,
-    /// `hujson`).
+    /// True for what traces observed (Jaeger dependencies, service graphs): next to a design
+    /// among the inputs of [`load_many`], such an input is compared with it ([`Role::Auto`]).
+    pub fn is_trace(self) -> bool {
+        matches!(self, Format::Jaeger | Format::ServiceGraph)
+    }
+
+    /// Parses a `--from` name (also `k8s`, `docker-compose`, `graphviz`, `otel`, `tf`,
+    /// `servicegraph`, `policy`, `hujson`).
     pub fn parse(name: &str) -> Option<Format> {
         let name = name.trim().to_ascii_lowercase();
         let alias = match name.as_str() {
@@ -99,6 +113,7 @@ impl Format {
             "otel" | "opentelemetry" => Some(Format::Jaeger),
             "tf" => Some(Format::Terraform),
             "policy" | "hujson" | "acl" | "acls" => Some(Format::TailscalePolicy),
+            "servicegraph" | "service_graph" => Some(Format::ServiceGraph),
             "yaml" | "json" => Some(Format::Native),
             _ => None,
         };
@@ -141,8 +156,10 @@ impl fmt::Display for Warning {
 #[non_exhaustive]
 pub enum Role {
     /// Decided from the inputs: a native file that says `overlay: true`, or a native file given
-    /// after an input in another format (`compose.yml review.yaml`), is an overlay; anything else
-    /// is part of the design.
+    /// after an input in another format (`compose.yml review.yaml`), is an overlay; a trace
+    /// export (Jaeger, service graph: [`Format::is_trace`]) given beside a design is
+    /// [`Role::Observed`] (`compose.yml jaeger.json`; alone, or beside other trace exports only,
+    /// it is the design); anything else is part of the design.
     #[default]
     Auto,
     /// Part of the design: merged with the inputs before it (identical definitions of an id are
@@ -152,8 +169,9 @@ pub enum Role {
     /// Refines, by id, what the inputs before it define (`docs/overlays.md`). Always read as
     /// native, whatever `from` says; it cannot come first.
     Overlay,
-    /// What traces observed, to compare with the declared design. Not read apart yet (that is a
-    /// later change, declared versus observed traces): for now it is read as [`Role::Design`].
+    /// What traces observed, to compare with the design (`blastmap_core::observed`): not
+    /// merged into the topology but read into [`Loaded::observed`]. In any format: every
+    /// dependency (`requires`, `requires_at_start`, `degrades_without`) is an observed call.
     Observed,
 }
 
@@ -185,7 +203,7 @@ impl<'a> Input<'a> {
 /// An imported topology, compiled and validated.
 #[derive(Clone, Debug)]
 pub struct Loaded {
-    /// The format of the (first) input.
+    /// The format of the first input of the design (of the first input, when none is).
     pub format: Format,
     /// The format of each input, in order.
     pub formats: Vec<Format>,
@@ -199,6 +217,9 @@ pub struct Loaded {
     /// (`usize::MAX` for placeholders of unresolved references).
     pub origins: Vec<usize>,
     pub warnings: Vec<Warning>,
+    /// What the [`Role::Observed`] inputs observed, all of them together (`None` without any);
+    /// positions say which input (`Pos::input`).
+    pub observed: Option<Observation>,
     /// Tailscale policy files among the inputs (name, policy), read but not part of the
     /// topology: check them with [`policy::check_policy`].
     pub policies: Vec<(String, blastmap_core::policy::Policy)>,
@@ -232,6 +253,9 @@ impl LoadOptions {
 /// like none of the importers' formats is [`Format::Native`], whose parser then says what it
 /// expected.
 pub fn detect(text: &str) -> Format {
+    if servicegraph::looks_like_prometheus(text) {
+        return Format::ServiceGraph;
+    }
     let body = strip_leading_comments(text);
     let lower_start: String = body.chars().take(16).collect::<String>().to_ascii_lowercase();
     if lower_start.starts_with("digraph") || lower_start.starts_with("graph") || lower_start.starts_with("strict") {
@@ -245,6 +269,11 @@ pub fn detect(text: &str) -> Format {
             if let Some(f) = detect_hujson(text) {
                 return f;
             }
+        }
+        // OTLP JSON Lines: one metrics request per line.
+        let first = body.lines().next().unwrap_or_default();
+        if first.len() < body.trim_end().len() && detect_json(first) == Some(Format::ServiceGraph) {
+            return Format::ServiceGraph;
         }
     }
     detect_yaml(text)
@@ -400,6 +429,9 @@ fn detect_json(text: &str) -> Option<Format> {
     if probe.jaeger {
         return Some(Format::Jaeger);
     }
+    if has("resourceMetrics") {
+        return Some(Format::ServiceGraph);
+    }
     if has("components") {
         return Some(Format::Native);
     }
@@ -482,6 +514,7 @@ fn import(text: &str, format: Format) -> Result<Part, Errors> {
         Format::Backstage => backstage::import(text),
         Format::Terraform => terraform::import(text),
         Format::TailscalePolicy => Ok(Part::new()),
+        Format::ServiceGraph => servicegraph::import(text),
     }
 }
 
@@ -524,6 +557,7 @@ pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Res
                 origins,
                 warnings: Vec::new(),
                 policies: Vec::new(),
+                observed: None,
             });
         }
         Format::TailscalePolicy => return Err(policy_alone(text)),
@@ -536,7 +570,16 @@ pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Res
     let (document, origins, warnings) = finish(vec![(None, part)]).map_err(|e| e.errors)?;
     let compiled = compile(document)?;
     let roles = vec![Role::Design];
-    Ok(Loaded { format, formats: vec![format], roles, compiled, origins, warnings, policies: Vec::new() })
+    Ok(Loaded {
+        format,
+        formats: vec![format],
+        roles,
+        compiled,
+        origins,
+        warnings,
+        policies: Vec::new(),
+        observed: None,
+    })
 }
 
 /// Reads several inputs and merges them into one topology. Each input's format is `from` when
@@ -555,6 +598,20 @@ pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Res
 /// is a note in the document (`compiled.written.notes`, then the report's), each value that
 /// changes nothing a warning.
 ///
+/// Observed inputs (a trace export beside a design, or any input given as [`Role::Observed`])
+/// are not merged: their calls go to [`Loaded::observed`], for
+/// `blastmap_core::report::Report::observe` to compare with the design.
+///
+/// ```
+/// use blastmap_import::{load_many, Input, Role};
+/// let compose = "services:\n  web:\n    depends_on: [db]\n  db: {}\n  auth: {}\n";
+/// let traces = r#"[{"parent": "web", "child": "db"}, {"parent": "web", "child": "auth"}]"#;
+/// let loaded = load_many(&[Input::new("compose.yml", compose), Input::new("jaeger.json", traces)], None).unwrap();
+/// assert_eq!(loaded.roles, [Role::Design, Role::Observed]);
+/// assert_eq!(loaded.observed.unwrap().calls.len(), 2);
+/// assert_eq!(loaded.compiled.written.topology.components.len(), 3, "the design alone");
+/// ```
+///
 /// ```
 /// use blastmap_import::{load_many, Input};
 /// let compose = "services:\n  web:\n    depends_on: [config]\n  config: {}\n";
@@ -566,8 +623,9 @@ pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Res
 /// ```
 ///
 /// # Errors
-/// The first input that does not parse, an overlay's errors (unknown ids, stale drops, ...), or
-/// the merged model's validation errors, with the name of the input they are in.
+/// The first input that does not parse, an overlay's errors (unknown ids, stale drops, ...),
+/// observed inputs without a design, or the merged model's validation errors, with the name of
+/// the input they are in.
 pub fn load_many(inputs: &[Input<'_>], from: Option<Format>) -> Result<Loaded, FileErrors> {
     load_many_with(inputs, from, &LoadOptions::default())
 }
@@ -579,37 +637,13 @@ pub fn load_many(inputs: &[Input<'_>], from: Option<Format>) -> Result<Loaded, F
 /// # Errors
 /// As [`load_many`].
 pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &LoadOptions) -> Result<Loaded, FileErrors> {
-    let detected: Vec<Format> = inputs
-        .iter()
-        .map(|i| if i.role == Role::Overlay { Format::Native } else { from.unwrap_or_else(|| detect(i.text)) })
-        .collect();
-    let statuses: Vec<(Option<&str>, &str)> = inputs
-        .iter()
-        .zip(&detected)
-        .filter(|(_, f)| **f == Format::Tailscale)
-        .map(|(i, _)| (Some(i.name), i.text))
-        .collect();
-    let mut status_parts = tailscale::import_many(&statuses, &options.shards)
-        .map_err(|(i, errors)| {
-            let file = statuses.get(i).and_then(|(n, _)| *n).unwrap_or_default();
-            FileErrors::in_file(file, errors)
-        })?
-        .into_iter();
-    if !inputs.is_empty() && detected.iter().all(|f| *f == Format::TailscalePolicy) {
-        let first = inputs.first().map_or(("", ""), |i| (i.name, i.text));
-        return Err(FileErrors::in_file(first.0, policy_alone(first.1)));
-    }
-    let mut parts = Vec::with_capacity(inputs.len());
-    let mut formats = Vec::with_capacity(inputs.len());
-    let mut roles = Vec::with_capacity(inputs.len());
-    let mut policies = Vec::new();
-    let mut policy_warnings = Vec::new();
-    let mut imported = false;
-    for (i, input) in inputs.iter().enumerate() {
-        let (name, text) = (input.name, input.text);
-        let in_file = |errors| FileErrors::in_file(name, errors);
+    // Every input's format first, native ones parsed: whether a trace export is observed depends
+    // on whether a design stands beside it, anywhere among the inputs.
+    let mut read: Vec<(Format, Option<Document>)> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let in_file = |errors| FileErrors::in_file(input.name, errors);
         let format = if input.role == Role::Overlay {
-            let detected = detect(text);
+            let detected = detect(input.text);
             if detected != Format::Native {
                 let message = format!(
                     "an overlay is a native file (a `components:` list refining the inputs before it); this input looks like {detected}: give it without `--overlay` to merge it"
@@ -618,52 +652,158 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
             }
             Format::Native
         } else {
-            detected.get(i).copied().unwrap_or(Format::Native)
+            from.unwrap_or_else(|| detect(input.text))
         };
-        let part = if format == Format::TailscalePolicy {
-            let (p, warnings) = policy::parse(text).map_err(in_file)?;
-            policy_warnings.extend(warnings.into_iter().map(|mut w| {
-                w.file = Some(name.to_string());
-                w
-            }));
-            policies.push((name.to_string(), p));
-            Part::new()
-        } else if format == Format::Tailscale {
-            imported = true;
-            status_parts.next().unwrap_or_default()
-        } else if format == Format::Native {
-            let doc = blastmap_core::format::parse(text).map_err(in_file)?;
-            let overlay = doc.topology.overlay || input.role == Role::Overlay || (input.role == Role::Auto && imported);
-            // An overlay needs to know which fields it writes: positions (the fast JSON path has none).
-            let positioned = doc.spans.iter().all(|s| s.id.is_some());
-            let doc =
-                if overlay && !positioned { blastmap_core::format::parse_spanned(text).map_err(in_file)? } else { doc };
-            let mut part = Part::from_document(doc);
-            part.overlay = overlay;
-            part
-        } else {
-            imported = true;
-            import(text, format).map_err(in_file)?
+        let doc = match format {
+            Format::Native => Some(blastmap_core::format::parse(input.text).map_err(in_file)?),
+            _ => None,
         };
-        let role = match input.role {
-            _ if part.overlay => Role::Overlay,
-            Role::Observed => Role::Observed,
-            _ => Role::Design,
+        read.push((format, doc));
+    }
+    if !inputs.is_empty() && read.iter().all(|(f, _)| *f == Format::TailscalePolicy) {
+        let first = inputs.first().map_or(("", ""), |i| (i.name, i.text));
+        return Err(FileErrors::in_file(first.0, policy_alone(first.1)));
+    }
+    // Status exports are read together: a node several of them see is one node.
+    let statuses: Vec<(Option<&str>, &str)> = inputs
+        .iter()
+        .zip(&read)
+        .filter(|(_, (f, _))| *f == Format::Tailscale)
+        .map(|(i, _)| (Some(i.name), i.text))
+        .collect();
+    let mut status_parts = tailscale::import_many(&statuses, &options.shards)
+        .map_err(|(i, errors)| {
+            let file = statuses.get(i).and_then(|(n, _)| *n).unwrap_or_default();
+            FileErrors::in_file(file, errors)
+        })?
+        .into_iter();
+    let roles = roles(inputs, &read);
+    let formats: Vec<Format> = read.iter().map(|(f, _)| *f).collect();
+    let first_design =
+        roles.iter().zip(&formats).position(|(&r, &f)| r == Role::Design && f != Format::TailscalePolicy);
+    if first_design.is_none() && roles.contains(&Role::Observed) {
+        let message = "every input is read as observed traces: give the design to compare them with too";
+        let name = inputs.first().map_or("", |i| i.name);
+        return Err(FileErrors::in_file(
+            name,
+            Errors::one(Error::new(ErrorKind::InvalidValue, Some(Pos::START), message)),
+        ));
+    }
+    let mut parts = Vec::with_capacity(inputs.len());
+    let mut observed: Option<Observation> = None;
+    let mut side_warnings = Vec::new();
+    let mut policies = Vec::new();
+    for (i, ((input, (format, doc)), &role)) in inputs.iter().zip(read).zip(&roles).enumerate() {
+        let (name, text) = (input.name, input.text);
+        let in_file = |errors| FileErrors::in_file(name, errors);
+        let part = match doc {
+            Some(doc) if role == Role::Overlay => {
+                // An overlay needs to know which fields it writes: positions (the fast JSON path
+                // has none).
+                let positioned = doc.spans.iter().all(|s| s.id.is_some());
+                let doc = if positioned { doc } else { blastmap_core::format::parse_spanned(text).map_err(in_file)? };
+                let mut part = Part::from_document(doc);
+                part.overlay = true;
+                part
+            }
+            Some(doc) => Part::from_document(doc),
+            None if format == Format::TailscalePolicy => {
+                let (p, warnings) = policy::parse(text).map_err(in_file)?;
+                side_warnings.extend(warnings.into_iter().map(|mut w| {
+                    w.file = Some(name.to_string());
+                    w
+                }));
+                policies.push((name.to_string(), p));
+                Part::new()
+            }
+            None if format == Format::Tailscale => status_parts.next().unwrap_or_default(),
+            None => import(text, format).map_err(in_file)?,
         };
-        if part.overlay && i == 0 {
+        if role == Role::Observed {
+            let (observation, warnings) = observe(part, i, name);
+            observed.get_or_insert_with(Observation::default).extend(observation);
+            side_warnings.extend(warnings);
+            // An empty part keeps every later input's index (positions name their input by it).
+            parts.push((Some(name.to_string()), Part::new()));
+            continue;
+        }
+        if role == Role::Overlay && first_design.is_none_or(|d| d > i) {
             let message = "this file is an overlay: it refines the inputs given before it, and none is; give the export it refines first (`blastmap analyze export.yml review.yaml`, or `--overlay review.yaml`)";
             return Err(in_file(Errors::one(Error::new(ErrorKind::InvalidValue, Some(Pos::START), message))));
         }
-        formats.push(format);
-        roles.push(role);
         parts.push((Some(name.to_string()), part));
     }
     let (document, origins, mut warnings) = finish(parts)?;
-    warnings.extend(policy_warnings);
+    warnings.extend(side_warnings);
     let names: Vec<String> = inputs.iter().map(|i| i.name.to_string()).collect();
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
-    let format = formats.iter().copied().find(|f| *f != Format::TailscalePolicy).unwrap_or(Format::Native);
-    Ok(Loaded { format, formats, roles, compiled, origins, warnings, policies })
+    let format = first_design.or(Some(0)).and_then(|i| formats.get(i)).copied().unwrap_or(Format::Native);
+    Ok(Loaded { format, formats, roles, compiled, origins, warnings, policies, observed })
+}
+
+/// The role each input is read in ([`Role`]'s rules): a native file is an overlay when it says
+/// `overlay: true`, is given as one, or is given (in [`Role::Auto`]) after an input in another
+/// format (a policy file is not one: it holds rules, not components); a trace export in
+/// [`Role::Auto`] is observed when a design stands beside it.
+fn roles(inputs: &[Input<'_>], read: &[(Format, Option<Document>)]) -> Vec<Role> {
+    let mut imported = false;
+    let mut roles = Vec::with_capacity(inputs.len());
+    for (input, (format, doc)) in inputs.iter().zip(read) {
+        let role = match (input.role, doc) {
+            (Role::Observed, _) => Role::Observed,
+            (role, Some(doc)) if doc.topology.overlay || role == Role::Overlay || (role == Role::Auto && imported) => {
+                Role::Overlay
+            }
+            (Role::Auto, None) if format.is_trace() => Role::Auto,
+            _ => Role::Design,
+        };
+        imported |= doc.is_none() && *format != Format::TailscalePolicy;
+        roles.push(role);
+    }
+    let beside_design = roles.iter().zip(read).any(|(&r, (f, _))| r == Role::Design && *f != Format::TailscalePolicy);
+    roles
+        .into_iter()
+        .map(|r| match r {
+            Role::Auto if beside_design => Role::Observed,
+            Role::Auto => Role::Design,
+            r => r,
+        })
+        .collect()
+}
+
+/// An observed input's calls (its dependencies: `requires`, `requires_at_start`,
+/// `degrades_without`), with its warnings and one for what an observed input does not say.
+fn observe(part: Part, input: usize, name: &str) -> (Observation, Vec<Warning>) {
+    let index = u32::try_from(input).unwrap_or(u32::MAX);
+    let mut warnings: Vec<Warning> = part
+        .warnings
+        .into_iter()
+        .map(|mut w| {
+            w.pos = w.pos.map(|p| p.in_input(index));
+            w.file = Some(name.to_string());
+            w
+        })
+        .collect();
+    let mut spans = part.spans;
+    for p in spans.iter_mut().flat_map(blastmap_core::format::ComponentSpans::positions_mut) {
+        p.input = index;
+    }
+    let components = part.components;
+    let unread: usize =
+        components.iter().map(|c| c.monitored_by.len() + c.holds_credentials_for.len() + c.placement().count()).sum();
+    let mesh = part.rest.as_ref().is_some_and(|d| d.topology.uses_mesh());
+    if unread > 0 || mesh {
+        warnings.push(Warning {
+            file: Some(name.to_string()),
+            pos: None,
+            message: format!(
+                "read as observed traces: only dependencies are calls; {unread} `monitored_by`, `holds_credentials_for` and placement values{} are not read",
+                if mesh { " and the mesh sections" } else { "" }
+            ),
+        });
+    }
+    let doc = Document { topology: Topology { components, ..Topology::default() }, spans, ..Document::default() };
+    (Observation::from_document(&doc), warnings)
 }
 
 /// The native form of an imported topology, for `blastmap import --to yaml|json`

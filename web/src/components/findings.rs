@@ -141,6 +141,8 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
             .map(|m| vec![("in mesh terms", m.sentence.clone())])
             .unwrap_or_default(),
         FindingKind::Cycle | FindingKind::Deadlock => vec![("members", list(&f.evidence, 10))],
+        // Traces are compared by the CLI for now; the page's view of them is another change.
+        FindingKind::HiddenDependency | FindingKind::UnobservedDependency => vec![("evidence", list(&f.evidence, 10))],
     }
 }
 

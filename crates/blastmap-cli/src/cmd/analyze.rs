@@ -1,12 +1,24 @@
-//! `blastmap analyze FILE`: every finding, as text, JSON or Markdown.
+//! `blastmap analyze FILE`: every finding, as text, JSON or Markdown (compared with traces, when
+//! some are given).
 
 use std::io::{self, IsTerminal};
 
+use blastmap_core::observed::Limits;
 use blastmap_core::report::{analyze_with_progress, Options, Report};
 use blastmap_core::{render, Compiled};
+use blastmap_import::Loaded;
 
 use crate::args::{AnalyzeArgs, OutputFormat};
 use crate::{input, output, Failure};
+
+/// [`report`] of the design, compared with what traces observed when some inputs were.
+pub fn compared(loaded: &Loaded, bytes: usize, options: &Options) -> Report {
+    let mut report = report(&loaded.compiled, bytes, options);
+    if let Some(observation) = &loaded.observed {
+        report.observe(&loaded.compiled, observation, &Limits::default());
+    }
+    report
+}
 
 /// Runs the analysis, with a progress line on a terminal for big inputs.
 pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
@@ -24,8 +36,8 @@ pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
-    let inputs = input::load(&args.input)?;
-    let report = report(&inputs.loaded.compiled, inputs.bytes, &args.budgets.options());
+    let inputs = input::load_compared(&args.input, &args.observed)?;
+    let report = compared(&inputs.loaded, inputs.bytes, &args.budgets.options());
     let text = match args.format {
         OutputFormat::Text => render::text(&report, output::color()),
         OutputFormat::Json => output::json(&report)?,

@@ -7,7 +7,7 @@ use std::io::Write;
 use blastmap_core::report::{FindingKind, Incomplete, Report};
 
 use crate::args::CheckArgs;
-use crate::cmd::analyze::report;
+use crate::cmd::analyze::compared;
 use crate::{input, output, Failure};
 
 /// One `--deny` entry: a kind, and whether only findings that touch a critical component count.
@@ -50,14 +50,22 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             }
         }
     }
-    let inputs = input::load(&args.input)?;
+    let inputs = input::load_compared(&args.input, &args.observed)?;
     let name = inputs.name();
-    let report = report(&inputs.loaded.compiled, inputs.bytes, &args.budgets.options());
+    let report = compared(&inputs.loaded, inputs.bytes, &args.budgets.options());
+    // Hidden and unobserved dependencies need traces: denied without them, they are not checked,
+    // and the check fails closed (unless --allow-partial) rather than pass on what it never saw.
+    let observed_kinds = [FindingKind::HiddenDependency, FindingKind::UnobservedDependency];
+    let unchecked: Vec<FindingKind> = if report.observed.is_none() {
+        observed_kinds.into_iter().filter(|k| deny.iter().any(|d| d.kind == *k)).collect()
+    } else {
+        Vec::new()
+    };
     let model = &inputs.loaded.compiled.model;
     let is_id = |s: &str| model.lookup(s).is_some();
     let longest = model.ids().map(|v| model.name(v).len()).max().unwrap_or(0);
     let plain = |title: &str| blastmap_core::render::plain_title(title, &is_id, longest);
-    let (text, pass) = verdict(name, &report, &deny, &args.deny.join(", "), args.allow_partial, &plain);
+    let (text, pass) = verdict(name, &report, &deny, &unchecked, &args.deny.join(", "), args.allow_partial, &plain);
     output::print(&text)?;
     if pass {
         Ok(())
@@ -73,6 +81,7 @@ fn verdict(
     name: &str,
     report: &Report,
     deny: &[Deny],
+    unchecked: &[FindingKind],
     kinds: &str,
     allow_partial: bool,
     plain: &dyn Fn(&str) -> String,
@@ -95,8 +104,14 @@ fn verdict(
         k.dedup();
         k.join(", ")
     };
-    let fail_closed = !cut.is_empty() && !allow_partial;
-    let summary = match (denied.is_empty(), cut.is_empty()) {
+    for k in unchecked {
+        text.push_str(&format!(
+            "{name}: {}: not checked: no traces to compare with (give a Jaeger or service-graph export, or --observed FILE)\n",
+            k.name()
+        ));
+    }
+    let fail_closed = (!cut.is_empty() || !unchecked.is_empty()) && !allow_partial;
+    let mut summary = match (denied.is_empty(), cut.is_empty()) {
         (true, true) => format!("ok, no {kinds} findings"),
         (false, true) => format!("{} denied findings", denied.len()),
         (false, false) => format!(
@@ -113,6 +128,17 @@ fn verdict(
             results(cut.len())
         ),
     };
+    if !unchecked.is_empty() {
+        let names: Vec<&str> = unchecked.iter().map(|k| k.name()).collect();
+        let names = names.join(", ");
+        summary = match (denied.is_empty() && cut.is_empty(), allow_partial) {
+            (true, false) => format!(
+                "not ok: {names} not checked without traces; give them, or pass --allow-partial to accept partial answers"
+            ),
+            (true, true) => format!("ok with partial answers (--allow-partial): {names} not checked without traces"),
+            (false, _) => format!("{summary}; {names} not checked without traces"),
+        };
+    }
     text.push_str(&format!("{name}: {summary}\n"));
     (text, denied.is_empty() && !fail_closed)
 }

@@ -603,3 +603,108 @@ fn diff_does_not_call_fixed_what_a_budget_left_out_of_the_after_report() {
     let _ = std::fs::remove_file(&before);
     let _ = std::fs::remove_file(&after);
 }
+
+fn observed_fixture(name: &str) -> String {
+    format!("{}/../blastmap-import/tests/fixtures/observed/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_trace_export_beside_a_design_is_compared_with_it() {
+    let (compose, jaeger) = (observed_fixture("shop-compose.yml"), observed_fixture("shop-jaeger.json"));
+    let o = run(&["analyze", &compose, &jaeger], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("\nDeclared vs observed (the traces name 8 services and 8 calls: 7 in the design, 1 not in it, 0 ambiguous)\n  Hidden dependencies (observed, not declared) (1)\n    HIGH     hidden dependency: catalog calls currency at runtime but the design does not declare it; as a requirement it would make currency a single point of failure of frontend, and break the redundancy of catalog (currency alone would take it down)\n"),
+        "{out}"
+    );
+    assert!(out.contains("    LOW      declared, never observed: checkout → cart (requires)\n"), "{out}");
+    // The same order the other way round; JSON and Markdown carry the section.
+    let o = run(&["analyze", &jaeger, &compose, "-f", "json"], None);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(r["observed"]["hidden"][0]["to"], "currency");
+    assert_eq!(r["observed"]["unmatched"][0]["name"], "loadgenerator");
+    assert_eq!(r["summary"]["components"], 10, "the traces are not merged into the design");
+    let o = run(&["analyze", &compose, &jaeger, "-f", "markdown"], None);
+    assert!(stdout(&o).contains("\n### Declared vs observed\n"), "{}", stdout(&o));
+    // Alone, a Jaeger export is a design; `import` merges it with the design, as it always did.
+    let o = run(&["analyze", &jaeger], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("Declared vs observed"));
+    let o = run(&["import", &compose, &jaeger, "--to", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).expect("native JSON");
+    assert!(t["components"].as_array().expect("components").iter().any(|c| c["id"] == "loadgenerator"));
+}
+
+#[test]
+fn observed_flag_compares_a_native_design_with_native_traces() {
+    let (design, traces) = (observed_fixture("checkout-design.yaml"), observed_fixture("checkout-traces.yaml"));
+    let o = run(&["analyze", &design, "--observed", &traces], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let section: Vec<&str> = out.split("\nDeclared vs observed").nth(1).expect("the section").lines().collect();
+    assert_eq!(
+        section[2],
+        "    HIGH     hidden dependency: checkout calls fraud-score at runtime but the design does not declare it; as a requirement it would make fraud-score a single point of failure of storefront"
+    );
+    assert_eq!(
+        section[3],
+        "    MEDIUM   hidden dependency: payments-a calls ledger, which the design does not have; with other hidden calls it would make ledger a single point of failure of storefront, and break the redundancy of payments (ledger alone would take it down)"
+    );
+    // Both kinds can be denied; `:critical` keys on the critical storefront.
+    let o = run(&["check", &design, "--observed", &traces, "--deny", "hidden-dependency:critical"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).ends_with(": 3 denied findings\n"), "{}", stdout(&o));
+    let o = run(&["check", &design, "--observed", &traces, "--deny", "unobserved-dependency"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("unobserved-dependency: declared, never observed: checkout → inventory (requires)"));
+    // Without traces, denying them cannot be answered: the check fails closed and says why,
+    // unless partial answers are accepted.
+    let o = run(&["check", &design, "--deny", "hidden-dependency,spof"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains(": hidden-dependency: not checked: no traces to compare with (give a Jaeger or service-graph export, or --observed FILE)\n"), "{out}");
+    let o = run(&["check", &design, "--deny", "hidden-dependency", "--allow-partial"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .ends_with(": ok with partial answers (--allow-partial): hidden-dependency not checked without traces\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["check", &design, "--deny", "hidden-dependency"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).ends_with(": not ok: hidden-dependency not checked without traces; give them, or pass --allow-partial to accept partial answers\n"),
+        "{}",
+        stdout(&o)
+    );
+    // SARIF has the rules and the results.
+    let o = run(&["analyze", &design, "--observed", &traces, "-f", "sarif"], None);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF JSON");
+    let results = s["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.iter().filter(|r| r["ruleId"] == "hidden-dependency").count(), 3);
+    // A broken observed file exits 2 at its line and column.
+    let o = run(&["analyze", &design, "--observed", "-"], Some("components:\n  - id: web\n    requires: [db\n"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("<stdin>:"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_kubernetes_design_and_a_service_graph_compare_by_namespaced_names() {
+    let (k8s, graph) = (observed_fixture("shop-k8s.yaml"), observed_fixture("shop-servicegraph.prom"));
+    let o = run(&["analyze", &k8s, &graph, "-f", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("shop-servicegraph.prom:13:1: warning: 3 samples of other metrics are not read"),
+        "{}",
+        stderr(&o)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(r["observed"]["hidden"][0]["from"], "shop/deployment/checkoutservice");
+    assert_eq!(r["observed"]["hidden"][0]["to"], "shippingservice.shop.svc.cluster.local");
+    let o = run(&["import", &graph], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("- id: frontend.shop\n  kind: service\n"), "{}", stdout(&o));
+}

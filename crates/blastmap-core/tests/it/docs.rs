@@ -2,12 +2,13 @@
 //! analysed, and every line of the output block after it must be in what the CLI would print
 //! (`render::text`, `what_if_text`, `diff_text`). An output block either belongs to the topology
 //! just above it or starts with the commands it shows (`$ blastmap analyze NAME.yaml`,
-//! `what-if NAME.yaml --fail ID`, `diff A.yaml B.yaml`), naming topologies by their first line
-//! (`# NAME.yaml`).
+//! `analyze NAME.yaml --observed TRACES.yaml`, `what-if NAME.yaml --fail ID`, `diff A.yaml
+//! B.yaml`), naming topologies by their first line (`# NAME.yaml`).
 
 use std::collections::BTreeMap;
 
 use blastmap_core::algo::what_if;
+use blastmap_core::observed::{Limits, Observation};
 use blastmap_core::report::{analyze, Options, WhatIfReport};
 use blastmap_core::{diff, load, render, Model, Report};
 
@@ -22,6 +23,13 @@ fn run(args: &[&str], named: &BTreeMap<String, String>) -> String {
     let topology = |name: &str| named.get(name).unwrap_or_else(|| panic!("no example named `{name}`"));
     match args {
         ["analyze", name] => render::text(&analysed(topology(name)).1, false),
+        ["analyze", name, "--observed", traces] => {
+            let compiled = load(topology(name)).expect("a docs design loads");
+            let mut report = analyze(&compiled, &Options::default());
+            let doc = blastmap_core::format::parse(topology(traces)).expect("docs traces parse");
+            report.observe(&compiled, &Observation::from_document(&doc), &Limits::default());
+            render::text(&report, false)
+        }
         ["what-if", name, "--fail", id] => {
             let (model, _) = analysed(topology(name));
             let failed = model.lookup_all([*id]).expect("a known id");
@@ -78,5 +86,5 @@ fn the_semantics_examples_print_what_the_docs_show() {
         }
     }
     // Every example is there: a document edited down to nothing would pass otherwise.
-    assert!(topologies >= 10 && outputs >= 13, "{topologies} topologies, {outputs} outputs");
+    assert!(topologies >= 12 && outputs >= 14, "{topologies} topologies, {outputs} outputs");
 }

@@ -11,6 +11,7 @@ mod examples;
 mod format;
 mod hostile;
 mod mesh;
+mod observed;
 mod oracle;
 mod policy;
 mod props;

@@ -251,6 +251,42 @@ c (service)",
         ],
     ),
     (
+        "service-graph/prometheus.prom",
+        Format::ServiceGraph,
+        "
+api (service) | req orders-db
+orders-db (service)
+queue \"main\" (service) | req worker
+web (service) | req api
+worker (service)",
+        &[
+            "3:1: warning: labels `http_method` of the request totals are summed over (only `client`, `server` and `connection_type` are read)",
+            "6:62: warning: `api` calls itself: not mapped (a component cannot require itself)",
+            "8:1: warning: a `traces_service_graph_request_total` series without a `client` and a `server` label: skipped",
+            "9:1: warning: 1 sample of another metric is not read (`otel_traces_service_graph_unpaired_spans_total`): only `traces_service_graph_request_total` says who calls whom",
+        ],
+    ),
+    (
+        "service-graph/otlp.json",
+        Format::ServiceGraph,
+        "
+checkout (service) | req kafka
+frontend (service) | req checkout
+kafka (service)",
+        &[
+            "36:38: warning: 1 sample of another metric is not read (`traces_service_graph_request_failed_total`): only `traces_service_graph_request_total` says who calls whom",
+        ],
+    ),
+    (
+        "service-graph/otlp-lines.jsonl",
+        Format::ServiceGraph,
+        "
+a (service) | req b
+b (service) | req c
+c (service)",
+        &[],
+    ),
+    (
         "backstage/apis-and-namespaces.yaml",
         Format::Backstage,
         "
@@ -387,6 +423,22 @@ const ERR: &[(&str, Format, u32, u32, &str)] = &[
     ("jaeger/data-not-a-list.json", Format::Jaeger, 3, 5, "expected a list"),
     ("jaeger/missing-comma.json", Format::Jaeger, 3, 3, "expected `,` or `]`"),
     ("jaeger/unquoted-key.json", Format::Jaeger, 4, 6, "key must be a string"),
+    ("service-graph/missing-equals.prom", Format::ServiceGraph, 1, 56, "expected `=` after label `server`"),
+    ("service-graph/otlp-line-cut-short.jsonl", Format::ServiceGraph, 2, 94, "EOF while parsing a value"),
+    (
+        "service-graph/unclosed-value.prom",
+        Format::ServiceGraph,
+        2,
+        64,
+        "expected `\"` to close the value of label `server`",
+    ),
+    (
+        "service-graph/value-not-a-number.prom",
+        Format::ServiceGraph,
+        3,
+        62,
+        "`twelve`: expected a number as the sample's value",
+    ),
     ("backstage/tab-indent.yaml", Format::Backstage, 4, 2, "tabs"),
     ("backstage/unclosed-list.yaml", Format::Backstage, 6, 14, "unclosed bracket"),
     ("backstage/unterminated-quote.yaml", Format::Backstage, 14, 1, "multiline quoted scalar"),

@@ -10,6 +10,7 @@ mod drops;
 mod fixtures;
 mod merge;
 mod mutate;
+mod observed;
 mod overlay;
 mod replicas;
 mod tailnet;
