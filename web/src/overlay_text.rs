@@ -658,8 +658,7 @@ fn check_new(text: &str, id: &str, change: &Change, before: &Document) -> Result
 }
 
 fn unusual() -> String {
-    "the overlay's layout is one the page cannot edit safely, so it was left as it is; write this change by hand"
-        .into()
+    "the overlay's layout is one the page cannot edit safely, so it was left as it is; write this change by hand".into()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -770,11 +769,8 @@ impl FlowEntry {
     }
 
     fn write(&self, line: &str, open: usize, close: usize) -> String {
-        let body: Vec<String> = self
-            .pairs
-            .iter()
-            .map(|(k, v)| if k.is_empty() { v.clone() } else { format!("{k}: {v}") })
-            .collect();
+        let body: Vec<String> =
+            self.pairs.iter().map(|(k, v)| if k.is_empty() { v.clone() } else { format!("{k}: {v}") }).collect();
         let pad = if self.spaced { " " } else { "" };
         format!("{}{{{pad}{}{pad}}}{}", &line[..open], body.join(", "), &line[close + 1..])
     }
@@ -1133,10 +1129,18 @@ mod tests {
             Change::Drop { to: "c".into() },
             "overlay: true   # mine\ncomponents:\n- id: a\n  critical: true\n- id: b\n  drop: [c]\n# trailing note\n\nname: shop\n",
         );
-        check("overlay: true\ncomponents: []  # none yet\n", "b", Change::Set { key: Key::Critical, value: Scalar::Bool(true) },
-            "overlay: true\ncomponents:  # none yet\n  - id: b\n    critical: true\n");
-        check("overlay: true\n", "b", Change::Set { key: Key::Need, value: Scalar::Int(2) },
-            "overlay: true\ncomponents:\n  - id: b\n    need: 2\n");
+        check(
+            "overlay: true\ncomponents: []  # none yet\n",
+            "b",
+            Change::Set { key: Key::Critical, value: Scalar::Bool(true) },
+            "overlay: true\ncomponents:  # none yet\n  - id: b\n    critical: true\n",
+        );
+        check(
+            "overlay: true\n",
+            "b",
+            Change::Set { key: Key::Need, value: Scalar::Int(2) },
+            "overlay: true\ncomponents:\n  - id: b\n    need: 2\n",
+        );
     }
 
     #[test]
@@ -1212,7 +1216,12 @@ mod tests {
             Change::Set { key: Key::Zone, value: Scalar::Text("eu-west-1b".into()) },
             "components:\n  - id: db\n    zone: eu-west-1b   # moved in May\n    need: 1\n",
         );
-        check(text, "db", Change::Unset { key: Key::Need }, "components:\n  - id: db\n    zone: eu-west-1a   # moved in May\n");
+        check(
+            text,
+            "db",
+            Change::Unset { key: Key::Need },
+            "components:\n  - id: db\n    zone: eu-west-1a   # moved in May\n",
+        );
         check(
             text,
             "db",
@@ -1329,7 +1338,9 @@ mod tests {
         let multi = "components:\n  - {id: a,\n     critical: true}\n";
         assert!(edit(multi, "a", &mean("b", RefField::Requires)).unwrap_err().contains("several lines"));
         let broken = "components:\n  - id: [a\n";
-        assert!(edit(broken, "a", &mean("b", RefField::Requires)).unwrap_err().starts_with("the overlay does not read"));
+        assert!(edit(broken, "a", &mean("b", RefField::Requires))
+            .unwrap_err()
+            .starts_with("the overlay does not read"));
         let twice = "components:\n  - id: a\n  - id: a\n";
         assert!(edit(twice, "a", &mean("b", RefField::Requires)).unwrap_err().contains("2 entries"));
         let flow_list = "components: [{id: a}]\n";
