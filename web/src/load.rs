@@ -18,6 +18,10 @@ pub struct Problem {
     pub message: String,
     /// False for importer warnings (the topology still loaded).
     pub error: bool,
+    /// Not a problem: an explanation of a line (the page reads a warning it knows to be on
+    /// purpose this way, such as an overlay line that confirms an inference).
+    #[serde(default)]
+    pub info: bool,
 }
 
 impl Problem {
@@ -84,6 +88,7 @@ pub fn problems(errors: Errors) -> Vec<Problem> {
             column: e.pos.map(|p| p.column),
             message: e.message,
             error: true,
+            info: false,
         })
         .collect()
 }
@@ -103,6 +108,7 @@ pub fn warnings(loaded: &Loaded, inputs: &[Input]) -> Vec<Problem> {
             column: w.pos.map(|p| p.column),
             message: w.message.clone(),
             error: false,
+            info: false,
         })
         .collect()
 }

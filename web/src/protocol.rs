@@ -330,7 +330,14 @@ mod tests {
     fn responses_round_trip_as_json() {
         let r = Response::Failed {
             id: 4,
-            problems: vec![Problem { input: 1, line: Some(2), column: Some(3), message: "bad".into(), error: true }],
+            problems: vec![Problem {
+                input: 1,
+                line: Some(2),
+                column: Some(3),
+                message: "bad".into(),
+                error: true,
+                info: false,
+            }],
         };
         let text = serde_json::to_string(&r).unwrap();
         assert!(text.contains("\"type\":\"failed\""));

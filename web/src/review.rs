@@ -368,6 +368,36 @@ pub fn offers(ctx: &Context<'_>, note: &Note) -> Offers {
     }
 }
 
+/// The overlay lines that write what an inference concluded (the inferences the overlay
+/// accepts), by line, with the inference's rule. The overlay warns that such a line "changes
+/// nothing": here that is a confirmation, written on purpose so the review records it.
+pub fn confirmations(ctx: &Context<'_>, notes: &[Note]) -> BTreeMap<u32, String> {
+    let Some(doc) = ctx.overlay else { return BTreeMap::new() };
+    let mut out = BTreeMap::new();
+    for n in notes.iter().filter(|n| n.kind == NoteKind::Inferred) {
+        if offers(ctx, n).verdict != Some(Verdict::Accepted) {
+            continue;
+        }
+        let holder = n
+            .edge
+            .as_ref()
+            .map_or_else(|| n.subject.clone(), |e| group_of(ctx.model, &e.from).unwrap_or_else(|| e.from.clone()));
+        let Some(i) = doc.topology.components.iter().position(|c| c.id == holder) else { continue };
+        let (Some(c), Some(spans)) = (doc.topology.components.get(i), doc.spans.get(i)) else { continue };
+        let pos = match &n.edge {
+            Some(e) => match e.field {
+                Some(f) => f.of(c).iter().position(|r| *r == e.to).and_then(|k| spans.reference(f, k)),
+                None => c.drop.iter().position(|r| *r == e.to).and_then(|k| spans.drop.get(k).copied().flatten()),
+            },
+            None => spans.fields.get("target").copied().flatten(),
+        };
+        if let Some(p) = pos {
+            out.insert(p.line, n.rule.clone());
+        }
+    }
+    out
+}
+
 /// Edge provenance marks: an inference changed it, the overlay changed it, and (when traces
 /// were compared) declared and observed, observed only, declared only.
 pub const INFERRED: u8 = 1;
@@ -558,6 +588,13 @@ mod tests {
             let got: Vec<_> = notes.iter().map(|n| offers(&ctx, n).verdict.unwrap()).collect();
             assert_eq!(got, verdicts, "{overlay}");
         }
+        // An accepted inference's lines are confirmations, not stale lines.
+        let accepted = overlay_text::read(
+            "components:\n  - {id: web, monitored_by: [otel]}\n  - id: loadgen\n    target: false\n",
+        );
+        let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: accepted.as_ref() };
+        let lines: Vec<u32> = confirmations(&ctx, &notes).into_keys().collect();
+        assert_eq!(lines, [2, 4]);
         let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: None };
         let o = offers(&ctx, &telemetry);
         let accept = ctx.plan(&o.accept.unwrap()).unwrap();

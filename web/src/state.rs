@@ -787,7 +787,8 @@ mod tests {
         let stale = Response::Progress { id: s.revision - 1, step: "x".into(), fraction: 0.5 };
         let same = s.clone().reduce(Action::Worker(Rc::new(stale)));
         assert!(Rc::ptr_eq(&s, &same));
-        let problem = Problem { input: 0, line: Some(1), column: Some(13), message: "bad".into(), error: true };
+        let problem =
+            Problem { input: 0, line: Some(1), column: Some(13), message: "bad".into(), error: true, info: false };
         let id = s.revision;
         let s = s.reduce(Action::Worker(Rc::new(Response::Failed { id, problems: vec![problem] })));
         assert!(s.has_errors());

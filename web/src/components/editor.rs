@@ -125,7 +125,7 @@ pub fn Editor(p: &Props) -> Html {
     let shown = use_memo((p.text.clone(), previewing), |(t, previewing)| previewing.then(|| preview(t)));
     let gutter_lines = shown.as_ref().as_ref().map_or(*lines, |s| s.split('\n').count().max(1));
     let bad: BTreeSet<u32> = p.problems.iter().filter(|q| q.error).filter_map(|q| q.line).collect();
-    let warn: BTreeSet<u32> = p.problems.iter().filter(|q| !q.error).filter_map(|q| q.line).collect();
+    let warn: BTreeSet<u32> = p.problems.iter().filter(|q| !q.error && !q.info).filter_map(|q| q.line).collect();
 
     {
         // The textarea is not bound to `value`: typing already put the text there, and setting
@@ -243,7 +243,7 @@ pub fn Editor(p: &Props) -> Html {
         let line = q.line;
         html! {
             <li>
-                <button class={classes!("problem", if q.error { "error" } else { "warning" })}
+                <button class={classes!("problem", if q.error { "error" } else if q.info { "info" } else { "warning" })}
                         onclick={Callback::from(move |_| if let Some(l) = line { jump.emit(l) })}>
                     <span class="where">{ match (q.line, q.column) { (Some(l), Some(c)) => format!("{l}:{c}"), (Some(l), None) => l.to_string(), _ => "–".into() } }</span>
                     <span class="msg">{ q.message.clone() }</span>

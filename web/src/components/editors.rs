@@ -61,7 +61,7 @@ pub fn Editors(p: &Props) -> Html {
     let of = |tab: Tab| p.problems.iter().filter(|q| q.input == tab.input()).cloned().collect::<Vec<_>>();
     let (export_problems, overlay_problems) = (of(Tab::Export), of(Tab::Overlay));
     let errors = |ps: &[Problem]| ps.iter().filter(|q| q.error).count();
-    let warnings = |ps: &[Problem]| ps.iter().filter(|q| !q.error).count();
+    let warnings = |ps: &[Problem]| ps.iter().filter(|q| !q.error && !q.info).count();
     let tab_button = |tab: Tab, title: &'static str, id: &'static str, badge: Html| {
         let on = p.tab == tab;
         html! {

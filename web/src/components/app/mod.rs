@@ -27,8 +27,11 @@ use crate::browser;
 use crate::examples;
 use crate::hooks::use_analysis::use_analysis;
 use crate::hooks::use_initial_text::use_initial_text;
-use crate::review::note_counts;
+use crate::load::Problem;
+use crate::overlay_text;
+use crate::review::{confirmations, note_counts, Context};
 use crate::state::{Action, Focus, Selection, Side, State, Tab};
+use blastmap_core::note::NoteKind;
 
 /// The whole page.
 #[component]
@@ -156,6 +159,30 @@ pub fn App() -> Html {
         </> },
     };
     let overlay_notes = state.analysis.as_ref().map_or(0, |a| note_counts(&a.report.notes).1);
+    // The overlay's "changes nothing" warnings on lines that accept an inference are
+    // confirmations, said as such.
+    let problems = use_memo(
+        (state.analysis.clone().map(Ptr), Ptr(state.overlay.clone()), state.problems.clone()),
+        |(a, overlay, problems)| {
+            let Some(a) = a.as_ref().filter(|a| a.report.notes.iter().any(|n| n.kind == NoteKind::Inferred)) else {
+                return problems.clone();
+            };
+            let doc = overlay_text::read(overlay);
+            let ctx = Context { model: &a.model, baseline: &a.baseline, overlay: doc.as_ref() };
+            let confirmed = confirmations(&ctx, &a.report.notes);
+            problems
+                .iter()
+                .map(|q| match q.line.and_then(|l| confirmed.get(&l)) {
+                    Some(rule) if !q.error && q.input == Tab::Overlay.input() => Problem {
+                        message: format!("confirms the importer's inference `{rule}` (the review records it)"),
+                        info: true,
+                        ..q.clone()
+                    },
+                    _ => q.clone(),
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let stale = state.has_errors() && state.analysis.is_some();
     let stale_in_overlay = state.problems.iter().any(|q| q.error && q.input == Tab::Overlay.input());
     let side = if let Some(view) = state.diff.clone() {
@@ -197,7 +224,7 @@ pub fn App() -> Html {
                 on_compare={on_compare} on_split={on_split} can_split={can_split} />
             <main class="panes">
                 <Editors tab={state.tab} text={Ptr(state.text.clone())} overlay={Ptr(state.overlay.clone())}
-                    aside={state.aside.clone().map(Ptr)} problems={state.problems.clone()}
+                    aside={state.aside.clone().map(Ptr)} problems={(*problems).clone()}
                     format={state.analysis.as_ref().map(|a| AttrValue::from(a.format.clone()))} jump={state.jump}
                     {overlay_notes} {on_tab} {on_edit} {on_edit_overlay} on_open={on_open.clone()} {on_download_overlay}
                     {on_apply_aside} {on_discard_aside} {on_download_aside} />
