@@ -10,6 +10,19 @@ fn window() -> Option<web_sys::Window> {
 /// The localStorage key of the editor's text.
 pub const TEXT_KEY: &str = "blastmap.text";
 
+/// The localStorage key of the overlay tab's text.
+pub const OVERLAY_KEY: &str = "blastmap.overlay";
+
+/// The localStorage key of an overlay set aside (it refined the export before).
+pub const ASIDE_KEY: &str = "blastmap.overlay-aside";
+
+/// Removes a value from localStorage.
+pub fn forget(key: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.remove_item(key);
+    }
+}
+
 /// Texts longer than this (bytes) are not stored: localStorage holds about five million
 /// characters per origin, and a write of that size blocks the page for seconds.
 pub const MAX_STORED: usize = 2_000_000;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use blastmap_core::report::{FindingKind, Report};
 use blastmap_core::Topology;
+use blastmap_import::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::load::Problem;
@@ -15,12 +16,66 @@ use crate::load::Problem;
 /// Findings of each kind the page receives; the rest stay in the worker (and in exports).
 pub const FINDINGS_PER_KIND: usize = 200;
 
+/// One input of an analysis: its name (messages and notes say it), its text and its role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    pub text: String,
+    pub role: Role,
+}
+
+impl Input {
+    /// The export (or any topology) the page analyses: a design.
+    pub fn export(text: impl Into<String>) -> Input {
+        Input { name: EXPORT.into(), text: text.into(), role: Role::Design }
+    }
+
+    /// The overlay tab's text: it refines the export by id.
+    pub fn overlay(text: impl Into<String>) -> Input {
+        Input { name: OVERLAY.into(), text: text.into(), role: Role::Overlay }
+    }
+
+    /// The inputs the page analyses: the export, and the overlay when it holds anything but
+    /// blank lines and comments.
+    pub fn of(export: &str, overlay: &str) -> Vec<Input> {
+        let mut inputs = vec![Input::export(export)];
+        if overlay.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+            inputs.push(Input::overlay(overlay));
+        }
+        inputs
+    }
+}
+
+/// The names the page gives its inputs (notes and messages say `overlay:7:9`).
+pub const EXPORT: &str = "export";
+pub const OVERLAY: &str = "overlay";
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Design => "design",
+        Role::Overlay => "overlay",
+        Role::Observed => "observed",
+        _ => "auto",
+    }
+}
+
+fn role_of(name: &str) -> Option<Role> {
+    Some(match name {
+        "design" => Role::Design,
+        "overlay" => Role::Overlay,
+        "observed" => Role::Observed,
+        "auto" => Role::Auto,
+        _ => return None,
+    })
+}
+
 /// Page → worker. Sent as plain text, not JSON ([`Request::encode`]): escaping and unescaping
 /// a topology of ten megabytes would cost a quarter of a second.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    /// Analyse this text. `id` ties the answers to the request.
-    Analyze { id: u64, text: String },
+    /// Analyse these inputs together (an export, and the overlay that refines it). `id` ties
+    /// the answers to the request.
+    Analyze { id: u64, inputs: Vec<Input> },
     /// Render the last full report (`markdown` or `json`) for a download.
     Export { format: String },
     /// Compare the last analysed topology (before) with this text (after).
@@ -31,18 +86,28 @@ pub enum Request {
     /// replaced. Only in builds with the `test-hooks` feature.
     #[cfg(feature = "test-hooks")]
     Panic,
+    /// Add these notes to every report from now on, as an importer's inferences would be: how
+    /// the browser tests check accepting and flipping inferences before importers make any.
+    /// Only in builds with the `test-hooks` feature.
+    #[cfg(feature = "test-hooks")]
+    TestNotes(Vec<blastmap_core::note::Note>),
 }
 
 impl Request {
-    /// `analyze <id>\n<text>` or `export <format>`.
+    /// `analyze <id> <n>` then, per input, `<role> <bytes> <name>` and its text; `export
+    /// <format>`; `compare` and a text; `split <by>`.
     pub fn encode(&self) -> String {
         match self {
-            Request::Analyze { id, text } => {
-                let mut out = String::with_capacity(text.len() + 24);
-                out.push_str("analyze ");
-                out.push_str(&id.to_string());
-                out.push('\n');
-                out.push_str(text);
+            Request::Analyze { id, inputs } => {
+                let size: usize = inputs.iter().map(|i| i.text.len() + i.name.len() + 24).sum();
+                let mut out = String::with_capacity(size + 32);
+                out.push_str(&format!("analyze {id} {}\n", inputs.len()));
+                for input in inputs {
+                    // Names are one line: a newline in one would break the framing.
+                    let name = input.name.replace(['\n', '\r'], " ");
+                    out.push_str(&format!("{} {} {name}\n", role_name(input.role), input.text.len()));
+                    out.push_str(&input.text);
+                }
                 out
             }
             Request::Export { format } => format!("export {format}"),
@@ -50,14 +115,29 @@ impl Request {
             Request::Split { by } => format!("split {by}"),
             #[cfg(feature = "test-hooks")]
             Request::Panic => "panic".into(),
+            #[cfg(feature = "test-hooks")]
+            Request::TestNotes(notes) => format!("test-notes\n{}", serde_json::to_string(notes).unwrap_or_default()),
         }
     }
 
     /// Reads [`Request::encode`]'s form.
     pub fn decode(message: &str) -> Option<Request> {
         if let Some(rest) = message.strip_prefix("analyze ") {
-            let (id, text) = rest.split_once('\n')?;
-            return Some(Request::Analyze { id: id.parse().ok()?, text: text.to_string() });
+            let (head, mut rest) = rest.split_once('\n')?;
+            let (id, n) = head.split_once(' ')?;
+            let n: usize = n.parse().ok()?;
+            let mut inputs = Vec::with_capacity(n.min(16));
+            for _ in 0..n {
+                let (line, after) = rest.split_once('\n')?;
+                let mut words = line.splitn(3, ' ');
+                let role = role_of(words.next()?)?;
+                let len: usize = words.next()?.parse().ok()?;
+                let name = words.next().unwrap_or_default().to_string();
+                let text = after.get(..len)?.to_string();
+                rest = after.get(len..)?;
+                inputs.push(Input { name, text, role });
+            }
+            return rest.is_empty().then_some(Request::Analyze { id: id.parse().ok()?, inputs });
         }
         if let Some(text) = message.strip_prefix("compare\n") {
             return Some(Request::Compare { against: text.to_string() });
@@ -68,6 +148,10 @@ impl Request {
         #[cfg(feature = "test-hooks")]
         if message == "panic" {
             return Some(Request::Panic);
+        }
+        #[cfg(feature = "test-hooks")]
+        if let Some(json) = message.strip_prefix("test-notes\n") {
+            return serde_json::from_str(json).ok().map(Request::TestNotes);
         }
         message.strip_prefix("export ").map(|f| Request::Export { format: f.to_string() })
     }
@@ -83,8 +167,17 @@ pub enum Response {
     Progress { id: u64, step: String, fraction: f32 },
     /// The text did not load.
     Failed { id: u64, problems: Vec<Problem> },
-    /// Loaded: the topology, for the page to build its own model while the worker analyses it.
-    Parsed { id: u64, format: String, topology: Box<Topology>, warnings: Vec<Problem>, parse_ms: f64 },
+    /// Loaded: the topology, for the page to build its own model while the worker analyses it,
+    /// and what the export said before the overlay of the components the notes are about.
+    Parsed {
+        id: u64,
+        format: String,
+        topology: Box<Topology>,
+        warnings: Vec<Problem>,
+        #[serde(default)]
+        baseline: BTreeMap<String, crate::review::Baseline>,
+        parse_ms: f64,
+    },
     /// Analysed: the trimmed report with the full count of findings per kind.
     Done { id: u64, report: Box<Report>, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64 },
     /// An export, ready to download.
@@ -200,12 +293,28 @@ mod tests {
 
     #[test]
     fn requests_round_trip_as_plain_text() {
-        for r in [Request::Analyze { id: 12, text: "a: \"b\"\nc\n".into() }, Request::Export { format: "json".into() }]
-        {
+        let analyze = |inputs| Request::Analyze { id: 12, inputs };
+        for r in [
+            analyze(vec![Input::export("a: \"b\"\nc\n")]),
+            analyze(vec![Input::export("services:\n  é: {}\n"), Input::overlay("overlay: true\n# ünïcode\n")]),
+            analyze(vec![
+                Input::export(""),
+                Input { name: "two words".into(), text: "x".into(), role: Role::Observed },
+            ]),
+            Request::Export { format: "json".into() },
+            Request::Compare { against: "components: []".into() },
+            Request::Split { by: "region".into() },
+        ] {
             assert_eq!(Request::decode(&r.encode()), Some(r));
         }
-        assert_eq!(Request::decode("analyze x\ntext"), None);
+        assert_eq!(Request::decode("analyze x 1\ndesign 1 e\nt"), None);
+        assert_eq!(Request::decode("analyze 1 1\ndesign 9 e\nshort"), None, "a text shorter than it says");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\né"), None, "inside a character");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\nab"), None, "more than it says");
         assert_eq!(Request::decode("hello"), None);
+        // Blank and comment-only overlays are not inputs.
+        assert_eq!(Input::of("x", "  \n# later\n").len(), 1);
+        assert_eq!(Input::of("x", "overlay: true\n").len(), 2);
     }
 
     #[test]
@@ -214,13 +323,22 @@ mod tests {
         assert_eq!(Request::decode("panic"), None);
         #[cfg(feature = "test-hooks")]
         assert_eq!(Request::decode(&Request::Panic.encode()), Some(Request::Panic));
+        #[cfg(not(feature = "test-hooks"))]
+        assert_eq!(Request::decode("test-notes\n[]"), None);
     }
 
     #[test]
     fn responses_round_trip_as_json() {
         let r = Response::Failed {
             id: 4,
-            problems: vec![Problem { line: Some(2), column: Some(3), message: "bad".into(), error: true }],
+            problems: vec![Problem {
+                input: 1,
+                line: Some(2),
+                column: Some(3),
+                message: "bad".into(),
+                error: true,
+                info: false,
+            }],
         };
         let text = serde_json::to_string(&r).unwrap();
         assert!(text.contains("\"type\":\"failed\""));

@@ -1,5 +1,5 @@
-//! The share link: the whole state (topology text and failed set) deflated and base64url-encoded
-//! into the URL fragment, so a link reproduces the view without any server.
+//! The share link: the whole state (topology text, its overlay and the failed set) deflated and
+//! base64url-encoded into the URL fragment, so a link reproduces the view without any server.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -11,6 +11,9 @@ pub struct Shared {
     /// The topology text.
     #[serde(rename = "t")]
     pub text: String,
+    /// The overlay that refines it (absent in links made before overlays).
+    #[serde(rename = "o", default, skip_serializing_if = "String::is_empty")]
+    pub overlay: String,
     /// Failed component ids.
     #[serde(rename = "f", default)]
     pub failed: Vec<String>,
@@ -63,11 +66,22 @@ mod tests {
     #[test]
     fn a_shared_state_round_trips_and_is_compressed() {
         let text = "components:\n".to_string() + &"- {id: svc, requires: [db]}\n".repeat(200);
-        let s = Shared { text, failed: vec!["db".into(), "region:us-east-1".into()] };
+        let s = Shared { text, overlay: String::new(), failed: vec!["db".into(), "region:us-east-1".into()] };
         let f = encode(&s);
         assert!(f.starts_with("s=") && f.len() < s.text.len() / 10, "{}", f.len());
         assert!(f[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        assert_eq!(decode(&format!("#{f}")), Ok(Fragment::Shared(s)));
+        assert_eq!(decode(&format!("#{f}")), Ok(Fragment::Shared(s.clone())));
+        // With its overlay.
+        let s = Shared { overlay: "overlay: true\ncomponents:\n  - id: svc\n    critical: true\n".into(), ..s };
+        assert_eq!(decode(&encode(&s)), Ok(Fragment::Shared(s)));
+    }
+
+    #[test]
+    fn links_made_before_overlays_still_open() {
+        let json = br#"{"t":"components: []","f":["db"]}"#;
+        let old = format!("s={}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json, 9)));
+        let want = Shared { text: "components: []".into(), overlay: String::new(), failed: vec!["db".into()] };
+        assert_eq!(decode(&old), Ok(Fragment::Shared(want)));
     }
 
     #[test]

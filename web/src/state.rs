@@ -2,6 +2,12 @@
 //!
 //! Large data (the model, the report, the scene, the what-if) lives behind `Rc` and is never
 //! cloned per action; every action returns a new `State` that shares it.
+//!
+//! Two texts are analysed together: the export and the overlay that refines it. Review actions
+//! ([`Action::Refine`]: an edge's meaning, a component's criticality, target, placement or need;
+//! accepting or flipping an inference) write into the overlay's text ([`crate::overlay_text`]),
+//! which is then analysed again like any edit. Nothing the user typed is lost: opening another
+//! export sets the overlay aside (it refined the one before), where it can be applied again.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -15,7 +21,9 @@ use blastmap_layout::{RollUp, RollUpBy};
 use yew::Reducible;
 
 use crate::load::Problem;
+use crate::overlay_text;
 use crate::protocol::Response;
+use crate::review::{self, Baseline, Context, Marks, Refine};
 use crate::scene::{initial_roll_up, Scene};
 
 /// A loaded and analysed topology.
@@ -34,6 +42,10 @@ pub struct Analysis {
     /// Milliseconds the worker spent parsing and analysing.
     pub parse_ms: f64,
     pub analyze_ms: f64,
+    /// What the export said before the overlay, of the components the notes are about.
+    pub baseline: BTreeMap<String, Baseline>,
+    /// The edges the notes mark (inferred, changed by the overlay, observed or not).
+    pub marks: Marks,
 }
 
 /// The page's model of a topology the worker parsed: built while the worker analyses it.
@@ -44,6 +56,7 @@ pub struct Parsed {
     pub scene: Scene,
     pub format: String,
     pub warnings: Vec<Problem>,
+    pub baseline: BTreeMap<String, Baseline>,
     pub parse_ms: f64,
 }
 
@@ -56,20 +69,22 @@ impl Parsed {
         topology: Topology,
         format: String,
         warnings: Vec<Problem>,
+        baseline: BTreeMap<String, Baseline>,
         parse_ms: f64,
     ) -> Result<Parsed, Vec<Problem>> {
         let compiled = compile(Document::from_topology(topology)).map_err(crate::load::problems)?;
         let (model, mesh) = (compiled.model, compiled.mesh);
         let scene = Scene::new(&model, mesh.as_ref());
-        Ok(Parsed { model, mesh, scene, format, warnings, parse_ms })
+        Ok(Parsed { model, mesh, scene, format, warnings, baseline, parse_ms })
     }
 }
 
 impl Analysis {
     /// The parsed topology with its (trimmed) report.
     pub fn new(parsed: Parsed, report: Report, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64) -> Analysis {
-        let Parsed { model, mesh, scene, format, parse_ms, .. } = parsed;
-        Analysis { model, mesh, report, totals, scene, format, parse_ms, analyze_ms }
+        let Parsed { model, mesh, scene, format, parse_ms, baseline, .. } = parsed;
+        let marks = Marks::of(&report.notes);
+        Analysis { model, mesh, report, totals, scene, format, parse_ms, analyze_ms, baseline, marks }
     }
 
     /// Findings in the full report.
@@ -142,11 +157,82 @@ pub struct Focus {
     pub hops: u32,
 }
 
+/// The editor's tabs: the export, and the overlay that refines it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Export,
+    Overlay,
+}
+
+impl Tab {
+    /// The input a tab's problems belong to.
+    pub fn input(self) -> u32 {
+        match self {
+            Tab::Export => 0,
+            Tab::Overlay => 1,
+        }
+    }
+}
+
+/// A line for the editor to show: in `tab`, 1-based; `seq` tells asks for the same line apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Jump {
+    pub tab: Tab,
+    pub line: u32,
+    pub seq: u64,
+}
+
+/// What a click on a component does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClickMode {
+    /// Fail it, or restore it (the what-if).
+    #[default]
+    Fail,
+    /// Select it, to review its meaning.
+    Review,
+}
+
+/// The component or edge whose meaning is under review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Component(String),
+    Edge { from: String, to: String },
+}
+
+/// The right-hand panel's tabs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Side {
+    #[default]
+    Findings,
+    /// What the importer inferred and what the overlay changed.
+    Summary,
+}
+
 /// Everything the page shows.
 #[derive(Debug, Default)]
 pub struct State {
-    /// The editor's text.
+    /// The editor's text: the export (or any topology).
     pub text: Rc<str>,
+    /// The overlay tab's text: refines the export by id.
+    pub overlay: Rc<str>,
+    /// An overlay set aside when another export was opened (it refined the one before); kept
+    /// until it is applied again or discarded.
+    pub aside: Option<Rc<str>>,
+    /// The editor tab shown.
+    pub tab: Tab,
+    /// A line the editor is asked to show.
+    pub jump: Option<Jump>,
+    /// What a click on a component does.
+    pub click: ClickMode,
+    /// The component or edge under review.
+    pub selected: Option<Selection>,
+    /// The right-hand panel's tab.
+    pub side: Side,
+    /// Draw edges of this mark ([`crate::review::MARKS`]) and dim the others.
+    pub edge_filter: Option<u8>,
+    /// The note whose component or edge is shown.
+    pub note: Option<usize>,
     /// Bumped on every new text; the worker's answers carry it.
     pub revision: u64,
     /// The analysis in flight: step and fraction.
@@ -185,10 +271,37 @@ pub enum Action {
     /// The user edited the text.
     Edit(String),
     /// Open a text (example, file, share link) with this failed set; clears focus and history.
+    /// A share link brings its overlay; without one, an overlay the user wrote is set aside (it
+    /// refined the export before).
     Open {
         text: String,
+        overlay: Option<String>,
         failed: Vec<String>,
     },
+    /// The user edited the overlay.
+    EditOverlay(String),
+    /// What the page kept across reloads: the overlay and an overlay set aside. Not a new text:
+    /// the text that follows (`Open`) is analysed with it.
+    Restore {
+        overlay: String,
+        aside: Option<String>,
+    },
+    /// Put the overlay set aside back (the current one, if any, goes aside in its place).
+    ApplyAside,
+    /// Forget the overlay set aside.
+    DiscardAside,
+    ShowTab(Tab),
+    /// Show this line of a tab.
+    JumpTo(Tab, u32),
+    SetClick(ClickMode),
+    Select(Option<Selection>),
+    ShowSide(Side),
+    /// Dim the edges without this mark (`None`: show all alike).
+    FilterEdges(Option<u8>),
+    /// Write a review action into the overlay.
+    Refine(Refine),
+    /// Show a note's component or edge on the graph.
+    ShowNote(usize),
     /// An answer of the worker.
     Worker(Rc<Response>),
     /// The page built the analysis of the worker's `Done` answer, with the importer's warnings.
@@ -261,16 +374,75 @@ impl State {
 
     fn new_text(&mut self, text: String) {
         self.text = text.into();
+        self.new_revision();
+    }
+
+    /// The inputs changed (the export or the overlay): analyse again.
+    fn new_revision(&mut self) {
         self.revision += 1;
         self.progress = None;
         self.diff = None;
         self.crash = None;
+    }
+
+    /// Problems of one tab.
+    pub fn problems_of(&self, tab: Tab) -> Vec<Problem> {
+        self.problems.iter().filter(|p| p.input == tab.input()).cloned().collect()
+    }
+
+    /// Writes review action `r` into the overlay (it is analysed again, and the overlay tab
+    /// shows the line), or says why it wrote nothing.
+    fn refine(&mut self, r: &Refine) {
+        let Some(a) = self.analysis.clone() else { return };
+        let doc = overlay_text::read(&self.overlay);
+        let ctx = Context { model: &a.model, baseline: &a.baseline, overlay: doc.as_ref() };
+        let edited =
+            ctx.plan(r).and_then(|plan| overlay_text::edit(&self.overlay, &plan.id, &plan.change).map(|e| (plan, e)));
+        match edited {
+            Ok((plan, e)) if e.changed => {
+                self.overlay = e.text.into();
+                self.new_revision();
+                self.tab = Tab::Overlay;
+                self.jump_to(Tab::Overlay, e.line);
+                self.notice = Some(Notice::info(format!("Overlay: {} (line {}).", plan.what, e.line)));
+            }
+            Ok((plan, _)) => self.notice = Some(Notice::info(format!("Already so: {}.", plan.what))),
+            Err(why) => self.notice = Some(Notice::warning(format!("The overlay was not changed: {why}."))),
+        }
+    }
+
+    fn jump_to(&mut self, tab: Tab, line: u32) {
+        let seq = self.jump.map_or(0, |j| j.seq + 1);
+        self.jump = Some(Jump { tab, line, seq });
+    }
+
+    /// Sets the overlay aside (when it holds anything), saying so.
+    fn set_aside(&mut self) {
+        if self.overlay.trim().is_empty() {
+            return;
+        }
+        let replaced = self.aside.as_ref().is_some_and(|a| !a.trim().is_empty() && **a != *self.overlay);
+        self.aside = Some(std::mem::take(&mut self.overlay));
+        self.notice = Some(Notice::warning(if replaced {
+            "Your overlay is set aside: it refined the export before. Apply it again from the Overlay tab; the one set aside before it is gone."
+        } else {
+            "Your overlay is set aside: it refined the export before. Apply it again from the Overlay tab."
+        }));
     }
 }
 
 fn copy(s: &State) -> State {
     State {
         text: s.text.clone(),
+        overlay: s.overlay.clone(),
+        aside: s.aside.clone(),
+        tab: s.tab,
+        jump: s.jump,
+        click: s.click,
+        selected: s.selected.clone(),
+        side: s.side,
+        edge_filter: s.edge_filter,
+        note: s.note,
         revision: s.revision,
         progress: s.progress.clone(),
         problems: s.problems.clone(),
@@ -305,7 +477,19 @@ impl Reducible for State {
                 }
                 s.new_text(text);
             }
-            Action::Open { text, failed } => {
+            Action::Open { text, overlay, failed } => {
+                match overlay {
+                    Some(o) if *o == *s.overlay => {}
+                    Some(o) => {
+                        s.set_aside();
+                        s.overlay = o.into();
+                    }
+                    None => s.set_aside(),
+                }
+                s.tab = Tab::Export;
+                s.selected = None;
+                s.note = None;
+                s.edge_filter = None;
                 s.new_text(text);
                 s.history.clear();
                 s.failed_from_link = !failed.is_empty();
@@ -315,6 +499,66 @@ impl Reducible for State {
                 s.finding = None;
                 s.roll_up_chosen = false;
                 s.roll_up.expanded.clear();
+            }
+            Action::EditOverlay(text) => {
+                if *text == *s.overlay {
+                    return self;
+                }
+                s.overlay = text.into();
+                s.new_revision();
+            }
+            Action::Restore { overlay, aside } => {
+                s.overlay = overlay.into();
+                s.aside = aside.filter(|a| !a.trim().is_empty()).map(Into::into);
+            }
+            Action::ApplyAside => {
+                let Some(aside) = s.aside.take() else { return self };
+                let current = std::mem::replace(&mut s.overlay, aside);
+                s.aside = (!current.trim().is_empty()).then_some(current);
+                s.tab = Tab::Overlay;
+                s.new_revision();
+            }
+            Action::DiscardAside => s.aside = None,
+            Action::ShowTab(tab) => s.tab = tab,
+            Action::JumpTo(tab, line) => {
+                s.tab = tab;
+                s.jump_to(tab, line);
+            }
+            Action::SetClick(mode) => {
+                s.click = mode;
+                if mode == ClickMode::Fail {
+                    s.selected = None;
+                }
+            }
+            Action::Select(selection) => s.selected = selection,
+            Action::ShowSide(side) => s.side = side,
+            Action::FilterEdges(mark) => s.edge_filter = mark,
+            Action::Refine(r) => s.refine(&r),
+            Action::ShowNote(i) => {
+                let Some(n) = s.analysis.as_ref().and_then(|a| a.report.notes.get(i)) else { return self };
+                let ids: Vec<String> = match &n.edge {
+                    Some(e) => vec![e.from.clone(), e.to.clone()],
+                    None => vec![n.subject.clone()],
+                };
+                let a = s.analysis.clone();
+                let shown: Vec<String> = ids
+                    .iter()
+                    .flat_map(|id| {
+                        // A group's edge stands on its replicas: show them too.
+                        let reps = a.as_ref().map(|a| review::replicas(&a.model, id)).unwrap_or_default();
+                        std::iter::once(id.clone()).chain(reps)
+                    })
+                    .collect();
+                s.evidence = shown.clone();
+                s.note = Some(i);
+                s.finding = None;
+                s.focus = Some(Focus { seeds: shown, hops: 1 });
+                s.selected = match &n.edge {
+                    Some(e) if n.edge.as_ref().is_some_and(|e| e.field.is_some()) => {
+                        Some(Selection::Edge { from: e.from.clone(), to: e.to.clone() })
+                    }
+                    _ => Some(Selection::Component(n.subject.clone())),
+                };
             }
             Action::Worker(response) => {
                 match &*response {
@@ -379,6 +623,18 @@ impl Reducible for State {
                     s.finding = None;
                     s.evidence.clear();
                 }
+                if s.note.is_some_and(|i| i >= analysis.report.notes.len()) {
+                    s.note = None;
+                }
+                let exists = |id: &str| analysis.model.lookup(id).is_some();
+                let keep = match &s.selected {
+                    Some(Selection::Component(id)) => exists(id),
+                    Some(Selection::Edge { from, to }) => exists(from) && exists(to),
+                    None => true,
+                };
+                if !keep {
+                    s.selected = None;
+                }
                 s.analysis = Some(analysis);
                 s.recompute();
             }
@@ -412,11 +668,13 @@ impl Reducible for State {
                 s.focus = None;
                 s.evidence.clear();
                 s.finding = None;
+                s.note = None;
             }
             Action::ShowFinding(i) => {
                 let Some(f) = s.analysis.as_ref().and_then(|a| a.report.findings.get(i)) else { return self };
                 s.evidence = f.evidence.clone();
                 s.finding = Some(i);
+                s.note = None;
                 s.focus = Some(Focus { seeds: f.evidence.clone(), hops: 1 });
             }
             Action::ClearFinding => {
@@ -452,7 +710,9 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::Input;
     use crate::scene::DEFAULT_ROLL_UP;
+    use blastmap_core::format::RefField;
     use blastmap_core::report::Options;
 
     const YAML: &str = "components:
@@ -468,7 +728,8 @@ mod tests {
         let l = crate::load::load(text).unwrap();
         let report = blastmap_core::analyze(&l.compiled, &Options::default());
         let (report, totals) = crate::protocol::trim(&report);
-        let parsed = Parsed::new(l.compiled.written.topology, "native".into(), Vec::new(), 0.0).unwrap();
+        let parsed =
+            Parsed::new(l.compiled.written.topology, "native".into(), Vec::new(), BTreeMap::new(), 0.0).unwrap();
         let analysis = Analysis::new(parsed, report, totals, 0.0);
         s.reduce(Action::Loaded { revision: r, analysis: Rc::new(analysis), warnings: Vec::new() })
     }
@@ -500,7 +761,7 @@ mod tests {
     fn a_design_diff_opens_closes_and_goes_with_a_new_text() {
         let before = "components:\n- {id: app, requires: [db]}\n- {id: db}\n";
         let after = "components:\n- {id: app, need: 1, requires: [db, db2]}\n- {id: db}\n- {id: db2}\n";
-        let view = match crate::worker::compare(before, Some(after), None) {
+        let view = match crate::worker::compare(&[Input::export(before)], Some(after), None) {
             Response::Diff(v) => v,
             other => panic!("{other:?}"),
         };
@@ -509,7 +770,7 @@ mod tests {
         assert!(s.diff.is_some(), "diff answers are not tied to a revision");
         assert!(s.clone().reduce(Action::CloseDiff).diff.is_none());
         assert!(s.reduce(Action::Edit("components: []".into())).diff.is_none());
-        let failed = crate::worker::compare(before, None, Some("region"));
+        let failed = crate::worker::compare(&[Input::export(before)], None, Some("region"));
         assert!(
             matches!(failed, Response::DiffFailed { ref message } if message.contains("nothing to split")),
             "{failed:?}"
@@ -526,7 +787,8 @@ mod tests {
         let stale = Response::Progress { id: s.revision - 1, step: "x".into(), fraction: 0.5 };
         let same = s.clone().reduce(Action::Worker(Rc::new(stale)));
         assert!(Rc::ptr_eq(&s, &same));
-        let problem = Problem { line: Some(1), column: Some(13), message: "bad".into(), error: true };
+        let problem =
+            Problem { input: 0, line: Some(1), column: Some(13), message: "bad".into(), error: true, info: false };
         let id = s.revision;
         let s = s.reduce(Action::Worker(Rc::new(Response::Failed { id, problems: vec![problem] })));
         assert!(s.has_errors());
@@ -555,7 +817,7 @@ mod tests {
     #[test]
     fn a_share_link_says_which_of_its_failures_the_topology_lacks() {
         let failed: Vec<String> = ["db", "gone", "region:nowhere"].map(String::from).into();
-        let s = Rc::new(State::default()).reduce(Action::Open { text: YAML.into(), failed });
+        let s = Rc::new(State::default()).reduce(Action::Open { text: YAML.into(), overlay: None, failed });
         let revision = s.revision;
         let s = s.reduce(Action::Loaded {
             revision,
@@ -567,7 +829,11 @@ mod tests {
         assert_eq!(notice.text, "2 failed components in this link are not in the topology: `gone`, `region:nowhere`");
         assert!(notice.warning);
         // A link whose failures all exist says nothing.
-        let s = Rc::new(State::default()).reduce(Action::Open { text: YAML.into(), failed: vec!["api".into()] });
+        let s = Rc::new(State::default()).reduce(Action::Open {
+            text: YAML.into(),
+            overlay: None,
+            failed: vec!["api".into()],
+        });
         let revision = s.revision;
         let s = s.reduce(Action::Loaded {
             revision,
@@ -638,11 +904,179 @@ mod tests {
         let s = loaded(YAML)
             .reduce(Action::Toggle("api".into()))
             .reduce(Action::Focus(Focus { seeds: vec!["api".into()], hops: 2 }));
-        let s = s.reduce(Action::Open { text: "components: []".into(), failed: vec!["db".into()] });
+        let s = s.reduce(Action::Open { text: "components: []".into(), overlay: None, failed: vec!["db".into()] });
         assert_eq!(s.failed, ["db"]);
         assert!(s.focus.is_none() && s.history.is_empty());
         assert!(!s.is_empty());
         let s = s.reduce(Action::Edit("  \n".into()));
         assert!(s.is_empty());
+    }
+
+    const COMPOSE: &str = include_str!("../../crates/blastmap-import/tests/fixtures/overlay/shop-compose.yml");
+
+    /// `s` after the worker answered for its export and overlay, as the page builds it.
+    fn analysed(s: Rc<State>) -> Rc<State> {
+        let inputs = Input::of(&s.text, &s.overlay);
+        let mut out = Vec::new();
+        crate::worker::analyze(s.revision, &inputs, &|| 0.0, &mut |r| out.push(r));
+        let mut parsed = None;
+        for r in out {
+            match r {
+                Response::Parsed { topology, format, warnings, baseline, .. } => {
+                    parsed = Some(Parsed::new(*topology, format, warnings, baseline, 0.0).unwrap());
+                }
+                Response::Done { id, report, totals, .. } => {
+                    let parsed = parsed.take().unwrap();
+                    let warnings = parsed.warnings.clone();
+                    let analysis = Rc::new(Analysis::new(parsed, *report, totals, 0.0));
+                    return s.reduce(Action::Loaded { revision: id, analysis, warnings });
+                }
+                Response::Failed { .. } => return s.reduce(Action::Worker(Rc::new(r))),
+                _ => {}
+            }
+        }
+        panic!("no answer")
+    }
+
+    fn titles(s: &State) -> Vec<String> {
+        s.analysis.as_ref().unwrap().report.findings.iter().map(|f| f.title.clone()).collect()
+    }
+
+    #[test]
+    fn an_edges_meaning_by_click_writes_the_overlay_and_the_findings_follow() {
+        let s = analysed(Rc::new(State::default()).reduce(Action::Open {
+            text: COMPOSE.into(),
+            overlay: None,
+            failed: vec![],
+        }));
+        let spof = "single point of failure: `config` takes down `frontend`".to_string();
+        assert!(titles(&s).contains(&spof));
+        let s = s.reduce(Action::SetClick(ClickMode::Review));
+        let s = s.reduce(Action::Select(Some(Selection::Edge { from: "frontend".into(), to: "config".into() })));
+        let revision = s.revision;
+        let start = Refine::Edge {
+            from: "frontend".into(),
+            to: "config".into(),
+            meaning: Some(RefField::RequiresAtStart),
+            explicit: false,
+        };
+        let s = s.reduce(Action::Refine(start));
+        assert_eq!(&*s.overlay, "overlay: true\ncomponents:\n  - id: frontend\n    requires_at_start: [config]\n");
+        assert_eq!((s.revision, s.tab), (revision + 1, Tab::Overlay));
+        assert_eq!(s.jump.map(|j| (j.tab, j.line)), Some((Tab::Overlay, 3)));
+        assert_eq!(s.notice.as_ref().unwrap().text, "Overlay: `frontend` → `config`: start order only (line 3).");
+        let s = analysed(s);
+        assert!(!titles(&s).contains(&spof), "{:?}", titles(&s));
+        assert_eq!(s.analysis.as_ref().unwrap().report.notes.len(), 1);
+        assert!(s.selected.is_some(), "the edge stays selected");
+        // Back to what the export says: the overlay is empty of it again, and the finding is back.
+        let back = Refine::Edge {
+            from: "frontend".into(),
+            to: "config".into(),
+            meaning: Some(RefField::Requires),
+            explicit: false,
+        };
+        let s = analysed(s.reduce(Action::Refine(back.clone())));
+        assert_eq!(&*s.overlay, "overlay: true\ncomponents:\n");
+        assert!(titles(&s).contains(&spof));
+        // Once more is nothing to write, and says so.
+        let same = s.clone().reduce(Action::Refine(back));
+        assert_eq!(same.revision, s.revision);
+        assert!(same.notice.as_ref().unwrap().text.starts_with("Already so:"));
+    }
+
+    #[test]
+    fn a_component_review_writes_its_entry_and_a_broken_overlay_is_left_alone() {
+        let s = Rc::new(State::default()).reduce(Action::Open { text: COMPOSE.into(), overlay: None, failed: vec![] });
+        let s = analysed(s);
+        let zone = Refine::Scalar {
+            id: "db".into(),
+            key: crate::overlay_text::Key::Zone,
+            value: Some(crate::overlay_text::Scalar::Text("eu-west-1a".into())),
+            explicit: false,
+        };
+        let s = analysed(s.reduce(Action::Refine(zone.clone())));
+        assert!(s.overlay.contains("  - id: db\n    zone: eu-west-1a\n"), "{}", s.overlay);
+        assert_eq!(
+            crate::review::placement_of(&s.analysis.as_ref().unwrap().model, "db", "zone").as_deref(),
+            Some("eu-west-1a")
+        );
+        // The user's text that does not read is never overwritten.
+        let s = s.reduce(Action::EditOverlay("components: [\n".into()));
+        let before = s.overlay.clone();
+        let s = s.reduce(Action::Refine(zone));
+        assert_eq!(s.overlay, before);
+        let notice = s.notice.as_ref().unwrap();
+        assert!(
+            notice.warning && notice.text.starts_with("The overlay was not changed: the overlay does not read"),
+            "{}",
+            notice.text
+        );
+    }
+
+    #[test]
+    fn overlay_errors_are_the_overlay_tabs_and_keep_the_last_good_topology() {
+        let s = analysed(Rc::new(State::default()).reduce(Action::Open {
+            text: COMPOSE.into(),
+            overlay: None,
+            failed: vec![],
+        }));
+        let good = s.analysis.clone().unwrap();
+        let s = analysed(
+            s.reduce(Action::EditOverlay("overlay: true\ncomponents:\n  - id: frontnd\n    critical: true\n".into())),
+        );
+        assert!(s.has_errors());
+        assert!(s.problems_of(Tab::Export).is_empty());
+        let p = s.problems_of(Tab::Overlay);
+        assert_eq!(p[0].line, Some(3));
+        assert!(p[0].message.contains("did you mean `frontend`"), "{}", p[0].message);
+        assert!(Rc::ptr_eq(s.analysis.as_ref().unwrap(), &good));
+    }
+
+    #[test]
+    fn opening_another_export_sets_the_overlay_aside_and_it_comes_back() {
+        let mine = "overlay: true\ncomponents:\n  - id: frontend\n    critical: true\n";
+        let s = Rc::new(State::default()).reduce(Action::Restore { overlay: mine.into(), aside: None });
+        assert_eq!((s.revision, &*s.overlay), (0, mine), "restoring is not a new text");
+        let s = s.reduce(Action::Open { text: COMPOSE.into(), overlay: None, failed: vec![] });
+        assert!(s.overlay.is_empty());
+        assert_eq!(s.aside.as_deref(), Some(mine));
+        assert!(s.notice.as_ref().unwrap().text.starts_with("Your overlay is set aside"));
+        let s = s.reduce(Action::EditOverlay("overlay: true\n# new\n".into()));
+        let s = s.reduce(Action::ApplyAside);
+        assert_eq!(&*s.overlay, mine);
+        assert_eq!(s.aside.as_deref(), Some("overlay: true\n# new\n"), "swapped, nothing lost");
+        assert_eq!(s.tab, Tab::Overlay);
+        // A share link brings its own overlay; the one the user had is set aside.
+        let s =
+            s.reduce(Action::Open { text: COMPOSE.into(), overlay: Some("overlay: true\n".into()), failed: vec![] });
+        assert_eq!((&*s.overlay, s.aside.as_deref()), ("overlay: true\n", Some(mine)));
+        assert!(s.notice.as_ref().unwrap().text.ends_with("the one set aside before it is gone."));
+        // The same overlay again is not set aside.
+        let s =
+            s.reduce(Action::Open { text: COMPOSE.into(), overlay: Some("overlay: true\n".into()), failed: vec![] });
+        assert_eq!(s.aside.as_deref(), Some(mine));
+        assert!(s.reduce(Action::DiscardAside).aside.is_none());
+    }
+
+    #[test]
+    fn a_note_shows_its_edge_on_the_graph() {
+        let overlay = "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [otel-collector]\n  - id: db\n    zone: z\n";
+        let s = Rc::new(State::default()).reduce(Action::Restore { overlay: overlay.into(), aside: None });
+        let s =
+            analysed(s.reduce(Action::Open { text: COMPOSE.into(), overlay: Some(overlay.into()), failed: vec![] }));
+        let notes = s.analysis.as_ref().unwrap().report.notes.clone();
+        let edge = notes.iter().position(|n| n.edge.is_some()).unwrap();
+        let s = s.reduce(Action::ShowNote(edge));
+        assert_eq!(s.evidence, ["catalog", "catalog#1", "catalog#2", "otel-collector"]);
+        assert_eq!(s.selected, Some(Selection::Edge { from: "catalog".into(), to: "otel-collector".into() }));
+        assert_eq!((s.note, s.finding), (Some(edge), None));
+        let zone = notes.iter().position(|n| n.rule == "overlay.zone").unwrap();
+        let s = s.reduce(Action::ShowNote(zone));
+        assert_eq!(s.selected, Some(Selection::Component("db".into())));
+        let s = s.reduce(Action::ShowFinding(0));
+        assert_eq!(s.note, None);
+        let a = s.analysis.as_ref().unwrap();
+        assert_eq!(a.marks.get("catalog#1", "otel-collector"), crate::review::OVERLAY);
     }
 }

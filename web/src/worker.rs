@@ -1,36 +1,75 @@
-//! The analysis worker: parses and analyses a text off the main thread and posts progress and
-//! the (trimmed) result back, so a 50,000-component topology never freezes the page. It keeps
-//! the full report for exports, and says why when it has none. A panic is posted to the page
-//! ([`Response::Panicked`]) before the worker dies, so the page can say so and start another.
+//! The analysis worker: parses and analyses the inputs (an export, and the overlay that refines
+//! it) off the main thread and posts progress and the (trimmed) result back, so a
+//! 50,000-component topology never freezes the page. It keeps the full report for exports, and
+//! says why when it has none. A panic is posted to the page ([`Response::Panicked`]) before the
+//! worker dies, so the page can say so and start another.
+//!
+//! With an overlay it also reads the export alone (once per export text: typing in the overlay
+//! does not read it again), for the baseline: what the export said of the components the notes
+//! are about, before the overlay.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
+use blastmap_core::note::Note;
 use blastmap_core::report::{analyze_with_progress, Options, Report};
+use blastmap_core::Topology;
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::{trim, DiffView, Request, Response};
+use crate::protocol::{trim, DiffView, Input, Request, Response};
+use crate::review::{self, Baseline};
 
-/// Loads and analyses `text`, posting progress on the way and the result at the end; returns
+thread_local! {
+    /// The last export read alone, by its text: the baseline of the next overlay edits.
+    static EXPORT_ALONE: RefCell<Option<(String, Option<Topology>)>> = const { RefCell::new(None) };
+    /// Notes added to every report (test hooks only; see [`Request::TestNotes`]).
+    static EXTRA_NOTES: RefCell<Vec<Note>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What the export (`inputs[0]`, read alone) said of the components `notes` are about; empty
+/// without an overlay.
+fn baseline(inputs: &[Input], notes: &[Note]) -> BTreeMap<String, Baseline> {
+    let Some(export) = inputs.first().filter(|_| inputs.len() > 1) else { return BTreeMap::new() };
+    EXPORT_ALONE.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.as_ref().is_none_or(|(text, _)| *text != export.text) {
+            let topology = crate::load::load(&export.text).ok().map(|l| l.compiled.written.topology);
+            *cached = Some((export.text.clone(), topology));
+        }
+        match cached.as_ref() {
+            Some((_, Some(t))) => review::baseline(t, &review::subjects(notes)),
+            _ => BTreeMap::new(),
+        }
+    })
+}
+
+/// Loads and analyses `inputs`, posting progress on the way and the result at the end; returns
 /// the full report. `now` is a millisecond clock.
-pub fn analyze(id: u64, text: &str, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) -> Option<Report> {
+pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) -> Option<Report> {
     let t0 = now();
     post(Response::Progress { id, step: "parsing".into(), fraction: 0.0 });
-    let mut loaded = match crate::load::load(text) {
+    let mut loaded = match crate::load::load_inputs(inputs) {
         Ok(l) => l,
         Err(problems) => {
             post(Response::Failed { id, problems });
             return None;
         }
     };
+    let extra: Vec<Note> = EXTRA_NOTES.with(|n| n.borrow().clone());
+    let mut notes = loaded.compiled.written.notes.clone();
+    notes.extend(extra.iter().cloned());
+    let baseline = baseline(inputs, &notes);
     let t1 = now();
     // The page builds its model from this while the analysis runs.
-    let warnings = crate::load::warnings(&loaded);
+    let warnings = crate::load::warnings(&loaded, inputs);
     let topology = Box::new(std::mem::take(&mut loaded.compiled.written.topology));
-    post(Response::Parsed { id, format: loaded.format.name().to_string(), topology, warnings, parse_ms: t1 - t0 });
+    let format = loaded.format.name().to_string();
+    post(Response::Parsed { id, format, topology, warnings, baseline, parse_ms: t1 - t0 });
     let t1 = now();
-    let report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |step, fraction| {
+    let mut report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |step, fraction| {
         post(Response::Progress { id, step: step.to_string(), fraction });
     });
+    report.notes.extend(extra);
     let (shown, totals) = trim(&report);
     post(Response::Done { id, report: Box::new(shown), totals, analyze_ms: now() - t1 });
     Some(report)
@@ -65,13 +104,13 @@ enum Held {
 
 thread_local! {
     static LAST: RefCell<Held> = const { RefCell::new(Held::Nothing) };
-    /// The text of the last topology that loaded: the "before" of comparisons and splits.
-    static LAST_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The inputs of the last topology that loaded: the "before" of comparisons and splits.
+    static LAST_INPUTS: RefCell<Option<Vec<Input>>> = const { RefCell::new(None) };
 }
 
-/// Loads and analyses one design for a comparison.
-fn design(text: &str) -> Result<(blastmap_import::Loaded, Report), String> {
-    let loaded = crate::load::load(text).map_err(|problems| {
+/// Loads and analyses one design (an export and its overlay) for a comparison.
+fn design(inputs: &[Input]) -> Result<(blastmap_import::Loaded, Report), String> {
+    let loaded = crate::load::load_inputs(inputs).map_err(|problems| {
         problems.first().map(|p| p.describe()).unwrap_or_else(|| "the topology does not load".into())
     })?;
     let report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |_, _| {});
@@ -83,7 +122,7 @@ fn sentences(report: &Report) -> Vec<String> {
 }
 
 /// Compares `before` with `after`, or with the split of `before` by `split_by`.
-pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Response {
+pub fn compare(before: &[Input], after: Option<&str>, split_by: Option<&str>) -> Response {
     let result = (|| -> Result<DiffView, String> {
         let (b, br) = design(before)?;
         let (proposal, after_text) = match (after, split_by) {
@@ -104,7 +143,7 @@ pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Res
                 (lines, blastmap_core::format::to_yaml(&s.after))
             }
         };
-        let (a, ar) = design(&after_text)?;
+        let (a, ar) = design(&[Input::export(after_text.clone())])?;
         let diff = blastmap_core::diff::diff((&b.compiled.model, &br), (&a.compiled.model, &ar));
         let title = if split_by.is_some() {
             format!("Split by {}", split_by.unwrap_or("region"))
@@ -129,9 +168,9 @@ pub fn compare(before: &str, after: Option<&str>, split_by: Option<&str>) -> Res
 /// Answers one request.
 pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) {
     match request {
-        Request::Analyze { id, text } => {
+        Request::Analyze { id, inputs } => {
             let mut problem = None;
-            let report = analyze(id, &text, now, &mut |r: Response| {
+            let report = analyze(id, &inputs, now, &mut |r: Response| {
                 if let Response::Failed { problems, .. } = &r {
                     problem = Some(problems.first().map_or_else(|| "it does not load".into(), |p| p.describe()));
                 }
@@ -139,7 +178,7 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
             });
             let held = match (report, problem) {
                 (Some(r), _) => {
-                    LAST_TEXT.with(|l| *l.borrow_mut() = Some(text));
+                    LAST_INPUTS.with(|l| *l.borrow_mut() = Some(inputs));
                     Held::Report(Box::new(r))
                 }
                 (None, problem) => Held::Failed(problem.unwrap_or_else(|| "it does not load".into())),
@@ -147,14 +186,14 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
             LAST.with(|l| *l.borrow_mut() = held);
         }
         Request::Compare { against } => {
-            let before = LAST_TEXT.with(|l| l.borrow().clone());
+            let before = LAST_INPUTS.with(|l| l.borrow().clone());
             post(match before {
                 Some(b) => compare(&b, Some(&against), None),
                 None => Response::DiffFailed { message: "load a topology first".into() },
             });
         }
         Request::Split { by } => {
-            let before = LAST_TEXT.with(|l| l.borrow().clone());
+            let before = LAST_INPUTS.with(|l| l.borrow().clone());
             post(match before {
                 Some(b) => compare(&b, None, Some(&by)),
                 None => Response::DiffFailed { message: "load a topology first".into() },
@@ -171,6 +210,8 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
         })),
         #[cfg(feature = "test-hooks")]
         Request::Panic => panic!("a deliberate panic, asked for by the browser tests"),
+        #[cfg(feature = "test-hooks")]
+        Request::TestNotes(notes) => EXTRA_NOTES.with(|n| *n.borrow_mut() = notes),
     }
 }
 
@@ -230,7 +271,7 @@ mod tests {
     fn a_good_text_ends_with_the_report_after_progress_and_exports_it() {
         let out = answers(Request::Analyze {
             id: 7,
-            text: "components:\n- {id: web, requires: [consul]}\n- {id: consul}\n".into(),
+            inputs: vec![Input::export("components:\n- {id: web, requires: [consul]}\n- {id: consul}\n")],
         });
         assert!(out.len() > 3 && out.iter().all(|r| r.id() == 7));
         let Some(Response::Parsed { topology, format, .. }) = out.get(1) else { panic!("not parsed first: {out:?}") };
@@ -253,8 +294,11 @@ mod tests {
         let out = answers(Request::Export { format: "json".into() });
         let [Response::ExportFailed { message }] = out.as_slice() else { panic!("{out:?}") };
         assert!(message.starts_with("no topology has been analysed yet"), "{message}");
-        answers(Request::Analyze { id: 1, text: "components:\n- {id: web}\n".into() });
-        let out = answers(Request::Analyze { id: 2, text: "components:\n- id: web\n  requires: [nope]\n".into() });
+        answers(Request::Analyze { id: 1, inputs: vec![Input::export("components:\n- {id: web}\n")] });
+        let out = answers(Request::Analyze {
+            id: 2,
+            inputs: vec![Input::export("components:\n- id: web\n  requires: [nope]\n")],
+        });
         let Some(Response::Failed { problems, .. }) = out.last() else { panic!("{out:?}") };
         assert_eq!(problems[0].line, Some(3));
         // The report of the text before is not exported in its place.
@@ -262,5 +306,27 @@ mod tests {
         let [Response::ExportFailed { message }] = out.as_slice() else { panic!("{out:?}") };
         assert!(message.starts_with("the text in the editor does not load (line 3, column"), "{message}");
         assert!(message.contains("`nope`"), "{message}");
+    }
+
+    #[test]
+    fn an_overlay_is_analysed_with_the_export_and_the_baseline_says_what_the_export_said() {
+        let compose = include_str!("../../crates/blastmap-import/tests/fixtures/overlay/shop-compose.yml");
+        let overlay = "overlay: true\ncomponents:\n  - id: frontend\n    requires_at_start: [config]\n";
+        let out = answers(Request::Analyze { id: 3, inputs: Input::of(compose, overlay) });
+        let Some(Response::Parsed { topology, baseline, .. }) = out.get(1) else { panic!("{out:?}") };
+        let frontend = topology.components.iter().find(|c| c.id == "frontend").unwrap();
+        assert_eq!(frontend.requires_at_start, ["config"]);
+        assert_eq!(baseline["frontend"].edges["config"], blastmap_core::format::RefField::Requires);
+        let Some(Response::Done { report, .. }) = out.last() else { panic!("{out:?}") };
+        assert_eq!(report.notes.len(), 1);
+        assert!(!report.findings.iter().any(|f| f.title == "single point of failure: `config` takes down `frontend`"));
+        // An error in the overlay is the overlay's, and an export says where it is.
+        let out =
+            answers(Request::Analyze { id: 4, inputs: Input::of(compose, &overlay.replace("frontend", "frontnd")) });
+        let Some(Response::Failed { problems, .. }) = out.last() else { panic!("{out:?}") };
+        assert_eq!((problems[0].input, problems[0].line), (1, Some(3)));
+        let out = answers(Request::Export { format: "json".into() });
+        let [Response::ExportFailed { message }] = out.as_slice() else { panic!("{out:?}") };
+        assert!(message.starts_with("the text in the editor does not load (overlay line 3, column"), "{message}");
     }
 }

@@ -1,8 +1,14 @@
 //! The graph's edges. Thousands of `<path>`s made every repaint of the SVG slow (each click
 //! re-laid out and re-rasterized all of them), so the edges are painted on a `<canvas>` under
 //! the nodes, in one stroke per style; only the few highlighted ones (the hovered node's path,
-//! the selected finding's evidence) are SVG, drawn over the nodes' layer. Exports get every edge
-//! as SVG ([`markup`]).
+//! the selected finding's evidence, the edge under review) are SVG, drawn over the nodes' layer.
+//! Exports get every edge as SVG ([`markup`]).
+//!
+//! Edges an inference or the overlay changed, and (when traces were compared) edges declared and
+//! observed, observed only or declared only, get a halo under them: a wide band whose dash
+//! pattern says which (dots, solid, long or short dashes), so the meaning does not rest on
+//! colour. A filter dims every edge without one mark. Clicks find the edge under them
+//! ([`nearest`]).
 
 use std::fmt::Write as _;
 
@@ -11,6 +17,7 @@ use wasm_bindgen::{JsCast as _, JsValue};
 use yew::prelude::*;
 
 use super::Ptr;
+use crate::review::{self, MARKS};
 use crate::scene::Drawing;
 
 /// Edge state bits.
@@ -18,9 +25,74 @@ pub const PATH: u8 = 1;
 pub const EVIDENCE: u8 = 2;
 /// Both ends are down: the failure travelled along it.
 pub const DOWN: u8 = 4;
+/// The edge under review.
+pub const SELECTED: u8 = 8;
 
 /// Drawn in SVG over the canvas.
-const HIGHLIGHT: u8 = PATH | EVIDENCE;
+const HIGHLIGHT: u8 = PATH | EVIDENCE | SELECTED;
+
+/// The halo of an edge's marks: the first of [`MARKS`] it has (class name, width, dash pattern,
+/// colour variable, fallback colour), as `graph.css` draws `.halo.prov-*`.
+pub fn halo(marks: u8) -> Option<(&'static str, f64, &'static [f64], &'static str, &'static str)> {
+    let (bit, name, _) = MARKS.iter().find(|(bit, _, _)| marks & bit != 0)?;
+    Some(match *bit {
+        review::OVERLAY => (*name, 6.0, &[], "--g-prov-overlay", "#0072b2"),
+        // Dots: round caps on near-zero dashes.
+        review::INFERRED => (*name, 7.0, &[0.1, 12.0], "--g-prov-inferred", "#cc79a7"),
+        review::DECLARED_ONLY => (*name, 7.0, &[12.0, 6.0], "--g-prov-declared", "#e69f00"),
+        review::OBSERVED_ONLY => (*name, 7.0, &[4.0, 4.0], "--g-prov-observed", "#009e73"),
+        _ => (*name, 4.0, &[], "--g-prov-both", "#9aa3b2"),
+    })
+}
+
+/// The marks of each edge of `d` (its ends' ids looked up in `marks`; edges of aggregates have
+/// none). Empty when nothing is marked.
+///
+/// # Complexity
+/// O(E log M) for E edges and M marked edges; nothing when M is 0.
+pub fn edge_marks(d: &Drawing, marks: &review::Marks) -> Vec<u8> {
+    if marks.is_empty() {
+        return Vec::new();
+    }
+    let id = |v: u32| d.ids.get(v as usize).filter(|_| !d.aggregate.get(v as usize).copied().unwrap_or(true));
+    d.view
+        .edges
+        .iter()
+        .map(|e| match (id(e.from), id(e.to)) {
+            (Some(a), Some(b)) => marks.get(a, b),
+            _ => 0,
+        })
+        .collect()
+}
+
+/// The edge of `d` nearest to scene point (`x`, `y`) within `within` scene units, if any (on
+/// each curve, the nearest of 24 points along it).
+///
+/// # Complexity
+/// O(E): 24 points per edge.
+pub fn nearest(d: &Drawing, x: f32, y: f32, within: f32) -> Option<usize> {
+    let mut best: Option<(f32, usize)> = None;
+    for e in 0..d.view.edges.len() {
+        let Some([p, c1, c2, q]) = curve(d, e) else { continue };
+        let (x0, x1) = [p, c1, c2, q].iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+        let (y0, y1) = [p, c1, c2, q].iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+        if x < x0 - within || x > x1 + within || y < y0 - within || y > y1 + within {
+            continue;
+        }
+        for i in 0..=24 {
+            let t = i as f32 / 24.0;
+            let u = 1.0 - t;
+            let (a, b, c, dd) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+            let px = a * p.0 + b * c1.0 + c * c2.0 + dd * q.0;
+            let py = a * p.1 + b * c1.1 + c * c2.1 + dd * q.1;
+            let dist = (px - x).hypot(py - y);
+            if dist <= within && best.is_none_or(|(bd, _)| dist < bd) {
+                best = Some((dist, e));
+            }
+        }
+    }
+    best.map(|(_, e)| e)
+}
 
 /// A point in scene coordinates.
 type Point = (f32, f32);
@@ -56,7 +128,7 @@ fn bundle_width(count: u32) -> Option<f32> {
 
 fn class(kind: EdgeKind, bits: u8, count: u32) -> String {
     let mut class = format!("edge {}", kind.name());
-    for (bit, name) in [(PATH, " path"), (EVIDENCE, " evidence"), (DOWN, " down")] {
+    for (bit, name) in [(PATH, " path"), (EVIDENCE, " evidence"), (DOWN, " down"), (SELECTED, " selected")] {
         if bits & bit != 0 {
             class.push_str(name);
         }
@@ -67,9 +139,14 @@ fn class(kind: EdgeKind, bits: u8, count: u32) -> String {
     class
 }
 
-/// Every edge as SVG `<path>`s (for the SVG export), in the classes `graph.css` styles.
-pub fn markup(d: &Drawing, states: &[u8]) -> String {
+/// Every edge as SVG `<path>`s (for the SVG export), in the classes `graph.css` styles; marked
+/// edges with their halo under them.
+pub fn markup(d: &Drawing, states: &[u8], marks: &[u8]) -> String {
     let mut out = String::with_capacity(d.view.edges.len() * 96);
+    for (e, m) in marks.iter().enumerate() {
+        let (Some((name, ..)), Some(path)) = (halo(*m), edge_path(d, e)) else { continue };
+        let _ = write!(out, "<path class=\"halo prov-{name}\" d=\"{path}\"/>");
+    }
     for (e, edge) in d.view.edges.iter().enumerate() {
         let Some(path) = edge_path(d, e) else { continue };
         let bits = states.get(e).copied().unwrap_or(0);
@@ -153,6 +230,8 @@ impl Palette {
 /// How one group of edges is stroked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Style {
+    /// Left out by the filter: drawn faint.
+    dim: bool,
     kind: u8,
     down: bool,
     /// Stroke width in tenths.
@@ -180,9 +259,18 @@ fn kind_style(kind: u8) -> (f32, &'static [f64], &'static str) {
     }
 }
 
+/// What the canvas paints of the edges: their states and marks, and the mark the filter keeps.
+pub struct Painted<'a> {
+    pub states: &'a [u8],
+    /// Per edge, its marks (empty: none marked).
+    pub marks: &'a [u8],
+    /// Only edges with this mark are drawn plainly; the others are faint.
+    pub filter: Option<u8>,
+}
+
 /// Clears `canvas` (sized to the viewport) and paints the edges of `d` that are not
-/// highlighted, in the colours of `style_of`'s CSS variables; with `ends`, only the edges with
-/// an end among them.
+/// highlighted, in the colours of `style_of`'s CSS variables, marked ones over their halo; with
+/// `ends`, only the edges with an end among them.
 ///
 /// # Complexity
 /// O(edges): a bounds test each; the visible ones are added to one path per style.
@@ -190,10 +278,11 @@ pub fn paint(
     canvas: &web_sys::HtmlCanvasElement,
     style_of: &web_sys::Element,
     d: Option<&Drawing>,
-    states: &[u8],
+    painted: &Painted<'_>,
     ends: Option<&[bool]>,
     vp: Viewport,
 ) {
+    let Painted { states, marks, filter } = *painted;
     let (pw, ph) = ((vp.w * vp.ratio).round().max(1.0) as u32, (vp.h * vp.ratio).round().max(1.0) as u32);
     if canvas.width() != pw || canvas.height() != ph {
         canvas.set_width(pw);
@@ -213,11 +302,11 @@ pub fn paint(
     let [left, top, right, bottom] = vp.visible(40.0);
     let shown = |v: u32| ends.is_none_or(|s| s.get(v as usize).copied().unwrap_or(false));
     let mut edges: Vec<(Style, [Point; 4])> = Vec::new();
+    let mut halos: Vec<(u8, [Point; 4])> = Vec::new();
     for (e, edge) in d.view.edges.iter().enumerate() {
         let bits = states.get(e).copied().unwrap_or(0);
-        if bits & HIGHLIGHT != 0 {
-            continue;
-        }
+        let mark = marks.get(e).copied().unwrap_or(0);
+        let dim = filter.is_some_and(|f| mark & f == 0);
         if !shown(edge.from) && !shown(edge.to) {
             continue;
         }
@@ -227,12 +316,43 @@ pub fn paint(
         if x1 < left || x0 > right || y1 < top || y0 > bottom {
             continue;
         }
+        if mark != 0 && !dim {
+            halos.push((mark, c));
+        }
+        if bits & HIGHLIGHT != 0 {
+            continue;
+        }
         let kind = kind_index(edge.kind);
         let base = bundle_width(edge.count).unwrap_or(kind_style(kind).0);
-        let style = Style { kind, down: bits & DOWN != 0 && edge.kind.is_dependency(), width: (base * 10.0) as u8 };
-        edges.push((style, c));
+        let down = bits & DOWN != 0 && edge.kind.is_dependency();
+        edges.push((Style { dim, kind, down, width: (base * 10.0) as u8 }, c));
     }
     edges.sort_unstable_by_key(|(s, _)| *s);
+
+    // Halos first, under the edges: one stroke per mark.
+    halos.sort_unstable_by_key(|(m, _)| halo(*m).map(|h| h.0));
+    for group in halos.chunk_by(|a, b| halo(a.0).map(|h| h.0) == halo(b.0).map(|h| h.0)) {
+        let Some((name, width, dash, var, fallback)) = group.first().and_then(|(m, _)| halo(*m)) else { continue };
+        ctx.set_global_alpha(0.42);
+        ctx.set_stroke_style_str(&colour(var, fallback));
+        ctx.set_line_width(width);
+        ctx.set_line_cap(if name == "inferred" { "round" } else { "butt" });
+        let pattern: js_sys::Array = dash.iter().map(|&x| JsValue::from_f64(x)).collect();
+        let _ = ctx.set_line_dash(&pattern);
+        ctx.begin_path();
+        for (_, [p, c1, c2, q]) in group {
+            ctx.move_to(f64::from(p.0), f64::from(p.1));
+            ctx.bezier_curve_to(
+                f64::from(c1.0),
+                f64::from(c1.1),
+                f64::from(c2.0),
+                f64::from(c2.1),
+                f64::from(q.0),
+                f64::from(q.1),
+            );
+        }
+        ctx.stroke();
+    }
 
     let down = colour("--g-down-stroke", "#d55e00");
     for group in edges.chunk_by(|a, b| a.0 == b.0) {
@@ -240,7 +360,11 @@ pub fn paint(
         let (_, dash, var) = kind_style(style.kind);
         let stroke = if style.down { down.clone() } else { colour(var, "#7d8799") };
         let width = f64::from(style.width) / 10.0;
-        ctx.set_global_alpha(if style.down { 0.9 } else { 0.8 });
+        ctx.set_global_alpha(match (style.dim, style.down) {
+            (true, _) => 0.15,
+            (false, true) => 0.9,
+            (false, false) => 0.8,
+        });
         ctx.set_stroke_style_str(&stroke);
         ctx.set_fill_style_str(&stroke);
         ctx.set_line_width(width);
@@ -305,7 +429,7 @@ mod tests {
         let d = Drawing::new(&l.compiled.model, &scene, None, &RollUp::none());
         let mut states = vec![0; d.view.edges.len()];
         states[0] = DOWN | PATH;
-        let svg = markup(&d, &states);
+        let svg = markup(&d, &states, &[]);
         assert_eq!(svg.matches("<path ").count(), d.view.edges.len());
         for kind in ["runtime", "start", "monitor"] {
             assert!(svg.contains(&format!("class=\"edge {kind}")), "{kind}: {svg}");
@@ -318,5 +442,42 @@ mod tests {
             assert!(p == a.bottom() || p == a.top());
             assert!(q == b.top() || q == b.bottom());
         }
+    }
+
+    #[test]
+    fn a_click_finds_the_edge_under_it_and_marked_edges_get_their_halo() {
+        let text = "components:
+- {id: web, requires: [api, db]}
+- {id: api, requires: [db]}
+- {id: db}
+";
+        let l = crate::load::load(text).unwrap();
+        let scene = Scene::new(&l.compiled.model, l.compiled.mesh.as_ref());
+        let d = Drawing::new(&l.compiled.model, &scene, None, &RollUp::none());
+        for e in 0..d.view.edges.len() {
+            // The middle of each curve finds it; far away finds nothing.
+            let [p, c1, c2, q] = curve(&d, e).unwrap();
+            let (x, y) = ((p.0 + 3.0 * c1.0 + 3.0 * c2.0 + q.0) / 8.0, (p.1 + 3.0 * c1.1 + 3.0 * c2.1 + q.1) / 8.0);
+            assert_eq!(nearest(&d, x + 1.0, y, 5.0), Some(e), "edge {e}");
+        }
+        assert_eq!(nearest(&d, -500.0, -500.0, 5.0), None);
+        let note = blastmap_core::note::Note {
+            kind: blastmap_core::note::NoteKind::Overlay,
+            rule: "overlay.monitored_by".into(),
+            subject: "web".into(),
+            edge: Some(blastmap_core::note::EdgeRef {
+                from: "web".into(),
+                to: "db".into(),
+                field: Some(blastmap_core::format::RefField::Requires),
+                was: None,
+            }),
+            pos: None,
+            message: String::new(),
+        };
+        let marks = edge_marks(&d, &review::Marks::of(&[note]));
+        assert_eq!(marks.iter().filter(|&&m| m == review::OVERLAY).count(), 1);
+        let svg = markup(&d, &vec![0; d.view.edges.len()], &marks);
+        assert_eq!(svg.matches("<path class=\"halo prov-overlay\"").count(), 1);
+        assert!(edge_marks(&d, &review::Marks::default()).is_empty());
     }
 }

@@ -1,5 +1,5 @@
-//! The editor: a textarea with a line-number gutter that marks error lines, file drop, and
-//! the importer's messages below, each jumping to its line.
+//! One editor (the export's, or the overlay's): a textarea with a line-number gutter that marks
+//! error lines, file drop, and the importer's messages below, each jumping to its line.
 
 use std::collections::BTreeSet;
 
@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::Ptr;
 use crate::load::Problem;
+use crate::state::{Jump, Tab};
 
 /// Texts longer than this are shown as a read-only preview of their start: a browser lays out
 /// every character of a text box (over a second for ten megabytes, again at each resize), and
@@ -55,6 +56,10 @@ const PAD_PX: f64 = 8.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
+    /// Which text this is: its element ids (`source`, `overlay-source`, ...) follow.
+    pub tab: Tab,
+    /// Shown (the other tab's editor stays mounted, hidden, keeping its undo and scroll).
+    pub shown: bool,
     pub text: Ptr<str>,
     pub problems: Vec<Problem>,
     /// The detected format, once a text loaded.
@@ -62,6 +67,34 @@ pub struct Props {
     pub on_edit: Callback<String>,
     /// A dropped file's text.
     pub on_open: Callback<String>,
+    /// A line to show (when it is this tab's).
+    pub jump: Option<Jump>,
+    pub placeholder: AttrValue,
+    /// More in the head row (the overlay's buttons).
+    #[prop_or_default]
+    pub tools: Html,
+    /// Above the text (the overlay set aside).
+    #[prop_or_default]
+    pub banner: Html,
+}
+
+/// The id of element `name` of `tab`'s editor (`source`, `overlay-source`).
+fn id_of(tab: Tab, name: &str) -> String {
+    match tab {
+        Tab::Export => name.to_string(),
+        Tab::Overlay => format!("overlay-{name}"),
+    }
+}
+
+/// Puts the cursor at the start of 1-based `line` of `text` in `area` and scrolls it into view
+/// (a few lines below the top); returns the new scroll top.
+fn show_line(t: &web_sys::HtmlTextAreaElement, text: &str, line: u32) -> f64 {
+    let at = line_start_utf16(text, line);
+    let _ = t.focus();
+    let _ = t.set_selection_range(at, at);
+    let top = ((f64::from(line) - 4.0) * LINE_PX).max(0.0);
+    t.set_scroll_top(top as i32);
+    top
 }
 
 /// Byte offset of the start of 1-based `line` in `text`, as a UTF-16 index for the textarea.
@@ -92,7 +125,7 @@ pub fn Editor(p: &Props) -> Html {
     let shown = use_memo((p.text.clone(), previewing), |(t, previewing)| previewing.then(|| preview(t)));
     let gutter_lines = shown.as_ref().as_ref().map_or(*lines, |s| s.split('\n').count().max(1));
     let bad: BTreeSet<u32> = p.problems.iter().filter(|q| q.error).filter_map(|q| q.line).collect();
-    let warn: BTreeSet<u32> = p.problems.iter().filter(|q| !q.error).filter_map(|q| q.line).collect();
+    let warn: BTreeSet<u32> = p.problems.iter().filter(|q| !q.error && !q.info).filter_map(|q| q.line).collect();
 
     {
         // The textarea is not bound to `value`: typing already put the text there, and setting
@@ -151,14 +184,21 @@ pub fn Editor(p: &Props) -> Html {
                 return edit_all.set(true);
             }
             let Some(t) = area.cast::<web_sys::HtmlTextAreaElement>() else { return };
-            let at = line_start_utf16(&text, line);
-            let _ = t.focus();
-            let _ = t.set_selection_range(at, at);
-            let top = ((f64::from(line) - 4.0) * LINE_PX).max(0.0);
-            t.set_scroll_top(top as i32);
+            let top = show_line(&t, &text, line);
             scroll.set((top, f64::from(t.client_height())));
         })
     };
+    {
+        // A line asked for from elsewhere (a review action wrote it, a note points at it). Runs
+        // after the text effect above, so the line is in the text box.
+        let jump = jump.clone();
+        let mine = p.jump.filter(|j| j.tab == p.tab && p.shown);
+        use_effect_with(mine, move |j| {
+            if let Some(j) = j {
+                jump.emit(j.line);
+            }
+        });
+    }
     let ondragover = {
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
@@ -203,7 +243,7 @@ pub fn Editor(p: &Props) -> Html {
         let line = q.line;
         html! {
             <li>
-                <button class={classes!("problem", if q.error { "error" } else { "warning" })}
+                <button class={classes!("problem", if q.error { "error" } else if q.info { "info" } else { "warning" })}
                         onclick={Callback::from(move |_| if let Some(l) = line { jump.emit(l) })}>
                     <span class="where">{ match (q.line, q.column) { (Some(l), Some(c)) => format!("{l}:{c}"), (Some(l), None) => l.to_string(), _ => "–".into() } }</span>
                     <span class="msg">{ q.message.clone() }</span>
@@ -212,15 +252,22 @@ pub fn Editor(p: &Props) -> Html {
         }
     });
     let errors = p.problems.iter().filter(|q| q.error).count();
+    let id = |name: &str| id_of(p.tab, name);
+    let label = match p.tab {
+        Tab::Export => "Topology source",
+        Tab::Overlay => "Overlay source",
+    };
     html! {
-        <section class={classes!("editor", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
-            <header class="panel-head row">
-                <h2>{ "Topology" }</h2>
+        <section class={classes!("editor", (*dragging).then_some("dragging"))} id={id("editor-pane")} hidden={!p.shown}
+                 role="tabpanel" {ondragover} {ondragleave} {ondrop}>
+            <header class="editor-info">
                 <span class="muted">{ format!("{} line{}", *lines, if *lines == 1 { "" } else { "s" }) }</span>
                 if large { <span class="muted">{ format!("{:.1} MB", p.text.len() as f64 / 1e6) }</span> }
                 if let Some(f) = &p.format { <span class="tag" title="Detected format">{ f.clone() }</span> }
-                if errors > 0 { <span class="tag bad" id="error-count">{ format!("{errors} error{}", if errors == 1 { "" } else { "s" }) }</span> }
+                if errors > 0 { <span class="tag bad" id={id("error-count")}>{ format!("{errors} error{}", if errors == 1 { "" } else { "s" }) }</span> }
+                <span class="editor-tools">{ p.tools.clone() }</span>
             </header>
+            { p.banner.clone() }
             if previewing {
                 <div class="preview-note" id="preview-note">
                     <span>{ "Large text: a read-only preview of its start is shown; all of it is analysed." }</span>
@@ -230,12 +277,12 @@ pub fn Editor(p: &Props) -> Html {
             }
             <div class="code">
                 <div class="gutter" aria-hidden="true"><div class="gutter-inner" style={format!("margin-top:{offset:.1}px")}>{ for gutter }</div></div>
-                <textarea ref={area} id="source" spellcheck="false" wrap="off" autocomplete="off" autocapitalize="off"
-                    placeholder="Paste a topology (YAML or JSON), drop a file here, or pick an example."
-                    readonly={previewing} {oninput} {onpaste} {onscroll} aria-label="Topology source" />
+                <textarea ref={area} id={id("source")} spellcheck="false" wrap="off" autocomplete="off" autocapitalize="off"
+                    placeholder={p.placeholder.clone()}
+                    readonly={previewing} {oninput} {onpaste} {onscroll} aria-label={label} />
             </div>
             if !p.problems.is_empty() {
-                <ul class="problems" id="problems">{ for problems }</ul>
+                <ul class="problems" id={id("problems")}>{ for problems }</ul>
             }
         </section>
     }

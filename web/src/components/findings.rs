@@ -21,6 +21,9 @@ pub struct Props {
     /// The analysis in flight: step and fraction.
     pub progress: Option<(String, f32)>,
     pub stale: bool,
+    /// The errors that keep the analysis stale are in the overlay.
+    #[prop_or_default]
+    pub stale_in_overlay: bool,
     /// The analysis worker failed, and whether there is a text it was analysing.
     pub crash: Option<(Crash, bool)>,
     pub on_dismiss_crash: Callback<()>,
@@ -268,7 +271,13 @@ pub fn Findings(p: &Props) -> Html {
             </header>
             { for crash }
             { for progress }
-            if p.stale { <p class="stale">{ "Showing the last topology that loaded; fix the errors in the editor to update." }</p> }
+            if p.stale {
+                <p class="stale">{ if p.stale_in_overlay {
+                    "Showing the last topology that loaded; fix the errors in the Overlay tab to update."
+                } else {
+                    "Showing the last topology that loaded; fix the errors in the editor to update."
+                } }</p>
+            }
             if r.findings.is_empty() {
                 <p class="all-clear">{ "No single points of failure, false redundancy, blind spots, cycles or restart hazards." }</p>
             }

@@ -1,8 +1,19 @@
-//! The legend: what each status and edge style means, each status with its colour and icon.
+//! The legend: what each status and edge style means, each status with its colour and icon;
+//! when notes mark edges, what each halo means (inferred, changed by the overlay, declared and
+//! observed or not), with a filter that dims every edge but one kind's.
 
 use yew::prelude::*;
 
 use super::status_icon::StatusIcon;
+use crate::review::MARKS;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The marks some edge of the topology has.
+    pub marks: u8,
+    pub filter: Option<u8>,
+    pub on_filter: Callback<Option<u8>>,
+}
 
 const STATUSES: [(&str, &str); 5] = [
     ("failed", "failed (by you)"),
@@ -22,7 +33,15 @@ const EDGES: [(&str, &str); 5] = [
 
 /// The graph's legend.
 #[component]
-pub fn Legend() -> Html {
+pub fn Legend(p: &Props) -> Html {
+    let on_filter = {
+        let cb = p.on_filter.clone();
+        Callback::from(move |e: Event| {
+            let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            cb.emit(s.value().parse::<u8>().ok().filter(|&m| m != 0));
+        })
+    };
+    let present: Vec<_> = MARKS.iter().filter(|(bit, _, _)| p.marks & bit != 0).collect();
     html! {
         <div class="legend" aria-label="Legend">
             <svg class="graph legend-svg" width="0" height="0" aria-hidden="true"></svg>
@@ -48,6 +67,26 @@ pub fn Legend() -> Html {
                 </span>
             }) }
             <span class="legend-item gate-hint"><span class="need-chip">{ "need k/n" }</span>{ "redundancy gate" }</span>
+            if !present.is_empty() {
+                <span class="legend-sep" />
+                { for present.iter().map(|(_, name, text)| html! {
+                    <span class="legend-item" data-mark={*name}>
+                        <svg class="graph swatch" width="30" height="12" viewBox="0 0 30 12">
+                            <path class={classes!("halo", format!("prov-{name}"))} d="M3 6 H27" />
+                            <path class="edge runtime legend-edge" d="M2 6 H28" />
+                        </svg>
+                        { *text }
+                    </span>
+                }) }
+                <label class="field legend-filter">{ "Show " }
+                    <select id="edge-filter" onchange={on_filter} title="Dim every edge but those of one kind">
+                        <option value="0" selected={p.filter.is_none()}>{ "all edges" }</option>
+                        { for present.iter().map(|(bit, _, text)| html! {
+                            <option value={bit.to_string()} selected={p.filter == Some(*bit)}>{ format!("only: {text}") }</option>
+                        }) }
+                    </select>
+                </label>
+            }
         </div>
     }
 }

@@ -6,15 +6,18 @@ pub mod crash_note;
 pub mod diff_view;
 pub mod edges;
 pub mod editor;
+pub mod editors;
 pub mod empty_state;
 pub mod failure_bar;
 pub mod findings;
 pub mod graph_view;
+pub mod inspector;
 pub mod legend;
 pub mod node_chunk;
 pub mod notice;
 pub mod placement_picker;
 pub mod status_icon;
+pub mod summary;
 pub mod top_bar;
 pub mod view_bar;
 

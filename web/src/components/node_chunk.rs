@@ -20,6 +20,8 @@ pub struct NodeState {
     pub path: bool,
     /// The hovered node itself.
     pub hovered: bool,
+    /// The component under review.
+    pub selected: bool,
     /// Drawn in SVG (large views draw only what is on screen).
     pub drawn: bool,
 }
@@ -66,6 +68,7 @@ fn parts<'a>(d: &'a Drawing, v: usize, st: &NodeState) -> Option<Parts<'a>> {
         (st.evidence, " evidence"),
         (st.path, " path"),
         (st.hovered, " hovered"),
+        (st.selected, " selected"),
         (d.subtitles.get(v).is_some_and(|s| s.starts_with("need ")), " gate"),
     ] {
         if on {
@@ -85,7 +88,7 @@ fn parts<'a>(d: &'a Drawing, v: usize, st: &NodeState) -> Option<Parts<'a>> {
         format!("{id}: {} components — click to expand", st.look.total)
     } else {
         format!(
-            "{id} — {status}{}{} · click to fail or restore, Alt+click to focus",
+            "{id} — {status}{}{} · click to fail or restore (or, in Review, to review it), Alt+click to focus",
             if cannot_restart { ", cannot restart" } else { "" },
             if unmonitored { ", unmonitored" } else { "" }
         )

@@ -1,10 +1,11 @@
-//! The bar between the failure state and the graph: roll-up, the aggregates opened (a click
-//! closes one again), and the focus with its hop count.
+//! The bar between the failure state and the graph: what a click on a component does (fail it,
+//! or review its meaning), roll-up, the aggregates opened (a click closes one again), and the
+//! focus with its hop count.
 
 use blastmap_layout::{RollUp, RollUpBy};
 use yew::prelude::*;
 
-use crate::state::Focus;
+use crate::state::{ClickMode, Focus};
 
 /// Roll-up choices: value, label, attributes.
 const ROLL_UPS: [(&str, &str, &[RollUpBy]); 7] = [
@@ -28,6 +29,8 @@ pub struct Props {
     /// Focus on these seeds with this many hops.
     pub on_focus: Callback<Focus>,
     pub on_clear_focus: Callback<()>,
+    pub click: ClickMode,
+    pub on_click_mode: Callback<ClickMode>,
 }
 
 /// The view bar.
@@ -54,8 +57,20 @@ pub fn ViewBar(p: &Props) -> Html {
             }
         })
     };
+    let mode = |m: ClickMode, id: &'static str, label: &'static str, title: &'static str| {
+        let on = p.click == m;
+        html! {
+            <button class={classes!("seg-btn", on.then_some("on"))} {id} aria-pressed={on.to_string()} {title}
+                    onclick={p.on_click_mode.reform(move |_| m)}>{ label }</button>
+        }
+    };
     html! {
         <div class="view-bar">
+            <span class="seg" role="group" aria-label="What a click on a component does">
+                <span class="seg-label">{ "Click:" }</span>
+                { mode(ClickMode::Fail, "mode-fail", "fail", "A click on a component fails or restores it (what-if)") }
+                { mode(ClickMode::Review, "mode-review", "review", "A click on a component or an edge shows what it means, and changes it (written into the overlay)") }
+            </span>
             <label class="field">{ "Roll up by " }
                 <select id="roll-up" onchange={on_roll}>
                     { for ROLL_UPS.iter().map(|r| html! { <option value={r.0} selected={r.0 == roll_value}>{ r.1 }</option> }) }
@@ -74,8 +89,10 @@ pub fn ViewBar(p: &Props) -> Html {
                     }) }</span>
                     <button class="link" id="clear-focus" onclick={clear_focus}>{ "show all" }</button>
                 </span>
+            } else if p.click == ClickMode::Review {
+                <span class="hint">{ "Click a component or an edge to review it" }</span>
             } else {
-                <span class="hint">{ "Alt+click a component to focus on its neighbourhood" }</span>
+                <span class="hint">{ "Alt+click: focus on a neighbourhood · click an edge: review it" }</span>
             }
         </div>
     }

@@ -1,5 +1,6 @@
-//! Sends every new text to the analysis worker and turns its answers into actions. A worker
-//! busy with a stale text is terminated and replaced, so typing never waits for an old analysis.
+//! Sends every new text (the export, and the overlay that refines it) to the analysis worker
+//! and turns its answers into actions. A worker busy with a stale text is terminated and
+//! replaced, so typing never waits for an old analysis.
 //!
 //! A worker that fails — its script or WebAssembly does not load (an `error` event), a message
 //! of it cannot be read (`messageerror`), or it panics (its panic hook posts
@@ -14,7 +15,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::protocol::{Request, Response};
+use crate::protocol::{Input, Request, Response};
 use crate::state::{Action, Analysis, Crash, Notice, Parsed, State};
 
 /// The worker's loader (`web/worker.js`): it starts the `blastmap-worker` bin that Trunk builds,
@@ -45,8 +46,9 @@ struct Wiring {
     spawned: Option<Spawned>,
     /// Workers started so far.
     starts: u64,
-    /// The analysis last asked for (revision, text): sent again to a replacement worker.
-    current: Option<(u64, Rc<str>)>,
+    /// The analysis last asked for (revision, export, overlay): sent again to a replacement
+    /// worker.
+    current: Option<(u64, Rc<str>, Rc<str>)>,
     /// A failed worker may still be replaced, once per text.
     may_restart: bool,
     /// Failed workers, kept until the next text: one of their handlers may be running.
@@ -161,8 +163,8 @@ fn fail(shared: &Shared, generation: u64, what: String) {
     dispatch.dispatch(Action::WorkerFailed(Crash { message, restarted: restart }));
     if restart {
         spawn(shared);
-        if let Some((id, text)) = current {
-            post(shared, Request::Analyze { id, text: text.to_string() });
+        if let Some((id, text, overlay)) = current {
+            post(shared, Request::Analyze { id, inputs: Input::of(&text, &overlay) });
         }
     }
 }
@@ -190,8 +192,8 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
     };
     match response {
         Response::Export { file_name, mime, content } => crate::browser::download(&file_name, &mime, &content),
-        Response::Parsed { id, format, topology, warnings, parse_ms } => {
-            match Parsed::new(*topology, format, warnings, parse_ms) {
+        Response::Parsed { id, format, topology, warnings, baseline, parse_ms } => {
+            match Parsed::new(*topology, format, warnings, baseline, parse_ms) {
                 Ok(parsed) => {
                     if let Some(s) = shared.borrow_mut().spawned.as_mut() {
                         s.parsed = Some((id, parsed));
@@ -212,11 +214,16 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
     }
 }
 
-/// Analyses `text` (revision `revision`) in the worker whenever the revision changes. Returns
-/// a callback that sends the worker any other request (an export of the full report, a
-/// comparison, a split).
+/// Analyses `text` with `overlay` (revision `revision`) in the worker whenever the revision
+/// changes. Returns a callback that sends the worker any other request (an export of the full
+/// report, a comparison, a split).
 #[hook]
-pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher<State>) -> Callback<Request> {
+pub fn use_analysis(
+    text: Rc<str>,
+    overlay: Rc<str>,
+    revision: u64,
+    dispatch: UseReducerDispatcher<State>,
+) -> Callback<Request> {
     let shared = {
         let dispatch = dispatch.clone();
         use_mut_ref(move || Wiring {
@@ -257,7 +264,7 @@ pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher
             let mut w = shared.borrow_mut();
             w.retired.clear();
             w.may_restart = true;
-            w.current = (!blank).then(|| (revision, text.clone()));
+            w.current = (!blank).then(|| (revision, text.clone(), overlay.clone()));
             if blank {
                 return;
             }
@@ -272,7 +279,7 @@ pub fn use_analysis(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher
         if start {
             spawn(&shared);
         }
-        post(&shared, Request::Analyze { id: revision, text: text.to_string() });
+        post(&shared, Request::Analyze { id: revision, inputs: Input::of(&text, &overlay) });
     });
     send
 }

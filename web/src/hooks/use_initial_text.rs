@@ -1,5 +1,7 @@
 //! Opens what the page was asked to show: a share link (`#s=…`), an example (`#example=NAME`),
-//! or else the text kept in localStorage. Also follows later fragment changes.
+//! or else the text kept in localStorage. The overlay kept in localStorage (and one set aside)
+//! come back first, so a link that brings another sets it aside instead of losing it. Also
+//! follows later fragment changes.
 
 use yew::prelude::*;
 
@@ -12,12 +14,12 @@ use crate::state::{Action, Notice, State};
 fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
     let opened = match share::decode(&browser::fragment()) {
         Ok(Fragment::Shared(s)) => {
-            dispatch.dispatch(Action::Open { text: s.text, failed: s.failed });
+            dispatch.dispatch(Action::Open { text: s.text, overlay: Some(s.overlay), failed: s.failed });
             true
         }
         Ok(Fragment::Example(name)) => match examples::find(&name) {
             Some(e) => {
-                dispatch.dispatch(Action::Open { text: e.text.to_string(), failed: Vec::new() });
+                dispatch.dispatch(Action::Open { text: e.text.to_string(), overlay: None, failed: Vec::new() });
                 true
             }
             None => {
@@ -42,9 +44,13 @@ fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
 #[hook]
 pub fn use_initial_text(dispatch: UseReducerDispatcher<State>) {
     use_effect_with((), move |_| {
+        let overlay = browser::load(browser::OVERLAY_KEY).unwrap_or_default();
+        let aside = browser::load(browser::ASIDE_KEY);
+        dispatch.dispatch(Action::Restore { overlay: overlay.clone(), aside });
         if !open_fragment(&dispatch) {
             if let Some(text) = browser::load(browser::TEXT_KEY).filter(|t| !t.trim().is_empty()) {
-                dispatch.dispatch(Action::Open { text, failed: Vec::new() });
+                // The kept text with its own kept overlay: nothing to set aside.
+                dispatch.dispatch(Action::Open { text, overlay: Some(overlay), failed: Vec::new() });
             }
         }
         let listener = web_sys::window().map(|w| {

@@ -1,5 +1,6 @@
-//! What outlives the page: the text, kept in localStorage across reloads, and the share link,
-//! which puts the whole state in the URL fragment (nothing is uploaded).
+//! What outlives the page: the text and the overlay (and an overlay set aside), kept in
+//! localStorage across reloads, and the share link, which puts the whole state in the URL
+//! fragment (nothing is uploaded).
 
 use std::rc::Rc;
 
@@ -14,7 +15,27 @@ use crate::state::{Action, Notice, State};
 /// ones once typing pauses; texts too large for localStorage (about five million characters,
 /// and writing that many blocks the page for seconds) are not kept, and a notice says so.
 #[hook]
-pub fn use_kept_text(text: Rc<str>, revision: u64, dispatch: UseReducerDispatcher<State>) {
+pub fn use_kept_text(
+    text: Rc<str>,
+    overlay: Rc<str>,
+    aside: Option<Rc<str>>,
+    revision: u64,
+    dispatch: UseReducerDispatcher<State>,
+) {
+    // The overlay and the one set aside: small, kept at once (also when only the one set aside
+    // changed, which is no new revision).
+    {
+        let key = (revision, aside.clone().map(super::Ptr));
+        use_effect_with(key, move |(revision, aside)| {
+            if *revision > 0 {
+                browser::store(browser::OVERLAY_KEY, &overlay);
+                match aside {
+                    Some(a) => browser::store(browser::ASIDE_KEY, &a.0),
+                    None => browser::forget(browser::ASIDE_KEY),
+                }
+            }
+        });
+    }
     // Keyed on the revision alone: comparing megabyte texts at every render costs.
     use_effect_with(revision, move |&revision| {
         let small = text.len() <= 200_000;
@@ -40,14 +61,16 @@ pub fn use_kept_text(text: Rc<str>, revision: u64, dispatch: UseReducerDispatche
     });
 }
 
-/// Copies a link holding `text` and `failed` and shows it in a notice.
-pub fn on_share(text: Rc<str>, failed: Vec<String>, dispatch: UseReducerDispatcher<State>) -> Callback<()> {
+/// Copies a link holding `text`, its `overlay` and `failed`, and shows it in a notice.
+pub fn on_share(
+    text: Rc<str>,
+    overlay: Rc<str>,
+    failed: Vec<String>,
+    dispatch: UseReducerDispatcher<State>,
+) -> Callback<()> {
     Callback::from(move |_| {
-        let url = format!(
-            "{}#{}",
-            browser::base_url(),
-            share::encode(&Shared { text: text.to_string(), failed: failed.clone() })
-        );
+        let shared = Shared { text: text.to_string(), overlay: overlay.to_string(), failed: failed.clone() };
+        let url = format!("{}#{}", browser::base_url(), share::encode(&shared));
         browser::copy(&url);
         let text = format!("Link copied ({} KB); it holds the whole state and nothing is uploaded.", url.len() / 1024);
         dispatch.dispatch(Action::Notice(Some(Notice { text, url: Some(url), warning: false })));

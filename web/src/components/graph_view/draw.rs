@@ -8,11 +8,12 @@ use std::rc::Rc;
 use blastmap_core::algo::WhatIf;
 use yew::prelude::*;
 
-use super::super::edges::{self, Palette, Viewport, DOWN, EVIDENCE, PATH};
+use super::super::edges::{self, Painted, Palette, Viewport, DOWN, EVIDENCE, PATH, SELECTED};
 use super::super::node_chunk::{NodeChunk, NodeState};
 use super::super::Ptr;
+use crate::review;
 use crate::scene::{look, Drawing};
-use crate::state::Analysis;
+use crate::state::{Analysis, Selection};
 
 /// Nodes per memoized chunk.
 const CHUNK: usize = 64;
@@ -72,19 +73,33 @@ pub struct States {
     pub path: Vec<u32>,
 }
 
-/// The states of `d`'s nodes and edges under `what_if`, with `evidence` (component ids) marked
-/// and the path that explains the `hovered` node's status highlighted.
-pub fn states(
-    a: &Analysis,
-    d: &Drawing,
-    what_if: Option<&WhatIf>,
-    evidence: &[String],
-    hovered: Option<usize>,
-    culled: &Culled,
-) -> States {
+/// What is marked on the graph besides the what-if: a finding's or note's evidence (component
+/// ids), the hovered node, the component or edge under review.
+pub struct Marked<'a> {
+    pub evidence: &'a [String],
+    pub hovered: Option<usize>,
+    pub selected: Option<&'a Selection>,
+}
+
+/// The states of `d`'s nodes and edges under `what_if`, with `marked`'s evidence and selection
+/// marked and the path that explains the hovered node's status highlighted.
+pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Marked<'_>, culled: &Culled) -> States {
+    let Marked { evidence, hovered, selected } = *marked;
     let model = &a.model;
-    let evidence: HashSet<u32> =
-        evidence.iter().filter_map(|id| model.lookup(id)).filter_map(|v| d.shown_node(&a.scene, v)).collect();
+    let shown = |id: &str| model.lookup(id).and_then(|v| d.shown_node(&a.scene, v));
+    let evidence: HashSet<u32> = evidence.iter().filter_map(|id| shown(id)).collect();
+    // The selection: a component, or an edge (a group's edge stands on its replicas).
+    let (chosen, chosen_edge): (Option<u32>, Option<(HashSet<u32>, u32)>) = match selected {
+        Some(Selection::Component(id)) => (shown(id), None),
+        Some(Selection::Edge { from, to }) => {
+            let froms: HashSet<u32> = std::iter::once(from.clone())
+                .chain(review::replicas(model, from))
+                .filter_map(|id| shown(&id))
+                .collect();
+            (None, shown(to).map(|t| (froms, t)))
+        }
+        None => (None, None),
+    };
     let path: Vec<u32> = match (hovered, what_if) {
         (Some(h), Some(w)) if !d.aggregate.get(h).copied().unwrap_or(true) => d
             .ids
@@ -101,6 +116,7 @@ pub fn states(
             evidence: evidence.contains(&(v as u32)),
             path: on_path.contains(&(v as u32)),
             hovered: hovered == Some(v),
+            selected: chosen == Some(v as u32),
             drawn: !culled.boxes && culled.on_screen.as_ref().is_none_or(|s| s[v]),
         })
         .collect();
@@ -120,6 +136,9 @@ pub fn states(
             }
             if e.kind.is_dependency() && is_down(e.from) && is_down(e.to) {
                 bits |= DOWN;
+            }
+            if chosen_edge.as_ref().is_some_and(|(froms, to)| froms.contains(&e.from) && e.to == *to) {
+                bits |= SELECTED;
             }
             bits
         })
@@ -160,14 +179,18 @@ fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element,
 }
 
 /// Paints the canvas behind `canvas_ref` (sized and styled after the `<svg>` behind `svg_ref`)
-/// whenever what it shows changes: the edges (of the nodes on screen, in large views), and the
-/// nodes as boxes when `culled` says so.
+/// whenever what it shows changes: the edges (of the nodes on screen, in large views) with the
+/// halos of their `marks` (all alike, or those without `filter`'s mark faint), and the nodes as
+/// boxes when `culled` says so.
 #[hook]
+#[allow(clippy::too_many_arguments)]
 pub fn use_canvas(
     canvas_ref: NodeRef,
     svg_ref: NodeRef,
     drawing: Ptr<Drawing>,
     states: &States,
+    marks: Ptr<Vec<u8>>,
+    filter: Option<u8>,
     viewport: Option<Viewport>,
     culled: &Culled,
 ) {
@@ -175,8 +198,8 @@ pub fn use_canvas(
     // Large views paint the edges of the nodes on screen, not every edge crossing it.
     let ends = if culled.boxes { None } else { culled.on_screen.clone() };
     use_effect_with(
-        (drawing, (*states.edges.0).clone(), viewport, painted_boxes, ends, culled.edges_left_out),
-        move |(d, states, vp, boxes, ends, left_out)| {
+        (drawing, (*states.edges.0).clone(), marks, filter, viewport, painted_boxes, ends, culled.edges_left_out),
+        move |(d, states, marks, filter, vp, boxes, ends, left_out)| {
             let (Some(canvas), Some(svg), Some(vp)) =
                 (canvas_ref.cast::<web_sys::HtmlCanvasElement>(), svg_ref.cast::<web_sys::Element>(), *vp)
             else {
@@ -185,7 +208,8 @@ pub fn use_canvas(
             let none: Vec<u8> = Vec::new();
             let states = if *left_out { &none } else { states };
             let drawing = if *left_out { None } else { Some(&**d) };
-            edges::paint(&canvas, &svg, drawing, states, ends.as_deref(), vp);
+            let painted = Painted { states, marks: marks.as_slice(), filter: *filter };
+            edges::paint(&canvas, &svg, drawing, &painted, ends.as_deref(), vp);
             if let Some(b) = boxes {
                 paint_boxes(&canvas, &svg, d, b);
             }

@@ -17,12 +17,13 @@ const GRAPH_CSS: &str = include_str!("../../../graph.css");
 /// its width and height.
 pub type Exporter = Box<dyn Fn() -> (f32, f32, String)>;
 
-/// Puts into `slot` an exporter of `d` with these node and edge states and band statuses. The
-/// markup is built only when asked for.
+/// Puts into `slot` an exporter of `d` with these node and edge states, edge marks and band
+/// statuses. The markup is built only when asked for.
 pub fn install(
     slot: &RefCell<Option<Exporter>>,
     d: Ptr<Drawing>,
     edge_states: Ptr<Vec<u8>>,
+    marks: Ptr<Vec<u8>>,
     states: Rc<Vec<NodeState>>,
     statuses: Vec<&'static str>,
 ) {
@@ -45,7 +46,7 @@ pub fn install(
         let _ = write!(
             inner,
             "</g>\n<g class=\"edges\">{}</g>\n<g class=\"nodes\">{}</g>",
-            edges::markup(&d, &edge_states),
+            edges::markup(&d, &edge_states, &marks),
             node_chunk::markup(&d, &states)
         );
         (d.layout.width, d.layout.height, inner)

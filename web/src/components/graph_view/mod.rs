@@ -1,8 +1,9 @@
 //! The graph: the laid-out view with region/zone boxes, pan (drag), zoom (wheel) and fit.
-//! Edges are painted on a canvas under an SVG of the bands and nodes ([`super::edges`]); node
-//! chunks are memoized; events are delegated to the `<svg>` and find their node through
-//! `data-v`. Large views draw only the nodes on screen, and when zoomed out so far that
-//! thousands would be, paint them as plain boxes on the canvas and find clicks by position.
+//! Edges are painted on a canvas under an SVG of the bands and nodes ([`super::edges`]), with
+//! halos for the edges notes mark; node chunks are memoized; events are delegated to the `<svg>`
+//! and find their node through `data-v` (or their edge by position). Large views draw only the
+//! nodes on screen, and when zoomed out so far that thousands would be, paint them as plain
+//! boxes on the canvas and find clicks by position.
 //!
 //! By concern: [`viewport`] (pan, zoom, fit, size), [`pointer`] (drag, clicks, hover),
 //! [`draw`] (culling, node and edge states, the canvas), [`bands`] (region and zone boxes),
@@ -21,7 +22,7 @@ use yew::prelude::*;
 use super::edges::EdgeOverlay;
 use super::Ptr;
 use crate::scene::Drawing;
-use crate::state::{Analysis, Focus};
+use crate::state::{Analysis, ClickMode, Focus, Selection};
 pub use export::Exporter;
 
 #[derive(Properties, PartialEq)]
@@ -38,6 +39,14 @@ pub struct Props {
     pub on_expand: Callback<String>,
     /// Focus on a component.
     pub on_focus: Callback<String>,
+    /// What a click on a component does.
+    pub click: ClickMode,
+    /// The component or edge under review.
+    pub selected: Option<Selection>,
+    /// Select a component (review mode) or an edge (any mode).
+    pub on_select: Callback<Selection>,
+    /// Dim the edges without this mark.
+    pub edge_filter: Option<u8>,
     /// Filled with a function that draws the whole view as SVG, for the SVG export.
     pub exporter: Ptr<std::cell::RefCell<Option<Exporter>>>,
 }
@@ -49,7 +58,7 @@ fn defs() -> Html {
             <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                 <line x1="0" y1="0" x2="0" y2="6" class="hatch-line" />
             </pattern>
-            { for ["runtime", "start", "soft", "monitor", "credential", "hot"].iter().map(|k| html! {
+            { for ["runtime", "start", "soft", "monitor", "credential", "hot", "selected"].iter().map(|k| html! {
                 <marker id={format!("arrow-{k}")} class={classes!("arrow", *k)} viewBox="0 0 8 8" refX="7" refY="4"
                         markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0 0 L8 4 L0 8 z" />
@@ -80,15 +89,29 @@ pub fn GraphView(p: &Props) -> Html {
     // What is on screen, and the state of everything drawn.
     let culled = draw::cull(&drawing, canvas_viewport);
     let w = p.what_if.as_deref();
-    let states = draw::states(a, &drawing, w, &p.evidence, *hovered, &culled);
-    draw::use_canvas(canvas_ref.clone(), svg_ref.clone(), drawing.clone(), &states, canvas_viewport, &culled);
+    let marked = draw::Marked { evidence: &p.evidence, hovered: *hovered, selected: p.selected.as_ref() };
+    let states = draw::states(a, &drawing, w, &marked, &culled);
+    let marks = {
+        let deps = (p.analysis.clone(), drawing.clone());
+        Ptr(use_memo(deps, |(a, d)| super::edges::edge_marks(d, &a.marks)))
+    };
+    draw::use_canvas(
+        canvas_ref.clone(),
+        svg_ref.clone(),
+        drawing.clone(),
+        &states,
+        marks.clone(),
+        p.edge_filter,
+        canvas_viewport,
+        &culled,
+    );
 
     let model = &a.model;
     {
         // Drawn when asked for: only the bands' statuses are taken now.
         let statuses = drawing.layout.bands.iter().map(|b| bands::status(model, w, b).1).collect();
         let (d, edges, nodes) = (drawing.clone(), states.edges.clone(), states.nodes.clone());
-        export::install(&p.exporter, d, edges, nodes, statuses);
+        export::install(&p.exporter, d, edges, marks.clone(), nodes, statuses);
     }
     let band_views = drawing.layout.bands.iter().map(|b| bands::view(model, w, b));
 
@@ -96,6 +119,9 @@ pub fn GraphView(p: &Props) -> Html {
         on_toggle: p.on_toggle.clone(),
         on_expand: p.on_expand.clone(),
         on_focus: p.on_focus.clone(),
+        on_select: p.on_select.clone(),
+        review: p.click == ClickMode::Review,
+        edges_shown: !culled.edges_left_out,
     };
     let pointer::Handlers { onpointerdown, onpointermove, onpointerup, onclick, onwheel, onmouseover, onmouseleave } =
         pointer::use_pointer(
@@ -115,10 +141,28 @@ pub fn GraphView(p: &Props) -> Html {
         (ids.len() > 1).then(|| format!("{}  ·  {}", drawing.ids.get(h).map_or("", String::as_str), ids.join(" → ")))
     });
     let rolled = drawing.aggregate.iter().filter(|&&x| x).count();
+    // The side of the graph away from what is under review: the inspector stands there.
+    let free = {
+        let at = |id: &str| {
+            let n = a.model.lookup(id).and_then(|m| drawing.shown_node(&a.scene, m))?;
+            let node = drawing.layout.nodes.get(n as usize)?;
+            Some(f64::from(node.x + node.w / 2.0) * v.k + v.x)
+        };
+        let x = match &p.selected {
+            Some(Selection::Component(id)) => at(id),
+            Some(Selection::Edge { from, to }) => at(from).zip(at(to)).map(|(a, b)| (a + b) / 2.0),
+            None => None,
+        };
+        match (x, canvas_viewport) {
+            (Some(x), Some(vp)) if x < vp.w / 2.0 => "right",
+            _ => "left",
+        }
+    };
     html! {
-        <div class="graph-wrap graph">
+        <div class="graph-wrap graph" data-free={free}>
             <canvas ref={canvas_ref.clone()} class="graph-canvas" aria-hidden="true"></canvas>
-            <svg ref={svg_ref.clone()} class="graph" id="graph" xmlns="http://www.w3.org/2000/svg" data-nodes={if culled.boxes { "canvas" } else { "svg" }}
+            <svg ref={svg_ref.clone()} class={classes!("graph", (p.click == ClickMode::Review).then_some("reviewing"))} id="graph"
+                 xmlns="http://www.w3.org/2000/svg" data-nodes={if culled.boxes { "canvas" } else { "svg" }}
                  {onpointerdown} {onpointermove} {onpointerup} {onclick} {onwheel} {onmouseover} {onmouseleave}>
                 { defs() }
                 <g id="graph-scene" data-width={format!("{:.0}", drawing.layout.width)} data-height={format!("{:.0}", drawing.layout.height)}

@@ -1,13 +1,18 @@
 //! Pointer input on the graph: drag to pan, wheel to zoom, hover, and clicks, which find their
 //! node through `data-v` (SVG nodes) or by position (nodes painted on the canvas) and fail,
-//! focus or open it.
+//! focus, open or (in review mode) select it; a click on no node selects the edge under it.
 
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
+use super::super::edges;
 use super::super::Ptr;
 use super::viewport::View;
 use crate::scene::Drawing;
+use crate::state::Selection;
+
+/// How far from an edge (in screen pixels) a click still finds it.
+const EDGE_HIT_PX: f64 = 6.0;
 
 /// A press on the graph, until the click that ends it.
 struct Drag {
@@ -30,12 +35,18 @@ pub fn hit(d: &Drawing, x: f32, y: f32) -> Option<usize> {
     d.layout.nodes.iter().position(|n| x >= n.x && x <= n.x + n.w && y >= n.y && y <= n.y + n.h)
 }
 
-/// What a click on a node does (its id): fail or restore, focus (Alt or Shift), open (an aggregate).
+/// What a click on a node does (its id): fail or restore, focus (Alt or Shift), open (an
+/// aggregate), or in review mode select it; and on an edge: select it.
 #[derive(Clone, PartialEq)]
 pub struct Actions {
     pub on_toggle: Callback<String>,
     pub on_expand: Callback<String>,
     pub on_focus: Callback<String>,
+    pub on_select: Callback<Selection>,
+    /// Clicks on components select them instead of failing them.
+    pub review: bool,
+    /// Edges are painted (not left out at this zoom), so clicks can find them.
+    pub edges_shown: bool,
 }
 
 /// The `<svg>`'s event handlers.
@@ -94,7 +105,7 @@ pub fn use_pointer(
     };
     let onclick = {
         let drag = drag.clone();
-        let Actions { on_toggle, on_expand, on_focus } = actions;
+        let Actions { on_toggle, on_expand, on_focus, on_select, review, edges_shown } = actions;
         let (svg_ref, here) = (svg_ref.clone(), *view);
         Callback::from(move |e: MouseEvent| {
             let moved = drag.borrow_mut().take().is_some_and(|d| d.moved);
@@ -104,20 +115,37 @@ pub fn use_pointer(
             if let Some(band) = target_attr(&e, "data-band") {
                 return on_toggle.emit(band);
             }
-            // A node drawn in SVG names itself; one painted on the canvas is found by position.
-            let painted = || {
+            // Where the click is in the scene.
+            let scene = || {
                 let r = svg_ref.cast::<web_sys::Element>()?.get_bounding_client_rect();
                 let x = (f64::from(e.client_x()) - r.left() - here.x) / here.k;
                 let y = (f64::from(e.client_y()) - r.top() - here.y) / here.k;
-                hit(&drawing, x as f32, y as f32)
+                Some((x as f32, y as f32))
             };
+            // A node drawn in SVG names itself; one painted on the canvas is found by position.
+            let painted = || scene().and_then(|(x, y)| hit(&drawing, x, y));
             let v = target_attr(&e, "data-v").and_then(|v| v.parse::<usize>().ok());
-            let Some(v) = v.or_else(|| if boxes { painted() } else { None }) else { return };
+            let Some(v) = v.or_else(|| if boxes { painted() } else { None }) else {
+                // No node: the edge under the click, if edges are painted.
+                let edge = scene()
+                    .filter(|_| edges_shown)
+                    .and_then(|(x, y)| edges::nearest(&drawing, x, y, (EDGE_HIT_PX / here.k.max(1e-6)) as f32))
+                    .and_then(|i| drawing.view.edges.get(i))
+                    .filter(|ed| !drawing.aggregate.get(ed.from as usize).copied().unwrap_or(true))
+                    .filter(|ed| !drawing.aggregate.get(ed.to as usize).copied().unwrap_or(true))
+                    .and_then(|ed| Some((drawing.ids.get(ed.from as usize)?, drawing.ids.get(ed.to as usize)?)));
+                if let Some((from, to)) = edge {
+                    on_select.emit(Selection::Edge { from: from.clone(), to: to.clone() });
+                }
+                return;
+            };
             let Some(id) = drawing.ids.get(v).cloned() else { return };
             if drawing.aggregate.get(v).copied().unwrap_or(false) {
                 on_expand.emit(id);
             } else if e.alt_key() || e.shift_key() {
                 on_focus.emit(id);
+            } else if review {
+                on_select.emit(Selection::Component(id));
             } else {
                 on_toggle.emit(id);
             }
