@@ -170,7 +170,11 @@ pub fn Findings(p: &Props) -> Html {
                 <header class="panel-head"><h2>{ "Findings" }</h2></header>
                 { for crash }
                 { for progress }
-                if p.progress.is_none() && p.crash.is_none() { <p class="muted pad">{ "Findings appear here once a topology loads." }</p> }
+                if p.stale_in_overlay {
+                    <p class="stale">{ "Nothing analysed yet: fix the errors in the Overlay tab to analyse the export with it." }</p>
+                } else if p.progress.is_none() && p.crash.is_none() {
+                    <p class="muted pad">{ "Findings appear here once a topology loads." }</p>
+                }
             </aside>
         };
     };
