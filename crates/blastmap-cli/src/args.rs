@@ -205,15 +205,34 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Approximate number of dependency edges.
+    /// Approximate number of dependency edges (the realistic shape).
     #[arg(long, default_value_t = 10_000)]
     pub edges: usize,
+    /// A deep shape instead of the realistic one: `chain` (a `requires` chain of `--depth`
+    /// components), `start-chain` (the same with `requires_at_start`) or `spine` (a `requires`
+    /// chain of `--depth` under `--leaves` leaves that each require its top).
+    #[arg(long, value_enum)]
+    pub shape: Option<Shape>,
+    /// The depth of a deep shape.
+    #[arg(long, default_value_t = 100_000)]
+    pub depth: usize,
+    /// The leaves under a `spine`.
+    #[arg(long, default_value_t = 100_000)]
+    pub leaves: usize,
     /// Seed; the same seed gives the same topology.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GenerateFormat::Json)]
     pub format: GenerateFormat,
+}
+
+/// The deep shapes of `generate --shape`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shape {
+    Chain,
+    StartChain,
+    Spine,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

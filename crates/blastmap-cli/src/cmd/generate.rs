@@ -1,12 +1,18 @@
-//! `blastmap generate`: a seeded topology of realistic shape, for benchmarks and demos.
+//! `blastmap generate`: a seeded topology of realistic shape, or one of the deep shapes (a chain,
+//! a start-time chain, a spine under many leaves), for benchmarks and demos.
 
-use blastmap_core::generate::{generate, Params};
+use blastmap_core::generate::{chain, generate, spine, start_chain, Params};
 
-use crate::args::{GenerateArgs, GenerateFormat};
+use crate::args::{GenerateArgs, GenerateFormat, Shape};
 use crate::{output, Failure};
 
 pub fn run(args: GenerateArgs) -> Result<(), Failure> {
-    let topology = generate(&Params::for_edges(args.edges, args.seed));
+    let topology = match args.shape {
+        None => generate(&Params::for_edges(args.edges, args.seed)),
+        Some(Shape::Chain) => chain(args.depth),
+        Some(Shape::StartChain) => start_chain(args.depth),
+        Some(Shape::Spine) => spine(args.depth, args.leaves),
+    };
     let text = match args.format {
         GenerateFormat::Json => output::json(&topology)?,
         GenerateFormat::Yaml => blastmap_core::format::to_yaml(&topology),

@@ -137,6 +137,17 @@ fn schema_and_generate_produce_valid_output() {
     let generated = stdout(&o);
     let o = run(&["check", "-", "--deny", "restart-hazard"], Some(&generated));
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    // The deep shapes: a spine of 3 under 2 leaves, each spine node a SPOF of both leaves.
+    let o = run(&["generate", "--shape", "spine", "--depth", "3", "--leaves", "2"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["analyze", "-", "-f", "json"], Some(&stdout(&o)));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(r["targets"], serde_json::json!(["l0", "l1"]));
+    assert_eq!(r["spofs"].as_array().map(Vec::len), Some(3));
+    let o = run(&["generate", "--shape", "start-chain", "--depth", "4", "--format", "yaml"], None);
+    let r = run(&["analyze", "-", "-f", "json"], Some(&stdout(&o)));
+    let r: serde_json::Value = serde_json::from_slice(&r.stdout).expect("JSON");
+    assert_eq!(r["cold_start"]["waves"].as_array().map(Vec::len), Some(4));
 }
 
 fn example(name: &str) -> String {
