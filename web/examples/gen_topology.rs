@@ -1,7 +1,8 @@
 //! Writes a generated topology of about N components as JSON (for scripts/bench-browser.sh),
 //! and reports on stderr how long the page's main-thread steps take natively for it.
 //!
-//! Usage: `cargo run --release -p blastmap-web --example gen_topology -- 5000 > t.json`
+//! Usage: `cargo run --release -p blastmap-web --example gen_topology -- 5000 > t.json`, or
+//! `-- FILE.json` to time the steps on a native JSON topology (nothing is written).
 
 use std::time::Instant;
 
@@ -11,18 +12,33 @@ use blastmap_layout::RollUp;
 use blastmap_web::scene::{initial_roll_up, Drawing, Scene};
 
 fn main() {
-    let components: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5_000);
-    // Each service is a group of three replicas (4 components); the hubs add about 48.
-    let services = (components.saturating_sub(48) / 4).max(8);
-    let params = Params { seed: 7, services, layers: (services / 2).clamp(2, 22), regions: 3, cycles: 3 };
-    let topology = generate(&params);
-    match serde_json::to_string(&topology) {
-        Ok(json) => println!("{json}"),
-        Err(e) => {
-            eprintln!("cannot serialize: {e}");
-            std::process::exit(1);
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let topology = if let Ok(components) = arg.parse::<usize>() {
+        // Each service is a group of three replicas (4 components); the hubs add about 48.
+        let services = (components.saturating_sub(48) / 4).max(8);
+        let params = Params { seed: 7, services, layers: (services / 2).clamp(2, 22), regions: 3, cycles: 3 };
+        let topology = generate(&params);
+        match serde_json::to_string(&topology) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("cannot serialize: {e}");
+                std::process::exit(1);
+            }
         }
-    }
+        topology
+    } else {
+        let text = std::fs::read_to_string(&arg).unwrap_or_else(|e| {
+            eprintln!("{arg}: {e}");
+            std::process::exit(1)
+        });
+        match blastmap_core::format::parse(&text) {
+            Ok(doc) => doc.topology,
+            Err(e) => {
+                eprintln!("{arg}: {e}");
+                std::process::exit(1);
+            }
+        }
+    };
     let t = Instant::now();
     let model = match compile(Document::from_topology(topology)) {
         Ok(c) => c.model,

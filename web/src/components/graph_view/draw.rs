@@ -41,9 +41,12 @@ pub struct Culled {
     pub edges_left_out: bool,
 }
 
-/// What `d` draws through `viewport` (unknown before the first measure: then everything).
+/// What `d` draws through `viewport`. Before the first measure the viewport is unknown: a small
+/// view draws everything, a large one nothing until it is measured (a frame later) — drawing a
+/// 100,000-node view in SVG once, to cull it the next frame, froze the page for minutes.
 pub fn cull(d: &Drawing, viewport: Option<Viewport>) -> Culled {
     let on_screen: Option<Vec<bool>> = match viewport {
+        None if d.view.nodes.len() > CULL_ABOVE => Some(vec![false; d.layout.nodes.len()]),
         Some(vp) if d.view.nodes.len() > CULL_ABOVE => {
             let [l, t, r, b] = vp.visible(CULL_MARGIN);
             Some(
@@ -227,4 +230,28 @@ pub fn node_chunks(drawing: &Ptr<Drawing>, states: &[NodeState]) -> Html {
             html! { <NodeChunk key={start} drawing={drawing.clone()} start={start} states={states[start..end].to_vec()} /> }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use blastmap_core::format::Document;
+    use blastmap_core::generate::chain;
+    use blastmap_layout::RollUp;
+
+    use super::*;
+    use crate::scene::Scene;
+
+    fn drawing(n: usize) -> Drawing {
+        let model = blastmap_core::compile(Document::from_topology(chain(n))).unwrap().model;
+        let scene = Scene::new(&model, None);
+        Drawing::new(&model, &scene, None, &RollUp::none())
+    }
+
+    #[test]
+    fn before_the_first_measure_a_large_view_draws_nothing_and_a_small_one_everything() {
+        let large = cull(&drawing(CULL_ABOVE + 1), None);
+        assert_eq!(large.on_screen.as_ref().map(|s| s.iter().filter(|&&x| x).count()), Some(0));
+        assert!(!large.boxes);
+        assert!(cull(&drawing(10), None).on_screen.is_none());
+    }
 }
