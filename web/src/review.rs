@@ -487,9 +487,9 @@ mod tests {
         let doc = overlay_text::read(overlay).unwrap();
         let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: Some(&doc) };
         assert_eq!(b["frontend"].edges["config"], RefField::Requires, "the export's meaning");
-        let p = ctx.plan(&edge("frontend", "otel-collector", Some(RefField::MonitoredBy))).unwrap();
-        assert_eq!(p.change, Change::Mean { to: "otel-collector".into(), field: RefField::MonitoredBy });
-        assert_eq!(p.what, "`frontend` → `otel-collector`: telemetry");
+        let p = ctx.plan(&edge("frontend", "collector", Some(RefField::MonitoredBy))).unwrap();
+        assert_eq!(p.change, Change::Mean { to: "collector".into(), field: RefField::MonitoredBy });
+        assert_eq!(p.what, "`frontend` → `collector`: telemetry");
         // Back to what the export says: the overlay's line goes.
         let p = ctx.plan(&edge("frontend", "config", Some(RefField::Requires))).unwrap();
         assert_eq!((p.id.as_str(), &p.change), ("frontend", &Change::Forget { to: "config".into() }));
@@ -506,26 +506,26 @@ mod tests {
         let p = ctx.plan(&edge("payments", "legacy-audit", None)).unwrap();
         assert_eq!(p.change, Change::Drop { to: "legacy-audit".into() });
         // A replica's edge is written on its group, for every replica.
-        let p = ctx.plan(&edge("catalog#2", "otel-collector", Some(RefField::MonitoredBy))).unwrap();
+        let p = ctx.plan(&edge("catalog#2", "collector", Some(RefField::MonitoredBy))).unwrap();
         assert_eq!(p.id, "catalog");
-        assert_eq!(p.what, "`catalog` → `otel-collector`: telemetry (on every replica of `catalog`)");
+        assert_eq!(p.what, "`catalog` → `collector`: telemetry (on every replica of `catalog`)");
         assert!(ctx.plan(&edge("nope", "db", None)).is_err());
     }
 
     #[test]
     fn a_replicated_workloads_edge_knows_its_export_meaning_after_the_overlay_moved_it() {
-        let overlay = "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [otel-collector]\n";
+        let overlay = "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [collector]\n";
         let (l, b) = merged(overlay);
         assert!(b.contains_key("catalog#1"), "replicas are in the baseline: {:?}", b.keys());
         let doc = overlay_text::read(overlay).unwrap();
         let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: Some(&doc) };
-        assert_eq!(ctx.export_meaning("catalog", "otel-collector"), Some(RefField::Requires));
-        let p = ctx.plan(&edge("catalog#1", "otel-collector", Some(RefField::Requires))).unwrap();
-        assert_eq!((p.id.as_str(), p.change), ("catalog", Change::Forget { to: "otel-collector".into() }));
+        assert_eq!(ctx.export_meaning("catalog", "collector"), Some(RefField::Requires));
+        let p = ctx.plan(&edge("catalog#1", "collector", Some(RefField::Requires))).unwrap();
+        assert_eq!((p.id.as_str(), p.change), ("catalog", Change::Forget { to: "collector".into() }));
         // Its note offers the same revert.
         let note = l.compiled.written.notes.iter().find(|n| n.rule == "overlay.monitored_by").unwrap();
         let revert = offers(&ctx, note).revert.unwrap();
-        assert_eq!(ctx.plan(&revert).unwrap().change, Change::Forget { to: "otel-collector".into() });
+        assert_eq!(ctx.plan(&revert).unwrap().change, Change::Forget { to: "collector".into() });
     }
 
     #[test]
@@ -622,12 +622,12 @@ mod tests {
             pos: None,
             message: String::new(),
         };
-        let (l, _) = merged("overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [otel-collector]\n  - id: payments\n    drop: [legacy-audit]\n");
+        let (l, _) = merged("overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [collector]\n  - id: payments\n    drop: [legacy-audit]\n");
         let mut notes = l.compiled.written.notes.clone();
         notes.push(observed("observed.only", "a", "b"));
         notes.push(observed("declared.only", "a", "c"));
         let marks = Marks::of(&notes);
-        assert_eq!(marks.get("catalog#2", "otel-collector"), OVERLAY);
+        assert_eq!(marks.get("catalog#2", "collector"), OVERLAY);
         assert_eq!(marks.get("payments", "legacy-audit"), 0, "a dropped edge is not drawn");
         assert_eq!((marks.get("a", "b"), marks.get("a", "c")), (OBSERVED_ONLY, DECLARED_ONLY));
         assert_eq!(marks.present(), OVERLAY | OBSERVED_ONLY | DECLARED_ONLY);
