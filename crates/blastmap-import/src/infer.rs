@@ -79,7 +79,8 @@ pub(crate) struct Unit {
     pub image: Option<(String, Option<Pos>)>,
     /// Environment variables: name, value (empty when only the name is written), position.
     pub env: Vec<(String, String, Option<Pos>)>,
-    /// Why it is exposed (`publishes host port \`8080:80\``), and where.
+    /// Why it is exposed, as a clause after "it" (`publishes host port \`8080:80\``, `is an
+    /// Ingress`), and where.
     pub entry: Option<(String, Option<Pos>)>,
     /// A Kubernetes Service or Ingress: it is what it routes to.
     pub front: bool,
@@ -583,16 +584,19 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
                 if let Some((why, pos)) = unit.and_then(|u| u.entry.clone()) {
                     set_target(part, i, true);
                     entries.push((me.clone(), pos));
-                    notes.push(note(ENTRY_POINT, &me, None, pos, format!("`{me}`: an entry point ({why}): a target")));
+                    notes.push(note(
+                        ENTRY_POINT,
+                        &me,
+                        None,
+                        pos,
+                        format!("`{me}`: an entry point (it {why}): a target"),
+                    ));
                 }
                 continue;
             }
         };
         set_target(part, i, false);
-        let exposed = unit
-            .and_then(|u| u.entry.as_ref())
-            .map(|(w, _)| format!(", though it {}", w.trim_start_matches("it ")))
-            .unwrap_or_default();
+        let exposed = unit.and_then(|u| u.entry.as_ref()).map(|(w, _)| format!(", though it {w}")).unwrap_or_default();
         let mut message = format!("`{me}`: {what} ({why}): not a target{exposed}");
         let mut hows: BTreeMap<(&str, RefField), Vec<String>> = BTreeMap::new();
         for c in &mine {
@@ -602,6 +606,9 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
             message.push_str(&format!("; {}: {} read as {}", few(froms), said(how, &me), now.name()));
         }
         notes.push(note(rule, &me, None, pos, message));
+    }
+    if entries.is_empty() {
+        driven_entries(part, &roles, &unit_of, units, &mut notes);
     }
     let rule_of = |to: &str| match part.find(to).and_then(|t| roles.get(t)) {
         Some(Role::Telemetry { rule, .. }) => *rule,
@@ -643,13 +650,19 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
             .collect();
         if !left.is_empty() {
             let names: Vec<String> = entries.iter().map(|(e, _)| e.clone()).collect();
+            let one = left.len() == 1;
             let message = format!(
-                "{} {}: {} that nothing here depends on {} no longer targets (the file does not say what calls {}); write `target: true` or `critical: true` for them in an overlay to analyse them too",
-                if names.len() == 1 { "the entry point" } else { "the entry points" },
-                if names.len() == 1 { format!("{} is the target", few_all(&names)) } else { format!("{} are the targets", few_all(&names)) },
+                "{}: {} that nothing here depends on {} (the file does not say what calls {}); write `target: true` or `critical: true` for {} in an overlay to analyse {} too",
+                if names.len() == 1 {
+                    format!("the entry point {} is the target", few_all(&names))
+                } else {
+                    format!("the entry points {} are the targets", few_all(&names))
+                },
                 few(&left),
-                if left.len() == 1 { "is" } else { "are" },
-                if left.len() == 1 { "it" } else { "them" },
+                if one { "is no longer a target" } else { "are no longer targets" },
+                if one { "it" } else { "them" },
+                if one { "it" } else { "them" },
+                if one { "it" } else { "them" },
             );
             part.warn(*pos, message);
         }
@@ -662,6 +675,60 @@ fn said(how: &str, to: &str) -> String {
         format!("an env value naming `{to}`")
     } else {
         format!("`{how}: {to}`")
+    }
+}
+
+/// Without a published entry point, the core's targets are the components nothing depends on,
+/// and a load generator's calls hide the entry it drives. When that happens, what only load
+/// generators depend on is an entry point, and (since marked targets replace the core's rule)
+/// the components nothing depends on are marked targets too, each with a note.
+fn driven_entries(part: &mut Part, roles: &[Role], unit_of: &[Option<usize>], units: &[Unit], notes: &mut Vec<Note>) {
+    let n = part.components.len();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, c) in part.components.iter().enumerate() {
+        for r in c.requires.iter().chain(&c.requires_at_start) {
+            if let Some(slot) = part.find(r).and_then(|t| dependents.get_mut(t)) {
+                slot.push(i);
+            }
+        }
+    }
+    let load = |d: &usize| matches!(roles.get(*d), Some(Role::LoadGenerator { .. }));
+    let mut driven: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut roots: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let member = unit_of.get(i).copied().flatten().is_some_and(|u| units.get(u).is_some_and(|u| u.index != i));
+        let open = part.components.get(i).is_some_and(|c| c.target.is_none() && !c.critical);
+        if member || !open || roles.get(i) != Some(&Role::Plain) {
+            continue;
+        }
+        let ds = dependents.get(i).map(Vec::as_slice).unwrap_or_default();
+        if ds.is_empty() {
+            roots.push(i);
+        } else if ds.iter().all(load) {
+            let mut names: Vec<String> = ds.iter().map(|&d| owner(part, units, unit_of, d)).collect();
+            names.dedup();
+            driven.push((i, names));
+        }
+    }
+    if driven.is_empty() {
+        return;
+    }
+    let id = |part: &Part, i: usize| part.components.get(i).map(|c| c.id.clone()).unwrap_or_default();
+    for (i, by) in driven {
+        let me = id(part, i);
+        set_target(part, i, true);
+        let pos = part.spans.get(i).and_then(|s| s.id.or(s.at));
+        let message = format!("`{me}`: an entry point (only load generators call it: {}): a target", few(&by));
+        notes.push(note(ENTRY_POINT, &me, None, pos, message));
+    }
+    for i in roots {
+        let me = id(part, i);
+        set_target(part, i, true);
+        let pos = part.spans.get(i).and_then(|s| s.id.or(s.at));
+        let message = format!(
+            "`{me}`: a target (nothing here depends on it; marked, as an entry point only load generators call is)"
+        );
+        notes.push(note(ENTRY_POINT, &me, None, pos, message));
     }
 }
 

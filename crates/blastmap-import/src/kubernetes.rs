@@ -682,7 +682,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 let entry = kind
                     .and_then(|k| k.as_str().map(|t| (t, k.pos)))
                     .filter(|(t, _)| matches!(*t, "LoadBalancer" | "NodePort"))
-                    .map(|(t, pos)| (format!("Service type {t}"), pos));
+                    .map(|(t, pos)| (format!("is a Service of type {t}"), pos));
                 units.push(Unit {
                     index: i,
                     name: o.name.clone(),
@@ -729,7 +729,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                     name: o.name.clone(),
                     name_pos: o.name_pos,
                     ns: o.ns.clone(),
-                    entry: Some(("an Ingress".to_string(), o.name_pos)),
+                    entry: Some(("is an Ingress".to_string(), o.name_pos)),
                     front: true,
                     ..Unit::default()
                 });

@@ -565,7 +565,10 @@ fn online_boutique_serves_through_frontend_external_not_the_load_generator() {
     let notes = &loaded.compiled.written.notes;
     let entry = notes.iter().find(|n| n.rule == "entry-point").unwrap();
     assert_eq!(entry.subject, "service/frontend-external");
-    assert_eq!(entry.message, "`service/frontend-external`: an entry point (Service type LoadBalancer): a target");
+    assert_eq!(
+        entry.message,
+        "`service/frontend-external`: an entry point (it is a Service of type LoadBalancer): a target"
+    );
     assert_eq!(entry.pos.map(|p| (p.line, p.column)), Some((136, 9)));
     let load = notes.iter().find(|n| n.rule == "load-generator").unwrap();
     assert_eq!(load.subject, "deployment/loadgenerator");
