@@ -306,3 +306,51 @@ fn names_that_only_mention_a_product_are_not_that_product() {
     assert_eq!(component(&l, "web").requires, ["grafana-proxy", "my-jaeger", "prometheus-adapter-api"]);
     assert_eq!(component(&l, "web").monitored_by, ["jaeger-query", "otel-collector-2", "prometheus-server"]);
 }
+
+#[test]
+fn backstage_entities_named_as_telemetry_or_load_generators() {
+    let catalog = "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: shop
+spec:
+  type: website
+  dependsOn: [component:cart, resource:prometheus, component:locust]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: cart
+spec:
+  type: service
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: prometheus
+spec:
+  type: monitoring
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: locust
+spec:
+  type: tool
+";
+    let l = load(catalog, None).unwrap();
+    let shop = component(&l, "component:shop");
+    assert_eq!(shop.requires, ["component:cart"]);
+    assert_eq!(shop.monitored_by, ["resource:prometheus"]);
+    assert_eq!(shop.degrades_without, ["component:locust"]);
+    assert_eq!(targets(&l), ["component:shop"]);
+    assert_eq!(
+        notes(&l),
+        "
+telemetry-sink resource:prometheus 19:9 `resource:prometheus`: a telemetry sink (name `prometheus`): not a target; `component:shop`: `dependsOn: resource:prometheus` read as monitored_by
+load-generator component:locust 26:9 `component:locust`: a load generator (name `locust`): not a target; `component:shop`: `dependsOn: component:locust` read as degrades_without
+telemetry-sink component:shop 7:31 `component:shop` → `resource:prometheus`: requires → monitored_by (telemetry; `dependsOn: resource:prometheus`)
+load-generator component:shop 7:52 `component:shop` → `component:locust`: requires → degrades_without (a load generator; `dependsOn: component:locust`)"
+            .trim()
+    );
+}
