@@ -1,7 +1,8 @@
 //! docker-compose files (Compose Specification and the `version: "3.x"` files before it).
 //!
 //! Compose declares start order, not the call graph: only what the file says becomes an edge,
-//! nothing is guessed from environment variables.
+//! no edge is made from environment variables (they are read only to recognise telemetry, by
+//! the inference rules of [`crate::infer`]).
 //!
 //! | input | becomes |
 //! |---|---|
@@ -18,7 +19,9 @@
 //! | `deploy.replicas: 0` | the component, label `replicas: "0"`, and a warning |
 //! | a named volume (top-level `volumes:`) mounted by two or more services | a component `volume:NAME`, kind `volume`, required by each (shared data: real shared fate) |
 //! | `deploy.placement.constraints: node.hostname == h` / `node.labels.{region,zone} == v` | placement `host` / `region` / `zone` |
-//! | networks, ports, environment, bind mounts, one-service volumes, build, logging, `x-*` | not mapped: on one Docker host these share only the host, which the file does not name |
+//! | `ports` publishing a host port (`"8080:80"`, `"127.0.0.1:8080:80"`, `"${PORT}:${PORT}"`, long form with `published`) | an entry point, `target: true` (rule `entry-point`), unless the service is telemetry or a load generator; a bare container port (`"3000"`, `8080`) is not one (Docker picks a random host port for it) |
+//! | `image`, the service name, `environment` (list or mapping) | read by the inference rules ([`crate::infer`]): telemetry sinks and load generators (`target: false`, their `depends_on`/`links` re-read) |
+//! | networks, bind mounts, one-service volumes, build, logging, `x-*` | not mapped: on one Docker host these share only the host, which the file does not name |
 //! | `volumes_from: container:...`, `network_mode: container:...`, `extends`, `external_links` | warning: not mapped |
 //! | a placement constraint other than `==` on the keys above; entries of `links`, `volumes_from`, `constraints` that are not text; `network_mode` that is not text | warning: not mapped |
 //! | a dependency on a service the file does not define | placeholder and warning (unresolved) |

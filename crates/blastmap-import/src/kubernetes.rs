@@ -16,7 +16,9 @@
 //! | two budgets selecting one workload | the larger `need`, and a warning (Kubernetes refuses to evict its pods) |
 //! | Service with a selector | a component `service/NAME` that requires every workload whose pod labels match (`need: 1` when several do) |
 //! | Service `type: ExternalName` | a component, label `external_name` |
-//! | Ingress | a component `ingress/NAME` that requires the Services of its backends |
+//! | Ingress | a component `ingress/NAME` that requires the Services of its backends; an entry point (`target: true`, rule `entry-point`) unless it routes to telemetry only |
+//! | Service `type: LoadBalancer` or `NodePort` | an entry point (`target: true`, rule `entry-point`) unless it selects telemetry or load generators only; the workloads behind it stay ordinary components |
+//! | the first container's image, the workload's name, container `env` (values, and ConfigMap values they read) | read by the inference rules ([`crate::infer`]): telemetry sinks and load generators (`target: false`, env references to them re-read) |
 //! | container `env[].value` naming a Service (`name`, `name:port`, `name.ns`, `name.ns.svc[.cluster.local]`, URLs) | the workload requires `service/NAME` |
 //! | the same in an init container | `requires_at_start` (needed to start, not to run) |
 //! | `envFrom.configMapRef`, `env[].valueFrom.configMapKeyRef` | the referenced ConfigMap values are read the same way |

@@ -354,3 +354,44 @@ load-generator component:shop 7:52 `component:shop` → `component:locust`: requ
             .trim()
     );
 }
+
+/// The README's walkthrough ("A real export, your judgement, a review"): what it quotes of
+/// `blastmap analyze compose.yml review.yaml` is what the files of `tests/fixtures/infer/`
+/// produce, and the review loses the findings it says.
+#[test]
+fn the_readme_walkthrough_is_true() {
+    let compose = fixture("infer/walkthrough-compose.yml");
+    let review = fixture("infer/walkthrough-review.yaml");
+    let inputs = [Input::new("compose.yml", &compose), Input::new("review.yaml", &review)];
+    let l = load_many(&inputs, None).unwrap_or_else(|e| panic!("{e}"));
+    let report = blastmap_core::analyze(&l.compiled, &Options::default());
+    let text = blastmap_core::render::text(&report, false);
+    let warned = warnings(&l);
+    let readme_path = format!("{}/../../README.md", env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(&readme_path).unwrap_or_else(|e| panic!("{readme_path}: {e}"));
+    let section = readme.split("$ blastmap analyze compose.yml review.yaml").nth(1).expect("the walkthrough");
+    let output = section.split("$ blastmap import").next().unwrap_or_default();
+    let mut checked = 0;
+    for line in output.lines().skip(1).filter(|l| !l.trim().is_empty() && l.trim() != "...") {
+        if line.starts_with("review.yaml:") {
+            assert!(warned.iter().any(|w| w == line), "README: {line}\nwarnings: {warned:#?}");
+        } else {
+            assert!(text.lines().any(|t| t == line), "README: {line}\nreport:\n{text}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} lines checked");
+    // The quoted excerpt of compose.yml is the fixture's (every line of it is there).
+    let excerpt = readme.split("# compose.yml (excerpt)\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    for line in excerpt.lines().filter(|l| !l.contains("deploy:")) {
+        assert!(compose.contains(line), "README excerpt: {line}");
+    }
+    let quoted_review = readme.split("# review.yaml, given after").nth(1).and_then(|s| s.split("```").next()).unwrap();
+    assert!(review.contains(quoted_review.trim()), "README review:\n{quoted_review}");
+    // `diff compose.yml refined.yaml`: the review loses the SPOFs `config` and `legacy-audit`.
+    let before = blastmap_core::analyze(&load(&compose, None).unwrap().compiled, &Options::default());
+    let spof = |r: &blastmap_core::report::Report, id: &str| r.spofs.iter().any(|s| s.component == id);
+    assert!(spof(&before, "config") && spof(&before, "legacy-audit"));
+    assert!(!spof(&report, "config") && !spof(&report, "legacy-audit"));
+    assert!(!spof(&before, "otel-collector") && !spof(&report, "otel-collector"));
+}
