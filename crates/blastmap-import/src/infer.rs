@@ -268,9 +268,17 @@ fn variables(s: &str) -> Vec<(String, Option<String>)> {
 
 /// What an image says: a telemetry product (with the words that say it) or a load generator.
 fn image_role(image: &str) -> Option<Result<String, ()>> {
+    image_role_at(image, 0)
+}
+
+/// Defaults of defaults (`${A:-${B:-image}}`) are read this deep, no deeper.
+const MAX_NESTING: usize = 8;
+
+fn image_role_at(image: &str, depth: usize) -> Option<Result<String, ()>> {
     if image.contains('$') {
         for (name, default) in variables(image) {
-            if let Some(found) = default.as_deref().and_then(image_role) {
+            let nested = default.as_deref().filter(|_| depth < MAX_NESTING);
+            if let Some(found) = nested.and_then(|d| image_role_at(d, depth + 1)) {
                 return Some(found);
             }
             let mut w = words(&name);
@@ -324,7 +332,7 @@ fn telemetry_var(name: &str) -> bool {
 /// `scheme://user@host.ns.svc.cluster.local:port/path`, lists of those; a variable such as
 /// `${OTEL_COLLECTOR_HOST}` names `otel-collector` (its name without the last word, in
 /// lowercase with `-`), and its default a host. Literal hosts count only when `literal`.
-fn hosts(value: &str, literal: bool) -> Vec<(String, Option<String>)> {
+fn hosts(value: &str, literal: bool, depth: usize) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for (var, default) in variables(value) {
         if telemetry_var(&var) {
@@ -333,8 +341,8 @@ fn hosts(value: &str, literal: bool) -> Vec<(String, Option<String>)> {
             if !stem.is_empty() {
                 out.push((stem, None));
             }
-            if let Some(d) = default {
-                out.extend(hosts(&d, true));
+            if let Some(d) = default.filter(|_| depth < MAX_NESTING) {
+                out.extend(hosts(&d, true, depth + 1));
             }
         }
     }
@@ -413,9 +421,9 @@ struct Change {
 /// entry point leaves out of the targets.
 ///
 /// # Complexity
-/// O(U·(A + H) + (C + R)·D) for U units with A environment values naming H hosts, C components
-/// with R references, and D rounds of the telemetry-backend rule (at most the depth of the
-/// telemetry pipeline, bounded by C).
+/// O(U·A·log U + (C + R)·d) for U units with A environment values in all, C components with R
+/// references, and d the largest number of dependencies of one component (a component that
+/// turns out telemetry checks the dependents of what it needs, once each).
 pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
     let n = part.components.len();
     let mut roles: Vec<Role> = vec![Role::Plain; n];
@@ -454,17 +462,24 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
         };
         set(&mut roles, unit, role);
     }
-    // Well-known environment variables of other components that name a unit.
-    for unit in units {
+    // Well-known environment variables of other components that name a unit: by (namespace,
+    // name), a Service before a workload of the same name (a value names the Service).
+    let mut by_name: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for name in std::iter::once(&unit.name).chain(&unit.aliases) {
+            let key = (norm_ns(&unit.ns), name.as_str());
+            let front_there = by_name.get(&key).and_then(|&k| units.get(k)).is_some_and(|k| k.front);
+            if !front_there {
+                by_name.insert(key, u);
+            }
+        }
+    }
+    for (u, unit) in units.iter().enumerate() {
         for (var, value, pos) in &unit.env {
-            for (host, ns) in hosts(value, telemetry_var(var)) {
+            for (host, ns) in hosts(value, telemetry_var(var), 0) {
                 let ns = ns.unwrap_or_else(|| unit.ns.clone());
-                let found = units.iter().find(|t| {
-                    !std::ptr::eq(*t, unit)
-                        && norm_ns(&t.ns) == norm_ns(&ns)
-                        && (t.name == host || t.aliases.contains(&host))
-                        && (t.front || !units.iter().any(|f| f.front && f.name == host))
-                });
+                let found =
+                    by_name.get(&(norm_ns(&ns), host.as_str())).filter(|&&t| t != u).and_then(|&t| units.get(t));
                 if let Some(t) = found {
                     if roles.get(t.index) == Some(&Role::Plain) {
                         let why = format!("named by `{var}` of `{}`", unit.name);
@@ -474,61 +489,86 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
             }
         }
     }
-    // Services and Ingresses in front of telemetry (or load generators) only; then components
-    // only telemetry depends on. Rounds until nothing changes.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for unit in units.iter().filter(|u| u.front) {
-            if roles.get(unit.index) != Some(&Role::Plain) {
+
+    // Services and Ingresses in front of telemetry (or load generators) only, and components
+    // only telemetry depends on: a worklist from what is known, along the edges (which do not
+    // change before every role is known).
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, c) in part.components.iter().enumerate() {
+        for f in [RefField::Requires, RefField::RequiresAtStart, RefField::DegradesWithout] {
+            for r in f.of(c) {
+                if let Some(slot) = part.find(r).and_then(|t| dependents.get_mut(t)) {
+                    slot.push(i);
+                }
+            }
+        }
+    }
+    let owner_of = |i: usize| unit_of.get(i).copied().flatten().and_then(|u| units.get(u));
+    let is_member = |i: usize| owner_of(i).is_some_and(|u| u.index != i);
+    let mut queue: Vec<usize> = (0..n).filter(|&i| roles.get(i) != Some(&Role::Plain)).collect();
+    while let Some(t) = queue.pop() {
+        let telemetry = roles.get(t).is_some_and(Role::telemetry);
+        // Fronts whose every backend is now of one role.
+        for &d in dependents.get(t).map(Vec::as_slice).unwrap_or_default() {
+            let Some(front) = owner_of(d).filter(|u| u.front && u.index == d) else { continue };
+            if roles.get(d) != Some(&Role::Plain) {
                 continue;
             }
             let behind: Vec<usize> = part
                 .components
-                .get(unit.index)
+                .get(d)
                 .map(|c| c.requires.iter().filter_map(|r| part.find(r)).collect())
                 .unwrap_or_default();
             let Some(&first) = behind.first() else { continue };
             let what = format!("in front of `{}`", id(part, first));
-            if behind.iter().all(|&b| roles.get(b).is_some_and(Role::telemetry)) {
-                set(&mut roles, unit, Role::Telemetry { rule: TELEMETRY_SINK, why: what, pos: unit.name_pos });
-                changed = true;
+            let role = if behind.iter().all(|&b| roles.get(b).is_some_and(Role::telemetry)) {
+                Role::Telemetry { rule: TELEMETRY_SINK, why: what, pos: front.name_pos }
             } else if behind.iter().all(|&b| matches!(roles.get(b), Some(Role::LoadGenerator { .. }))) {
-                set(&mut roles, unit, Role::LoadGenerator { why: what, pos: unit.name_pos });
-                changed = true;
-            }
+                Role::LoadGenerator { why: what, pos: front.name_pos }
+            } else {
+                continue;
+            };
+            set(&mut roles, front, role);
+            queue.push(d);
         }
-        let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, c) in part.components.iter().enumerate() {
-            for f in [RefField::Requires, RefField::RequiresAtStart, RefField::DegradesWithout] {
-                for r in f.of(c) {
-                    if let Some(slot) = part.find(r).and_then(|t| dependents.get_mut(t)) {
-                        slot.push(i);
-                    }
-                }
-            }
+        if !telemetry {
+            continue;
         }
-        for i in 0..n {
-            let member = unit_of.get(i).copied().flatten().is_some_and(|u| units.get(u).is_some_and(|u| u.index != i));
-            let ds = dependents.get(i).map(Vec::as_slice).unwrap_or_default();
-            if member || roles.get(i) != Some(&Role::Plain) || ds.is_empty() {
+        // What t needs, when only telemetry needs it.
+        let needs: Vec<usize> = part
+            .components
+            .get(t)
+            .map(|c| {
+                [RefField::Requires, RefField::RequiresAtStart, RefField::DegradesWithout]
+                    .into_iter()
+                    .flat_map(|f| f.of(c).iter().filter_map(|r| part.find(r)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for d in needs {
+            if is_member(d) || roles.get(d) != Some(&Role::Plain) {
                 continue;
             }
-            if ds.iter().all(|&d| roles.get(d).is_some_and(Role::telemetry)) {
-                let mut names: Vec<String> = ds.iter().map(|&d| owner(part, units, &unit_of, d)).collect();
-                names.dedup();
-                let why = format!("only telemetry depends on it: {}", few(&names));
-                let pos = part.spans.get(i).and_then(|s| s.id.or(s.at));
-                let role = Role::Telemetry { rule: TELEMETRY_BACKEND, why, pos };
-                match unit_of.get(i).copied().flatten().and_then(|u| units.get(u)) {
-                    Some(unit) => set(&mut roles, unit, role),
-                    None => {
-                        if let Some(slot) = roles.get_mut(i) {
-                            *slot = role;
-                        }
-                    }
+            let ds = dependents.get(d).map(Vec::as_slice).unwrap_or_default();
+            if !ds.iter().all(|&x| roles.get(x).is_some_and(Role::telemetry)) {
+                continue;
+            }
+            let mut names: Vec<String> = ds.iter().map(|&x| owner(part, units, &unit_of, x)).collect();
+            names.dedup();
+            let why = format!("only telemetry depends on it: {}", few(&names));
+            let pos = part.spans.get(d).and_then(|s| s.id.or(s.at));
+            let role = Role::Telemetry { rule: TELEMETRY_BACKEND, why, pos };
+            match owner_of(d) {
+                Some(unit) => {
+                    set(&mut roles, unit, role);
+                    queue.extend(std::iter::once(unit.index).chain(unit.members.iter().copied()));
                 }
-                changed = true;
+                None => {
+                    if let Some(slot) = roles.get_mut(d) {
+                        *slot = role;
+                    }
+                    queue.push(d);
+                }
             }
         }
     }
@@ -808,15 +848,15 @@ mod tests {
     #[test]
     fn values_name_hosts() {
         assert_eq!(
-            hosts("http://${OTEL_COLLECTOR_HOST}:${OTEL_COLLECTOR_PORT_HTTP}", false),
+            hosts("http://${OTEL_COLLECTOR_HOST}:${OTEL_COLLECTOR_PORT_HTTP}", false, 0),
             [("otel-collector".to_string(), None)]
         );
         assert_eq!(
-            hosts("http://otel.obs.svc.cluster.local:4317", true),
+            hosts("http://otel.obs.svc.cluster.local:4317", true, 0),
             [("otel".to_string(), Some("obs".to_string()))]
         );
-        assert_eq!(hosts("jaeger", true), [("jaeger".to_string(), None)]);
-        assert!(hosts("http://jaeger:14268", false).is_empty());
-        assert!(hosts("a.b.example.com:80", true).is_empty());
+        assert_eq!(hosts("jaeger", true, 0), [("jaeger".to_string(), None)]);
+        assert!(hosts("http://jaeger:14268", false, 0).is_empty());
+        assert!(hosts("a.b.example.com:80", true, 0).is_empty());
     }
 }
