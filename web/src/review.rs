@@ -613,6 +613,42 @@ mod tests {
     }
 
     #[test]
+    fn the_importers_own_inferences_offer_accept_and_flip() {
+        // Notes as the compose importer makes them (`blastmap_import::infer`), not written here.
+        const SHOP: &str = include_str!("../../crates/blastmap-import/tests/fixtures/infer/walkthrough-compose.yml");
+        let l = crate::load::load(SHOP).unwrap();
+        let notes = &l.compiled.written.notes;
+        let b = baseline(&l.compiled.written.topology, &subjects(notes));
+        let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: None };
+        let collector = |field| Change::Mean { to: "otel-collector".into(), field };
+        // A replicated service's edge: written on its group.
+        let edge = notes.iter().find(|n| n.edge.as_ref().is_some_and(|e| e.from == "catalog")).unwrap();
+        let o = offers(&ctx, edge);
+        assert_eq!(o.verdict, Some(Verdict::Open));
+        let accept = ctx.plan(&o.accept.unwrap()).unwrap();
+        assert_eq!((accept.id.as_str(), accept.change), ("catalog", collector(RefField::MonitoredBy)));
+        assert_eq!(ctx.plan(&o.flip.unwrap()).unwrap().change, collector(RefField::Requires));
+        // The sink and the entry point: their target.
+        let target = |v| Change::Set { key: Key::Target, value: Scalar::Bool(v) };
+        let sink = notes.iter().find(|n| n.rule == "telemetry-sink" && n.edge.is_none()).unwrap();
+        let o = offers(&ctx, sink);
+        assert_eq!(
+            (ctx.plan(&o.accept.unwrap()).unwrap().change, ctx.plan(&o.flip.unwrap()).unwrap().change),
+            (target(false), target(true))
+        );
+        let entry = notes.iter().find(|n| n.rule == "entry-point").unwrap();
+        let o = offers(&ctx, entry);
+        assert_eq!(
+            (ctx.plan(&o.accept.unwrap()).unwrap().change, ctx.plan(&o.flip.unwrap()).unwrap().change),
+            (target(true), target(false))
+        );
+        // Every edge the inferences changed is marked.
+        let marks = Marks::of(notes);
+        assert_eq!(marks.get("catalog#2", "otel-collector"), INFERRED);
+        assert_eq!(marks.get("frontend", "otel-collector"), INFERRED);
+    }
+
+    #[test]
     fn edges_carry_the_marks_of_their_notes_replicas_their_groups() {
         let observed = |rule: &str, from: &str, to: &str| Note {
             kind: NoteKind::Observed,
