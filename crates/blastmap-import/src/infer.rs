@@ -605,6 +605,10 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
     // Targets and notes: one per component per rule, then one per changed edge.
     let mut notes: Vec<Note> = Vec::new();
     let mut entries: Vec<(String, Option<Pos>)> = Vec::new();
+    let mut changed_to: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    for c in &changes {
+        changed_to.entry(c.to.as_str()).or_default().push(c);
+    }
     for i in 0..n {
         let member = unit_of.get(i).copied().flatten().is_some_and(|u| units.get(u).is_some_and(|u| u.index != i));
         if member {
@@ -612,7 +616,7 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
         }
         let me = id(part, i);
         let unit = unit_of.get(i).copied().flatten().and_then(|u| units.get(u));
-        let mine: Vec<&Change> = changes.iter().filter(|c| c.to == me).collect();
+        let mine: &[&Change] = changed_to.get(me.as_str()).map(Vec::as_slice).unwrap_or_default();
         let (rule, why, pos, what) = match roles.get(i) {
             Some(Role::Telemetry { rule, why, pos }) => {
                 let what =
@@ -639,7 +643,7 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
         let exposed = unit.and_then(|u| u.entry.as_ref()).map(|(w, _)| format!(", though it {w}")).unwrap_or_default();
         let mut message = format!("`{me}`: {what} ({why}): not a target{exposed}");
         let mut hows: BTreeMap<(&str, RefField), Vec<String>> = BTreeMap::new();
-        for c in &mine {
+        for c in mine {
             hows.entry((c.how, c.now)).or_default().push(c.from.clone());
         }
         for ((how, now), froms) in &hows {
@@ -677,9 +681,8 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
             .components
             .iter()
             .flat_map(|c| {
-                [RefField::Requires, RefField::RequiresAtStart, RefField::DegradesWithout, RefField::MonitoredBy]
-                    .into_iter()
-                    .flat_map(move |f| f.of(c).iter().map(String::as_str))
+                // What the core's rule counts: runtime and start dependents.
+                c.requires.iter().chain(&c.requires_at_start).map(String::as_str)
             })
             .collect();
         let left: Vec<String> = part
