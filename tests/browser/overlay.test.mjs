@@ -180,9 +180,9 @@ test("an edge's meaning by click: the overlay entry is written and the finding c
     // A dependency's meaning from the component's list: a replicated workload's, written once for its replicas.
     await page.click("#inspector .insp-close");
     await page.click('#graph g.node[data-id="catalog"]');
-    await page.waitForSelector('#inspector li.dep[data-to="otel-collector"]');
-    await page.selectOption('#inspector li.dep[data-to="otel-collector"] select', "monitored_by");
-    await page.waitForFunction(() => document.querySelector("#overlay-source")?.value.includes("- id: catalog\n    monitored_by: [otel-collector]"));
+    await page.waitForSelector('#inspector li.dep[data-to="collector"]');
+    await page.selectOption('#inspector li.dep[data-to="collector"] select', "monitored_by");
+    await page.waitForFunction(() => document.querySelector("#overlay-source")?.value.includes("- id: catalog\n    monitored_by: [collector]"));
     const all = await page.$eval("#overlay-source", (e) => e.value);
     await waitForCount(page, expected(COMPOSE_FILE, all).findings.length);
   } finally {

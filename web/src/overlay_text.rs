@@ -1283,7 +1283,7 @@ mod tests {
         let changes = [
             mean("config", RefField::MonitoredBy),
             Change::Drop { to: "db".into() },
-            Change::Forget { to: "otel-collector".into() },
+            Change::Forget { to: "collector".into() },
             Change::Set { key: Key::Zone, value: Scalar::Text("z".into()) },
             Change::Unset { key: Key::Critical },
         ];
@@ -1356,7 +1356,7 @@ mod tests {
         let review = include_str!("../../crates/blastmap-import/tests/fixtures/overlay/shop-review.yaml");
         let doc = read(review).unwrap();
         let ids: Vec<String> = doc.topology.components.iter().map(|c| c.id.clone()).chain(["new-one".into()]).collect();
-        let targets = ["config", "otel-collector", "db", "legacy-audit"];
+        let targets = ["config", "collector", "db", "legacy-audit"];
         let mut changes = Vec::new();
         for to in targets {
             for f in MEANINGS {

@@ -487,9 +487,9 @@ mod tests {
         let doc = overlay_text::read(overlay).unwrap();
         let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: Some(&doc) };
         assert_eq!(b["frontend"].edges["config"], RefField::Requires, "the export's meaning");
-        let p = ctx.plan(&edge("frontend", "otel-collector", Some(RefField::MonitoredBy))).unwrap();
-        assert_eq!(p.change, Change::Mean { to: "otel-collector".into(), field: RefField::MonitoredBy });
-        assert_eq!(p.what, "`frontend` → `otel-collector`: telemetry");
+        let p = ctx.plan(&edge("frontend", "collector", Some(RefField::MonitoredBy))).unwrap();
+        assert_eq!(p.change, Change::Mean { to: "collector".into(), field: RefField::MonitoredBy });
+        assert_eq!(p.what, "`frontend` → `collector`: telemetry");
         // Back to what the export says: the overlay's line goes.
         let p = ctx.plan(&edge("frontend", "config", Some(RefField::Requires))).unwrap();
         assert_eq!((p.id.as_str(), &p.change), ("frontend", &Change::Forget { to: "config".into() }));
@@ -506,26 +506,26 @@ mod tests {
         let p = ctx.plan(&edge("payments", "legacy-audit", None)).unwrap();
         assert_eq!(p.change, Change::Drop { to: "legacy-audit".into() });
         // A replica's edge is written on its group, for every replica.
-        let p = ctx.plan(&edge("catalog#2", "otel-collector", Some(RefField::MonitoredBy))).unwrap();
+        let p = ctx.plan(&edge("catalog#2", "collector", Some(RefField::MonitoredBy))).unwrap();
         assert_eq!(p.id, "catalog");
-        assert_eq!(p.what, "`catalog` → `otel-collector`: telemetry (on every replica of `catalog`)");
+        assert_eq!(p.what, "`catalog` → `collector`: telemetry (on every replica of `catalog`)");
         assert!(ctx.plan(&edge("nope", "db", None)).is_err());
     }
 
     #[test]
     fn a_replicated_workloads_edge_knows_its_export_meaning_after_the_overlay_moved_it() {
-        let overlay = "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [otel-collector]\n";
+        let overlay = "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [collector]\n";
         let (l, b) = merged(overlay);
         assert!(b.contains_key("catalog#1"), "replicas are in the baseline: {:?}", b.keys());
         let doc = overlay_text::read(overlay).unwrap();
         let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: Some(&doc) };
-        assert_eq!(ctx.export_meaning("catalog", "otel-collector"), Some(RefField::Requires));
-        let p = ctx.plan(&edge("catalog#1", "otel-collector", Some(RefField::Requires))).unwrap();
-        assert_eq!((p.id.as_str(), p.change), ("catalog", Change::Forget { to: "otel-collector".into() }));
+        assert_eq!(ctx.export_meaning("catalog", "collector"), Some(RefField::Requires));
+        let p = ctx.plan(&edge("catalog#1", "collector", Some(RefField::Requires))).unwrap();
+        assert_eq!((p.id.as_str(), p.change), ("catalog", Change::Forget { to: "collector".into() }));
         // Its note offers the same revert.
         let note = l.compiled.written.notes.iter().find(|n| n.rule == "overlay.monitored_by").unwrap();
         let revert = offers(&ctx, note).revert.unwrap();
-        assert_eq!(ctx.plan(&revert).unwrap().change, Change::Forget { to: "otel-collector".into() });
+        assert_eq!(ctx.plan(&revert).unwrap().change, Change::Forget { to: "collector".into() });
     }
 
     #[test]
@@ -613,6 +613,42 @@ mod tests {
     }
 
     #[test]
+    fn the_importers_own_inferences_offer_accept_and_flip() {
+        // Notes as the compose importer makes them (`blastmap_import::infer`), not written here.
+        const SHOP: &str = include_str!("../../crates/blastmap-import/tests/fixtures/infer/walkthrough-compose.yml");
+        let l = crate::load::load(SHOP).unwrap();
+        let notes = &l.compiled.written.notes;
+        let b = baseline(&l.compiled.written.topology, &subjects(notes));
+        let ctx = Context { model: &l.compiled.model, baseline: &b, overlay: None };
+        let collector = |field| Change::Mean { to: "otel-collector".into(), field };
+        // A replicated service's edge: written on its group.
+        let edge = notes.iter().find(|n| n.edge.as_ref().is_some_and(|e| e.from == "catalog")).unwrap();
+        let o = offers(&ctx, edge);
+        assert_eq!(o.verdict, Some(Verdict::Open));
+        let accept = ctx.plan(&o.accept.unwrap()).unwrap();
+        assert_eq!((accept.id.as_str(), accept.change), ("catalog", collector(RefField::MonitoredBy)));
+        assert_eq!(ctx.plan(&o.flip.unwrap()).unwrap().change, collector(RefField::Requires));
+        // The sink and the entry point: their target.
+        let target = |v| Change::Set { key: Key::Target, value: Scalar::Bool(v) };
+        let sink = notes.iter().find(|n| n.rule == "telemetry-sink" && n.edge.is_none()).unwrap();
+        let o = offers(&ctx, sink);
+        assert_eq!(
+            (ctx.plan(&o.accept.unwrap()).unwrap().change, ctx.plan(&o.flip.unwrap()).unwrap().change),
+            (target(false), target(true))
+        );
+        let entry = notes.iter().find(|n| n.rule == "entry-point").unwrap();
+        let o = offers(&ctx, entry);
+        assert_eq!(
+            (ctx.plan(&o.accept.unwrap()).unwrap().change, ctx.plan(&o.flip.unwrap()).unwrap().change),
+            (target(true), target(false))
+        );
+        // Every edge the inferences changed is marked.
+        let marks = Marks::of(notes);
+        assert_eq!(marks.get("catalog#2", "otel-collector"), INFERRED);
+        assert_eq!(marks.get("frontend", "otel-collector"), INFERRED);
+    }
+
+    #[test]
     fn edges_carry_the_marks_of_their_notes_replicas_their_groups() {
         let observed = |rule: &str, from: &str, to: &str| Note {
             kind: NoteKind::Observed,
@@ -622,12 +658,12 @@ mod tests {
             pos: None,
             message: String::new(),
         };
-        let (l, _) = merged("overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [otel-collector]\n  - id: payments\n    drop: [legacy-audit]\n");
+        let (l, _) = merged("overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [collector]\n  - id: payments\n    drop: [legacy-audit]\n");
         let mut notes = l.compiled.written.notes.clone();
         notes.push(observed("observed.only", "a", "b"));
         notes.push(observed("declared.only", "a", "c"));
         let marks = Marks::of(&notes);
-        assert_eq!(marks.get("catalog#2", "otel-collector"), OVERLAY);
+        assert_eq!(marks.get("catalog#2", "collector"), OVERLAY);
         assert_eq!(marks.get("payments", "legacy-audit"), 0, "a dropped edge is not drawn");
         assert_eq!((marks.get("a", "b"), marks.get("a", "c")), (OBSERVED_ONLY, DECLARED_ONLY));
         assert_eq!(marks.present(), OVERLAY | OBSERVED_ONLY | DECLARED_ONLY);

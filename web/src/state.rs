@@ -1061,15 +1061,16 @@ mod tests {
 
     #[test]
     fn a_note_shows_its_edge_on_the_graph() {
-        let overlay = "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [otel-collector]\n  - id: db\n    zone: z\n";
+        let overlay =
+            "overlay: true\ncomponents:\n  - id: catalog\n    monitored_by: [collector]\n  - id: db\n    zone: z\n";
         let s = Rc::new(State::default()).reduce(Action::Restore { overlay: overlay.into(), aside: None });
         let s =
             analysed(s.reduce(Action::Open { text: COMPOSE.into(), overlay: Some(overlay.into()), failed: vec![] }));
         let notes = s.analysis.as_ref().unwrap().report.notes.clone();
         let edge = notes.iter().position(|n| n.edge.is_some()).unwrap();
         let s = s.reduce(Action::ShowNote(edge));
-        assert_eq!(s.evidence, ["catalog", "catalog#1", "catalog#2", "otel-collector"]);
-        assert_eq!(s.selected, Some(Selection::Edge { from: "catalog".into(), to: "otel-collector".into() }));
+        assert_eq!(s.evidence, ["catalog", "catalog#1", "catalog#2", "collector"]);
+        assert_eq!(s.selected, Some(Selection::Edge { from: "catalog".into(), to: "collector".into() }));
         assert_eq!((s.note, s.finding), (Some(edge), None));
         let zone = notes.iter().position(|n| n.rule == "overlay.zone").unwrap();
         let s = s.reduce(Action::ShowNote(zone));
@@ -1077,6 +1078,6 @@ mod tests {
         let s = s.reduce(Action::ShowFinding(0));
         assert_eq!(s.note, None);
         let a = s.analysis.as_ref().unwrap();
-        assert_eq!(a.marks.get("catalog#1", "otel-collector"), crate::review::OVERLAY);
+        assert_eq!(a.marks.get("catalog#1", "collector"), crate::review::OVERLAY);
     }
 }

@@ -17,11 +17,13 @@
 //! | `kind: Location`, `Template`, any other kind | warning: not mapped (a Location's targets are other files: pass them too) |
 //! | a ref to an entity not in the input | placeholder and an unresolved-reference warning |
 //! | a ref list that is neither a ref nor a list, entries that are not text; a label or `spec.type` that is not text | warning: not mapped (the kind is then the entity kind) |
+//! | an entity named as telemetry (`otel-collector`, `prometheus`, `jaeger-query`) or as a load generator (`locust`, `*-test`) | the inference rules ([`crate::infer`]): `target: false`, and a `dependsOn`/`consumesApis` on it read as `monitored_by` / `degrades_without`, each a note; the catalog does not say what is exposed, so no entry points are inferred |
 
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, Errors, Pos};
 
 use crate::build::{Part, UNRESOLVED_LABEL};
+use crate::infer::{self, Declared, Unit};
 use crate::tree::{self, Node};
 
 /// `[kind:][namespace/]name` → `kind:name` or `kind:namespace/name`.
@@ -67,6 +69,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     // (api ref, provider id, position); (target ref, dependent id... reversed), resolved after all entities exist.
     let mut provides: Vec<(String, String, Option<Pos>)> = Vec::new();
     let mut dependency_of: Vec<(String, String, Option<Pos>)> = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
     for d in &docs {
         if !d.is_map() {
             part.warn(d.pos, format!("document is {}, not a Backstage entity: not mapped", d.describe()));
@@ -113,12 +116,15 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             scalar_label(&mut part, i, spec.get(key), label);
         }
         scalar_label(&mut part, i, d.at(&["metadata", "title"]), "title");
-        for (r, pos) in refs(spec, "dependsOn", &mut part) {
-            part.link(i, RefField::Requires, &entity_ref(&r, "component", &ns), pos);
+        let mut declared = Vec::new();
+        for (key, default_kind) in [("dependsOn", "component"), ("consumesApis", "api")] {
+            for (r, pos) in refs(spec, key, &mut part) {
+                let to = entity_ref(&r, default_kind, &ns);
+                part.link(i, RefField::Requires, &to, pos);
+                declared.push(Declared { to, field: RefField::Requires, how: key, pos });
+            }
         }
-        for (r, pos) in refs(spec, "consumesApis", &mut part) {
-            part.link(i, RefField::Requires, &entity_ref(&r, "api", &ns), pos);
-        }
+        units.push(Unit { index: i, name: name.clone(), name_pos: npos, ns: ns.clone(), declared, ..Unit::default() });
         for (r, pos) in refs(spec, "providesApis", &mut part) {
             provides.push((entity_ref(&r, "api", &ns), id.clone(), pos));
         }
@@ -154,6 +160,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         };
         part.link(t, RefField::Requires, &dependent, pos);
     }
+    infer::apply(&mut part, &units);
     Ok(part)
 }
 

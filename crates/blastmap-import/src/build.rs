@@ -53,6 +53,8 @@ pub(crate) struct Part {
     /// Warnings `(tailnet, pos, message)` that hold only while the tailnet keeps the definition
     /// this (imported) part gave it: a native input refining the tailnet makes them moot.
     pub tailnet_notes: Vec<(String, Option<Pos>, String)>,
+    /// What the importer inferred ([`crate::infer`]): carried into the document.
+    pub notes: Vec<Note>,
 }
 
 impl Part {
@@ -472,10 +474,13 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
         if let Some(rest) = &mut part.rest {
             rest.set_input(input);
         }
-        for w in &mut part.warnings {
-            if let Some(p) = &mut w.pos {
-                p.input = input;
-            }
+        for p in part
+            .warnings
+            .iter_mut()
+            .filter_map(|w| w.pos.as_mut())
+            .chain(part.notes.iter_mut().filter_map(|n| n.pos.as_mut()))
+        {
+            p.input = input;
         }
         if part.overlay {
             warnings.extend(part.warnings.drain(..).map(|mut w| {
@@ -588,6 +593,14 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             sections.merge(rest, part.strict, file.as_deref(), &mut warnings);
         }
         tailnet_notes.extend(part.tailnet_notes.into_iter().map(|(t, pos, m)| (t, file.clone(), pos, m)));
+        notes.extend(part.notes.into_iter().map(|mut n| {
+            for id in std::iter::once(&mut n.subject).chain(n.edge.iter_mut().flat_map(|e| [&mut e.from, &mut e.to])) {
+                if let Some(new) = renames.get(id.as_str()) {
+                    id.clone_from(new);
+                }
+            }
+            n
+        }));
         for (i, (mut c, s)) in part.components.into_iter().zip(part.spans).enumerate() {
             if skip.contains(&i) {
                 continue;

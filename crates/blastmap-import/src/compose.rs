@@ -1,7 +1,8 @@
 //! docker-compose files (Compose Specification and the `version: "3.x"` files before it).
 //!
 //! Compose declares start order, not the call graph: only what the file says becomes an edge,
-//! nothing is guessed from environment variables.
+//! no edge is made from environment variables (they are read only to recognise telemetry, by
+//! the inference rules of [`crate::infer`]).
 //!
 //! | input | becomes |
 //! |---|---|
@@ -18,7 +19,9 @@
 //! | `deploy.replicas: 0` | the component, label `replicas: "0"`, and a warning |
 //! | a named volume (top-level `volumes:`) mounted by two or more services | a component `volume:NAME`, kind `volume`, required by each (shared data: real shared fate) |
 //! | `deploy.placement.constraints: node.hostname == h` / `node.labels.{region,zone} == v` | placement `host` / `region` / `zone` |
-//! | networks, ports, environment, bind mounts, one-service volumes, build, logging, `x-*` | not mapped: on one Docker host these share only the host, which the file does not name |
+//! | `ports` publishing a host port (`"8080:80"`, `"127.0.0.1:8080:80"`, `"${PORT}:${PORT}"`, long form with `published`) | an entry point, `target: true` (rule `entry-point`), unless the service is telemetry or a load generator; a bare container port (`"3000"`, `8080`) is not one (Docker picks a random host port for it) |
+//! | `image`, the service name, `environment` (list or mapping) | read by the inference rules ([`crate::infer`]): telemetry sinks and load generators (`target: false`, their `depends_on`/`links` re-read) |
+//! | networks, bind mounts, one-service volumes, build, logging, `x-*` | not mapped: on one Docker host these share only the host, which the file does not name |
 //! | `volumes_from: container:...`, `network_mode: container:...`, `extends`, `external_links` | warning: not mapped |
 //! | a placement constraint other than `==` on the keys above; entries of `links`, `volumes_from`, `constraints` that are not text; `network_mode` that is not text | warning: not mapped |
 //! | a dependency on a service the file does not define | placeholder and warning (unresolved) |
@@ -29,6 +32,7 @@ use blastmap_core::format::RefField;
 use blastmap_core::{Error, ErrorKind, Errors, Pos};
 
 use crate::build::Part;
+use crate::infer::{self, Declared, Unit};
 use crate::replicas::Replicas;
 use crate::tree::{self, Node};
 
@@ -40,6 +44,9 @@ struct Dep {
     pos: Option<Pos>,
     field: RefField,
     condition: Option<String>,
+    /// The key that declares it; only `depends_on` and `links` may be re-read by the inference
+    /// rules (the others share fate: a network stack, a volume).
+    how: &'static str,
 }
 
 fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
@@ -54,6 +61,7 @@ fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
                             pos: item.pos,
                             field: RefField::Requires,
                             condition: None,
+                            how: "depends_on",
                         }),
                         None => part.warn(
                             item.pos,
@@ -97,7 +105,7 @@ fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
                             part.warn(p, format!("`depends_on.{name}.{key}` is not mapped"));
                         }
                     }
-                    deps.push(Dep { name: name.to_string(), pos: kpos, field, condition });
+                    deps.push(Dep { name: name.to_string(), pos: kpos, field, condition, how: "depends_on" });
                 }
             }
             _ => part.warn(
@@ -108,13 +116,19 @@ fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
     }
     for (s, pos) in part.texts(svc.get("links"), "`links`") {
         let name = s.split(':').next().unwrap_or(s);
-        deps.push(Dep { name: name.to_string(), pos, field: RefField::Requires, condition: None });
+        deps.push(Dep { name: name.to_string(), pos, field: RefField::Requires, condition: None, how: "links" });
     }
     if let Some(n) = svc.get("network_mode") {
         match n.as_str() {
             Some(s) => {
                 if let Some(name) = s.strip_prefix("service:") {
-                    deps.push(Dep { name: name.to_string(), pos: n.pos, field: RefField::Requires, condition: None });
+                    deps.push(Dep {
+                        name: name.to_string(),
+                        pos: n.pos,
+                        field: RefField::Requires,
+                        condition: None,
+                        how: "network_mode",
+                    });
                 } else if s.starts_with("container:") {
                     part.warn(n.pos, format!("`network_mode: {s}` names a container outside this file: not mapped"));
                 }
@@ -127,7 +141,13 @@ fn deps_of(svc: &Node, part: &mut Part) -> Vec<Dep> {
             part.warn(pos, format!("`volumes_from: {s}` names a container outside this file: not mapped"));
         } else {
             let name = s.split(':').next().unwrap_or(s);
-            deps.push(Dep { name: name.to_string(), pos, field: RefField::Requires, condition: None });
+            deps.push(Dep {
+                name: name.to_string(),
+                pos,
+                field: RefField::Requires,
+                condition: None,
+                how: "volumes_from",
+            });
         }
     }
     for key in ["extends", "external_links"] {
@@ -244,6 +264,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         }
     }
 
+    let mut units: Vec<Unit> = Vec::new();
     for (name, kpos, svc) in services.entries() {
         if !svc.is_map() && !svc.is_null() {
             part.warn(
@@ -291,9 +312,88 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 part.label(i, &format!("depends_on.{}", d.name), c.clone());
             }
         }
+        units.push(unit(name, kpos, svc, i, &members, &deps));
     }
     if part.components.is_empty() {
         part.warn(services.pos, "no services: the topology is empty");
     }
+    infer::apply(&mut part, &units);
     Ok(part)
+}
+
+/// What the inference rules read of service `name` (component `i`, its dependencies held by
+/// `members`): image, names, environment, the first host port it publishes, and the
+/// dependencies `depends_on` and `links` declare.
+fn unit(name: &str, kpos: Option<Pos>, svc: &Node, i: usize, members: &[usize], deps: &[Dep]) -> Unit {
+    let image = svc.get("image").and_then(|n| n.as_str().map(|s| (s.to_string(), n.pos)));
+    let aliases =
+        ["container_name", "hostname"].iter().filter_map(|k| svc.get(k).and_then(Node::as_str)).map(str::to_string);
+    let declared = deps
+        .iter()
+        .filter(|d| matches!(d.how, "depends_on" | "links"))
+        .map(|d| Declared { to: d.name.clone(), field: d.field, how: d.how, pos: d.pos })
+        .collect();
+    Unit {
+        index: i,
+        members: if members == [i] { Vec::new() } else { members.to_vec() },
+        name: name.to_string(),
+        name_pos: kpos,
+        aliases: aliases.collect(),
+        ns: String::new(),
+        image,
+        env: environment(svc),
+        entry: published(svc),
+        front: false,
+        declared,
+    }
+}
+
+/// `environment:` as a list (`KEY=VALUE`, `KEY`) or a mapping: name, value, position.
+fn environment(svc: &Node) -> Vec<(String, String, Option<Pos>)> {
+    let Some(env) = svc.get("environment") else { return Vec::new() };
+    let mut out = Vec::new();
+    for item in env.as_seq() {
+        if let Some(s) = item.as_str() {
+            let (k, v) = s.split_once('=').unwrap_or((s, ""));
+            out.push((k.trim().to_string(), v.to_string(), item.pos));
+        }
+    }
+    for (k, kpos, v) in env.entries() {
+        out.push((k.to_string(), v.scalar_text().unwrap_or_default(), v.pos.or(kpos)));
+    }
+    out
+}
+
+/// The first `ports:` entry that publishes a host port explicitly (`"8080:80"`,
+/// `"127.0.0.1:8080:80"`, `"${PORT}:${PORT}"`, long form with `published`), as the notes say
+/// it. A bare container port (`"3000"`) is not one: Docker picks a random host port for it.
+fn published(svc: &Node) -> Option<(String, Option<Pos>)> {
+    for p in svc.get("ports").map(Node::as_seq).unwrap_or_default() {
+        if let Some(text) = p.scalar_text() {
+            // `${VAR:-8080}` holds a colon that is not the host/container separator.
+            let mut plain = String::new();
+            let mut depth = 0usize;
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '$' if chars.peek() == Some(&'{') => depth += 1,
+                    '}' if depth > 0 => {
+                        depth -= 1;
+                        plain.push('V');
+                    }
+                    _ if depth > 0 => {}
+                    _ => plain.push(c),
+                }
+            }
+            let plain = plain.split('/').next().unwrap_or_default();
+            // An IPv6 host address is in brackets: `[::1]:8080:80`.
+            let plain = plain.rsplit(']').next().unwrap_or(plain);
+            if plain.split(':').filter(|s| !s.is_empty()).count() >= 2 {
+                return Some((format!("publishes host port `{text}`"), p.pos));
+            }
+        } else if let Some(host) = p.get("published").and_then(Node::scalar_text).filter(|h| !h.is_empty()) {
+            return Some((format!("publishes host port `{host}`"), p.get("published").and_then(|n| n.pos)));
+        }
+    }
+    None
 }

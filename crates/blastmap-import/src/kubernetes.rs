@@ -16,7 +16,9 @@
 //! | two budgets selecting one workload | the larger `need`, and a warning (Kubernetes refuses to evict its pods) |
 //! | Service with a selector | a component `service/NAME` that requires every workload whose pod labels match (`need: 1` when several do) |
 //! | Service `type: ExternalName` | a component, label `external_name` |
-//! | Ingress | a component `ingress/NAME` that requires the Services of its backends |
+//! | Ingress | a component `ingress/NAME` that requires the Services of its backends; an entry point (`target: true`, rule `entry-point`) unless it routes to telemetry only |
+//! | Service `type: LoadBalancer` or `NodePort` | an entry point (`target: true`, rule `entry-point`) unless it selects telemetry or load generators only; the workloads behind it stay ordinary components |
+//! | the first container's image, the workload's name, container `env` (values, and ConfigMap values they read) | read by the inference rules ([`crate::infer`]): telemetry sinks and load generators (`target: false`, env references to them re-read) |
 //! | container `env[].value` naming a Service (`name`, `name:port`, `name.ns`, `name.ns.svc[.cluster.local]`, URLs) | the workload requires `service/NAME` |
 //! | the same in an init container | `requires_at_start` (needed to start, not to run) |
 //! | `envFrom.configMapRef`, `env[].valueFrom.configMapKeyRef` | the referenced ConfigMap values are read the same way |
@@ -37,6 +39,7 @@ use blastmap_core::format::RefField;
 use blastmap_core::{Error, Errors, Pos};
 
 use crate::build::Part;
+use crate::infer::{self, Declared, Unit};
 use crate::replicas::{Replicas, MAX_REPLICAS};
 use crate::tree::{self, Node};
 
@@ -238,6 +241,35 @@ fn workload_deps(
         }
     }
     deps
+}
+
+/// The environment of a pod spec's containers, for the inference rules: name, value (a
+/// literal, or read from a ConfigMap), position.
+fn environment(ctx: &Ctx<'_>, o: &Object<'_>, spec: &Node) -> Vec<(String, String, Option<Pos>)> {
+    let mut out = Vec::new();
+    for c in spec.get("containers").map(Node::as_seq).unwrap_or_default() {
+        for e in c.get("env").map(Node::as_seq).unwrap_or_default() {
+            let Some(name) = e.get("name").and_then(Node::as_str) else { continue };
+            let value = e.get("value").or_else(|| {
+                let r = e.at(&["valueFrom", "configMapKeyRef"])?;
+                let cm = ctx.config_maps.get(&(o.ns.clone(), r.get("name")?.as_str()?.to_string()))?;
+                cm.get(r.get("key")?.as_str()?)
+            });
+            if let Some(v) = value.and_then(|v| v.scalar_text().map(|t| (t, v.pos))) {
+                out.push((name.to_string(), v.0, v.1));
+            }
+        }
+        for e in c.get("envFrom").map(Node::as_seq).unwrap_or_default() {
+            let cm = e.at(&["configMapRef", "name"]).and_then(Node::as_str);
+            let Some(data) = cm.and_then(|cm| ctx.config_maps.get(&(o.ns.clone(), cm.to_string()))) else { continue };
+            for (k, _, v) in data.entries() {
+                if let Some(t) = v.scalar_text() {
+                    out.push((k.to_string(), t, v.pos));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Zone, region and host constraints of a pod spec: `(attr, allowed values, position)`.
@@ -524,6 +556,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         workloads.push(Workload { o, id, labels, replicas, rpos });
     }
     let budgets = disruption_budgets(&objects, &workloads, &mut part);
+    let mut units: Vec<Unit> = Vec::new();
 
     for w in &workloads {
         let (o, id) = (w.o, &w.id);
@@ -620,6 +653,25 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                 part.link(m, *field, target, *pos);
             }
         }
+        let image = spec
+            .get("containers")
+            .and_then(|c| c.as_seq().first())
+            .and_then(|c| c.get("image"))
+            .and_then(|n| n.as_str().map(|s| (s.to_string(), n.pos)));
+        units.push(Unit {
+            index: i,
+            members: if grouped { members.iter().map(|&(m, _)| m).collect() } else { Vec::new() },
+            name: o.name.clone(),
+            name_pos: o.name_pos,
+            ns: o.ns.clone(),
+            image,
+            env: environment(&ctx, o, spec),
+            declared: deps
+                .iter()
+                .map(|(to, field, pos)| Declared { to: to.clone(), field: *field, how: "env", pos: *pos })
+                .collect(),
+            ..Unit::default()
+        });
     }
 
     for o in &objects {
@@ -628,6 +680,20 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             "Service" => {
                 let id = object_id("service", &o.ns, &o.name);
                 let i = part.add(&id, Some("service"), o.name_pos);
+                let kind = o.node.at(&["spec", "type"]);
+                let entry = kind
+                    .and_then(|k| k.as_str().map(|t| (t, k.pos)))
+                    .filter(|(t, _)| matches!(*t, "LoadBalancer" | "NodePort"))
+                    .map(|(t, pos)| (format!("is a Service of type {t}"), pos));
+                units.push(Unit {
+                    index: i,
+                    name: o.name.clone(),
+                    name_pos: o.name_pos,
+                    ns: o.ns.clone(),
+                    entry,
+                    front: true,
+                    ..Unit::default()
+                });
                 let selector_node = o.node.at(&["spec", "selector"]);
                 let selector = labels_of(selector_node);
                 if let Some(ext) = o.node.at(&["spec", "externalName"]).and_then(Node::as_str) {
@@ -660,6 +726,15 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             "Ingress" => {
                 let id = object_id("ingress", &o.ns, &o.name);
                 let i = part.add(&id, Some("ingress"), o.name_pos);
+                units.push(Unit {
+                    index: i,
+                    name: o.name.clone(),
+                    name_pos: o.name_pos,
+                    ns: o.ns.clone(),
+                    entry: Some(("is an Ingress".to_string(), o.name_pos)),
+                    front: true,
+                    ..Unit::default()
+                });
                 let mut backends: Vec<&Node> = Vec::new();
                 backends.extend(o.node.at(&["spec", "defaultBackend"]));
                 for rule in o.node.at(&["spec", "rules"]).map(Node::as_seq).unwrap_or_default() {
@@ -682,6 +757,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
             other => part.warn(o.name_pos, format!("kind `{other}` (`{}`) is not mapped", o.name)),
         }
     }
+    infer::apply(&mut part, &units);
     Ok(part)
 }
 

@@ -24,6 +24,7 @@ mod build;
 pub mod compose;
 pub mod dot;
 pub mod hujson;
+pub mod infer;
 pub mod jaeger;
 pub mod kubernetes;
 mod overlay;

@@ -413,8 +413,8 @@ fn overlay_refines_an_export_and_the_report_lists_its_notes() {
         serde_json::json!({"from": "frontend", "to": "config", "field": "requires_at_start", "was": "requires"})
     );
     assert_eq!(notes[2]["pos"], serde_json::json!({"input": 1, "line": 7, "column": 25}));
-    assert!(!r["spofs"].as_array().expect("spofs").iter().any(|s| s["component"] == "otel-collector"));
-    assert_eq!(r["blindings"][0]["failure"], "otel-collector");
+    assert!(!r["spofs"].as_array().expect("spofs").iter().any(|s| s["component"] == "collector"));
+    assert_eq!(r["blindings"][0]["failure"], "collector");
     // Text: one line per note, capped.
     let o = run(&["analyze", &compose, "--overlay", &review], None);
     let text = stdout(&o);
@@ -461,7 +461,7 @@ fn a_native_file_after_an_export_is_an_overlay() {
     // `import` writes the refined topology.
     let o = run(&["import", &compose, "--overlay", review], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("- id: frontend\n  kind: service\n  requires:\n  - checkout\n  - catalog\n  - otel-collector\n  requires_at_start:\n  - config\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("- id: frontend\n  kind: service\n  requires:\n  - checkout\n  - catalog\n  - collector\n  requires_at_start:\n  - config\n"), "{}", stdout(&o));
     // An unknown id exits 2 at its line and column, with "did you mean".
     std::fs::write(dir.join("typo.yaml"), "components:\n  - id: frontnd\n    critical: true\n").expect("write");
     let typo = dir.join("typo.yaml");

@@ -3,6 +3,9 @@
 //! the warnings it must raise. Without the corpus beside the repository each test returns
 //! early ([`corpus`] says so once); the fixtures in `fixtures.rs` cover every importer alone.
 
+use blastmap_core::format::RefField;
+use blastmap_core::note::{EdgeRef, NoteKind};
+use blastmap_core::report::{FindingKind, Options};
 use blastmap_import::{detect, load, Format, Loaded};
 
 use super::*;
@@ -81,45 +84,49 @@ resource:pgdb (unresolved)
 
 #[test]
 fn compose_deathstarbench_socialnetwork() {
-    // 27 services; 13 depend on jaeger-agent, 6 of those also on their own MongoDB: 19 edges.
+    // 27 services; 13 depend on jaeger-agent, 6 of those also on their own MongoDB: 19 edges,
+    // of which the 13 on jaeger-agent (image `jaegertracing/all-in-one`) are read as
+    // monitored_by: 6 `requires`.
     let Some(loaded) = check(
         "compose-deathstarbench-socialnetwork.yml",
         Format::Compose,
         27,
-        19,
+        6,
         r"
-compose-post-service (service) | req jaeger-agent
+compose-post-service (service) | monitored jaeger-agent
 home-timeline-redis (service)
-home-timeline-service (service) | req jaeger-agent
+home-timeline-service (service) | monitored jaeger-agent
 jaeger-agent (service)
-media-frontend (service) | req jaeger-agent
+media-frontend (service) | monitored jaeger-agent
 media-memcached (service)
 media-mongodb (service)
-media-service (service) | req jaeger-agent media-mongodb
-nginx-thrift (service) | req jaeger-agent
+media-service (service) | req media-mongodb | monitored jaeger-agent
+nginx-thrift (service) | monitored jaeger-agent
 post-storage-memcached (service)
 post-storage-mongodb (service)
-post-storage-service (service) | req jaeger-agent post-storage-mongodb
+post-storage-service (service) | req post-storage-mongodb | monitored jaeger-agent
 social-graph-mongodb (service)
 social-graph-redis (service)
-social-graph-service (service) | req jaeger-agent social-graph-mongodb
-text-service (service) | req jaeger-agent
-unique-id-service (service) | req jaeger-agent
+social-graph-service (service) | req social-graph-mongodb | monitored jaeger-agent
+text-service (service) | monitored jaeger-agent
+unique-id-service (service) | monitored jaeger-agent
 url-shorten-memcached (service)
 url-shorten-mongodb (service)
-url-shorten-service (service) | req jaeger-agent url-shorten-mongodb
+url-shorten-service (service) | req url-shorten-mongodb | monitored jaeger-agent
 user-memcached (service)
-user-mention-service (service) | req jaeger-agent
+user-mention-service (service) | monitored jaeger-agent
 user-mongodb (service)
-user-service (service) | req jaeger-agent user-mongodb
+user-service (service) | req user-mongodb | monitored jaeger-agent
 user-timeline-mongodb (service)
 user-timeline-redis (service)
-user-timeline-service (service) | req jaeger-agent user-timeline-mongodb
+user-timeline-service (service) | req user-timeline-mongodb | monitored jaeger-agent
 ",
     ) else {
         return;
     };
-    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+    // Three services publish host ports; with entry points, the others are no longer targets.
+    let shown: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["56:9: warning: the entry points `post-storage-service`, `nginx-thrift`, `media-frontend` are the targets: `social-graph-service`, `social-graph-redis` and 15 more that nothing here depends on are no longer targets (the file does not say what calls them); write `target: true` or `critical: true` for them in an overlay to analyse them too"]);
 }
 
 #[test]
@@ -161,46 +168,49 @@ webstatus (service)
 
 #[test]
 fn compose_opentelemetry_demo_2_2_0() {
-    // 28 services; long-form depends_on maps of 2+2+3+9+1+1+2+11+5+1+2+2+3+4+1+3+1+2+1+2 = 58 entries.
+    // 28 services; long-form depends_on maps of 2+2+3+9+1+1+2+11+5+1+2+2+3+4+1+3+1+2+1+2 = 58 entries,
+    // of which 16 on otel-collector and frontend-proxy's on jaeger and grafana are read as
+    // monitored_by, and frontend-proxy's on load-generator as degrades_without: 39 `requires`.
     let Some(loaded) = check(
         "compose-opentelemetry-demo-2.2.0.yml",
         Format::Compose,
         28,
-        58,
+        39,
         r"
-accounting (service) | req otel-collector kafka
-ad (service) | req otel-collector flagd
-cart (service) | req valkey-cart otel-collector flagd
-checkout (service) | req cart currency email payment product-catalog shipping otel-collector kafka flagd
-currency (service) | req otel-collector
-email (service) | req otel-collector
+accounting (service) | req kafka | monitored otel-collector
+ad (service) | req flagd | monitored otel-collector
+cart (service) | req valkey-cart flagd | monitored otel-collector
+checkout (service) | req cart currency email payment product-catalog shipping kafka flagd | monitored otel-collector
+currency (service) | monitored otel-collector
+email (service) | monitored otel-collector
 flagd (service)
-flagd-ui (service) | req otel-collector flagd
-fraud-detection (service) | req otel-collector kafka
-frontend (service) | req ad cart checkout currency product-catalog quote recommendation shipping otel-collector image-provider flagd
-frontend-proxy (service) | req frontend load-generator jaeger grafana flagd-ui
+flagd-ui (service) | req flagd | monitored otel-collector
+fraud-detection (service) | req kafka | monitored otel-collector
+frontend (service) | req ad cart checkout currency product-catalog quote recommendation shipping image-provider flagd | monitored otel-collector
+frontend-proxy (service) | req frontend flagd-ui | soft load-generator | monitored jaeger grafana
 grafana (service)
-image-provider (service) | req otel-collector
+image-provider (service) | monitored otel-collector
 jaeger (service)
 kafka (service)
 llm (service) | req flagd
 load-generator (service) | req frontend flagd
 opensearch (service)
 otel-collector (service) | req jaeger opensearch
-payment (service) | req otel-collector flagd
+payment (service) | req flagd | monitored otel-collector
 postgresql (service)
-product-catalog (service) | req otel-collector flagd postgresql
-product-reviews (service) | req product-catalog llm postgresql otel-collector
+product-catalog (service) | req flagd postgresql | monitored otel-collector
+product-reviews (service) | req product-catalog llm postgresql | monitored otel-collector
 prometheus (service)
-quote (service) | req otel-collector
-recommendation (service) | req product-catalog otel-collector flagd
-shipping (service) | req otel-collector
+quote (service) | monitored otel-collector
+recommendation (service) | req product-catalog flagd | monitored otel-collector
+shipping (service) | monitored otel-collector
 valkey-cart (service)
 ",
     ) else {
         return;
     };
-    assert_eq!(loaded.warnings.len(), 0, "{:#?}", loaded.warnings);
+    let shown: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["344:9: warning: the entry point `frontend-proxy` is the target: `accounting`, `fraud-detection` and 1 more that nothing here depends on are no longer targets (the file does not say what calls them); write `target: true` or `critical: true` for them in an overlay to analyse them too"]);
 }
 
 #[test]
@@ -459,4 +469,124 @@ fn every_corpus_file_is_pinned() {
         "terraform-state-multi-module.json",
     ];
     assert_eq!(corpus_files(dir), pinned, "a corpus file was added or removed: pin it here");
+}
+
+// The inference rules on the corpus (`src/infer.rs`): what the reports say, as the architect
+// reads them.
+
+/// The targets of a loaded topology, by name.
+fn targets(loaded: &Loaded) -> Vec<String> {
+    let model = &loaded.compiled.model;
+    model.names(model.targets())
+}
+
+#[test]
+fn opentelemetry_demo_telemetry_blinds_the_shop_it_does_not_stop_it() {
+    let Some(dir) = corpus() else { return };
+    let text = read(dir, "compose-opentelemetry-demo-2.2.0.yml");
+    let loaded = load(&text, None).unwrap();
+    let report = blastmap_core::analyze(&loaded.compiled, &Options::default());
+    let telemetry = ["otel-collector", "jaeger", "opensearch"];
+    // Not single points of failure of the shop...
+    assert!(!report.spofs.iter().any(|s| telemetry.contains(&s.component.as_str())), "{:#?}", report.spofs);
+    assert!(!report.findings.iter().any(|f| f.kind == FindingKind::Spof && telemetry.contains(&f.subject.as_str())));
+    // ...but failures that blind it: each leaves the 16 services the collector watches unobserved.
+    let mut blinding: Vec<(&str, usize)> =
+        report.blindings.iter().map(|b| (b.failure.as_str(), b.blinded_count)).collect();
+    blinding.sort_unstable();
+    assert_eq!(blinding, [("jaeger", 16), ("opensearch", 16), ("otel-collector", 16)]);
+    for t in telemetry {
+        assert!(report.findings.iter().any(|f| f.kind == FindingKind::Blinding && f.subject == t), "{t}");
+    }
+    // The one published entry point is the target; the load generator and telemetry are not.
+    assert_eq!(targets(&loaded), ["frontend-proxy"]);
+    for id in ["load-generator", "otel-collector", "jaeger", "grafana", "prometheus", "opensearch"] {
+        assert_eq!(component(&loaded, id).target, Some(false), "{id}");
+    }
+    assert_eq!(component(&loaded, "frontend-proxy").degrades_without, ["load-generator"]);
+    // The real dependencies stay: kafka still takes the shop down.
+    assert!(report.spofs.iter().any(|s| s.component == "kafka" && s.takes_down == ["frontend-proxy"]));
+
+    // One note per component per rule, then one per changed edge, each where its evidence is.
+    let notes = &loaded.compiled.written.notes;
+    assert!(notes.iter().all(|n| n.kind == NoteKind::Inferred));
+    let summary: Vec<(&str, &str)> =
+        notes.iter().filter(|n| n.edge.is_none()).map(|n| (n.rule.as_str(), n.subject.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("entry-point", "frontend-proxy"),
+            ("load-generator", "load-generator"),
+            ("telemetry-sink", "jaeger"),
+            ("telemetry-sink", "grafana"),
+            ("telemetry-sink", "otel-collector"),
+            ("telemetry-sink", "prometheus"),
+            ("telemetry-backend", "opensearch"),
+        ]
+    );
+    let line = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i as u32 + 1);
+    let collector = notes.iter().find(|n| n.subject == "otel-collector" && n.edge.is_none()).unwrap();
+    assert_eq!(
+        collector.message,
+        "`otel-collector`: a telemetry sink (image `${COLLECTOR_CONTRIB_IMAGE}`): not a target; `accounting`, `ad` and 14 more: `depends_on: otel-collector` read as monitored_by"
+    );
+    assert_eq!(collector.pos.map(|p| p.line), line("image: ${COLLECTOR_CONTRIB_IMAGE}"));
+    let opensearch = notes.iter().find(|n| n.subject == "opensearch").unwrap();
+    assert_eq!(
+        opensearch.message,
+        "`opensearch`: part of the telemetry pipeline (only telemetry depends on it: `otel-collector`): not a target"
+    );
+    let proxy = notes.iter().find(|n| n.rule == "entry-point").unwrap();
+    assert_eq!(proxy.pos.map(|p| (p.line, p.column)), line("\"${ENVOY_PORT}:${ENVOY_PORT}\"").map(|l| (l, 9)));
+    let edges: Vec<&blastmap_core::note::Note> =
+        notes.iter().filter(|n| n.edge.as_ref().is_some_and(|e| e.to == "otel-collector")).collect();
+    assert_eq!(edges.len(), 16);
+    let first = edges[0];
+    assert_eq!(
+        first.edge,
+        Some(EdgeRef {
+            from: "accounting".into(),
+            to: "otel-collector".into(),
+            field: Some(RefField::MonitoredBy),
+            was: Some(RefField::Requires)
+        })
+    );
+    // At accounting's `otel-collector:` key under `depends_on`.
+    assert_eq!(first.pos.map(|p| (p.line, p.column)), Some((43, 7)));
+    assert_eq!(first.rule, "telemetry-sink");
+}
+
+#[test]
+fn online_boutique_serves_through_frontend_external_not_the_load_generator() {
+    let Some(dir) = corpus() else { return };
+    let loaded = load(&read(dir, "k8s-online-boutique.yaml"), None).unwrap();
+    assert_eq!(targets(&loaded), ["service/frontend-external"]);
+    assert_eq!(component(&loaded, "deployment/loadgenerator").target, Some(false));
+    let notes = &loaded.compiled.written.notes;
+    let entry = notes.iter().find(|n| n.rule == "entry-point").unwrap();
+    assert_eq!(entry.subject, "service/frontend-external");
+    assert_eq!(
+        entry.message,
+        "`service/frontend-external`: an entry point (it is a Service of type LoadBalancer): a target"
+    );
+    assert_eq!(entry.pos.map(|p| (p.line, p.column)), Some((136, 9)));
+    let load = notes.iter().find(|n| n.rule == "load-generator").unwrap();
+    assert_eq!(load.subject, "deployment/loadgenerator");
+    let report = blastmap_core::analyze(&loaded.compiled, &Options::default());
+    assert!(report.spofs.iter().all(|s| s.takes_down == ["service/frontend-external"]), "{:#?}", report.spofs);
+    assert!(report.spofs.iter().any(|s| s.component == "deployment/redis-cart"));
+}
+
+#[test]
+fn eshop_sqldata_stays_the_top_single_point_of_failure() {
+    let Some(dir) = corpus() else { return };
+    let loaded = load(&read(dir, "compose-eshoponcontainers.yml"), None).unwrap();
+    let report = blastmap_core::analyze(&loaded.compiled, &Options::default());
+    assert_eq!(report.spofs.first().map(|s| (s.component.as_str(), s.takes_down_count)), Some(("sqldata", 6)));
+    assert_eq!(report.criticality.first().map(|c| c.component.as_str()), Some("sqldata"));
+    // `seq` (image `datalust/seq`) is a log sink nothing depends on: no longer a target.
+    assert_eq!(component(&loaded, "seq").target, Some(false));
+    assert_eq!(targets(&loaded).len(), 9);
+    // No published ports: no entry points, the targets are what nothing depends on.
+    assert!(loaded.compiled.written.notes.iter().all(|n| n.rule != "entry-point"));
 }

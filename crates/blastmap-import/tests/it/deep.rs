@@ -172,3 +172,29 @@ fn native_input() {
         assert!(load_bounded(text, Format::Native).is_err());
     }
 }
+
+#[test]
+fn inference_reads_nested_defaults_and_long_pipelines_without_recursing() {
+    // `${A:-${A:-...}}` 100,000 deep in an image and in an env value: the rules read defaults
+    // 8 deep, no deeper.
+    let nested = format!("{}grafana/grafana{}", "${A:-".repeat(100_000), "}".repeat(100_000));
+    let text = format!(
+        "services:\n  web:\n    image: '{nested}'\n    environment:\n      - 'OTEL_EXPORTER_OTLP_ENDPOINT={nested}'\n"
+    );
+    let loaded = load_bounded(text, Format::Compose).unwrap();
+    assert_eq!(loaded.compiled.written.topology.components.len(), 1);
+    // A collector behind a chain of 20,000 stores only telemetry depends on: each is part of
+    // the pipeline (a worklist, not rounds over the whole file).
+    let n = 20_000;
+    let mut compose =
+        String::from("services:\n  app:\n    depends_on: [otel-collector]\n  otel-collector:\n    depends_on: [s0]\n");
+    for i in 0..n {
+        compose.push_str(&format!("  s{i}:\n"));
+        if i + 1 < n {
+            compose.push_str(&format!("    depends_on: [s{}]\n", i + 1));
+        }
+    }
+    let loaded = load_bounded(compose, Format::Compose).unwrap();
+    let backends = loaded.compiled.written.notes.iter().filter(|n| n.rule == "telemetry-backend").count();
+    assert_eq!(backends, n);
+}

@@ -152,6 +152,7 @@ service/migrations (service) | req job/migrate",
         &[
             "82:29: warning: unresolved reference: ConfigMap `missing-config` is not defined here; its values are not read",
             "128:9: warning: kind `HorizontalPodAutoscaler` (`api`) is not mapped",
+            "107:9: warning: the entry point `ingress/web` is the target: `deployment/worker` and `service/external-db` that nothing here depends on are no longer targets (the file does not say what calls them); write `target: true` or `critical: true` for them in an overlay to analyse them too",
             "38:22: warning: unresolved reference: `data/service/db` (in `requires` of `deployment/api#1`) is not defined here; added as a placeholder component",
         ],
     ),

@@ -8,6 +8,7 @@ mod corpus;
 mod deep;
 mod drops;
 mod fixtures;
+mod infer;
 mod merge;
 mod mutate;
 mod observed;

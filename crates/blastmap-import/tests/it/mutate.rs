@@ -156,12 +156,21 @@ impl Input {
     }
 }
 
-/// Every ok and err fixture, then every corpus file when there is a corpus.
+/// Every ok and err fixture, the inference fixtures, then every corpus file when there is a
+/// corpus.
 fn inputs() -> Vec<Input> {
     let mut out: Vec<Input> = ["ok", "err"]
         .into_iter()
         .flat_map(|kind| fixtures(kind).into_iter().map(move |(path, f)| Input::Fixture(format!("{kind}/{path}"), f)))
         .collect();
+    // The inference rules' fixtures: images, env values and ports mutated too.
+    for (path, format) in [
+        ("infer/shop-compose.yml", Format::Compose),
+        ("infer/shop-k8s.yaml", Format::Kubernetes),
+        ("infer/walkthrough-compose.yml", Format::Compose),
+    ] {
+        out.push(Input::Fixture(path.to_string(), format));
+    }
     if let Some(dir) = corpus() {
         out.extend(corpus_files(dir).into_iter().map(Input::Corpus));
     }

@@ -54,14 +54,14 @@ fn a_compose_review_refines_the_export_by_id() {
         render(&loaded),
         "
 catalog (group) | req catalog#1 catalog#2 | need 1
-catalog#1 (service) | req db | monitored otel-collector
-catalog#2 (service) | req db | monitored otel-collector
-checkout (service) | req payments db | monitored otel-collector
+catalog#1 (service) | req db | monitored collector
+catalog#2 (service) | req db | monitored collector
+checkout (service) | req payments db | monitored collector
+collector (service)
 config (service)
 db (database) | zone=eu-west-1a
-frontend (service) | req checkout catalog | start config | monitored otel-collector | region=eu-west-1
+frontend (service) | req checkout catalog | start config | monitored collector | region=eu-west-1
 legacy-audit (service)
-otel-collector (service)
 payments (service) | req db
 prometheus (monitoring) | region=eu-west-1"
             .trim()
@@ -72,10 +72,10 @@ prometheus (monitoring) | region=eu-west-1"
 `frontend`: critical false → true (shop-review.yaml:5:15)
 `frontend`: region (unset) → `eu-west-1` (shop-review.yaml:6:13)
 `frontend` → `config`: requires → requires_at_start (shop-review.yaml:7:25)
-`frontend` → `otel-collector`: requires → monitored_by (shop-review.yaml:8:20)
+`frontend` → `collector`: requires → monitored_by (shop-review.yaml:8:20)
 `checkout`: critical false → true (shop-review.yaml:10:15)
-`checkout` → `otel-collector`: requires → monitored_by (shop-review.yaml:11:20)
-`catalog` → `otel-collector`: requires → monitored_by, on its 2 replicas (shop-review.yaml:13:20)
+`checkout` → `collector`: requires → monitored_by (shop-review.yaml:11:20)
+`catalog` → `collector`: requires → monitored_by, on its 2 replicas (shop-review.yaml:13:20)
 `payments` → `legacy-audit`: requires dropped (shop-review.yaml:15:12)
 `payments`: availability (unset) → 0.999 (shop-review.yaml:16:19)
 `db`: kind `service` → `database` (shop-review.yaml:18:11)
@@ -102,19 +102,19 @@ fn moving_telemetry_to_monitored_by_changes_the_analysis() {
     let options = Options::default();
     let before = load_many(&[Input::new("shop-compose.yml", &compose)], None).unwrap();
     let before = blastmap_core::analyze(&before.compiled, &options);
-    assert!(before.spofs.iter().any(|s| s.component == "otel-collector"), "{:?}", before.spofs);
+    assert!(before.spofs.iter().any(|s| s.component == "collector"), "{:?}", before.spofs);
     assert!(before.blindings.is_empty());
 
-    let review = "components:\n  - id: frontend\n    monitored_by: [otel-collector]\n  - id: checkout\n    monitored_by: [otel-collector]\n  - id: catalog\n    monitored_by: [otel-collector]\n";
+    let review = "components:\n  - id: frontend\n    monitored_by: [collector]\n  - id: checkout\n    monitored_by: [collector]\n  - id: catalog\n    monitored_by: [collector]\n";
     let loaded = load_many(&[Input::new("shop-compose.yml", &compose), Input::new("review.yaml", review)], None)
         .unwrap_or_else(|e| panic!("{e}"));
     let after = blastmap_core::analyze(&loaded.compiled, &options);
-    assert!(!after.spofs.iter().any(|s| s.component == "otel-collector"), "{:?}", after.spofs);
-    assert!(!after.findings.iter().any(|f| f.kind == FindingKind::Spof && f.subject == "otel-collector"));
-    let blinding: Vec<_> = after.blindings.iter().filter(|b| b.failure == "otel-collector").collect();
+    assert!(!after.spofs.iter().any(|s| s.component == "collector"), "{:?}", after.spofs);
+    assert!(!after.findings.iter().any(|f| f.kind == FindingKind::Spof && f.subject == "collector"));
+    let blinding: Vec<_> = after.blindings.iter().filter(|b| b.failure == "collector").collect();
     assert_eq!(blinding.len(), 1, "{:?}", after.blindings);
     assert_eq!(blinding[0].blinded, ["frontend", "checkout", "catalog#1", "catalog#2"]);
-    assert!(after.findings.iter().any(|f| f.kind == FindingKind::Blinding && f.subject == "otel-collector"));
+    assert!(after.findings.iter().any(|f| f.kind == FindingKind::Blinding && f.subject == "collector"));
     // The report carries the overlay's notes.
     assert_eq!(after.notes.len(), 3);
     assert!(after.notes.iter().all(|n| n.kind == NoteKind::Overlay && n.pos.map(|p| p.input) == Some(1)));
@@ -469,12 +469,23 @@ service/redis-cart (service) | req deployment/redis-cart"
     assert_eq!(
         notes(&loaded),
         "
+`deployment/otel-collector`: a telemetry sink (image `otel/opentelemetry-collector:0.98.0`): not a target
+`service/otel-collector`: a telemetry sink (name `otel-collector`): not a target; `deployment/frontend` and `deployment/cart`: an env value naming `service/otel-collector` read as monitored_by
+`deployment/frontend` → `service/otel-collector`: requires → monitored_by (telemetry; an env value naming `service/otel-collector`)
+`deployment/cart` → `service/otel-collector`: requires → monitored_by, on its 2 replicas (telemetry; an env value naming `service/otel-collector`)
 `deployment/frontend`: critical false → true (boutique-review.yaml:5:15)
-`deployment/frontend` → `service/otel-collector`: requires → monitored_by (boutique-review.yaml:6:20)
 `deployment/cart`: need 1 → 2 (boutique-review.yaml:8:11)
-`deployment/cart` → `service/otel-collector`: requires → monitored_by, on its 2 replicas (boutique-review.yaml:9:20)
 `deployment/redis-cart`: kind `deployment` → `database` (boutique-review.yaml:11:11)
 `deployment/redis-cart`: zone (unset) → `europe-west1-b` (boutique-review.yaml:12:11)"
+            .trim()
+    );
+    // The importer read the collector as telemetry already: the review's lines that say so
+    // confirm it, and change nothing (the page shows them as confirmations).
+    assert_eq!(
+        warnings(&loaded),
+        "
+boutique-review.yaml:6:20: warning: `deployment/frontend` → `service/otel-collector` is already in `monitored_by`: this changes nothing (a stale overlay?)
+boutique-review.yaml:9:20: warning: `deployment/cart` → `service/otel-collector` is already in `monitored_by`: this changes nothing (a stale overlay?)"
             .trim()
     );
     // Both replicas needed: either one down takes the cart down.
