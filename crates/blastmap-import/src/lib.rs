@@ -747,8 +747,9 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
 /// One native design without the mesh vocabulary, compiled as read: there is nothing to merge,
 /// rename or resolve, and [`finish`] would give back the same document (its components and
 /// name, no description) after copying every component twice. `None` when the inputs are
-/// anything else, and when the document does not compile: then the general path reads it again
-/// and reports its errors (the positions and order the tests pin).
+/// anything else, and when the document does not compile: then the general path reports its
+/// errors (the order the tests pin) from a second reading with positions (large JSON is read
+/// the first time without them).
 fn single_native(inputs: &[Input<'_>], read: &mut [(Format, Option<Document>)], roles: &[Role]) -> Option<Loaded> {
     let ([input], [(Format::Native, slot)], [Role::Design]) = (inputs, read, roles) else {
         return None;
@@ -771,7 +772,8 @@ fn single_native(inputs: &[Input<'_>], read: &mut [(Format, Option<Document>)], 
             observed: None,
         }),
         Err(_) => {
-            *slot = blastmap_core::format::parse(input.text).ok();
+            let text = input.text;
+            *slot = blastmap_core::format::parse_spanned(text).or_else(|_| blastmap_core::format::parse(text)).ok();
             None
         }
     }
