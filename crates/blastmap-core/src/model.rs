@@ -1,7 +1,10 @@
 //! The compiled topology: every component and every implicit placement value as a node, with
 //! compact adjacency lists per edge kind. Built once from a [`Document`], validated on the way.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
 
 use crate::error::{suggest, Error, ErrorKind, Errors};
 use crate::format::{Document, RefField};
@@ -22,15 +25,24 @@ pub struct Adjacency {
 }
 
 impl Adjacency {
-    fn from_lists(lists: &[Vec<NodeId>]) -> Self {
-        let mut offsets = Vec::with_capacity(lists.len() + 1);
-        let mut targets = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    /// An adjacency to be filled row by row ([`Adjacency::push_row`]), from node 0 on.
+    fn with_rows(rows: usize) -> Self {
+        let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        for l in lists {
-            targets.extend_from_slice(l);
-            offsets.push(targets.len() as u32);
-        }
-        Adjacency { offsets, targets }
+        Adjacency { offsets, targets: Vec::new() }
+    }
+
+    /// Appends the neighbours of the next node.
+    fn push_row(&mut self, row: &[NodeId]) {
+        self.targets.extend_from_slice(row);
+        self.offsets.push(self.targets.len() as u32);
+    }
+
+    /// Ends the adjacency at `n` nodes: the rows not pushed are empty.
+    fn finish(mut self, n: usize) -> Self {
+        let end = self.targets.len() as u32;
+        self.offsets.resize(n + 1, end);
+        self
     }
 
     /// Reverses the edges of an adjacency over `n` nodes.
@@ -107,7 +119,7 @@ impl Node {
 pub struct Model {
     pub name: Option<String>,
     nodes: Vec<Node>,
-    index: HashMap<String, NodeId>,
+    index: FxHashMap<String, NodeId>,
     requires: Adjacency,
     need: Vec<u32>,
     placement: Adjacency,
@@ -133,7 +145,7 @@ impl Model {
     /// Each problem with its position when the document has one.
     ///
     /// # Complexity
-    /// O(|V| + |E|) time and space, plus the string hashing of ids.
+    /// O(|V| + |E|) time and space, plus the (Fx) hashing of ids.
     pub fn build(doc: &Document) -> Result<Model, Errors> {
         let comps = &doc.topology.components;
         let mut errors: Vec<Error> = Vec::new();
@@ -154,7 +166,8 @@ impl Model {
         let spans = |i: usize| doc.spans_of(i);
 
         let mut nodes: Vec<Node> = Vec::with_capacity(comps.len());
-        let mut index: HashMap<String, NodeId> = HashMap::with_capacity(comps.len());
+        let mut index: FxHashMap<String, NodeId> = FxHashMap::default();
+        index.reserve(comps.len());
         for (i, c) in comps.iter().enumerate() {
             if c.id.trim().is_empty() {
                 push(
@@ -215,13 +228,19 @@ impl Model {
                 node_of_component[i] = Some(v as NodeId);
             }
         }
+        // `attr:value` ids are written into one buffer, and copied only for a new value.
+        let mut key = String::new();
+        let placement_id = |key: &mut String, attr: &str, value: &str| {
+            key.clear();
+            let _ = write!(key, "{attr}:{value}");
+        };
         for c in comps {
             for (attr, value) in c.placement() {
-                let id = format!("{attr}:{value}");
-                if !index.contains_key(&id) {
-                    index.insert(id.clone(), nodes.len() as NodeId);
+                placement_id(&mut key, attr, value);
+                if !index.contains_key(key.as_str()) {
+                    index.insert(key.clone(), nodes.len() as NodeId);
                     nodes.push(Node {
-                        id,
+                        id: key.clone(),
                         kind: Some(attr.to_string()),
                         origin: Origin::Placement(attr),
                         critical: false,
@@ -232,21 +251,27 @@ impl Model {
             }
         }
         let n = nodes.len();
-        let mut requires = vec![Vec::new(); n];
+        // Components are nodes 0.. in order (when no id repeats: otherwise the model is not
+        // built), so each kind's rows are pushed as its components are read; placement values
+        // have no dependencies of their own.
+        let rows = node_of_component.len();
+        let mut requires = Adjacency::with_rows(rows);
         let mut need = vec![0u32; n];
-        let mut placement = vec![Vec::new(); n];
-        let mut start = vec![Vec::new(); n];
-        let mut degrades = vec![Vec::new(); n];
-        let mut monitors = vec![Vec::new(); n];
-        let mut credentials = vec![Vec::new(); n];
+        let mut placement = Adjacency::with_rows(rows);
+        let mut start = Adjacency::with_rows(rows);
+        let mut degrades = Adjacency::with_rows(rows);
+        let mut monitors = Adjacency::with_rows(rows);
+        let mut credentials = Adjacency::with_rows(rows);
 
         let resolve = |name: &str| index.get(name).copied();
         let candidates = || index.keys().map(String::as_str);
+        let mut resolved: Vec<NodeId> = Vec::new();
         for (i, c) in comps.iter().enumerate() {
             let Some(v) = node_of_component[i] else { continue };
+            let mut required = 0;
             for field in RefField::ALL {
                 let list = field.of(c);
-                let mut resolved = Vec::with_capacity(list.len());
+                resolved.clear();
                 for (k, name) in list.iter().enumerate() {
                     let at = spans(i).and_then(|s| s.reference(field, k));
                     let Some(u) = resolve(name) else {
@@ -283,17 +308,20 @@ impl Model {
                     resolved.push(u);
                 }
                 let slot = match field {
-                    RefField::Requires => &mut requires,
+                    RefField::Requires => {
+                        required = resolved.len() as u32;
+                        &mut requires
+                    }
                     RefField::RequiresAtStart => &mut start,
                     RefField::DegradesWithout => &mut degrades,
                     RefField::MonitoredBy => &mut monitors,
                     RefField::HoldsCredentialsFor => &mut credentials,
                 };
-                slot[v as usize] = resolved;
+                slot.push_row(&resolved);
             }
             let declared = c.requires.len() as u32;
             need[v as usize] = match c.need {
-                None => requires[v as usize].len() as u32,
+                None => required,
                 Some(k) if k > declared => {
                     let at = spans(i).and_then(|s| s.need.or(s.id));
                     push(
@@ -308,9 +336,10 @@ impl Model {
                 }
                 Some(k) => k,
             };
+            resolved.clear();
             for (attr, value) in c.placement() {
-                let id = format!("{attr}:{value}");
-                match resolve(&id) {
+                placement_id(&mut key, attr, value);
+                match resolve(&key) {
                     Some(u) if u == v => {
                         let at = spans(i).and_then(|s| s.placement.get(attr).copied().flatten());
                         push(
@@ -318,17 +347,18 @@ impl Model {
                             Error::new(ErrorKind::SelfReference, at, format!("`{}` is placed in itself", c.id)),
                         );
                     }
-                    Some(u) => placement[v as usize].push(u),
+                    Some(u) => resolved.push(u),
                     None => {}
                 }
             }
+            placement.push_row(&resolved);
         }
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        let requires = Adjacency::from_lists(&requires);
-        let placement = Adjacency::from_lists(&placement);
-        let start = Adjacency::from_lists(&start);
+        let requires = requires.finish(n);
+        let placement = placement.finish(n);
+        let start = start.finish(n);
         let requires_dependents = requires.reversed(n);
         let placement_dependents = placement.reversed(n);
         let start_dependents = start.reversed(n);
@@ -340,9 +370,9 @@ impl Model {
             need,
             placement,
             start,
-            degrades: Adjacency::from_lists(&degrades),
-            monitors: Adjacency::from_lists(&monitors),
-            credentials: Adjacency::from_lists(&credentials),
+            degrades: degrades.finish(n),
+            monitors: monitors.finish(n),
+            credentials: credentials.finish(n),
             requires_dependents,
             placement_dependents,
             start_dependents,

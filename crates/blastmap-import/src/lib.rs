@@ -680,6 +680,9 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
         .into_iter();
     let roles = roles(inputs, &read);
     let formats: Vec<Format> = read.iter().map(|(f, _)| *f).collect();
+    if let Some(loaded) = single_native(inputs, &mut read, &roles) {
+        return Ok(loaded);
+    }
     let first_design =
         roles.iter().zip(&formats).position(|(&r, &f)| r == Role::Design && f != Format::TailscalePolicy);
     if first_design.is_none() && roles.contains(&Role::Observed) {
@@ -740,6 +743,41 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
     let format = first_design.or(Some(0)).and_then(|i| formats.get(i)).copied().unwrap_or(Format::Native);
     Ok(Loaded { format, formats, roles, compiled, origins, warnings, policies, observed })
+}
+
+/// One native design without the mesh vocabulary, compiled as read: there is nothing to merge,
+/// rename or resolve, and [`finish`] would give back the same document (its components and
+/// name, no description) after copying every component twice. `None` when the inputs are
+/// anything else, and when the document does not compile: then the general path reports its
+/// errors (the order the tests pin) from a second reading with positions (large JSON is read
+/// the first time without them).
+fn single_native(inputs: &[Input<'_>], read: &mut [(Format, Option<Document>)], roles: &[Role]) -> Option<Loaded> {
+    let ([input], [(Format::Native, slot)], [Role::Design]) = (inputs, read, roles) else {
+        return None;
+    };
+    if slot.as_ref().is_none_or(|d| d.topology.uses_mesh()) {
+        return None;
+    }
+    let mut doc = slot.take()?;
+    doc.topology.description = None;
+    let n = doc.topology.components.len();
+    match compile(doc) {
+        Ok(compiled) => Some(Loaded {
+            format: Format::Native,
+            formats: vec![Format::Native],
+            roles: vec![Role::Design],
+            compiled,
+            origins: vec![0; n],
+            warnings: Vec::new(),
+            policies: Vec::new(),
+            observed: None,
+        }),
+        Err(_) => {
+            let text = input.text;
+            *slot = blastmap_core::format::parse_spanned(text).or_else(|_| blastmap_core::format::parse(text)).ok();
+            None
+        }
+    }
 }
 
 /// The role each input is read in ([`Role`]'s rules): a native file is an overlay when it says

@@ -222,3 +222,28 @@ fn every_ok_fixture_round_trips_through_the_native_format() {
         assert_eq!(render(&again), render(&loaded), "{path} via JSON");
     }
 }
+
+#[test]
+fn one_large_native_json_through_load_many_locates_its_errors_and_loads_as_alone() {
+    // Over a megabyte (the parser's fast path, without positions), one bad reference at the end.
+    let mut text = String::from("{\"description\": \"d\", \"components\": [\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("  {{\"id\": \"svc-{i}\", \"requires\": [\"db\"], \"region\": \"r{}\"}},\n", i % 3));
+    }
+    text.push_str("  {\"id\": \"db\", \"requires\": [\"svc-O\"]}\n]}\n");
+    assert!(text.len() > 1 << 20);
+    let e = load_many(&[Input::new("big.json", &text)], None).unwrap_err();
+    let line = text.lines().count() as u32 - 1;
+    assert_eq!(e.errors.0[0].pos.map(|p| (p.line, p.column)), Some((line, 29)), "{e}");
+    assert!(e.to_string().contains("did you mean `svc-0`"), "{e}");
+
+    let fixed = text.replace("\"svc-O\"", "\"region:r1\"");
+    let many = load_many(&[Input::new("big.json", &fixed)], None).unwrap();
+    let alone = load(&fixed, None).unwrap();
+    assert_eq!(many.compiled.model.len(), alone.compiled.model.len());
+    assert_eq!(many.compiled.written.topology.components, alone.compiled.written.topology.components);
+    assert_eq!(many.origins, vec![0; 30_001]);
+    assert!(many.warnings.is_empty());
+    // As when merged: the description is not carried (only the names of the inputs are).
+    assert_eq!(many.compiled.written.topology.description, None);
+}
