@@ -64,9 +64,20 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub overlay: Vec<PathBuf>,
     /// Read every input as this format instead of detecting it: native, dot, compose,
-    /// kubernetes, tailscale, jaeger, backstage, terraform.
+    /// kubernetes, tailscale, jaeger, backstage, terraform, tailscale-policy, service-graph.
     #[arg(long, value_name = "FORMAT")]
     pub from: Option<String>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+/// Where tailnets live (status exports do not say).
+#[derive(Debug, Args, Default)]
+pub struct ShardArgs {
+    /// The coordination shard tailnet TAILNET sits on (`tailscale status --json` does not say;
+    /// without it the tailnet gets the shard `coordination:TAILNET`, and a warning). Repeatable.
+    #[arg(long = "shard", value_name = "TAILNET=SHARD")]
+    pub shard: Vec<String>,
 }
 
 /// Traces to compare with the design.
@@ -124,6 +135,8 @@ pub struct DiffArgs {
     /// The design after the change.
     #[arg(value_name = "AFTER")]
     pub after: PathBuf,
+    #[command(flatten)]
+    pub shards: ShardArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -230,5 +243,15 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn from_help_names_every_format() {
+        let mut cmd = Cli::command();
+        let analyze = cmd.find_subcommand_mut("analyze").map(|c| c.render_long_help().to_string()).unwrap_or_default();
+        for f in blastmap_import::Format::ALL {
+            assert!(analyze.contains(f.name()), "--from help lacks `{}`:\n{analyze}", f.name());
+        }
+        assert!(analyze.contains("--shard <TAILNET=SHARD>"), "{analyze}");
     }
 }
