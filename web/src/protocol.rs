@@ -281,6 +281,7 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
         incomplete: report.incomplete.clone(),
         notes: report.notes.clone(),
         observed: report.observed.clone(),
+        policy: report.policy.clone(),
         findings,
     };
     (trimmed, totals)

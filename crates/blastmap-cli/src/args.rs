@@ -203,7 +203,8 @@ pub struct CheckArgs {
     pub observed: ObservedArgs,
     /// Kinds of finding that fail the check, comma-separated: spof, false-redundancy, cycle,
     /// blind-spot, blinding, deadlock, restart-hazard, double-point, credential-reach, mesh-outage,
-    /// hidden-dependency, unobserved-dependency (with traces to compare). Add `:critical` to
+    /// hidden-dependency, unobserved-dependency (with traces to compare), policy-allows-all,
+    /// policy-blast-radius, route-takeover, forbidden-relay (with a tailnet policy file). Add `:critical` to
     /// deny only findings that touch a component marked `critical` (e.g. `spof:critical`: a SPOF
     /// that takes down a critical target).
     #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]

@@ -146,6 +146,10 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
         FindingKind::Cycle | FindingKind::Deadlock => vec![("members", list(&f.evidence, 10))],
         // Traces are compared by the CLI for now; the page's view of them is another change.
         FindingKind::HiddenDependency | FindingKind::UnobservedDependency => vec![("evidence", list(&f.evidence, 10))],
+        FindingKind::PolicyAllowsAll
+        | FindingKind::PolicyBlastRadius
+        | FindingKind::RouteTakeover
+        | FindingKind::ForbiddenRelay => vec![("nodes", list(&f.evidence, 10))],
     }
 }
 

@@ -54,3 +54,77 @@ fn a_malformed_shard_says_what_was_expected() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o), "--shard: `acme.com`: expected TAILNET=SHARD (`example.com=shard-eu`)\n");
 }
+
+fn policy() -> String {
+    import_fixture("ok/tailscale-policy/acme.hujson")
+}
+
+#[test]
+fn a_policy_beside_the_estate_gives_the_report_a_policy_section_and_findings() {
+    let mut files = statuses();
+    files.push(policy());
+    let o = run(&args(&["analyze"], &files, &["--shard", "acme.com=shard-eu", "-f", "json"]), None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let p = &r["policy"][0];
+    assert_eq!((p["tailnet"].as_str(), p["nodes"].as_u64()), (Some("acme.com"), Some(7)));
+    assert_eq!(p["principals"][0]["principal"], "tag:ci");
+    assert_eq!(p["principals"][0]["reaches_count"], 7);
+    assert_eq!(p["relays"][0]["dropped"], true);
+    let kinds: Vec<&str> =
+        r["findings"].as_array().expect("findings").iter().filter_map(|f| f["kind"].as_str()).collect();
+    for k in ["policy-blast-radius", "route-takeover", "policy-allows-all", "forbidden-relay"] {
+        assert!(kinds.contains(&k), "{k}: {kinds:?}");
+    }
+    // The forbidden relay left derp:fra the only way to db-1: a single point of failure now.
+    assert!(r["spofs"].as_array().expect("spofs").iter().any(|s| s["component"] == "derp:fra"), "{}", r["spofs"]);
+    assert!(stderr(&o).contains("the policy is applied to `acme.com` (the one with most nodes)"), "{}", stderr(&o));
+
+    // Text: the section leads with the findings; the note says what was dropped.
+    let o = run(&args(&["analyze"], &files, &[]), None);
+    let text = stdout(&o);
+    let at = text.find("\nPolicy reach (").expect(&text);
+    assert!(text[at..].contains("one compromised account of group:eng can apply tag:router"), "{text}");
+    assert!(
+        text.contains("  policy, input 4\n    peer-relay:203.0.113.9:40000 (on router-a) is no path to db-1"),
+        "{text}"
+    );
+
+    // check denies policy kinds with a policy, and fails closed without one.
+    let o = run(&args(&["check"], &files, &["--deny", "route-takeover"]), None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains(": route-takeover: one compromised account of `group:eng`"), "{}", stdout(&o));
+    let o = run(&args(&["check"], &files, &["--deny", "forbidden-relay:critical"]), None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let estate = statuses();
+    let o = run(&args(&["check"], &estate, &["--deny", "policy-blast-radius,hidden-dependency"]), None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).ends_with(": not ok: hidden-dependency not checked without traces; policy-blast-radius not checked without a policy file; give them, or pass --allow-partial to accept partial answers\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&args(&["check"], &estate, &["--deny", "policy-blast-radius", "--allow-partial"]), None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // SARIF names the new rules.
+    let o = run(&args(&["analyze"], &files, &["-f", "sarif"]), None);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF JSON");
+    let rules: Vec<&str> = s["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(rules.contains(&"route-takeover") && rules.contains(&"forbidden-relay"), "{rules:?}");
+    let results = s["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(|r| r["ruleId"] == "policy-blast-radius"), "{results:#?}");
+}
+
+#[test]
+fn a_policy_without_an_estate_of_tailnets_is_said_not_checked() {
+    let design = format!("{}/../blastmap-core/tests/fixtures/ok/quorum.yaml", env!("CARGO_MANIFEST_DIR"));
+    let o = run(&["check", &design, &policy(), "--deny", "route-takeover"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("warning: the policy is not checked: the estate has no tailnet"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("route-takeover not checked without a policy file"), "{}", stdout(&o));
+}

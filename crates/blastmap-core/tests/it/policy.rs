@@ -418,3 +418,79 @@ fn a_node_reaching_beyond_its_tags_is_a_finding() {
     // db-2 reaches only what its tag gives: no finding of its own.
     assert_eq!(r.names(&r.nodes[1].reaches), ["db"]);
 }
+
+/// The report's policy section: principals widest first with their lists cut at `REACH_NAMES`
+/// beside the full count, the findings as report findings of their own kinds (critical when they
+/// name a critical component), text and Markdown sections that lead with the findings.
+#[test]
+fn the_report_section_ranks_principals_cuts_lists_and_adds_findings() {
+    use blastmap_core::policy_report::{is_policy_kind, PolicySection, REACH_NAMES};
+    use blastmap_core::report::{FindingKind, Report};
+
+    let n = REACH_NAMES + 5;
+    let mut nodes: Vec<PolicyNode> =
+        (0..n).map(|i| node(&format!("n{i:02}"), &["tag:fleet"], "", &format!("100.64.1.{i}"), &[])).collect();
+    nodes.push(node("ci", &["tag:ci"], "", "100.64.0.4", &[]));
+    nodes.push(node("db", &["tag:db"], "", "100.64.0.5", &[]));
+    let estate = Estate { nodes, relay_uses: Vec::new() };
+    let policy = Policy {
+        rules: vec![
+            rule(RuleKind::Acl, 0, &["tag:ci"], &["*"], &["*"]),
+            rule(RuleKind::Acl, 1, &["tag:fleet"], &["tag:db"], &["5432"]),
+        ],
+        ..Policy::default()
+    };
+    let r = reach(&policy, &estate);
+    let section = PolicySection::new("acme.hujson", "acme.com", estate.nodes.len(), &r, Vec::new());
+    let top: Vec<(&str, usize, usize)> =
+        section.principals.iter().take(3).map(|p| (p.principal.as_str(), p.reaches_count, p.reaches.len())).collect();
+    // tag:ci (a new node) reaches every node; the node ci every node but itself.
+    assert_eq!(top, [("tag:ci", n + 2, REACH_NAMES), ("ci", n + 1, REACH_NAMES), ("tag:fleet", 1, 1)]);
+    assert!(section.cut());
+    assert_eq!(section.principal("tag:fleet").map(|p| p.reaches.as_slice()), Some(&["db".to_string()][..]));
+
+    let topology = format!(
+        "components:\n  - {{id: db, critical: true}}\n  - id: ci\n{}",
+        (0..n).map(|i| format!("  - id: n{i:02}\n")).collect::<String>()
+    );
+    let compiled = blastmap_core::load(&topology).unwrap();
+    let mut report = Report::default();
+    report.police(&compiled.model, section.clone());
+    let kinds: Vec<(FindingKind, bool)> = report.findings.iter().map(|f| (f.kind, f.critical)).collect();
+    // The rule's evidence is its sources (ci, not critical); what tag:ci reaches includes db.
+    assert!(kinds.contains(&(FindingKind::PolicyAllowsAll, false)), "{kinds:?}");
+    assert!(kinds.contains(&(FindingKind::PolicyBlastRadius, true)), "{kinds:?}");
+    assert_eq!(report.findings.len(), section.findings.len());
+    assert!(report.findings.iter().all(|f| is_policy_kind(f.kind)));
+    assert!(report.findings.windows(2).all(|w| w[0].severity <= w[1].severity));
+
+    let text = blastmap_core::render::text(&report, false);
+    let at = text.find("Policy reach (acme.hujson on tailnet acme.com: 27 nodes, ").expect(&text);
+    let section_text = &text[at..];
+    // Findings first, then the widest reach, then the cut said.
+    let first_finding = section_text.find("HIGH     a node tagged tag:ci reaches 27 nodes").expect(section_text);
+    let widest = section_text.find("Widest reach").expect(section_text);
+    assert!(first_finding < widest, "{section_text}");
+    assert!(
+        section_text.contains("    tag:ci    27 nodes (n00, n01, n02 … +24); the internet through exit nodes\n"),
+        "{section_text}"
+    );
+    assert!(section_text.contains(&format!("keeps its first {REACH_NAMES} names beside its count")), "{section_text}");
+    // Not repeated among the generic sections.
+    assert!(!text[..at].contains("acls[0] lets"), "{text}");
+    let md = blastmap_core::render::markdown(&report);
+    assert!(md.contains("### Policy reach: `acme.hujson` on tailnet `acme.com`"), "{md}");
+    assert!(
+        md.contains(
+            "| `tag:ci` | 27 nodes (`n00`, `n01`, `n02`, `n03`, `n04` … +22); the internet through exit nodes |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| Policy: route takeover | 0 |"), "{md}");
+    // Without a policy the table does not claim a check.
+    assert!(!blastmap_core::render::markdown(&Report::default()).contains("Policy:"));
+    // The JSON round-trips.
+    let json = serde_json::to_string(&report).unwrap();
+    let back: Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.policy, report.policy);
+}
