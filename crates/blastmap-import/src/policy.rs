@@ -26,6 +26,7 @@ use blastmap_core::policy::{
     TagOwners, Target,
 };
 use blastmap_core::policy_report::{PolicySection, RelayVerdict};
+use blastmap_core::split::SplitPolicyCheck;
 use blastmap_core::{compile, Error, ErrorKind, Errors, Pos};
 use serde::Serialize;
 
@@ -401,11 +402,18 @@ pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate,
             best.to_string()
         }
     };
+    let estate = estate_of(t, &chosen);
+    Ok((chosen, estate, warnings))
+}
+
+/// The nodes of `tailnet` in `t` (and those shared into it) as a policy sees them, with the peer
+/// relays they use.
+pub fn estate_of(t: &blastmap_core::Topology, tailnet: &str) -> Estate {
     let mut estate = Estate::default();
     let relays: BTreeMap<&str, &blastmap_core::Component> = t.relays.iter().map(|r| (r.id.as_str(), r)).collect();
     for c in &t.components {
-        let mine = c.tailnet.as_deref() == Some(chosen.as_str());
-        if !mine && !c.shared_into.contains(&chosen) {
+        let mine = c.tailnet.as_deref() == Some(tailnet);
+        if !mine && !c.shared_into.iter().any(|s| s == tailnet) {
             continue;
         }
         let mut ips = csv(c.labels.get("tailscale_ips"));
@@ -445,7 +453,7 @@ pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate,
         }
     }
     estate.relay_uses = uses;
-    Ok((chosen, estate, warnings))
+    estate
 }
 
 /// Checks policy `text` against the estate of `loaded` (the tailnet chosen as by [`estate`]).
@@ -632,4 +640,49 @@ pub fn enforce(loaded: &mut Loaded) -> (Vec<PolicySection>, Vec<Warning>) {
         }),
     }
     (sections, warnings)
+}
+
+/// Checks a region split of the estate of `loaded` against every policy among its inputs: each
+/// policy is applied, unchanged, to each tailnet its tailnet is split into
+/// ([`blastmap_core::split::check_policy`] says what is compared). A policy's tailnet is chosen
+/// as by [`enforce`]; a policy whose tailnet the split leaves alone, or that cannot be checked,
+/// is a warning.
+pub fn check_split(loaded: &Loaded, split: &blastmap_core::split::Split) -> (Vec<SplitPolicyCheck>, Vec<Warning>) {
+    let mut checks = Vec::new();
+    let mut warnings = Vec::new();
+    for (file, p) in &loaded.policies {
+        let warn = |message: String| Warning { file: Some(file.clone()), pos: None, message };
+        let (tailnet, before, _) = match estate(loaded, named_tailnet(loaded, file)) {
+            Ok(x) => x,
+            Err(e) => {
+                let message = e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
+                warnings.push(warn(format!("the split is not checked against the policy: {message}")));
+                continue;
+            }
+        };
+        let Some(proposal) = split.proposals.iter().find(|x| x.tailnet == tailnet) else {
+            warnings.push(warn(format!(
+                "the policy governs tailnet `{tailnet}`, which the split leaves as it is: nothing to check"
+            )));
+            continue;
+        };
+        let mut after: Vec<(String, Estate)> =
+            proposal.slices.iter().map(|(slice, _, _)| (slice.clone(), estate_of(&split.after, slice))).collect();
+        if split.after.tailnets.iter().any(|x| x.id == tailnet) {
+            after.push((tailnet.clone(), estate_of(&split.after, &tailnet)));
+        }
+        // Where each node is shared after the split, among the tailnets compared.
+        let ids: Vec<&str> = after.iter().map(|(t, _)| t.as_str()).collect();
+        let shared: Vec<(String, Vec<String>)> = split
+            .after
+            .components
+            .iter()
+            .map(|c| {
+                (c.id.clone(), c.shared_into.iter().filter(|s| ids.contains(&s.as_str())).cloned().collect::<Vec<_>>())
+            })
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        checks.push(blastmap_core::split::check_policy(file, &tailnet, p, &before, &after, &shared));
+    }
+    (checks, warnings)
 }

@@ -128,3 +128,47 @@ fn a_policy_without_an_estate_of_tailnets_is_said_not_checked() {
     assert!(stderr(&o).contains("warning: the policy is not checked: the estate has no tailnet"), "{}", stderr(&o));
     assert!(stdout(&o).contains("route-takeover not checked without a policy file"), "{}", stdout(&o));
 }
+
+#[test]
+fn split_of_a_status_estate_is_checked_against_the_policy() {
+    let mut files = statuses();
+    // Without regions, the split says where to give them.
+    let o = run(&args(&["split"], &files, &["--shard", "acme.com=shard-eu"]), None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "`tailscale status --json` does not say where nodes run: give each node's `region` in an overlay"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    files.push(import_fixture("tailnet/regions.yaml"));
+    files.push(import_fixture("tailnet/acme.com.hujson"));
+    let o = run(&args(&["split"], &files, &["--shard", "acme.com=shard-eu", "-f", "json"]), None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(r["proposals"][0]["shared"], serde_json::json!([["db-1", ["acme.com-us"]]]));
+    let p = &r["policy"][0];
+    assert_eq!(p["tailnet"], "acme.com");
+    assert_eq!(p["after"], serde_json::json!(["acme.com-eu", "acme.com-us"]));
+    // The shared database: CI no longer reaches it by its tag.
+    assert_eq!(
+        p["lost"][0],
+        serde_json::json!({"node": "db-1", "shared_into": ["acme.com-us"], "principals": ["ci-runner"]})
+    );
+    // Routers reach what is shared in: a path the policy does not open today.
+    assert_eq!(
+        p["opened"][0],
+        serde_json::json!({"node": "db-1", "shared_into": ["acme.com-us"], "principals": ["router-b", "tag:router"]})
+    );
+    let severities: Vec<&str> =
+        p["findings"].as_array().expect("findings").iter().filter_map(|f| f["severity"].as_str()).collect();
+    assert_eq!(severities, ["high", "high", "low"]);
+    // Named after its tailnet: no warning about which tailnet it governs.
+    assert!(!stderr(&o).contains("the policy is applied to"), "{}", stderr(&o));
+    let o = run(&args(&["split"], &files, &["--shard", "acme.com=shard-eu"]), None);
+    let text = stdout(&o);
+    assert!(text.contains("Policy "), "{text}");
+    assert!(text.contains("applied to acme.com-eu, acme.com-us (was acme.com):\n  HIGH     `db-1` is shared into `acme.com-us`, but under the same policy `ci-runner` no longer reaches it"), "{text}");
+    assert!(text.contains("  HIGH     after the split `router-b` and `tag:router` reach `db-1`, which the policy does not allow today\n"), "{text}");
+}

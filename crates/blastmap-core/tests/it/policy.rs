@@ -494,3 +494,63 @@ fn the_report_section_ranks_principals_cuts_lists_and_adds_findings() {
     let back: Report = serde_json::from_str(&json).unwrap();
     assert_eq!(back.policy, report.policy);
 }
+
+/// A split compared under the same policy: a shared node reached by `*` stays reached, pairs cut
+/// between the new tailnets are one low finding, and a rule on shared nodes opens new paths.
+#[test]
+fn a_split_keeps_or_loses_reach_as_the_policy_says() {
+    use blastmap_core::split::check_policy;
+    let mut db = node("db", &["tag:db"], "", "100.64.0.3", &[]);
+    let before = Estate {
+        nodes: vec![
+            node("a", &["tag:app"], "", "100.64.0.1", &[]),
+            node("b", &["tag:app"], "", "100.64.0.2", &[]),
+            db.clone(),
+        ],
+        relay_uses: Vec::new(),
+    };
+    // After: a and db in east, b in west with db shared into it.
+    let east = Estate { nodes: vec![before.nodes[0].clone(), db.clone()], relay_uses: Vec::new() };
+    db.shared = true;
+    let west = Estate { nodes: vec![before.nodes[1].clone(), db], relay_uses: Vec::new() };
+    let after = [("t-east".to_string(), east), ("t-west".to_string(), west)];
+    let shared = [("db".to_string(), vec!["t-west".to_string()])];
+
+    let everyone = Policy { rules: vec![rule(RuleKind::Acl, 0, &["*"], &["*"], &["*"])], ..Policy::default() };
+    let c = check_policy("p", "t", &everyone, &before, &after, &shared);
+    assert!(c.opened.is_empty(), "{:#?}", c.opened);
+    let lost: Vec<(&str, Vec<&str>)> =
+        c.lost.iter().map(|l| (l.node.as_str(), l.principals.iter().map(String::as_str).collect())).collect();
+    // db stays in east: as a node it no longer reaches b (tags reach across: a new node may
+    // carry them in either tailnet).
+    assert_eq!(lost, [("a", vec!["b"]), ("b", vec!["a", "db"])]);
+    assert_eq!(c.findings.len(), 1);
+    assert_eq!(
+        c.findings[0].title,
+        "the split cuts 3 principal-to-node reaches the policy allows today, to `a` and `b` in other tailnets (nothing in the design depends on them, so they are not shared)"
+    );
+
+    let by_tag = Policy {
+        rules: vec![
+            rule(RuleKind::Acl, 0, &["tag:app"], &["tag:db"], &["5432"]),
+            rule(RuleKind::Acl, 1, &["tag:app"], &["autogroup:shared"], &["*"]),
+        ],
+        ..Policy::default()
+    };
+    let c = check_policy("p", "t", &by_tag, &before, &after, &shared);
+    // b reached db by its tag; in t-west db is shared, and autogroup:shared lets b reach it:
+    // nothing lost for db, and nothing new either (b reached it before).
+    assert!(c.lost.iter().all(|l| l.node != "db"), "{:#?}", c.lost);
+    let by_tag_only = Policy { rules: vec![by_tag.rules[0].clone()], ..Policy::default() };
+    let c = check_policy("p", "t", &by_tag_only, &before, &after, &shared);
+    assert_eq!(c.lost[0].node, "db");
+    assert_eq!(c.lost[0].principals, ["b"]);
+    assert_eq!(c.findings[0].severity, blastmap_core::report::Severity::High);
+    let shared_only = Policy { rules: vec![by_tag.rules[1].clone()], ..Policy::default() };
+    let c = check_policy("p", "t", &shared_only, &before, &after, &shared);
+    assert_eq!(c.opened.len(), 1, "{:#?}", c.opened);
+    assert_eq!(
+        (c.opened[0].node.as_str(), c.opened[0].principals.as_slice()),
+        ("db", &["b".to_string(), "tag:app".to_string()][..])
+    );
+}
