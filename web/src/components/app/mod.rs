@@ -64,7 +64,13 @@ pub fn App() -> Html {
             d.dispatch(Action::Open { text: e.text.to_string(), overlay: None, failed: Vec::new() });
         }
     });
-    let on_share = share::on_share(state.text.clone(), state.overlay.clone(), state.failed.clone(), dispatch.clone());
+    let on_share = share::on_share(
+        state.text.clone(),
+        state.overlay.clone(),
+        state.failed.clone(),
+        state.beside.len(),
+        dispatch.clone(),
+    );
     let on_edit_overlay = use_callback(dispatch.clone(), |t: String, d| d.dispatch(Action::EditOverlay(t)));
     let on_tab = use_callback(dispatch.clone(), |tab: Tab, d| d.dispatch(Action::ShowTab(tab)));
     let on_apply_aside = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::ApplyAside));
