@@ -23,6 +23,19 @@ try {
     await page.screenshot({ path: join(out, `failure-${scheme}.png`) });
     await context.close();
   }
+  {
+    // Status exports and their tailnet policy opened at once, the reach of a group marked.
+    const dir = new URL("../../crates/blastmap-import/tests/fixtures/tailnet/", import.meta.url).pathname;
+    const { context, page } = await open(browser, server.url);
+    await page.waitForSelector("#empty-state");
+    await page.setInputFiles("#open-file", ["laptop.json", "router-b.json", "db-1.json", "acme.com.hujson"].map((f) => dir + f));
+    await waitForFindings(page);
+    await page.selectOption("#reach-principal", "group:eng");
+    await page.waitForSelector("#reach-line");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, "tailnet-reach.png") });
+    await context.close();
+  }
   const { context, page } = await open(browser, server.url + "#example=pagerduty-shared-peering");
   await waitForFindings(page);
   await page.click("#findings section[data-kind=false-redundancy] li.finding >> nth=0");

@@ -5,7 +5,7 @@ use blastmap_core::Errors;
 use blastmap_import::{FileErrors, Loaded};
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::Input;
+use crate::protocol::{Input, EXPORT, OVERLAY};
 
 /// An input problem as the editor shows it: which input (0 the export, 1 the overlay), and
 /// 1-based line and column when known.
@@ -73,8 +73,22 @@ fn file_problems(inputs: &[Input], e: FileErrors) -> Vec<Problem> {
     let mut out = problems(e.errors);
     for p in &mut out {
         p.input = whole.unwrap_or(p.input);
+        beside(inputs, p);
     }
     out
+}
+
+/// A problem in a file read beside the export (it has no editor): shown with the export's,
+/// naming its file, line and column (`db-1.json:3:11: ...`).
+fn beside(inputs: &[Input], p: &mut Problem) {
+    let Some(input) = inputs.get(p.input as usize).filter(|i| i.name != EXPORT && i.name != OVERLAY) else { return };
+    let place = match (p.line, p.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", input.name),
+        (Some(l), None) => format!("{}:{l}", input.name),
+        _ => input.name.clone(),
+    };
+    p.message = format!("{place}: {}", p.message);
+    (p.input, p.line, p.column) = (0, None, None);
 }
 
 /// The problems of an import failure, for the editor.
@@ -109,6 +123,10 @@ pub fn warnings(loaded: &Loaded, inputs: &[Input]) -> Vec<Problem> {
             message: w.message.clone(),
             error: false,
             info: false,
+        })
+        .map(|mut p| {
+            beside(inputs, &mut p);
+            p
         })
         .collect()
 }

@@ -38,10 +38,23 @@ impl Input {
     /// The inputs the page analyses: the export, and the overlay when it holds anything but
     /// blank lines and comments.
     pub fn of(export: &str, overlay: &str) -> Vec<Input> {
+        Input::with(export, &[], overlay)
+    }
+
+    /// [`Input::of`], then the files opened beside the export (more status exports, a tailnet
+    /// policy file), by name, their roles decided from the inputs. They come after the overlay,
+    /// so the export and the overlay keep their indices (`Tab::input`); the overlay refines the
+    /// export only.
+    pub fn with(export: &str, beside: &[(String, String)], overlay: &str) -> Vec<Input> {
         let mut inputs = vec![Input::export(export)];
         if overlay.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
             inputs.push(Input::overlay(overlay));
         }
+        inputs.extend(beside.iter().map(|(name, text)| Input {
+            name: name.clone(),
+            text: text.clone(),
+            role: Role::Auto,
+        }));
         inputs
     }
 }
@@ -281,6 +294,7 @@ pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
         incomplete: report.incomplete.clone(),
         notes: report.notes.clone(),
         observed: report.observed.clone(),
+        policy: report.policy.clone(),
         findings,
     };
     (trimmed, totals)

@@ -121,6 +121,8 @@ pub fn note_counts(notes: &[Note]) -> (usize, usize, usize) {
         NoteKind::Inferred => (i + 1, o, b),
         NoteKind::Overlay => (i, o + 1, b),
         NoteKind::Observed => (i, o, b + 1),
+        // Policy notes are counted apart (they are no review of the export).
+        NoteKind::Policy => (i, o, b),
     })
 }
 
@@ -364,7 +366,7 @@ pub fn offers(ctx: &Context<'_>, note: &Note) -> Offers {
             });
             Offers { revert, ..Offers::default() }
         }
-        (NoteKind::Observed, _) => Offers::default(),
+        (NoteKind::Observed | NoteKind::Policy, _) => Offers::default(),
     }
 }
 
@@ -426,6 +428,7 @@ fn mark(note: &Note) -> u8 {
             "declared.only" => DECLARED_ONLY,
             _ => 0,
         },
+        NoteKind::Policy => 0,
     }
 }
 

@@ -175,6 +175,9 @@ impl Tab {
     }
 }
 
+/// Files read beside the export: (name, text).
+pub type Beside = Rc<[(String, String)]>;
+
 /// A line for the editor to show: in `tab`, 1-based; `seq` tells asks for the same line apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Jump {
@@ -216,6 +219,11 @@ pub struct State {
     pub text: Rc<str>,
     /// The overlay tab's text: refines the export by id.
     pub overlay: Rc<str>,
+    /// The policy principal whose reach is marked ([`Action::ShowReach`]).
+    pub reach: Option<String>,
+    /// Files opened together with the export (more `tailscale status --json` files, a tailnet
+    /// policy file), analysed with it, by name. Opening one file alone clears them.
+    pub beside: Beside,
     /// An overlay set aside when another export was opened (it refined the one before); kept
     /// until it is applied again or discarded.
     pub aside: Option<Rc<str>>,
@@ -278,6 +286,13 @@ pub enum Action {
         overlay: Option<String>,
         failed: Vec<String>,
     },
+    /// Several files opened at once (name, text): the first is the export, the others are read
+    /// beside it.
+    OpenMany(Vec<(String, String)>),
+    /// Stop reading the files opened beside the export.
+    DropBeside,
+    /// Mark what a policy principal may reach (by name; from the report's policy section).
+    ShowReach(String),
     /// The user edited the overlay.
     EditOverlay(String),
     /// What the page kept across reloads: the overlay and an overlay set aside. Not a new text:
@@ -435,6 +450,8 @@ fn copy(s: &State) -> State {
     State {
         text: s.text.clone(),
         overlay: s.overlay.clone(),
+        beside: s.beside.clone(),
+        reach: s.reach.clone(),
         aside: s.aside.clone(),
         tab: s.tab,
         jump: s.jump,
@@ -477,7 +494,25 @@ impl Reducible for State {
                 }
                 s.new_text(text);
             }
+            Action::OpenMany(files) => {
+                let mut files = files.into_iter();
+                let Some((_, text)) = files.next() else { return self };
+                let beside: Vec<(String, String)> = files.collect();
+                let s2 = self.reduce(Action::Open { text, overlay: None, failed: Vec::new() });
+                let mut s2 = copy(&s2);
+                s2.beside = beside.into();
+                return Rc::new(s2);
+            }
+            Action::DropBeside => {
+                if s.beside.is_empty() {
+                    return self;
+                }
+                s.beside = Rc::from(Vec::new());
+                s.new_revision();
+            }
             Action::Open { text, overlay, failed } => {
+                s.beside = Rc::from(Vec::new());
+                s.reach = None;
                 match overlay {
                     Some(o) if *o == *s.overlay => {}
                     Some(o) => {
@@ -674,12 +709,29 @@ impl Reducible for State {
                 let Some(f) = s.analysis.as_ref().and_then(|a| a.report.findings.get(i)) else { return self };
                 s.evidence = f.evidence.clone();
                 s.finding = Some(i);
+                s.reach = None;
                 s.note = None;
                 s.focus = Some(Focus { seeds: f.evidence.clone(), hops: 1 });
             }
             Action::ClearFinding => {
                 s.evidence.clear();
                 s.finding = None;
+                s.reach = None;
+            }
+            Action::ShowReach(name) => {
+                let Some(x) = s.analysis.as_ref().and_then(|a| a.report.policy.iter().find_map(|p| p.principal(&name)))
+                else {
+                    return self;
+                };
+                // The principal (when it is a node) and everything it may reach, marked as evidence.
+                let mut marked: Vec<String> =
+                    std::iter::once(x.principal.clone()).chain(x.reaches.iter().cloned()).collect();
+                marked.dedup();
+                s.evidence = marked.clone();
+                s.finding = None;
+                s.note = None;
+                s.focus = Some(Focus { seeds: marked, hops: 1 });
+                s.reach = Some(name);
             }
             Action::SetRollUp(by) => {
                 s.roll_up = RollUp::by(&by);
@@ -914,9 +966,59 @@ mod tests {
 
     const COMPOSE: &str = include_str!("../../crates/blastmap-import/tests/fixtures/overlay/shop-compose.yml");
 
+    #[test]
+    fn several_files_open_as_an_export_with_files_beside_it_and_a_principal_shows_its_reach() {
+        let fixture = |f: &str| {
+            let path = format!("{}/../crates/blastmap-import/tests/fixtures/tailnet/{f}", env!("CARGO_MANIFEST_DIR"));
+            (f.to_string(), std::fs::read_to_string(path).unwrap())
+        };
+        let files: Vec<(String, String)> =
+            ["laptop.json", "router-b.json", "db-1.json", "acme.com.hujson"].into_iter().map(fixture).collect();
+        let opened = Rc::new(State::default()).reduce(Action::OpenMany(files.clone()));
+        assert_eq!(*opened.text, *files[0].1);
+        assert_eq!(
+            opened.beside.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["router-b.json", "db-1.json", "acme.com.hujson"]
+        );
+        let inputs = Input::with(&opened.text, &opened.beside, &opened.overlay);
+        let loaded = crate::load::load_inputs(&inputs).unwrap();
+        let problems = crate::load::warnings(&loaded, &inputs);
+        // Files beside the export have no editor: their warnings are listed with the export's,
+        // naming their file (none lands on the overlay tab).
+        assert!(problems.iter().all(|p| p.input == 0), "{problems:#?}");
+        assert!(
+            problems.iter().any(|p| p.message.starts_with("acme.com.hujson: the estate has tailnets")
+                || p.message.starts_with("router-b.json:3:11: status of `router-b`")),
+            "{problems:#?}"
+        );
+        let s = analysed(opened);
+        let section = s.analysis.as_ref().unwrap().report.policy[0].clone();
+        assert_eq!(section.tailnet, "acme.com");
+        let s = s.reduce(Action::ShowReach("group:eng".into()));
+        let eng = section.principal("group:eng").unwrap();
+        assert_eq!(s.reach.as_deref(), Some("group:eng"));
+        assert_eq!(s.evidence[1..], eng.reaches[..]);
+        assert!(!eng.reaches.is_empty());
+        // A name the policy section does not have changes nothing.
+        let same = s.clone().reduce(Action::ShowReach("nobody@acme.com".into()));
+        assert!(Rc::ptr_eq(&same, &s));
+        // Dropping the files beside re-analyses the export alone; opening one file clears them.
+        let revision = s.revision;
+        let s = s.reduce(Action::DropBeside);
+        assert!(s.beside.is_empty() && s.revision > revision);
+        let s = analysed(s);
+        assert!(s.analysis.as_ref().unwrap().report.policy.is_empty());
+        let s = Rc::new(State::default()).reduce(Action::OpenMany(files)).reduce(Action::Open {
+            text: "components: []".into(),
+            overlay: None,
+            failed: Vec::new(),
+        });
+        assert!(s.beside.is_empty() && s.reach.is_none());
+    }
+
     /// `s` after the worker answered for its export and overlay, as the page builds it.
     fn analysed(s: Rc<State>) -> Rc<State> {
-        let inputs = Input::of(&s.text, &s.overlay);
+        let inputs = Input::with(&s.text, &s.beside, &s.overlay);
         let mut out = Vec::new();
         crate::worker::analyze(s.revision, &inputs, &|| 0.0, &mut |r| out.push(r));
         let mut parsed = None;

@@ -4,6 +4,9 @@
 //! says why when it has none. A panic is posted to the page ([`Response::Panicked`]) before the
 //! worker dies, so the page can say so and start another.
 //!
+//! Tailnet policy files among the inputs are checked against the estate
+//! (`blastmap_import::policy::enforce`): the report gets their policy sections and findings.
+//!
 //! With an overlay it also reads the export alone (once per export text: typing in the overlay
 //! does not read it again), for the baseline: what the export said of the components the notes
 //! are about, before the overlay.
@@ -55,6 +58,10 @@ pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn 
             return None;
         }
     };
+    // Policy files among the inputs: checked against the estate, the relays they make no path
+    // dropped (and said), their sections added to the report below.
+    let (policy, policy_warnings) = blastmap_import::policy::enforce(&mut loaded);
+    loaded.warnings.extend(policy_warnings);
     let extra: Vec<Note> = EXTRA_NOTES.with(|n| n.borrow().clone());
     let mut notes = loaded.compiled.written.notes.clone();
     notes.extend(extra.iter().cloned());
@@ -69,6 +76,9 @@ pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn 
     let mut report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |step, fraction| {
         post(Response::Progress { id, step: step.to_string(), fraction });
     });
+    for section in policy {
+        report.police(&loaded.compiled.model, section);
+    }
     report.notes.extend(extra);
     let (shown, totals) = trim(&report);
     post(Response::Done { id, report: Box::new(shown), totals, analyze_ms: now() - t1 });
@@ -110,10 +120,14 @@ thread_local! {
 
 /// Loads and analyses one design (an export and its overlay) for a comparison.
 fn design(inputs: &[Input]) -> Result<(blastmap_import::Loaded, Report), String> {
-    let loaded = crate::load::load_inputs(inputs).map_err(|problems| {
+    let mut loaded = crate::load::load_inputs(inputs).map_err(|problems| {
         problems.first().map(|p| p.describe()).unwrap_or_else(|| "the topology does not load".into())
     })?;
-    let report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |_, _| {});
+    let (policy, _) = blastmap_import::policy::enforce(&mut loaded);
+    let mut report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |_, _| {});
+    for section in policy {
+        report.police(&loaded.compiled.model, section);
+    }
     Ok((loaded, report))
 }
 
@@ -306,6 +320,29 @@ mod tests {
         let [Response::ExportFailed { message }] = out.as_slice() else { panic!("{out:?}") };
         assert!(message.starts_with("the text in the editor does not load (line 3, column"), "{message}");
         assert!(message.contains("`nope`"), "{message}");
+    }
+
+    #[test]
+    fn status_files_and_a_policy_analysed_together_give_the_policy_section() {
+        let fixture = |f: &str| {
+            std::fs::read_to_string(format!(
+                "{}/../crates/blastmap-import/tests/fixtures/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        let files = ["tailnet/laptop.json", "tailnet/router-b.json", "tailnet/db-1.json", "tailnet/acme.com.hujson"];
+        let inputs: Vec<Input> = files
+            .iter()
+            .map(|f| Input { name: f.to_string(), text: fixture(f), role: blastmap_import::Role::Auto })
+            .collect();
+        let out = answers(Request::Analyze { id: 9, inputs });
+        let Some(Response::Done { report, .. }) = out.last() else { panic!("{out:?}") };
+        let [section] = report.policy.as_slice() else { panic!("{:#?}", report.policy) };
+        assert_eq!((section.tailnet.as_str(), section.nodes), ("acme.com", 7));
+        assert!(section.relays.iter().any(|r| r.dropped && r.node == "db-1"), "{:#?}", section.relays);
+        assert!(report.findings.iter().any(|f| f.kind == blastmap_core::report::FindingKind::ForbiddenRelay));
+        assert!(report.notes.iter().any(|n| n.rule == "policy.forbidden-relay"));
     }
 
     #[test]

@@ -64,9 +64,20 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub overlay: Vec<PathBuf>,
     /// Read every input as this format instead of detecting it: native, dot, compose,
-    /// kubernetes, tailscale, jaeger, backstage, terraform.
+    /// kubernetes, tailscale, jaeger, backstage, terraform, tailscale-policy, service-graph.
     #[arg(long, value_name = "FORMAT")]
     pub from: Option<String>,
+    #[command(flatten)]
+    pub shards: ShardArgs,
+}
+
+/// Where tailnets live (status exports do not say).
+#[derive(Debug, Args, Default)]
+pub struct ShardArgs {
+    /// The coordination shard tailnet TAILNET sits on (`tailscale status --json` does not say;
+    /// without it the tailnet gets the shard `coordination:TAILNET`, and a warning). Repeatable.
+    #[arg(long = "shard", value_name = "TAILNET=SHARD")]
+    pub shard: Vec<String>,
 }
 
 /// Traces to compare with the design.
@@ -124,6 +135,8 @@ pub struct DiffArgs {
     /// The design after the change.
     #[arg(value_name = "AFTER")]
     pub after: PathBuf,
+    #[command(flatten)]
+    pub shards: ShardArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -190,7 +203,8 @@ pub struct CheckArgs {
     pub observed: ObservedArgs,
     /// Kinds of finding that fail the check, comma-separated: spof, false-redundancy, cycle,
     /// blind-spot, blinding, deadlock, restart-hazard, double-point, credential-reach, mesh-outage,
-    /// hidden-dependency, unobserved-dependency (with traces to compare). Add `:critical` to
+    /// hidden-dependency, unobserved-dependency (with traces to compare), policy-allows-all,
+    /// policy-blast-radius, route-takeover, forbidden-relay (with a tailnet policy file). Add `:critical` to
     /// deny only findings that touch a component marked `critical` (e.g. `spof:critical`: a SPOF
     /// that takes down a critical target).
     #[arg(long, value_delimiter = ',', default_value = "spof,false-redundancy,cycle,blind-spot,deadlock")]
@@ -249,5 +263,15 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn from_help_names_every_format() {
+        let mut cmd = Cli::command();
+        let analyze = cmd.find_subcommand_mut("analyze").map(|c| c.render_long_help().to_string()).unwrap_or_default();
+        for f in blastmap_import::Format::ALL {
+            assert!(analyze.contains(f.name()), "--from help lacks `{}`:\n{analyze}", f.name());
+        }
+        assert!(analyze.contains("--shard <TAILNET=SHARD>"), "{analyze}");
     }
 }

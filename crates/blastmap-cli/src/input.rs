@@ -1,15 +1,16 @@
 //! Reading topologies from files or standard input, in any supported format, merged when there
-//! are several (overlays given with `--overlay`, then traces given with `--observed`, last);
-//! errors as `FILE:LINE:COLUMN: message`, warnings likewise.
+//! are several (overlays given with `--overlay`, then traces given with `--observed`, last), with
+//! the tailnets' shards `--shard` names; errors as `FILE:LINE:COLUMN: message`, warnings likewise.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use blastmap_core::policy_report::PolicySection;
 use blastmap_core::render::visible;
-use blastmap_import::{Format, Input, Loaded, Role};
+use blastmap_import::{Format, Input, LoadOptions, Loaded, Role};
 
-use crate::args::{InputArgs, ObservedArgs};
+use crate::args::{InputArgs, ObservedArgs, ShardArgs};
 use crate::Failure;
 
 /// Inputs larger than this show progress on a terminal.
@@ -32,6 +33,9 @@ pub struct Inputs {
     pub names: Vec<String>,
     pub bytes: usize,
     pub loaded: Loaded,
+    /// Each policy file among the inputs checked against the estate (the relays it makes no
+    /// path already dropped from `loaded`: [`blastmap_import::policy::enforce`]).
+    pub policy: Vec<PolicySection>,
 }
 
 impl Inputs {
@@ -44,31 +48,55 @@ impl Inputs {
 /// Loads the inputs of a command that does not compare with traces: its files (a trace export
 /// among them is part of the design, as it always was), then its `--overlay` files.
 pub fn load(input: &InputArgs) -> Result<Inputs, Failure> {
-    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), false)
+    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), &input.shards, false, true)
+}
+
+/// [`load`] without checking policy files against the estate: the topology as the inputs
+/// wrote it (for `import`, which converts and does not analyse).
+pub fn load_as_written(input: &InputArgs) -> Result<Inputs, Failure> {
+    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), &input.shards, false, false)
 }
 
 /// Loads the inputs of `analyze` and `check`: its files (a trace export beside a design is
 /// observed), its `--overlay` files, then its `--observed` files.
 pub fn load_compared(input: &InputArgs, observed: &ObservedArgs) -> Result<Inputs, Failure> {
-    load_inputs(&input.files, &input.overlay, &observed.observed, input.from.as_deref(), true)
+    load_inputs(&input.files, &input.overlay, &observed.observed, input.from.as_deref(), &input.shards, true, true)
 }
 
 /// Reads and loads one or more files (merged); on bad input prints every error with its
 /// position and returns [`Failure::Reported`].
-pub fn load_paths(paths: &[PathBuf], from: Option<&str>) -> Result<Inputs, Failure> {
-    load_inputs(paths, &[], &[], from, false)
+pub fn load_paths(paths: &[PathBuf], from: Option<&str>, shards: &ShardArgs) -> Result<Inputs, Failure> {
+    load_inputs(paths, &[], &[], from, shards, false, true)
+}
+
+/// The load options `--shard` asks for; a malformed value is reported (what was expected) and
+/// is [`Failure::Reported`].
+pub fn options(shards: &ShardArgs) -> Result<LoadOptions, Failure> {
+    let mut options = LoadOptions::default();
+    for arg in &shards.shard {
+        if let Err(message) = options.add_shard(arg) {
+            let _ = writeln!(io::stderr(), "--shard: {}", visible(&message));
+            return Err(Failure::Reported);
+        }
+    }
+    Ok(options)
 }
 
 /// Loads `paths`, then `overlays` as overlays (they refine what `paths` define), then
-/// `observed` as observed traces. With `compare`, a trace export among `paths` beside a design
-/// is observed too ([`Role::Auto`]); without, it is part of the design.
+/// `observed` as observed traces, tailnets on the shards `shards` names. With `compare`, a trace
+/// export among `paths` beside a design is observed too ([`Role::Auto`]); without, it is part of
+/// the design. With `police`, policy files among them are checked against the estate
+/// ([`blastmap_import::policy::enforce`]: the relays they make no path are dropped, and said).
 fn load_inputs(
     paths: &[PathBuf],
     overlays: &[PathBuf],
     observed: &[PathBuf],
     from: Option<&str>,
+    shards: &ShardArgs,
     compare: bool,
+    police: bool,
 ) -> Result<Inputs, Failure> {
+    let options = options(shards)?;
     let format = match from {
         None => None,
         Some(name) => match Format::parse(name) {
@@ -107,21 +135,23 @@ fn load_inputs(
             Input::new(n, t).with_role(role)
         })
         .collect();
-    let loaded = blastmap_import::load_many(&inputs, format);
+    let loaded = blastmap_import::load_many_with(&inputs, format, &options);
     if big {
         eprint!("\r\x1b[K");
     }
     match loaded {
-        Ok(loaded) => {
+        Ok(mut loaded) => {
+            let (policy, policy_warnings) =
+                if police { blastmap_import::policy::enforce(&mut loaded) } else { Default::default() };
             let mut err = io::stderr().lock();
             // Warnings and errors quote the input: shown with control characters escaped.
-            for w in &loaded.warnings {
+            for w in loaded.warnings.iter().chain(&policy_warnings) {
                 let _ = match &w.file {
                     Some(_) => writeln!(err, "{}", visible(&w.to_string())),
                     None => writeln!(err, "{first}:{}", visible(&w.to_string())),
                 };
             }
-            Ok(Inputs { names, bytes, loaded })
+            Ok(Inputs { names, bytes, loaded, policy })
         }
         Err(e) => {
             let mut err = io::stderr().lock();

@@ -32,6 +32,16 @@ fn rule_description(kind: FindingKind) -> &'static str {
             "A call the traces observed that the design does not declare, weighed by what it would change as a dependency."
         }
         FindingKind::UnobservedDependency => "A declared dependency the traces never show: a question for the review.",
+        FindingKind::PolicyAllowsAll => "A tailnet policy rule that lets its sources reach every node on every port.",
+        FindingKind::PolicyBlastRadius => {
+            "What a compromised tag, group or node may reach under the tailnet policy (security blast radius)."
+        }
+        FindingKind::RouteTakeover => {
+            "An account or tag that can get subnet routes or an exit node approved without an admin, and re-route traffic."
+        }
+        FindingKind::ForbiddenRelay => {
+            "A peer relay the tailnet policy does not let a node use: it is no path, and redundancy that counted on it is false."
+        }
     }
 }
 

@@ -34,10 +34,18 @@ pub enum FindingKind {
     HiddenDependency,
     /// A declared dependency the traces never show (`observed`).
     UnobservedDependency,
+    /// A policy rule lets its sources reach every node on every port (`policy_report`).
+    PolicyAllowsAll,
+    /// What a compromised tag, group or node may reach under the policy (`policy_report`).
+    PolicyBlastRadius,
+    /// An account or tag that can get subnet routes or exit nodes approved without an admin.
+    RouteTakeover,
+    /// A peer relay the policy makes no path (`policy_report`).
+    ForbiddenRelay,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 12] = [
+    pub const ALL: [FindingKind; 16] = [
         FindingKind::Deadlock,
         FindingKind::Spof,
         FindingKind::FalseRedundancy,
@@ -50,6 +58,10 @@ impl FindingKind {
         FindingKind::MeshOutage,
         FindingKind::HiddenDependency,
         FindingKind::UnobservedDependency,
+        FindingKind::PolicyAllowsAll,
+        FindingKind::PolicyBlastRadius,
+        FindingKind::RouteTakeover,
+        FindingKind::ForbiddenRelay,
     ];
 
     /// The name used on the command line and in JSON.
@@ -67,6 +79,10 @@ impl FindingKind {
             FindingKind::MeshOutage => "mesh-outage",
             FindingKind::HiddenDependency => "hidden-dependency",
             FindingKind::UnobservedDependency => "unobserved-dependency",
+            FindingKind::PolicyAllowsAll => "policy-allows-all",
+            FindingKind::PolicyBlastRadius => "policy-blast-radius",
+            FindingKind::RouteTakeover => "route-takeover",
+            FindingKind::ForbiddenRelay => "forbidden-relay",
         }
     }
 

@@ -19,6 +19,7 @@ pub mod model;
 pub mod note;
 pub mod observed;
 pub mod policy;
+pub mod policy_report;
 pub mod render;
 pub mod report;
 pub mod spec;

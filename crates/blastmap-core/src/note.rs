@@ -17,6 +17,8 @@ pub enum NoteKind {
     Overlay,
     /// A comparison of the declared design with what traces observed.
     Observed,
+    /// What a tailnet policy file changed in the analysis (a peer relay it forbids is no path).
+    Policy,
 }
 
 /// One dependency edge a note is about: `from` lists `to` in `field`.

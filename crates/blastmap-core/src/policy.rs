@@ -30,7 +30,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::algo::LEAST_PRIVILEGE;
 use crate::error::Pos;
@@ -188,7 +188,7 @@ pub struct Estate {
 }
 
 /// What a principal is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Principal {
     Node,
@@ -216,7 +216,7 @@ pub struct Reach {
 }
 
 /// The kinds of policy finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyFindingKind {
     /// A rule lets its sources reach every node on every port.
@@ -232,7 +232,7 @@ pub enum PolicyFindingKind {
 }
 
 /// One policy finding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyFinding {
     pub kind: PolicyFindingKind,
     pub severity: Severity,
@@ -247,7 +247,7 @@ pub struct PolicyFinding {
 }
 
 /// A selector that could not be evaluated from the export (it matched nothing).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Unevaluated {
     pub selector: String,
     pub pos: Option<Pos>,
@@ -255,7 +255,7 @@ pub struct Unevaluated {
 }
 
 /// A peer relay that is no path: `(node, relay)`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ForbiddenRelay {
     pub node: String,
     pub peer: Option<String>,

@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 use crate::algo::Status;
 use crate::note::{Note, NoteKind};
 use crate::observed::ObservedReport;
+use crate::policy_report::{is_policy_kind, PolicySection, PrincipalReach, REACH_NAMES};
 use crate::report::{FindingKind, Report, Severity, WhatIfReport};
 
 /// How many lines each section shows before "… and N more".
@@ -68,6 +69,10 @@ pub fn section_title(kind: FindingKind) -> &'static str {
         FindingKind::MeshOutage => "Mesh: shard and relay outages",
         FindingKind::HiddenDependency => "Hidden dependencies (observed, not declared)",
         FindingKind::UnobservedDependency => "Declared, never observed",
+        FindingKind::PolicyAllowsAll => "Policy: rules that allow everything",
+        FindingKind::PolicyBlastRadius => "Policy: security blast radius",
+        FindingKind::RouteTakeover => "Policy: route takeover",
+        FindingKind::ForbiddenRelay => "Policy: relays that are no path",
     }
 }
 
@@ -330,7 +335,7 @@ pub fn text(report: &Report, color: bool) -> String {
     }
     let mut kinds: Vec<(Severity, FindingKind)> = FindingKind::ALL
         .into_iter()
-        .filter(|&k| !observed_kind(k))
+        .filter(|&k| !observed_kind(k) && !is_policy_kind(k))
         .filter_map(|k| report.findings_of(k).map(|f| f.severity).min().map(|sev| (sev, k)))
         .collect();
     kinds.sort();
@@ -363,6 +368,7 @@ pub fn text(report: &Report, color: bool) -> String {
         }
     }
     observed_text(&mut out, report, &ids, &s);
+    policy_text(&mut out, report, &s);
     let cold = &report.cold_start;
     let _ = writeln!(
         out,
@@ -439,6 +445,7 @@ fn note_group_title(kind: NoteKind, input: u32) -> String {
         NoteKind::Inferred => "inferred by the importer",
         NoteKind::Overlay => "overlay",
         NoteKind::Observed => "observed",
+        NoteKind::Policy => "policy",
     };
     format!("{kind}, input {}", u64::from(input) + 1)
 }
@@ -728,7 +735,9 @@ pub fn markdown(report: &Report) -> String {
     let count = |k: FindingKind| shown_count(report, k, report.findings_of(k).count());
     let _ = writeln!(out, "| finding | count |\n|---|---:|");
     // The observed kinds count only when traces were compared (zero would claim a comparison).
-    let shown = |k: &FindingKind| !observed_kind(*k) || report.observed.is_some();
+    let shown = |k: &FindingKind| {
+        (!observed_kind(*k) || report.observed.is_some()) && (!is_policy_kind(*k) || !report.policy.is_empty())
+    };
     for k in FindingKind::ALL.into_iter().filter(shown) {
         let _ = writeln!(out, "| {} | {} |", section_title(k), count(k));
     }
@@ -739,7 +748,7 @@ pub fn markdown(report: &Report) -> String {
             results_cut(report.incomplete.len())
         );
     }
-    for k in FindingKind::ALL.into_iter().filter(|&k| !observed_kind(k)) {
+    for k in FindingKind::ALL.into_iter().filter(|&k| !observed_kind(k) && !is_policy_kind(k)) {
         let items: Vec<_> = report.findings_of(k).collect();
         if items.is_empty() {
             continue;
@@ -769,6 +778,7 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     observed_markdown(&mut out, report, &ids);
+    policy_markdown(&mut out, report);
     if !report.availability.is_empty() {
         let _ = writeln!(out, "\n### Availability\n\n| target | availability | dominated by |\n|---|---|---|");
         for a in &report.availability {
@@ -1097,4 +1107,153 @@ pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The policy section.
+
+/// How many principals the policy section lists, widest reach first.
+const PRINCIPALS_SHOWN: usize = 10;
+
+/// The ids a policy section's lines quote: the report's, and the policy's principals and relays.
+fn policy_ids<'a>(report: &'a Report, p: &'a PolicySection) -> Ids<'a> {
+    Ids::new(
+        report
+            .findings
+            .iter()
+            .flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence))
+            .chain(p.principals.iter().flat_map(|x| std::iter::once(&x.principal).chain(&x.reaches)))
+            .chain(p.relays.iter().flat_map(|r| [&r.node, &r.relay, &r.server])),
+    )
+}
+
+/// "6 nodes (db-1, laptop, nas … +3); 1 subnet route (10.0.0.0/24); the internet", by `show`.
+fn reach_words(x: &PrincipalReach, show: &dyn Fn(&[String], usize) -> String) -> String {
+    let mut parts = vec![match x.reaches_count {
+        0 => "no node".to_string(),
+        n => format!("{n} {} ({})", if n == 1 { "node" } else { "nodes" }, show(&x.reaches, n)),
+    }];
+    if !x.routes.is_empty() {
+        let n = x.routes.len();
+        parts.push(format!("{n} subnet {} ({})", if n == 1 { "route" } else { "routes" }, show(&x.routes, n)));
+    }
+    if x.internet {
+        parts.push("the internet through exit nodes".into());
+    }
+    parts.join("; ")
+}
+
+/// The lines a policy section shows beside its findings: unevaluated selectors and the cut.
+fn policy_lines(p: &PolicySection, show: &dyn Fn(&[String]) -> String) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !p.unevaluated.is_empty() {
+        let sel: Vec<String> = p.unevaluated.iter().map(|u| u.selector.clone()).collect();
+        lines.push(format!("not evaluated (the export cannot say what they are; they match nothing): {}", show(&sel)));
+    }
+    if p.cut() {
+        lines.push(format!(
+            "each principal's list of nodes keeps its first {REACH_NAMES} names beside its count (the JSON report too)"
+        ));
+    }
+    lines
+}
+
+/// The "Policy reach" section of each policy file: its findings first, then the principals
+/// that reach most, then what the analysis did with the relays the policy makes no path.
+fn policy_text(out: &mut String, report: &Report, s: &Style) {
+    for p in &report.policy {
+        let ids = policy_ids(report, p);
+        let _ = writeln!(
+            out,
+            "\n{} ({} on tailnet {}: {} nodes, {} findings)",
+            s.bold("Policy reach"),
+            visible(&p.file),
+            visible(&p.tailnet),
+            p.nodes,
+            p.findings.len()
+        );
+        for f in p.findings.iter().take(SECTION_LIMIT) {
+            let _ = writeln!(out, "  {} {}", s.severity(f.severity), ids.plain(&f.title));
+        }
+        if p.findings.len() > SECTION_LIMIT {
+            let more = p.findings.len() - SECTION_LIMIT;
+            let _ = writeln!(out, "  {}", s.dim(&format!("… and {more} more (use --format json for all)")));
+        }
+        let _ = writeln!(out, "  {}", s.bold("Widest reach"));
+        let longest = p.principals.iter().take(PRINCIPALS_SHOWN).map(|x| x.principal.chars().count()).max();
+        for x in p.principals.iter().take(PRINCIPALS_SHOWN) {
+            // `names` may be cut: `n` is how many there are in all.
+            let show = |names: &[String], n: usize| {
+                let shown = first_n(names.get(..3).unwrap_or(names), 3, "");
+                if n > 3 {
+                    format!("{shown} … +{}", n - 3)
+                } else {
+                    shown
+                }
+            };
+            let _ = writeln!(
+                out,
+                "    {:<width$} {}",
+                visible(&x.principal),
+                reach_words(x, &show),
+                width = longest.unwrap_or(0)
+            );
+        }
+        if p.principals.len() > PRINCIPALS_SHOWN {
+            let more = p.principals.len() - PRINCIPALS_SHOWN;
+            let _ =
+                writeln!(out, "    {}", s.dim(&format!("… and {more} more principals (use --format json for all)")));
+        }
+        for r in &p.relays {
+            let _ = writeln!(out, "  {} {}", s.paint("33", "relay:"), ids.plain(&r.sentence));
+        }
+        for line in policy_lines(p, &|names| first_n(names, 8, " … +")) {
+            let _ = writeln!(out, "  {}", s.dim(&line));
+        }
+    }
+}
+
+/// The same section in Markdown (at most 50 findings and 20 principals).
+fn policy_markdown(out: &mut String, report: &Report) {
+    for p in &report.policy {
+        let ids = policy_ids(report, p);
+        let _ = writeln!(
+            out,
+            "\n### Policy reach: {} on tailnet {}\n\n{} nodes governed, {} findings.\n",
+            code(&p.file),
+            code(&p.tailnet),
+            p.nodes,
+            p.findings.len()
+        );
+        for f in p.findings.iter().take(50) {
+            let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
+        }
+        if p.findings.len() > 50 {
+            let _ = writeln!(out, "- … and {} more", p.findings.len() - 50);
+        }
+        let _ = writeln!(out, "\n| principal | reaches |\n|---|---|");
+        for x in p.principals.iter().take(20) {
+            let show = |names: &[String], n: usize| {
+                let listed = names.iter().take(5).map(|s| code_in_table(s)).collect::<Vec<_>>().join(", ");
+                if n > 5 {
+                    format!("{listed} … +{}", n - 5)
+                } else {
+                    listed
+                }
+            };
+            let _ = writeln!(out, "| {} | {} |", code_in_table(&x.principal), reach_words(x, &show));
+        }
+        if p.principals.len() > 20 {
+            let _ =
+                writeln!(out, "\n… and {} more principals (the JSON report has them all).", p.principals.len() - 20);
+        }
+        let mut lines: Vec<String> = p.relays.iter().map(|r| ids.markdown(&r.sentence)).collect();
+        lines.extend(policy_lines(p, &|names| code_list(names, 8)));
+        if !lines.is_empty() {
+            let _ = writeln!(out);
+        }
+        for line in lines {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
 }

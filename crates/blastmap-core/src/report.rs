@@ -163,6 +163,10 @@ pub struct Report {
     /// The design compared with what traces observed ([`Report::observe`]), when they were given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed: Option<ObservedReport>,
+    /// Each tailnet policy file checked against the estate ([`Report::police`]), when some were
+    /// given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy: Vec<crate::policy_report::PolicySection>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -232,6 +236,15 @@ impl Report {
             targets: Vec::new(),
         }));
         self.observed = Some(comparison.report);
+    }
+
+    /// Adds a policy file's section (checked against the estate of `model`, the one this report
+    /// analysed) and its findings ([`crate::policy_report::finding`]), keeping the findings most
+    /// severe first.
+    pub fn police(&mut self, model: &Model, section: crate::policy_report::PolicySection) {
+        self.findings.extend(section.findings.iter().map(|f| crate::policy_report::finding(model, f)));
+        self.findings.sort_by_key(|f| f.severity);
+        self.policy.push(section);
     }
 }
 
@@ -489,6 +502,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
         incomplete,
         notes: compiled.expanded().notes.clone(),
         observed: None,
+        policy: Vec::new(),
     };
     progress("done", 1.0);
     report

@@ -20,11 +20,14 @@
 
 use std::collections::BTreeMap;
 
+use blastmap_core::note::{Note, NoteKind};
 use blastmap_core::policy::{
     self, Estate, NodeAttr, Policy, PolicyNode, PolicyReach, RelayUse, RouteApprovers, Rule, RuleKind, SshRule,
     TagOwners, Target,
 };
-use blastmap_core::{Error, ErrorKind, Errors, Pos};
+use blastmap_core::policy_report::{PolicySection, RelayVerdict};
+use blastmap_core::split::SplitPolicyCheck;
+use blastmap_core::{compile, Error, ErrorKind, Errors, Pos};
 use serde::Serialize;
 
 use crate::tree::Node;
@@ -391,7 +394,7 @@ pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate,
                     file: None,
                     pos: None,
                     message: format!(
-                        "the estate has tailnets {}: the policy is applied to `{best}` (the one with most nodes); name the tailnet to check another",
+                        "the estate has tailnets {}: the policy is applied to `{best}` (the one with most nodes); to check another, name the policy file after it (`TAILNET.hujson`)",
                         names.join(", ")
                     ),
                 });
@@ -399,11 +402,18 @@ pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate,
             best.to_string()
         }
     };
+    let estate = estate_of(t, &chosen);
+    Ok((chosen, estate, warnings))
+}
+
+/// The nodes of `tailnet` in `t` (and those shared into it) as a policy sees them, with the peer
+/// relays they use.
+pub fn estate_of(t: &blastmap_core::Topology, tailnet: &str) -> Estate {
     let mut estate = Estate::default();
     let relays: BTreeMap<&str, &blastmap_core::Component> = t.relays.iter().map(|r| (r.id.as_str(), r)).collect();
     for c in &t.components {
-        let mine = c.tailnet.as_deref() == Some(chosen.as_str());
-        if !mine && !c.shared_into.contains(&chosen) {
+        let mine = c.tailnet.as_deref() == Some(tailnet);
+        if !mine && !c.shared_into.iter().any(|s| s == tailnet) {
             continue;
         }
         let mut ips = csv(c.labels.get("tailscale_ips"));
@@ -443,7 +453,7 @@ pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate,
         }
     }
     estate.relay_uses = uses;
-    Ok((chosen, estate, warnings))
+    estate
 }
 
 /// Checks policy `text` against the estate of `loaded` (the tailnet chosen as by [`estate`]).
@@ -466,4 +476,213 @@ pub fn check_policy(loaded: &Loaded, p: &Policy, tailnet: Option<&str>) -> Resul
     let (tailnet, estate, warnings) = estate(loaded, tailnet)?;
     let reach = policy::reach(p, &estate);
     Ok(PolicyCheck { tailnet, estate, reach, warnings })
+}
+
+/// The tailnet a policy file is named after (`acme.com.hujson`, `acme.com.policy.json` for
+/// `acme.com`), when the estate has it.
+fn named_tailnet<'a>(loaded: &'a Loaded, file: &str) -> Option<&'a str> {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    loaded
+        .compiled
+        .written
+        .topology
+        .tailnets
+        .iter()
+        .map(|t| t.id.as_str())
+        .filter(|t| base.strip_prefix(t).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+        .max_by_key(|t| t.len())
+}
+
+/// What the analysis does with the peer relays `check` found the policy makes no path: by node
+/// and relay, dropped from the node's paths when no peer the estate records may use it and the
+/// node keeps another path; kept, and said, otherwise.
+fn relay_verdicts(loaded: &Loaded, check: &PolicyCheck, file: &str) -> Vec<RelayVerdict> {
+    let t = &loaded.compiled.written.topology;
+    // (node, relay) -> (server, forbidden peers, allowed peers, some use names no peer)
+    type Uses = (String, Vec<String>, Vec<String>, bool);
+    let mut by: BTreeMap<(&str, &str), Uses> = BTreeMap::new();
+    for f in &check.reach.forbidden_relays {
+        let e =
+            by.entry((f.node.as_str(), f.relay.as_str())).or_insert_with(|| (f.server.clone(), vec![], vec![], false));
+        match &f.peer {
+            Some(p) => e.1.push(p.clone()),
+            None => e.3 = true,
+        }
+    }
+    for u in &check.estate.relay_uses {
+        let Some(e) = by.get_mut(&(u.node.as_str(), u.relay.as_str())) else { continue };
+        let forbidden =
+            check.reach.forbidden_relays.iter().any(|f| f.node == u.node && f.relay == u.relay && f.peer == u.peer);
+        if !forbidden {
+            e.2.push(u.peer.clone().unwrap_or_else(|| "a peer the export does not name".into()));
+        }
+    }
+    let mut out = Vec::new();
+    for ((node, relay), (server, mut forbidden, mut allowed, _)) in by {
+        forbidden.sort();
+        forbidden.dedup();
+        allowed.sort();
+        allowed.dedup();
+        let c = t.components.iter().find(|c| c.id == node);
+        // The node keeps a path without every relay this policy makes no path to it.
+        let gone = |r: &String| check.reach.forbidden_relays.iter().any(|f| f.node == node && &f.relay == r);
+        let other = c.is_some_and(|c| c.direct != Some(false) || c.relays.iter().any(|r| !gone(r)));
+        let whom = if forbidden.is_empty() { String::new() } else { format!(" from {}", quoted(&forbidden)) };
+        let head = format!("`{relay}` (on `{server}`) is no path to `{node}`{whom} under {file}");
+        let (dropped, sentence) = if !allowed.is_empty() {
+            (
+                false,
+                format!(
+                    "{head}, but is from {}: kept in `{node}/paths` (paths are modelled per node)",
+                    quoted(&allowed)
+                ),
+            )
+        } else if !other {
+            (false, format!("{head}, and it is the node's only path: kept in `{node}/paths`, so the analysis still counts on a path the policy forbids"))
+        } else {
+            (true, format!("{head}: dropped from `{node}/paths`; redundancy that counted on it is false"))
+        };
+        out.push(RelayVerdict {
+            node: node.to_string(),
+            relay: relay.to_string(),
+            server,
+            forbidden_for: forbidden,
+            allowed_for: allowed,
+            dropped,
+            sentence,
+        });
+    }
+    out
+}
+
+fn quoted(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Checks every policy file among the inputs ([`Loaded::policies`]) against the estate, and
+/// makes the analysis honest about what they forbid: a peer relay a policy makes no path to a
+/// node is dropped from the node's paths ([`RelayVerdict`] says when it is kept instead, and
+/// why), with a note ([`NoteKind::Policy`], rule `policy.forbidden-relay`) at the policy file.
+/// Each policy applies to the tailnet it is named after (`acme.com.hujson`), else to the
+/// estate's only or largest tailnet (a warning says which).
+///
+/// Returns one section per policy checked, for `Report::police`, and warnings: the policies'
+/// choice of tailnet, and each policy that could not be checked (an estate without tailnets).
+///
+/// # Complexity
+/// [`blastmap_core::policy::reach`] per policy, then one recompilation of the topology when a
+/// relay is dropped.
+pub fn enforce(loaded: &mut Loaded) -> (Vec<PolicySection>, Vec<Warning>) {
+    let mut sections = Vec::new();
+    let mut warnings = Vec::new();
+    let mut drops: Vec<(usize, RelayVerdict)> = Vec::new();
+    let inputs: Vec<usize> = loaded
+        .formats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f == crate::Format::TailscalePolicy)
+        .map(|(i, _)| i)
+        .collect();
+    for (k, (file, p)) in loaded.policies.iter().enumerate() {
+        let tailnet = named_tailnet(loaded, file);
+        match check_policy(loaded, p, tailnet) {
+            Err(e) => {
+                let message = e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
+                warnings.push(Warning {
+                    file: Some(file.clone()),
+                    pos: None,
+                    message: format!("the policy is not checked: {message}"),
+                });
+            }
+            Ok(check) => {
+                warnings.extend(check.warnings.iter().cloned().map(|mut w| {
+                    w.file = Some(file.clone());
+                    w
+                }));
+                let verdicts = relay_verdicts(loaded, &check, file);
+                let input = inputs.get(k).copied().unwrap_or_default();
+                drops.extend(verdicts.iter().filter(|v| v.dropped).map(|v| (input, v.clone())));
+                sections.push(PolicySection::new(
+                    file,
+                    &check.tailnet,
+                    check.estate.nodes.len(),
+                    &check.reach,
+                    verdicts,
+                ));
+            }
+        }
+    }
+    if drops.is_empty() {
+        return (sections, warnings);
+    }
+    let mut doc = loaded.compiled.written.clone();
+    for (input, v) in &drops {
+        if let Some(c) = doc.topology.components.iter_mut().find(|c| c.id == v.node) {
+            c.relays.retain(|r| *r != v.relay);
+        }
+        doc.notes.push(Note {
+            kind: NoteKind::Policy,
+            rule: "policy.forbidden-relay".into(),
+            subject: v.node.clone(),
+            edge: None,
+            pos: Some(Pos { input: u32::try_from(*input).unwrap_or(u32::MAX), ..Pos::START }),
+            message: v.sentence.clone(),
+        });
+    }
+    match compile(doc) {
+        Ok(compiled) => loaded.compiled = compiled,
+        Err(e) => warnings.push(Warning {
+            file: None,
+            pos: None,
+            message: format!(
+                "the relays the policy makes no path could not be dropped ({e}): the analysis still counts on them"
+            ),
+        }),
+    }
+    (sections, warnings)
+}
+
+/// Checks a region split of the estate of `loaded` against every policy among its inputs: each
+/// policy is applied, unchanged, to each tailnet its tailnet is split into
+/// ([`blastmap_core::split::check_policy`] says what is compared). A policy's tailnet is chosen
+/// as by [`enforce`]; a policy whose tailnet the split leaves alone, or that cannot be checked,
+/// is a warning.
+pub fn check_split(loaded: &Loaded, split: &blastmap_core::split::Split) -> (Vec<SplitPolicyCheck>, Vec<Warning>) {
+    let mut checks = Vec::new();
+    let mut warnings = Vec::new();
+    for (file, p) in &loaded.policies {
+        let warn = |message: String| Warning { file: Some(file.clone()), pos: None, message };
+        let (tailnet, before, _) = match estate(loaded, named_tailnet(loaded, file)) {
+            Ok(x) => x,
+            Err(e) => {
+                let message = e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
+                warnings.push(warn(format!("the split is not checked against the policy: {message}")));
+                continue;
+            }
+        };
+        let Some(proposal) = split.proposals.iter().find(|x| x.tailnet == tailnet) else {
+            warnings.push(warn(format!(
+                "the policy governs tailnet `{tailnet}`, which the split leaves as it is: nothing to check"
+            )));
+            continue;
+        };
+        let mut after: Vec<(String, Estate)> =
+            proposal.slices.iter().map(|(slice, _, _)| (slice.clone(), estate_of(&split.after, slice))).collect();
+        if split.after.tailnets.iter().any(|x| x.id == tailnet) {
+            after.push((tailnet.clone(), estate_of(&split.after, &tailnet)));
+        }
+        // Where each node is shared after the split, among the tailnets compared.
+        let ids: Vec<&str> = after.iter().map(|(t, _)| t.as_str()).collect();
+        let shared: Vec<(String, Vec<String>)> = split
+            .after
+            .components
+            .iter()
+            .map(|c| {
+                (c.id.clone(), c.shared_into.iter().filter(|s| ids.contains(&s.as_str())).cloned().collect::<Vec<_>>())
+            })
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        checks.push(blastmap_core::split::check_policy(file, &tailnet, p, &before, &after, &shared));
+    }
+    (checks, warnings)
 }

@@ -67,6 +67,9 @@ pub struct Props {
     pub on_edit: Callback<String>,
     /// A dropped file's text.
     pub on_open: Callback<String>,
+    /// Several files dropped at once (name, text), when this editor takes them.
+    #[prop_or_default]
+    pub on_open_many: Option<Callback<Vec<(String, String)>>>,
     /// A line to show (when it is this tab's).
     pub jump: Option<Jump>,
     pub placeholder: AttrValue,
@@ -212,12 +215,19 @@ pub fn Editor(p: &Props) -> Html {
         let dragging = dragging.clone();
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
+    let readers = use_mut_ref(Vec::<gloo::file::callbacks::FileReader>::new);
     let ondrop = {
         let (dragging, on_open, reader) = (dragging.clone(), p.on_open.clone(), reader.clone());
+        let (many, readers) = (p.on_open_many.clone(), readers.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else { return };
+            let Some(list) = e.data_transfer().and_then(|d| d.files()) else { return };
+            if let Some(many) = many.clone().filter(|_| list.length() > 1) {
+                let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+                return super::top_bar::read_all(files, &readers, on_open.clone(), many);
+            }
+            let Some(file) = list.get(0) else { return };
             let on_open = on_open.clone();
             let file = gloo::file::File::from(file);
             *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |r| {

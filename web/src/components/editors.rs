@@ -24,7 +24,8 @@ Refines the export by id, and is analysed with it.
 Or switch the graph to Review and click an edge
 or a component: the page writes the lines here.";
 
-const EXPORT_PLACEHOLDER: &str = "Paste a topology (YAML or JSON), drop a file here, or pick an example.";
+const EXPORT_PLACEHOLDER: &str =
+    "Paste a topology (YAML or JSON), drop a file here (or several: status exports and their tailnet policy), or pick an example.";
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -44,6 +45,8 @@ pub struct Props {
     pub on_edit_overlay: Callback<String>,
     /// A file for the export.
     pub on_open: Callback<String>,
+    /// Several files dropped on the export at once (name, text).
+    pub on_open_many: Callback<Vec<(String, String)>>,
     pub on_download_overlay: Callback<()>,
     pub on_apply_aside: Callback<()>,
     pub on_discard_aside: Callback<()>,
@@ -135,8 +138,8 @@ pub fn Editors(p: &Props) -> Html {
                 { tab_button(Tab::Overlay, "Overlay", "tab-overlay", overlay_badge) }
             </nav>
             <Editor tab={Tab::Export} shown={p.tab == Tab::Export} text={p.text.clone()} problems={export_problems}
-                format={p.format.clone()} on_edit={p.on_edit.clone()} on_open={p.on_open.clone()} jump={p.jump}
-                placeholder={EXPORT_PLACEHOLDER} />
+                format={p.format.clone()} on_edit={p.on_edit.clone()} on_open={p.on_open.clone()}
+                on_open_many={Some(p.on_open_many.clone())} jump={p.jump} placeholder={EXPORT_PLACEHOLDER} />
             <Editor tab={Tab::Overlay} shown={p.tab == Tab::Overlay} text={p.overlay.clone()} problems={overlay_problems}
                 format={None::<AttrValue>} on_edit={p.on_edit_overlay.clone()} on_open={p.on_edit_overlay.clone()} jump={p.jump}
                 placeholder={OVERLAY_PLACEHOLDER} tools={overlay_tools} {banner} />

@@ -30,6 +30,56 @@ pub struct Props {
     pub on_select: Callback<usize>,
     pub on_fail: Callback<String>,
     pub on_focus: Callback<String>,
+    /// A policy principal picked (node id, `tag:T`, `group:G`, login): show what it may reach.
+    #[prop_or_default]
+    pub on_reach: Callback<String>,
+    /// The principal whose reach is shown.
+    #[prop_or_default]
+    pub reach: Option<String>,
+}
+
+/// The reach view of each policy file: pick a node, tag, group or user and the graph marks every
+/// node it may open connections to (the list the report keeps: its first names, beside the count).
+fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
+    let sections = r.policy.iter().map(|section| {
+        let on_reach = p.on_reach.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let v = select.value();
+            if !v.is_empty() {
+                on_reach.emit(v);
+            }
+        });
+        let shown = p.reach.as_deref().and_then(|name| section.principal(name));
+        html! {
+            <section class="group policy-reach" id="policy-reach">
+                <h3>{ format!("Policy reach · {}", section.tailnet) }<span class="count">{ format!("{} nodes", section.nodes) }</span></h3>
+                <p class="muted small">{ format!("{} — pick a node, tag, group or user to mark what it may reach.", section.file) }</p>
+                <select class="btn" id="reach-principal" {onchange}>
+                    <option value="" selected={shown.is_none()}>{ "Who may reach what…" }</option>
+                    { for section.principals.iter().take(500).map(|x| {
+                        let on = shown.is_some_and(|s| s.principal == x.principal);
+                        html! { <option value={x.principal.clone()} selected={on}>{ format!("{} — {} nodes", x.principal, x.reaches_count) }</option> }
+                    }) }
+                </select>
+                if section.principals.len() > 500 {
+                    <p class="muted small">{ format!("the 500 widest of {} principals (the exported report has them all)", section.principals.len()) }</p>
+                }
+                if let Some(x) = shown {
+                    <p class="reach-line" id="reach-line">{ format!(
+                        "{} reaches {} nodes{}{}{}",
+                        x.principal,
+                        x.reaches_count,
+                        if x.reaches_count > x.reaches.len() { format!(" (the first {} marked)", x.reaches.len()) } else { String::new() },
+                        if x.routes.is_empty() { String::new() } else { format!(", routes {}", x.routes.join(", ")) },
+                        if x.internet { ", the internet through exit nodes" } else { "" }
+                    ) }</p>
+                }
+                { for section.relays.iter().map(|v| html! { <p class="muted small">{ v.sentence.replace('`', "") }</p> }) }
+            </section>
+        }
+    });
+    html! { <>{ for sections }</> }
 }
 
 fn severity(s: Severity) -> (&'static str, &'static str) {
@@ -146,6 +196,10 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
         FindingKind::Cycle | FindingKind::Deadlock => vec![("members", list(&f.evidence, 10))],
         // Traces are compared by the CLI for now; the page's view of them is another change.
         FindingKind::HiddenDependency | FindingKind::UnobservedDependency => vec![("evidence", list(&f.evidence, 10))],
+        FindingKind::PolicyAllowsAll
+        | FindingKind::PolicyBlastRadius
+        | FindingKind::RouteTakeover
+        | FindingKind::ForbiddenRelay => vec![("nodes", list(&f.evidence, 10))],
     }
 }
 
@@ -285,6 +339,7 @@ pub fn Findings(p: &Props) -> Html {
             if r.findings.is_empty() {
                 <p class="all-clear">{ "No single points of failure, false redundancy, blind spots, cycles or restart hazards." }</p>
             }
+            { policy_reach(p, r) }
             { for groups }
             <section class="group cold">
                 <h3>{ "Cold start" }<span class="count">{ format!("{} waves", cold.waves.len()) }</span></h3>

@@ -259,11 +259,26 @@ fn component_view(p: &Props, id: &str) -> Html {
         }
     });
     let line = entry_line(&p.overlay, group.as_deref().unwrap_or(id));
+    // The high-availability subnet routes this router is the primary of.
+    let primary_of: Vec<String> = a
+        .mesh
+        .iter()
+        .flat_map(|m| &m.routes)
+        .filter(|r| r.failover.is_some() && a.model.lookup(id) == Some(r.primary))
+        .map(|r| r.route.clone())
+        .collect();
     html! { <>
         <div class="insp-title">
             <span class="insp-kind">{ node.kind.clone().unwrap_or_else(|| "component".into()) }</span>
             <span class="ident">{ id.to_string() }</span>
+            if !primary_of.is_empty() { <span class="chip primary-router" id="primary-router">{ "primary router" }</span> }
         </div>
+        if !primary_of.is_empty() {
+            <p class="insp-note">{ format!(
+                "The primary router of {}: it keeps serving while the shard is down, but failing over to a standby router needs the shard.",
+                primary_of.join(", ")
+            ) }</p>
+        }
         if let Some(g) = &group {
             <p class="insp-note">{ format!("A replica of `{g}`: its dependencies are written on `{g}`, for every replica.") }</p>
         }

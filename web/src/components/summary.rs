@@ -34,7 +34,7 @@ pub struct Props {
     pub on_jump: Callback<u32>,
 }
 
-const GROUPS: [(NoteKind, &str, &str, &str); 3] = [
+const GROUPS: [(NoteKind, &str, &str, &str); 4] = [
     (
         NoteKind::Inferred,
         "inferred",
@@ -43,6 +43,12 @@ const GROUPS: [(NoteKind, &str, &str, &str); 3] = [
     ),
     (NoteKind::Overlay, "overlay", "Changed by the overlay", "Each change the overlay makes to the export."),
     (NoteKind::Observed, "observed", "Declared and observed", "The design compared with what traces saw."),
+    (
+        NoteKind::Policy,
+        "policy",
+        "Applied from the policy",
+        "What the tailnet policy changed: relays it makes no path.",
+    ),
 ];
 
 fn verdict_chip(v: Verdict) -> Html {

@@ -14,6 +14,8 @@ pub struct Props {
     pub on_example: Callback<&'static str>,
     /// A file's text.
     pub on_open: Callback<String>,
+    /// Several files opened at once: (name, text), in the order picked.
+    pub on_open_many: Callback<Vec<(String, String)>>,
     pub on_share: Callback<()>,
     /// `markdown`, `json` or `svg`.
     pub on_export: Callback<&'static str>,
@@ -36,23 +38,55 @@ fn pick_example(cb: Callback<&'static str>) -> Callback<Event> {
     })
 }
 
+/// Reads `files` (the texts stay on this machine): one file is opened with `one`; several with
+/// `many` once all are read (name and text, in the order given; a file that cannot be read holds
+/// the set back, so nothing is analysed without it).
+pub fn read_all(
+    files: Vec<web_sys::File>,
+    readers: &std::rc::Rc<std::cell::RefCell<Vec<gloo::file::callbacks::FileReader>>>,
+    one: Callback<String>,
+    many: Callback<Vec<(String, String)>>,
+) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let n = files.len();
+    type Slots = Rc<RefCell<Vec<Option<(String, String)>>>>;
+    let texts: Slots = Rc::new(RefCell::new(vec![None; n]));
+    let mut pending = Vec::with_capacity(n);
+    for (i, file) in files.into_iter().enumerate() {
+        let file = gloo::file::File::from(file);
+        let name = file.name();
+        let (texts, one, many) = (texts.clone(), one.clone(), many.clone());
+        pending.push(gloo::file::callbacks::read_as_text(&file, move |r| {
+            let Ok(text) = r else { return };
+            if n == 1 {
+                return one.emit(text);
+            }
+            let mut all = texts.borrow_mut();
+            if let Some(slot) = all.get_mut(i) {
+                *slot = Some((name, text));
+            }
+            if all.iter().all(Option::is_some) {
+                many.emit(all.iter_mut().filter_map(Option::take).collect());
+            }
+        }));
+    }
+    *readers.borrow_mut() = pending;
+}
+
 /// The bar across the top.
 #[component]
 pub fn TopBar(p: &Props) -> Html {
-    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let readers = use_mut_ref(Vec::<gloo::file::callbacks::FileReader>::new);
     let on_example = pick_example(p.on_example.clone());
     let on_file = {
-        let (cb, reader) = (p.on_open.clone(), reader.clone());
+        let (one, many, readers) = (p.on_open.clone(), p.on_open_many.clone(), readers.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let Some(list) = input.files() else { return };
+            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
             input.set_value("");
-            let cb = cb.clone();
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| {
-                if let Ok(text) = r {
-                    cb.emit(text);
-                }
-            }));
+            read_all(files, &readers, one.clone(), many.clone());
         })
     };
     let export = |kind: &'static str| p.on_export.reform(move |_: MouseEvent| kind);
@@ -73,7 +107,7 @@ pub fn TopBar(p: &Props) -> Html {
             </select>
             <label class="btn" title="Open a topology file (it stays on this machine)">
                 { "Open…" }
-                <input type="file" id="open-file" class="hidden" accept=".yaml,.yml,.json,.dot,.gv,.txt" onchange={on_file} />
+                <input type="file" id="open-file" class="hidden" multiple=true accept=".yaml,.yml,.json,.hujson,.dot,.gv,.txt" onchange={on_file} />
             </label>
             <select class="btn" id="compare" onchange={on_compare} disabled={!p.can_compare}
                 title="Compare this design (before) with another (after): findings gained and lost, blast radius per placement value">

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::protocol::{Input, Request, Response};
-use crate::state::{Action, Analysis, Crash, Notice, Parsed, State};
+use crate::state::{Action, Analysis, Beside, Crash, Notice, Parsed, State};
 
 /// The worker's loader (`web/worker.js`): it starts the `blastmap-worker` bin that Trunk builds,
 /// and turns a WebAssembly that does not load into an error the page hears of.
@@ -48,7 +48,7 @@ struct Wiring {
     starts: u64,
     /// The analysis last asked for (revision, export, overlay): sent again to a replacement
     /// worker.
-    current: Option<(u64, Rc<str>, Rc<str>)>,
+    current: Option<(u64, Rc<str>, Rc<str>, Beside)>,
     /// A failed worker may still be replaced, once per text.
     may_restart: bool,
     /// Failed workers, kept until the next text: one of their handlers may be running.
@@ -163,8 +163,8 @@ fn fail(shared: &Shared, generation: u64, what: String) {
     dispatch.dispatch(Action::WorkerFailed(Crash { message, restarted: restart }));
     if restart {
         spawn(shared);
-        if let Some((id, text, overlay)) = current {
-            post(shared, Request::Analyze { id, inputs: Input::of(&text, &overlay) });
+        if let Some((id, text, overlay, beside)) = current {
+            post(shared, Request::Analyze { id, inputs: Input::with(&text, &beside, &overlay) });
         }
     }
 }
@@ -221,6 +221,7 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
 pub fn use_analysis(
     text: Rc<str>,
     overlay: Rc<str>,
+    beside: Beside,
     revision: u64,
     dispatch: UseReducerDispatcher<State>,
 ) -> Callback<Request> {
@@ -264,7 +265,7 @@ pub fn use_analysis(
             let mut w = shared.borrow_mut();
             w.retired.clear();
             w.may_restart = true;
-            w.current = (!blank).then(|| (revision, text.clone(), overlay.clone()));
+            w.current = (!blank).then(|| (revision, text.clone(), overlay.clone(), beside.clone()));
             if blank {
                 return;
             }
@@ -279,7 +280,7 @@ pub fn use_analysis(
         if start {
             spawn(&shared);
         }
-        post(&shared, Request::Analyze { id: revision, inputs: Input::of(&text, &overlay) });
+        post(&shared, Request::Analyze { id: revision, inputs: Input::with(&text, &beside, &overlay) });
     });
     send
 }

@@ -1,21 +1,26 @@
 //! `blastmap analyze FILE`: every finding, as text, JSON or Markdown (compared with traces, when
-//! some are given).
+//! some are given; with the policy reach of each tailnet policy file among the inputs).
 
 use std::io::{self, IsTerminal};
 
 use blastmap_core::observed::Limits;
 use blastmap_core::report::{analyze_with_progress, Options, Report};
 use blastmap_core::{render, Compiled};
-use blastmap_import::Loaded;
 
 use crate::args::{AnalyzeArgs, OutputFormat};
+use crate::input::Inputs;
 use crate::{input, output, Failure};
 
-/// [`report`] of the design, compared with what traces observed when some inputs were.
-pub fn compared(loaded: &Loaded, bytes: usize, options: &Options) -> Report {
-    let mut report = report(&loaded.compiled, bytes, options);
+/// [`report`] of the design, compared with what traces observed when some inputs were, with
+/// the policy section of each policy file among them.
+pub fn compared(inputs: &Inputs, options: &Options) -> Report {
+    let loaded = &inputs.loaded;
+    let mut report = report(&loaded.compiled, inputs.bytes, options);
     if let Some(observation) = &loaded.observed {
         report.observe(&loaded.compiled, observation, &Limits::default());
+    }
+    for section in &inputs.policy {
+        report.police(&loaded.compiled.model, section.clone());
     }
     report
 }
@@ -37,7 +42,7 @@ pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
 
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
     let inputs = input::load_compared(&args.input, &args.observed)?;
-    let report = compared(&inputs.loaded, inputs.bytes, &args.budgets.options());
+    let report = compared(&inputs, &args.budgets.options());
     let text = match args.format {
         OutputFormat::Text => render::text(&report, output::color()),
         OutputFormat::Json => output::json(&report)?,

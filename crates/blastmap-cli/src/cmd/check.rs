@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use blastmap_core::policy_report::is_policy_kind;
 use blastmap_core::report::{FindingKind, Incomplete, Report};
 
 use crate::args::CheckArgs;
@@ -52,15 +53,19 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     }
     let inputs = input::load_compared(&args.input, &args.observed)?;
     let name = inputs.name();
-    let report = compared(&inputs.loaded, inputs.bytes, &args.budgets.options());
-    // Hidden and unobserved dependencies need traces: denied without them, they are not checked,
-    // and the check fails closed (unless --allow-partial) rather than pass on what it never saw.
+    let report = compared(&inputs, &args.budgets.options());
+    // Hidden and unobserved dependencies need traces, policy findings a policy file checked
+    // against the estate: denied without them, they are not checked, and the check fails closed
+    // (unless --allow-partial) rather than pass on what it never saw.
     let observed_kinds = [FindingKind::HiddenDependency, FindingKind::UnobservedDependency];
-    let unchecked: Vec<FindingKind> = if report.observed.is_none() {
-        observed_kinds.into_iter().filter(|k| deny.iter().any(|d| d.kind == *k)).collect()
-    } else {
-        Vec::new()
-    };
+    let unchecked: Vec<FindingKind> = FindingKind::ALL
+        .into_iter()
+        .filter(|k| deny.iter().any(|d| d.kind == *k))
+        .filter(|k| {
+            (observed_kinds.contains(k) && report.observed.is_none())
+                || (is_policy_kind(*k) && report.policy.is_empty())
+        })
+        .collect();
     let model = &inputs.loaded.compiled.model;
     let is_id = |s: &str| model.lookup(s).is_some();
     let longest = model.ids().map(|v| model.name(v).len()).max().unwrap_or(0);
@@ -105,10 +110,12 @@ fn verdict(
         k.join(", ")
     };
     for k in unchecked {
-        text.push_str(&format!(
-            "{name}: {}: not checked: no traces to compare with (give a Jaeger or service-graph export, or --observed FILE)\n",
-            k.name()
-        ));
+        let why = if is_policy_kind(*k) {
+            "no tailnet policy file checked against an estate (give the policy file (HuJSON) beside the tailnet's status exports or native estate)"
+        } else {
+            "no traces to compare with (give a Jaeger or service-graph export, or --observed FILE)"
+        };
+        text.push_str(&format!("{name}: {}: not checked: {why}\n", k.name()));
     }
     let fail_closed = (!cut.is_empty() || !unchecked.is_empty()) && !allow_partial;
     let mut summary = match (denied.is_empty(), cut.is_empty()) {
@@ -129,14 +136,23 @@ fn verdict(
         ),
     };
     if !unchecked.is_empty() {
-        let names: Vec<&str> = unchecked.iter().map(|k| k.name()).collect();
-        let names = names.join(", ");
+        let (policy, traces): (Vec<FindingKind>, Vec<FindingKind>) =
+            unchecked.iter().partition(|k| is_policy_kind(**k));
+        let list = |kinds: &[FindingKind]| kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+        let mut missing = Vec::new();
+        if !traces.is_empty() {
+            missing.push(format!("{} not checked without traces", list(&traces)));
+        }
+        if !policy.is_empty() {
+            missing.push(format!("{} not checked without a policy file", list(&policy)));
+        }
+        let names = missing.join("; ");
         summary = match (denied.is_empty() && cut.is_empty(), allow_partial) {
-            (true, false) => format!(
-                "not ok: {names} not checked without traces; give them, or pass --allow-partial to accept partial answers"
-            ),
-            (true, true) => format!("ok with partial answers (--allow-partial): {names} not checked without traces"),
-            (false, _) => format!("{summary}; {names} not checked without traces"),
+            (true, false) => {
+                format!("not ok: {names}; give them, or pass --allow-partial to accept partial answers")
+            }
+            (true, true) => format!("ok with partial answers (--allow-partial): {names}"),
+            (false, _) => format!("{summary}; {names}"),
         };
     }
     text.push_str(&format!("{name}: {summary}\n"));

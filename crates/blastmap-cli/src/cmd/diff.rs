@@ -7,8 +7,8 @@ use crate::cmd::analyze::report;
 use crate::{input, output, Failure};
 
 pub fn run(args: DiffArgs) -> Result<(), Failure> {
-    let before = input::load_paths(std::slice::from_ref(&args.before), None)?;
-    let after = input::load_paths(std::slice::from_ref(&args.after), None)?;
+    let before = input::load_paths(std::slice::from_ref(&args.before), None, &args.shards)?;
+    let after = input::load_paths(std::slice::from_ref(&args.after), None, &args.shards)?;
     let (b, a) = (&before.loaded.compiled, &after.loaded.compiled);
     let options = args.budgets.options();
     let br = report(b, before.bytes, &options);

@@ -6,7 +6,7 @@ use crate::args::{GenerateFormat, ImportArgs};
 use crate::{input, output, Failure};
 
 pub fn run(args: ImportArgs) -> Result<(), Failure> {
-    let loaded = input::load(&args.input)?.loaded;
+    let loaded = input::load_as_written(&args.input)?.loaded;
     let topology = blastmap_import::to_native(&loaded);
     let text = match args.to {
         GenerateFormat::Yaml => to_yaml(&topology),

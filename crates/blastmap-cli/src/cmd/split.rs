@@ -1,5 +1,7 @@
 //! `blastmap split FILE --by region`: per-region tailnets proposed, and the design before and
-//! after compared: shard outages per tailnet, findings gained and lost.
+//! after compared: shard outages per tailnet, findings gained and lost, and, with a tailnet
+//! policy file among the inputs, the reach it gives before and after (the same policy applied to
+//! each new tailnet).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -25,9 +27,23 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
         Ok(p) => p,
         Err(message) => {
             let _ = writeln!(std::io::stderr(), "{name}: {}", blastmap_core::render::visible(&message));
+            let unplaced = before.written.topology.components.iter().all(|c| c.placement().all(|(a, _)| a != args.by));
+            if unplaced && inputs.loaded.formats.contains(&blastmap_import::Format::Tailscale) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{name}: `tailscale status --json` does not say where nodes run: give each node's `{}` in an overlay after the status files (`components: [{{id: NODE, {}: VALUE}}]`)",
+                    args.by,
+                    args.by
+                );
+            }
             return Err(Failure::Reported);
         }
     };
+    // The same policy applied to each tailnet after the split, compared with today.
+    let (checks, warnings) = blastmap_import::policy::check_split(&inputs.loaded, &proposal);
+    for w in &warnings {
+        let _ = writeln!(std::io::stderr(), "{}", blastmap_core::render::visible(&w.to_string()));
+    }
     let after = match compile(Document::from_topology(proposal.after.clone())) {
         Ok(m) => m,
         Err(e) => return Err(Failure::Other(anyhow::anyhow!("the proposed topology is invalid: {e}"))),
@@ -44,6 +60,7 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
             "outages_before": outages(&br),
             "outages_after": outages(&ar),
             "diff": d,
+            "policy": checks,
         }))?,
         _ => {
             let mut out = String::new();
@@ -65,6 +82,9 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
             for (_, s) in outages(&ar) {
                 let _ = writeln!(out, "  {s}");
             }
+            for c in &checks {
+                policy_text(&mut out, c);
+            }
             out.push('\n');
             out.push_str(&render::diff_text(&d, output::color() && args.format == OutputFormat::Text));
             if let Some(path) = &args.output {
@@ -74,4 +94,22 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
         }
     };
     output::print(&text)
+}
+
+/// The split checked against one policy: its findings, or that reach is unchanged.
+fn policy_text(out: &mut String, c: &split::SplitPolicyCheck) {
+    let visible = |s: &str| render::visible(s).into_owned();
+    let _ = writeln!(
+        out,
+        "\nPolicy {} applied to {} (was {}):",
+        visible(&c.file),
+        visible(&c.after.join(", ")),
+        visible(&c.tailnet)
+    );
+    if c.findings.is_empty() {
+        let _ = writeln!(out, "  every principal reaches the same nodes as today");
+    }
+    for f in &c.findings {
+        let _ = writeln!(out, "  {:<8} {}", format!("{:?}", f.severity).to_uppercase(), visible(&f.title));
+    }
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
+mod tailnet;
+
 const BIN: &str = env!("CARGO_BIN_EXE_blastmap");
 
 fn fixture(name: &str) -> String {

@@ -418,3 +418,139 @@ fn a_node_reaching_beyond_its_tags_is_a_finding() {
     // db-2 reaches only what its tag gives: no finding of its own.
     assert_eq!(r.names(&r.nodes[1].reaches), ["db"]);
 }
+
+/// The report's policy section: principals widest first with their lists cut at `REACH_NAMES`
+/// beside the full count, the findings as report findings of their own kinds (critical when they
+/// name a critical component), text and Markdown sections that lead with the findings.
+#[test]
+fn the_report_section_ranks_principals_cuts_lists_and_adds_findings() {
+    use blastmap_core::policy_report::{is_policy_kind, PolicySection, REACH_NAMES};
+    use blastmap_core::report::{FindingKind, Report};
+
+    let n = REACH_NAMES + 5;
+    let mut nodes: Vec<PolicyNode> =
+        (0..n).map(|i| node(&format!("n{i:02}"), &["tag:fleet"], "", &format!("100.64.1.{i}"), &[])).collect();
+    nodes.push(node("ci", &["tag:ci"], "", "100.64.0.4", &[]));
+    nodes.push(node("db", &["tag:db"], "", "100.64.0.5", &[]));
+    let estate = Estate { nodes, relay_uses: Vec::new() };
+    let policy = Policy {
+        rules: vec![
+            rule(RuleKind::Acl, 0, &["tag:ci"], &["*"], &["*"]),
+            rule(RuleKind::Acl, 1, &["tag:fleet"], &["tag:db"], &["5432"]),
+        ],
+        ..Policy::default()
+    };
+    let r = reach(&policy, &estate);
+    let section = PolicySection::new("acme.hujson", "acme.com", estate.nodes.len(), &r, Vec::new());
+    let top: Vec<(&str, usize, usize)> =
+        section.principals.iter().take(3).map(|p| (p.principal.as_str(), p.reaches_count, p.reaches.len())).collect();
+    // tag:ci (a new node) reaches every node; the node ci every node but itself.
+    assert_eq!(top, [("tag:ci", n + 2, REACH_NAMES), ("ci", n + 1, REACH_NAMES), ("tag:fleet", 1, 1)]);
+    assert!(section.cut());
+    assert_eq!(section.principal("tag:fleet").map(|p| p.reaches.as_slice()), Some(&["db".to_string()][..]));
+
+    let topology = format!(
+        "components:\n  - {{id: db, critical: true}}\n  - id: ci\n{}",
+        (0..n).map(|i| format!("  - id: n{i:02}\n")).collect::<String>()
+    );
+    let compiled = blastmap_core::load(&topology).unwrap();
+    let mut report = Report::default();
+    report.police(&compiled.model, section.clone());
+    let kinds: Vec<(FindingKind, bool)> = report.findings.iter().map(|f| (f.kind, f.critical)).collect();
+    // The rule's evidence is its sources (ci, not critical); what tag:ci reaches includes db.
+    assert!(kinds.contains(&(FindingKind::PolicyAllowsAll, false)), "{kinds:?}");
+    assert!(kinds.contains(&(FindingKind::PolicyBlastRadius, true)), "{kinds:?}");
+    assert_eq!(report.findings.len(), section.findings.len());
+    assert!(report.findings.iter().all(|f| is_policy_kind(f.kind)));
+    assert!(report.findings.windows(2).all(|w| w[0].severity <= w[1].severity));
+
+    let text = blastmap_core::render::text(&report, false);
+    let at = text.find("Policy reach (acme.hujson on tailnet acme.com: 27 nodes, ").expect(&text);
+    let section_text = &text[at..];
+    // Findings first, then the widest reach, then the cut said.
+    let first_finding = section_text.find("HIGH     a node tagged tag:ci reaches 27 nodes").expect(section_text);
+    let widest = section_text.find("Widest reach").expect(section_text);
+    assert!(first_finding < widest, "{section_text}");
+    assert!(
+        section_text.contains("    tag:ci    27 nodes (n00, n01, n02 … +24); the internet through exit nodes\n"),
+        "{section_text}"
+    );
+    assert!(section_text.contains(&format!("keeps its first {REACH_NAMES} names beside its count")), "{section_text}");
+    // Not repeated among the generic sections.
+    assert!(!text[..at].contains("acls[0] lets"), "{text}");
+    let md = blastmap_core::render::markdown(&report);
+    assert!(md.contains("### Policy reach: `acme.hujson` on tailnet `acme.com`"), "{md}");
+    assert!(
+        md.contains(
+            "| `tag:ci` | 27 nodes (`n00`, `n01`, `n02`, `n03`, `n04` … +22); the internet through exit nodes |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| Policy: route takeover | 0 |"), "{md}");
+    // Without a policy the table does not claim a check.
+    assert!(!blastmap_core::render::markdown(&Report::default()).contains("Policy:"));
+    // The JSON round-trips.
+    let json = serde_json::to_string(&report).unwrap();
+    let back: Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.policy, report.policy);
+}
+
+/// A split compared under the same policy: a shared node reached by `*` stays reached, pairs cut
+/// between the new tailnets are one low finding, and a rule on shared nodes opens new paths.
+#[test]
+fn a_split_keeps_or_loses_reach_as_the_policy_says() {
+    use blastmap_core::split::check_policy;
+    let mut db = node("db", &["tag:db"], "", "100.64.0.3", &[]);
+    let before = Estate {
+        nodes: vec![
+            node("a", &["tag:app"], "", "100.64.0.1", &[]),
+            node("b", &["tag:app"], "", "100.64.0.2", &[]),
+            db.clone(),
+        ],
+        relay_uses: Vec::new(),
+    };
+    // After: a and db in east, b in west with db shared into it.
+    let east = Estate { nodes: vec![before.nodes[0].clone(), db.clone()], relay_uses: Vec::new() };
+    db.shared = true;
+    let west = Estate { nodes: vec![before.nodes[1].clone(), db], relay_uses: Vec::new() };
+    let after = [("t-east".to_string(), east), ("t-west".to_string(), west)];
+    let shared = [("db".to_string(), vec!["t-west".to_string()])];
+
+    let everyone = Policy { rules: vec![rule(RuleKind::Acl, 0, &["*"], &["*"], &["*"])], ..Policy::default() };
+    let c = check_policy("p", "t", &everyone, &before, &after, &shared);
+    assert!(c.opened.is_empty(), "{:#?}", c.opened);
+    let lost: Vec<(&str, Vec<&str>)> =
+        c.lost.iter().map(|l| (l.node.as_str(), l.principals.iter().map(String::as_str).collect())).collect();
+    // db stays in east: as a node it no longer reaches b (tags reach across: a new node may
+    // carry them in either tailnet).
+    assert_eq!(lost, [("a", vec!["b"]), ("b", vec!["a", "db"])]);
+    assert_eq!(c.findings.len(), 1);
+    assert_eq!(
+        c.findings[0].title,
+        "the split cuts 3 principal-to-node reaches the policy allows today, to `a` and `b` in other tailnets (nothing in the design depends on them, so they are not shared)"
+    );
+
+    let by_tag = Policy {
+        rules: vec![
+            rule(RuleKind::Acl, 0, &["tag:app"], &["tag:db"], &["5432"]),
+            rule(RuleKind::Acl, 1, &["tag:app"], &["autogroup:shared"], &["*"]),
+        ],
+        ..Policy::default()
+    };
+    let c = check_policy("p", "t", &by_tag, &before, &after, &shared);
+    // b reached db by its tag; in t-west db is shared, and autogroup:shared lets b reach it:
+    // nothing lost for db, and nothing new either (b reached it before).
+    assert!(c.lost.iter().all(|l| l.node != "db"), "{:#?}", c.lost);
+    let by_tag_only = Policy { rules: vec![by_tag.rules[0].clone()], ..Policy::default() };
+    let c = check_policy("p", "t", &by_tag_only, &before, &after, &shared);
+    assert_eq!(c.lost[0].node, "db");
+    assert_eq!(c.lost[0].principals, ["b"]);
+    assert_eq!(c.findings[0].severity, blastmap_core::report::Severity::High);
+    let shared_only = Policy { rules: vec![by_tag.rules[1].clone()], ..Policy::default() };
+    let c = check_policy("p", "t", &shared_only, &before, &after, &shared);
+    assert_eq!(c.opened.len(), 1, "{:#?}", c.opened);
+    assert_eq!(
+        (c.opened[0].node.as_str(), c.opened[0].principals.as_slice()),
+        ("db", &["b".to_string(), "tag:app".to_string()][..])
+    );
+}

@@ -589,4 +589,48 @@ fn eshop_sqldata_stays_the_top_single_point_of_failure() {
     assert_eq!(targets(&loaded).len(), 9);
     // No published ports: no entry points, the targets are what nothing depends on.
     assert!(loaded.compiled.written.notes.iter().all(|n| n.rule != "entry-point"));
+
+#[test]
+fn the_corpus_policy_checked_against_the_corpus_status() {
+    // The k8s operator's policy over the sanitized status export: its warnings, and a reach that
+    // says what the export lets it say (no node carries the policy's tags).
+    let Some(dir) = corpus() else { return };
+    let (status, text) = (read(dir, "tailscale-status.json"), read(dir, "tailscale-policy-k8s-operator.hujson"));
+    let inputs = [
+        blastmap_import::Input::new("tailscale-status.json", &status),
+        blastmap_import::Input::new("tailscale-policy-k8s-operator.hujson", &text),
+    ];
+    let mut loaded = blastmap_import::load_many(&inputs, None).unwrap_or_else(|e| panic!("{e}"));
+    let policy_warnings: Vec<String> = loaded
+        .warnings
+        .iter()
+        .filter(|w| w.file.as_deref() == Some("tailscale-policy-k8s-operator.hujson"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        policy_warnings,
+        ["tailscale-policy-k8s-operator.hujson:15:3: warning: `autoApprovers.services` is not modelled (Tailscale Services are not in the export)"]
+    );
+    let (sections, warnings) = blastmap_import::policy::enforce(&mut loaded);
+    assert!(warnings.is_empty(), "one tailnet: no choice to say: {warnings:#?}");
+    let [s] = sections.as_slice() else { panic!("{sections:#?}") };
+    assert_eq!((s.tailnet.as_str(), s.nodes), ("example.tailnet", 2));
+    let principals: Vec<(&str, usize)> = s.principals.iter().map(|p| (p.principal.as_str(), p.reaches_count)).collect();
+    assert_eq!(
+        principals,
+        [
+            ("tag:k8s", 0),
+            ("tag:k8s-operator", 0),
+            ("tag:k8s-recorder", 0),
+            ("user@example.com", 0),
+            ("example-device", 0),
+            ("example-peer", 0)
+        ]
+    );
+    let titles: Vec<&str> = s.findings.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["a compromised node tagged `tag:k8s-operator` can apply `tag:k8s`, whose nodes get routes in 10.0.0.0/8 approved without an admin: it can re-route any subnet in 10.0.0.0/8"]
+    );
+    assert!(s.relays.is_empty());
 }

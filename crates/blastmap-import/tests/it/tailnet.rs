@@ -352,3 +352,100 @@ fn the_k8s_operator_policy_against_the_corpus_status() {
     );
     assert_eq!(r.findings[0].pos.map(|p| (p.line, p.column)), Some((13, 4)));
 }
+
+/// The estate of the three statuses with `policy` (named `file`) beside them.
+fn with_policy(file: &str, policy: &str) -> blastmap_import::Loaded {
+    let s = statuses();
+    let mut inputs: Vec<(&str, &str)> = s.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    inputs.push((file, policy));
+    load_many(&ins(&inputs), None).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn spofs(loaded: &blastmap_import::Loaded) -> Vec<String> {
+    let report = blastmap_core::report::analyze(&loaded.compiled, &blastmap_core::report::Options::default());
+    report.spofs.iter().map(|s| format!("{} -> {}", s.component, s.takes_down.join(","))).collect()
+}
+
+#[test]
+fn a_relay_the_policy_forbids_is_dropped_from_the_paths_and_said() {
+    let mut loaded = with_policy("policy.hujson", &policy_fixture());
+    let before = spofs(&loaded);
+    let (sections, warnings) = policy::enforce(&mut loaded);
+    let [section] = sections.as_slice() else { panic!("{sections:#?}") };
+    assert_eq!((section.file.as_str(), section.tailnet.as_str(), section.nodes), ("policy.hujson", "acme.com", 7));
+    assert_eq!(section.principals[0].principal, "tag:ci");
+    let [verdict] = section.relays.as_slice() else { panic!("{:#?}", section.relays) };
+    assert!(verdict.dropped);
+    assert_eq!(
+        verdict.sentence,
+        "`peer-relay:203.0.113.9:40000` (on `router-a`) is no path to `db-1` from `router-b` under policy.hujson: dropped from `db-1/paths`; redundancy that counted on it is false"
+    );
+    // The estate's tailnet was chosen: said.
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].message.contains("name the policy file after it (`TAILNET.hujson`)"), "{warnings:#?}");
+    // db-1 is reached through DERP alone now: derp:fra is a single point of its paths.
+    assert_eq!(component(&loaded, "db-1").relays, ["derp:fra"]);
+    let after = spofs(&loaded);
+    assert!(!before.iter().any(|s| s.starts_with("derp:fra ->")), "{before:#?}");
+    assert!(after.contains(&"derp:fra -> db-1/paths".to_string()), "{after:#?}");
+    let note = loaded.compiled.written.notes.iter().find(|n| n.rule == "policy.forbidden-relay").expect("a note");
+    assert_eq!(
+        (note.kind, note.subject.as_str(), note.pos.map(|p| p.input)),
+        (blastmap_core::note::NoteKind::Policy, "db-1", Some(3))
+    );
+}
+
+#[test]
+fn a_relay_the_policy_allows_stays_and_a_policy_named_after_its_tailnet_needs_no_choice() {
+    // router-b may use router-a's relay: nothing is dropped.
+    let allowed = policy_fixture().replace(
+        r#"{"src": ["tag:ci"], "dst": ["tag:router"], "app": {"tailscale.com/cap/relay": []}},"#,
+        r#"{"src": ["tag:router"], "dst": ["tag:router"], "app": {"tailscale.com/cap/relay": []}},"#,
+    );
+    assert_ne!(allowed, policy_fixture());
+    let mut loaded = with_policy("policies/acme.com.hujson", &allowed);
+    let (sections, warnings) = policy::enforce(&mut loaded);
+    assert!(sections[0].relays.is_empty(), "{:#?}", sections[0].relays);
+    assert!(warnings.is_empty(), "named after acme.com: {warnings:#?}");
+    assert_eq!(component(&loaded, "db-1").relays, ["derp:fra", "peer-relay:203.0.113.9:40000"]);
+    // Named after the other tailnet, it governs that one.
+    let mut loaded = with_policy("other.ts.net.hujson", &allowed);
+    let (sections, _) = policy::enforce(&mut loaded);
+    assert_eq!((sections[0].tailnet.as_str(), sections[0].nodes), ("other.ts.net", 1));
+}
+
+/// A native estate where a relay serves two peers of one node (the policy allows one) and a node
+/// whose only path is a relay the policy forbids.
+const NATIVE_ESTATE: &str = r#"
+tailnets: [{id: t, shard: s}]
+shards: [{id: s}]
+relays:
+  - {id: pr, kind: peer-relay, requires: [relay-host], labels: {node: relay-host, paths: "a->db,b->db,a->lonely"}}
+  - {id: derp, kind: derp-region}
+components:
+  - {id: relay-host, tailnet: t, labels: {tags: "tag:relay", tailscale_ips: 100.64.0.1}}
+  - {id: a, tailnet: t, labels: {tags: "tag:a", tailscale_ips: 100.64.0.2}}
+  - {id: b, tailnet: t, labels: {tags: "tag:b", tailscale_ips: 100.64.0.3}}
+  - {id: db, tailnet: t, relays: [pr, derp], labels: {tags: "tag:db", tailscale_ips: 100.64.0.4}}
+  - {id: lonely, tailnet: t, direct: false, relays: [pr], labels: {tags: "tag:lonely", tailscale_ips: 100.64.0.5}}
+"#;
+
+#[test]
+fn a_relay_is_kept_when_some_peer_may_use_it_or_it_is_the_only_path() {
+    let policy = r#"{"grants": [{"src": ["tag:b"], "dst": ["tag:relay"], "app": {"tailscale.com/cap/relay": []}}]}"#;
+    let mut loaded = load_many(&ins(&[("estate.yaml", NATIVE_ESTATE), ("t.hujson", policy)]), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (sections, warnings) = policy::enforce(&mut loaded);
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let verdicts: Vec<(&str, bool, &str)> =
+        sections[0].relays.iter().map(|v| (v.node.as_str(), v.dropped, v.sentence.as_str())).collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("db", false, "`pr` (on `relay-host`) is no path to `db` from `a` under t.hujson, but is from `b`: kept in `db/paths` (paths are modelled per node)"),
+            ("lonely", false, "`pr` (on `relay-host`) is no path to `lonely` from `a` under t.hujson, and it is the node's only path: kept in `lonely/paths`, so the analysis still counts on a path the policy forbids"),
+        ]
+    );
+    assert_eq!(component(&loaded, "db").relays, ["pr", "derp"]);
+    assert!(loaded.compiled.written.notes.iter().all(|n| n.rule != "policy.forbidden-relay"));
+}

@@ -39,7 +39,8 @@ pub fn App() -> Html {
     let state = use_reducer(State::default);
     let dispatch = state.dispatcher();
     use_initial_text(dispatch.clone());
-    let send = use_analysis(state.text.clone(), state.overlay.clone(), state.revision, dispatch.clone());
+    let send =
+        use_analysis(state.text.clone(), state.overlay.clone(), state.beside.clone(), state.revision, dispatch.clone());
     let exporter = use_mut_ref(|| None::<Exporter>);
     share::use_kept_text(
         state.text.clone(),
@@ -55,12 +56,21 @@ pub fn App() -> Html {
     let on_open = use_callback(dispatch.clone(), |text: String, d| {
         d.dispatch(Action::Open { text, overlay: None, failed: Vec::new() })
     });
+    let on_open_many =
+        use_callback(dispatch.clone(), |files: Vec<(String, String)>, d| d.dispatch(Action::OpenMany(files)));
+    let on_drop_beside = use_callback(dispatch.clone(), |_: MouseEvent, d| d.dispatch(Action::DropBeside));
     let on_example = use_callback(dispatch.clone(), |name: &'static str, d| {
         if let Some(e) = examples::find(name) {
             d.dispatch(Action::Open { text: e.text.to_string(), overlay: None, failed: Vec::new() });
         }
     });
-    let on_share = share::on_share(state.text.clone(), state.overlay.clone(), state.failed.clone(), dispatch.clone());
+    let on_share = share::on_share(
+        state.text.clone(),
+        state.overlay.clone(),
+        state.failed.clone(),
+        state.beside.len(),
+        dispatch.clone(),
+    );
     let on_edit_overlay = use_callback(dispatch.clone(), |t: String, d| d.dispatch(Action::EditOverlay(t)));
     let on_tab = use_callback(dispatch.clone(), |tab: Tab, d| d.dispatch(Action::ShowTab(tab)));
     let on_apply_aside = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::ApplyAside));
@@ -106,6 +116,7 @@ pub fn App() -> Html {
     let on_undo = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Undo));
     let on_reset = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Reset));
     let on_select_finding = use_callback(dispatch.clone(), |i: usize, d| d.dispatch(Action::ShowFinding(i)));
+    let on_reach = use_callback(dispatch.clone(), |name: String, d| d.dispatch(Action::ShowReach(name)));
     let hops = state.focus.as_ref().map_or(1, |f| f.hops);
     let on_focus = use_callback((dispatch.clone(), hops), |id: String, (d, hops)| {
         d.dispatch(Action::Focus(Focus { seeds: vec![id], hops: (*hops).max(1) }))
@@ -139,6 +150,13 @@ pub fn App() -> Html {
             </div>
         },
         (Some(a), false) => html! { <>
+            if !state.beside.is_empty() {
+                <div class="beside-bar" id="beside">
+                    <span class="muted">{ "Read with the export: " }</span>
+                    { for state.beside.iter().map(|(name, _)| html! { <span class="chip">{ name.clone() }</span> }) }
+                    <button class="btn small" id="drop-beside" onclick={on_drop_beside.clone()} title="Analyse the export alone">{ "✕" }</button>
+                </div>
+            }
             <FailureBar analysis={Ptr(a.clone())} failed={state.failed.clone()} targets={state.targets_down().unwrap_or((0, 0))}
                 can_undo={!state.history.is_empty()} on_toggle={on_toggle.clone()}
                 on_undo={on_undo} on_reset={on_reset} />
@@ -212,7 +230,7 @@ pub fn App() -> Html {
                         {stale} {stale_in_overlay} on_show={on_show_note} on_refine={on_refine.clone()} on_jump={on_jump.clone()} />
                 } else {
                     <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
-                        {stale} {stale_in_overlay} crash={crash.clone()} on_dismiss_crash={on_dismiss_crash.clone()} on_select={on_select_finding} on_fail={on_fail} on_focus={on_focus} />
+                        {stale} {stale_in_overlay} crash={crash.clone()} on_dismiss_crash={on_dismiss_crash.clone()} on_select={on_select_finding} on_fail={on_fail} on_focus={on_focus} {on_reach} reach={state.reach.clone()} />
                 }
             </div>
         }
@@ -220,13 +238,13 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <TopBar can_compare={state.analysis.is_some()} status={status} on_example={on_example}
-                on_open={on_open.clone()} on_share={on_share} on_export={on_export}
+                on_open={on_open.clone()} on_open_many={on_open_many.clone()} on_share={on_share} on_export={on_export}
                 on_compare={on_compare} on_split={on_split} can_split={can_split} />
             <main class="panes">
                 <Editors tab={state.tab} text={Ptr(state.text.clone())} overlay={Ptr(state.overlay.clone())}
                     aside={state.aside.clone().map(Ptr)} problems={(*problems).clone()}
                     format={state.analysis.as_ref().map(|a| AttrValue::from(a.format.clone()))} jump={state.jump}
-                    {overlay_notes} {on_tab} {on_edit} {on_edit_overlay} on_open={on_open.clone()} {on_download_overlay}
+                    {overlay_notes} {on_tab} {on_edit} {on_edit_overlay} on_open={on_open.clone()} on_open_many={on_open_many.clone()} {on_download_overlay}
                     {on_apply_aside} {on_discard_aside} {on_download_aside} />
                 <section class="middle">{ middle }</section>
                 { side }

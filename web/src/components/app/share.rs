@@ -61,18 +61,31 @@ pub fn use_kept_text(
     });
 }
 
-/// Copies a link holding `text`, its `overlay` and `failed`, and shows it in a notice.
+/// Copies a link holding `text`, its `overlay` and `failed`, and shows it in a notice (which
+/// says so when `beside` files were read with the export: the link does not hold them).
 pub fn on_share(
     text: Rc<str>,
     overlay: Rc<str>,
     failed: Vec<String>,
+    beside: usize,
     dispatch: UseReducerDispatcher<State>,
 ) -> Callback<()> {
     Callback::from(move |_| {
         let shared = Shared { text: text.to_string(), overlay: overlay.to_string(), failed: failed.clone() };
         let url = format!("{}#{}", browser::base_url(), share::encode(&shared));
         browser::copy(&url);
-        let text = format!("Link copied ({} KB); it holds the whole state and nothing is uploaded.", url.len() / 1024);
-        dispatch.dispatch(Action::Notice(Some(Notice { text, url: Some(url), warning: false })));
+        let kb = url.len() / 1024;
+        let (text, warning) = match beside {
+            0 => (format!("Link copied ({kb} KB); it holds the whole state and nothing is uploaded."), false),
+            n => (
+                format!(
+                    "Link copied ({kb} KB); it holds the export, its overlay and the failures, not the {n} {} read beside the export: open {} again with it. Nothing is uploaded.",
+                    if n == 1 { "file" } else { "files" },
+                    if n == 1 { "it" } else { "them" }
+                ),
+                true,
+            ),
+        };
+        dispatch.dispatch(Action::Notice(Some(Notice { text, url: Some(url), warning })));
     })
 }
