@@ -101,8 +101,10 @@ impl CutSets {
     /// otherwise.
     ///
     /// # Complexity
-    /// O(S log S) for S sets, plus one steady-state propagation, O(|V| + |E|), per set kept or
-    /// merged into a kept entry, and O(|T| log |V|) per entry for its targets.
+    /// O(S log S) for S sets, plus one steady-state propagation, O(|V| + |E|), per
+    /// set kept and per set tried as the equivalent of a kept one (at most 20 per entry kept
+    /// beyond the kept ones: what is left is left out, and counted so), and O(c · |T| log |V|) per
+    /// entry for its T targets, c of them taking down as many targets as it does.
     pub fn ranked(
         &self,
         model: &Model,
@@ -123,12 +125,19 @@ impl CutSets {
         // (entry, its class key, its down set)
         let mut kept: Vec<(DoublePoint, Vec<NodeId>, Vec<bool>)> = Vec::new();
         let mut merged = vec![false; doubles.len()];
+        // Kept entries by (member classes, targets): only those can take a set as equivalent.
+        let mut by_key: BTreeMap<(Vec<NodeId>, Vec<NodeId>), Vec<usize>> = BTreeMap::new();
+        // Propagations spent on sets beyond the kept entries (looking for their equivalents):
+        // once spent, the sets left are left out, and counted so.
+        let mut checks = limit.saturating_mul(MERGE_CHECKS);
         for (i, (set, takes_down)) in doubles.iter().enumerate() {
             let key = classes(set);
-            let candidates: Vec<usize> =
-                (0..kept.len()).filter(|&j| kept[j].1 == key && kept[j].0.takes_down == *takes_down).collect();
-            if candidates.is_empty() && kept.len() >= limit {
-                continue;
+            let candidates: Vec<usize> = by_key.get(&(key.clone(), takes_down.clone())).cloned().unwrap_or_default();
+            if kept.len() >= limit {
+                if candidates.is_empty() || checks == 0 {
+                    continue;
+                }
+                checks -= 1;
             }
             let down = steady_state(model, set).down;
             let same = candidates.into_iter().find(|&j| {
@@ -154,6 +163,7 @@ impl CutSets {
             }
             merged[i] = true;
             let point = rank_set(model, killers, &targets, set, takes_down, &down);
+            by_key.entry((key.clone(), takes_down.clone())).or_default().push(kept.len());
             kept.push((point, key, down));
         }
         let left_out_critical =
@@ -316,6 +326,10 @@ pub fn cut_sets(model: &Model, killers: &Killers, max_order: usize, budget: u64)
     CutSets { per_target, searches, complete, tried }
 }
 
+/// Sets beyond the kept entries tried as equivalents of one, per entry kept (one steady-state
+/// propagation each).
+const MERGE_CHECKS: usize = 20;
+
 /// One kept set, ranked (see [`CutSets::ranked`]); `down` is its steady state.
 fn rank_set(
     model: &Model,
@@ -334,9 +348,16 @@ fn rank_set(
     if downed().any(|g| !set.contains(&g) && model.tolerance(g) as usize >= set.len()) {
         reasons.push(Reason::RedundancyGroup);
     }
-    // The target that takes down the most targets is the only one that can cover the others.
-    let cover = takes_down.iter().copied().max_by_key(|&t| (targets.count(t), std::cmp::Reverse(t)));
-    let covered = cover.filter(|&t0| takes_down.iter().all(|&t| t == t0 || killers.kills(t0, t)));
+    // A target that takes down all the others: it takes down at least as many targets. (Not
+    // always the one that takes down the most: that may take down targets S is not minimal for.)
+    let need = takes_down.len() as u32;
+    let mut candidates: Vec<NodeId> = takes_down.iter().copied().filter(|&t| targets.count(t) >= need).collect();
+    candidates.sort_by_key(|&t| (std::cmp::Reverse(targets.count(t)), t));
+    let covered = if takes_down.len() <= 1 {
+        takes_down.first().copied()
+    } else {
+        candidates.into_iter().find(|&t0| takes_down.iter().all(|&t| t == t0 || killers.kills(t0, t)))
+    };
     if covered.is_none() {
         reasons.push(Reason::SharedByTargets);
     }

@@ -8,9 +8,10 @@ use crate::finding::Reason;
 use crate::model::{Model, NodeId};
 
 /// Single failures grouped by equivalence: a and b are equivalent when failing either takes
-/// down exactly the same components, a and b aside (D(a) \ {a, b} = D(b) \ {a, b}), and the
-/// classes are the transitive closure of that (every member of a class C takes down the same
-/// components outside C).
+/// down exactly the same components, a and b aside (D(a) \ {a, b} = D(b) \ {a, b}), and that
+/// is something or one of them takes the other down (two failures that take down nothing but
+/// themselves are not the same failure). The classes are the transitive closure of that (every
+/// member of a class C takes down the same components outside C).
 #[derive(Clone, Debug, Default)]
 pub struct Equivalence {
     /// `class[v]`: the smallest node of v's class.
@@ -26,7 +27,7 @@ impl Equivalence {
     /// the other down and h(a) − r(a) = h(b) − r(b); a takes b down and h(a) − r(a) = h(b); or
     /// each takes the other down (h(a) = h(b)). Nodes are joined by equal keys of those forms
     /// (a union-find), so the classes are exact up to a 2^-128 chance of a sum collision per
-    /// pair.
+    /// pair. (The first form needs D(a) to hold more than a.)
     ///
     /// ```
     /// use blastmap_core::{algo::{single_failures, Equivalence}, load};
@@ -66,16 +67,22 @@ impl Equivalence {
         };
         let h: Vec<u128> =
             (0..n as NodeId).map(|x| killers.down_ranges(x).map(range).fold(0u128, u128::wrapping_add)).collect();
+        // Failures that take down nothing but themselves are not joined by that alone.
+        let alone: Vec<bool> =
+            (0..n as NodeId).map(|x| killers.down_ranges(x).map(|(a, b)| b - a).sum::<usize>() <= 1).collect();
         let g: Vec<u128> = (0..n).map(|x| h[x].wrapping_sub(weight(x))).collect();
         let mut first_h: HashMap<u128, NodeId> = HashMap::with_capacity(n);
         let mut first_g: HashMap<u128, NodeId> = HashMap::with_capacity(n);
         for v in 0..n as NodeId {
             first_h.entry(h[v as usize]).or_insert(v);
-            first_g.entry(g[v as usize]).or_insert(v);
+            if !alone[v as usize] {
+                first_g.entry(g[v as usize]).or_insert(v);
+            }
         }
         let mut parent: Vec<NodeId> = (0..n as NodeId).collect();
         for v in 0..n as NodeId {
-            let keys = [first_g.get(&g[v as usize]), first_h.get(&h[v as usize]), first_h.get(&g[v as usize])];
+            let same_rest = if alone[v as usize] { None } else { first_g.get(&g[v as usize]) };
+            let keys = [same_rest, first_h.get(&h[v as usize]), first_h.get(&g[v as usize])];
             for &u in keys.into_iter().flatten() {
                 union(&mut parent, v, u);
             }

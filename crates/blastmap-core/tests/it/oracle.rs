@@ -410,7 +410,8 @@ impl Oracle {
     }
 
     /// Equivalence classes of single failures: the transitive closure of "failing a and failing
-    /// b take down the same, a and b aside"; `class[v]` is the smallest member.
+    /// b take down the same, a and b aside, and that is something or one takes the other down";
+    /// `class[v]` is the smallest member.
     pub fn equivalence(&self) -> Vec<usize> {
         let down = self.single_down();
         let n = self.n();
@@ -422,7 +423,8 @@ impl Oracle {
                     let strip = |s: &BTreeSet<usize>| -> BTreeSet<usize> {
                         s.iter().copied().filter(|&v| v != a && v != b).collect()
                     };
-                    if strip(&down[a]) == strip(&down[b]) {
+                    let related = down[a].contains(&b) || down[b].contains(&a) || !strip(&down[a]).is_empty();
+                    if related && strip(&down[a]) == strip(&down[b]) {
                         let c = class[a].min(class[b]);
                         if class[a] != c || class[b] != c {
                             let (ca, cb) = (class[a], class[b]);
