@@ -77,9 +77,22 @@ pub struct DiffReport {
 }
 
 /// Identity of a finding across designs: kind and subject, or kind and members for findings
-/// about a set (cycles, deadlocks, double points).
-fn key(f: &Finding) -> (FindingKind, String) {
+/// about a set (cycles, deadlocks, double points). A double point that stands for equivalent sets
+/// is known by the first of them in name order (whichever the report shows), with its targets.
+fn key(report: &Report, f: &Finding) -> (FindingKind, String) {
     match f.kind {
+        FindingKind::DoublePoint if double_point_entry(report, f).is_some() => {
+            let Some(d) = double_point_entry(report, f) else { return (f.kind, String::new()) };
+            let sorted = |s: &Vec<String>| {
+                let mut s = s.clone();
+                s.sort();
+                s
+            };
+            let first = std::iter::once(&d.components).chain(&d.equivalent).map(sorted).min().unwrap_or_default();
+            let mut targets = d.takes_down.clone();
+            targets.sort();
+            (f.kind, format!("{}|{}", first.join(","), targets.join(",")))
+        }
         FindingKind::Cycle | FindingKind::Deadlock | FindingKind::DoublePoint => {
             let mut members = f.evidence.clone();
             members.sort();
@@ -191,18 +204,19 @@ fn placement_blast(model: &Model, killers: &Killers) -> BTreeMap<String, Blast> 
 pub fn diff(before: (&Model, &Report), after: (&Model, &Report)) -> DiffReport {
     let (bm, br) = before;
     let (am, ar) = after;
-    let bkeys: BTreeSet<(FindingKind, String)> = br.findings.iter().map(key).collect();
-    let akeys: BTreeSet<(FindingKind, String)> = ar.findings.iter().map(key).collect();
-    let gained = ar.findings.iter().filter(|f| !bkeys.contains(&key(f))).cloned().collect();
-    let lost = br.findings.iter().filter(|f| !akeys.contains(&key(f))).cloned().collect();
+    let bkeys: BTreeSet<(FindingKind, String)> = br.findings.iter().map(|f| key(br, f)).collect();
+    let akeys: BTreeSet<(FindingKind, String)> = ar.findings.iter().map(|f| key(ar, f)).collect();
+    let gained = ar.findings.iter().filter(|f| !bkeys.contains(&key(ar, f))).cloned().collect();
+    let lost = br.findings.iter().filter(|f| !akeys.contains(&key(br, f))).cloned().collect();
     let (gained, gained_uncertain) = split_uncertain(gained, ar, (bm, br));
     let (lost, lost_uncertain) = split_uncertain(lost, br, (am, ar));
-    let before_by_key: BTreeMap<(FindingKind, String), &Finding> = br.findings.iter().map(|f| (key(f), f)).collect();
+    let before_by_key: BTreeMap<(FindingKind, String), &Finding> =
+        br.findings.iter().map(|f| (key(br, f), f)).collect();
     let changed = ar
         .findings
         .iter()
         .filter_map(|f| {
-            let b = before_by_key.get(&key(f))?;
+            let b = before_by_key.get(&key(ar, f))?;
             (b.title != f.title || b.evidence != f.evidence)
                 .then(|| ChangedFinding { before: (*b).clone(), after: f.clone() })
         })

@@ -86,6 +86,25 @@ impl FindingKind {
         }
     }
 
+    /// The reason a finding of this kind is hidden whatever its subject (`None` for the kinds
+    /// whose analyses rank each finding: single and double points of failure).
+    pub fn inherent_reason(self) -> Option<Reason> {
+        match self {
+            FindingKind::Spof | FindingKind::DoublePoint => None,
+            FindingKind::FalseRedundancy => Some(Reason::RedundancyGroup),
+            FindingKind::Deadlock | FindingKind::Cycle => Some(Reason::Cycle),
+            FindingKind::RestartHazard => Some(Reason::StartTime),
+            FindingKind::BlindSpot | FindingKind::Blinding => Some(Reason::Monitoring),
+            FindingKind::CredentialReach => Some(Reason::Credentials),
+            FindingKind::MeshOutage => Some(Reason::Mesh),
+            FindingKind::HiddenDependency | FindingKind::UnobservedDependency => Some(Reason::Traces),
+            FindingKind::PolicyAllowsAll
+            | FindingKind::PolicyBlastRadius
+            | FindingKind::RouteTakeover
+            | FindingKind::ForbiddenRelay => Some(Reason::Policy),
+        }
+    }
+
     /// Parses a command-line name.
     pub fn parse(name: &str) -> Option<FindingKind> {
         FindingKind::ALL.into_iter().find(|k| k.name() == name)
@@ -107,11 +126,136 @@ pub struct Finding {
     /// critical component as its subject); `check --deny KIND:critical` keys on it.
     #[serde(default)]
     pub critical: bool,
+    /// How hidden it is, and why (`docs/semantics.md`, "Hidden first"): reports lead with the
+    /// hidden findings and fold the obvious ones per target.
+    #[serde(default)]
+    pub rank: Rank,
+}
+
+/// Hidden or obvious: whether a reader of the diagram's plain `requires` arrows sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Something the plain arrows do not show (the reasons say what). Listed first. Also the
+    /// class of a finding read from a report written before findings were ranked.
+    #[default]
+    Hidden,
+    /// A target's own single-instance dependency, on a chain of plain `requires`, and nothing
+    /// more. Folded into one line per target.
+    Obvious,
+}
+
+/// Why a finding is hidden (`docs/semantics.md`, "Hidden first"), in the order reports list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The failure takes down a placement value (zone, region, host, ...) on its way to a target.
+    Placement,
+    /// The failure defeats a declared k-of-n gate on its way to a target (fewer failures than it
+    /// is declared to tolerate take it down).
+    RedundancyGroup,
+    /// It acts through `requires_at_start` edges (cold start, restart).
+    StartTime,
+    /// It acts through `monitored_by` edges (what goes unobserved).
+    Monitoring,
+    /// Several targets share it, not all through one of them.
+    SharedByTargets,
+    /// A loop of dependencies.
+    Cycle,
+    /// It acts through `holds_credentials_for` edges.
+    Credentials,
+    /// Mesh control planes and relays, read in the mesh's own terms.
+    Mesh,
+    /// What traces observed and the design does not say (or the reverse).
+    Traces,
+    /// What the tailnet's access policy allows (reach, route approval, relays it forbids).
+    Policy,
+}
+
+impl Reason {
+    /// A few words for people.
+    pub fn words(self) -> &'static str {
+        match self {
+            Reason::Placement => "through a placement value",
+            Reason::RedundancyGroup => "defeats a redundancy group",
+            Reason::StartTime => "through start-time dependencies",
+            Reason::Monitoring => "through monitoring",
+            Reason::SharedByTargets => "shared by several targets",
+            Reason::Cycle => "a dependency loop",
+            Reason::Credentials => "through credentials",
+            Reason::Mesh => "in the mesh's control plane or relays",
+            Reason::Traces => "seen in traces, not in the design",
+            Reason::Policy => "through the access policy",
+        }
+    }
+}
+
+/// A finding's rank: hidden (with its reasons) or obvious (with the target it belongs to), and
+/// the failures equivalent to its subject.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rank {
+    pub class: Class,
+    /// Why it is hidden, sorted; empty exactly when it is obvious.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+    /// An obvious single point of failure: the target on whose own `requires` chain it stands
+    /// (every other target it takes down, it takes down through that one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Other single points of failure equivalent to the subject (failing any of them takes
+    /// down exactly the same components, the equivalent ones aside), the first
+    /// [`EVIDENCE_LIMIT`] by preference; reports show them on the subject's line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equivalent: Vec<String>,
+    /// How many there are in all (`equivalent` may be cut).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub equivalent_count: usize,
+    /// The equivalent single point of failure this one is shown with (reports list this one
+    /// on that one's line, not on its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Rank {
+    /// Hidden for these reasons (obvious when there are none; then see [`Rank::obvious`]).
+    pub fn hidden(reasons: impl IntoIterator<Item = Reason>) -> Self {
+        let mut reasons: Vec<Reason> = reasons.into_iter().collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        let class = if reasons.is_empty() { Class::Obvious } else { Class::Hidden };
+        Rank { class, reasons, ..Rank::default() }
+    }
+
+    /// Obvious: a plain single-instance dependency of `target`.
+    pub fn obvious(target: String) -> Self {
+        Rank { class: Class::Obvious, target: Some(target), ..Rank::default() }
+    }
+
+    pub fn is_hidden(&self) -> bool {
+        self.class == Class::Hidden
+    }
+}
+
+/// Orders findings as reports list them: most severe first, then hidden before obvious, each
+/// analysis's own order kept otherwise (a stable sort).
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (f.severity, f.rank.class));
 }
 
 impl Finding {
     pub fn new(kind: FindingKind, severity: Severity, subject: String, title: String, evidence: Vec<String>) -> Self {
-        Finding { kind, severity, subject, title, evidence, critical: false }
+        let rank = Rank::hidden(kind.inherent_reason());
+        Finding { kind, severity, subject, title, evidence, critical: false, rank }
+    }
+
+    /// The same finding, ranked.
+    pub fn ranked(mut self, rank: Rank) -> Self {
+        self.rank = rank;
+        self
     }
 
     /// The same finding, marked as touching a critical component or not.
@@ -131,6 +275,8 @@ pub struct Context<'a> {
     cone: Vec<bool>,
     /// Some target is critical (single points of failure are then critical findings).
     pub critical_targets: bool,
+    /// `generated[v]`: v was generated by the mesh vocabulary's expansion (empty: none was).
+    generated: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
@@ -151,7 +297,19 @@ impl<'a> Context<'a> {
             }
         }
         let critical_targets = model.targets().iter().any(|&t| model.node(t).critical);
-        Context { model, cone, critical_targets }
+        Context { model, cone, critical_targets, generated: Vec::new() }
+    }
+
+    /// The same context, knowing which nodes a mesh expansion generated (reports name a
+    /// written component before a generated one that is the same failure).
+    pub fn with_generated(mut self, generated: Vec<bool>) -> Self {
+        self.generated = generated;
+        self
+    }
+
+    /// `v` was generated by the mesh vocabulary's expansion.
+    pub fn is_generated(&self, v: NodeId) -> bool {
+        self.generated.get(v as usize).copied().unwrap_or(false)
     }
 
     pub fn name(&self, v: NodeId) -> String {

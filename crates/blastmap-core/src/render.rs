@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::algo::Status;
+use crate::finding::{Class, Finding};
 use crate::note::{Note, NoteKind};
 use crate::observed::ObservedReport;
 use crate::policy_report::{is_policy_kind, PolicySection, PrincipalReach, REACH_NAMES};
@@ -80,6 +81,85 @@ pub fn section_title(kind: FindingKind) -> &'static str {
 fn observed_kind(kind: FindingKind) -> bool {
     matches!(kind, FindingKind::HiddenDependency | FindingKind::UnobservedDependency)
 }
+
+/// One line of a section of findings, as every surface shows it: the hidden findings one per
+/// line (an equivalent one on the line of the one it is shown with), then the obvious ones
+/// (single points of failure folded into one line per target).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Line<'a> {
+    /// A finding (with its index in the list given to [`lines`]).
+    One(usize, &'a Finding),
+    /// The obvious findings of one target: its plain single-instance dependencies.
+    Folded {
+        target: &'a str,
+        /// The most severe of them.
+        severity: Severity,
+        /// All of them, in report order.
+        members: Vec<(usize, &'a Finding)>,
+    },
+}
+
+/// The lines of one section: `items` (one kind of finding, in report order, each with its index)
+/// as shown. Nothing is dropped: every finding is on a line, its own, its equivalent's (named in
+/// that one's rank) or its target's fold.
+pub fn lines<'a>(items: impl IntoIterator<Item = (usize, &'a Finding)>) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
+    let mut folds: Vec<Line<'a>> = Vec::new();
+    for (i, f) in items {
+        match (f.rank.class, f.rank.target.as_deref()) {
+            (Class::Obvious, Some(target)) if f.kind == FindingKind::Spof => {
+                let fold = folds.iter_mut().find(|l| matches!(l, Line::Folded { target: t, .. } if *t == target));
+                match fold {
+                    Some(Line::Folded { severity, members, .. }) => {
+                        *severity = (*severity).min(f.severity);
+                        members.push((i, f));
+                    }
+                    _ => folds.push(Line::Folded { target, severity: f.severity, members: vec![(i, f)] }),
+                }
+            }
+            _ if f.rank.same_as.is_some() => {}
+            _ => out.push(Line::One(i, f)),
+        }
+    }
+    out.extend(folds);
+    out
+}
+
+/// What a line of a section says after the finding's title: why it is hidden (for the kinds
+/// whose reasons vary) and the equivalent failures shown on it.
+pub fn rank_note(f: &Finding) -> Option<String> {
+    let mut parts = Vec::new();
+    if f.kind.inherent_reason().is_none() && !f.rank.reasons.is_empty() {
+        let why: Vec<&str> = f.rank.reasons.iter().map(|r| r.words()).collect();
+        parts.push(format!("hidden: {}", why.join(", ")));
+    }
+    if !f.rank.equivalent.is_empty() {
+        let quoted: Vec<String> = f.rank.equivalent.iter().map(|e| format!("`{e}`")).collect();
+        let total = f.rank.equivalent_count.max(quoted.len());
+        let shown: Vec<String> = quoted.into_iter().take(5).collect();
+        let more = if total > shown.len() { format!(" and {} more", total - shown.len()) } else { String::new() };
+        parts.push(format!("equivalent (each takes down the same): {}{more}", shown.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A fold line's words: "`checkout`: 14 direct single-instance dependencies: `a`, `b`, … and
+/// 4 more" (`and` when hidden lines come before it).
+pub fn fold_words(target: &str, members: &[(usize, &Finding)], and: bool, show: usize) -> String {
+    let names: Vec<String> = members.iter().take(show).map(|(_, f)| format!("`{}`", f.subject)).collect();
+    let more = members.len().saturating_sub(names.len());
+    let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
+    format!(
+        "`{target}`: {}{} direct single-instance {} (obvious): {}{more}",
+        if and { "and " } else { "" },
+        members.len(),
+        if members.len() == 1 { "dependency" } else { "dependencies" },
+        names.join(", ")
+    )
+}
+
+/// How many names a fold line lists before "… and N more".
+const FOLD_NAMES: usize = 10;
 
 /// True for the characters [`visible`] escapes: control characters (C0, DEL, C1), the
 /// bidirectional embeddings, overrides, isolates and marks (which reorder what a reader sees),
@@ -182,7 +262,8 @@ impl<'a> Ids<'a> {
         Ids::new(
             r.targets
                 .iter()
-                .chain(r.findings.iter().flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence)))
+                .chain(r.findings.iter().flat_map(finding_names))
+                .chain(r.double_points.iter().flat_map(|d| d.equivalent.iter().flatten()))
                 .chain(c.waves.iter().flatten())
                 .chain(&c.deadlocked)
                 .chain(
@@ -203,7 +284,7 @@ impl<'a> Ids<'a> {
     }
 
     fn of_findings<'f: 'a>(findings: impl Iterator<Item = &'f crate::report::Finding>) -> Self {
-        Ids::new(findings.flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence)))
+        Ids::new(findings.flat_map(finding_names))
     }
 
     fn pieces<'t>(&self, title: &'t str) -> Vec<Piece<'t>> {
@@ -225,6 +306,15 @@ impl<'a> Ids<'a> {
             })
             .collect()
     }
+}
+
+/// The ids a finding names: its subject, its evidence, and those of its rank.
+pub fn finding_names(f: &Finding) -> impl Iterator<Item = &String> {
+    std::iter::once(&f.subject)
+        .chain(&f.evidence)
+        .chain(&f.rank.equivalent)
+        .chain(&f.rank.target)
+        .chain(&f.rank.same_as)
 }
 
 fn plain_pieces(pieces: &[Piece<'_>]) -> String {
@@ -342,14 +432,26 @@ pub fn text(report: &Report, color: bool) -> String {
     for (_, kind) in kinds {
         let items: Vec<_> = report.findings_of(kind).collect();
         let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), shown_count(report, kind, items.len()));
-        for f in items.iter().take(SECTION_LIMIT) {
-            let _ = writeln!(out, "  {} {}", s.severity(f.severity), ids.plain(&f.title));
+        let lines = lines(items.iter().copied().enumerate());
+        let mut hidden = false;
+        for line in lines.iter().take(SECTION_LIMIT) {
+            match line {
+                Line::One(_, f) => {
+                    hidden = true;
+                    let suffix = rank_note(f).map(|x| s.dim(&format!(" — {}", ids.plain(&x)))).unwrap_or_default();
+                    let _ = writeln!(out, "  {} {}{suffix}", s.severity(f.severity), ids.plain(&f.title));
+                }
+                Line::Folded { target, severity, members } => {
+                    let words = fold_words(target, members, hidden, FOLD_NAMES);
+                    let _ = writeln!(out, "  {} {}", s.severity(*severity), ids.plain(&words));
+                }
+            }
         }
-        if items.len() > SECTION_LIMIT {
+        if lines.len() > SECTION_LIMIT {
             let _ = writeln!(
                 out,
                 "  {}",
-                s.dim(&format!("… and {} more (use --format json for all)", items.len() - SECTION_LIMIT))
+                s.dim(&format!("… and {} more lines (use --format json for all)", lines.len() - SECTION_LIMIT))
             );
         }
     }
@@ -683,8 +785,10 @@ fn dominated_text(a: &crate::report::AvailabilityEntry, show: impl Fn(&str) -> S
 
 /// "50", or "showing 50 of 312" for double points when the report keeps only the most damaging.
 fn shown_count(report: &Report, kind: FindingKind, shown: usize) -> String {
-    if kind == FindingKind::DoublePoint && report.double_points_total > shown {
-        format!("showing {shown} of {}", report.double_points_total)
+    // A double point entry stands for itself and its equivalent sets.
+    let sets: usize = report.double_points.iter().map(|d| 1 + d.equivalent.len()).sum();
+    if kind == FindingKind::DoublePoint && report.double_points_total > sets {
+        format!("showing {sets} of {}", report.double_points_total)
     } else {
         shown.to_string()
     }
@@ -754,11 +858,23 @@ pub fn markdown(report: &Report) -> String {
             continue;
         }
         let _ = writeln!(out, "\n### {} ({})\n", section_title(k), shown_count(report, k, items.len()));
-        for f in items.iter().take(50) {
-            let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
+        let lines = lines(items.iter().copied().enumerate());
+        let mut hidden = false;
+        for line in lines.iter().take(50) {
+            match line {
+                Line::One(_, f) => {
+                    hidden = true;
+                    let suffix = rank_note(f).map(|x| format!(" — {}", ids.markdown(&x))).unwrap_or_default();
+                    let _ = writeln!(out, "- **{:?}** {}{suffix}", f.severity, ids.markdown(&f.title));
+                }
+                Line::Folded { target, severity, members } => {
+                    let words = fold_words(target, members, hidden, members.len());
+                    let _ = writeln!(out, "- **{severity:?}** {}", ids.markdown(&words));
+                }
+            }
         }
-        if items.len() > 50 {
-            let _ = writeln!(out, "- … and {} more", items.len() - 50);
+        if lines.len() > 50 {
+            let _ = writeln!(out, "- … and {} more lines", lines.len() - 50);
         }
     }
     if !report.incomplete.is_empty() {

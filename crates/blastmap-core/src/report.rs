@@ -183,6 +183,11 @@ pub struct DoublePointEntry {
     pub takes_down: Vec<String>,
     /// Everything it takes down, itself excluded.
     pub components_down: u32,
+    /// The same failure under other names: sets of as many members, each pairwise equivalent
+    /// to one of `components`, taking down the same targets and exactly the same components
+    /// outside the two sets (a data center and the only region it stands in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equivalent: Vec<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -226,7 +231,7 @@ impl Report {
     pub fn observe(&mut self, compiled: &Compiled, observation: &Observation, limits: &Limits) {
         let comparison = crate::observed::compare(compiled, observation, limits);
         self.findings.extend(comparison.findings);
-        self.findings.sort_by_key(|f| f.severity);
+        crate::finding::sort(&mut self.findings);
         self.incomplete.extend(comparison.incomplete.into_iter().map(|reason| Incomplete {
             analysis: FindingKind::HiddenDependency,
             subject: None,
@@ -312,7 +317,8 @@ pub fn analyze(compiled: &Compiled, options: &Options) -> Report {
 /// [`analyze`], calling `progress(step, fraction)` between steps (for progress bars and workers).
 pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &mut dyn FnMut(&str, f32)) -> Report {
     let model = &compiled.model;
-    let cx = Context::new(model);
+    let generated: Vec<bool> = model.ids().map(|v| compiled.source(v).is_some_and(|s| s.generated.is_some())).collect();
+    let cx = Context::new(model).with_generated(generated);
     let names = |ids: &[NodeId]| model.names(ids);
     let name = |v: NodeId| model.name(v).to_string();
     let limit = options.list_limit.max(3);
@@ -336,7 +342,9 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     let restart = algo::restart_hazards(model, &killers);
     progress("double points of failure", 0.93);
     let cuts = algo::cut_sets(model, &killers, options.cut_order, options.cut_budget);
-    let ranked = cuts.ranked(model, options.double_point_limit);
+    let equivalence = algo::Equivalence::new(model, &killers);
+    let prefer = |v: NodeId| (cx.is_generated(v), model.node(v).is_placement(), v);
+    let ranked = cuts.ranked(model, &killers, &equivalence, &prefer, options.double_point_limit);
     let (doubles, double_points_total) = (&ranked.kept, ranked.total);
     progress("availability", 0.95);
     let avail = algo::availability(model, options.seed);
@@ -345,7 +353,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     progress("report", 0.97);
 
     let mut findings = algo::cold_start::findings(&cold, &cx);
-    findings.extend(algo::spof::findings(&spofs, &cx));
+    findings.extend(algo::spof::findings(&spofs, &cx, &equivalence));
     findings.extend(algo::redundancy::findings(&redundancy, &cx));
     findings.extend(algo::blind_spots::findings(&blind, &cx));
     findings.extend(algo::blinding::findings(&blindings, &cx));
@@ -354,7 +362,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     findings.extend(algo::cut_sets::findings(doubles, &cx));
     findings.extend(algo::security::findings(&reach, &cx));
     findings.extend(crate::mesh::findings(&outages, &cx));
-    findings.sort_by_key(|f| f.severity);
+    crate::finding::sort(&mut findings);
 
     let mut incomplete: Vec<Incomplete> = redundancy
         .iter()
@@ -370,15 +378,19 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     if !cuts.complete {
         incomplete.push(cut_search_cut(model, &cuts));
     }
-    if ranked.total > ranked.kept.len() {
+    if ranked.total > ranked.kept_sets {
+        let kept = if ranked.kept_sets > ranked.kept.len() {
+            format!("{} most damaging entries ({} sets with their equivalents)", ranked.kept.len(), ranked.kept_sets)
+        } else {
+            format!("{} most damaging", ranked.kept.len())
+        };
         incomplete.push(Incomplete {
             analysis: FindingKind::DoublePoint,
             subject: None,
             reason: format!(
-                "the report keeps the {} most damaging of {} double and triple points; the other {} are left out",
-                ranked.kept.len(),
+                "the report keeps the {kept} of {} double and triple points; the other {} are left out",
                 ranked.total,
-                ranked.total - ranked.kept.len()
+                ranked.total - ranked.kept_sets
             ),
             critical: ranked.left_out_critical,
             targets: Vec::new(),
@@ -456,6 +468,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
                 components: names(&d.set),
                 takes_down: names(&d.takes_down),
                 components_down: d.components_down,
+                equivalent: d.equivalent.iter().map(|s| names(s)).collect(),
             })
             .collect(),
         double_points_complete: cuts.complete,

@@ -1,9 +1,11 @@
-//! The findings panel: the report's findings, most severe first and grouped by kind, each with
-//! its details and a click away from its evidence on the graph; then cold-start waves and the
-//! criticality ranking.
+//! The findings panel: the report's findings, most severe first and grouped by kind, hidden
+//! ones first (the obvious single points of failure of each target folded into one line that
+//! opens), each with its details and a click away from its evidence on the graph; then
+//! cold-start waves and the criticality ranking.
 
 use std::collections::BTreeSet;
 
+use blastmap_core::render::{fold_words, lines, rank_note, Line};
 use blastmap_core::report::{Finding, FindingKind, Report, Severity};
 use yew::prelude::*;
 
@@ -179,7 +181,10 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
         FindingKind::DoublePoint => report
             .double_points
             .iter()
-            .find(|d| f.evidence.starts_with(&d.components))
+            .find(|d| {
+                f.evidence.starts_with(&d.components)
+                    && f.evidence.get(d.components.len()..).is_some_and(|rest| d.takes_down.starts_with(rest))
+            })
             .map(|d| {
                 vec![
                     ("failing together", list(&d.components, 3)),
@@ -207,6 +212,8 @@ fn details(report: &Report, f: &Finding) -> Vec<(&'static str, String)> {
 #[component]
 pub fn Findings(p: &Props) -> Html {
     let expanded = use_state(BTreeSet::<FindingKind>::new);
+    // The fold lines opened, by target.
+    let opened = use_state(BTreeSet::<String>::new);
     let progress = p.progress.as_ref().map(|(step, fraction)| {
         html! {
             <div class="progress" id="progress" role="progressbar" aria-valuenow={format!("{:.0}", fraction * 100.0)}>
@@ -241,8 +248,9 @@ pub fn Findings(p: &Props) -> Html {
     let groups = kinds.into_iter().map(|(_, kind)| {
         let items: Vec<(usize, &Finding)> = r.findings.iter().enumerate().filter(|(_, f)| f.kind == kind).collect();
         let total = a.totals.get(&kind).copied().unwrap_or(items.len());
+        let lines = lines(items.iter().copied());
         let all = expanded.contains(&kind);
-        let more = items.len().saturating_sub(SHOWN);
+        let more = lines.len().saturating_sub(SHOWN);
         let toggle = {
             let expanded = expanded.clone();
             Callback::from(move |_: MouseEvent| {
@@ -253,42 +261,82 @@ pub fn Findings(p: &Props) -> Html {
                 expanded.set(set);
             })
         };
-        html! {
-            <section class="group" data-kind={kind.name()}>
-                <h3>{ blastmap_core::render::section_title(kind) }<span class="count">{ total }</span></h3>
-                <ol>
-                { for items.iter().take(if all { usize::MAX } else { SHOWN }).map(|&(i, f)| {
-                    let (sev_class, sev_text) = severity(f.severity);
-                    let selected = p.selected == Some(i);
-                    let on_select = p.on_select.clone();
-                    let fail = {
-                        let (on_fail, subject) = (p.on_fail.clone(), f.subject.clone());
-                        Callback::from(move |e: MouseEvent| {
-                            e.stop_propagation();
-                            on_fail.emit(subject.clone());
+        let one = |i: usize, f: &Finding| {
+            let (sev_class, sev_text) = severity(f.severity);
+            let selected = p.selected == Some(i);
+            let on_select = p.on_select.clone();
+            let fail = {
+                let (on_fail, subject) = (p.on_fail.clone(), f.subject.clone());
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    on_fail.emit(subject.clone());
+                })
+            };
+            let note = rank_note(f);
+            html! {
+                <li class={classes!("finding", sev_class, selected.then_some("selected"), f.rank.is_hidden().then_some("hidden-finding"))}
+                    data-subject={f.subject.clone()} tabindex="0" onclick={Callback::from(move |_| on_select.emit(i))}>
+                    <div class="finding-head">
+                        <span class={classes!("sev", sev_class)}>{ sev_text }</span>
+                        if matches!(f.kind, FindingKind::Spof | FindingKind::RestartHazard) {
+                            <button class="link fail-it" title={format!("Fail {} and watch the blast radius", f.subject)} onclick={fail}>{ "fail it" }</button>
+                        }
+                    </div>
+                    <p class="finding-title">{ title_html(&f.title) }</p>
+                    if let Some(note) = note {
+                        <p class="finding-rank">{ title_html(&note) }</p>
+                    }
+                    if selected {
+                        <dl class="details">
+                            { for details(r, f).into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                        </dl>
+                    }
+                </li>
+            }
+        };
+        let mut hidden_before = false;
+        let shown: Vec<Html> = lines
+            .iter()
+            .take(if all { usize::MAX } else { SHOWN })
+            .map(|line| match line {
+                Line::One(i, f) => {
+                    hidden_before = true;
+                    one(*i, f)
+                }
+                Line::Folded { target, severity: sev, members } => {
+                    let (sev_class, sev_text) = severity(*sev);
+                    let open = opened.contains(*target);
+                    let flip = {
+                        let (opened, target) = (opened.clone(), target.to_string());
+                        Callback::from(move |_: MouseEvent| {
+                            let mut set = (*opened).clone();
+                            if !set.remove(&target) {
+                                set.insert(target.clone());
+                            }
+                            opened.set(set);
                         })
                     };
+                    let words = fold_words(target, members, hidden_before, 6);
                     html! {
-                        <li class={classes!("finding", sev_class, selected.then_some("selected"))} data-subject={f.subject.clone()}
-                            tabindex="0" onclick={Callback::from(move |_| on_select.emit(i))}>
-                            <div class="finding-head">
+                        <li class={classes!("fold", sev_class, open.then_some("open"))} data-target={target.to_string()}>
+                            <button class="fold-head" aria-expanded={open.to_string()} onclick={flip}>
                                 <span class={classes!("sev", sev_class)}>{ sev_text }</span>
-                                if matches!(f.kind, FindingKind::Spof | FindingKind::RestartHazard) {
-                                    <button class="link fail-it" title={format!("Fail {} and watch the blast radius", f.subject)} onclick={fail}>{ "fail it" }</button>
-                                }
-                            </div>
-                            <p class="finding-title">{ title_html(&f.title) }</p>
-                            if selected {
-                                <dl class="details">
-                                    { for details(r, f).into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
-                                </dl>
+                                <span class="fold-title">{ title_html(&words) }</span>
+                            </button>
+                            if open {
+                                <ol class="fold-members">{ for members.iter().map(|&(i, f)| one(i, f)) }</ol>
                             }
                         </li>
                     }
-                }) }
-                </ol>
+                }
+            })
+            .collect();
+        html! {
+            <section class="group" data-kind={kind.name()}>
+                <h3>{ blastmap_core::render::section_title(kind) }<span class="count">{ total }</span></h3>
+                <ol>{ for shown }</ol>
                 if more > 0 {
-                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", items.len() - SHOWN) } }</button>
+                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {more} more") } }</button>
                 }
                 if all && total > items.len() {
                     <p class="muted small">{ format!("{} more in the exported report", total - items.len()) }</p>

@@ -2,7 +2,7 @@
 //! restore them in), and what never comes up because a cycle blocks it.
 
 use crate::algo::cycles::sccs;
-use crate::finding::{join, Context, Finding, FindingKind, Severity};
+use crate::finding::{join, Context, Finding, FindingKind, Rank, Reason, Severity};
 use crate::model::{Model, NodeId};
 
 /// Wave of a node that never comes up.
@@ -142,8 +142,13 @@ pub fn findings(cold: &ColdStart, cx: &Context) -> Vec<Finding> {
                 [one] => format!("cold start deadlocks: `{}` needs itself to start{more}", cx.model.name(*one)),
                 _ => format!("cold start deadlocks: {} wait for each other{more}", join(&cx.names(c))),
             };
+            // A start-time edge inside the blocking cycle: it closes through `requires_at_start`.
+            let inside = |u: &NodeId| c.binary_search(u).is_ok();
+            let start = c.iter().any(|&v| cx.model.start(v).iter().any(inside));
+            let reasons = [Reason::Cycle].into_iter().chain(start.then_some(Reason::StartTime));
             Finding::new(FindingKind::Deadlock, Severity::Critical, cx.name(c[0]), title, cx.names(c))
                 .critical(cold.deadlocked.iter().any(|&v| cx.touches(v)))
+                .ranked(Rank::hidden(reasons))
         })
         .collect()
 }

@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::algo::cone::{next_combination, ConeSearch};
-use crate::algo::single::Killers;
+use crate::algo::rank::Equivalence;
+use crate::algo::single::{DownIndex, Killers};
 use crate::algo::steady::steady_state;
-use crate::finding::{few_or_count, join, Context, Finding, FindingKind, Severity};
+use crate::finding::{few_or_count, join, Context, Finding, FindingKind, Rank, Reason, Severity};
 use crate::model::{Model, NodeId};
 
 /// Default number of candidate sets the search may try, over all targets.
@@ -56,10 +57,13 @@ pub struct TargetSearch {
 /// The cut sets kept for a report (the most damaging), with what the cut left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ranked {
-    /// The most damaging sets, at most the limit asked for.
+    /// The most damaging entries, at most the limit asked for; each stands for itself and the
+    /// sets equivalent to it.
     pub kept: Vec<DoublePoint>,
     /// How many distinct sets there were.
     pub total: usize,
+    /// How many of them the kept entries stand for (the entries and their equivalent sets).
+    pub kept_sets: usize,
     /// Some set left out takes down a critical target.
     pub left_out_critical: bool,
 }
@@ -73,30 +77,120 @@ pub struct DoublePoint {
     pub takes_down: Vec<NodeId>,
     /// Every node it takes down, itself excluded.
     pub components_down: u32,
+    /// Why it is hidden, sorted (empty: obvious, the declared tolerance of a group used up).
+    pub reasons: Vec<Reason>,
+    /// Obvious only: the target it takes down.
+    pub target: Option<NodeId>,
+    /// Sets equivalent to it (sorted each, in rank order): of the same size, their members
+    /// pairwise equivalent single failures ([`Equivalence`]), taking down the same targets and
+    /// exactly the same components outside the two sets.
+    pub equivalent: Vec<Vec<NodeId>>,
 }
 
 impl CutSets {
     /// The `limit` most damaging cut sets: most targets first, then smaller sets, then by
-    /// members; with how many distinct sets there were and whether a set left out takes down a
-    /// critical target.
+    /// members; equivalent sets merged into one entry (the first by that order, with a written
+    /// component before a placement value before a generated one, `prefer` giving each node's
+    /// key, lowest first), each entry ranked; with how many distinct sets there were and
+    /// whether a set left out takes down a critical target.
+    ///
+    /// Ranking (docs/semantics.md, "Hidden first"), for a set S taking down the targets T(S)
+    /// for which it is minimal: placement when D(S) holds a placement value; redundancy group
+    /// when D(S) \ S holds a k-of-n gate declared to tolerate at least |S| failures; shared by
+    /// targets when |T(S)| ≥ 2 and no target of T(S) takes down all the others; obvious
+    /// otherwise.
     ///
     /// # Complexity
-    /// O(S log S) for S sets, plus one steady-state propagation, O(|V| + |E|), per set kept.
-    pub fn ranked(&self, model: &Model, limit: usize) -> Ranked {
+    /// O(S log S) for S sets, plus one steady-state propagation, O(|V| + |E|), per
+    /// set kept and per set tried as the equivalent of a kept one (at most 20 per entry kept
+    /// beyond the kept ones: what is left is left out, and counted so), and O(c · |T| log |V|) per
+    /// entry for its T targets, c of them taking down as many targets as it does.
+    pub fn ranked(
+        &self,
+        model: &Model,
+        killers: &Killers,
+        equivalence: &Equivalence,
+        prefer: &dyn Fn(NodeId) -> (bool, bool, NodeId),
+        limit: usize,
+    ) -> Ranked {
         let mut doubles: Vec<(Vec<NodeId>, Vec<NodeId>)> = self.by_set().into_iter().collect();
         let total = doubles.len();
         doubles.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+        let classes = |set: &[NodeId]| {
+            let mut c: Vec<NodeId> = set.iter().map(|&v| equivalence.class(v)).collect();
+            c.sort_unstable();
+            c
+        };
+        let targets = DownIndex::new(killers, model.targets());
+        // (entry, its class key, its down set)
+        let mut kept: Vec<(DoublePoint, Vec<NodeId>, Vec<bool>)> = Vec::new();
+        let mut merged = vec![false; doubles.len()];
+        // Kept entries by (member classes, targets): only those can take a set as equivalent.
+        let mut by_key: BTreeMap<(Vec<NodeId>, Vec<NodeId>), Vec<usize>> = BTreeMap::new();
+        // Propagations spent on sets beyond the kept entries (looking for their equivalents):
+        // once spent, the sets left are left out, and counted so.
+        let mut checks = limit.saturating_mul(MERGE_CHECKS);
+        for (i, (set, takes_down)) in doubles.iter().enumerate() {
+            let key = classes(set);
+            let candidates: Vec<usize> = by_key.get(&(key.clone(), takes_down.clone())).cloned().unwrap_or_default();
+            if kept.len() >= limit {
+                if candidates.is_empty() || checks == 0 {
+                    continue;
+                }
+                checks -= 1;
+            }
+            let down = steady_state(model, set).down;
+            let same = candidates.into_iter().find(|&j| {
+                let (entry, _, first) = &kept[j];
+                let outside = |v: usize| !set.contains(&(v as NodeId)) && !entry.set.contains(&(v as NodeId));
+                (0..down.len()).all(|v| !outside(v) || down[v] == first[v])
+            });
+            if let Some(j) = same {
+                let other = rank_set(model, killers, &targets, set, takes_down, &down);
+                let entry = &mut kept[j].0;
+                entry.reasons.extend(other.reasons);
+                entry.reasons.sort_unstable();
+                entry.reasons.dedup();
+                if !entry.reasons.is_empty() {
+                    entry.target = None;
+                }
+                entry.equivalent.push(set.clone());
+                merged[i] = true;
+                continue;
+            }
+            if kept.len() >= limit {
+                continue;
+            }
+            merged[i] = true;
+            let point = rank_set(model, killers, &targets, set, takes_down, &down);
+            by_key.entry((key.clone(), takes_down.clone())).or_default().push(kept.len());
+            kept.push((point, key, down));
+        }
         let left_out_critical =
-            doubles.iter().skip(limit).any(|(_, targets)| targets.iter().any(|&t| model.node(t).critical));
-        doubles.truncate(limit);
-        let kept = doubles
+            doubles.iter().zip(&merged).any(|((_, targets), &m)| !m && targets.iter().any(|&t| model.node(t).critical));
+        let kept_sets = merged.iter().filter(|&&m| m).count();
+        // Each entry shown under its preferred set.
+        let order_key = |set: &[NodeId]| {
+            let mut keys: Vec<(bool, bool, NodeId)> = set.iter().map(|&v| prefer(v)).collect();
+            keys.sort_unstable();
+            keys
+        };
+        let kept = kept
             .into_iter()
-            .map(|(set, takes_down)| {
-                let components_down = (steady_state(model, &set).order.len() - set.len()) as u32;
-                DoublePoint { set, takes_down, components_down }
+            .map(|(mut d, _, _)| {
+                let best =
+                    d.equivalent.iter().enumerate().min_by_key(|(_, s)| order_key(s)).map(|(i, s)| (i, order_key(s)));
+                if let Some((i, key)) = best {
+                    if key < order_key(&d.set) {
+                        std::mem::swap(&mut d.set, &mut d.equivalent[i]);
+                        d.equivalent.sort_by_key(|s| order_key(s));
+                        d.components_down = (steady_state(model, &d.set).order.len() - d.set.len()) as u32;
+                    }
+                }
+                d
             })
             .collect();
-        Ranked { kept, total, left_out_critical }
+        Ranked { kept, total, kept_sets, left_out_critical }
     }
 
     /// Every distinct cut set with the targets it takes down (for which it is minimal).
@@ -230,6 +324,52 @@ pub fn cut_sets(model: &Model, killers: &Killers, max_order: usize, budget: u64)
         .collect();
     let complete = searches.iter().all(|s| s.coverage == Coverage::Complete);
     CutSets { per_target, searches, complete, tried }
+}
+
+/// Sets beyond the kept entries tried as equivalents of one, per entry kept (one steady-state
+/// propagation each).
+const MERGE_CHECKS: usize = 20;
+
+/// One kept set, ranked (see [`CutSets::ranked`]); `down` is its steady state.
+fn rank_set(
+    model: &Model,
+    killers: &Killers,
+    targets: &DownIndex,
+    set: &[NodeId],
+    takes_down: &[NodeId],
+    down: &[bool],
+) -> DoublePoint {
+    let downed = || (0..down.len() as NodeId).filter(|&v| down[v as usize]);
+    let components_down = (downed().count() - set.len()) as u32;
+    let mut reasons = Vec::new();
+    if downed().any(|v| !model.placement_dependents(v).is_empty()) {
+        reasons.push(Reason::Placement);
+    }
+    if downed().any(|g| !set.contains(&g) && model.tolerance(g) as usize >= set.len()) {
+        reasons.push(Reason::RedundancyGroup);
+    }
+    // A target that takes down all the others: it takes down at least as many targets. (Not
+    // always the one that takes down the most: that may take down targets S is not minimal for.)
+    let need = takes_down.len() as u32;
+    let mut candidates: Vec<NodeId> = takes_down.iter().copied().filter(|&t| targets.count(t) >= need).collect();
+    candidates.sort_by_key(|&t| (std::cmp::Reverse(targets.count(t)), t));
+    let covered = if takes_down.len() <= 1 {
+        takes_down.first().copied()
+    } else {
+        candidates.into_iter().find(|&t0| takes_down.iter().all(|&t| t == t0 || killers.kills(t0, t)))
+    };
+    if covered.is_none() {
+        reasons.push(Reason::SharedByTargets);
+    }
+    let target = if reasons.is_empty() { covered } else { None };
+    DoublePoint {
+        set: set.to_vec(),
+        takes_down: takes_down.to_vec(),
+        components_down,
+        reasons,
+        target,
+        equivalent: Vec::new(),
+    }
 }
 
 /// Sets one target may try in the first pass over the targets: small searches finish within
@@ -366,22 +506,35 @@ impl InsideKillers {
     }
 }
 
-/// One finding per double or triple point kept in the report.
+/// One finding per double or triple point kept in the report, ranked; an entry that stands for
+/// equivalent sets names them.
 pub fn findings(points: &[DoublePoint], cx: &Context) -> Vec<Finding> {
     points
         .iter()
         .map(|d| {
             let what = few_or_count(&cx.names(&d.takes_down), "targets");
+            let same = match d.equivalent.as_slice() {
+                [] => String::new(),
+                sets => {
+                    let shown: Vec<String> = sets.iter().take(3).map(|s| join(&cx.names(s))).collect();
+                    let more = if sets.len() > 3 { format!(" and {} more", sets.len() - 3) } else { String::new() };
+                    format!("; equivalent: {}{more}", shown.join("; "))
+                }
+            };
             let title = format!(
-                "{} point of failure: {} together take down {what} ({} {})",
+                "{} point of failure: {} together take down {what} ({} {}){same}",
                 if d.set.len() == 2 { "double" } else { "triple" },
                 join(&cx.names(&d.set)),
                 d.components_down,
                 if d.components_down == 1 { "component" } else { "components" }
             );
             let evidence = cx.evidence(&d.set, &d.takes_down);
-            Finding::new(FindingKind::DoublePoint, Severity::Medium, cx.name(d.set[0]), title, evidence)
+            let mut rank = Rank::hidden(d.reasons.iter().copied());
+            rank.target = d.target.map(|t| cx.name(t));
+            let subject = d.set.first().map(|&v| cx.name(v)).unwrap_or_default();
+            Finding::new(FindingKind::DoublePoint, Severity::Medium, subject, title, evidence)
                 .critical(d.takes_down.iter().any(|&t| cx.is_critical(t)))
+                .ranked(rank)
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Context, Finding, FindingKind, Severity};
+use crate::finding::{Context, Finding, FindingKind, Rank, Reason, Severity};
 use crate::model::{Model, NodeId};
 
 /// Which edges close a cycle.
@@ -173,8 +173,13 @@ pub fn findings(cycles: &[Cycle], cx: &Context) -> Vec<Finding> {
                 (CycleKind::Start, _) => format!("start-time dependency cycle: {}", path.join(" → ")),
             };
             let subject = cx.name(c.members[0]);
+            let reasons = match c.kind {
+                CycleKind::Runtime => vec![Reason::Cycle],
+                CycleKind::Start => vec![Reason::Cycle, Reason::StartTime],
+            };
             Finding::new(FindingKind::Cycle, Severity::Medium, subject, title, cx.names(&c.members))
                 .critical(c.members.iter().any(|&v| cx.touches(v)))
+                .ranked(Rank::hidden(reasons))
         })
         .collect()
 }

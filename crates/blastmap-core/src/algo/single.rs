@@ -175,6 +175,23 @@ impl Killers {
         (l != NONE).then_some(l)
     }
 
+    /// D(x), the nodes failing `x` takes down (`x` included), as disjoint ranges of Euler-tour
+    /// positions (see [`Killers::tour_position`]).
+    ///
+    /// # Complexity
+    /// O(h) for the h nodes whose own set holds `x`.
+    pub(crate) fn down_ranges(&self, x: NodeId) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.holders(x).iter().map(|&h| {
+            let start = self.tin[h as usize] as usize;
+            (start, start + self.sub[h as usize] as usize)
+        })
+    }
+
+    /// The Euler-tour position of `v` (a number below |V|, one per node).
+    pub(crate) fn tour_position(&self, v: NodeId) -> usize {
+        self.tin.get(v as usize).map_or(0, |&t| t as usize)
+    }
+
     /// The nodes whose own set holds `x`, by Euler-tour order.
     fn holders(&self, x: NodeId) -> &[NodeId] {
         let x = x as usize;
@@ -221,8 +238,13 @@ impl<'k> DownIndex<'k> {
         DownIndex { killers, before, ids, rmq: OnceCell::new() }
     }
 
+    /// The members in Euler-tour order (what [`DownIndex::ranges`] index).
+    pub(crate) fn members(&self) -> &[NodeId] {
+        &self.ids
+    }
+
     /// Index ranges (into `ids`) of the members failing `x` takes down.
-    fn ranges(&self, x: NodeId) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pub(crate) fn ranges(&self, x: NodeId) -> impl Iterator<Item = (usize, usize)> + '_ {
         let k = self.killers;
         k.holders(x).iter().filter_map(move |&h| {
             let start = k.tin[h as usize] as usize;
@@ -281,13 +303,13 @@ impl<'k> DownIndex<'k> {
 }
 
 /// Sparse table of range minima over a slice of ids: position of the smallest in any range.
-struct SparseMin {
+pub(crate) struct SparseMin {
     /// `levels[k][i]`: position of the smallest of `ids[i..i + 2^k]`.
     levels: Vec<Vec<u32>>,
 }
 
 impl SparseMin {
-    fn new(ids: &[NodeId]) -> Self {
+    pub(crate) fn new(ids: &[NodeId]) -> Self {
         let mut levels: Vec<Vec<u32>> = vec![(0..ids.len() as u32).collect()];
         let mut width = 1;
         while 2 * width <= ids.len() {
@@ -309,7 +331,7 @@ impl SparseMin {
     }
 
     /// Position of the smallest of `ids[a..b]` (a < b).
-    fn argmin(&self, ids: &[NodeId], a: usize, b: usize) -> usize {
+    pub(crate) fn argmin(&self, ids: &[NodeId], a: usize, b: usize) -> usize {
         let k = (usize::BITS - 1 - (b - a).leading_zeros()) as usize;
         let level = &self.levels[k];
         let (x, y) = (level[a] as usize, level[b - (1 << k)] as usize);

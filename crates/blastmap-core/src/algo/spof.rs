@@ -1,7 +1,10 @@
 //! Single points of failure per target, and the criticality ranking, read off K.
 
+use crate::algo::rank::{Equivalence, SpofRank, SpofRanker};
 use crate::algo::single::{DownIndex, Killers};
-use crate::finding::{few_or_total, first, Context, Finding, FindingKind, Severity};
+use crate::finding::{
+    few_or_total, first, Class, Context, Finding, FindingKind, Rank, Reason, Severity, EVIDENCE_LIMIT,
+};
 use crate::model::{Model, NodeId};
 
 /// A node whose single failure takes down at least one target other than itself.
@@ -15,6 +18,8 @@ pub struct Spof {
     pub takes_down_count: u32,
     /// One of them is critical (listed or not).
     pub takes_down_critical: bool,
+    /// How hidden it is (see [`crate::algo::rank`]).
+    pub rank: SpofRank,
 }
 
 /// What failing one node takes down.
@@ -47,6 +52,7 @@ pub fn spofs(model: &Model, killers: &Killers, limit: usize) -> Vec<Spof> {
     let critical: Vec<NodeId> = model.targets().iter().copied().filter(|&t| model.node(t).critical).collect();
     let critical_targets = DownIndex::new(killers, &critical);
     let is_target = |x: NodeId| model.targets().binary_search(&x).is_ok();
+    let ranker = SpofRanker::new(model, killers, &targets);
     model
         .ids()
         .filter_map(|x| {
@@ -60,7 +66,8 @@ pub fn spofs(model: &Model, killers: &Killers, limit: usize) -> Vec<Spof> {
             takes_down.truncate(limit);
             let itself_critical = u32::from(model.node(x).critical && itself == 1);
             let takes_down_critical = critical_targets.count(x) > itself_critical;
-            Some(Spof { component: x, takes_down, takes_down_count: count, takes_down_critical })
+            let rank = ranker.rank(x, count, takes_down.first().copied());
+            Some(Spof { component: x, takes_down, takes_down_count: count, takes_down_critical, rank })
         })
         .collect()
 }
@@ -90,19 +97,53 @@ pub fn criticality(model: &Model, killers: &Killers, down_counts: &[u32]) -> Vec
     out
 }
 
-/// One finding per single point of failure, widest first (critical when a target is critical).
-pub fn findings(spofs: &[Spof], cx: &Context) -> Vec<Finding> {
+/// One finding per single point of failure, widest first (critical when a target is critical),
+/// ranked. Equivalent ones (`equivalence`) stand together, the one to show first (a written
+/// component before a placement value before a generated one, `generated[v]`; then node order)
+/// listing the others in its rank, each other one naming it in `same_as`; a class is hidden when
+/// any member is, for the union of their reasons.
+pub fn findings(spofs: &[Spof], cx: &Context, equivalence: &Equivalence) -> Vec<Finding> {
     let severity = if cx.critical_targets { Severity::Critical } else { Severity::High };
-    let mut out: Vec<(u32, Finding)> = spofs
-        .iter()
-        .map(|s| {
+    let mut order: Vec<&Spof> = spofs.iter().collect();
+    order.sort_by_key(|s| std::cmp::Reverse(s.takes_down_count));
+    // Classes in order of their widest member; members by preference.
+    let mut classes: std::collections::BTreeMap<NodeId, Vec<&Spof>> = std::collections::BTreeMap::new();
+    let mut first_seen: Vec<NodeId> = Vec::new();
+    for s in &order {
+        let c = equivalence.class(s.component);
+        let members = classes.entry(c).or_default();
+        if members.is_empty() {
+            first_seen.push(c);
+        }
+        members.push(s);
+    }
+    let preference = |s: &&Spof| (cx.is_generated(s.component), cx.model.node(s.component).is_placement(), s.component);
+    let mut out = Vec::with_capacity(spofs.len());
+    for c in first_seen {
+        let Some(mut members) = classes.remove(&c) else { continue };
+        members.sort_by_key(preference);
+        let mut reasons: Vec<Reason> = members.iter().flat_map(|s| s.rank.reasons.iter().copied()).collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        let shown = members.first().map(|s| cx.name(s.component)).unwrap_or_default();
+        for (i, s) in members.iter().enumerate() {
             let what = few_or_total(&cx.names(first(&s.takes_down)), s.takes_down_count as usize, "targets");
             let title = format!("single point of failure: `{}` takes down {what}", cx.model.name(s.component));
             let evidence = cx.evidence(&[s.component], &s.takes_down);
+            let mut rank = Rank::hidden(reasons.iter().copied());
+            if rank.class == Class::Obvious {
+                rank.target = s.rank.target.map(|t| cx.name(t));
+            }
+            if i == 0 {
+                let others: Vec<NodeId> = members.iter().skip(1).map(|o| o.component).collect();
+                rank.equivalent = cx.names(others.get(..EVIDENCE_LIMIT).unwrap_or(&others));
+                rank.equivalent_count = others.len();
+            } else {
+                rank.same_as = Some(shown.clone());
+            }
             let f = Finding::new(FindingKind::Spof, severity, cx.name(s.component), title, evidence);
-            (s.takes_down_count, f.critical(s.takes_down_critical))
-        })
-        .collect();
-    out.sort_by_key(|f| std::cmp::Reverse(f.0));
-    out.into_iter().map(|(_, f)| f).collect()
+            out.push(f.critical(s.takes_down_critical).ranked(rank));
+        }
+    }
+    out
 }

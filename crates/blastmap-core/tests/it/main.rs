@@ -15,6 +15,7 @@ mod observed;
 mod oracle;
 mod policy;
 mod props;
+mod rank;
 mod scram;
 mod self_reference;
 mod snapshots;

@@ -400,3 +400,105 @@ fn dependents_of(out: &mut [Vec<(usize, bool)>], v: usize, deps: &[usize], place
         out[u].push((v, placement));
     }
 }
+
+/// The ranking of `docs/semantics.md` ("Hidden first"), read straight from the definitions by
+/// simulation: no forest, no fingerprints.
+impl Oracle {
+    /// Some component is placed on `y`.
+    pub fn is_placement_value(&self, y: usize) -> bool {
+        self.placement.iter().any(|p| p.contains(&y))
+    }
+
+    /// Equivalence classes of single failures: the transitive closure of "failing a and failing
+    /// b take down the same, a and b aside, and that is something or one takes the other down";
+    /// `class[v]` is the smallest member.
+    pub fn equivalence(&self) -> Vec<usize> {
+        let down = self.single_down();
+        let n = self.n();
+        let mut class: Vec<usize> = (0..n).collect();
+        loop {
+            let mut changed = false;
+            for a in 0..n {
+                for b in 0..n {
+                    let strip = |s: &BTreeSet<usize>| -> BTreeSet<usize> {
+                        s.iter().copied().filter(|&v| v != a && v != b).collect()
+                    };
+                    let related = down[a].contains(&b) || down[b].contains(&a) || !strip(&down[a]).is_empty();
+                    if related && strip(&down[a]) == strip(&down[b]) {
+                        let c = class[a].min(class[b]);
+                        if class[a] != c || class[b] != c {
+                            let (ca, cb) = (class[a], class[b]);
+                            for x in class.iter_mut() {
+                                if *x == ca || *x == cb {
+                                    *x = c;
+                                }
+                            }
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return class;
+            }
+        }
+    }
+
+    /// A target t0 in `targets` that takes down all the others (`down` of single failures).
+    pub fn covering(&self, targets: &[usize], down: &[BTreeSet<usize>]) -> Vec<usize> {
+        targets.iter().copied().filter(|&t0| targets.iter().all(|&t| t == t0 || down[t0].contains(&t))).collect()
+    }
+
+    /// The reasons a single point of failure `x` is hidden (before its class's union), by name.
+    pub fn spof_reasons(&self, x: usize) -> BTreeSet<&'static str> {
+        let down = self.single_down();
+        let targets = self.targets();
+        let kills_other_target = |y: usize| targets.iter().any(|&t| t != x && down[y].contains(&t));
+        let hit: Vec<usize> = targets.iter().copied().filter(|&t| t != x && down[x].contains(&t)).collect();
+        let mut out = BTreeSet::new();
+        if down[x].iter().any(|&y| self.is_placement_value(y) && kills_other_target(y)) {
+            out.insert("placement");
+        }
+        if down[x].iter().any(|&y| y != x && self.need[y] < self.requires[y].len() && kills_other_target(y)) {
+            out.insert("redundancy_group");
+        }
+        if hit.len() >= 2 && self.covering(&hit, &down).is_empty() {
+            out.insert("shared_by_targets");
+        }
+        out
+    }
+
+    /// A path from `from` to `to` along `requires` of gates that need all of them.
+    pub fn plain_path(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.n()];
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            if v == to {
+                return true;
+            }
+            if seen[v] || self.need[v] < self.requires[v].len() {
+                continue;
+            }
+            seen[v] = true;
+            stack.extend(self.requires[v].iter().copied());
+        }
+        false
+    }
+
+    /// The reasons a set `s` (a double or triple point taking down `targets`) is hidden.
+    pub fn set_reasons(&self, s: &[usize], targets: &[usize]) -> BTreeSet<&'static str> {
+        let up = self.up_after(s);
+        let downed: Vec<usize> = (0..self.n()).filter(|&v| !up[v]).collect();
+        let mut out = BTreeSet::new();
+        if downed.iter().any(|&y| self.is_placement_value(y)) {
+            out.insert("placement");
+        }
+        if downed.iter().any(|&g| !s.contains(&g) && self.requires[g].len() - self.need[g] >= s.len()) {
+            out.insert("redundancy_group");
+        }
+        if targets.len() >= 2 && self.covering(targets, &self.single_down()).is_empty() {
+            out.insert("shared_by_targets");
+        }
+        out
+    }
+}

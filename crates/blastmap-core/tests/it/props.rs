@@ -373,8 +373,14 @@ fn check_analyses(t: &Topology) {
             want.entry(names).or_default().push(name_of(t));
         }
     }
-    let got: BTreeMap<Vec<String>, Vec<String>> =
-        report.double_points.iter().map(|d| (sorted(&d.components), d.takes_down.clone())).collect();
+    // Every set once, an entry's own or one of its equivalents'.
+    let got: BTreeMap<Vec<String>, Vec<String>> = report
+        .double_points
+        .iter()
+        .flat_map(|d| std::iter::once(&d.components).chain(&d.equivalent).map(|s| (sorted(s), d.takes_down.clone())))
+        .collect();
+    let listed: usize = report.double_points.iter().map(|d| 1 + d.equivalent.len()).sum();
+    assert_eq!(listed, got.len(), "each double point listed once");
     assert!(report.double_points_complete);
     assert_eq!(got, want, "double points");
     for d in &report.double_points {
@@ -382,6 +388,7 @@ fn check_analyses(t: &Topology) {
         let down = o.up_after(&set).iter().filter(|u| !**u).count() - set.len();
         assert_eq!(d.components_down as usize, down, "components down for {:?}", d.components);
     }
+    check_ranking(&report, &o);
 
     // Credential reach: the transitive closure of holds_credentials_for.
     let mut want_reach: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -446,6 +453,99 @@ fn availability_matches_closed_forms_and_monte_carlo_brackets_it() {
         assert_eq!(a.method, algo::Method::MonteCarlo);
         let want = by_name(m.name(a.target));
         assert!(a.interval.0 <= want && want <= a.interval.1, "{}: {:?} vs {want}", m.name(a.target), a.interval);
+    }
+}
+
+/// The findings' ranks and the equivalent failures agree with the oracle's reading of
+/// `docs/semantics.md` ("Hidden first").
+fn check_ranking(report: &blastmap_core::report::Report, o: &Oracle) {
+    use blastmap_core::finding::{Class, FindingKind};
+    let class = o.equivalence();
+    let names = |r: &[blastmap_core::finding::Reason]| -> BTreeSet<String> {
+        r.iter()
+            .map(|x| serde_json::to_value(x).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
+            .collect()
+    };
+    let down = o.single_down();
+    let targets = o.targets();
+    let spofs: BTreeSet<usize> = report.spofs.iter().map(|s| o.index(&s.component)).collect();
+    for f in report.findings_of(FindingKind::Spof) {
+        let x = o.index(&f.subject);
+        // A class is hidden for the union of its members' reasons.
+        let want: BTreeSet<String> = spofs
+            .iter()
+            .filter(|&&y| class[y] == class[x])
+            .flat_map(|&y| o.spof_reasons(y))
+            .map(String::from)
+            .collect();
+        assert_eq!(names(&f.rank.reasons), want, "reasons of {}", f.subject);
+        assert_eq!(f.rank.class == Class::Hidden, !want.is_empty(), "class of {}", f.subject);
+        if f.rank.class == Class::Obvious {
+            // Its target takes down every other target it takes down, and is reached from it
+            // by plain requires alone.
+            let t0 = o.index(f.rank.target.as_deref().expect("an obvious one names its target"));
+            let hit: Vec<usize> = targets.iter().copied().filter(|&t| t != x && down[x].contains(&t)).collect();
+            assert!(o.covering(&hit, &down).contains(&t0), "{} covers what {} takes down", o.ids[t0], f.subject);
+            assert!(o.plain_path(t0, x), "a plain requires chain from {} to {}", o.ids[t0], f.subject);
+        }
+        // Equivalents: the shown one lists the others of its class that are single points.
+        match &f.rank.same_as {
+            Some(shown) => assert_eq!(class[o.index(shown)], class[x], "{} same as {shown}", f.subject),
+            None => {
+                let mut got: Vec<usize> = f.rank.equivalent.iter().map(|e| o.index(e)).collect();
+                got.push(x);
+                got.sort_unstable();
+                let want: Vec<usize> = spofs.iter().copied().filter(|&y| class[y] == class[x]).collect();
+                assert_eq!(got, want, "equivalents of {}", f.subject);
+            }
+        }
+    }
+    // Double points: equivalent sets merged, and only those; ranked as the oracle reads them.
+    let classes_of = |s: &[usize]| -> Vec<usize> {
+        let mut c: Vec<usize> = s.iter().map(|&v| class[v]).collect();
+        c.sort_unstable();
+        c
+    };
+    let outside = |a: &[usize], b: &[usize]| -> (Vec<usize>, Vec<usize>) {
+        let (ua, ub) = (o.up_after(a), o.up_after(b));
+        let keep = |v: &usize| !a.contains(v) && !b.contains(v);
+        ((0..o.n()).filter(keep).filter(|&v| !ua[v]).collect(), (0..o.n()).filter(keep).filter(|&v| !ub[v]).collect())
+    };
+    let idx = |s: &[String]| -> Vec<usize> { s.iter().map(|n| o.index(n)).collect() };
+    let doubles: Vec<_> = report.double_points.iter().collect();
+    for (i, d) in doubles.iter().enumerate() {
+        let set = idx(&d.components);
+        let hit = idx(&d.takes_down);
+        let mut want: BTreeSet<&str> = o.set_reasons(&set, &hit);
+        for e in &d.equivalent {
+            let other = idx(e);
+            assert_eq!(
+                classes_of(&other),
+                classes_of(&set),
+                "{:?} ≡ {:?}: members pairwise equivalent",
+                e,
+                d.components
+            );
+            let (a, b) = outside(&set, &other);
+            assert_eq!(a, b, "{:?} ≡ {:?}: the same components down outside them", e, d.components);
+            want.extend(o.set_reasons(&other, &hit));
+        }
+        let want: BTreeSet<String> = want.into_iter().map(String::from).collect();
+        let f = report
+            .findings_of(FindingKind::DoublePoint)
+            .find(|f| {
+                f.evidence.starts_with(&d.components)
+                    && f.evidence.get(d.components.len()..).is_some_and(|rest| d.takes_down.starts_with(rest))
+            })
+            .expect("a finding per double point");
+        assert_eq!(names(&f.rank.reasons), want, "reasons of {:?}", d.components);
+        for other in doubles.iter().skip(i + 1) {
+            let o_set = idx(&other.components);
+            if classes_of(&o_set) == classes_of(&set) && other.takes_down == d.takes_down {
+                let (a, b) = outside(&set, &o_set);
+                assert_ne!(a, b, "{:?} and {:?} are equivalent: one entry", d.components, other.components);
+            }
+        }
     }
 }
 
@@ -525,6 +625,13 @@ fn check_what_if(t: &Topology, failed_seed: u64) {
             }
         }
     }
+}
+
+/// A seed that once failed: a double point whose covering target is not the one that takes
+/// down the most targets.
+#[test]
+fn past_failures_agree_with_brute_force() {
+    check_analyses(&random_topology(11_751_888_455_638_898_237));
 }
 
 proptest! {

@@ -589,6 +589,7 @@ fn eshop_sqldata_stays_the_top_single_point_of_failure() {
     assert_eq!(targets(&loaded).len(), 9);
     // No published ports: no entry points, the targets are what nothing depends on.
     assert!(loaded.compiled.written.notes.iter().all(|n| n.rule != "entry-point"));
+}
 
 #[test]
 fn the_corpus_policy_checked_against_the_corpus_status() {
