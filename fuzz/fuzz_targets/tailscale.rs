@@ -2,7 +2,7 @@
 //! the two halves of the input read as two statuses merged into one estate (with a shard option).
 #![no_main]
 
-use blastmap_import::{load, load_many_with, Format, LoadOptions};
+use blastmap_import::{load, load_many_with, Format, Input, LoadOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
     let b = b.strip_prefix('\0').unwrap_or(b);
     let mut options = LoadOptions::default();
     let _ = options.add_shard("acme.com=shard-1");
-    let _ = load_many_with(&[("a.json", a), ("b.json", b)], Some(Format::Tailscale), &options);
+    let _ = load_many_with(&[Input::new("a.json", a), Input::new("b.json", b)], Some(Format::Tailscale), &options);
 });
