@@ -8,25 +8,7 @@ use blastmap_core::policy::{
 };
 use proptest::prelude::*;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a>(&mut self, pool: &[&'a str]) -> &'a str {
-        pool[self.below(pool.len())]
-    }
-}
+use crate::props::Rng;
 
 const TAGS: [&str; 3] = ["tag:a", "tag:b", "tag:c"];
 const USERS: [&str; 3] = ["u1@x", "u2@x", "u3@x"];
