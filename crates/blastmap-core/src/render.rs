@@ -99,10 +99,28 @@ pub enum Line<'a> {
     },
 }
 
+/// How many components each failure takes down, from the report's criticality list (a failure
+/// beyond the list's cut is not in it: [`lines`] puts it last and [`fold_words`] gives no count).
+#[derive(Clone, Debug, Default)]
+pub struct TakenDown<'a>(BTreeMap<&'a str, u32>);
+
+impl<'a> TakenDown<'a> {
+    pub fn of(report: &'a Report) -> Self {
+        TakenDown(report.criticality.iter().map(|c| (c.component.as_str(), c.components_down)).collect())
+    }
+
+    /// Components `name`'s failure takes down, when the criticality list has it.
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.0.get(name).copied()
+    }
+}
+
 /// The lines of one section: `items` (one kind of finding, in report order, each with its index)
 /// as shown. Nothing is dropped: every finding is on a line, its own, its equivalent's (named in
-/// that one's rank) or its target's fold.
-pub fn lines<'a>(items: impl IntoIterator<Item = (usize, &'a Finding)>) -> Vec<Line<'a>> {
+/// that one's rank) or its target's fold. A fold lists its members widest first (by `down`: the
+/// components each takes down; ties and failures `down` does not know keep report order), so the
+/// failure that takes down most is never buried in "… and N more".
+pub fn lines<'a>(items: impl IntoIterator<Item = (usize, &'a Finding)>, down: &TakenDown<'_>) -> Vec<Line<'a>> {
     let mut out = Vec::new();
     let mut folds: Vec<Line<'a>> = Vec::new();
     for (i, f) in items {
@@ -119,6 +137,11 @@ pub fn lines<'a>(items: impl IntoIterator<Item = (usize, &'a Finding)>) -> Vec<L
             }
             _ if f.rank.same_as.is_some() => {}
             _ => out.push(Line::One(i, f)),
+        }
+    }
+    for fold in &mut folds {
+        if let Line::Folded { members, .. } = fold {
+            members.sort_by_key(|(_, f)| std::cmp::Reverse(down.get(&f.subject)));
         }
     }
     out.extend(folds);
@@ -143,17 +166,29 @@ pub fn rank_note(f: &Finding) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// A fold line's words: "`checkout`: 14 direct single-instance dependencies: `a`, `b`, … and
-/// 4 more" (`and` when hidden lines come before it).
-pub fn fold_words(target: &str, members: &[(usize, &Finding)], and: bool, show: usize) -> String {
-    let names: Vec<String> = members.iter().take(show).map(|(_, f)| format!("`{}`", f.subject)).collect();
+/// A fold line's words: "`checkout`: 14 direct single-instance dependencies (obvious), widest
+/// first: `a` (9 down), `b` (4 down), … and 4 more" (`and` when hidden lines come before it; the
+/// counts from `down`, given only when the members do not all take down as much).
+pub fn fold_words(target: &str, members: &[(usize, &Finding)], and: bool, show: usize, down: &TakenDown<'_>) -> String {
+    let counts: Vec<Option<u32>> = members.iter().map(|(_, f)| down.get(&f.subject)).collect();
+    let differ = counts.windows(2).any(|w| w.first() != w.get(1));
+    let names: Vec<String> = members
+        .iter()
+        .zip(&counts)
+        .take(show)
+        .map(|((_, f), n)| match n {
+            Some(n) if differ => format!("`{}` ({n} down)", f.subject),
+            _ => format!("`{}`", f.subject),
+        })
+        .collect();
     let more = members.len().saturating_sub(names.len());
     let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
     format!(
-        "`{target}`: {}{} direct single-instance {} (obvious): {}{more}",
+        "`{target}`: {}{} direct single-instance {} (obvious){}: {}{more}",
         if and { "and " } else { "" },
         members.len(),
         if members.len() == 1 { "dependency" } else { "dependencies" },
+        if differ { ", widest first" } else { "" },
         names.join(", ")
     )
 }
@@ -429,10 +464,11 @@ pub fn text(report: &Report, color: bool) -> String {
         .filter_map(|k| report.findings_of(k).map(|f| f.severity).min().map(|sev| (sev, k)))
         .collect();
     kinds.sort();
+    let down = TakenDown::of(report);
     for (_, kind) in kinds {
         let items: Vec<_> = report.findings_of(kind).collect();
         let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), shown_count(report, kind, items.len()));
-        let lines = lines(items.iter().copied().enumerate());
+        let lines = lines(items.iter().copied().enumerate(), &down);
         let mut hidden = false;
         for line in lines.iter().take(SECTION_LIMIT) {
             match line {
@@ -442,7 +478,10 @@ pub fn text(report: &Report, color: bool) -> String {
                     let _ = writeln!(out, "  {} {}{suffix}", s.severity(f.severity), ids.plain(&f.title));
                 }
                 Line::Folded { target, severity, members } => {
-                    let words = fold_words(target, members, hidden, FOLD_NAMES);
+                    let mut words = fold_words(target, members, hidden, FOLD_NAMES, &down);
+                    if members.len() > FOLD_NAMES {
+                        words.push_str(" (use --format json for all)");
+                    }
                     let _ = writeln!(out, "  {} {}", s.severity(*severity), ids.plain(&words));
                 }
             }
@@ -852,13 +891,14 @@ pub fn markdown(report: &Report) -> String {
             results_cut(report.incomplete.len())
         );
     }
+    let down = TakenDown::of(report);
     for k in FindingKind::ALL.into_iter().filter(|&k| !observed_kind(k) && !is_policy_kind(k)) {
         let items: Vec<_> = report.findings_of(k).collect();
         if items.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n### {} ({})\n", section_title(k), shown_count(report, k, items.len()));
-        let lines = lines(items.iter().copied().enumerate());
+        let lines = lines(items.iter().copied().enumerate(), &down);
         let mut hidden = false;
         for line in lines.iter().take(50) {
             match line {
@@ -868,7 +908,7 @@ pub fn markdown(report: &Report) -> String {
                     let _ = writeln!(out, "- **{:?}** {}{suffix}", f.severity, ids.markdown(&f.title));
                 }
                 Line::Folded { target, severity, members } => {
-                    let words = fold_words(target, members, hidden, members.len());
+                    let words = fold_words(target, members, hidden, members.len(), &down);
                     let _ = writeln!(out, "- **{severity:?}** {}", ids.markdown(&words));
                 }
             }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use blastmap_core::render::{fold_words, lines, rank_note, Line};
+use blastmap_core::render::{fold_words, lines, rank_note, Line, TakenDown};
 use blastmap_core::report::{Finding, FindingKind, Report, Severity};
 use yew::prelude::*;
 
@@ -245,10 +245,11 @@ pub fn Findings(p: &Props) -> Html {
         .filter_map(|k| r.findings_of(k).map(|f| f.severity).min().map(|s| (s, k)))
         .collect();
     kinds.sort();
+    let down = TakenDown::of(r);
     let groups = kinds.into_iter().map(|(_, kind)| {
         let items: Vec<(usize, &Finding)> = r.findings.iter().enumerate().filter(|(_, f)| f.kind == kind).collect();
         let total = a.totals.get(&kind).copied().unwrap_or(items.len());
-        let lines = lines(items.iter().copied());
+        let lines = lines(items.iter().copied(), &down);
         let all = expanded.contains(&kind);
         let more = lines.len().saturating_sub(SHOWN);
         let toggle = {
@@ -316,7 +317,7 @@ pub fn Findings(p: &Props) -> Html {
                             opened.set(set);
                         })
                     };
-                    let words = fold_words(target, members, hidden_before, 6);
+                    let words = fold_words(target, members, hidden_before, 6, &down);
                     html! {
                         <li class={classes!("fold", sev_class, open.then_some("open"))} data-target={target.to_string()}>
                             <button class="fold-head" aria-expanded={open.to_string()} onclick={flip}>

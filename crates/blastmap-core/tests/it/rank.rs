@@ -142,3 +142,22 @@ fn reports_lead_with_hidden_findings_and_fold_the_obvious_ones_per_target() {
     // Nothing dropped: every single point of failure is a finding with its rank.
     assert_eq!(spofs.len(), r.spofs.len());
 }
+
+#[test]
+fn a_fold_lists_its_widest_failures_first_with_what_each_takes_down() {
+    // `db` takes down `orders` and `checkout`; `pay` only `checkout`. Report order is `pay`, `db`.
+    let r = report(
+        "components:\n- {id: checkout, requires: [pay, orders]}\n- {id: orders, requires: [db]}\n- {id: pay}\n- {id: db}\n",
+    );
+    let text = render::text(&r, false);
+    assert!(
+        text.contains("checkout: 3 direct single-instance dependencies (obvious), widest first: db (2 down), orders (1 down), pay (1 down)\n"),
+        "{text}"
+    );
+    // Members that take down as much are listed without counts (the previous test's fold).
+    let flat = render::text(
+        &report("components:\n- {id: checkout, requires: [pay, cart]}\n- {id: pay}\n- {id: cart}\n"),
+        false,
+    );
+    assert!(flat.contains("checkout: 2 direct single-instance dependencies (obvious): pay, cart\n"), "{flat}");
+}
