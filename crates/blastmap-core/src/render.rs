@@ -161,7 +161,7 @@ pub fn rank_note(f: &Finding) -> Option<String> {
         let total = f.rank.equivalent_count.max(quoted.len());
         let shown: Vec<String> = quoted.into_iter().take(5).collect();
         let more = if total > shown.len() { format!(" and {} more", total - shown.len()) } else { String::new() };
-        parts.push(format!("equivalent (each takes down the same): {}{more}", shown.join(", ")));
+        parts.push(format!("equivalent (each takes down the same outside this group): {}{more}", shown.join(", ")));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }

@@ -353,7 +353,7 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
     progress("report", 0.97);
 
     let mut findings = algo::cold_start::findings(&cold, &cx);
-    findings.extend(algo::spof::findings(&spofs, &cx, &equivalence));
+    findings.extend(algo::spof::findings(&spofs, &cx, &equivalence, &down_counts));
     findings.extend(algo::redundancy::findings(&redundancy, &cx));
     findings.extend(algo::blind_spots::findings(&blind, &cx));
     findings.extend(algo::blinding::findings(&blindings, &cx));

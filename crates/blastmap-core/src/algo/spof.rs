@@ -99,10 +99,12 @@ pub fn criticality(model: &Model, killers: &Killers, down_counts: &[u32]) -> Vec
 
 /// One finding per single point of failure, widest first (critical when a target is critical),
 /// ranked. Equivalent ones (`equivalence`) stand together, the one to show first (a written
-/// component before a placement value before a generated one, `generated[v]`; then node order)
+/// component before a placement value before a generated one, `generated[v]`; then the one that
+/// takes down most components, `down_counts[v]`, since members of a class differ by the class
+/// members they take down; then node order)
 /// listing the others in its rank, each other one naming it in `same_as`; a class is hidden when
 /// any member is, for the union of their reasons.
-pub fn findings(spofs: &[Spof], cx: &Context, equivalence: &Equivalence) -> Vec<Finding> {
+pub fn findings(spofs: &[Spof], cx: &Context, equivalence: &Equivalence, down_counts: &[u32]) -> Vec<Finding> {
     let severity = if cx.critical_targets { Severity::Critical } else { Severity::High };
     let mut order: Vec<&Spof> = spofs.iter().collect();
     order.sort_by_key(|s| std::cmp::Reverse(s.takes_down_count));
@@ -117,7 +119,10 @@ pub fn findings(spofs: &[Spof], cx: &Context, equivalence: &Equivalence) -> Vec<
         }
         members.push(s);
     }
-    let preference = |s: &&Spof| (cx.is_generated(s.component), cx.model.node(s.component).is_placement(), s.component);
+    let preference = |s: &&Spof| {
+        let down = down_counts.get(s.component as usize).copied().unwrap_or(0);
+        (cx.is_generated(s.component), cx.model.node(s.component).is_placement(), std::cmp::Reverse(down), s.component)
+    };
     let mut out = Vec::with_capacity(spofs.len());
     for c in first_seen {
         let Some(mut members) = classes.remove(&c) else { continue };

@@ -185,7 +185,7 @@ fn markdown_shows_every_hostile_id_as_code_and_nothing_as_markup() {
     }
     // The heading and the findings that quote ids, as a reader sees them.
     assert!(md.starts_with("## Blastmap: \\<script\\>alert(1)\\</script\\>\\\\n# injected\n"), "{md}");
-    assert!(md.contains("- **High** single point of failure: ``db`s`` takes down `<img src=http://x/leak onerror=alert(1)> | col`, `mon<b>` — hidden: shared by several targets; equivalent (each takes down the same): `\\x1b[2J\\x1b[31mowned\\x07`, `line\\n# Heading\\n- item`\n"), "{md}");
+    assert!(md.contains("- **High** single point of failure: `\\x1b[2J\\x1b[31mowned\\x07` takes down `<img src=http://x/leak onerror=alert(1)> | col`, `mon<b>` — hidden: shared by several targets; equivalent (each takes down the same outside this group): `line\\n# Heading\\n- item`, ``db`s``\n"), "{md}");
     assert!(md.contains("`\\x1b[2J\\x1b[31mowned\\x07`"), "{md}");
     // The availability table: the target's pipe does not split its cell.
     assert!(md.contains("| `<img src=http://x/leak onerror=alert(1)> \\| col` | 99.9000% (exact) |"), "{md}");
@@ -234,7 +234,9 @@ fn terminal_text_shows_control_characters_escaped() {
         assert!(text.contains("admin\\u{202e}txt.exe"), "{text}");
         // Ids keep their backticks; only the quotes around them go.
         assert!(
-            rest.contains("single point of failure: db`s takes down <img src=http://x/leak onerror=alert(1)> | col"),
+            rest.contains(
+                "equivalent (each takes down the same outside this group): line\\n# Heading\\n- item, db`s\n"
+            ),
             "{rest}"
         );
     }
