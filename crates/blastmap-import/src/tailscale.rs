@@ -16,7 +16,9 @@
 //! | `Self` and each `Peer` | a component with `tailnet`; labels `os`, `dns_name`, `tailscale_ips`, `tags` (`Tags`), `user` (the `User` entry's `LoginName`, untagged nodes only), `online` (`differs` when the inputs disagree, with a warning), `expired`, and `self: "true"` on a node a status was taken on |
 //! | a peer with `ShareeNode`, or whose MagicDNS name lies outside the tailnet's suffix | a node of its own tailnet (named after its suffix, or the tailnet of another input with that suffix) with `shared_into` this tailnet |
 //! | `Relay` (home DERP region) | relay `derp:REGION` (kind `derp-region`) among the node's `relays` |
-//! | `PeerRelay` (`ip:port:vni:N`, the path the observer uses to the peer) | relay `peer-relay:IP:PORT` (kind `peer-relay`) among the peer's `relays`; it `requires` the node whose endpoint or Tailscale address is IP (label `node`); label `paths` lists `observer->peer` |
+//! | `PeerRelay` (`ip:port:vni:N`, the path the observer uses to the peer) | relay `peer-relay:IP:PORT` (kind `peer-relay`) among the peer's `relays`; it `requires` the node whose endpoint or Tailscale address is IP (label `node`); label `paths` lists `observer->peer`; IP no node's address (a relay behind a load balancer): a warning saying how to state what it requires (rule `relay-behind-lb`, [`crate::infer`], reads a load balancer's `endpoints` label) |
+//! | `Ephemeral: true`/`false` (no client emits it today) | `ephemeral` as stated; statuses that disagree: `true`, with a warning; not a boolean: warning |
+//! | `Tags`, `HostName` (no `Ephemeral`) | `ephemeral: true` by rule `ephemeral-node` ([`crate::infer::ephemeral_evidence`]), a note per node, one warning counting them by evidence |
 //! | `Addrs`/`CurAddr` empty in every status that sees the node | `direct: false` (no direct path) |
 //! | `AllowedIPs` and `PrimaryRoutes` beyond the node's own addresses | `routes`; `primary_routes` lists those it is the primary router for (the route's other routers are its standbys) |
 //! | `ExitNodeOption`, or `AllowedIPs` with `0.0.0.0/0` and `::/0` | `exit_node: true` |
