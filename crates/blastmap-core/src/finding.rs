@@ -166,6 +166,9 @@ pub enum Reason {
     Credentials,
     /// Mesh control planes and relays, read in the mesh's own terms.
     Mesh,
+    /// Ephemeral nodes (CI runners, autoscaled workers) drop during the outage: they look
+    /// healthy in every diagram, restart while it lasts and cannot rejoin.
+    Ephemeral,
     /// What traces observed and the design does not say (or the reverse).
     Traces,
     /// What the tailnet's access policy allows (reach, route approval, relays it forbids).
@@ -184,6 +187,7 @@ impl Reason {
             Reason::Cycle => "a dependency loop",
             Reason::Credentials => "through credentials",
             Reason::Mesh => "in the mesh's control plane or relays",
+            Reason::Ephemeral => "ephemeral nodes restart during the outage and cannot rejoin",
             Reason::Traces => "seen in traces, not in the design",
             Reason::Policy => "through the access policy",
         }

@@ -24,7 +24,8 @@
 //! 6. `shared_into` is recorded (label and [`Mesh`]); sharing does not add runtime dependencies.
 //! 7. `ephemeral: true` (CI runners, autoscaled workers) is recorded (label and [`Mesh`]): such a
 //!    node restarts constantly, so if it needs the shard to start, a shard outage will drop it,
-//!    not merely could.
+//!    not merely could: the outage's finding names it and is hidden for `ephemeral` too
+//!    ([`findings`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::algo::{what_if, WhatIf};
 use crate::error::{suggest, Error, ErrorKind, Errors, Pos};
-use crate::finding::{Context, Finding, FindingKind, Severity, EVIDENCE_LIMIT};
+use crate::finding::{Context, Finding, FindingKind, Rank, Reason, Severity, EVIDENCE_LIMIT};
 use crate::format::{ComponentSpans, Document, Section, Source};
 use crate::model::{Model, NodeId};
 use crate::spec::{Component, Topology};
@@ -450,15 +451,19 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     if down > 0 {
         parts.push(format!("{down} {} down", if down == 1 { "node" } else { "nodes" }));
     }
-    let ephemeral: usize = impacts.iter().map(|i| i.ephemeral_dropping.len()).sum();
     if restart > 0 {
-        let of_them = match ephemeral {
-            0 => String::new(),
-            n => format!(" ({n} ephemeral: they restart constantly and will drop)"),
-        };
+        parts.push(format!("{restart} {} would drop if restarted", if restart == 1 { "node" } else { "nodes" }));
+    }
+    let ephemeral: Vec<&str> = impacts.iter().flat_map(|i| &i.ephemeral_dropping).map(String::as_str).collect();
+    if !ephemeral.is_empty() {
+        let n = ephemeral.len();
+        let shown: Vec<&str> = ephemeral.iter().take(3).copied().collect();
+        let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
         parts.push(format!(
-            "{restart} {} would drop if restarted{of_them}",
-            if restart == 1 { "node" } else { "nodes" }
+            "{n} ephemeral {} ({}{more}) {} constantly and will drop",
+            plural_word(n, "node", "nodes"),
+            shown.join(", "),
+            plural_word(n, "restarts", "restart")
         ));
     }
     let routes_down: Vec<&str> = impacts.iter().flat_map(|i| &i.routes_down).map(String::as_str).collect();
@@ -518,7 +523,10 @@ pub fn outages(model: &Model, mesh: &Mesh) -> Vec<Outage> {
 }
 
 /// One finding per outage that touches a tailnet: high when nodes go down or lose every path, a
-/// subnet route goes down, or ephemeral nodes (which restart constantly) would drop.
+/// subnet route goes down, or ephemeral nodes (which restart constantly) would drop. Every one is
+/// hidden (`mesh`); one during which ephemeral nodes drop also for `ephemeral`, with those nodes
+/// first in its evidence: they look healthy in every diagram, restart during the outage and
+/// cannot rejoin.
 pub fn findings(outages: &[Outage], cx: &Context) -> Vec<Finding> {
     outages
         .iter()
@@ -548,13 +556,24 @@ pub fn findings(outages: &[Outage], cx: &Context) -> Vec<Finding> {
             } else {
                 Severity::Medium
             };
+            // The ephemeral nodes that will drop first: they are what makes the hazard concrete.
             let mut evidence = vec![cx.name(o.failure)];
             for i in &touched {
-                evidence.extend(i.drop_if_restarted.iter().cloned());
+                evidence.extend(i.ephemeral_dropping.iter().cloned());
+            }
+            for i in &touched {
+                let ephemeral: BTreeSet<&String> = i.ephemeral_dropping.iter().collect();
+                evidence.extend(i.drop_if_restarted.iter().filter(|v| !ephemeral.contains(v)).cloned());
                 evidence.extend(i.unreachable.iter().cloned());
             }
             evidence.truncate(EVIDENCE_LIMIT);
-            Some(Finding::new(FindingKind::MeshOutage, severity, cx.name(o.failure), o.sentence.clone(), evidence))
+            let finding =
+                Finding::new(FindingKind::MeshOutage, severity, cx.name(o.failure), o.sentence.clone(), evidence);
+            Some(if touched.iter().any(|i| !i.ephemeral_dropping.is_empty()) {
+                finding.ranked(Rank::hidden([Reason::Mesh, Reason::Ephemeral]))
+            } else {
+                finding
+            })
         })
         .collect()
 }

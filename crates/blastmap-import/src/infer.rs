@@ -32,10 +32,22 @@
 //! selector) is never re-read. Each rule gives one note per component it applies to (its
 //! evidence, the edges it changed) and one note per changed edge, with an [`EdgeRef`] for the
 //! page to draw; an overlay overrides any of them by restating the edge or `target`.
+//!
+//! Two rules read tailnet estates (`tailscale status --json`, whose nodes carry no `ephemeral`
+//! field and whose peer relays are known only by the address a peer was reached at):
+//! - [`EPHEMERAL_NODE`]: a node is taken as `ephemeral` by a tag conventionally given to the auth
+//!   keys of ephemeral nodes ([`EPHEMERAL_TAGS`], matched exactly) or a CI runner's hostname
+//!   ([`ephemeral_evidence`] states the prefixes). The status importer applies it; an overlay
+//!   `ephemeral: false` on the node undoes it.
+//! - [`RELAY_BEHIND_LB`]: a peer relay (`peer-relay:IP:PORT`) reached at an address that a
+//!   component of the estate (a load balancer an overlay or native file declares) lists in its
+//!   label [`ENDPOINTS_LABEL`] requires that component. Both facts are the inputs'; the rule only
+//!   joins them, and never when several components list the address or the relay already has an
+//!   edge to the component (the operator's own statement wins).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blastmap_core::format::RefField;
+use blastmap_core::format::{Document, RefField};
 use blastmap_core::note::{EdgeRef, Note, NoteKind};
 use blastmap_core::Pos;
 
@@ -49,6 +61,197 @@ pub const TELEMETRY_BACKEND: &str = "telemetry-backend";
 pub const LOAD_GENERATOR: &str = "load-generator";
 /// Rule: an entry point (a published host port, a LoadBalancer or NodePort Service, an Ingress).
 pub const ENTRY_POINT: &str = "entry-point";
+/// Rule: a tailnet node taken as ephemeral by its tags or its hostname.
+pub const EPHEMERAL_NODE: &str = "ephemeral-node";
+/// Rule: a peer relay reached at an address a declared component (a load balancer) answers at.
+pub const RELAY_BEHIND_LB: &str = "relay-behind-lb";
+
+/// Tags conventionally given to the auth keys of ephemeral nodes (CI runners, autoscaled
+/// workers), matched exactly.
+pub const EPHEMERAL_TAGS: &[&str] = &[
+    "tag:ci",
+    "tag:ci-runner",
+    "tag:runner",
+    "tag:ephemeral",
+    "tag:github-actions",
+    "tag:github-runner",
+    "tag:gitlab-runner",
+    "tag:buildkite",
+];
+
+/// Hostname prefixes of CI runners, whatever follows.
+const RUNNER_PREFIXES: &[&str] = &["github-runner-", "gitlab-runner-", "buildkite-", "ci-runner-"];
+
+/// Hostname prefixes that name a CI runner when what follows ends in a digit (an instance number
+/// or a run id): `github-` as tailscale/github-action names a runner (`github-` and the runner's
+/// own hostname, `github-fv-az123-456`), `ci-4821`, GitLab's Kubernetes executor pods
+/// (`runner-abc123-project-42-concurrent-0`). `github-mirror` and `ci-server` are not runners.
+const NUMBERED_PREFIXES: &[&str] = &["github-", "ci-", "runner-"];
+
+/// The label in which a component lists the addresses it answers at (`IP` or `IP:PORT`, comma
+/// separated): a load balancer in front of a peer relay's static endpoints.
+pub const ENDPOINTS_LABEL: &str = "endpoints";
+
+/// Why rule [`EPHEMERAL_NODE`] takes a node as ephemeral.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EphemeralEvidence {
+    /// By a tag (else by a hostname).
+    pub by_tag: bool,
+    /// The tag or the hostname.
+    pub what: String,
+    pub pos: Option<Pos>,
+}
+
+impl EphemeralEvidence {
+    /// "tag `tag:ci`", "hostname `github-runner-7`".
+    pub fn words(&self) -> String {
+        format!("{} `{}`", if self.by_tag { "tag" } else { "hostname" }, self.what)
+    }
+}
+
+/// Whether a hostname reads as a CI runner's ([`RUNNER_PREFIXES`], [`NUMBERED_PREFIXES`]), in
+/// lowercase.
+fn runner_hostname(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    let after = |p: &&str| name.strip_prefix(*p).filter(|rest| !rest.is_empty());
+    RUNNER_PREFIXES.iter().any(|p| after(p).is_some())
+        || NUMBERED_PREFIXES.iter().filter_map(after).any(|rest| rest.ends_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Rule [`EPHEMERAL_NODE`] on one node: the first of its tags in [`EPHEMERAL_TAGS`], else the
+/// first of its names (`HostName`, the first label of its MagicDNS name) that reads as a CI
+/// runner's; `None` when neither says ephemeral.
+pub(crate) fn ephemeral_evidence(
+    tags: &[(String, Option<Pos>)],
+    names: &[(String, Option<Pos>)],
+) -> Option<EphemeralEvidence> {
+    let tag = tags.iter().find(|(t, _)| EPHEMERAL_TAGS.contains(&t.trim()));
+    if let Some((t, pos)) = tag {
+        return Some(EphemeralEvidence { by_tag: true, what: t.trim().to_string(), pos: *pos });
+    }
+    let name = names.iter().find(|(n, _)| runner_hostname(n));
+    name.map(|(n, pos)| EphemeralEvidence { by_tag: false, what: n.trim().to_string(), pos: *pos })
+}
+
+/// The note of rule [`EPHEMERAL_NODE`] on node `id`.
+pub(crate) fn ephemeral_note(id: &str, why: &EphemeralEvidence) -> Note {
+    let message = format!(
+        "`{id}` taken as ephemeral: {} (rule {EPHEMERAL_NODE}; the status export does not say); set `ephemeral: false` in an overlay to undo",
+        why.words()
+    );
+    note(EPHEMERAL_NODE, id, None, why.pos, message)
+}
+
+/// The address a peer relay made by the status importer is reached at (`IP:PORT`), from its id.
+fn relay_address(id: &str) -> Option<&str> {
+    id.strip_prefix("peer-relay:").map(str::trim).filter(|a| !a.is_empty())
+}
+
+/// The host of `IP:PORT`, `[IPv6]:PORT`, or a bare address.
+fn address_host(a: &str) -> &str {
+    let a = a.trim();
+    if let Some(rest) = a.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match a.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => a,
+    }
+}
+
+/// Whether `listed` (an entry of a component's [`ENDPOINTS_LABEL`]) is the address `at`: the
+/// same `IP:PORT`, or the same IP when `listed` has no port.
+fn same_address(listed: &str, at: &str) -> bool {
+    let (listed, at) = (listed.trim().to_ascii_lowercase(), at.trim().to_ascii_lowercase());
+    if listed.is_empty() {
+        return false;
+    }
+    if listed == at {
+        return true;
+    }
+    let bare = address_host(&listed) == listed.trim_start_matches('[').trim_end_matches(']');
+    bare && address_host(&listed) == address_host(&at)
+}
+
+/// Rule [`RELAY_BEHIND_LB`] over a merged estate: each peer relay `peer-relay:IP:PORT` whose
+/// address exactly one component (outside any tailnet) lists in its label [`ENDPOINTS_LABEL`]
+/// requires that component, with a note at the label. A relay that already has an edge to it
+/// (in `requires`, `requires_at_start`, `degrades_without` or `monitored_by`) is left as
+/// stated; an address several components list gives a warning and no edge. Returns the
+/// warnings, each with its position.
+///
+/// # Complexity
+/// O(R · C · A) for R peer relays, C components and A addresses in their labels.
+pub(crate) fn relays_behind_load_balancers(doc: &mut Document) -> Vec<(Option<Pos>, String)> {
+    let mut warnings = Vec::new();
+    let listed: Vec<(usize, Vec<&str>)> = doc
+        .topology
+        .components
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.tailnet.is_none())
+        .filter_map(|(i, c)| c.labels.get(ENDPOINTS_LABEL).map(|l| (i, l.split(',').collect())))
+        .collect();
+    if listed.is_empty() {
+        return warnings;
+    }
+    let mut edges: Vec<(usize, String, Option<Pos>, String)> = Vec::new();
+    for (r, relay) in doc.topology.relays.iter().enumerate() {
+        let Some(at) = relay_address(&relay.id) else { continue };
+        let matches: Vec<(usize, &str)> = listed
+            .iter()
+            .filter_map(|(i, addrs)| addrs.iter().find(|a| same_address(a, at)).map(|a| (*i, a.trim())))
+            .collect();
+        let comp = |i: usize| doc.topology.components.get(i);
+        let label_pos = |i: usize| doc.spans.get(i).and_then(|s| s.field("labels"));
+        match matches.as_slice() {
+            [] => {}
+            [(i, listed_as)] => {
+                let Some(lb) = comp(*i) else { continue };
+                let stated =
+                    [RefField::Requires, RefField::RequiresAtStart, RefField::DegradesWithout, RefField::MonitoredBy]
+                        .iter()
+                        .any(|f| f.of(relay).contains(&lb.id));
+                if stated || lb.id == relay.id {
+                    continue;
+                }
+                let message = format!(
+                    "`{}` → `{}`: added to requires (the relay is reached at {at}, which `{}` lists in its label `{ENDPOINTS_LABEL}` as {listed_as}: a peer relay advertised through static endpoints behind it depends on it); write the relay's edge to `{}` in an overlay to state it otherwise",
+                    relay.id, lb.id, lb.id, lb.id
+                );
+                edges.push((r, lb.id.clone(), label_pos(*i), message));
+            }
+            many => {
+                let names: Vec<String> =
+                    many.iter().filter_map(|(i, _)| comp(*i)).map(|c| format!("`{}`", c.id)).collect();
+                let pos = many.first().and_then(|(i, _)| label_pos(*i));
+                warnings.push((
+                    pos,
+                    format!(
+                        "`{}` is reached at {at}, which {} all list in their label `{ENDPOINTS_LABEL}`: no dependency inferred (rule {RELAY_BEHIND_LB}); say which the relay requires in an overlay",
+                        relay.id,
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    doc.relay_spans.resize(doc.topology.relays.len(), blastmap_core::format::ComponentSpans::default());
+    for (r, lb, pos, message) in edges {
+        let Some(relay) = doc.topology.relays.get_mut(r) else { continue };
+        relay.requires.push(lb.clone());
+        let n = relay.requires.len();
+        let id = relay.id.clone();
+        if let Some(s) = doc.relay_spans.get_mut(r) {
+            let positions = s.refs.entry(RefField::Requires).or_default();
+            positions.resize(n.saturating_sub(1), None);
+            positions.push(pos);
+        }
+        let edge = EdgeRef { from: id.clone(), to: lb, field: Some(RefField::Requires), was: None };
+        doc.notes.push(note(RELAY_BEHIND_LB, &id, Some(edge), pos, message));
+    }
+    warnings
+}
 
 /// A dependency the importer read from a declaration the rules may re-read (not one of shared
 /// fate): `to` (a component id), its meaning as read, how the file says it, and where.
@@ -846,6 +1049,40 @@ mod tests {
         let l = |s: &str| load_words(&words(s));
         assert!(l("load-generator") && l("loadgenerator") && l("checkout-test") && l("e2e") && l("k6-runner"));
         assert!(!l("testing-api") && !l("payment") && !l("contest"));
+    }
+
+    #[test]
+    fn ephemeral_by_tag_or_runner_hostname() {
+        let p = |v: &[&str]| v.iter().map(|s| ((*s).to_string(), None)).collect::<Vec<_>>();
+        let why = |tags: &[&str], names: &[&str]| ephemeral_evidence(&p(tags), &p(names)).map(|e| e.words());
+        assert_eq!(why(&["tag:prod", "tag:ci"], &["github-runner-7"]).as_deref(), Some("tag `tag:ci`"));
+        assert_eq!(why(&["tag:cicd"], &["laptop"]), None, "tags match exactly");
+        for runner in [
+            "github-runner-x",
+            "gitlab-runner-abc",
+            "buildkite-agent-i-0ab",
+            "ci-runner-7",
+            "github-fv-az123-456",
+            "CI-4821",
+            "runner-abc123-project-42-concurrent-0",
+        ] {
+            assert_eq!(why(&[], &[runner]), Some(format!("hostname `{runner}`")), "{runner}");
+        }
+        for not in ["github-mirror", "ci-server", "ci-", "runner-x", "laptop-3", "my-ci-7", "github-runner-"] {
+            assert_eq!(why(&[], &[not]), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn addresses_match_with_or_without_the_port() {
+        assert!(same_address("203.0.113.9:40000", "203.0.113.9:40000"));
+        assert!(same_address(" 203.0.113.9 ", "203.0.113.9:40000"));
+        assert!(!same_address("203.0.113.9:3478", "203.0.113.9:40000"));
+        assert!(!same_address("203.0.113.90", "203.0.113.9:40000"));
+        assert!(same_address("2001:DB8::1", "[2001:db8::1]:40000"));
+        assert!(same_address("[2001:db8::1]:40000", "[2001:db8::1]:40000"));
+        assert!(!same_address("[2001:db8::1]:1", "[2001:db8::1]:40000"));
+        assert!(!same_address("", "203.0.113.9:40000"));
     }
 
     #[test]

@@ -737,9 +737,16 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
         }
         parts.push((Some(name.to_string()), part));
     }
-    let (document, origins, mut warnings) = finish(parts)?;
-    warnings.extend(side_warnings);
+    let (mut document, origins, mut warnings) = finish(parts)?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.to_string()).collect();
+    if formats.contains(&Format::Tailscale) {
+        // Peer relays of a status behind a load balancer the other inputs declare (`infer`).
+        for (pos, message) in infer::relays_behind_load_balancers(&mut document) {
+            let file = pos.and_then(|p| names.get(p.input as usize)).cloned();
+            warnings.push(Warning { file, pos, message });
+        }
+    }
+    warnings.extend(side_warnings);
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
     let format = first_design.or(Some(0)).and_then(|i| formats.get(i)).copied().unwrap_or(Format::Native);
     Ok(Loaded { format, formats, roles, compiled, origins, warnings, policies, observed })

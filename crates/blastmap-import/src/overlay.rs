@@ -5,7 +5,7 @@
 //! Rules (`docs/overlays.md` is the user's version):
 //! - An entry whose id an earlier input defines refines it: each scalar field the overlay writes
 //!   (`kind`, `need`, `critical`, `target`, `availability`/`mtbf`/`mttr`, placement, `tailnet`,
-//!   `direct`, `exit_node`) replaces the value; `labels` merge, the overlay winning.
+//!   `direct`, `exit_node`, `ephemeral`) replaces the value; `labels` merge, the overlay winning.
 //! - Dependency lists add edges. An edge the component already has in another of `requires`,
 //!   `requires_at_start`, `degrades_without`, `monitored_by` moves (an edge has one meaning) and
 //!   keeps the position of its reference; `holds_credentials_for`, `shared_into`, `relays` and
@@ -488,6 +488,12 @@ fn scalars(log: &mut Log<'_>, t: &mut Component, ts: &mut ComponentSpans, c: &Co
         wrote = true;
         log.set(&id, who, "exit_node", &mut t.exit_node, c.exit_node, s.field("exit_node"));
         ts.fields.insert("exit_node", s.field("exit_node"));
+    }
+    // Says, or undoes, what rule ephemeral-node took from a status export's tags and names.
+    if written("ephemeral") || c.ephemeral {
+        wrote = true;
+        log.set(&id, who, "ephemeral", &mut t.ephemeral, c.ephemeral, s.field("ephemeral"));
+        ts.fields.insert("ephemeral", s.field("ephemeral"));
     }
     if written("labels") || !c.labels.is_empty() {
         wrote = true;

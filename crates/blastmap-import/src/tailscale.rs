@@ -16,7 +16,9 @@
 //! | `Self` and each `Peer` | a component with `tailnet`; labels `os`, `dns_name`, `tailscale_ips`, `tags` (`Tags`), `user` (the `User` entry's `LoginName`, untagged nodes only), `online` (`differs` when the inputs disagree, with a warning), `expired`, and `self: "true"` on a node a status was taken on |
 //! | a peer with `ShareeNode`, or whose MagicDNS name lies outside the tailnet's suffix | a node of its own tailnet (named after its suffix, or the tailnet of another input with that suffix) with `shared_into` this tailnet |
 //! | `Relay` (home DERP region) | relay `derp:REGION` (kind `derp-region`) among the node's `relays` |
-//! | `PeerRelay` (`ip:port:vni:N`, the path the observer uses to the peer) | relay `peer-relay:IP:PORT` (kind `peer-relay`) among the peer's `relays`; it `requires` the node whose endpoint or Tailscale address is IP (label `node`); label `paths` lists `observer->peer` |
+//! | `PeerRelay` (`ip:port:vni:N`, the path the observer uses to the peer) | relay `peer-relay:IP:PORT` (kind `peer-relay`) among the peer's `relays`; it `requires` the node whose endpoint or Tailscale address is IP (label `node`); label `paths` lists `observer->peer`; IP no node's address (a relay behind a load balancer): a warning saying how to state what it requires (rule `relay-behind-lb`, [`crate::infer`], reads a load balancer's `endpoints` label) |
+//! | `Ephemeral: true`/`false` (no client emits it today) | `ephemeral` as stated; statuses that disagree: `true`, with a warning; not a boolean: warning |
+//! | `Tags`, `HostName` (no `Ephemeral`) | `ephemeral: true` by rule `ephemeral-node` ([`crate::infer::ephemeral_evidence`]), a note per node, one warning counting them by evidence |
 //! | `Addrs`/`CurAddr` empty in every status that sees the node | `direct: false` (no direct path) |
 //! | `AllowedIPs` and `PrimaryRoutes` beyond the node's own addresses | `routes`; `primary_routes` lists those it is the primary router for (the route's other routers are its standbys) |
 //! | `ExitNodeOption`, or `AllowedIPs` with `0.0.0.0/0` and `::/0` | `exit_node: true` |
@@ -32,6 +34,7 @@ use blastmap_core::spec::Tailnet;
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
 
 use crate::build::Part;
+use crate::infer;
 use crate::tree::{self, Node};
 
 fn text<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
@@ -376,6 +379,7 @@ pub(crate) fn import_many(
     let mut endpoints: Vec<(String, usize)> = Vec::new();
     let mut primaries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut nodes: Vec<(usize, Component, Option<Pos>)> = Vec::new();
+    let mut taken_ephemeral: Vec<(String, infer::EphemeralEvidence, usize)> = Vec::new();
     for (g, m) in groups.iter().enumerate() {
         let seen: Vec<&Obs<'_>> = m.obs.iter().filter_map(|&i| obs.get(i)).collect();
         let Some(first) = seen.first() else { continue };
@@ -397,8 +401,33 @@ pub(crate) fn import_many(
         let mut exit = false;
         let mut online: BTreeMap<bool, Vec<String>> = BTreeMap::new();
         let mut user: Option<String> = None;
+        // Rule ephemeral-node's evidence: tags and names, where they stand; and a stated marker.
+        let mut tag_evidence: Vec<(String, Option<Pos>)> = Vec::new();
+        let mut names: Vec<(String, Option<Pos>)> = Vec::new();
+        let mut stated: BTreeMap<bool, Option<Pos>> = BTreeMap::new();
         for o in &seen {
             let f = files.get(o.file);
+            for t in o.n.get("Tags").map(Node::as_seq).unwrap_or_default() {
+                if let Some(tag) = t.as_str() {
+                    tag_evidence.push((tag.to_string(), t.pos));
+                }
+            }
+            if let Some(h) = o.n.get("HostName").filter(|h| h.as_str().is_some()) {
+                names.push((h.as_str().unwrap_or_default().to_string(), h.pos));
+            }
+            if let Some(label) = o.dns().and_then(|d| d.split('.').next()) {
+                names.push((label.to_string(), o.n.get("DNSName").and_then(|d| d.pos)));
+            }
+            match o.n.get("Ephemeral") {
+                Some(e) if e.as_bool().is_some() => {
+                    stated.entry(e.as_bool() == Some(true)).or_insert(e.pos);
+                }
+                Some(e) if !e.is_null() => {
+                    let what = e.describe();
+                    warn(&mut parts, o.file, e.pos, format!("`Ephemeral` is {what}: expected true or false; not read"));
+                }
+                _ => {}
+            }
             for ip in strings(o.n, "TailscaleIPs") {
                 if !ips.contains(&ip) {
                     ips.push(ip);
@@ -525,6 +554,28 @@ pub(crate) fn import_many(
         c.primary_routes = primary;
         c.routes = routes;
         c.exit_node = exit;
+        // Ephemeral: as stated (a client that says so), else by rule ephemeral-node.
+        match (stated.get(&true), stated.get(&false)) {
+            (Some(_), None) => c.ephemeral = true,
+            (None, Some(_)) => {}
+            (Some(&yes), Some(_)) => {
+                c.ephemeral = true;
+                let message = format!(
+                    "`{}` is `Ephemeral: true` in one status and `false` in another: taken as ephemeral (a restart during a shard outage drops it)",
+                    m.id
+                );
+                warn(&mut parts, first.file, yes, message);
+            }
+            (None, None) => {
+                if let Some(why) = infer::ephemeral_evidence(&tag_evidence, &names) {
+                    c.ephemeral = true;
+                    if let Some(p) = parts.get_mut(first.file) {
+                        p.notes.push(infer::ephemeral_note(&m.id, &why));
+                    }
+                    taken_ephemeral.push((m.id.clone(), why, first.file));
+                }
+            }
+        }
         if !direct {
             c.direct = Some(false);
         }
@@ -581,7 +632,7 @@ pub(crate) fn import_many(
     }
 
     // Peer relays: the node serving each, when its address is known.
-    for (rid, (relay, ..)) in relays.iter_mut() {
+    for (rid, (relay, pos, fi)) in relays.iter_mut() {
         if relay.kind.as_deref() != Some("peer-relay") {
             continue;
         }
@@ -590,6 +641,13 @@ pub(crate) fn import_many(
         if let Some(m) = endpoints.iter().find(|(h, _)| h == host).and_then(|(_, g)| groups.get(*g)) {
             relay.labels.insert("node".into(), m.id.clone());
             relay.requires.push(m.id.clone());
+        } else {
+            let message = format!(
+                "`{rid}`: {host} is no node's address in these inputs, so they do not say which node serves the relay (one advertised through static endpoints behind a load balancer?): an overlay states what it requires (`relays: [{{id: \"{rid}\", requires: [NODE]}}]`), and give a load balancer in front of it the label `{}: \"{addr}\"` (rule {})",
+                infer::ENDPOINTS_LABEL,
+                infer::RELAY_BEHIND_LB
+            );
+            warn(&mut parts, *fi, *pos, message);
         }
         if let Some(p) = relay_paths.get(rid.as_str()) {
             relay.labels.insert("paths".into(), p.iter().cloned().collect::<Vec<_>>().join(","));
@@ -677,6 +735,33 @@ pub(crate) fn import_many(
             None,
             format!("a node shared with tailnet `{t}` has no MagicDNS name: its own tailnet is not in the export; modelled as `unknown:{t}`"),
         );
+    }
+
+    // What rule ephemeral-node took, in one warning: the export does not say it.
+    taken_ephemeral.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some((_, first_why, first_file)) = taken_ephemeral.first() {
+        let mut by: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (id, why, _) in &taken_ephemeral {
+            let key = if why.by_tag { format!("tag `{}`", why.what) } else { "hostname".to_string() };
+            by.entry(key).or_default().push(id.as_str());
+        }
+        let groups: Vec<String> = by
+            .iter()
+            .map(|(key, ids)| {
+                let shown: Vec<&str> = ids.iter().take(3).copied().collect();
+                let more = ids.len().saturating_sub(shown.len());
+                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                format!("by {key}: {}{more}", shown.join(", "))
+            })
+            .collect();
+        let n = taken_ephemeral.len();
+        let message = format!(
+            "{n} {} taken as ephemeral by rule {} ({}): `tailscale status --json` does not say which nodes are ephemeral; a shard outage drops them when they restart; each is a note; `ephemeral: false` on a node in an overlay undoes it, `ephemeral: true` marks one the rule missed",
+            if n == 1 { "node" } else { "nodes" },
+            infer::EPHEMERAL_NODE,
+            groups.join("; ")
+        );
+        warn(&mut parts, *first_file, first_why.pos, message);
     }
 
     // What each file could and could not see.

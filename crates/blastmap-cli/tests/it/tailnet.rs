@@ -172,3 +172,91 @@ fn split_of_a_status_estate_is_checked_against_the_policy() {
     assert!(text.contains("applied to acme.com-eu, acme.com-us (was acme.com):\n  HIGH     `db-1` is shared into `acme.com-us`, but under the same policy `ci-runner` no longer reaches it"), "{text}");
     assert!(text.contains("  HIGH     after the split `router-b` and `tag:router` reach `db-1`, which the policy does not allow today\n"), "{text}");
 }
+
+/// A file of the importer's `tests/fixtures/tailnet-ci/`: a status with CI runners and a node
+/// reached through a peer relay at a load balancer's address, and overlays naming the balancer.
+fn ci(file: &str) -> String {
+    import_fixture(&format!("tailnet-ci/{file}"))
+}
+
+/// `analyze FILES -f json`: the single points of failure and the redundancy entries.
+fn spofs_and_redundancy(files: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let o = run(&[&["analyze"], files, &["-f", "json"]].concat(), None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    (r["spofs"].clone(), r["redundancy"].clone())
+}
+
+#[test]
+fn a_relay_behind_a_load_balancer_is_a_single_point_of_the_paths_that_relied_on_it() {
+    let (status, edge) = (ci("ops-laptop.json"), ci("edge.yaml"));
+    // gpu-box has no direct path: its DERP region and its peer relay, both behind nlb-edge.
+    let (spofs, redundancy) = spofs_and_redundancy(&[&status, &edge]);
+    let lb = spofs.as_array().expect("spofs").iter().find(|s| s["component"] == "nlb-edge").expect("nlb-edge");
+    assert_eq!(lb["takes_down"], serde_json::json!(["gpu-box/paths"]));
+    let paths = redundancy.as_array().expect("redundancy").iter().find(|r| r["component"] == "gpu-box/paths");
+    let paths = paths.expect("gpu-box/paths");
+    assert_eq!(
+        (&paths["declared_tolerance"], &paths["actual_tolerance"], &paths["minimal_failure"]),
+        (&serde_json::json!(1), &serde_json::json!(0), &serde_json::json!(["nlb-edge"]))
+    );
+    // Exactly as natively: the estate written out as a native file, analysed alone.
+    let o = run(&["import", &status, &edge], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let native = std::env::temp_dir().join(format!("blastmap-relay-lb-{}.yaml", std::process::id()));
+    std::fs::write(&native, &o.stdout).expect("write the native estate");
+    let natively = spofs_and_redundancy(&[native.to_str().expect("a path")]);
+    let _ = std::fs::remove_file(&native);
+    assert_eq!(natively, (spofs.clone(), redundancy.clone()));
+    // The balancer's addresses instead of the relay's edge: rule relay-behind-lb, same estate.
+    assert_eq!(spofs_and_redundancy(&[&status, &ci("edge-endpoints.yaml")]), (spofs, redundancy));
+    let o = run(&["analyze", &status, &ci("edge-endpoints.yaml")], None);
+    let text = stdout(&o);
+    assert!(text.contains("  HIGH     single point of failure: nlb-edge takes down gpu-box/paths — hidden: defeats a redundancy group\n"), "{text}");
+    assert!(text.contains("  HIGH     false redundancy: gpu-box/paths declares 1-of-2 (tolerates 1) but nlb-edge alone takes it down\n"), "{text}");
+    assert!(
+        text.contains(
+            "  inferred by the importer, input 2\n    peer-relay:198.51.100.40:40000 → nlb-edge: added to requires"
+        ),
+        "{text}"
+    );
+    // Without an overlay the status alone cannot say it: the relay's redundancy looks real.
+    let (spofs, _) = spofs_and_redundancy(&[&status]);
+    assert!(
+        spofs.as_array().expect("spofs").iter().all(|s| s["takes_down"] != serde_json::json!(["gpu-box/paths"])),
+        "{spofs}"
+    );
+}
+
+#[test]
+fn ephemeral_ci_runners_make_the_shard_outage_concrete() {
+    let status = ci("ops-laptop.json");
+    let o = run(&["analyze", &status], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let line = "  HIGH     coordination:corp.example down: admin actions blocked for tailnet corp.example; 9 nodes would drop if restarted; 4 ephemeral nodes (ci-runner-1, ci-runner-2, github-fv-az123-456 and 1 more) restart constantly and will drop; connections keep flowing\n";
+    assert!(stdout(&o).contains(line), "{}", stdout(&o));
+    assert!(stderr(&o).contains(": warning: 3 nodes taken as ephemeral by rule ephemeral-node (by hostname: github-fv-az123-456; by tag `tag:ci`: ci-runner-1, ci-runner-2): `tailscale status --json` does not say which nodes are ephemeral"), "{}", stderr(&o));
+    let o = run(&["analyze", &status, "-f", "markdown"], None);
+    assert!(stdout(&o).contains("4 ephemeral nodes (ci-runner-1, ci-runner-2, github-fv-az123-456 and 1 more) restart constantly and will drop"), "{}", stdout(&o));
+    let o = run(&["analyze", &status, "-f", "json"], None);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let outage =
+        r["findings"].as_array().expect("findings").iter().find(|f| f["kind"] == "mesh-outage").expect("the outage");
+    assert_eq!(outage["rank"], serde_json::json!({"class": "hidden", "reasons": ["mesh", "ephemeral"]}));
+    assert_eq!(outage["evidence"][1], "ci-runner-1");
+    // An overlay undoes the rule: one ephemeral node is left, the one whose status says so.
+    let dir = std::env::temp_dir().join(format!("blastmap-ephemeral-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let review = dir.join("review.yaml");
+    let undo = "components:\n  - {id: ci-runner-1, ephemeral: false}\n  - {id: ci-runner-2, ephemeral: false}\n  - {id: github-fv-az123-456, ephemeral: false}\n";
+    std::fs::write(&review, undo).expect("write the overlay");
+    let o = run(&["analyze", &status, review.to_str().expect("a path")], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        stdout(&o).contains("; 1 ephemeral node (worker-a1b2c) restarts constantly and will drop;"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("    ci-runner-1: ephemeral true → false ("), "{}", stdout(&o));
+    assert!(stdout(&o).contains("review.yaml:2:34)\n"), "{}", stdout(&o));
+}

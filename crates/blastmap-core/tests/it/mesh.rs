@@ -213,9 +213,28 @@ components:
     let s1 = report.mesh.iter().find(|e| e.failure == "s1").expect("s1");
     assert_eq!(s1.tailnets[0].ephemeral_dropping, ["ci-1"]);
     assert_eq!(s1.tailnets[0].failover_blocked, ["10.1.0.0/16"]);
-    assert!(s1.sentence.contains("(1 ephemeral: they restart constantly and will drop)"), "{}", s1.sentence);
-    let finding = report.findings.iter().find(|f| f.subject == "s1").expect("finding");
+    assert!(s1.sentence.contains("; 1 ephemeral node (ci-1) restarts constantly and will drop;"), "{}", s1.sentence);
+    let finding = report
+        .findings_of(blastmap_core::finding::FindingKind::MeshOutage)
+        .find(|f| f.subject == "s1")
+        .expect("finding");
     assert_eq!(finding.severity, blastmap_core::report::Severity::High, "ephemeral nodes make the hazard concrete");
+    // Hidden, and for the ephemeral nodes too: they lead its evidence.
+    use blastmap_core::finding::{Class, Reason};
+    assert_eq!(
+        (finding.rank.class, finding.rank.reasons.as_slice()),
+        (Class::Hidden, &[Reason::Mesh, Reason::Ephemeral][..])
+    );
+    assert_eq!(finding.evidence, ["s1", "ci-1", "r1", "r2", "laptop"]);
+    let shown = blastmap_core::render::text(&report, false);
+    assert!(shown.contains("1 ephemeral node (ci-1) restarts constantly and will drop"), "{shown}");
+    assert!(blastmap_core::render::markdown(&report).contains("1 ephemeral node (ci-1) restarts constantly"));
+    // Without ephemeral nodes the outage is hidden in the mesh's terms only.
+    let calm = load(&text.replace("ephemeral: true", "ephemeral: false")).expect("valid");
+    let r = analyze(&calm, &Options::default());
+    let f =
+        r.findings_of(blastmap_core::finding::FindingKind::MeshOutage).find(|f| f.subject == "s1").expect("finding");
+    assert_eq!(f.rank.reasons, [Reason::Mesh]);
     // Shard and primary together: the route fails; either alone: it keeps serving.
     assert!(report.double_points.iter().any(|d| d.components == ["s1", "r2"]));
     assert!(report.spofs.iter().all(|s| s.component != "s1" && s.component != "r2"));

@@ -724,3 +724,121 @@ fn random_topologies_cover_the_interesting_shapes() {
     );
     assert!(false_redundancy > 0, "some gate must have an actual tolerance between 0 and declared");
 }
+
+/// A random small mesh: one or two shards, tailnets on them (some caching the network map),
+/// nodes in them (some ephemeral, some without a direct path, some needing another node or a
+/// plain component to start or to run), relays, and plain components that need nodes.
+pub fn random_mesh(seed: u64) -> Topology {
+    let mut r = Rng(seed.wrapping_mul(0xD6E8_FEB8_6659_FD93) | 1);
+    let shards: Vec<Component> = (0..1 + r.below(2)).map(|i| Component::new(format!("s{i}"))).collect();
+    let tailnets: Vec<blastmap_core::spec::Tailnet> = (0..1 + r.below(2))
+        .map(|i| blastmap_core::spec::Tailnet {
+            id: format!("t{i}"),
+            shard: format!("s{}", r.below(shards.len())),
+            cache_netmap: r.chance(25),
+            ..Default::default()
+        })
+        .collect();
+    let relays: Vec<Component> = (0..r.below(3)).map(|i| Component::new(format!("relay{i}"))).collect();
+    let n = 1 + r.below(6);
+    let mut comps: Vec<Component> = Vec::new();
+    for i in 0..n {
+        let mut c = Component::new(format!("n{i}"));
+        c.tailnet = Some(format!("t{}", r.below(tailnets.len())));
+        c.ephemeral = r.chance(40);
+        c.relays = relays.iter().filter(|_| r.chance(50)).map(|x| x.id.clone()).collect();
+        if r.chance(20) {
+            c.direct = Some(false);
+        }
+        if i > 0 && r.chance(25) {
+            c.requires_at_start.push(format!("n{}", r.below(i)));
+        }
+        if r.chance(20) {
+            c.requires.push("dep".into());
+        }
+        comps.push(c);
+    }
+    let mut dep = Component::new("dep");
+    if r.chance(30) {
+        dep.requires_at_start.push("s0".into());
+    }
+    comps.push(dep);
+    let mut app = Component::new("app");
+    app.requires = (0..n).filter(|_| r.chance(30)).map(|i| format!("n{i}")).collect();
+    comps.push(app);
+    Topology { name: Some(format!("mesh-{seed}")), components: comps, shards, relays, tailnets, ..Topology::default() }
+}
+
+/// Each shard's and relay's outage, read per tailnet, against the brute-force [`Oracle`] on the
+/// expanded topology: the ephemeral nodes that drop are exactly those up after the failure whose
+/// start needs something down, and the outage's finding is hidden for `ephemeral` exactly then,
+/// with them first in its evidence.
+fn check_mesh(t: &Topology) {
+    use blastmap_core::finding::{Class, FindingKind, Reason};
+    let c = compile(Document::from_topology(t.clone())).expect("a valid mesh");
+    let expanded = &c.expanded().topology;
+    let o = Oracle::new(expanded);
+    let report = analyze(&c, &Options::default());
+    for entry in &report.mesh {
+        let up = o.up_after(&[o.index(&entry.failure)]);
+        let mut all: Vec<String> = Vec::new();
+        for tn in &entry.tailnets {
+            let want: Vec<String> = t
+                .components
+                .iter()
+                .filter(|n| n.ephemeral && n.tailnet.as_deref() == Some(tn.tailnet.as_str()))
+                .map(|n| o.index(&n.id))
+                .filter(|&v| up[v] && o.start[v].iter().any(|&s| !up[s]))
+                .map(|v| o.ids[v].clone())
+                .collect();
+            assert_eq!(
+                tn.ephemeral_dropping, want,
+                "{} down: ephemeral nodes of {} dropping",
+                entry.failure, tn.tailnet
+            );
+            all.extend(want);
+        }
+        let finding = report.findings_of(FindingKind::MeshOutage).find(|f| f.subject == entry.failure);
+        match finding {
+            Some(f) => {
+                assert_eq!(f.rank.class, Class::Hidden, "{}", f.title);
+                assert_eq!(f.rank.reasons.contains(&Reason::Ephemeral), !all.is_empty(), "{}", f.title);
+                assert!(f.rank.reasons.contains(&Reason::Mesh), "{}", f.title);
+                assert_eq!(f.evidence.get(1..=all.len()), Some(&all[..]), "ephemeral nodes lead: {}", f.title);
+                if !all.is_empty() {
+                    assert_eq!(f.severity, blastmap_core::finding::Severity::High, "{}", f.title);
+                    let count = format!("{} ephemeral node", all.len());
+                    assert!(f.title.contains(&count), "{count}: {}", f.title);
+                }
+            }
+            None => assert!(all.is_empty(), "{} drops ephemeral nodes {all:?} without a finding", entry.failure),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mesh_outages_agree_with_brute_force(seed in any::<u64>()) {
+        check_mesh(&random_mesh(seed));
+    }
+}
+
+#[test]
+fn random_meshes_drop_ephemeral_nodes_often_enough() {
+    // The property proves little unless outages drop ephemeral nodes, and some do not.
+    let (mut dropping, mut calm) = (0, 0);
+    for seed in 0..200 {
+        let c = compile(Document::from_topology(random_mesh(seed))).expect("a valid mesh");
+        let report = analyze(&c, &Options::default());
+        for e in &report.mesh {
+            if e.tailnets.iter().any(|t| !t.ephemeral_dropping.is_empty()) {
+                dropping += 1;
+            } else {
+                calm += 1;
+            }
+        }
+    }
+    assert!(dropping > 50 && calm > 50, "{dropping} {calm}");
+}

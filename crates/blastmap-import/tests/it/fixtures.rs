@@ -219,6 +219,7 @@ router-b (node) | start coordination:acme.com
 router-b/paths (paths) | req derp:ams peer-relay:100.64.0.9:7777 | need 1",
         &[
             "13:5: warning: peer `nodekey:c` is a string: expected an object; not mapped",
+            "12:48: warning: `peer-relay:100.64.0.9:7777`: 100.64.0.9 is no node's address in these inputs, so they do not say which node serves the relay (one advertised through static endpoints behind a load balancer?): an overlay states what it requires (`relays: [{id: \"peer-relay:100.64.0.9:7777\", requires: [NODE]}]`), and give a load balancer in front of it the label `endpoints: \"100.64.0.9:7777\"` (rule relay-behind-lb)",
             "4:11: warning: status of `laptop` (tailnet acme.com): sees 3 of the 3 nodes of acme.com in these inputs; 1 offline; a peer's subnet routes show only where it is the primary router, and its relay paths only as `laptop` reaches it",
             "3:21: warning: the coordination shard of tailnet `acme.com` is not in the export: modelled as `coordination:acme.com`; name the real one with an overlay (`tailnets: [{id: acme.com, shard: SHARD}]` and `shards: [{id: SHARD, ...}]`) or the shard option (`--shard acme.com=SHARD`)",
         ]

@@ -102,6 +102,7 @@ fn three_statuses_merge_into_one_estate() {
         w,
         [
             "laptop.json:31:5: warning: `ci-runner` is online in db-1.json but offline in laptop.json: label `online: differs`",
+            "laptop.json:33:46: warning: 1 node taken as ephemeral by rule ephemeral-node (by tag `tag:ci`: ci-runner): `tailscale status --json` does not say which nodes are ephemeral; a shard outage drops them when they restart; each is a note; `ephemeral: false` on a node in an overlay undoes it, `ephemeral: true` marks one the rule missed",
             "laptop.json:5:11: warning: status of `laptop` (tailnet acme.com): sees 5 of the 6 nodes of acme.com in these inputs (not db-1), and 1 of other tailnets; 1 offline; a peer's subnet routes show only where it is the primary router, and its relay paths only as `laptop` reaches it",
             "router-b.json:3:11: warning: status of `router-b` (tailnet acme.com): sees 4 of the 6 nodes of acme.com in these inputs (not exit-1, ci-runner); a peer's subnet routes show only where it is the primary router, and its relay paths only as `router-b` reaches it",
             "db-1.json:3:11: warning: status of `db-1` (tailnet acme.com): sees 3 of the 6 nodes of acme.com in these inputs (not laptop, router-a, exit-1); a peer's subnet routes show only where it is the primary router, and its relay paths only as `db-1` reaches it",
@@ -448,4 +449,186 @@ fn a_relay_is_kept_when_some_peer_may_use_it_or_it_is_the_only_path() {
     );
     assert_eq!(component(&loaded, "db").relays, ["pr", "derp"]);
     assert!(loaded.compiled.written.notes.iter().all(|n| n.rule != "policy.forbidden-relay"));
+}
+
+/// A file of `tests/fixtures/tailnet-ci/`: a status with CI runners and a peer relay at a load
+/// balancer's address, and the overlays that name the load balancer.
+fn ci(file: &str) -> String {
+    fixture(&format!("tailnet-ci/{file}"))
+}
+
+fn ephemeral_ids(loaded: &blastmap_import::Loaded) -> Vec<&str> {
+    loaded.compiled.written.topology.components.iter().filter(|c| c.ephemeral).map(|c| c.id.as_str()).collect()
+}
+
+#[test]
+fn ci_runners_are_taken_as_ephemeral_by_a_labelled_rule() {
+    let loaded = load_many(&ins(&[("ops-laptop.json", &ci("ops-laptop.json"))]), None).unwrap();
+    // By tag:ci (ci-runner-1, -2), by hostname (github-…), as stated (worker-a1b2c); `jenkins`
+    // carries tag:ci but its status says `Ephemeral: false`, and that wins.
+    assert_eq!(ephemeral_ids(&loaded), ["ci-runner-1", "ci-runner-2", "github-fv-az123-456", "worker-a1b2c"]);
+    let notes: Vec<String> = loaded
+        .compiled
+        .written
+        .notes
+        .iter()
+        .map(|n| format!("{} {:?} {}", n.rule, n.pos.map(|p| (p.line, p.column)), n.message))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "ephemeral-node Some((9, 163)) `ci-runner-1` taken as ephemeral: tag `tag:ci` (rule ephemeral-node; the status export does not say); set `ephemeral: false` in an overlay to undo",
+            "ephemeral-node Some((10, 163)) `ci-runner-2` taken as ephemeral: tag `tag:ci` (rule ephemeral-node; the status export does not say); set `ephemeral: false` in an overlay to undo",
+            "ephemeral-node Some((11, 72)) `github-fv-az123-456` taken as ephemeral: hostname `github-fv-az123-456` (rule ephemeral-node; the status export does not say); set `ephemeral: false` in an overlay to undo",
+        ]
+    );
+    assert!(loaded.compiled.written.notes.iter().all(|n| n.kind == blastmap_core::note::NoteKind::Inferred));
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.contains(&"ops-laptop.json:9:163: warning: 3 nodes taken as ephemeral by rule ephemeral-node (by hostname: github-fv-az123-456; by tag `tag:ci`: ci-runner-1, ci-runner-2): `tailscale status --json` does not say which nodes are ephemeral; a shard outage drops them when they restart; each is a note; `ephemeral: false` on a node in an overlay undoes it, `ephemeral: true` marks one the rule missed".to_string()),
+        "{w:#?}"
+    );
+    // The shard's outage names them, ranks them hidden for `ephemeral`, and leads with them.
+    let report = blastmap_core::report::analyze(&loaded.compiled, &blastmap_core::report::Options::default());
+    let outage = report.mesh.iter().find(|e| e.failure == "coordination:corp.example").expect("the shard");
+    assert_eq!(
+        outage.tailnets[0].ephemeral_dropping,
+        ["ci-runner-1", "ci-runner-2", "github-fv-az123-456", "worker-a1b2c"]
+    );
+    assert!(
+        outage.sentence.contains("; 4 ephemeral nodes (ci-runner-1, ci-runner-2, github-fv-az123-456 and 1 more) restart constantly and will drop;"),
+        "{}",
+        outage.sentence
+    );
+    use blastmap_core::finding::{FindingKind, Reason};
+    let f = report.findings_of(FindingKind::MeshOutage).next().expect("the outage");
+    assert_eq!(f.rank.reasons, [Reason::Mesh, Reason::Ephemeral]);
+    assert_eq!(
+        f.evidence[..5],
+        ["coordination:corp.example", "ci-runner-1", "ci-runner-2", "github-fv-az123-456", "worker-a1b2c"]
+    );
+    // The corpus status has neither tags nor runner names: nothing is taken.
+    if let Some(corpus) = corpus_opt("tailscale-status.json") {
+        let loaded = blastmap_import::load(&corpus, None).unwrap();
+        assert!(ephemeral_ids(&loaded).is_empty());
+        assert!(loaded.compiled.written.notes.is_empty());
+    }
+}
+
+#[test]
+fn an_overlay_undoes_the_rule_or_marks_what_it_missed() {
+    let overlay = "components:\n  - {id: ci-runner-1, ephemeral: false}\n  - {id: build-cache, ephemeral: true}\n  - {id: ops-laptop, ephemeral: false}\n";
+    let status = ci("ops-laptop.json");
+    let loaded = load_many(&ins(&[("ops-laptop.json", &status), ("review.yaml", overlay)]), None).unwrap();
+    assert_eq!(ephemeral_ids(&loaded), ["build-cache", "ci-runner-2", "github-fv-az123-456", "worker-a1b2c"]);
+    let overlay_notes: Vec<&str> = loaded
+        .compiled
+        .written
+        .notes
+        .iter()
+        .filter(|n| n.rule == "overlay.ephemeral")
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(
+        overlay_notes,
+        [
+            "`ci-runner-1`: ephemeral true → false (review.yaml:2:34)",
+            "`build-cache`: ephemeral false → true (review.yaml:3:34)"
+        ]
+    );
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.contains(&"review.yaml:4:33: warning: `ops-laptop`: `ephemeral` is already false: this changes nothing (a stale overlay?)".to_string()),
+        "{w:#?}"
+    );
+}
+
+#[test]
+fn a_stated_ephemeral_marker_is_read_and_a_bad_one_said() {
+    let status = |self_extra: &str| {
+        format!(
+            r#"{{"CurrentTailnet": {{"Name": "x.com", "MagicDNSSuffix": "x.ts.net"}},
+  "Self": {{"ID": "n1", "HostName": "ci-runner-1", "DNSName": "ci-runner-1.x.ts.net.", "Tags": ["tag:ci"]{self_extra}}}, "Peer": {{}}}}"#
+        )
+    };
+    let bad = status(r#", "Ephemeral": 1"#);
+    let loaded = load_many(&ins(&[("a.json", &bad)]), None).unwrap();
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.contains(&"a.json:2:120: warning: `Ephemeral` is a number: expected true or false; not read".to_string()),
+        "{w:#?}"
+    );
+    assert_eq!(ephemeral_ids(&loaded), ["ci-runner-1"], "not read: the rule decides");
+    // Two statuses that disagree: taken as ephemeral, and said.
+    let (yes, no) = (status(r#", "Ephemeral": true"#), status(r#", "Ephemeral": false"#));
+    let loaded = load_many(&ins(&[("a.json", &no), ("b.json", &yes)]), None).unwrap();
+    assert_eq!(ephemeral_ids(&loaded), ["ci-runner-1"]);
+    assert!(loaded.compiled.written.notes.is_empty(), "stated, not inferred");
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.iter().any(|w| w
+            .contains("`ci-runner-1` is `Ephemeral: true` in one status and `false` in another: taken as ephemeral")),
+        "{w:#?}"
+    );
+    let loaded = load_many(&ins(&[("a.json", &no)]), None).unwrap();
+    assert!(ephemeral_ids(&loaded).is_empty(), "a stated false wins over tag:ci");
+}
+
+/// The relay's `requires`, and the notes of rule relay-behind-lb, of the status with `overlay`.
+fn relay_with(overlay: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let status = ci("ops-laptop.json");
+    let loaded = load_many(&ins(&[("ops-laptop.json", &status), ("edge.yaml", overlay)]), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t = &loaded.compiled.written.topology;
+    let relay = t.relays.iter().find(|r| r.id == "peer-relay:198.51.100.40:40000").expect("the peer relay");
+    let notes = loaded
+        .compiled
+        .written
+        .notes
+        .iter()
+        .filter(|n| n.rule == "relay-behind-lb")
+        .map(|n| format!("{:?} {}", n.pos.map(|p| (p.input, p.line, p.column)), n.message))
+        .collect();
+    let warnings = loaded.warnings.iter().map(ToString::to_string).filter(|w| w.starts_with("edge.yaml")).collect();
+    (relay.requires.clone(), notes, warnings)
+}
+
+#[test]
+fn a_relay_behind_a_load_balancer_requires_it_stated_or_inferred() {
+    // Stated: the overlay's own edges, and no inference.
+    let (requires, notes, _) = relay_with(&ci("edge.yaml"));
+    assert_eq!(requires, ["nlb-edge", "relay-0"]);
+    assert!(notes.is_empty(), "{notes:#?}");
+    // Inferred: the balancer lists the address the status reached the relay at.
+    let (requires, notes, _) = relay_with(&ci("edge-endpoints.yaml"));
+    assert_eq!(requires, ["relay-0", "nlb-edge"]);
+    assert_eq!(
+        notes,
+        ["Some((1, 8, 13)) `peer-relay:198.51.100.40:40000` → `nlb-edge`: added to requires (the relay is reached at 198.51.100.40:40000, which `nlb-edge` lists in its label `endpoints` as 198.51.100.40:40000: a peer relay advertised through static endpoints behind it depends on it); write the relay's edge to `nlb-edge` in an overlay to state it otherwise"]
+    );
+    // A bare IP matches too; a stated edge of another meaning wins.
+    let bare = ci("edge-endpoints.yaml").replace("198.51.100.40:40000, 198.51.100.40:443", "198.51.100.40");
+    assert_eq!(relay_with(&bare).0, ["relay-0", "nlb-edge"]);
+    let soft = "components:\n  - {id: nlb-edge, add: true, labels: {endpoints: \"198.51.100.40:40000\"}}\nrelays:\n  - id: \"peer-relay:198.51.100.40:40000\"\n    requires: [relay-0]\n    degrades_without: [nlb-edge]\n";
+    let (requires, notes, _) = relay_with(soft);
+    assert_eq!((requires, notes.len()), (vec!["relay-0".to_string()], 0));
+    // Two components at the address: no guess, a warning.
+    let two = "components:\n  - {id: nlb-edge, add: true, labels: {endpoints: \"198.51.100.40:40000\"}}\n  - {id: nat-gw, add: true, labels: {endpoints: 198.51.100.40}}\nrelays:\n  - id: \"peer-relay:198.51.100.40:40000\"\n    requires: [relay-0]\n";
+    let (requires, notes, warnings) = relay_with(two);
+    assert_eq!((requires, notes.len()), (vec!["relay-0".to_string()], 0), "{two}");
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("which `nlb-edge`, `nat-gw` all list in their label `endpoints`: no dependency inferred (rule relay-behind-lb)"), "{}", warnings[0]);
+}
+
+#[test]
+fn a_relay_at_no_nodes_address_is_said() {
+    let loaded = load_many(&ins(&[("ops-laptop.json", &ci("ops-laptop.json"))]), None).unwrap();
+    let w: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.contains(&"ops-laptop.json:15:294: warning: `peer-relay:198.51.100.40:40000`: 198.51.100.40 is no node's address in these inputs, so they do not say which node serves the relay (one advertised through static endpoints behind a load balancer?): an overlay states what it requires (`relays: [{id: \"peer-relay:198.51.100.40:40000\", requires: [NODE]}]`), and give a load balancer in front of it the label `endpoints: \"198.51.100.40:40000\"` (rule relay-behind-lb)".to_string()),
+        "{w:#?}"
+    );
+    let relay =
+        loaded.compiled.written.topology.relays.iter().find(|r| r.kind.as_deref() == Some("peer-relay")).unwrap();
+    assert!(relay.requires.is_empty(), "nothing invented");
 }
