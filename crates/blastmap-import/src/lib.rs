@@ -745,6 +745,10 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
             let file = pos.and_then(|p| names.get(p.input as usize)).cloned();
             warnings.push(Warning { file, pos, message });
         }
+        // A relay at no node's address was warned about on import; once an overlay or the rule
+        // above states what it requires (each a note in the report), the warning is answered.
+        let served = |id: &str| document.topology.relays.iter().any(|r| r.id == id && !r.requires.is_empty());
+        warnings.retain(|w| !tailscale::unserved_relay(&w.message).is_some_and(served));
     }
     warnings.extend(side_warnings);
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;

@@ -220,7 +220,15 @@ fn a_relay_behind_a_load_balancer_is_a_single_point_of_the_paths_that_relied_on_
         ),
         "{text}"
     );
-    // Without an overlay the status alone cannot say it: the relay's redundancy looks real.
+    // Stated (by the overlay or the rule), the relay's address at no node is no longer warned.
+    let unserved = "peer-relay:198.51.100.40:40000`: 198.51.100.40 is no node's address in these inputs";
+    assert!(!stderr(&o).contains(unserved), "{}", stderr(&o));
+    let o = run(&["analyze", &status, &edge], None);
+    assert!(!stderr(&o).contains(unserved), "{}", stderr(&o));
+    // Without an overlay the status alone cannot say it: the relay's redundancy looks real, and
+    // the import says what it could not tell.
+    let o = run(&["analyze", &status], None);
+    assert!(stderr(&o).contains(unserved), "{}", stderr(&o));
     let (spofs, _) = spofs_and_redundancy(&[&status]);
     assert!(
         spofs.as_array().expect("spofs").iter().all(|s| s["takes_down"] != serde_json::json!(["gpu-box/paths"])),
