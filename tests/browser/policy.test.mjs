@@ -4,7 +4,7 @@
 // principal: everything it may reach coloured on the graph like a blast radius, with its count in
 // the legend; the whole set, also past the report's first 20 names), the primary router of an HA
 // route marked on the graph, the split checked against the policy as `blastmap split` checks it,
-// and dropping the files read beside the export.
+// share links that keep the files beside the export, and dropping those files.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -162,6 +162,34 @@ test("split by region checks the proposal against the policy open beside the sta
     );
     assert.ok(shown.some((t) => t.includes("which the policy does not allow today")), shown.join("\n"));
     assert.ok(shown.some((t) => t.includes("is shared into acme.com-us, but under the same policy")), shown.join("\n"));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+test("a share link keeps the files read beside the export", async () => {
+  const { context, page } = await open(browser, server.url, { requests, errors });
+  try {
+    await page.waitForSelector("#empty-state");
+    await page.setInputFiles("#open-file", FILES);
+    await waitForFindings(page);
+    await page.waitForSelector("#policy-reach");
+    const count = await page.$eval("#findings .panel-head .count", (e) => e.textContent);
+    await page.click("#share");
+    const url = await page.$eval("#share-url", (e) => e.value);
+    const notice = await page.$eval("#notice", (e) => e.textContent);
+    assert.ok(notice.includes("with the 3 files read beside the export"), notice);
+    // A new context: empty storage, so only the link can bring the files back.
+    const other = await open(browser, null, { requests, errors });
+    try {
+      await other.page.goto(url);
+      await other.page.waitForSelector("#policy-reach");
+      await waitForFindings(other.page);
+      assert.deepEqual(await other.page.$$eval("#beside .chip", (es) => es.map((e) => e.textContent)), ["router-b.json", "db-1.json", "acme.com.hujson"]);
+      assert.equal(await other.page.$eval("#findings .panel-head .count", (e) => e.textContent), count);
+    } finally {
+      await other.context.close();
+    }
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -300,6 +300,8 @@ pub enum Action {
     /// Several files opened at once (name, text): the first is the export, the others are read
     /// beside it.
     OpenMany(Vec<(String, String)>),
+    /// A share link: its text, overlay, failed set and the files read beside the export.
+    OpenShared(crate::share::Shared),
     /// Stop reading the files opened beside the export.
     DropBeside,
     /// Show what a policy principal may reach (a principal of the report's policy section of
@@ -514,6 +516,13 @@ impl Reducible for State {
                 let Some((_, text)) = files.next() else { return self };
                 let beside: Vec<(String, String)> = files.collect();
                 let s2 = self.reduce(Action::Open { text, overlay: None, failed: Vec::new() });
+                let mut s2 = copy(&s2);
+                s2.beside = beside.into();
+                return Rc::new(s2);
+            }
+            Action::OpenShared(shared) => {
+                let crate::share::Shared { text, overlay, failed, beside } = shared;
+                let s2 = self.reduce(Action::Open { text, overlay: Some(overlay), failed });
                 let mut s2 = copy(&s2);
                 s2.beside = beside.into();
                 return Rc::new(s2);
@@ -1089,6 +1098,22 @@ mod tests {
             failed: Vec::new(),
         });
         assert!(s.beside.is_empty() && s.reach.is_none());
+    }
+
+    #[test]
+    fn a_share_link_opens_with_its_overlay_failures_and_files_beside_in_one_revision() {
+        let shared = crate::share::Shared {
+            text: YAML.into(),
+            overlay: "overlay: true\n".into(),
+            failed: vec!["db".into()],
+            beside: vec![("acme.com.hujson".into(), "{}".into())],
+        };
+        let s = Rc::new(State::default()).reduce(Action::OpenShared(shared));
+        assert_eq!(
+            (s.revision, &*s.text, &*s.overlay, s.failed.as_slice()),
+            (1, YAML, "overlay: true\n", &["db".to_string()][..])
+        );
+        assert_eq!(&*s.beside, &[("acme.com.hujson".to_string(), "{}".to_string())][..]);
     }
 
     /// `s` after the worker answered for its export and overlay, as the page builds it.

@@ -68,7 +68,7 @@ pub fn App() -> Html {
         state.text.clone(),
         state.overlay.clone(),
         state.failed.clone(),
-        state.beside.len(),
+        state.beside.clone(),
         dispatch.clone(),
     );
     let on_edit_overlay = use_callback(dispatch.clone(), |t: String, d| d.dispatch(Action::EditOverlay(t)));
