@@ -62,6 +62,7 @@ fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
         });
         let on_clear = p.on_reach.reform(|_: MouseEvent| None);
         let shown = p.reach.as_ref().filter(|r| r.file == section.file).and_then(|r| section.principal(&r.principal));
+        let (picks, left_out) = pickable(section);
         let view = p.reach_view.as_ref().filter(|v| shown.is_some_and(|x| x.principal == v.principal && v.file == section.file));
         html! {
             <section class="group policy-reach" id="policy-reach">
@@ -70,7 +71,7 @@ fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
                 <div class="reach-pick">
                     <select class="btn" id="reach-principal" {onchange}>
                         <option value="" selected={shown.is_none()}>{ "Who may reach what…" }</option>
-                        { for section.principals.iter().take(500).map(|x| {
+                        { for picks.iter().map(|x| {
                             let on = shown.is_some_and(|s| s.principal == x.principal);
                             html! { <option value={x.principal.clone()} selected={on}>{ format!("{} — {} nodes", x.principal, x.reaches_count) }</option> }
                         }) }
@@ -79,8 +80,10 @@ fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
                         <button class="btn small" id="reach-clear" onclick={on_clear} title="Stop showing this reach">{ "Clear" }</button>
                     }
                 </div>
-                if section.principals.len() > 500 {
-                    <p class="muted small">{ format!("the 500 widest of {} principals (the exported report has them all)", section.principals.len()) }</p>
+                if left_out > 0 {
+                    <p class="muted small">{ format!(
+                        "every tag and group, and the {PICKED_WIDEST} widest users and nodes: {left_out} narrower left out of the list (the exported report has them all)"
+                    ) }</p>
                 }
                 if let Some(x) = shown {
                     <p class="reach-line" id="reach-line">{ match view {
@@ -96,6 +99,30 @@ fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
         }
     });
     html! { <>{ for sections }</> }
+}
+
+/// Users and nodes the picker lists (the widest); every tag and group is listed.
+const PICKED_WIDEST: usize = 500;
+
+/// The principals the picker lists, widest first (every tag and group, the [`PICKED_WIDEST`]
+/// widest users and nodes), and how many it leaves out.
+fn pickable(
+    section: &blastmap_core::policy_report::PolicySection,
+) -> (Vec<&blastmap_core::policy_report::PrincipalReach>, usize) {
+    use blastmap_core::policy::Principal;
+    let mut others = 0;
+    let picks: Vec<_> = section
+        .principals
+        .iter()
+        .filter(|x| {
+            matches!(x.kind, Principal::Tag | Principal::Group) || {
+                others += 1;
+                others <= PICKED_WIDEST
+            }
+        })
+        .collect();
+    let left_out = section.principals.len() - picks.len();
+    (picks, left_out)
 }
 
 /// The first [`REACH_LISTED`] names a principal reaches (the report keeps no more), and how many
@@ -442,5 +469,42 @@ pub fn Findings(p: &Props) -> Html {
                 </section>
             }
         </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use blastmap_core::policy::Principal;
+    use blastmap_core::policy_report::{PolicySection, PrincipalReach};
+
+    #[test]
+    fn the_picker_lists_every_tag_and_group_and_the_widest_users_and_nodes() {
+        let one = |principal: String, kind| PrincipalReach {
+            principal,
+            kind,
+            reaches_count: 1,
+            reaches: Vec::new(),
+            routes: Vec::new(),
+            internet: false,
+            rules: Vec::new(),
+        };
+        // Widest first, as the report sorts them: nodes before the narrow tag.
+        let mut principals: Vec<_> =
+            (0..super::PICKED_WIDEST + 10).map(|i| one(format!("n{i}"), Principal::Node)).collect();
+        principals.push(one("tag:ci".into(), Principal::Tag));
+        principals.push(one("group:eng".into(), Principal::Group));
+        let section = PolicySection {
+            file: "p.hujson".into(),
+            tailnet: "t".into(),
+            nodes: 0,
+            principals,
+            findings: Vec::new(),
+            relays: Vec::new(),
+            unevaluated: Vec::new(),
+        };
+        let (picks, left_out) = super::pickable(&section);
+        assert_eq!(left_out, 10);
+        assert_eq!(picks.len(), super::PICKED_WIDEST + 2);
+        assert!(picks.iter().any(|x| x.principal == "tag:ci") && picks.iter().any(|x| x.principal == "group:eng"));
     }
 }
