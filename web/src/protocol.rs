@@ -279,7 +279,8 @@ pub struct DiffView {
 }
 
 impl Response {
-    /// The analysis request this answers (0 for messages that answer none).
+    /// The analysis request this answers (for a reach, the analysis it was computed from; 0 for
+    /// messages that answer none).
     pub fn id(&self) -> u64 {
         match self {
             Response::Ready

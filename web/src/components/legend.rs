@@ -67,7 +67,7 @@ pub fn Legend(p: &Props) -> Html {
             <div class="legend-reach" id="reach-legend">
                 <strong class="reach-sentence">{ r.sentence() }</strong>
                 <span class="legend-item">{ swatch("reach-origin") }{ match r.origin.len() {
-                    0 => "the principal (no node yet)".to_string(),
+                    0 => "the principal (no node of the estate is it)".to_string(),
                     1 => "the principal".to_string(),
                     n => format!("the principal ({n} nodes)"),
                 } }</span>
