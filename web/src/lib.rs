@@ -2,7 +2,7 @@
 //! and analyses off the main thread. The only crate that touches the DOM; no analysis logic.
 //!
 //! Plain-Rust modules (tested natively): [`state`], [`load`], [`protocol`], [`share`],
-//! [`scene`], [`examples`], [`overlay_text`], [`review`]. Browser modules: [`components`], [`hooks`], [`browser`], [`worker`].
+//! [`scene`], [`examples`], [`overlay_text`], [`review`], [`reach`]. Browser modules: [`components`], [`hooks`], [`browser`], [`worker`].
 
 pub mod browser;
 pub mod components;
@@ -11,6 +11,7 @@ pub mod hooks;
 pub mod load;
 pub mod overlay_text;
 pub mod protocol;
+pub mod reach;
 pub mod review;
 pub mod scene;
 pub mod share;

@@ -95,6 +95,9 @@ pub enum Request {
     Compare { against: String },
     /// Split the last analysed topology's tailnets by this placement attribute and compare.
     Split { by: String },
+    /// Everything a policy principal (a node id, `tag:T`, `group:G` or a login) may reach under
+    /// policy `file`, for the reach view: the worker holds the policy and the estate.
+    Reach { file: String, principal: String },
     /// Panic on purpose: how the browser tests check that a panicking worker is reported and
     /// replaced. Only in builds with the `test-hooks` feature.
     #[cfg(feature = "test-hooks")]
@@ -108,7 +111,7 @@ pub enum Request {
 
 impl Request {
     /// `analyze <id> <n>` then, per input, `<role> <bytes> <name>` and its text; `export
-    /// <format>`; `compare` and a text; `split <by>`.
+    /// <format>`; `compare` and a text; `split <by>`; `reach <file>` and the principal.
     pub fn encode(&self) -> String {
         match self {
             Request::Analyze { id, inputs } => {
@@ -126,6 +129,7 @@ impl Request {
             Request::Export { format } => format!("export {format}"),
             Request::Compare { against } => format!("compare\n{against}"),
             Request::Split { by } => format!("split {by}"),
+            Request::Reach { file, principal } => format!("reach {}\n{principal}", file.replace(['\n', '\r'], " ")),
             #[cfg(feature = "test-hooks")]
             Request::Panic => "panic".into(),
             #[cfg(feature = "test-hooks")]
@@ -157,6 +161,10 @@ impl Request {
         }
         if let Some(by) = message.strip_prefix("split ") {
             return Some(Request::Split { by: by.to_string() });
+        }
+        if let Some(rest) = message.strip_prefix("reach ") {
+            let (file, principal) = rest.split_once('\n')?;
+            return Some(Request::Reach { file: file.to_string(), principal: principal.to_string() });
         }
         #[cfg(feature = "test-hooks")]
         if message == "panic" {
@@ -203,6 +211,46 @@ pub enum Response {
     Diff(Box<DiffView>),
     /// A comparison or split could not be made.
     DiffFailed { message: String },
+    /// What a principal may reach, from the analysis `id` (the one the worker holds).
+    Reach { id: u64, view: Box<ReachView> },
+    /// No reach to show for `principal` in the analysis `id`, for the reason given.
+    ReachFailed { id: u64, principal: String, message: String },
+}
+
+/// Everything one policy principal may reach ([`Request::Reach`]): the whole set, not the
+/// report's first names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReachView {
+    /// The policy file and the tailnet it governs.
+    pub file: String,
+    pub tailnet: String,
+    pub principal: String,
+    pub kind: blastmap_core::policy::Principal,
+    /// The estate's nodes that are the principal: the node itself, the nodes carrying the tag,
+    /// the untagged nodes of the user or of the group's users. Where a compromise starts.
+    pub origin: Vec<String>,
+    /// Every node it may open connections to (itself excluded), in estate order.
+    pub reached: Vec<String>,
+    /// The nodes the policy governs (the tailnet's, and those shared into it).
+    pub nodes: usize,
+    /// Subnet routes it reaches.
+    pub routes: Vec<String>,
+    /// It may reach the internet through exit nodes.
+    pub internet: bool,
+}
+
+impl ReachView {
+    /// "tag:ci may reach 212 of 240 nodes", with routes and the internet when it reaches them.
+    pub fn sentence(&self) -> String {
+        let mut s = format!("{} may reach {} of {} nodes", self.principal, self.reached.len(), self.nodes);
+        if !self.routes.is_empty() {
+            s.push_str(&format!(", routes {}", self.routes.join(", ")));
+        }
+        if self.internet {
+            s.push_str(", and the internet through exit nodes");
+        }
+        s
+    }
 }
 
 /// What the design-diff panel shows.
@@ -217,10 +265,22 @@ pub struct DiffView {
     pub outages_before: Vec<String>,
     pub outages_after: Vec<String>,
     pub diff: blastmap_core::diff::DiffReport,
+    /// For a split: how many tailnet policy files are among the inputs (none: the split is not
+    /// checked against a policy).
+    #[serde(default)]
+    pub policy_files: usize,
+    /// For a split: each policy checked against it, as `blastmap split` checks it
+    /// (`blastmap_import::policy::check_split`).
+    #[serde(default)]
+    pub policy: Vec<blastmap_core::split::SplitPolicyCheck>,
+    /// For a split: why a policy could not be checked against it.
+    #[serde(default)]
+    pub policy_warnings: Vec<String>,
 }
 
 impl Response {
-    /// The analysis request this answers (0 for messages that answer none).
+    /// The analysis request this answers (for a reach, the analysis it was computed from; 0 for
+    /// messages that answer none).
     pub fn id(&self) -> u64 {
         match self {
             Response::Ready
@@ -230,6 +290,8 @@ impl Response {
             | Response::Diff(_)
             | Response::DiffFailed { .. } => 0,
             Response::Progress { id, .. }
+            | Response::Reach { id, .. }
+            | Response::ReachFailed { id, .. }
             | Response::Failed { id, .. }
             | Response::Parsed { id, .. }
             | Response::Done { id, .. } => *id,
@@ -318,6 +380,8 @@ mod tests {
             Request::Export { format: "json".into() },
             Request::Compare { against: "components: []".into() },
             Request::Split { by: "region".into() },
+            Request::Reach { file: "acme.com.hujson".into(), principal: "tag:ci".into() },
+            Request::Reach { file: "two words.hujson".into(), principal: "alice smith@example.com".into() },
         ] {
             assert_eq!(Request::decode(&r.encode()), Some(r));
         }

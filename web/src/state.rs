@@ -22,7 +22,7 @@ use yew::Reducible;
 
 use crate::load::Problem;
 use crate::overlay_text;
-use crate::protocol::Response;
+use crate::protocol::{ReachView, Response};
 use crate::review::{self, Baseline, Context, Marks, Refine};
 use crate::scene::{initial_roll_up, Scene};
 
@@ -178,6 +178,13 @@ impl Tab {
 /// Files read beside the export: (name, text).
 pub type Beside = Rc<[(String, String)]>;
 
+/// A policy principal picked for the reach view, and the policy file whose section lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reach {
+    pub file: String,
+    pub principal: String,
+}
+
 /// A line for the editor to show: in `tab`, 1-based; `seq` tells asks for the same line apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Jump {
@@ -219,8 +226,12 @@ pub struct State {
     pub text: Rc<str>,
     /// The overlay tab's text: refines the export by id.
     pub overlay: Rc<str>,
-    /// The policy principal whose reach is marked ([`Action::ShowReach`]).
-    pub reach: Option<String>,
+    /// The policy principal whose reach is shown ([`Action::ShowReach`]): policy file and
+    /// principal.
+    pub reach: Option<Reach>,
+    /// Everything it may reach, as the worker answered ([`Response::Reach`]): the graph colours
+    /// it like a blast radius.
+    pub reach_view: Option<Rc<ReachView>>,
     /// Files opened together with the export (more `tailscale status --json` files, a tailnet
     /// policy file), analysed with it, by name. Opening one file alone clears them.
     pub beside: Beside,
@@ -289,10 +300,15 @@ pub enum Action {
     /// Several files opened at once (name, text): the first is the export, the others are read
     /// beside it.
     OpenMany(Vec<(String, String)>),
+    /// A share link: its text, overlay, failed set and the files read beside the export.
+    OpenShared(crate::share::Shared),
     /// Stop reading the files opened beside the export.
     DropBeside,
-    /// Mark what a policy principal may reach (by name; from the report's policy section).
-    ShowReach(String),
+    /// Show what a policy principal may reach (a principal of the report's policy section of
+    /// that file); the page asks the worker for the whole set ([`crate::protocol::Request::Reach`]).
+    ShowReach(Reach),
+    /// Stop showing a principal's reach.
+    ClearReach,
     /// The user edited the overlay.
     EditOverlay(String),
     /// What the page kept across reloads: the overlay and an overlay set aside. Not a new text:
@@ -452,6 +468,7 @@ fn copy(s: &State) -> State {
         overlay: s.overlay.clone(),
         beside: s.beside.clone(),
         reach: s.reach.clone(),
+        reach_view: s.reach_view.clone(),
         aside: s.aside.clone(),
         tab: s.tab,
         jump: s.jump,
@@ -503,16 +520,26 @@ impl Reducible for State {
                 s2.beside = beside.into();
                 return Rc::new(s2);
             }
+            Action::OpenShared(shared) => {
+                let crate::share::Shared { text, overlay, failed, beside } = shared;
+                let s2 = self.reduce(Action::Open { text, overlay: Some(overlay), failed });
+                let mut s2 = copy(&s2);
+                s2.beside = beside.into();
+                return Rc::new(s2);
+            }
             Action::DropBeside => {
                 if s.beside.is_empty() {
                     return self;
                 }
                 s.beside = Rc::from(Vec::new());
+                s.reach = None;
+                s.reach_view = None;
                 s.new_revision();
             }
             Action::Open { text, overlay, failed } => {
                 s.beside = Rc::from(Vec::new());
                 s.reach = None;
+                s.reach_view = None;
                 match overlay {
                     Some(o) if *o == *s.overlay => {}
                     Some(o) => {
@@ -609,6 +636,25 @@ impl Reducible for State {
                         s.notice = Some(Notice::warning(format!("Nothing exported: {message}.")));
                         return Rc::new(s);
                     }
+                    // Reach answers go with the principal picked, not with a revision: the page
+                    // asks again after each analysis, and the worker answers in order.
+                    Response::Reach { view, .. } => {
+                        let picked = Reach { file: view.file.clone(), principal: view.principal.clone() };
+                        if s.reach.as_ref() != Some(&picked) {
+                            return self;
+                        }
+                        s.reach_view = Some(Rc::new((**view).clone()));
+                        return Rc::new(s);
+                    }
+                    Response::ReachFailed { principal, message, .. } => {
+                        if s.reach.as_ref().is_none_or(|r| r.principal != *principal) {
+                            return self;
+                        }
+                        s.reach = None;
+                        s.reach_view = None;
+                        s.notice = Some(Notice::warning(format!("No reach to show: {message}.")));
+                        return Rc::new(s);
+                    }
                     _ => {}
                 }
                 if response.id() != s.revision {
@@ -620,7 +666,9 @@ impl Reducible for State {
                     | Response::ExportFailed { .. }
                     | Response::Panicked { .. }
                     | Response::Diff(_)
-                    | Response::DiffFailed { .. } => return self,
+                    | Response::DiffFailed { .. }
+                    | Response::Reach { .. }
+                    | Response::ReachFailed { .. } => return self,
                     Response::Progress { step, fraction, .. } => s.progress = Some((step.clone(), *fraction)),
                     Response::Failed { problems, .. } => {
                         s.progress = None;
@@ -674,6 +722,9 @@ impl Reducible for State {
                 s.recompute();
             }
             Action::Toggle(id) => {
+                // The graph shows one colouring at a time: failing something ends the reach view.
+                s.reach = None;
+                s.reach_view = None;
                 let mut failed = s.failed.clone();
                 match failed.iter().position(|f| *f == id) {
                     Some(i) => {
@@ -684,6 +735,8 @@ impl Reducible for State {
                 s.with_failed(failed);
             }
             Action::Fail(ids) => {
+                s.reach = None;
+                s.reach_view = None;
                 let mut failed = s.failed.clone();
                 for id in ids {
                     if !failed.contains(&id) {
@@ -710,6 +763,7 @@ impl Reducible for State {
                 s.evidence = f.evidence.clone();
                 s.finding = Some(i);
                 s.reach = None;
+                s.reach_view = None;
                 s.note = None;
                 s.focus = Some(Focus { seeds: f.evidence.clone(), hops: 1 });
             }
@@ -717,21 +771,29 @@ impl Reducible for State {
                 s.evidence.clear();
                 s.finding = None;
                 s.reach = None;
+                s.reach_view = None;
             }
-            Action::ShowReach(name) => {
-                let Some(x) = s.analysis.as_ref().and_then(|a| a.report.policy.iter().find_map(|p| p.principal(&name)))
-                else {
+            Action::ShowReach(picked) => {
+                let listed = s.analysis.as_ref().is_some_and(|a| {
+                    a.report.policy.iter().any(|p| p.file == picked.file && p.principal(&picked.principal).is_some())
+                });
+                if !listed || s.reach.as_ref() == Some(&picked) {
                     return self;
-                };
-                // The principal (when it is a node) and everything it may reach, marked as evidence.
-                let mut marked: Vec<String> =
-                    std::iter::once(x.principal.clone()).chain(x.reaches.iter().cloned()).collect();
-                marked.dedup();
-                s.evidence = marked.clone();
+                }
+                // The whole graph, coloured by what the worker answers: nothing else marked.
+                s.evidence.clear();
                 s.finding = None;
                 s.note = None;
-                s.focus = Some(Focus { seeds: marked, hops: 1 });
-                s.reach = Some(name);
+                s.focus = None;
+                s.reach = Some(picked);
+                s.reach_view = None;
+            }
+            Action::ClearReach => {
+                if s.reach.is_none() {
+                    return self;
+                }
+                s.reach = None;
+                s.reach_view = None;
             }
             Action::SetRollUp(by) => {
                 s.roll_up = RollUp::by(&by);
@@ -994,18 +1056,40 @@ mod tests {
         let s = analysed(opened);
         let section = s.analysis.as_ref().unwrap().report.policy[0].clone();
         assert_eq!(section.tailnet, "acme.com");
-        let s = s.reduce(Action::ShowReach("group:eng".into()));
-        let eng = section.principal("group:eng").unwrap();
-        assert_eq!(s.reach.as_deref(), Some("group:eng"));
-        assert_eq!(s.evidence[1..], eng.reaches[..]);
-        assert!(!eng.reaches.is_empty());
-        // A name the policy section does not have changes nothing.
-        let same = s.clone().reduce(Action::ShowReach("nobody@acme.com".into()));
+        let eng = Reach { file: section.file.clone(), principal: "group:eng".into() };
+        let s = s.reduce(Action::ShowFinding(0)).reduce(Action::ShowReach(eng.clone()));
+        assert_eq!(s.reach.as_ref(), Some(&eng));
+        assert!(s.evidence.is_empty() && s.finding.is_none() && s.focus.is_none() && s.reach_view.is_none());
+        // The worker's answer for the principal picked is the view; one for another is not.
+        let ask = |p: &Reach| crate::protocol::Request::Reach { file: p.file.clone(), principal: p.principal.clone() };
+        let answer = |p: &Reach| {
+            let mut out = Vec::new();
+            crate::worker::handle(ask(p), &|| 0.0, &mut |r| out.push(r));
+            Rc::new(out.pop().unwrap())
+        };
+        let db = Reach { file: section.file.clone(), principal: "tag:db".into() };
+        let same = s.clone().reduce(Action::Worker(answer(&db)));
+        assert!(Rc::ptr_eq(&same, &s), "an answer for another principal");
+        let s = s.reduce(Action::Worker(answer(&eng)));
+        let view = s.reach_view.clone().unwrap();
+        assert_eq!(view.reached.len(), section.principal("group:eng").unwrap().reaches_count);
+        assert_eq!(view.origin, ["laptop"]);
+        // A name the policy section does not have changes nothing; clearing the picker clears it.
+        let same = s.clone().reduce(Action::ShowReach(Reach { principal: "nobody@acme.com".into(), ..eng.clone() }));
         assert!(Rc::ptr_eq(&same, &s));
+        let cleared = s.clone().reduce(Action::ClearReach);
+        assert!(cleared.reach.is_none() && cleared.reach_view.is_none());
+        // Failing a component shows the what-if instead.
+        let failing = s.clone().reduce(Action::Toggle("db-1".into()));
+        assert!(failing.reach.is_none() && failing.reach_view.is_none() && failing.failed == ["db-1"]);
+        // A principal the worker does not know (the text changed under it) is cleared, said.
+        let failed = Response::ReachFailed { id: 0, principal: "group:eng".into(), message: "gone".into() };
+        let gone = s.clone().reduce(Action::Worker(Rc::new(failed)));
+        assert!(gone.reach.is_none() && gone.reach_view.is_none() && gone.notice.is_some());
         // Dropping the files beside re-analyses the export alone; opening one file clears them.
         let revision = s.revision;
         let s = s.reduce(Action::DropBeside);
-        assert!(s.beside.is_empty() && s.revision > revision);
+        assert!(s.beside.is_empty() && s.revision > revision && s.reach_view.is_none());
         let s = analysed(s);
         assert!(s.analysis.as_ref().unwrap().report.policy.is_empty());
         let s = Rc::new(State::default()).reduce(Action::OpenMany(files)).reduce(Action::Open {
@@ -1014,6 +1098,22 @@ mod tests {
             failed: Vec::new(),
         });
         assert!(s.beside.is_empty() && s.reach.is_none());
+    }
+
+    #[test]
+    fn a_share_link_opens_with_its_overlay_failures_and_files_beside_in_one_revision() {
+        let shared = crate::share::Shared {
+            text: YAML.into(),
+            overlay: "overlay: true\n".into(),
+            failed: vec!["db".into()],
+            beside: vec![("acme.com.hujson".into(), "{}".into())],
+        };
+        let s = Rc::new(State::default()).reduce(Action::OpenShared(shared));
+        assert_eq!(
+            (s.revision, &*s.text, &*s.overlay, s.failed.as_slice()),
+            (1, YAML, "overlay: true\n", &["db".to_string()][..])
+        );
+        assert_eq!(&*s.beside, &[("acme.com.hujson".to_string(), "{}".to_string())][..]);
     }
 
     /// `s` after the worker answered for its export and overlay, as the page builds it.

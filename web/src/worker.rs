@@ -6,6 +6,8 @@
 //!
 //! Tailnet policy files among the inputs are checked against the estate
 //! (`blastmap_import::policy::enforce`): the report gets their policy sections and findings.
+//! The worker keeps them with their estates for the reach view ([`crate::reach`]), and checks
+//! splits against them as `blastmap split` does.
 //!
 //! With an overlay it also reads the export alone (once per export text: typing in the overlay
 //! does not read it again), for the baseline: what the export said of the components the notes
@@ -62,6 +64,7 @@ pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn 
     // dropped (and said), their sections added to the report below.
     let (policy, policy_warnings) = blastmap_import::policy::enforce(&mut loaded);
     loaded.warnings.extend(policy_warnings);
+    crate::reach::hold(id, &loaded, &policy);
     let extra: Vec<Note> = EXTRA_NOTES.with(|n| n.borrow().clone());
     let mut notes = loaded.compiled.written.notes.clone();
     notes.extend(extra.iter().cloned());
@@ -139,6 +142,8 @@ fn sentences(report: &Report) -> Vec<String> {
 pub fn compare(before: &[Input], after: Option<&str>, split_by: Option<&str>) -> Response {
     let result = (|| -> Result<DiffView, String> {
         let (b, br) = design(before)?;
+        // A split is checked against the policy files among the inputs, as `blastmap split` does.
+        let mut checked = (0, Vec::new(), Vec::new());
         let (proposal, after_text) = match (after, split_by) {
             (Some(text), _) => (Vec::new(), text.to_string()),
             (None, by) => {
@@ -154,6 +159,8 @@ pub fn compare(before: &[Input], after: Option<&str>, split_by: Option<&str>) ->
                         lines.push(format!("share {node} into {}", into.join(", ")));
                     }
                 }
+                let (checks, warnings) = blastmap_import::policy::check_split(&b, &s);
+                checked = (b.policies.len(), checks, warnings.iter().map(|w| w.to_string()).collect());
                 (lines, blastmap_core::format::to_yaml(&s.after))
             }
         };
@@ -171,6 +178,9 @@ pub fn compare(before: &[Input], after: Option<&str>, split_by: Option<&str>) ->
             outages_before: sentences(&br),
             outages_after: sentences(&ar),
             diff,
+            policy_files: checked.0,
+            policy: checked.1,
+            policy_warnings: checked.2,
         })
     })();
     match result {
@@ -213,6 +223,7 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
                 None => Response::DiffFailed { message: "load a topology first".into() },
             });
         }
+        Request::Reach { file, principal } => post(crate::reach::answer(&file, &principal)),
         Request::Export { format } => post(LAST.with(|l| match &*l.borrow() {
             Held::Report(r) => export(r, &format),
             Held::Failed(problem) => Response::ExportFailed {
@@ -343,6 +354,86 @@ mod tests {
         assert!(section.relays.iter().any(|r| r.dropped && r.node == "db-1"), "{:#?}", section.relays);
         assert!(report.findings.iter().any(|f| f.kind == blastmap_core::report::FindingKind::ForbiddenRelay));
         assert!(report.notes.iter().any(|n| n.rule == "policy.forbidden-relay"));
+    }
+
+    fn tailnet_files(files: &[&str]) -> Vec<Input> {
+        files
+            .iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(format!(
+                    "{}/../crates/blastmap-import/tests/fixtures/{f}",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap();
+                Input { name: f.to_string(), text, role: blastmap_import::Role::Auto }
+            })
+            .collect()
+    }
+
+    const TAILNET: [&str; 4] =
+        ["tailnet/laptop.json", "tailnet/router-b.json", "tailnet/db-1.json", "tailnet/acme.com.hujson"];
+
+    #[test]
+    fn a_principal_reaches_every_node_the_policy_lets_it_from_the_nodes_that_are_it() {
+        let out = answers(Request::Analyze { id: 5, inputs: tailnet_files(&TAILNET) });
+        let Some(Response::Done { report, .. }) = out.last() else { panic!("{out:?}") };
+        let section = &report.policy[0];
+        let file = section.file.clone();
+        for x in &section.principals {
+            let out = answers(Request::Reach { file: file.clone(), principal: x.principal.clone() });
+            let [Response::Reach { id: 5, view }] = out.as_slice() else { panic!("{out:?}") };
+            assert_eq!(view.reached.len(), x.reaches_count, "{}", x.principal);
+            assert_eq!(view.reached[..x.reaches.len()], x.reaches[..], "the report's names are the first of them");
+            assert_eq!(view.nodes, section.nodes);
+        }
+        let reach = |p: &str| match answers(Request::Reach { file: file.clone(), principal: p.into() }).pop() {
+            Some(Response::Reach { view, .. }) => view,
+            other => panic!("{other:?}"),
+        };
+        // A node is its own origin; a tag the nodes carrying it; a group its users' untagged nodes.
+        assert_eq!(reach("db-1").origin, ["db-1"]);
+        assert_eq!(reach("tag:db").origin, ["db-1"]);
+        assert_eq!(reach("group:eng").origin, ["laptop"]);
+        assert_eq!(
+            reach("group:eng").sentence(),
+            format!("group:eng may reach {} of 7 nodes", reach("group:eng").reached.len())
+        );
+        let out = answers(Request::Reach { file: file.clone(), principal: "tag:nobody".into() });
+        let [Response::ReachFailed { message, .. }] = out.as_slice() else { panic!("{out:?}") };
+        assert!(message.contains("`tag:nobody` is no node, tag, group or user"), "{message}");
+        let out = answers(Request::Reach { file: "other.hujson".into(), principal: "db-1".into() });
+        assert!(matches!(out.as_slice(), [Response::ReachFailed { .. }]), "{out:?}");
+    }
+
+    #[test]
+    fn a_split_is_checked_against_the_policy_beside_the_status_files() {
+        // Opened together on the page: the placement overlay after the status files (a native
+        // file after an import refines it), the policy beside them.
+        let inputs = tailnet_files(&[
+            "tailnet/laptop.json",
+            "tailnet/router-b.json",
+            "tailnet/db-1.json",
+            "tailnet/regions.yaml",
+        ]);
+        let policy = tailnet_files(&["tailnet/acme.com.hujson"]);
+        let split = |inputs: &[Input]| match compare(inputs, None, Some("region")) {
+            Response::Diff(view) => view,
+            other => panic!("{other:?}"),
+        };
+        let view = split(&inputs);
+        assert_eq!((view.policy_files, view.policy.len()), (0, 0), "no policy file: nothing checked");
+        let with_policy: Vec<Input> = inputs.iter().chain(&policy).cloned().collect();
+        let view = split(&with_policy);
+        assert_eq!(view.policy_files, 1);
+        let [check] = view.policy.as_slice() else { panic!("{:#?}", view.policy) };
+        // The same check `blastmap split` prints.
+        let mut loaded = crate::load::load_inputs(&with_policy).unwrap();
+        blastmap_import::policy::enforce(&mut loaded);
+        let s = blastmap_core::split::split_by(&loaded.compiled.written.topology, "region").unwrap();
+        let (cli, _) = blastmap_import::policy::check_split(&loaded, &s);
+        assert_eq!(view.policy, cli);
+        assert_eq!(check.tailnet, "acme.com");
+        assert!(!check.findings.is_empty(), "{check:#?}");
     }
 
     #[test]

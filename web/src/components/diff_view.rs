@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use blastmap_core::diff::Blast;
-use blastmap_core::report::Finding;
+use blastmap_core::report::{Finding, Severity};
 use yew::prelude::*;
 
 use super::crash_note::CrashNote;
@@ -34,6 +34,49 @@ fn list(title: &str, class: &'static str, items: &[Finding]) -> Html {
         <section class={classes!("diff-group", class)} data-diff={class}>
             <h3>{ format!("{title} ({})", items.len()) }</h3>
             <ul>{ for items.iter().take(100).map(|f| html! { <li class={classes!("finding", "diff-item")}>{ f.title.replace('`', "") }</li> }) }</ul>
+        </section>
+    }
+}
+
+fn severity(s: Severity) -> (&'static str, &'static str) {
+    match s {
+        Severity::Critical => ("critical", "Critical"),
+        Severity::High => ("high", "High"),
+        Severity::Medium => ("medium", "Medium"),
+        Severity::Low => ("low", "Low"),
+    }
+}
+
+/// A split checked against the policy files open beside the status exports, as `blastmap split`
+/// checks it: shared nodes no longer reached by the same principals and paths the policy does not
+/// open today, or that the reach is the same; or that no policy file is open.
+fn policy(view: &DiffView) -> Html {
+    let checks = view.policy.iter().map(|c| {
+        html! {
+            <div class="split-policy" data-file={c.file.clone()}>
+                <h4>{ format!("{} applied to {} (was {})", c.file, c.after.join(", "), c.tailnet) }</h4>
+                if c.findings.is_empty() {
+                    <p class="split-policy-same">{ "the policy reaches the same nodes after the split" }</p>
+                }
+                <ul>{ for c.findings.iter().map(|f| {
+                    let (class, text) = severity(f.severity);
+                    html! {
+                        <li class={classes!("diff-item", "split-policy-finding", class)}>
+                            <span class={classes!("sev", class)}>{ text }</span>{ " " }{ f.title.replace('`', "") }
+                        </li>
+                    }
+                }) }</ul>
+            </div>
+        }
+    });
+    html! {
+        <section class="diff-group" data-diff="policy" id="split-policy">
+            <h3>{ "Policy reach after the split" }</h3>
+            if view.policy_files == 0 {
+                <p class="muted" id="split-policy-none">{ "no policy file open: the split is not checked against a policy" }</p>
+            }
+            { for checks }
+            { for view.policy_warnings.iter().map(|w| html! { <p class="muted small">{ w.clone() }</p> }) }
         </section>
     }
 }
@@ -73,6 +116,7 @@ pub fn DiffPanel(p: &Props) -> Html {
                         <ul>{ for p.view.proposal.iter().map(|l| html! { <li>{ l }</li> }) }</ul>
                         { for open }
                     </section>
+                    { policy(&p.view) }
                 }
                 { for outages }
                 { list("Findings gained", "gained", &d.gained) }

@@ -11,7 +11,8 @@ use yew::prelude::*;
 
 use super::crash_note::CrashNote;
 use super::{title_html, Ptr};
-use crate::state::{Analysis, Crash};
+use crate::protocol::ReachView;
+use crate::state::{Analysis, Crash, Reach};
 
 /// Findings shown per group before "show all".
 const SHOWN: usize = 25;
@@ -32,56 +33,108 @@ pub struct Props {
     pub on_select: Callback<usize>,
     pub on_fail: Callback<String>,
     pub on_focus: Callback<String>,
-    /// A policy principal picked (node id, `tag:T`, `group:G`, login): show what it may reach.
+    /// A policy principal picked (node id, `tag:T`, `group:G`, login) in a policy file's section:
+    /// show what it may reach; `None` when the picker is cleared.
     #[prop_or_default]
-    pub on_reach: Callback<String>,
+    pub on_reach: Callback<Option<Reach>>,
     /// The principal whose reach is shown.
     #[prop_or_default]
-    pub reach: Option<String>,
+    pub reach: Option<Reach>,
+    /// Everything it may reach, once the worker answered.
+    #[prop_or_default]
+    pub reach_view: Option<Ptr<ReachView>>,
 }
 
-/// The reach view of each policy file: pick a node, tag, group or user and the graph marks every
-/// node it may open connections to (the list the report keeps: its first names, beside the count).
+/// Names of a principal's reach listed in the panel (the graph shows them all).
+const REACH_LISTED: usize = 20;
+
+/// The reach view of each policy file: pick a node, tag, group or user and the graph colours
+/// everything it may open connections to, like a blast radius (the worker sends the whole set;
+/// the report keeps the first names, listed here beside the count).
 fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
     let sections = r.policy.iter().map(|section| {
         let on_reach = p.on_reach.clone();
+        let file = section.file.clone();
         let onchange = Callback::from(move |e: Event| {
             let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
             let v = select.value();
-            if !v.is_empty() {
-                on_reach.emit(v);
-            }
+            on_reach.emit((!v.is_empty()).then(|| Reach { file: file.clone(), principal: v }));
         });
-        let shown = p.reach.as_deref().and_then(|name| section.principal(name));
+        let on_clear = p.on_reach.reform(|_: MouseEvent| None);
+        let shown = p.reach.as_ref().filter(|r| r.file == section.file).and_then(|r| section.principal(&r.principal));
+        let (picks, left_out) = pickable(section);
+        let view = p.reach_view.as_ref().filter(|v| shown.is_some_and(|x| x.principal == v.principal && v.file == section.file));
         html! {
             <section class="group policy-reach" id="policy-reach">
                 <h3>{ format!("Policy reach · {}", section.tailnet) }<span class="count">{ format!("{} nodes", section.nodes) }</span></h3>
-                <p class="muted small">{ format!("{} — pick a node, tag, group or user to mark what it may reach.", section.file) }</p>
-                <select class="btn" id="reach-principal" {onchange}>
-                    <option value="" selected={shown.is_none()}>{ "Who may reach what…" }</option>
-                    { for section.principals.iter().take(500).map(|x| {
-                        let on = shown.is_some_and(|s| s.principal == x.principal);
-                        html! { <option value={x.principal.clone()} selected={on}>{ format!("{} — {} nodes", x.principal, x.reaches_count) }</option> }
-                    }) }
-                </select>
-                if section.principals.len() > 500 {
-                    <p class="muted small">{ format!("the 500 widest of {} principals (the exported report has them all)", section.principals.len()) }</p>
+                <p class="muted small">{ format!("{} — pick a node, tag, group or user: the graph colours everything it may reach, like a blast radius.", section.file) }</p>
+                <div class="reach-pick">
+                    <select class="btn" id="reach-principal" {onchange}>
+                        <option value="" selected={shown.is_none()}>{ "Who may reach what…" }</option>
+                        { for picks.iter().map(|x| {
+                            let on = shown.is_some_and(|s| s.principal == x.principal);
+                            html! { <option value={x.principal.clone()} selected={on}>{ format!("{} — {} nodes", x.principal, x.reaches_count) }</option> }
+                        }) }
+                    </select>
+                    if shown.is_some() {
+                        <button class="btn small" id="reach-clear" onclick={on_clear} title="Stop showing this reach">{ "Clear" }</button>
+                    }
+                </div>
+                if left_out > 0 {
+                    <p class="muted small">{ format!(
+                        "every tag and group, and the {PICKED_WIDEST} widest users and nodes: {left_out} narrower left out of the list (the exported report has them all)"
+                    ) }</p>
                 }
                 if let Some(x) = shown {
-                    <p class="reach-line" id="reach-line">{ format!(
-                        "{} reaches {} nodes{}{}{}",
-                        x.principal,
-                        x.reaches_count,
-                        if x.reaches_count > x.reaches.len() { format!(" (the first {} marked)", x.reaches.len()) } else { String::new() },
-                        if x.routes.is_empty() { String::new() } else { format!(", routes {}", x.routes.join(", ")) },
-                        if x.internet { ", the internet through exit nodes" } else { "" }
-                    ) }</p>
+                    <p class="reach-line" id="reach-line">{ match view {
+                        Some(v) => v.sentence(),
+                        None => format!("{} may reach {} of {} nodes (colouring the graph…)", x.principal, x.reaches_count, section.nodes),
+                    } }</p>
+                    if x.reaches_count > 0 {
+                        <p class="muted small reach-names" id="reach-names">{ reach_names(x) }</p>
+                    }
                 }
                 { for section.relays.iter().map(|v| html! { <p class="muted small">{ v.sentence.replace('`', "") }</p> }) }
             </section>
         }
     });
     html! { <>{ for sections }</> }
+}
+
+/// Users and nodes the picker lists (the widest); every tag and group is listed.
+const PICKED_WIDEST: usize = 500;
+
+/// The principals the picker lists, widest first (every tag and group, the [`PICKED_WIDEST`]
+/// widest users and nodes), and how many it leaves out.
+fn pickable(
+    section: &blastmap_core::policy_report::PolicySection,
+) -> (Vec<&blastmap_core::policy_report::PrincipalReach>, usize) {
+    use blastmap_core::policy::Principal;
+    let mut others = 0;
+    let picks: Vec<_> = section
+        .principals
+        .iter()
+        .filter(|x| {
+            matches!(x.kind, Principal::Tag | Principal::Group) || {
+                others += 1;
+                others <= PICKED_WIDEST
+            }
+        })
+        .collect();
+    let left_out = section.principals.len() - picks.len();
+    (picks, left_out)
+}
+
+/// The first [`REACH_LISTED`] names a principal reaches (the report keeps no more), and how many
+/// more there are: the graph colours them all.
+fn reach_names(x: &blastmap_core::policy_report::PrincipalReach) -> String {
+    let listed: Vec<&str> = x.reaches.iter().take(REACH_LISTED).map(String::as_str).collect();
+    let more = x.reaches_count.saturating_sub(listed.len());
+    let mut s = listed.join(", ");
+    if more > 0 {
+        s.push_str(&format!(" and {more} more, all coloured on the graph"));
+    }
+    s
 }
 
 fn severity(s: Severity) -> (&'static str, &'static str) {
@@ -417,5 +470,42 @@ pub fn Findings(p: &Props) -> Html {
                 </section>
             }
         </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use blastmap_core::policy::Principal;
+    use blastmap_core::policy_report::{PolicySection, PrincipalReach};
+
+    #[test]
+    fn the_picker_lists_every_tag_and_group_and_the_widest_users_and_nodes() {
+        let one = |principal: String, kind| PrincipalReach {
+            principal,
+            kind,
+            reaches_count: 1,
+            reaches: Vec::new(),
+            routes: Vec::new(),
+            internet: false,
+            rules: Vec::new(),
+        };
+        // Widest first, as the report sorts them: nodes before the narrow tag.
+        let mut principals: Vec<_> =
+            (0..super::PICKED_WIDEST + 10).map(|i| one(format!("n{i}"), Principal::Node)).collect();
+        principals.push(one("tag:ci".into(), Principal::Tag));
+        principals.push(one("group:eng".into(), Principal::Group));
+        let section = PolicySection {
+            file: "p.hujson".into(),
+            tailnet: "t".into(),
+            nodes: 0,
+            principals,
+            findings: Vec::new(),
+            relays: Vec::new(),
+            unevaluated: Vec::new(),
+        };
+        let (picks, left_out) = super::pickable(&section);
+        assert_eq!(left_out, 10);
+        assert_eq!(picks.len(), super::PICKED_WIDEST + 2);
+        assert!(picks.iter().any(|x| x.principal == "tag:ci") && picks.iter().any(|x| x.principal == "group:eng"));
     }
 }

@@ -24,6 +24,37 @@ pub struct NodeState {
     pub selected: bool,
     /// Drawn in SVG (large views draw only what is on screen).
     pub drawn: bool,
+    /// Its part in the reach view of a policy principal.
+    pub reach: ReachMark,
+    /// The primary router of a high-availability subnet route (or, rolled up, holds one).
+    pub primary: bool,
+}
+
+/// A node's part in the reach view, coloured like a blast radius: the principal as the failure
+/// it starts from, what it may reach as what goes down, the rest dimmed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReachMark {
+    /// No reach view.
+    #[default]
+    Off,
+    /// The principal itself (or, rolled up, holds it and this many members it may reach).
+    Origin(u32),
+    /// It may reach this node (rolled up: this many of its members).
+    Reached(u32),
+    /// Not reached.
+    Dimmed,
+}
+
+impl ReachMark {
+    /// The CSS class (also the box painter's).
+    pub fn class(self) -> Option<&'static str> {
+        match self {
+            ReachMark::Off => None,
+            ReachMark::Origin(_) => Some("reach-origin"),
+            ReachMark::Reached(_) => Some("reach-hit"),
+            ReachMark::Dimmed => Some("reach-dim"),
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -33,6 +64,9 @@ pub struct Props {
     pub start: usize,
     pub states: Vec<NodeState>,
 }
+
+/// The badge on a primary router.
+const PRIMARY: &str = "primary";
 
 fn fit(text: &str, width: f32, char_width: f32) -> String {
     let max = ((width - 34.0) / char_width).max(3.0) as usize;
@@ -56,14 +90,19 @@ struct Parts<'a> {
     title: String,
     /// Status icons: the status's own (top right) and a second one below it.
     icons: [Option<&'static str>; 2],
+    /// The hatch of what is down.
+    hatch: bool,
+    primary: bool,
 }
 
 fn parts<'a>(d: &'a Drawing, v: usize, st: &NodeState) -> Option<Parts<'a>> {
     let (at, id) = (*d.layout.nodes.get(v)?, d.ids.get(v)?);
     let aggregate = d.aggregate.get(v).copied().unwrap_or(false);
     let status = st.look.class();
-    let mut class = format!("node {status}");
+    // The reach view colours the nodes in place of the what-if.
+    let mut class = format!("node {}", st.reach.class().unwrap_or(status));
     for (on, name) in [
+        (st.primary, " primary-router"),
         (aggregate, " aggregate"),
         (st.evidence, " evidence"),
         (st.path, " path"),
@@ -76,19 +115,34 @@ fn parts<'a>(d: &'a Drawing, v: usize, st: &NodeState) -> Option<Parts<'a>> {
         }
     }
     let label = fit(d.labels.get(v).map_or("", String::as_str), at.w, 7.4);
-    let sub = match d.subtitles.get(v) {
-        Some(_) if aggregate && st.look.down > 0 => format!("{} of {} down", st.look.down, st.look.total),
-        Some(s) => s.clone(),
-        None => String::new(),
+    let sub = match (d.subtitles.get(v), st.reach) {
+        // Holding the principal or not, the colour says; the title too.
+        (Some(_), ReachMark::Reached(n) | ReachMark::Origin(n)) if aggregate => {
+            format!("{n} of {} reached", st.look.total)
+        }
+        (Some(_), ReachMark::Off) if aggregate && st.look.down > 0 => {
+            format!("{} of {} down", st.look.down, st.look.total)
+        }
+        (Some(s), _) => s.clone(),
+        (None, _) => String::new(),
     };
     let sub = fit(&sub, at.w, 6.0);
     let (cannot_restart, unmonitored) =
         (st.look.cannot_restart && status != "cannot-restart", st.look.unmonitored && status != "unmonitored");
+    let reach = match st.reach {
+        ReachMark::Off => "",
+        ReachMark::Origin(_) => " · the principal whose reach is shown",
+        ReachMark::Reached(_) => " · it may reach this",
+        ReachMark::Dimmed => " · out of its reach",
+    };
+    let primary = if st.primary { " · primary router of a high-availability subnet route" } else { "" };
     let title = if aggregate {
-        format!("{id}: {} components — click to expand", st.look.total)
+        format!("{id}: {} components{reach}{primary} — click to expand", st.look.total)
+    } else if st.reach != ReachMark::Off {
+        format!("{id}{reach}{primary} · click to fail or restore (or, in Review, to review it), Alt+click to focus")
     } else {
         format!(
-            "{id} — {status}{}{} · click to fail or restore (or, in Review, to review it), Alt+click to focus",
+            "{id} — {status}{}{}{primary} · click to fail or restore (or, in Review, to review it), Alt+click to focus",
             if cannot_restart { ", cannot restart" } else { "" },
             if unmonitored { ", unmonitored" } else { "" }
         )
@@ -100,8 +154,10 @@ fn parts<'a>(d: &'a Drawing, v: usize, st: &NodeState) -> Option<Parts<'a>> {
     } else {
         None
     };
-    let icons = [(status != "up").then_some(status), second];
-    Some(Parts { at, id, status, class, aggregate, label, sub, title, icons })
+    let off = st.reach == ReachMark::Off;
+    let icons = if off { [(status != "up").then_some(status), second] } else { [None, None] };
+    let hatch = off && (status == "down" || status == "failed");
+    Some(Parts { at, id, status, class, aggregate, label, sub, title, icons, hatch, primary: st.primary })
 }
 
 /// One chunk of nodes (`<g>` per node, `data-v` its index for the view's delegated events).
@@ -114,14 +170,17 @@ pub fn NodeChunk(p: &Props) -> Html {
         let (w, h) = (format!("{:.1}", n.at.w), format!("{:.1}", n.at.h));
         let [first, second] = n.icons;
         html! {
-            <g class={n.class} data-v={v.to_string()} data-id={n.id.to_string()} data-status={n.status}
+            <g class={n.class} data-v={v.to_string()} data-id={n.id.to_string()} data-status={n.status} data-reach={st.reach.class()}
                transform={format!("translate({:.1},{:.1})", n.at.x, n.at.y)}>
                 <title>{ n.title }</title>
                 if n.aggregate {
                     <rect class="stack" x="4" y="-4" width={w.clone()} height={h.clone()} rx="6" />
                 }
+                if n.primary {
+                    <rect class="primary-ring" x="-4" y="-4" width={format!("{:.1}", n.at.w + 8.0)} height={format!("{:.1}", n.at.h + 8.0)} rx="9" />
+                }
                 <rect class="box" width={w.clone()} height={h.clone()} rx="6" />
-                if n.status == "down" || n.status == "failed" {
+                if n.hatch {
                     <rect class="hatch" width={w} height={h} rx="6" />
                 }
                 <text class="label" x="9" y="15">{ n.label }</text>
@@ -131,6 +190,12 @@ pub fn NodeChunk(p: &Props) -> Html {
                 }
                 if let Some(s) = second {
                     <StatusIcon status={s} x={n.at.w - 17.0} y={19.0} />
+                }
+                if n.primary {
+                    <g class="primary-badge" transform={format!("translate({:.1},-9)", n.at.w - 58.0)}>
+                        <rect width="50" height="13" rx="6.5" />
+                        <text x="25" y="9.5">{ PRIMARY }</text>
+                    </g>
                 }
             </g>
         }
@@ -169,8 +234,16 @@ pub fn markup(d: &Drawing, states: &[NodeState]) -> String {
         if n.aggregate {
             let _ = write!(out, "<rect class=\"stack\" x=\"4\" y=\"-4\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
         }
+        if n.primary {
+            let _ = write!(
+                out,
+                "<rect class=\"primary-ring\" x=\"-4\" y=\"-4\" width=\"{:.1}\" height=\"{:.1}\" rx=\"9\"/>",
+                w + 8.0,
+                h + 8.0
+            );
+        }
         let _ = write!(out, "<rect class=\"box\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
-        if n.status == "down" || n.status == "failed" {
+        if n.hatch {
             let _ = write!(out, "<rect class=\"hatch\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
         }
         let _ = write!(
@@ -183,6 +256,13 @@ pub fn markup(d: &Drawing, states: &[NodeState]) -> String {
             if let Some(s) = icon {
                 status_icon::markup(&mut out, s, w - 17.0, y);
             }
+        }
+        if n.primary {
+            let _ = write!(
+                out,
+                "<g class=\"primary-badge\" transform=\"translate({:.1},-9)\"><rect width=\"50\" height=\"13\" rx=\"6.5\"/><text x=\"25\" y=\"9.5\">{PRIMARY}</text></g>",
+                w - 58.0
+            );
         }
         out.push_str("</g>");
     }

@@ -1,4 +1,5 @@
-//! Opens what the page was asked to show: a share link (`#s=…`), an example (`#example=NAME`),
+//! Opens what the page was asked to show: a share link (`#s=…`, with the files read beside its
+//! export), an example (`#example=NAME`),
 //! or else the text kept in localStorage. The overlay kept in localStorage (and one set aside)
 //! come back first, so a link that brings another sets it aside instead of losing it. Also
 //! follows later fragment changes.
@@ -14,7 +15,7 @@ use crate::state::{Action, Notice, State};
 fn open_fragment(dispatch: &UseReducerDispatcher<State>) -> bool {
     let opened = match share::decode(&browser::fragment()) {
         Ok(Fragment::Shared(s)) => {
-            dispatch.dispatch(Action::Open { text: s.text, overlay: Some(s.overlay), failed: s.failed });
+            dispatch.dispatch(Action::OpenShared(s));
             true
         }
         Ok(Fragment::Example(name)) => match examples::find(&name) {

@@ -30,7 +30,7 @@ use crate::hooks::use_initial_text::use_initial_text;
 use crate::load::Problem;
 use crate::overlay_text;
 use crate::review::{confirmations, note_counts, Context};
-use crate::state::{Action, Focus, Selection, Side, State, Tab};
+use crate::state::{Action, Focus, Reach, Selection, Side, State, Tab};
 use blastmap_core::note::NoteKind;
 
 /// The whole page.
@@ -68,7 +68,7 @@ pub fn App() -> Html {
         state.text.clone(),
         state.overlay.clone(),
         state.failed.clone(),
-        state.beside.len(),
+        state.beside.clone(),
         dispatch.clone(),
     );
     let on_edit_overlay = use_callback(dispatch.clone(), |t: String, d| d.dispatch(Action::EditOverlay(t)));
@@ -101,7 +101,8 @@ pub fn App() -> Html {
     };
     let on_export = requests::on_export(state.analysis.clone(), send.clone(), exporter.clone(), dispatch.clone());
     let on_compare = requests::on_compare(send.clone());
-    let on_split = requests::on_split(send);
+    let on_split = requests::on_split(send.clone());
+    requests::use_reach(state.reach.clone(), state.analysis.clone(), send);
     let on_dismiss_crash = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::DismissCrash));
     let on_close_diff = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::CloseDiff));
     let on_close_notice = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::Notice(None)));
@@ -116,7 +117,9 @@ pub fn App() -> Html {
     let on_undo = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Undo));
     let on_reset = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Reset));
     let on_select_finding = use_callback(dispatch.clone(), |i: usize, d| d.dispatch(Action::ShowFinding(i)));
-    let on_reach = use_callback(dispatch.clone(), |name: String, d| d.dispatch(Action::ShowReach(name)));
+    let on_reach = use_callback(dispatch.clone(), |picked: Option<Reach>, d| {
+        d.dispatch(picked.map_or(Action::ClearReach, Action::ShowReach))
+    });
     let hops = state.focus.as_ref().map_or(1, |f| f.hops);
     let on_focus = use_callback((dispatch.clone(), hops), |id: String, (d, hops)| {
         d.dispatch(Action::Focus(Focus { seeds: vec![id], hops: (*hops).max(1) }))
@@ -167,13 +170,14 @@ pub fn App() -> Html {
                     focus={state.focus.clone()} roll_up={state.roll_up.clone()} evidence={state.evidence.clone()}
                     on_toggle={on_toggle.clone()} on_expand={on_expand} on_focus={on_focus.clone()}
                     click={state.click} selected={state.selected.clone()} {on_select} edge_filter={state.edge_filter}
-                    exporter={Ptr(exporter.clone())} />
+                    exporter={Ptr(exporter.clone())} reach={state.reach_view.clone().map(Ptr)} />
                 if let Some(selected) = state.selected.clone() {
                     <Inspector analysis={Ptr(a.clone())} overlay={Ptr(state.overlay.clone())} {selected}
                         on_refine={on_refine.clone()} on_select={on_pick} on_toggle={on_toggle.clone()} on_jump={on_jump.clone()} />
                 }
             </div>
-            <Legend marks={a.marks.present()} filter={state.edge_filter} {on_filter} />
+            <Legend marks={a.marks.present()} filter={state.edge_filter} {on_filter} reach={state.reach_view.clone().map(Ptr)}
+                primary={a.mesh.as_ref().is_some_and(|m| m.routes.iter().any(|r| r.failover.is_some()))} />
         </> },
     };
     let overlay_notes = state.analysis.as_ref().map_or(0, |a| note_counts(&a.report.notes).1);
@@ -230,7 +234,7 @@ pub fn App() -> Html {
                         {stale} {stale_in_overlay} on_show={on_show_note} on_refine={on_refine.clone()} on_jump={on_jump.clone()} />
                 } else {
                     <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
-                        {stale} {stale_in_overlay} crash={crash.clone()} on_dismiss_crash={on_dismiss_crash.clone()} on_select={on_select_finding} on_fail={on_fail} on_focus={on_focus} {on_reach} reach={state.reach.clone()} />
+                        {stale} {stale_in_overlay} crash={crash.clone()} on_dismiss_crash={on_dismiss_crash.clone()} on_select={on_select_finding} on_fail={on_fail} on_focus={on_focus} {on_reach} reach={state.reach.clone()} reach_view={state.reach_view.clone().map(Ptr)} />
                 }
             </div>
         }

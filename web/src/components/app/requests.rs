@@ -1,6 +1,6 @@
 //! The top bar's requests: report exports, comparisons and splits go to the analysis worker
 //! (it holds the full report, and says why when it has none); the SVG export is drawn from the
-//! graph on the page.
+//! graph on the page. Also the reach view's request: the worker holds the policies.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,7 +11,7 @@ use super::super::graph_view::{export, Exporter};
 use crate::browser;
 use crate::examples;
 use crate::protocol::Request;
-use crate::state::{Action, Analysis, Notice, State};
+use crate::state::{Action, Analysis, Notice, Reach, State};
 
 /// Exports `markdown` or `json` (the worker's full report) or `svg` (the graph as drawn).
 pub fn on_export(
@@ -49,4 +49,15 @@ pub fn on_compare(send: Callback<Request>) -> Callback<&'static str> {
 /// Splits the current design's tailnets by region and compares.
 pub fn on_split(send: Callback<Request>) -> Callback<()> {
     Callback::from(move |()| send.emit(Request::Split { by: "region".into() }))
+}
+
+/// Asks the worker for everything the picked principal may reach, when one is picked and again
+/// after each analysis (the worker answers in order, so after the analysis it holds).
+#[hook]
+pub fn use_reach(reach: Option<Reach>, analysis: Option<Rc<Analysis>>, send: Callback<Request>) {
+    use_effect_with((reach, analysis.map(super::super::Ptr)), move |(reach, _)| {
+        if let Some(r) = reach {
+            send.emit(Request::Reach { file: r.file.clone(), principal: r.principal.clone() });
+        }
+    });
 }

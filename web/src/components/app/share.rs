@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::share::{self, Shared};
-use crate::state::{Action, Notice, State};
+use crate::state::{Action, Beside, Notice, State};
 
 /// Keeps the text of each new revision in localStorage. Revision 0 is the blank start: it must
 /// not overwrite a stored text before it is restored. Small texts are stored at once; larger
@@ -61,31 +61,96 @@ pub fn use_kept_text(
     });
 }
 
-/// Copies a link holding `text`, its `overlay` and `failed`, and shows it in a notice (which
-/// says so when `beside` files were read with the export: the link does not hold them).
+/// Copies a link holding `text`, its `overlay`, `failed` and the files read `beside` it, and
+/// shows it in a notice, which names the files left out of it (over the size a link may hold),
+/// and says so when even the export alone is over it.
 pub fn on_share(
     text: Rc<str>,
     overlay: Rc<str>,
     failed: Vec<String>,
-    beside: usize,
+    beside: Beside,
     dispatch: UseReducerDispatcher<State>,
 ) -> Callback<()> {
     Callback::from(move |_| {
-        let shared = Shared { text: text.to_string(), overlay: overlay.to_string(), failed: failed.clone() };
-        let url = format!("{}#{}", browser::base_url(), share::encode(&shared));
-        browser::copy(&url);
-        let kb = url.len() / 1024;
-        let (text, warning) = match beside {
-            0 => (format!("Link copied ({kb} KB); it holds the whole state and nothing is uploaded."), false),
-            n => (
-                format!(
-                    "Link copied ({kb} KB); it holds the export, its overlay and the failures, not the {n} {} read beside the export: open {} again with it. Nothing is uploaded.",
-                    if n == 1 { "file" } else { "files" },
-                    if n == 1 { "it" } else { "them" }
-                ),
-                true,
-            ),
+        let shared = Shared {
+            text: text.to_string(),
+            overlay: overlay.to_string(),
+            failed: failed.clone(),
+            beside: beside.to_vec(),
         };
+        let link = share::link(&shared);
+        let url = format!("{}#{}", browser::base_url(), link.fragment);
+        browser::copy(&url);
+        let (text, warning) = notice(&link, url.len(), beside.len());
         dispatch.dispatch(Action::Notice(Some(Notice { text, url: Some(url), warning })));
     })
+}
+
+/// What the notice of a copied link says: what it holds, and what it left out (`files` were read
+/// beside the export); whether that is a warning.
+fn notice(link: &share::Link, bytes: usize, files: usize) -> (String, bool) {
+    let kb = bytes / 1024;
+    let mb = share::MAX_BYTES >> 20;
+    let quoted = |names: &[String]| names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ");
+    if link.too_large {
+        return (
+            format!(
+                "Link copied ({kb} KB), but this export is over the {mb} MB a link may hold: the link will not open; share the file itself.{}",
+                if link.left_out.is_empty() { String::new() } else { format!(" It leaves out {}.", quoted(&link.left_out)) }
+            ),
+            true,
+        );
+    }
+    match (files, link.left_out.as_slice()) {
+        (0, _) => (format!("Link copied ({kb} KB); it holds the whole state and nothing is uploaded."), false),
+        (n, []) => (
+            format!(
+                "Link copied ({kb} KB); it holds the whole state, with the {n} {} read beside the export, and nothing is uploaded.",
+                if n == 1 { "file" } else { "files" }
+            ),
+            false,
+        ),
+        (_, left) => (
+            format!(
+                "Link copied ({kb} KB) without {}: with {} it would be over the {mb} MB a link may hold; open {} again with it. Nothing is uploaded.",
+                quoted(left),
+                if left.len() == 1 { "it" } else { "them" },
+                if left.len() == 1 { "it" } else { "them" }
+            ),
+            true,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_names_the_files_a_link_left_out() {
+        let link = |left_out: &[&str], too_large| share::Link {
+            fragment: String::new(),
+            left_out: left_out.iter().map(|s| s.to_string()).collect(),
+            too_large,
+        };
+        assert_eq!(
+            notice(&link(&[], false), 2048, 0),
+            ("Link copied (2 KB); it holds the whole state and nothing is uploaded.".into(), false)
+        );
+        let (text, warning) = notice(&link(&[], false), 2048, 3);
+        assert!(!warning && text.contains("with the 3 files read beside the export"), "{text}");
+        let (text, warning) = notice(&link(&["big.json", "other.hujson"], false), 2048, 3);
+        assert!(
+            warning
+                && text.starts_with(
+                    "Link copied (2 KB) without “big.json”, “other.hujson”: with them it would be over the 64 MB"
+                ),
+            "{text}"
+        );
+        let (text, warning) = notice(&link(&["a.json"], true), 2048, 1);
+        assert!(
+            warning && text.contains("the link will not open") && text.contains("It leaves out “a.json”."),
+            "{text}"
+        );
+    }
 }

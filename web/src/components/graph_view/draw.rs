@@ -9,8 +9,9 @@ use blastmap_core::algo::WhatIf;
 use yew::prelude::*;
 
 use super::super::edges::{self, Painted, Palette, Viewport, DOWN, EVIDENCE, PATH, SELECTED};
-use super::super::node_chunk::{NodeChunk, NodeState};
+use super::super::node_chunk::{NodeChunk, NodeState, ReachMark};
 use super::super::Ptr;
+use crate::protocol::ReachView;
 use crate::review;
 use crate::scene::{look, Drawing};
 use crate::state::{Analysis, Selection};
@@ -77,17 +78,57 @@ pub struct States {
 }
 
 /// What is marked on the graph besides the what-if: a finding's or note's evidence (component
-/// ids), the hovered node, the component or edge under review.
+/// ids), the hovered node, the component or edge under review, a policy principal's reach
+/// (coloured in place of the what-if), and the primary routers of high-availability routes.
 pub struct Marked<'a> {
     pub evidence: &'a [String],
     pub hovered: Option<usize>,
     pub selected: Option<&'a Selection>,
+    pub reach: Option<&'a ReachView>,
+    /// Model nodes.
+    pub primaries: &'a [blastmap_core::NodeId],
+}
+
+/// The primary routers of the high-availability subnet routes (those that fail over through the
+/// control plane) of `a`'s mesh, as model nodes, sorted.
+pub fn primaries(a: &Analysis) -> Vec<blastmap_core::NodeId> {
+    let mut out: Vec<_> =
+        a.mesh.iter().flat_map(|m| &m.routes).filter(|r| r.failover.is_some()).map(|r| r.primary).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Each shown node's part in `reach` (all [`ReachMark::Off`] without one).
+fn reach_marks(a: &Analysis, d: &Drawing, reach: Option<&ReachView>) -> Vec<ReachMark> {
+    let n = d.view.nodes.len();
+    let Some(r) = reach else { return vec![ReachMark::Off; n] };
+    let shown = |id: &String| a.model.lookup(id).and_then(|v| d.shown_node(&a.scene, v));
+    let mut marks = vec![ReachMark::Dimmed; n];
+    for v in r.origin.iter().filter_map(shown) {
+        if let Some(m) = marks.get_mut(v as usize) {
+            *m = ReachMark::Origin(0);
+        }
+    }
+    // Rolled up, an aggregate counts the members reached (also the one holding the principal).
+    for v in r.reached.iter().filter_map(shown) {
+        if let Some(m) = marks.get_mut(v as usize) {
+            *m = match *m {
+                ReachMark::Origin(k) => ReachMark::Origin(k + 1),
+                ReachMark::Reached(k) => ReachMark::Reached(k + 1),
+                _ => ReachMark::Reached(1),
+            };
+        }
+    }
+    marks
 }
 
 /// The states of `d`'s nodes and edges under `what_if`, with `marked`'s evidence and selection
 /// marked and the path that explains the hovered node's status highlighted.
 pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Marked<'_>, culled: &Culled) -> States {
-    let Marked { evidence, hovered, selected } = *marked;
+    let Marked { evidence, hovered, selected, reach, primaries } = *marked;
+    let reach = reach_marks(a, d, reach);
+    let primary: HashSet<u32> = primaries.iter().filter_map(|&v| d.shown_node(&a.scene, v)).collect();
     let model = &a.model;
     let shown = |id: &str| model.lookup(id).and_then(|v| d.shown_node(&a.scene, v));
     let evidence: HashSet<u32> = evidence.iter().filter_map(|id| shown(id)).collect();
@@ -121,6 +162,8 @@ pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Mark
             hovered: hovered == Some(v),
             selected: chosen == Some(v as u32),
             drawn: !culled.boxes && culled.on_screen.as_ref().is_none_or(|s| s[v]),
+            reach: reach.get(v).copied().unwrap_or_default(),
+            primary: primary.contains(&(v as u32)),
         })
         .collect();
     let path_edges: HashSet<(u32, u32)> = path.windows(2).map(|s| (s[1], s[0])).collect();
@@ -153,6 +196,8 @@ pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Mark
 fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element, d: &Drawing, states: &[NodeState]) {
     let Some(ctx) = edges::context_2d(canvas) else { return };
     let palette = Palette::of(style_of);
+    // The reach view's colours are the blast radius's: the principal as failed, what it may
+    // reach as down, the rest faint.
     let looks = [
         ("up", "--g-node", "--g-node-stroke"),
         ("failed", "--g-failed", "--g-failed-stroke"),
@@ -160,6 +205,9 @@ fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element,
         ("degraded", "--g-degraded", "--g-degraded-stroke"),
         ("cannot-restart", "--g-restart", "--g-restart-stroke"),
         ("unmonitored", "--g-unmon", "--g-unmon-stroke"),
+        ("reach-origin", "--g-failed", "--g-failed-stroke"),
+        ("reach-hit", "--g-down", "--g-down-stroke"),
+        ("reach-dim", "--g-node", "--g-node-stroke"),
     ];
     let _ = ctx.set_line_dash(&js_sys::Array::new());
     ctx.set_line_width(2.0);
@@ -167,17 +215,33 @@ fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element,
         ctx.begin_path();
         let mut any = false;
         for (v, at) in d.layout.nodes.iter().enumerate() {
-            if states.get(v).is_some_and(|s| s.look.class() == class) {
+            if states.get(v).is_some_and(|s| s.reach.class().unwrap_or(s.look.class()) == class) {
                 ctx.rect(f64::from(at.x), f64::from(at.y), f64::from(at.w), f64::from(at.h));
                 any = true;
             }
         }
         if any {
+            ctx.set_global_alpha(if class == "reach-dim" { 0.3 } else { 1.0 });
             ctx.set_fill_style_str(&palette.get(fill, "#ffffff"));
             ctx.fill();
             ctx.set_stroke_style_str(&palette.get(stroke, "#9aa3b2"));
             ctx.stroke();
         }
+    }
+    ctx.set_global_alpha(1.0);
+    // Primary routers: a ring around the box.
+    ctx.begin_path();
+    let mut any = false;
+    for (v, at) in d.layout.nodes.iter().enumerate() {
+        if states.get(v).is_some_and(|s| s.primary) {
+            ctx.rect(f64::from(at.x) - 4.0, f64::from(at.y) - 4.0, f64::from(at.w) + 8.0, f64::from(at.h) + 8.0);
+            any = true;
+        }
+    }
+    if any {
+        ctx.set_line_width(3.0);
+        ctx.set_stroke_style_str(&palette.get("--g-primary", "#7b3fe4"));
+        ctx.stroke();
     }
 }
 

@@ -21,6 +21,7 @@ use yew::prelude::*;
 
 use super::edges::EdgeOverlay;
 use super::Ptr;
+use crate::protocol::ReachView;
 use crate::scene::Drawing;
 use crate::state::{Analysis, ClickMode, Focus, Selection};
 pub use export::Exporter;
@@ -49,6 +50,9 @@ pub struct Props {
     pub edge_filter: Option<u8>,
     /// Filled with a function that draws the whole view as SVG, for the SVG export.
     pub exporter: Ptr<std::cell::RefCell<Option<Exporter>>>,
+    /// A policy principal's reach, coloured like a blast radius in place of the what-if.
+    #[prop_or_default]
+    pub reach: Option<Ptr<ReachView>>,
 }
 
 /// The markers and patterns the edges and nodes use (also copied into SVG exports).
@@ -89,7 +93,14 @@ pub fn GraphView(p: &Props) -> Html {
     // What is on screen, and the state of everything drawn.
     let culled = draw::cull(&drawing, canvas_viewport);
     let w = p.what_if.as_deref();
-    let marked = draw::Marked { evidence: &p.evidence, hovered: *hovered, selected: p.selected.as_ref() };
+    let primaries = use_memo(p.analysis.clone(), |a| draw::primaries(a));
+    let marked = draw::Marked {
+        evidence: &p.evidence,
+        hovered: *hovered,
+        selected: p.selected.as_ref(),
+        reach: p.reach.as_deref(),
+        primaries: &primaries,
+    };
     let states = draw::states(a, &drawing, w, &marked, &culled);
     let marks = {
         let deps = (p.analysis.clone(), drawing.clone());
