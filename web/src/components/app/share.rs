@@ -101,7 +101,7 @@ fn notice(link: &share::Link, bytes: usize, files: usize) -> (String, bool) {
             true,
         );
     }
-    match (files, link.left_out.as_slice()) {
+    let (text, warning) = match (files, link.left_out.as_slice()) {
         (0, _) => (format!("Link copied ({kb} KB); it holds the whole state and nothing is uploaded."), false),
         (n, []) => (
             format!(
@@ -119,8 +119,22 @@ fn notice(link: &share::Link, bytes: usize, files: usize) -> (String, bool) {
             ),
             true,
         ),
+    };
+    if bytes > URL_CHARS {
+        // Under the size the page decodes, over the address length a browser keeps.
+        return (
+            format!(
+                "{text} At {:.1} MB it is longer than the 2 MB address Chromium-based browsers accept: there it may not open; share the files instead.",
+                bytes as f64 / f64::from(1u32 << 20)
+            ),
+            true,
+        );
     }
+    (text, warning)
 }
+
+/// The longest address Chromium keeps (its `kMaxURLChars`, 2 MiB); a longer link is cut there.
+const URL_CHARS: usize = 2 << 20;
 
 #[cfg(test)]
 mod tests {
@@ -147,6 +161,9 @@ mod tests {
                 ),
             "{text}"
         );
+        // Within what the page decodes, over what Chromium keeps in an address.
+        let (text, warning) = notice(&link(&[], false), 3 << 20, 2);
+        assert!(warning && text.ends_with("At 3.0 MB it is longer than the 2 MB address Chromium-based browsers accept: there it may not open; share the files instead."), "{text}");
         let (text, warning) = notice(&link(&["a.json"], true), 2048, 1);
         assert!(
             warning && text.contains("the link will not open") && text.contains("It leaves out “a.json”."),
