@@ -117,6 +117,7 @@ export function breakdown(marks, status) {
     sentToModelReceived: between("request-sent", "model-received"),
     unpackAndScene: between("model-received", "model-ready"),
     modelToReportReceived: between("model-ready", "report-received"),
+    reportDecode: between("large-json", "report-received"),
     reportToLoaded: between("report-received", "loaded"),
   };
   for (const [k, v] of Object.entries(parts)) if (v !== undefined) out[k] = v;

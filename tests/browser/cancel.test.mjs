@@ -38,6 +38,9 @@ test("Cancel during a long analysis stops it, keeps the text and leaves the page
       document.querySelector("#source").dispatchEvent(paste);
     }, text);
     await page.waitForSelector("#progress #cancel-analysis");
+    // A text this large is not kept across reloads, and a notice says so: wait for it, so that
+    // it does not replace the one Cancel shows.
+    await page.waitForFunction(() => /too large to keep/.test(document.querySelector("#notice")?.textContent ?? ""));
     await page.click("#cancel-analysis");
     await page.waitForSelector("#progress", { state: "detached" });
     assert.match(await page.$eval("#notice", (e) => e.textContent), /Analysis cancelled\. The text is kept/);

@@ -64,11 +64,6 @@ impl Writer {
         self.words.push(l.len() as u32);
         self.words.extend_from_slice(l);
     }
-
-    fn adjacency(&mut self, a: &Adjacency) {
-        self.list(a.offsets());
-        self.list(a.targets());
-    }
 }
 
 struct Reader<'a> {
@@ -129,15 +124,16 @@ impl Packed {
     /// # Complexity
     /// O(|V| + |E|) time and space, plus the length of the ids.
     pub fn of(model: &Model, mesh: Option<&Mesh>) -> Packed {
-        let parts = model.parts();
-        let edges = model.edge_count();
-        let id_bytes: usize = parts.nodes.iter().map(|n| n.id.len()).sum();
+        // Read through the accessors: `Model::parts` would copy every id first.
+        let n = model.len();
+        let id_bytes: usize = model.ids().map(|v| model.name(v).len()).sum();
         let mut w = Writer {
-            words: Vec::with_capacity(8 * parts.nodes.len() + edges + 32),
+            words: Vec::with_capacity(5 * n + 6 * (n + 2) + model.edge_count() + 32),
             bytes: Vec::with_capacity(id_bytes + 64),
         };
-        w.word(parts.nodes.len() as u32);
-        for node in &parts.nodes {
+        w.word(n as u32);
+        for v in model.ids() {
+            let node = model.node(v);
             let mut flags = 0;
             let set = |flags: &mut u32, bit: u32, on: bool| {
                 if on {
@@ -165,12 +161,25 @@ impl Packed {
                 w.word((bits >> 32) as u32);
             }
         }
-        w.list(&parts.need);
-        for a in [&parts.requires, &parts.placement, &parts.start, &parts.degrades, &parts.monitors, &parts.credentials]
-        {
-            w.adjacency(a);
+        w.word(n as u32);
+        w.words.extend(model.ids().map(|v| model.need(v)));
+        let kinds: [fn(&Model, NodeId) -> &[NodeId]; 6] =
+            [Model::requires, Model::placement, Model::start, Model::degrades, Model::monitors, Model::credentials];
+        for rows in kinds {
+            // Offsets, then targets: the rows `Adjacency::from_rows` takes.
+            w.word(n as u32 + 1);
+            let mut end = 0u32;
+            w.word(end);
+            for v in model.ids() {
+                end += rows(model, v).len() as u32;
+                w.word(end);
+            }
+            w.word(end);
+            for v in model.ids() {
+                w.words.extend_from_slice(rows(model, v));
+            }
         }
-        w.opt_str(parts.name.as_deref());
+        w.opt_str(model.name.as_deref());
         w.word(u32::from(mesh.is_some()));
         if let Some(mesh) = mesh {
             w.word(mesh.tailnets.len() as u32);

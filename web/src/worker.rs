@@ -290,7 +290,8 @@ fn analysis_id(message: &str) -> Option<u64> {
     head.get(..head.find(' ')?)?.parse().ok()
 }
 
-/// Runs the worker: answers every message (an encoded [`Request`]) with JSON [`Response`]s.
+/// Runs the worker: answers every message (an encoded [`Request`]: text, or for an analysis its
+/// UTF-8 bytes) with JSON [`Response`]s (and the packed model, [`post`]).
 pub fn run() {
     // A panic aborts the WebAssembly: tell the page first (it restarts the worker).
     std::panic::set_hook(Box::new(|info| {
@@ -302,7 +303,19 @@ pub fn run() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let Some(text) = e.data().as_string() else { return };
+        // An analysis comes as UTF-8 bytes (`hooks/use_analysis.rs` says why), the rest as text.
+        let data = e.data();
+        let text = match data.dyn_ref::<js_sys::Uint8Array>() {
+            Some(bytes) => match String::from_utf8(bytes.to_vec()) {
+                Ok(text) => text,
+                Err(_) => return,
+            },
+            None => match data.as_string() {
+                Some(text) => text,
+                None => return,
+            },
+        };
+        drop(data);
         if let Some(id) = analysis_id(&text) {
             post(&post_scope, Response::Progress { id, step: STEP_READ.into(), fraction: 0.0 });
         }

@@ -67,9 +67,9 @@ impl Adjacency {
         Adjacency { offsets, targets }
     }
 
-    /// An adjacency from its compressed rows as [`Adjacency::offsets`] and
-    /// [`Adjacency::targets`] give them, when they are well formed: `offsets` starts at 0, never
-    /// decreases and ends at `targets.len()`, and every target is a node (below
+    /// An adjacency from its compressed rows (the neighbours of `v` are
+    /// `targets[offsets[v]..offsets[v + 1]]`), when they are well formed: `offsets` starts at 0,
+    /// never decreases and ends at `targets.len()`, and every target is a node (below
     /// `offsets.len() - 1`). `None` otherwise.
     ///
     /// # Complexity
@@ -79,17 +79,6 @@ impl Adjacency {
         let sorted = offsets.first() == Some(&0) && offsets.windows(2).all(|w| w.first() <= w.get(1));
         let ends = offsets.last().is_some_and(|&e| e as usize == targets.len());
         (sorted && ends && targets.iter().all(|&t| (t as usize) < n)).then_some(Adjacency { offsets, targets })
-    }
-
-    /// Where each node's row starts in [`Adjacency::targets`], and where the last ends: one more
-    /// than the nodes.
-    pub fn offsets(&self) -> &[u32] {
-        &self.offsets
-    }
-
-    /// Every row's neighbours, one row after the other.
-    pub fn targets(&self) -> &[NodeId] {
-        &self.targets
     }
 
     /// The neighbours of `v`.

@@ -133,6 +133,10 @@ fn spawn(shared: &Shared) {
 /// and the packed model's two buffers ([`crate::worker::post`] says how it is made).
 fn read(data: &JsValue) -> Result<Response, String> {
     if let Some(json) = data.as_string() {
+        if json.len() > 100_000 {
+            // A report: the benchmarks time its decoding from here.
+            mark("blastmap:large-json");
+        }
         return serde_json::from_str(&json).map_err(|e| e.to_string());
     }
     let field = |name: &str| js_sys::Reflect::get(data, &JsValue::from_str(name)).map_err(|_| format!("no `{name}`"));
@@ -148,6 +152,21 @@ fn read(data: &JsValue) -> Result<Response, String> {
     Ok(response)
 }
 
+/// Posts `request` to `worker`. An analysis goes as UTF-8 bytes in a transferred buffer, not as
+/// a JS string: turning a string of tens of megabytes into the worker's Rust `String` walks it
+/// character by character (wasm-bindgen's `passStringToWasm0`); bytes are one copy.
+fn send_to(worker: &web_sys::Worker, request: &Request) {
+    let encoded = request.encode();
+    if !matches!(request, Request::Analyze { .. }) {
+        let _ = worker.post_message(&JsValue::from_str(&encoded));
+        return;
+    }
+    let bytes = js_sys::Uint8Array::from(encoded.as_bytes());
+    drop(encoded);
+    let _ = worker.post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes.buffer()));
+    mark("blastmap:request-sent");
+}
+
 /// Sends `request` to the worker, or queues it until the worker is ready; false when no worker
 /// runs (it failed twice).
 fn post(shared: &Shared, request: Request) -> bool {
@@ -158,10 +177,7 @@ fn post(shared: &Shared, request: Request) -> bool {
         s.busy = true;
     }
     if s.ready {
-        let _ = s.worker.post_message(&JsValue::from_str(&request.encode()));
-        if analysis {
-            mark("blastmap:request-sent");
-        }
+        send_to(&s.worker, &request);
     } else {
         if analysis {
             s.waiting.retain(|r| !matches!(r, Request::Analyze { .. }));
@@ -232,7 +248,7 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
             Response::Ready => {
                 s.ready = true;
                 for request in std::mem::take(&mut s.waiting) {
-                    let _ = s.worker.post_message(&JsValue::from_str(&request.encode()));
+                    send_to(&s.worker, &request);
                 }
                 return;
             }
