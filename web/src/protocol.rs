@@ -1,5 +1,5 @@
 //! Messages between the page and the analysis worker: requests as plain text
-//! ([`Request::encode`]), answers as JSON ([`Response`]), except the model, which crosses once,
+//! ([`Request::encode`]; an analysis posted as its UTF-8 bytes), answers as JSON ([`Response`]), except the model, which crosses once,
 //! built in the worker, as two transferable buffers beside the JSON of [`Response::Parsed`]
 //! ([`crate::wire`]): the page never parses the topology nor builds its model again.
 //!
