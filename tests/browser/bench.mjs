@@ -1,51 +1,13 @@
-// Measures (not a test): paste → findings and click → repaint at several sizes, and the gzipped
-// wasm size. Run by scripts/bench-browser.sh, which builds the page and the topologies.
-// Usage: node bench.mjs t-200.json t-5000.json t-50000.json
+// Measures (not a test): open → findings (a real paste) with where the time went, the
+// browser's peak resident memory, and click → repaint, at several sizes; and the gzipped wasm
+// size. Run by scripts/bench-browser.sh, which builds the page and the topologies.
+// Usage: node bench.mjs e-50000.json e-200000.json e-1000000.json
 import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serve, launch, open, DIST } from "./harness.mjs";
+import { paste, timed, fmt, sampleRss, breakdown } from "./bench-helpers.mjs";
 
-/** In the page: run `act`, then wait for `done` and the frame after it; milliseconds. */
-async function timed(page, act, done) {
-  return page.evaluate(
-    async ({ act, done }) => {
-      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const q = (s) => document.querySelector(s);
-      const t0 = performance.now();
-      if (act.kind === "paste") {
-        const ta = q("#source");
-        ta.value = act.text;
-        ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
-      } else if (act.kind === "click") {
-        q(act.selector).dispatchEvent(new MouseEvent("click", { bubbles: true }));
-      } else if (act.kind === "select") {
-        const s = q(act.selector);
-        s.value = act.value;
-        s.dispatchEvent(new Event("change", { bubbles: true }));
-      }
-      const ok = () => {
-        if (done.kind === "status") return q("#status")?.textContent.includes(done.text) && !q("#progress");
-        if (done.kind === "attr") return q(done.selector)?.getAttribute(done.attr) === done.value;
-        if (done.kind === "count") {
-          const n = document.querySelectorAll(done.selector).length;
-          return done.max === undefined ? n >= done.min : n <= done.max;
-        }
-        if (done.kind === "shown") return parseInt(q(".graph-info .shown")?.textContent ?? "0", 10) >= done.min;
-        return false;
-      };
-      while (!ok()) {
-        await frame();
-        if (performance.now() - t0 > 120_000) return NaN;
-      }
-      await frame();
-      return performance.now() - t0;
-    },
-    { act, done },
-  );
-}
-
-const fmt = (ms) => (Number.isNaN(ms) ? "timeout" : `${ms.toFixed(0)} ms`);
 const server = await serve();
 const browser = await launch();
 const rows = [];
@@ -55,10 +17,25 @@ try {
     const components = JSON.parse(text).components.length;
     const { context, page } = await open(browser, server.url);
     await page.waitForSelector("#empty-state");
-    const paste = await timed(page, { kind: "paste", text }, { kind: "status", text: `${components} components` });
+    const rss = sampleRss();
+    const pasted = await paste(page, text, components);
+    const { before, peak } = rss.stop();
     const status = await page.$eval("#status", (e) => e.textContent);
     const shown = await page.$$eval("#graph g.node", (es) => es.length);
-    const row = { components, paste: fmt(paste), worker: status.replace(/^.*?components · /, ""), shown };
+    // The report's own count (every edge kind, placement included).
+    const head = await page.$eval("#findings .panel-head p", (e) => e.textContent).catch(() => "");
+    const edges = /([\d,]+) edges/.exec(head)?.[1] ?? "?";
+    const row = {
+      file: file.split("/").pop(),
+      components,
+      edges,
+      paste: fmt(pasted.ms),
+      worker: status.replace(/^.*?components · /, ""),
+      rssBeforeMB: before.toFixed(0),
+      rssPeakMB: peak.toFixed(0),
+      shown,
+    };
+    console.log(JSON.stringify({ file: row.file, breakdown: breakdown(pasted.marks, status) }));
     // Fail a host from the placement picker: what-if on the main thread plus the repaint.
     const host = await page.$eval("#placement-picker optgroup[label=host] option", (o) => o.value);
     row.pickFail = fmt(await timed(page, { kind: "select", selector: "#placement-picker", value: host }, { kind: "count", selector: ".failed-chip", min: 1 }));

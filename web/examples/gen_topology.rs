@@ -1,5 +1,6 @@
-//! Writes a generated topology of about N components as JSON (for scripts/bench-browser.sh),
-//! and reports on stderr how long the page's main-thread steps take natively for it.
+//! Writes a generated topology of about N components as JSON, and reports on stderr how long
+//! the page's steps take natively for it: the worker's model, packing it for the page,
+//! unpacking it there, the scene and the layout.
 //!
 //! Usage: `cargo run --release -p blastmap-web --example gen_topology -- 5000 > t.json`, or
 //! `-- FILE.json` to time the steps on a native JSON topology (nothing is written).
@@ -10,6 +11,7 @@ use blastmap_core::generate::{generate, Params};
 use blastmap_core::{compile, format::Document};
 use blastmap_layout::RollUp;
 use blastmap_web::scene::{initial_roll_up, Drawing, Scene};
+use blastmap_web::wire::Packed;
 
 fn main() {
     let arg = std::env::args().nth(1).unwrap_or_default();
@@ -40,16 +42,26 @@ fn main() {
         }
     };
     let t = Instant::now();
-    let model = match compile(Document::from_topology(topology)) {
-        Ok(c) => c.model,
+    let compiled = match compile(Document::from_topology(topology)) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("invalid generated topology: {e}");
             std::process::exit(1);
         }
     };
     let build = t.elapsed();
+    // What crosses from the worker: the model packed there, unpacked on the page.
     let t = Instant::now();
-    let scene = Scene::new(&model, None);
+    let packed = Packed::of(&compiled.model, compiled.mesh.as_ref());
+    let pack = t.elapsed();
+    let t = Instant::now();
+    let Some((model, mesh)) = packed.unpack() else {
+        eprintln!("the packed model does not unpack");
+        std::process::exit(1);
+    };
+    let unpack = t.elapsed();
+    let t = Instant::now();
+    let scene = Scene::new(&model, mesh.as_ref());
     let scene_time = t.elapsed();
     let roll = initial_roll_up(scene.graph.len());
     let t = Instant::now();
@@ -59,9 +71,12 @@ fn main() {
     let full = Drawing::new(&model, &scene, None, &RollUp::none());
     let full_time = t.elapsed();
     eprintln!(
-        "{} nodes: model {:.1} ms, scene {:.1} ms, first view ({} shown) {:.1} ms, everything unrolled ({} nodes, {} edges) {:.1} ms",
+        "{} nodes: model (worker) {:.1} ms, packed {:.1} ms ({:.1} MB), unpacked (page) {:.1} ms, scene {:.1} ms, first view ({} shown) {:.1} ms, everything unrolled ({} nodes, {} edges) {:.1} ms",
         model.len(),
         build.as_secs_f64() * 1e3,
+        pack.as_secs_f64() * 1e3,
+        (packed.words.len() * 4 + packed.bytes.len()) as f64 / 1e6,
+        unpack.as_secs_f64() * 1e3,
         scene_time.as_secs_f64() * 1e3,
         drawing.view.nodes.len(),
         draw.as_secs_f64() * 1e3,

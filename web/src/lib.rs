@@ -2,7 +2,7 @@
 //! and analyses off the main thread. The only crate that touches the DOM; no analysis logic.
 //!
 //! Plain-Rust modules (tested natively): [`state`], [`load`], [`protocol`], [`share`],
-//! [`scene`], [`examples`], [`overlay_text`], [`review`], [`reach`]. Browser modules: [`components`], [`hooks`], [`browser`], [`worker`].
+//! [`scene`], [`wire`], [`examples`], [`overlay_text`], [`review`], [`reach`]. Browser modules: [`components`], [`hooks`], [`browser`], [`worker`].
 
 pub mod browser;
 pub mod components;
@@ -16,4 +16,5 @@ pub mod review;
 pub mod scene;
 pub mod share;
 pub mod state;
+pub mod wire;
 pub mod worker;

@@ -1,4 +1,7 @@
-//! Messages between the page and the analysis worker, as JSON text.
+//! Messages between the page and the analysis worker: requests as plain text
+//! ([`Request::encode`]; an analysis posted as its UTF-8 bytes), answers as JSON ([`Response`]), except the model, which crosses once,
+//! built in the worker, as two transferable buffers beside the JSON of [`Response::Parsed`]
+//! ([`crate::wire`]): the page never parses the topology nor builds its model again.
 //!
 //! The page gets a trimmed report ([`trim`]): at whole-estate scale the full one runs to tens of
 //! megabytes (50,000 blind spots at 50,000 components), more than a panel can show and too much
@@ -7,11 +10,11 @@
 use std::collections::BTreeMap;
 
 use blastmap_core::report::{FindingKind, Report};
-use blastmap_core::Topology;
 use blastmap_import::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::load::Problem;
+use crate::wire::Packed;
 
 /// Findings of each kind the page receives; the rest stay in the worker (and in exports).
 pub const FINDINGS_PER_KIND: usize = 200;
@@ -98,6 +101,9 @@ pub enum Request {
     /// Everything a policy principal (a node id, `tag:T`, `group:G` or a login) may reach under
     /// policy `file`, for the reach view: the worker holds the policy and the estate.
     Reach { file: String, principal: String },
+    /// Stop the analysis in flight. Never sent: the page terminates the worker and starts a
+    /// fresh one (`hooks/use_analysis.rs`), the text left as it is.
+    Cancel,
     /// Panic on purpose: how the browser tests check that a panicking worker is reported and
     /// replaced. Only in builds with the `test-hooks` feature.
     #[cfg(feature = "test-hooks")]
@@ -130,6 +136,7 @@ impl Request {
             Request::Compare { against } => format!("compare\n{against}"),
             Request::Split { by } => format!("split {by}"),
             Request::Reach { file, principal } => format!("reach {}\n{principal}", file.replace(['\n', '\r'], " ")),
+            Request::Cancel => "cancel".into(),
             #[cfg(feature = "test-hooks")]
             Request::Panic => "panic".into(),
             #[cfg(feature = "test-hooks")]
@@ -188,12 +195,14 @@ pub enum Response {
     Progress { id: u64, step: String, fraction: f32 },
     /// The text did not load.
     Failed { id: u64, problems: Vec<Problem> },
-    /// Loaded: the topology, for the page to build its own model while the worker analyses it,
-    /// and what the export said before the overlay of the components the notes are about.
+    /// Loaded: the worker's model and mesh, packed ([`crate::wire`]; they travel beside the
+    /// JSON as transferable buffers, not in it), for the page to hold while the worker analyses
+    /// it, and what the export said before the overlay of the components the notes are about.
     Parsed {
         id: u64,
         format: String,
-        topology: Box<Topology>,
+        #[serde(skip)]
+        model: Box<Packed>,
         warnings: Vec<Problem>,
         #[serde(default)]
         baseline: BTreeMap<String, crate::review::Baseline>,
@@ -390,6 +399,7 @@ mod tests {
         assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\né"), None, "inside a character");
         assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\nab"), None, "more than it says");
         assert_eq!(Request::decode("hello"), None);
+        assert_eq!(Request::decode(&Request::Cancel.encode()), None, "the worker is never asked to cancel");
         // Blank and comment-only overlays are not inputs.
         assert_eq!(Input::of("x", "  \n# later\n").len(), 1);
         assert_eq!(Input::of("x", "overlay: true\n").len(), 2);

@@ -13,10 +13,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use blastmap_core::algo::{what_if, WhatIf};
-use blastmap_core::format::Document;
 use blastmap_core::mesh::Mesh;
 use blastmap_core::report::{FindingKind, Report};
-use blastmap_core::{compile, Model, Topology};
+use blastmap_core::Model;
 use blastmap_layout::{RollUp, RollUpBy};
 use yew::Reducible;
 
@@ -25,6 +24,7 @@ use crate::overlay_text;
 use crate::protocol::{ReachView, Response};
 use crate::review::{self, Baseline, Context, Marks, Refine};
 use crate::scene::{initial_roll_up, Scene};
+use crate::wire::Packed;
 
 /// A loaded and analysed topology.
 #[derive(Debug)]
@@ -48,7 +48,7 @@ pub struct Analysis {
     pub marks: Marks,
 }
 
-/// The page's model of a topology the worker parsed: built while the worker analyses it.
+/// The page's copy of the model the worker built, with its scene: made while the worker analyses it.
 #[derive(Debug)]
 pub struct Parsed {
     pub model: Model,
@@ -61,19 +61,32 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// Builds the page's model from the topology the worker parsed.
+    /// Unpacks the model the worker built and validated ([`crate::wire`]; nothing is parsed or
+    /// validated again) and builds its scene.
     ///
     /// # Errors
-    /// The model's validation errors (the worker already validated it, so only on a mismatch).
+    /// A problem saying the model did not arrive whole (the buffers do not read as one: never
+    /// from a worker of the same build).
+    ///
+    /// # Complexity
+    /// O(|V| + |E|): [`Packed::unpack`] and [`Scene::new`].
     pub fn new(
-        topology: Topology,
+        packed: &Packed,
         format: String,
         warnings: Vec<Problem>,
         baseline: BTreeMap<String, Baseline>,
         parse_ms: f64,
     ) -> Result<Parsed, Vec<Problem>> {
-        let compiled = compile(Document::from_topology(topology)).map_err(crate::load::problems)?;
-        let (model, mesh) = (compiled.model, compiled.mesh);
+        let Some((model, mesh)) = packed.unpack() else {
+            return Err(vec![Problem {
+                input: 0,
+                line: None,
+                column: None,
+                message: "the analysis worker's model did not arrive whole; edit the text to analyse it again".into(),
+                error: true,
+                info: false,
+            }]);
+        };
         let scene = Scene::new(&model, mesh.as_ref());
         Ok(Parsed { model, mesh, scene, format, warnings, baseline, parse_ms })
     }
@@ -365,6 +378,8 @@ pub enum Action {
     WorkerFailed(Crash),
     /// Hide the note about a failed worker.
     DismissCrash,
+    /// The user stopped the analysis in flight (the page replaced the worker); the text stays.
+    Cancelled,
 }
 
 impl State {
@@ -812,6 +827,12 @@ impl Reducible for State {
                 s.crash = Some(crash);
             }
             Action::DismissCrash => s.crash = None,
+            Action::Cancelled => {
+                s.progress = None;
+                s.notice = Some(Notice::warning(
+                    "Analysis cancelled. The text is kept: edit it, or open it again, to analyse it.",
+                ));
+            }
         }
         if s.history.len() > HISTORY {
             let extra = s.history.len() - HISTORY;
@@ -842,8 +863,8 @@ mod tests {
         let l = crate::load::load(text).unwrap();
         let report = blastmap_core::analyze(&l.compiled, &Options::default());
         let (report, totals) = crate::protocol::trim(&report);
-        let parsed =
-            Parsed::new(l.compiled.written.topology, "native".into(), Vec::new(), BTreeMap::new(), 0.0).unwrap();
+        let packed = Packed::of(&l.compiled.model, l.compiled.mesh.as_ref());
+        let parsed = Parsed::new(&packed, "native".into(), Vec::new(), BTreeMap::new(), 0.0).unwrap();
         let analysis = Analysis::new(parsed, report, totals, 0.0);
         s.reduce(Action::Loaded { revision: r, analysis: Rc::new(analysis), warnings: Vec::new() })
     }
@@ -975,6 +996,20 @@ mod tests {
         assert_eq!(s.crash, Some(crash));
         assert!(s.clone().reduce(Action::DismissCrash).crash.is_none());
         assert!(s.reduce(Action::Edit("components: []".into())).crash.is_none());
+    }
+
+    #[test]
+    fn cancelling_stops_the_progress_and_keeps_the_text() {
+        let s = loaded(YAML).reduce(Action::Edit(format!("{YAML}- {{id: extra}}\n")));
+        let id = s.revision;
+        let s = s.reduce(Action::Worker(Rc::new(Response::Progress { id, step: "cycles".into(), fraction: 0.7 })));
+        let s = s.reduce(Action::Cancelled);
+        assert!(s.progress.is_none());
+        assert!(s.text.ends_with("- {id: extra}\n"));
+        assert_eq!(s.revision, id);
+        assert!(s.notice.as_ref().unwrap().text.starts_with("Analysis cancelled. The text is kept"));
+        // The last analysis stays shown.
+        assert!(s.analysis.is_some());
     }
 
     #[test]
@@ -1124,8 +1159,8 @@ mod tests {
         let mut parsed = None;
         for r in out {
             match r {
-                Response::Parsed { topology, format, warnings, baseline, .. } => {
-                    parsed = Some(Parsed::new(*topology, format, warnings, baseline, 0.0).unwrap());
+                Response::Parsed { model, format, warnings, baseline, .. } => {
+                    parsed = Some(Parsed::new(&model, format, warnings, baseline, 0.0).unwrap());
                 }
                 Response::Done { id, report, totals, .. } => {
                     let parsed = parsed.take().unwrap();

@@ -23,6 +23,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::protocol::{trim, DiffView, Input, Request, Response};
 use crate::review::{self, Baseline};
+use crate::wire::Packed;
 
 thread_local! {
     /// The last export read alone, by its text: the baseline of the next overlay edits.
@@ -30,6 +31,14 @@ thread_local! {
     /// Notes added to every report (test hooks only; see [`Request::TestNotes`]).
     static EXTRA_NOTES: RefCell<Vec<Note>> = const { RefCell::new(Vec::new()) };
 }
+
+/// The stages the worker posts besides the analyses' own ([`analyze_with_progress`]): reading
+/// the request, parsing and building the model, sending the model to the page, sending the
+/// findings.
+pub const STEP_READ: &str = "reading the text";
+pub const STEP_PARSE: &str = "parsing and building the model";
+pub const STEP_SEND_MODEL: &str = "sending the model to the page";
+pub const STEP_SEND_FINDINGS: &str = "sending the findings";
 
 /// What the export (`inputs[0]`, read alone) said of the components `notes` are about; empty
 /// without an overlay.
@@ -52,7 +61,7 @@ fn baseline(inputs: &[Input], notes: &[Note]) -> BTreeMap<String, Baseline> {
 /// the full report. `now` is a millisecond clock.
 pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn FnMut(Response)) -> Option<Report> {
     let t0 = now();
-    post(Response::Progress { id, step: "parsing".into(), fraction: 0.0 });
+    post(Response::Progress { id, step: STEP_PARSE.into(), fraction: 0.0 });
     let mut loaded = match crate::load::load_inputs(inputs) {
         Ok(l) => l,
         Err(problems) => {
@@ -70,11 +79,12 @@ pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn 
     notes.extend(extra.iter().cloned());
     let baseline = baseline(inputs, &notes);
     let t1 = now();
-    // The page builds its model from this while the analysis runs.
+    // The page holds this model (and draws it) while the analysis runs.
+    post(Response::Progress { id, step: STEP_SEND_MODEL.into(), fraction: 0.0 });
     let warnings = crate::load::warnings(&loaded, inputs);
-    let topology = Box::new(std::mem::take(&mut loaded.compiled.written.topology));
+    let model = Box::new(Packed::of(&loaded.compiled.model, loaded.compiled.mesh.as_ref()));
     let format = loaded.format.name().to_string();
-    post(Response::Parsed { id, format, topology, warnings, baseline, parse_ms: t1 - t0 });
+    post(Response::Parsed { id, format, model, warnings, baseline, parse_ms: t1 - t0 });
     let t1 = now();
     let mut report = analyze_with_progress(&loaded.compiled, &Options::default(), &mut |step, fraction| {
         post(Response::Progress { id, step: step.to_string(), fraction });
@@ -83,6 +93,7 @@ pub fn analyze(id: u64, inputs: &[Input], now: &dyn Fn() -> f64, post: &mut dyn 
         report.police(&loaded.compiled.model, section);
     }
     report.notes.extend(extra);
+    post(Response::Progress { id, step: STEP_SEND_FINDINGS.into(), fraction: 1.0 });
     let (shown, totals) = trim(&report);
     post(Response::Done { id, report: Box::new(shown), totals, analyze_ms: now() - t1 });
     Some(report)
@@ -224,6 +235,8 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64, post: &mut dyn FnMut(Resp
             });
         }
         Request::Reach { file, principal } => post(crate::reach::answer(&file, &principal)),
+        // The page handles it (it never sends it).
+        Request::Cancel => {}
         Request::Export { format } => post(LAST.with(|l| match &*l.borrow() {
             Held::Report(r) => export(r, &format),
             Held::Failed(problem) => Response::ExportFailed {
@@ -254,7 +267,42 @@ fn panic_message(info: &std::panic::PanicHookInfo<'_>) -> String {
     }
 }
 
-/// Runs the worker: answers every message (an encoded [`Request`]) with JSON [`Response`]s.
+/// Posts `response` to the page: as JSON text, except [`Response::Parsed`], posted as an object
+/// `{json, words, bytes}` whose two `ArrayBuffer`s (the packed model) are transferred, not
+/// copied: the model crosses as two copies of flat memory (into each side's WebAssembly), with
+/// no text made or parsed for it.
+pub fn post(scope: &web_sys::DedicatedWorkerGlobalScope, mut response: Response) {
+    let packed = match &mut response {
+        Response::Parsed { model, .. } => Some(std::mem::take(&mut **model)),
+        _ => None,
+    };
+    let Ok(json) = serde_json::to_string(&response) else { return };
+    let Some(packed) = packed else {
+        let _ = scope.post_message(&JsValue::from_str(&json));
+        return;
+    };
+    let words = js_sys::Uint32Array::from(packed.words.as_slice()).buffer();
+    drop(packed.words);
+    let bytes = js_sys::Uint8Array::from(packed.bytes.as_slice()).buffer();
+    drop(packed.bytes);
+    let message = js_sys::Object::new();
+    for (key, value) in
+        [("json", JsValue::from_str(&json)), ("words", words.clone().into()), ("bytes", bytes.clone().into())]
+    {
+        let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
+    }
+    let _ = scope.post_message_with_transfer(&message, &js_sys::Array::of2(&words, &bytes));
+}
+
+/// The id of an encoded analysis request, read from its first line (before the whole request
+/// is decoded, so the page hears at once that it arrived).
+fn analysis_id(message: &str) -> Option<u64> {
+    let head = message.strip_prefix("analyze ")?;
+    head.get(..head.find(' ')?)?.parse().ok()
+}
+
+/// Runs the worker: answers every message (an encoded [`Request`]: text, or for an analysis its
+/// UTF-8 bytes) with JSON [`Response`]s (and the packed model, [`post`]).
 pub fn run() {
     // A panic aborts the WebAssembly: tell the page first (it restarts the worker).
     std::panic::set_hook(Box::new(|info| {
@@ -266,14 +314,25 @@ pub fn run() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let Some(text) = e.data().as_string() else { return };
-        let Some(request) = Request::decode(&text) else { return };
-        let mut post = |r: Response| {
-            if let Ok(json) = serde_json::to_string(&r) {
-                let _ = post_scope.post_message(&JsValue::from_str(&json));
-            }
+        // An analysis comes as UTF-8 bytes (`hooks/use_analysis.rs` says why), the rest as text.
+        let data = e.data();
+        let text = match data.dyn_ref::<js_sys::Uint8Array>() {
+            Some(bytes) => match String::from_utf8(bytes.to_vec()) {
+                Ok(text) => text,
+                Err(_) => return,
+            },
+            None => match data.as_string() {
+                Some(text) => text,
+                None => return,
+            },
         };
-        handle(request, &js_sys::Date::now, &mut post);
+        drop(data);
+        if let Some(id) = analysis_id(&text) {
+            post(&post_scope, Response::Progress { id, step: STEP_READ.into(), fraction: 0.0 });
+        }
+        let Some(request) = Request::decode(&text) else { return };
+        drop(text);
+        handle(request, &js_sys::Date::now, &mut |r: Response| post(&post_scope, r));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
@@ -299,10 +358,21 @@ mod tests {
             inputs: vec![Input::export("components:\n- {id: web, requires: [consul]}\n- {id: consul}\n")],
         });
         assert!(out.len() > 3 && out.iter().all(|r| r.id() == 7));
-        let Some(Response::Parsed { topology, format, .. }) = out.get(1) else { panic!("not parsed first: {out:?}") };
+        let Some(Response::Parsed { model, format, .. }) = out.get(2) else { panic!("not parsed first: {out:?}") };
         assert_eq!(format, "native");
-        assert_eq!(topology.components.len(), 2);
-        assert!(matches!(out[2], Response::Progress { .. }));
+        assert_eq!(model.unpack().unwrap().0.len(), 2);
+        let steps: Vec<&str> = out
+            .iter()
+            .filter_map(|r| match r {
+                Response::Progress { step, .. } => Some(step.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(steps[..2], [STEP_PARSE, STEP_SEND_MODEL]);
+        assert_eq!(steps[2], "single failures");
+        assert_eq!(steps.last(), Some(&STEP_SEND_FINDINGS));
+        assert_eq!(analysis_id(&Request::Analyze { id: 71, inputs: vec![Input::export("x")] }.encode()), Some(71));
+        assert_eq!(analysis_id("export json"), None);
         let Some(Response::Done { report, totals, .. }) = out.last() else { panic!("no result: {out:?}") };
         assert!(report.findings.iter().any(|f| f.title.contains("`consul`")));
         assert_eq!(totals.values().sum::<usize>(), report.findings.len());
@@ -441,9 +511,10 @@ mod tests {
         let compose = include_str!("../../crates/blastmap-import/tests/fixtures/overlay/shop-compose.yml");
         let overlay = "overlay: true\ncomponents:\n  - id: frontend\n    requires_at_start: [config]\n";
         let out = answers(Request::Analyze { id: 3, inputs: Input::of(compose, overlay) });
-        let Some(Response::Parsed { topology, baseline, .. }) = out.get(1) else { panic!("{out:?}") };
-        let frontend = topology.components.iter().find(|c| c.id == "frontend").unwrap();
-        assert_eq!(frontend.requires_at_start, ["config"]);
+        let Some(Response::Parsed { model, baseline, .. }) = out.get(2) else { panic!("{out:?}") };
+        let (model, _) = model.unpack().unwrap();
+        let (frontend, config) = (model.lookup("frontend").unwrap(), model.lookup("config").unwrap());
+        assert_eq!(model.start(frontend), [config]);
         assert_eq!(baseline["frontend"].edges["config"], blastmap_core::format::RefField::Requires);
         let Some(Response::Done { report, .. }) = out.last() else { panic!("{out:?}") };
         assert_eq!(report.notes.len(), 1);

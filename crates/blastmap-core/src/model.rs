@@ -67,6 +67,20 @@ impl Adjacency {
         Adjacency { offsets, targets }
     }
 
+    /// An adjacency from its compressed rows (the neighbours of `v` are
+    /// `targets[offsets[v]..offsets[v + 1]]`), when they are well formed: `offsets` starts at 0,
+    /// never decreases and ends at `targets.len()`, and every target is a node (below
+    /// `offsets.len() - 1`). `None` otherwise.
+    ///
+    /// # Complexity
+    /// O(|V| + |E|).
+    pub fn from_rows(offsets: Vec<u32>, targets: Vec<NodeId>) -> Option<Adjacency> {
+        let n = offsets.len().checked_sub(1)?;
+        let sorted = offsets.first() == Some(&0) && offsets.windows(2).all(|w| w.first() <= w.get(1));
+        let ends = offsets.last().is_some_and(|&e| e as usize == targets.len());
+        (sorted && ends && targets.iter().all(|&t| (t as usize) < n)).then_some(Adjacency { offsets, targets })
+    }
+
     /// The neighbours of `v`.
     pub fn get(&self, v: NodeId) -> &[NodeId] {
         let v = v as usize;
@@ -109,6 +123,24 @@ impl Node {
     pub fn is_placement(&self) -> bool {
         matches!(self.origin, Origin::Placement(_))
     }
+}
+
+/// What a [`Model`] is made of, without what it derives (the reverse adjacencies, the index of
+/// ids, the targets): [`Model::parts`] gives them, [`Model::from_parts`] rebuilds the model. The
+/// page's worker sends these to the page, which then holds the same model without parsing,
+/// compiling or validating the topology again.
+#[derive(Clone, Debug, Default)]
+pub struct Parts {
+    pub name: Option<String>,
+    pub nodes: Vec<Node>,
+    /// Per node: how many of its `requires` must be up.
+    pub need: Vec<u32>,
+    pub requires: Adjacency,
+    pub placement: Adjacency,
+    pub start: Adjacency,
+    pub degrades: Adjacency,
+    pub monitors: Adjacency,
+    pub credentials: Adjacency,
 }
 
 /// A validated topology, ready for analysis.
@@ -373,6 +405,96 @@ impl Model {
             degrades: degrades.finish(n),
             monitors: monitors.finish(n),
             credentials: credentials.finish(n),
+            requires_dependents,
+            placement_dependents,
+            start_dependents,
+            targets: Vec::new(),
+        };
+        model.targets = model.compute_targets();
+        Ok(model)
+    }
+
+    /// The parts the model is made of, for [`Model::from_parts`].
+    ///
+    /// # Complexity
+    /// O(|V| + |E|) time and space (a copy).
+    pub fn parts(&self) -> Parts {
+        Parts {
+            name: self.name.clone(),
+            nodes: self.nodes.clone(),
+            need: self.need.clone(),
+            requires: self.requires.clone(),
+            placement: self.placement.clone(),
+            start: self.start.clone(),
+            degrades: self.degrades.clone(),
+            monitors: self.monitors.clone(),
+            credentials: self.credentials.clone(),
+        }
+    }
+
+    /// Rebuilds a model from the parts [`Model::parts`] gave: the reverse adjacencies, the index
+    /// of ids and the targets are derived again, as [`Model::build`] derives them.
+    ///
+    /// The topology is not validated again: that was done when the model was built. Only the
+    /// shape of the parts is checked (as many `need`s and rows of every adjacency as nodes), so
+    /// that parts that do not fit cannot make the model index out of range. Parts that fit but
+    /// were not taken from a built model (a reference to itself in `requires`, a `need` above
+    /// the `requires`, an id twice) make a model the analyses were not written for.
+    ///
+    /// # Errors
+    /// What does not fit, when the parts do not make a model of `nodes.len()` nodes.
+    ///
+    /// # Complexity
+    /// O(|V| + |E|) time and space, plus the (Fx) hashing of ids.
+    ///
+    /// # Example
+    /// ```
+    /// let compiled = blastmap_core::load("components:\n- {id: web, requires: [db]}\n- {id: db}\n").unwrap();
+    /// let model = blastmap_core::Model::from_parts(compiled.model.parts()).unwrap();
+    /// assert_eq!(model.requires_dependents(model.lookup("db").unwrap()), [0]);
+    /// assert_eq!(model.targets(), compiled.model.targets());
+    /// ```
+    pub fn from_parts(parts: Parts) -> Result<Model, String> {
+        let Parts { name, nodes, need, requires, placement, start, degrades, monitors, credentials } = parts;
+        let n = nodes.len();
+        if need.len() != n {
+            return Err(format!("{} `need`s for {n} nodes", need.len()));
+        }
+        let kinds = [
+            ("requires", &requires),
+            ("placement", &placement),
+            ("start", &start),
+            ("degrades", &degrades),
+            ("monitors", &monitors),
+            ("credentials", &credentials),
+        ];
+        for (kind, rows) in kinds {
+            let rows_n = rows.offsets.len().saturating_sub(1);
+            // Well formed ([`Adjacency::from_rows`], or taken from a model): its targets are
+            // below its rows.
+            if rows_n != n || rows.offsets.len() != n + 1 {
+                return Err(format!("the {kind} adjacency has {rows_n} rows for {n} nodes"));
+            }
+        }
+        let mut index: FxHashMap<String, NodeId> = FxHashMap::default();
+        index.reserve(n);
+        for (v, node) in nodes.iter().enumerate() {
+            index.insert(node.id.clone(), v as NodeId);
+        }
+        let requires_dependents = requires.reversed(n);
+        let placement_dependents = placement.reversed(n);
+        let start_dependents = start.reversed(n);
+        let mut model = Model {
+            name,
+            nodes,
+            index,
+            requires,
+            need,
+            placement,
+            start,
+            degrades,
+            monitors,
+            credentials,
             requires_dependents,
             placement_dependents,
             start_dependents,

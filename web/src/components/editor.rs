@@ -159,7 +159,16 @@ pub fn Editor(p: &Props) -> Html {
         Callback::from(move |e: Event| {
             use wasm_bindgen::JsCast as _;
             let Some(ce) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
-            let Some(pasted) = ce.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) else { return };
+            // `getData` called from here, not through web-sys: its `String` would be copied in
+            // character by character (`crate::wire::string_of` says why).
+            let Some(data) = ce.clipboard_data() else { return };
+            let get =
+                js_sys::Reflect::get(&data, &"getData".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            let Some(pasted) =
+                get.and_then(|f| f.call1(&data, &"text/plain".into()).ok()).and_then(|v| crate::wire::string_of(&v))
+            else {
+                return;
+            };
             let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() else { return };
             if pasted.len() <= PREVIEW_ABOVE {
                 return;

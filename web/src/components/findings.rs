@@ -23,6 +23,9 @@ pub struct Props {
     pub selected: Option<usize>,
     /// The analysis in flight: step and fraction.
     pub progress: Option<(String, f32)>,
+    /// Stops the analysis in flight (a Cancel button beside the progress).
+    #[prop_or_default]
+    pub on_cancel: Option<Callback<()>>,
     pub stale: bool,
     /// The errors that keep the analysis stale are in the overlay.
     #[prop_or_default]
@@ -270,7 +273,11 @@ pub fn Findings(p: &Props) -> Html {
     let progress = p.progress.as_ref().map(|(step, fraction)| {
         html! {
             <div class="progress" id="progress" role="progressbar" aria-valuenow={format!("{:.0}", fraction * 100.0)}>
-                <div class="progress-label">{ format!("Analysing: {step}…") }</div>
+                <div class="progress-label">{ format!("Analysing: {step}…") }
+                    if let Some(cancel) = p.on_cancel.clone() {
+                        <button class="btn small" id="cancel-analysis" onclick={move |_| cancel.emit(())}>{ "Cancel" }</button>
+                    }
+                </div>
                 <div class="progress-track"><div class="progress-fill" style={format!("width:{:.0}%", (fraction * 100.0).max(3.0))} /></div>
             </div>
         }

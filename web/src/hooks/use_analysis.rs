@@ -8,6 +8,14 @@
 //! ([`Action::WorkerFailed`]), and replaced once: the current text is sent to the new worker.
 //! If that one fails too, the page says so and starts no other until the next text, so a text
 //! that crashes the worker is not retried in a loop.
+//!
+//! [`Request::Cancel`] (the progress bar's Cancel button) is answered here, not by the worker:
+//! it is terminated mid-analysis and a fresh one started; the text stays in the editor.
+//!
+//! What crosses from the worker: JSON answers, and once per analysis the model it built,
+//! packed into two transferred buffers ([`Response::Parsed`], read by `read`): the page holds
+//! the same model without parsing or compiling the text (it draws it and answers what-ifs on
+//! it while the worker analyses), then gets the trimmed report ([`Response::Done`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,7 +41,7 @@ struct Spawned {
     busy: bool,
     /// Requests sent before the worker was ready, in order (one analysis at most).
     waiting: Vec<Request>,
-    /// The page's model of the topology being analysed, built from [`Response::Parsed`] while
+    /// The page's copy of the model being analysed, unpacked from [`Response::Parsed`] while
     /// the worker analyses it, waiting for [`Response::Done`].
     parsed: Option<(u64, Parsed)>,
     _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
@@ -80,8 +88,7 @@ fn spawn(shared: &Shared) {
         let weak = weak.clone();
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(shared) = weak.upgrade() else { return };
-            let Some(json) = e.data().as_string() else { return };
-            match serde_json::from_str::<Response>(&json) {
+            match read(&e.data()) {
                 Ok(response) => on_response(&shared, generation, response),
                 Err(err) => fail(&shared, generation, format!("it sent a message the page cannot read ({err})")),
             }
@@ -122,6 +129,44 @@ fn spawn(shared: &Shared) {
     });
 }
 
+/// A message of the worker: JSON text, or (for [`Response::Parsed`]) an object with the JSON
+/// and the packed model's two buffers ([`crate::worker::post`] says how it is made).
+fn read(data: &JsValue) -> Result<Response, String> {
+    if let Some(json) = data.as_string() {
+        if json.len() > 100_000 {
+            // A report: the benchmarks time its decoding from here.
+            mark("blastmap:large-json");
+        }
+        return serde_json::from_str(&json).map_err(|e| e.to_string());
+    }
+    let field = |name: &str| js_sys::Reflect::get(data, &JsValue::from_str(name)).map_err(|_| format!("no `{name}`"));
+    let json = field("json")?.as_string().ok_or("no JSON")?;
+    let mut response: Response = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    if let Response::Parsed { model, .. } = &mut response {
+        let (words, bytes) = (field("words")?, field("bytes")?);
+        let words = words.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the model's words are not a buffer")?;
+        let bytes = bytes.dyn_into::<js_sys::ArrayBuffer>().map_err(|_| "the model's strings are not a buffer")?;
+        model.words = js_sys::Uint32Array::new(&words).to_vec();
+        model.bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+    }
+    Ok(response)
+}
+
+/// Posts `request` to `worker`. An analysis goes as UTF-8 bytes in a transferred buffer, not as
+/// a JS string: turning a string of tens of megabytes into the worker's Rust `String` walks it
+/// character by character (wasm-bindgen's `passStringToWasm0`); bytes are one copy.
+fn send_to(worker: &web_sys::Worker, request: &Request) {
+    let encoded = request.encode();
+    if !matches!(request, Request::Analyze { .. }) {
+        let _ = worker.post_message(&JsValue::from_str(&encoded));
+        return;
+    }
+    let bytes = js_sys::Uint8Array::from(encoded.as_bytes());
+    drop(encoded);
+    let _ = worker.post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes.buffer()));
+    mark("blastmap:request-sent");
+}
+
 /// Sends `request` to the worker, or queues it until the worker is ready; false when no worker
 /// runs (it failed twice).
 fn post(shared: &Shared, request: Request) -> bool {
@@ -132,7 +177,7 @@ fn post(shared: &Shared, request: Request) -> bool {
         s.busy = true;
     }
     if s.ready {
-        let _ = s.worker.post_message(&JsValue::from_str(&request.encode()));
+        send_to(&s.worker, &request);
     } else {
         if analysis {
             s.waiting.retain(|r| !matches!(r, Request::Analyze { .. }));
@@ -169,6 +214,28 @@ fn fail(shared: &Shared, generation: u64, what: String) {
     }
 }
 
+/// Stops the analysis in flight: terminates the worker and starts a fresh one, which analyses
+/// nothing until the next text (the one cancelled is not sent again, not even after a crash).
+fn cancel(shared: &Shared) {
+    {
+        let mut w = shared.borrow_mut();
+        w.current = None;
+        if let Some(old) = w.spawned.take() {
+            old.worker.terminate();
+            w.retired.push(old);
+        }
+    }
+    spawn(shared);
+}
+
+/// A `performance.mark` for the benchmarks (`tests/browser/bench-helpers.mjs` reads them):
+/// where an analysis's time goes on the page's side.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// Turns an answer of the worker of `generation` into actions.
 fn on_response(shared: &Shared, generation: u64, response: Response) {
     if let Response::Panicked { message } = response {
@@ -181,7 +248,7 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
             Response::Ready => {
                 s.ready = true;
                 for request in std::mem::take(&mut s.waiting) {
-                    let _ = s.worker.post_message(&JsValue::from_str(&request.encode()));
+                    send_to(&s.worker, &request);
                 }
                 return;
             }
@@ -192,9 +259,11 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
     };
     match response {
         Response::Export { file_name, mime, content } => crate::browser::download(&file_name, &mime, &content),
-        Response::Parsed { id, format, topology, warnings, baseline, parse_ms } => {
-            match Parsed::new(*topology, format, warnings, baseline, parse_ms) {
+        Response::Parsed { id, format, model, warnings, baseline, parse_ms } => {
+            mark("blastmap:model-received");
+            match Parsed::new(&model, format, warnings, baseline, parse_ms) {
                 Ok(parsed) => {
+                    mark("blastmap:model-ready");
                     if let Some(s) = shared.borrow_mut().spawned.as_mut() {
                         s.parsed = Some((id, parsed));
                     }
@@ -203,11 +272,13 @@ fn on_response(shared: &Shared, generation: u64, response: Response) {
             }
         }
         Response::Done { id, report, totals, analyze_ms } => {
+            mark("blastmap:report-received");
             let parsed = shared.borrow_mut().spawned.as_mut().and_then(|s| s.parsed.take()).filter(|(p, _)| *p == id);
             if let Some((_, parsed)) = parsed {
                 let warnings = parsed.warnings.clone();
                 let analysis = Analysis::new(parsed, *report, totals, analyze_ms);
                 dispatch.dispatch(Action::Loaded { revision: id, analysis: Rc::new(analysis), warnings });
+                mark("blastmap:loaded");
             }
         }
         other => dispatch.dispatch(Action::Worker(Rc::new(other))),
@@ -249,6 +320,10 @@ pub fn use_analysis(
     let send = {
         let shared = shared.clone();
         Callback::from(move |request: Request| {
+            if matches!(request, Request::Cancel) {
+                cancel(&shared);
+                return dispatch.dispatch(Action::Cancelled);
+            }
             if !post(&shared, request) {
                 dispatch.dispatch(Action::Notice(Some(Notice::warning(
                     "The analysis worker is stopped: it failed again after a restart. Edit the text to start it again.",

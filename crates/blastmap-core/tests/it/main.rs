@@ -13,6 +13,7 @@ mod hostile;
 mod mesh;
 mod observed;
 mod oracle;
+mod parts;
 mod policy;
 mod props;
 mod rank;

@@ -101,6 +101,8 @@ pub fn App() -> Html {
     };
     let on_export = requests::on_export(state.analysis.clone(), send.clone(), exporter.clone(), dispatch.clone());
     let on_compare = requests::on_compare(send.clone());
+    // The hook's `send` does the same on every render: the first one serves.
+    let on_cancel = use_callback(send.clone(), |(), send| send.emit(crate::protocol::Request::Cancel));
     let on_split = requests::on_split(send.clone());
     requests::use_reach(state.reach.clone(), state.analysis.clone(), send);
     let on_dismiss_crash = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::DismissCrash));
@@ -233,7 +235,7 @@ pub fn App() -> Html {
                     <Summary analysis={state.analysis.clone().map(Ptr)} overlay={Ptr(state.overlay.clone())} selected={state.note}
                         {stale} {stale_in_overlay} on_show={on_show_note} on_refine={on_refine.clone()} on_jump={on_jump.clone()} />
                 } else {
-                    <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()}
+                    <Findings analysis={state.analysis.clone().map(Ptr)} selected={state.finding} progress={state.progress.clone()} on_cancel={Some(on_cancel)}
                         {stale} {stale_in_overlay} crash={crash.clone()} on_dismiss_crash={on_dismiss_crash.clone()} on_select={on_select_finding} on_fail={on_fail} on_focus={on_focus} {on_reach} reach={state.reach.clone()} reach_view={state.reach_view.clone().map(Ptr)} />
                 }
             </div>
