@@ -31,6 +31,31 @@ pub fn string_of(value: &JsValue) -> Option<String> {
     String::from_utf8(bytes.to_vec()).ok()
 }
 
+/// A file's bytes as text, decoded as the browser's `FileReader.readAsText` does by default (the
+/// Encoding standard's UTF-8 decode: a byte-order mark picks UTF-8 or UTF-16 and is dropped,
+/// bytes that are not UTF-8 become U+FFFD). Files are read as bytes because `readAsText` gives
+/// a JS string, which reaches Rust character by character ([`string_of`] says why): a file
+/// opened or dropped takes the same fast path as a paste.
+pub fn file_text(bytes: Vec<u8>) -> String {
+    let utf16 = |rest: &[u8], word: fn([u8; 2]) -> u16| {
+        let pairs = rest.chunks_exact(2);
+        // A lone last byte is no whole code unit: the decoder ends the text with U+FFFD.
+        let odd = !pairs.remainder().is_empty();
+        let units: Vec<u16> = pairs.filter_map(|c| <[u8; 2]>::try_from(c).ok()).map(word).collect();
+        let mut text = String::from_utf16_lossy(&units);
+        if odd {
+            text.push('\u{fffd}');
+        }
+        text
+    };
+    match bytes.as_slice() {
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ => String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}
+
 /// A model (and its mesh) in two flat buffers.
 #[derive(Clone, Default, PartialEq)]
 pub struct Packed {
@@ -312,6 +337,20 @@ impl Packed {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_bytes_decode_as_read_as_text_does() {
+        use super::file_text;
+        assert_eq!(file_text(b"components: []\n".to_vec()), "components: []\n");
+        // A UTF-8 byte-order mark is dropped, not left to break the first key.
+        assert_eq!(file_text(b"\xef\xbb\xbf{\"a\": 1}".to_vec()), "{\"a\": 1}");
+        // Bytes that are not UTF-8 become U+FFFD, the rest kept.
+        assert_eq!(file_text(b"id: caf\xe9".to_vec()), "id: caf\u{fffd}");
+        // UTF-16 by its mark, either byte order; a lone last byte is U+FFFD.
+        assert_eq!(file_text(vec![0xff, 0xfe, b'i', 0, b'd', 0]), "id");
+        assert_eq!(file_text(vec![0xfe, 0xff, 0, b'i', 0, b'd', 0x41]), "id\u{fffd}");
+        assert_eq!(file_text(Vec::new()), "");
+    }
+
     use super::*;
 
     fn examples() -> Vec<String> {

@@ -239,9 +239,9 @@ pub fn Editor(p: &Props) -> Html {
             let Some(file) = list.get(0) else { return };
             let on_open = on_open.clone();
             let file = gloo::file::File::from(file);
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |r| {
-                if let Ok(text) = r {
-                    on_open.emit(text);
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(&file, move |r| {
+                if let Ok(bytes) = r {
+                    on_open.emit(crate::wire::file_text(bytes));
                 }
             }));
         })

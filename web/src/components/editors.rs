@@ -98,11 +98,12 @@ pub fn Editors(p: &Props) -> Html {
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
             let cb = cb.clone();
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| {
-                if let Ok(text) = r {
-                    cb.emit(text);
-                }
-            }));
+            *reader.borrow_mut() =
+                Some(gloo::file::callbacks::read_as_bytes(&gloo::file::File::from(file), move |r| {
+                    if let Ok(bytes) = r {
+                        cb.emit(crate::wire::file_text(bytes));
+                    }
+                }));
         })
     };
     let overlay_tools = html! { <>

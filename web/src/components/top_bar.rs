@@ -57,8 +57,8 @@ pub fn read_all(
         let file = gloo::file::File::from(file);
         let name = file.name();
         let (texts, one, many) = (texts.clone(), one.clone(), many.clone());
-        pending.push(gloo::file::callbacks::read_as_text(&file, move |r| {
-            let Ok(text) = r else { return };
+        pending.push(gloo::file::callbacks::read_as_bytes(&file, move |r| {
+            let Ok(text) = r.map(crate::wire::file_text) else { return };
             if n == 1 {
                 return one.emit(text);
             }
