@@ -1,22 +1,14 @@
 // Cancel stops a long analysis: the page terminates its worker and starts a fresh one, says
 // so, keeps the text the user pasted, and analyses the next text as usual.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, serve, launch, open, waitForFindings } from "./harness.mjs";
+import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
 
 const CONSUL = readFileSync(join(ROOT, "examples", "roblox-2021-consul.yaml"), "utf8");
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = shared();
 
 /** A `requires` chain of `n` components, native JSON: seconds of parsing and analysis. */
 function chain(n) {
@@ -26,7 +18,7 @@ function chain(n) {
 }
 
 test("Cancel during a long analysis stops it, keeps the text and leaves the page usable", async () => {
-  const { context, page } = await open(browser, server.url, { serviceWorkers: "block" });
+  const { context, page } = await open(env.browser, env.server.url, { serviceWorkers: "block" });
   try {
     await page.waitForSelector("#empty-state");
     const text = chain(400_000);

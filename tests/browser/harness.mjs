@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -83,4 +84,19 @@ export async function open(
 export async function waitForFindings(page, timeout = 30_000) {
   await page.waitForSelector("#findings .panel-head .count", { timeout });
   await page.waitForFunction(() => !document.querySelector("#progress"), null, { timeout });
+}
+
+/** The server and browser the tests of one file share (`env.server`, `env.browser`): started
+ * before its first test, closed after its last. */
+export function shared() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serve();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -3,13 +3,13 @@
 // written, a finding gone), the share link carrying the overlay, accepting and flipping
 // inferences in the import summary, and that no request leaves the origin.
 // Expected findings come from the native CLI on the same export and overlay (`--overlay`).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, serve, launch, open, waitForFindings } from "./harness.mjs";
+import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
 
 const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
 const CLI =
@@ -32,21 +32,13 @@ function expected(exportFile, overlay) {
 const plain = (title) => title.replaceAll("`", "");
 const CONFIG_SPOF = "single point of failure: config takes down frontend";
 
-let server, browser;
+const env = shared();
 const requests = [];
 const errors = [];
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function fresh(path = "") {
-  return open(browser, server.url + path, { requests, errors });
+  return open(env.browser, env.server.url + path, { requests, errors });
 }
 
 async function findingsText(page) {
@@ -292,7 +284,7 @@ test("the import summary: an inference accepted and one flipped are written into
 });
 
 test("no request left the origin, and the page logged no errors", () => {
-  const origin = new URL(server.url).origin;
+  const origin = new URL(env.server.url).origin;
   assert.ok(requests.some((u) => u.endsWith("blastmap-worker_bg.wasm")), "worker requests are recorded too");
   const foreign = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("blob:" + origin) && !u.startsWith("data:"));
   assert.deepEqual(foreign, []);

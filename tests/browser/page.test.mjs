@@ -2,12 +2,12 @@
 // errors, persistence, share links, exports, and that no request ever leaves the origin.
 // Expected findings come from the native CLI on the same examples (BLASTMAP_CLI, else
 // target/{release,debug}/blastmap), so the page is checked against the core, not against itself.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, serve, launch, open, waitForFindings } from "./harness.mjs";
+import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
 
 const EXAMPLES = join(ROOT, "examples");
 const examples = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
@@ -21,21 +21,13 @@ function cli(...args) {
 }
 const plain = (title) => title.replaceAll("`", "");
 
-let server, browser;
+const env = shared();
 const requests = [];
 const errors = [];
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function fresh(path = "") {
-  return open(browser, server.url + path, { requests, errors });
+  return open(env.browser, env.server.url + path, { requests, errors });
 }
 
 /** The findings panel's text, with all groups expanded. */
@@ -116,7 +108,7 @@ test("the outage cases: Roblox's Consul is a SPOF and a blind spot; PagerDuty's 
     let text = await findingsText(page);
     assert.match(text, /single point of failure: consul takes down/);
     assert.match(text, /monitoring blind spot: consul and all its monitors \(telemetry\)/);
-    await page.goto(server.url + "#example=pagerduty-shared-peering");
+    await page.goto(env.server.url + "#example=pagerduty-shared-peering");
     await page.waitForFunction(() => document.querySelector("#source").value.includes("pagerduty"));
     await waitForFindings(page);
     text = await findingsText(page);
@@ -272,7 +264,7 @@ test("a share link round-trips the topology and the failed set", async () => {
     const summary = await page.$eval("#targets-down", (e) => e.textContent);
     await page.click("#share");
     url = await page.$eval("#share-url", (e) => e.value);
-    assert.ok(url.startsWith(server.url + "#s="), url);
+    assert.ok(url.startsWith(env.server.url + "#s="), url);
     const text = await page.$eval("#source", (e) => e.value);
     // A new context: empty storage, so only the link can restore it.
     const other = await fresh();
@@ -526,7 +518,7 @@ test("offline once loaded: a reload without network still opens the page and ana
 });
 
 test("no request left the origin, and the page logged no errors (CSP violations included)", () => {
-  const origin = new URL(server.url).origin;
+  const origin = new URL(env.server.url).origin;
   assert.ok(requests.some((u) => u.endsWith("blastmap-worker_bg.wasm")), "worker requests are recorded too");
   const foreign = requests.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("blob:" + origin) && !u.startsWith("data:"));
   assert.deepEqual(foreign, []);

@@ -5,13 +5,13 @@
 // the legend; the whole set, also past the report's first 20 names), the primary router of an HA
 // route marked on the graph, the split checked against the policy as `blastmap split` checks it,
 // share links that keep the files beside the export, and dropping those files.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, serve, launch, open, waitForFindings } from "./harness.mjs";
+import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
 
 const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
 const CLI =
@@ -19,23 +19,15 @@ const CLI =
 const DIR = join(ROOT, "crates/blastmap-import/tests/fixtures/tailnet");
 const FILES = ["laptop.json", "router-b.json", "db-1.json", "acme.com.hujson"].map((f) => join(DIR, f));
 
-let server, browser;
+const env = shared();
 const requests = [];
 const errors = [];
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 test("status files and their policy opened at once: policy findings, the reach view, and back to one file", async () => {
   assert.ok(CLI, "the blastmap CLI is not built (scripts/test-browser.sh builds it)");
   const expected = JSON.parse(execFileSync(CLI, ["analyze", "--format", "json", ...FILES], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
-  const { context, page } = await open(browser, server.url, { requests, errors });
+  const { context, page } = await open(env.browser, env.server.url, { requests, errors });
   try {
     await page.waitForSelector("#empty-state");
     await page.setInputFiles("#open-file", FILES);
@@ -87,7 +79,7 @@ test("status files and their policy opened at once: policy findings, the reach v
     await waitForFindings(page);
     assert.equal(await page.$("#beside"), null);
     assert.deepEqual(errors, []);
-    assert.ok(requests.every((u) => u.startsWith(server.url)), `no request leaves the origin: ${requests}`);
+    assert.ok(requests.every((u) => u.startsWith(env.server.url)), `no request leaves the origin: ${requests}`);
   } finally {
     await context.close();
   }
@@ -105,7 +97,7 @@ test("the reach view shows everything a principal may reach, past the report's f
   const expected = cli("analyze", estate, policy);
   const x = expected.policy[0].principals.find((p) => p.principal === "acme-us-east-00");
   assert.ok(x.reaches_count > 20 && x.reaches.length === 20, `${x.reaches_count} reached, ${x.reaches.length} named`);
-  const { context, page } = await open(browser, server.url, { requests, errors });
+  const { context, page } = await open(env.browser, env.server.url, { requests, errors });
   try {
     await page.waitForSelector("#empty-state");
     await page.setInputFiles("#open-file", [estate, policy]);
@@ -138,7 +130,7 @@ test("split by region checks the proposal against the policy open beside the sta
   const [laptop, routerB, db1, policy] = FILES;
   const want = cli("split", "--by", "region", laptop, routerB, db1, regions, policy).policy;
   assert.equal(want.length, 1);
-  const { context, page } = await open(browser, server.url, { requests, errors });
+  const { context, page } = await open(env.browser, env.server.url, { requests, errors });
   try {
     await page.waitForSelector("#empty-state");
     // Without a policy file, the panel says the split is not checked.
@@ -168,7 +160,7 @@ test("split by region checks the proposal against the policy open beside the sta
   }
 });
 test("a share link keeps the files read beside the export", async () => {
-  const { context, page } = await open(browser, server.url, { requests, errors });
+  const { context, page } = await open(env.browser, env.server.url, { requests, errors });
   try {
     await page.waitForSelector("#empty-state");
     await page.setInputFiles("#open-file", FILES);
@@ -180,7 +172,7 @@ test("a share link keeps the files read beside the export", async () => {
     const notice = await page.$eval("#notice", (e) => e.textContent);
     assert.ok(notice.includes("with the 3 files read beside the export"), notice);
     // A new context: empty storage, so only the link can bring the files back.
-    const other = await open(browser, null, { requests, errors });
+    const other = await open(env.browser, null, { requests, errors });
     try {
       await other.page.goto(url);
       await other.page.waitForSelector("#policy-reach");

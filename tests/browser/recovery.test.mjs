@@ -2,28 +2,20 @@
 // and restarted once (then left stopped, and the page says so); a share link's failures that the
 // topology lacks are named; an export without a report says why. The page is built with the
 // `test-hooks` feature (scripts/test-browser.sh), which lets a test make the worker panic.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { ROOT, serve, launch, open, waitForFindings } from "./harness.mjs";
+import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
 
 const CONSUL = readFileSync(join(ROOT, "examples", "roblox-2021-consul.yaml"), "utf8");
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = shared();
 
 /** A page in a fresh context without the service worker, so `page.route` sees every request. */
 async function fresh() {
-  return open(browser, null, { serviceWorkers: "block" });
+  return open(env.browser, null, { serviceWorkers: "block" });
 }
 
 /** The analysis worker the page runs now (a replaced one has closed). */
@@ -54,7 +46,7 @@ for (const [file, what] of [
     const { context, page } = await fresh();
     try {
       await page.route(`**/${file}`, (r) => r.abort());
-      await page.goto(server.url + "#example=roblox-2021-consul");
+      await page.goto(env.server.url + "#example=roblox-2021-consul");
       // Restarted once, it fails again: the page says so and stops.
       await page.waitForSelector("#worker-error.stopped");
       const note = await text(page, "#worker-error");
@@ -84,7 +76,7 @@ for (const [file, what] of [
 test("a panic in the worker: its message is shown, the worker restarted with the text, and the page recovers", async () => {
   const { context, page } = await fresh();
   try {
-    await page.goto(server.url + "#example=roblox-2021-consul");
+    await page.goto(env.server.url + "#example=roblox-2021-consul");
     await waitForFindings(page);
     await page.click('#graph g.node[data-id="consul"]');
     await page.waitForSelector('#graph g.node[data-id="consul"][data-status="failed"]');
@@ -126,7 +118,7 @@ function shareFragment(text, failed) {
 test("a share link whose failures are not in the topology names them and keeps the rest", async () => {
   const { context, page } = await fresh();
   try {
-    await page.goto(server.url + "#" + shareFragment(CONSUL, ["consul", "ghost-db", "region:atlantis"]));
+    await page.goto(env.server.url + "#" + shareFragment(CONSUL, ["consul", "ghost-db", "region:atlantis"]));
     await page.waitForSelector('#graph g.node[data-id="consul"][data-status="failed"]');
     await page.waitForSelector("#notice.warning");
     assert.equal(
@@ -146,7 +138,7 @@ test("a share link whose failures are not in the topology names them and keeps t
 test("exports without a report say why: nothing analysed yet, a text that does not load", async () => {
   const { context, page } = await fresh();
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector("#empty-state");
     await page.click("#export-md");
     await page.waitForSelector("#notice.warning");
