@@ -36,6 +36,8 @@ test("Cancel during a long analysis stops it, keeps the text and leaves the page
     await page.click("#cancel-analysis");
     await page.waitForSelector("#progress", { state: "detached" });
     assert.match(await page.$eval("#notice", (e) => e.textContent), /Analysis cancelled\. The text is kept/);
+    // The graph's place says the text is not analysed (not "Analysing…").
+    await page.waitForSelector("#analysis-cancelled");
     // The text is kept (a large text shows as a read-only preview of its start).
     await page.waitForSelector("#preview-note");
     const shown = await page.$eval("#source", (e) => e.value);

@@ -269,6 +269,8 @@ pub struct State {
     pub revision: u64,
     /// The analysis in flight: step and fraction.
     pub progress: Option<(String, f32)>,
+    /// The revision whose analysis the user cancelled (a new text is a new revision).
+    pub cancelled: Option<u64>,
     /// Errors (or warnings) of the current text.
     pub problems: Vec<Problem>,
     /// The last topology that loaded; kept while the text has errors.
@@ -388,6 +390,11 @@ impl State {
         self.text.trim().is_empty()
     }
 
+    /// The current text's analysis was cancelled (and nothing has analysed it since).
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled == Some(self.revision) && self.progress.is_none()
+    }
+
     /// True while the text has errors (the graph shows the last good topology).
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.error)
@@ -494,6 +501,7 @@ fn copy(s: &State) -> State {
         note: s.note,
         revision: s.revision,
         progress: s.progress.clone(),
+        cancelled: s.cancelled,
         problems: s.problems.clone(),
         analysis: s.analysis.clone(),
         failed: s.failed.clone(),
@@ -829,6 +837,7 @@ impl Reducible for State {
             Action::DismissCrash => s.crash = None,
             Action::Cancelled => {
                 s.progress = None;
+                s.cancelled = Some(s.revision);
                 s.notice = Some(Notice::warning(
                     "Analysis cancelled. The text is kept: edit it, or open it again, to analyse it.",
                 ));
@@ -1008,6 +1017,8 @@ mod tests {
         assert!(s.text.ends_with("- {id: extra}\n"));
         assert_eq!(s.revision, id);
         assert!(s.notice.as_ref().unwrap().text.starts_with("Analysis cancelled. The text is kept"));
+        assert!(s.is_cancelled(), "the page says the text is not analysed");
+        assert!(!s.clone().reduce(Action::Edit(YAML.into())).is_cancelled(), "a new text is analysed");
         // The last analysis stays shown.
         assert!(s.analysis.is_some());
     }

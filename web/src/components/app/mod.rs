@@ -149,6 +149,9 @@ pub fn App() -> Html {
                     <h2 id="analysis-stopped">{ "The analysis stopped" }</h2>
                     <p class="muted">{ format!("Its worker failed, and failed again after a restart: {}.", crash.message) }</p>
                     <p class="muted">{ "Your text is kept; edit it (or reload the page) to try again." }</p>
+                } else if state.is_cancelled() {
+                    <h2 id="analysis-cancelled">{ "Not analysed" }</h2>
+                    <p class="muted">{ "You cancelled its analysis. The text is kept: edit it, or open it again, to analyse it." }</p>
                 } else {
                     <p class="muted">{ "Analysing…" }</p>
                 }
