@@ -4,10 +4,11 @@
 use std::rc::Rc;
 
 use blastmap_core::diff::Blast;
-use blastmap_core::report::{Finding, Severity};
+use blastmap_core::report::Finding;
 use yew::prelude::*;
 
 use super::crash_note::CrashNote;
+use super::findings::severity;
 use crate::protocol::DiffView;
 use crate::state::Crash;
 
@@ -35,15 +36,6 @@ fn list(title: &str, class: &'static str, items: &[Finding]) -> Html {
             <h3>{ format!("{title} ({})", items.len()) }</h3>
             <ul>{ for items.iter().take(100).map(|f| html! { <li class={classes!("finding", "diff-item")}>{ f.title.replace('`', "") }</li> }) }</ul>
         </section>
-    }
-}
-
-fn severity(s: Severity) -> (&'static str, &'static str) {
-    match s {
-        Severity::Critical => ("critical", "Critical"),
-        Severity::High => ("high", "High"),
-        Severity::Medium => ("medium", "Medium"),
-        Severity::Low => ("low", "Low"),
     }
 }
 

@@ -140,7 +140,8 @@ fn reach_names(x: &blastmap_core::policy_report::PrincipalReach) -> String {
     s
 }
 
-fn severity(s: Severity) -> (&'static str, &'static str) {
+/// A severity's CSS class and its label.
+pub(crate) fn severity(s: Severity) -> (&'static str, &'static str) {
     match s {
         Severity::Critical => ("critical", "Critical"),
         Severity::High => ("high", "High"),
