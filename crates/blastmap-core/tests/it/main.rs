@@ -10,6 +10,7 @@ mod docs;
 mod examples;
 mod format;
 mod hostile;
+mod join;
 mod mesh;
 mod observed;
 mod oracle;
