@@ -1,5 +1,6 @@
 // Measures (not a test): the deep shapes in the page — paste → findings with where the time
-// went, a click → repaint, and the peak resident memory of the browser's processes (page,
+// went, the first view's aggregates and each click that opens a band down to components, a
+// click → repaint, and the peak resident memory of the browser's processes (page,
 // worker, GPU) while it works. Run by scripts/bench-browser-deep.sh, which builds the page and
 // the shapes.
 // Usage: node bench-deep.mjs chain.json start-chain.json spine.json
@@ -21,6 +22,16 @@ try {
     const { before, peak } = rss.stop();
     const status = await page.$eval("#status", (e) => e.textContent);
     const findings = await page.$eval("#findings .panel-head .count", (e) => e.textContent).catch(() => "?");
+    const aggregates = await page.$$eval("#graph g.node.aggregate", (es) => es.length);
+    // A shape rolled up into bands (of depth): open one band after another, each a click →
+    // repaint, until components are drawn.
+    const opens = [];
+    for (let level = 0; level < 6 && !(await page.$("#graph g.node:not(.aggregate)")); level++) {
+      const key = await page.$eval("#graph g.node.aggregate", (e) => e.dataset.id).catch(() => null);
+      if (!key) break;
+      const sel = `#graph g.node[data-id="${key}"]`;
+      opens.push(fmt(await timed(page, { kind: "click", selector: sel }, { kind: "count", selector: sel, max: 0 }, 60_000)));
+    }
     // A click on a drawn component fails it: the what-if and the repaint.
     const id = await page.$eval("#graph g.node:not(.aggregate)", (e) => e.dataset.id).catch(() => null);
     let click = NaN;
@@ -34,6 +45,8 @@ try {
       paste: fmt(pasted.ms),
       worker: status.replace(/^.*?components · /, ""),
       findings,
+      firstView: `${aggregates} aggregates`,
+      openBands: opens.join(", "),
       clickFail: fmt(click),
       rssBeforeMB: before.toFixed(0),
       rssPeakMB: peak.toFixed(0),

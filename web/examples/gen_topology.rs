@@ -63,7 +63,7 @@ fn main() {
     let t = Instant::now();
     let scene = Scene::new(&model, mesh.as_ref());
     let scene_time = t.elapsed();
-    let roll = initial_roll_up(scene.graph.len());
+    let roll = initial_roll_up(&scene.graph);
     let t = Instant::now();
     let drawing = Drawing::new(&model, &scene, None, &roll);
     let draw = t.elapsed();

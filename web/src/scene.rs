@@ -18,10 +18,21 @@ pub const DEFAULT_ROLL_UP: [RollUpBy; 3] = [RollUpBy::Region, RollUpBy::Group, R
 /// groups rolled up: each replica set one node, as architects draw them.
 pub const GROUPS_ABOVE: usize = 120;
 
-/// The roll-up a topology of `nodes` drawable nodes opens with.
-pub fn initial_roll_up(nodes: usize) -> RollUp {
+/// [`DEFAULT_ROLL_UP`], then bands of dependency depth for what none of them rolls up.
+pub const DEPTH_ROLL_UP: [RollUpBy; 4] = [RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind, RollUpBy::Depth];
+
+/// The roll-up the drawable `graph` opens with: by region, group and kind above
+/// [`ROLL_UP_ABOVE`] nodes, and then by depth when more than [`ROLL_UP_ABOVE`] nodes have
+/// none of the three (a chain of a million components would otherwise be laid out whole);
+/// by group above [`GROUPS_ABOVE`]; else none.
+///
+/// # Complexity
+/// O(|V|).
+pub fn initial_roll_up(graph: &Graph) -> RollUp {
+    let nodes = graph.len();
     if nodes > ROLL_UP_ABOVE {
-        RollUp::by(&DEFAULT_ROLL_UP)
+        let loose = graph.nodes.iter().filter(|n| DEFAULT_ROLL_UP.iter().all(|&by| n.attr(by).is_none())).count();
+        RollUp::by(if loose > ROLL_UP_ABOVE { &DEPTH_ROLL_UP } else { &DEFAULT_ROLL_UP })
     } else if nodes > GROUPS_ABOVE {
         RollUp::by(&[RollUpBy::Group])
     } else {
@@ -171,6 +182,11 @@ impl Scene {
     /// The main label of a shown node.
     pub fn label(&self, node: &ViewNode) -> String {
         match &node.rolled {
+            Some((RollUpBy::Depth, _)) => match node.depths {
+                Some((lo, hi)) if lo < hi => format!("depth {}–{}", grouped(lo), grouped(hi)),
+                Some((d, _)) => format!("depth {}", grouped(d)),
+                None => "depth".into(),
+            },
             Some((by @ (RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet), value)) => {
                 format!("{} {value}", by.name())
             }
@@ -189,6 +205,15 @@ impl Scene {
         match &node.rolled {
             Some((RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet, _)) => {
                 format!("{} inside · click to open", node.members.len())
+            }
+            Some((RollUpBy::Depth, _)) => {
+                let placed = node.members.iter().any(|&g| self.placement.get(g as usize).copied().unwrap_or(false));
+                let what = match (placed, node.members.len()) {
+                    (true, _) => "inside",
+                    (false, 1) => "component",
+                    (false, _) => "components",
+                };
+                format!("{} {what} · click to open", grouped(node.members.len() as u32))
             }
             Some((by, _)) => format!("{} · {} inside", by.name(), node.members.len()),
             None => {
@@ -255,6 +280,19 @@ impl Drawing {
         let g = scene.graph_of.get(v as usize).copied().flatten()?;
         self.view.of.get(g as usize).copied().flatten()
     }
+}
+
+/// `n` with a comma between thousands (`1,000,000`).
+fn grouped(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The graph nodes for some ids: a drawn node itself; a region or zone, everything placed in it.
@@ -437,6 +475,62 @@ mod tests {
         let l = look(&s, west, Some(&w));
         assert_eq!((l.class(), l.down, l.total), ("degraded", 1, 3), "db failed; mon and power:feed-1 up");
         assert_eq!(look(&s, west, None).class(), "up");
+    }
+
+    #[test]
+    fn a_chain_opens_in_depth_bands_that_say_what_they_hold_and_estates_do_not() {
+        let chain: String = std::iter::once("components:\n".to_string())
+            .chain((0..2_000).map(|i| format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1)))
+            .chain(std::iter::once("- {id: c2000}\n".to_string()))
+            .collect();
+        let m = blastmap_core::load(&chain).unwrap().model;
+        let s = Scene::new(&m, None);
+        let roll = initial_roll_up(&s.graph);
+        assert_eq!(roll.by, DEPTH_ROLL_UP);
+        let d = Drawing::new(&m, &s, None, &roll);
+        assert_eq!(d.ids.len(), 21, "2,001 depths in bands of 100");
+        assert_eq!((d.labels[0].as_str(), d.subtitles[0].as_str()), ("depth 0–99", "100 components · click to open"));
+        assert_eq!(d.labels[20], "depth 2,000");
+        assert_eq!(d.subtitles[20], "1 component · click to open");
+        assert!(d.aggregate.iter().all(|&a| a));
+        // Its status under a what-if is aggregated like any aggregate's: c1990 fails, the
+        // 1,990 above it go down, the 10 below stay up.
+        let w = blastmap_core::algo::what_if(&m, &[m.lookup("c1990").unwrap()]);
+        let band = |id: &str| &d.view.nodes[d.shown_node(&s, m.lookup(id).unwrap()).unwrap() as usize];
+        let l = look(&s, band("c1990"), Some(&w));
+        assert_eq!((l.class(), l.down, l.total), ("degraded", 90, 100), "c1901–c1990 down, c1991–c2000 up");
+        assert_eq!(look(&s, band("c5"), Some(&w)).class(), "down");
+        // An estate whose components have a kind or a region opens as before.
+        assert_eq!(initial_roll_up(&Scene::new(&model(), None).graph).by, Vec::<RollUpBy>::new());
+        let estate: String = std::iter::once("components:\n".to_string())
+            .chain((0..400).map(|i| format!("- {{id: s{i}, kind: service, requires: [s{}]}}\n", (i + 1) % 400)))
+            .collect();
+        let m = blastmap_core::load(&estate).unwrap().model;
+        assert_eq!(initial_roll_up(&Scene::new(&m, None).graph).by, DEFAULT_ROLL_UP);
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn examples_and_generated_estates_open_as_before_without_depth() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert!(texts.len() > 10);
+        let estate = blastmap_core::generate::generate(&blastmap_core::generate::Params::for_edges(20_000, 7));
+        texts.push(serde_json::to_string(&estate).unwrap());
+        for text in &texts {
+            let c = blastmap_core::load(text).unwrap();
+            let s = Scene::new(&c.model, c.mesh.as_ref());
+            let roll = initial_roll_up(&s.graph);
+            assert!(!roll.by.contains(&RollUpBy::Depth), "{}", &text[..60]);
+            if s.graph.len() > ROLL_UP_ABOVE {
+                assert_eq!(roll.by, DEFAULT_ROLL_UP);
+            }
+        }
     }
 
     #[test]

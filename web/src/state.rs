@@ -706,11 +706,11 @@ impl Reducible for State {
                 }
                 s.progress = None;
                 s.problems = warnings;
-                let before = s.analysis.as_ref().map_or(0, |a| a.scene.graph.len());
-                let now = analysis.scene.graph.len();
-                // A new size class brings its roll-up, unless the user chose one.
-                if !s.roll_up_chosen && (before == 0 || initial_roll_up(before).by != initial_roll_up(now).by) {
-                    s.roll_up = initial_roll_up(now);
+                let before = s.analysis.as_ref().map(|a| initial_roll_up(&a.scene.graph));
+                let now = initial_roll_up(&analysis.scene.graph);
+                // A new size class (or shape) brings its roll-up, unless the user chose one.
+                if !s.roll_up_chosen && before.is_none_or(|b| b.by != now.by) {
+                    s.roll_up = now;
                 }
                 let (kept, missing): (Vec<String>, Vec<String>) =
                     s.failed.drain(..).partition(|id| analysis.model.lookup(id).is_some());

@@ -47,11 +47,15 @@ pub enum RollUpBy {
     Group,
     /// A mesh network: a tailnet's nodes, their paths and its admin actions.
     Tailnet,
+    /// Bands of dependency depth ([`depths`](crate::depths)): not an attribute of a node but
+    /// of its place in the graph, for shapes no attribute rolls up (a chain of a million).
+    /// It takes every node the attributes before it leave; attributes after it never apply.
+    Depth,
 }
 
 impl RollUpBy {
-    pub const ALL: [RollUpBy; 5] =
-        [RollUpBy::Region, RollUpBy::Zone, RollUpBy::Kind, RollUpBy::Group, RollUpBy::Tailnet];
+    pub const ALL: [RollUpBy; 6] =
+        [RollUpBy::Region, RollUpBy::Zone, RollUpBy::Kind, RollUpBy::Group, RollUpBy::Tailnet, RollUpBy::Depth];
 
     /// The attribute's name.
     pub fn name(self) -> &'static str {
@@ -61,6 +65,7 @@ impl RollUpBy {
             RollUpBy::Kind => "kind",
             RollUpBy::Group => "group",
             RollUpBy::Tailnet => "tailnet",
+            RollUpBy::Depth => "depth",
         }
     }
 
@@ -96,7 +101,7 @@ impl NodeInfo {
         NodeInfo { id: id.into(), ..NodeInfo::default() }
     }
 
-    /// The value of attribute `by`.
+    /// The value of attribute `by` (`None` for [`RollUpBy::Depth`], which is the graph's).
     pub fn attr(&self, by: RollUpBy) -> Option<&str> {
         match by {
             RollUpBy::Region => self.region.as_deref(),
@@ -104,6 +109,7 @@ impl NodeInfo {
             RollUpBy::Kind => self.kind.as_deref(),
             RollUpBy::Group => self.group.as_deref(),
             RollUpBy::Tailnet => self.tailnet.as_deref(),
+            RollUpBy::Depth => None,
         }
     }
 }

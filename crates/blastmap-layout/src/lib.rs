@@ -3,8 +3,9 @@
 //!
 //! Three steps, each a plain function:
 //! 1. [`focus`]: keep only the neighbourhood of some nodes, N hops up and down.
-//! 2. [`view`]: roll nodes up into one node per region, zone, kind or group, with their edges
-//!    aggregated; expanded groups show their members.
+//! 2. [`view`]: roll nodes up into one node per region, zone, kind or group, or per band of
+//!    dependency [`depths`] for shapes no attribute rolls up, with their edges aggregated;
+//!    expanded groups show their members, expanded bands narrower bands.
 //! 3. [`layout`]: a layered layout — longest-path layering over dependency edges, barycenter
 //!    crossing reduction, and placement bands (a column per region, zone boxes inside).
 //!
@@ -13,10 +14,12 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod depth;
 mod graph;
 mod layered;
 mod view;
 
+pub use depth::{depths, BANDS, BAND_MEMBERS};
 pub use graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 pub use layered::{layout, Band, BandKind, Layout, Params, Placed};
 pub use view::{focus, view, RollUp, View, ViewEdge, ViewNode};

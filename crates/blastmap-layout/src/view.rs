@@ -1,8 +1,9 @@
 //! What is shown: focus (a neighbourhood) and roll-up (one node per region, zone, kind or
-//! group, with edges aggregated).
+//! group, or per band of dependency depths, with edges aggregated).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use crate::depth::{band_key, Bands};
 use crate::graph::{EdgeKind, Graph, RollUpBy};
 
 /// Which nodes to roll up: by each attribute in `by`, outermost first, except the aggregates
@@ -39,6 +40,9 @@ pub struct ViewNode {
     pub rolled: Option<(RollUpBy, String)>,
     /// The graph nodes it stands for, ascending.
     pub members: Vec<u32>,
+    /// For a band of a roll-up by depth, the lowest and highest depth it holds (see
+    /// [`depths`](crate::depths)).
+    pub depths: Option<(u32, u32)>,
     /// The region and zone of all members, when they agree.
     pub region: Option<String>,
     pub zone: Option<String>,
@@ -125,8 +129,13 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// A node goes into the aggregate of the first attribute in `roll.by` for which it has a value
 /// whose key is not expanded; otherwise it is shown itself. Regions and zones are containers:
 /// inside an expanded one the next attributes apply. A group or kind is not: expanding it
-/// shows its members. Edges between shown nodes are
-/// aggregated per kind, with their count; edges inside an aggregate disappear.
+/// shows its members. [`RollUpBy::Depth`] takes every node that reaches it: the range of
+/// [`depths`](crate::depths) is cut into at most [`BANDS`](crate::BANDS) bands of 1, 2 or 5
+/// × 10ⁿ depths (`"depth:0-49999"`); an expanded band is cut again the same way, down to its
+/// nodes once it holds at most [`BAND_MEMBERS`](crate::BAND_MEMBERS). Shown nodes come in
+/// order of first appearance, except that bands and the nodes shown inside opened bands
+/// come after the others, shallowest first. Edges between shown nodes are aggregated per
+/// kind, with their count; edges inside an aggregate disappear.
 ///
 /// ```
 /// use blastmap_layout::{view, Edge, EdgeKind, Graph, NodeInfo, RollUp, RollUpBy};
@@ -145,47 +154,77 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// assert_eq!(v.nodes.len(), 2);
 /// assert_eq!(v.nodes[1].key, "region:east");
 /// assert_eq!(v.edges[0].count, 2);
+///
+/// // By depth: web is one above the region's nodes.
+/// let v = view(&g, None, &RollUp::by(&[RollUpBy::Depth]));
+/// let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+/// assert_eq!(keys, ["depth:0-0", "depth:1-1"]);
+/// assert_eq!(v.nodes[0].members, [1, 2]);
 /// ```
 ///
 /// # Complexity
-/// O(|V| · |by| + |E| log |E|) time, O(|V| + |E|) space.
+/// O(|V| · |by| + |E| log |E|) time, O(|V| + |E|) space; with [`RollUpBy::Depth`], plus
+/// [`depths`](crate::depths) and O(|V| log |V|) to order the bands.
 pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
-    // Key of each node's representative, then shown nodes in order of first appearance.
+    let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
+    // Shown nodes in order of first appearance, found again by key (bands by their depths).
     let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut band_index: BTreeMap<(u32, u32), u32> = BTreeMap::new();
     let mut nodes: Vec<ViewNode> = Vec::new();
+    // Per shown node: where a roll-up by depth put it (its band, or its own depth), if one did.
+    let mut by_depth: Vec<Option<(u32, u32)>> = Vec::new();
     let mut of: Vec<Option<u32>> = vec![None; n];
     for (v, info) in g.nodes.iter().enumerate() {
         if !kept(v) {
             continue;
         }
-        let mut rolled = None;
+        let mut shown = Shown::Itself(None);
         for &by in &roll.by {
+            if by == RollUpBy::Depth {
+                if let Some(bands) = &bands {
+                    shown = match bands.band(v) {
+                        Some(band) => Shown::Band(band),
+                        None => Shown::Itself(bands.depth.get(v).map(|&d| (d, d))),
+                    };
+                }
+                break;
+            }
             let Some(value) = info.attr(by) else { continue };
             let key = RollUp::key(by, value);
             if !roll.expanded.contains(&key) {
-                rolled = Some((key, by, value.to_string()));
+                shown = Shown::In(key, by, value.to_string());
                 break;
             }
             if !by.is_container() {
                 break;
             }
         }
-        let (key, rolled) = match rolled {
-            Some((key, by, value)) => (key, Some((by, value))),
-            None => (info.id.clone(), None),
-        };
-        let at = *index.entry(key.clone()).or_insert_with(|| {
+        let mut add = |key: String, rolled: Option<(RollUpBy, String)>, depths, place| {
             nodes.push(ViewNode {
                 key,
                 rolled,
                 members: Vec::new(),
+                depths,
                 region: info.region.clone(),
                 zone: info.zone.clone(),
             });
+            by_depth.push(place);
             (nodes.len() - 1) as u32
-        });
+        };
+        let at = match shown {
+            Shown::Band(band) => *band_index.entry(band).or_insert_with(|| {
+                let value = format!("{}-{}", band.0, band.1);
+                add(band_key(band), Some((RollUpBy::Depth, value)), Some(band), Some(band))
+            }),
+            Shown::In(key, by, value) => {
+                *index.entry(key.clone()).or_insert_with(|| add(key, Some((by, value)), None, None))
+            }
+            Shown::Itself(depth) => {
+                *index.entry(info.id.clone()).or_insert_with(|| add(info.id.clone(), None, None, depth))
+            }
+        };
         let node = &mut nodes[at as usize];
         node.members.push(v as u32);
         if node.region != info.region {
@@ -195,6 +234,20 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             node.zone = None;
         }
         of[v] = Some(at);
+    }
+    if bands.is_some() {
+        // What a roll-up by depth placed comes after the rest, shallowest first.
+        let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
+        order.sort_by_key(|&i| (by_depth[i as usize].is_some(), by_depth[i as usize], i));
+        let mut moved_to = vec![0u32; nodes.len()];
+        for (to, &from) in order.iter().enumerate() {
+            moved_to[from as usize] = to as u32;
+        }
+        let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
+        nodes = order.iter().filter_map(|&i| old.get_mut(i as usize).and_then(Option::take)).collect();
+        for o in of.iter_mut().flatten() {
+            *o = moved_to[*o as usize];
+        }
     }
     let mut raw: Vec<(u32, u32, EdgeKind)> = g
         .valid_edges()
@@ -212,4 +265,14 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
         }
     }
     View { nodes, edges, of }
+}
+
+/// Where the roll-up puts a node.
+enum Shown {
+    /// Shown itself (at this depth, when a roll-up by depth opened down to it).
+    Itself(Option<(u32, u32)>),
+    /// In the aggregate with this key, attribute and value.
+    In(String, RollUpBy, String),
+    /// In the band of these depths.
+    Band((u32, u32)),
 }

@@ -8,14 +8,20 @@ use yew::prelude::*;
 use crate::state::{ClickMode, Focus};
 
 /// Roll-up choices: value, label, attributes.
-const ROLL_UPS: [(&str, &str, &[RollUpBy]); 7] = [
+const ROLL_UPS: [(&str, &str, &[RollUpBy]); 9] = [
     ("none", "everything", &[]),
     ("auto", "region › group › kind", &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind]),
+    (
+        "auto-depth",
+        "region › group › kind › depth",
+        &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind, RollUpBy::Depth],
+    ),
     ("region", "region", &[RollUpBy::Region]),
     ("zone", "zone", &[RollUpBy::Zone]),
     ("group", "redundancy group", &[RollUpBy::Group]),
     ("kind", "kind", &[RollUpBy::Kind]),
     ("tailnet", "tailnet", &[RollUpBy::Tailnet]),
+    ("depth", "dependency depth", &[RollUpBy::Depth]),
 ];
 
 #[derive(Properties, PartialEq)]

@@ -1,0 +1,210 @@
+//! Roll-up by dependency depth: depths against a brute-force oracle, and the bands' properties
+//! (every node in exactly one shown node, bands ordered by depth, edges aggregated) on random
+//! graphs with random bands opened.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastmap_layout::{depths, view, Edge, EdgeKind, Graph, NodeInfo, RollUp, RollUpBy, View};
+
+/// A seeded generator (no dependency needed for a few random graphs).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u32) -> u32 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % u64::from(n.max(1))) as u32
+    }
+}
+
+fn chain(n: u32) -> Graph {
+    Graph {
+        nodes: (0..n).map(|i| NodeInfo::new(format!("c{i}"))).collect(),
+        edges: (1..n).map(|i| Edge { from: i - 1, to: i, kind: EdgeKind::Runtime }).collect(),
+    }
+}
+
+/// A random graph: mostly edges to later nodes (deep), some back (cycles), all kinds.
+fn random(rng: &mut Rng, n: u32) -> Graph {
+    let mut edges = Vec::new();
+    for _ in 0..n * 2 {
+        let from = rng.below(n);
+        let to = if rng.below(5) == 0 { rng.below(n) } else { from + 1 + rng.below(3) };
+        if to < n {
+            edges.push(Edge { from, to, kind: EdgeKind::ALL[rng.below(5) as usize] });
+        }
+    }
+    Graph { nodes: (0..n).map(|i| NodeInfo::new(format!("n{i}"))).collect(), edges }
+}
+
+/// Depths the slow way: mutual reachability for the cycles, then relaxation until stable.
+fn oracle(g: &Graph) -> Vec<u32> {
+    let n = g.len();
+    let mut reach = vec![vec![false; n]; n];
+    for (v, row) in reach.iter_mut().enumerate() {
+        row[v] = true;
+    }
+    for e in g.edges.iter().filter(|e| e.kind.is_dependency()) {
+        reach[e.from as usize][e.to as usize] = true;
+    }
+    for k in 0..n {
+        let via = reach[k].clone();
+        for row in reach.iter_mut().filter(|row| row[k]) {
+            for (r, &v) in row.iter_mut().zip(&via) {
+                *r |= v;
+            }
+        }
+    }
+    let mut depth = vec![0u32; n];
+    loop {
+        let mut changed = false;
+        for e in g.edges.iter().filter(|e| e.kind.is_dependency()) {
+            let (a, b) = (e.from as usize, e.to as usize);
+            let bump = if reach[b][a] { depth[b] } else { depth[b] + 1 };
+            if depth[a] < bump {
+                depth[a] = bump;
+                changed = true;
+            }
+        }
+        if !changed {
+            return depth;
+        }
+    }
+}
+
+/// The depths a shown node stands for: its band, or its own depth.
+fn range(v: &View, node: u32, depth: &[u32]) -> (u32, u32) {
+    let n = &v.nodes[node as usize];
+    n.depths.unwrap_or_else(|| (depth[n.members[0] as usize], depth[n.members[0] as usize]))
+}
+
+/// The properties every view rolled up by depth has.
+fn check(g: &Graph, roll: &RollUp) -> View {
+    let v = view(g, None, roll);
+    let depth = depths(g);
+    // Every node in exactly one shown node, and that one is `of`'s.
+    let mut seen = vec![0u32; g.len()];
+    for (i, node) in v.nodes.iter().enumerate() {
+        assert!(!node.members.is_empty());
+        assert!(node.members.windows(2).all(|w| w[0] < w[1]), "members ascending");
+        for &m in &node.members {
+            seen[m as usize] += 1;
+            assert_eq!(v.of[m as usize], Some(i as u32));
+        }
+        match node.depths {
+            Some((lo, hi)) => {
+                assert_eq!(node.rolled, Some((RollUpBy::Depth, format!("{lo}-{hi}"))));
+                assert_eq!(node.key, format!("depth:{lo}-{hi}"));
+                assert!(node.members.iter().all(|&m| (lo..=hi).contains(&depth[m as usize])), "{}", node.key);
+            }
+            None => assert_eq!(node.members.len(), 1, "a node not in a band is shown itself"),
+        }
+    }
+    assert!(seen.iter().all(|&s| s == 1), "every node in exactly one shown node");
+    // Bands (and nodes shown themselves) do not overlap, and are listed by depth.
+    let ranges: Vec<(u32, u32)> = (0..v.nodes.len() as u32).map(|i| range(&v, i, &depth)).collect();
+    for (i, a) in ranges.iter().enumerate() {
+        for b in &ranges[i + 1..] {
+            let same_depth = a.0 == a.1 && a == b;
+            assert!(same_depth || a.1 < b.0 || b.1 < a.0, "bands {a:?} and {b:?} overlap");
+        }
+    }
+    assert!(ranges.windows(2).all(|w| w[0] <= w[1]), "shown nodes ordered by depth: {ranges:?}");
+    // A dependency between two shown nodes points to shallower depths.
+    for e in v.edges.iter().filter(|e| e.kind.is_dependency()) {
+        let (a, b) = (ranges[e.from as usize], ranges[e.to as usize]);
+        assert!(b.1 <= a.0, "edge {a:?} → {b:?} points deeper");
+    }
+    // Edges aggregated: per (from, to, kind) between different shown nodes, their count.
+    let mut counts: BTreeMap<(u32, u32, EdgeKind), u32> = BTreeMap::new();
+    for e in &g.edges {
+        let (Some(a), Some(b)) = (v.of[e.from as usize], v.of[e.to as usize]) else { continue };
+        if a != b {
+            *counts.entry((a, b, e.kind)).or_default() += 1;
+        }
+    }
+    let got: BTreeMap<(u32, u32, EdgeKind), u32> = v.edges.iter().map(|e| ((e.from, e.to, e.kind), e.count)).collect();
+    assert_eq!(got, counts);
+    v
+}
+
+#[test]
+fn depths_match_the_oracle_on_random_graphs() {
+    let mut rng = Rng(13);
+    for round in 0..300 {
+        let n = 1 + rng.below(40);
+        let g = random(&mut rng, n);
+        assert_eq!(depths(&g), oracle(&g), "round {round}: {:?}", g.edges);
+    }
+}
+
+#[test]
+fn bands_hold_every_node_once_in_depth_order_with_edges_aggregated() {
+    let mut rng = Rng(7);
+    for _ in 0..200 {
+        let n = 1 + rng.below(900);
+        let g = random(&mut rng, n);
+        let mut roll = RollUp::by(&[RollUpBy::Depth]);
+        let v = check(&g, &roll);
+        assert!(v.nodes.len() <= 25, "{} bands", v.nodes.len());
+        // Open a few bands, one level at a time, and check again.
+        for _ in 0..4 {
+            let keys: Vec<String> = v_keys(&view(&g, None, &roll));
+            if keys.is_empty() {
+                break;
+            }
+            roll.expanded.insert(keys[rng.below(keys.len() as u32) as usize].clone());
+            check(&g, &roll);
+        }
+    }
+}
+
+fn v_keys(v: &View) -> Vec<String> {
+    v.nodes.iter().filter(|n| n.depths.is_some()).map(|n| n.key.clone()).collect()
+}
+
+#[test]
+fn a_long_chain_opens_as_a_few_bands_that_open_down_to_its_components() {
+    let g = chain(100_000);
+    let mut roll = RollUp::by(&[RollUpBy::Depth]);
+    let v = check(&g, &roll);
+    let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(keys.len(), 20);
+    assert_eq!((keys[0], keys[19]), ("depth:0-4999", "depth:95000-99999"));
+    assert_eq!(v.nodes[0].members.len(), 5_000);
+    // One edge joins each band to the next shallower one.
+    assert_eq!(v.edges.len(), 19);
+    assert!(v.edges.iter().all(|e| e.count == 1 && e.from == e.to + 1));
+    // Opened, a band is cut again; a band of a screenful shows its components.
+    roll.expanded.insert("depth:5000-9999".into());
+    let v = check(&g, &roll);
+    assert_eq!(v.nodes.len(), 19 + 25);
+    assert!(v.nodes.iter().any(|n| n.key == "depth:5000-5199"));
+    roll.expanded.insert("depth:5000-5199".into());
+    let v = check(&g, &roll);
+    assert_eq!(v.nodes.len(), 19 + 24 + 200);
+    // c94999 is 5,000 below the top of the chain: depth 5,000.
+    assert!(v.nodes.iter().any(|n| n.key == "c94999" && n.depths.is_none()));
+}
+
+#[test]
+fn depth_rolls_up_only_what_the_attributes_before_it_leave() {
+    let mut g = chain(1_000);
+    for n in &mut g.nodes[..400] {
+        n.region = Some("east".into());
+    }
+    let v = check_mixed(&g);
+    assert_eq!(v.nodes[0].key, "region:east");
+    assert_eq!(v.nodes[0].members.len(), 400);
+    // The other 600 are at depths 0..600, in bands of 50.
+    assert_eq!(v.nodes.len(), 1 + 12);
+    assert!(v.nodes[1..].iter().all(|n| n.depths.is_some() && n.members.len() == 50));
+}
+
+fn check_mixed(g: &Graph) -> View {
+    let v = view(g, None, &RollUp::by(&[RollUpBy::Region, RollUpBy::Depth]));
+    let total: usize = v.nodes.iter().map(|n| n.members.len()).sum();
+    assert_eq!(total, g.len());
+    let keys: BTreeSet<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(keys.len(), v.nodes.len(), "keys are unique");
+    v
+}

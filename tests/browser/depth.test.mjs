@@ -1,0 +1,68 @@
+// A shape no attribute rolls up (a long `requires` chain: no region, group or kind) opens rolled
+// up into bands of dependency depth; a band says what it holds, opens into its components, and
+// shows a what-if like any aggregate.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { open, waitForFindings, shared } from "./harness.mjs";
+
+const env = shared();
+
+/** A `requires` chain of `n` components, c0 on top: c(n-1) is at depth 0, c0 at depth n-1. */
+function chain(n) {
+  const components = [];
+  for (let i = 0; i < n; i++) components.push(i + 1 < n ? { id: `c${i}`, requires: [`c${i + 1}`] } : { id: `c${i}` });
+  return JSON.stringify({ name: "chain", components });
+}
+
+const bands = (page) =>
+  page.$$eval("#graph g.node.aggregate", (es) => es.map((e) => ({ id: e.dataset.id, text: e.textContent, status: e.dataset.status })));
+
+test("a long chain opens in depth bands; a band opens into its components and shows a what-if", async () => {
+  const { context, page } = await open(env.browser, env.server.url);
+  try {
+    await page.waitForSelector("#empty-state");
+    // 3,000 depths: 15 bands of 200.
+    await page.fill("#source", chain(3_000));
+    await waitForFindings(page);
+    await page.waitForSelector('#graph g.node[data-id="depth:2600-2799"]');
+    assert.equal(await page.$eval("#roll-up", (s) => s.value), "auto-depth");
+    let shown = await bands(page);
+    assert.equal(shown.length, 15, JSON.stringify(shown.map((b) => b.id)));
+    assert.equal(await page.$("#graph g.node:not(.aggregate)"), null, "every component is in a band");
+    const top = shown.find((b) => b.id === "depth:2800-2999");
+    assert.match(top.text, /depth 2,800–2,999/);
+    assert.match(top.text, /200 components · click to open/);
+
+    // A click opens the band (c200…c399) into its components; the chip can close it again.
+    await page.click('#graph g.node[data-id="depth:2600-2799"]');
+    await page.waitForSelector("#graph g.node:not(.aggregate)");
+    assert.equal(await page.$('#graph g.node[data-id="depth:2600-2799"]'), null);
+    const drawn = await page.$$eval("#graph g.node:not(.aggregate)", (es) => es.map((e) => e.dataset.id));
+    assert.ok(drawn.every((id) => /^c\d+$/.test(id) && Number(id.slice(1)) >= 200 && Number(id.slice(1)) < 400), drawn.join(" "));
+
+    // Fail one of them on screen: what depends on it goes down, in the band and above it.
+    const victim = await page.$$eval("#graph g.node:not(.aggregate)", (es) => {
+      const screen = document.querySelector("#graph").getBoundingClientRect();
+      const inside = (r) => r.top >= screen.top && r.bottom <= screen.bottom && r.left >= screen.left && r.right <= screen.right;
+      return es.find((e) => inside(e.getBoundingClientRect()))?.dataset.id;
+    });
+    assert.ok(victim, "the opened band is on screen");
+    await page.click(`#graph g.node[data-id="${victim}"]`);
+    await page.waitForSelector(`#graph g.node[data-id="${victim}"][data-status="failed"]`);
+    await page.click('.view-bar .chip:has-text("expanded depth:2600-2799")');
+    await page.waitForSelector('#graph g.node[data-id="depth:2600-2799"]');
+    shown = await bands(page);
+    const status = Object.fromEntries(shown.map((b) => [b.id, b.status]));
+    assert.equal(status["depth:2600-2799"], "degraded", "some of its components are down");
+    assert.equal(status["depth:2800-2999"], "down", "all of c0…c199 depend on it");
+    assert.equal(status["depth:2400-2599"], "up", "below it: nothing it needs failed");
+
+    // The picker offers the bands alone by name.
+    const options = await page.$$eval("#roll-up option", (es) => es.map((e) => `${e.value}=${e.textContent}`));
+    assert.ok(options.includes("depth=dependency depth"), options.join(", "));
+    await page.selectOption("#roll-up", "depth");
+    await page.waitForFunction(() => document.querySelectorAll("#graph g.node.aggregate").length === 15);
+  } finally {
+    await context.close();
+  }
+});
