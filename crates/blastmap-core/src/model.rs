@@ -260,27 +260,35 @@ impl Model {
                 node_of_component[i] = Some(v as NodeId);
             }
         }
-        // `attr:value` ids are written into one buffer, and copied only for a new value.
+        // `attr:value` ids are written into one buffer, and copied only for a new value. Each
+        // component's placement nodes are resolved here, once: `placed[placed_end[i - 1]..
+        // placed_end[i]]` are component `i`'s, in attribute order.
         let mut key = String::new();
-        let placement_id = |key: &mut String, attr: &str, value: &str| {
-            key.clear();
-            let _ = write!(key, "{attr}:{value}");
-        };
+        let mut placed: Vec<NodeId> = Vec::with_capacity(comps.len());
+        let mut placed_end: Vec<usize> = Vec::with_capacity(comps.len());
         for c in comps {
             for (attr, value) in c.placement() {
-                placement_id(&mut key, attr, value);
-                if !index.contains_key(key.as_str()) {
-                    index.insert(key.clone(), nodes.len() as NodeId);
-                    nodes.push(Node {
-                        id: key.clone(),
-                        kind: Some(attr.to_string()),
-                        origin: Origin::Placement(attr),
-                        critical: false,
-                        target: None,
-                        availability: None,
-                    });
-                }
+                key.clear();
+                let _ = write!(key, "{attr}:{value}");
+                let u = match index.get(key.as_str()) {
+                    Some(&u) => u,
+                    None => {
+                        let u = nodes.len() as NodeId;
+                        index.insert(key.clone(), u);
+                        nodes.push(Node {
+                            id: key.clone(),
+                            kind: Some(attr.to_string()),
+                            origin: Origin::Placement(attr),
+                            critical: false,
+                            target: None,
+                            availability: None,
+                        });
+                        u
+                    }
+                };
+                placed.push(u);
             }
+            placed_end.push(placed.len());
         }
         let n = nodes.len();
         // Components are nodes 0.. in order (when no id repeats: otherwise the model is not
@@ -298,14 +306,21 @@ impl Model {
         let resolve = |name: &str| index.get(name).copied();
         let candidates = || index.keys().map(String::as_str);
         let mut resolved: Vec<NodeId> = Vec::new();
+        let mut placed_start = 0;
         for (i, c) in comps.iter().enumerate() {
+            let placed_here = placed_end.get(i).map_or(&[][..], |&end| {
+                let row = placed.get(placed_start..end).unwrap_or_default();
+                placed_start = end;
+                row
+            });
             let Some(v) = node_of_component[i] else { continue };
             let mut required = 0;
             for field in RefField::ALL {
                 let list = field.of(c);
                 resolved.clear();
                 for (k, name) in list.iter().enumerate() {
-                    let at = spans(i).and_then(|s| s.reference(field, k));
+                    // Where the reference stands: looked up only for a message.
+                    let at = || spans(i).and_then(|s| s.reference(field, k));
                     let Some(u) = resolve(name) else {
                         let hint =
                             suggest(name, candidates()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
@@ -313,7 +328,7 @@ impl Model {
                             &mut errors,
                             Error::new(
                                 ErrorKind::UnknownReference,
-                                at,
+                                at(),
                                 format!("`{}` in `{}` of `{}` is not a component id{hint}", name, field.name(), c.id),
                             ),
                         );
@@ -322,7 +337,7 @@ impl Model {
                     if u == v {
                         if let Some(why) = self_reference_error(field) {
                             let message = format!("`{}` lists itself in `{}`: {why}", c.id, field.name());
-                            push(&mut errors, Error::new(ErrorKind::SelfReference, at, message));
+                            push(&mut errors, Error::new(ErrorKind::SelfReference, at(), message));
                             continue;
                         }
                     }
@@ -331,7 +346,7 @@ impl Model {
                             &mut errors,
                             Error::new(
                                 ErrorKind::DuplicateReference,
-                                at,
+                                at(),
                                 format!("`{}` is listed twice in `{}` of `{}`", name, field.name(), c.id),
                             ),
                         );
@@ -369,18 +384,15 @@ impl Model {
                 Some(k) => k,
             };
             resolved.clear();
-            for (attr, value) in c.placement() {
-                placement_id(&mut key, attr, value);
-                match resolve(&key) {
-                    Some(u) if u == v => {
-                        let at = spans(i).and_then(|s| s.placement.get(attr).copied().flatten());
-                        push(
-                            &mut errors,
-                            Error::new(ErrorKind::SelfReference, at, format!("`{}` is placed in itself", c.id)),
-                        );
-                    }
-                    Some(u) => resolved.push(u),
-                    None => {}
+            for ((attr, _), &u) in c.placement().zip(placed_here) {
+                if u == v {
+                    let at = spans(i).and_then(|s| s.placement.get(attr).copied().flatten());
+                    push(
+                        &mut errors,
+                        Error::new(ErrorKind::SelfReference, at, format!("`{}` is placed in itself", c.id)),
+                    );
+                } else {
+                    resolved.push(u);
                 }
             }
             placement.push_row(&resolved);

@@ -1,19 +1,28 @@
 //! Criterion benchmarks of the input path: the native text (JSON and YAML) of a generated
 //! topology of 100k and 1M dependency edges, read by [`blastmap_import::load`] and
 //! [`blastmap_import::load_many`] (one input) to a `Compiled`, and the same through the full
-//! analysis. Run with `cargo bench -p blastmap-import --bench input` (a filter such as
-//! `-- 100k` runs a part).
+//! analysis; for JSON also each stage alone (`detect`, `parse` to a `Document`, `compile` of a
+//! parsed document, `Model::build` of it). Run with `cargo bench -p blastmap-import --bench
+//! input` (a filter such as `-- json-1000k` runs a part).
 
-use blastmap_core::format::to_yaml;
+use blastmap_core::format::{parse, to_yaml, Document};
 use blastmap_core::generate::{generate, Params};
 use blastmap_core::report::{analyze, Options};
-use blastmap_import::{load, load_many, Input, Loaded};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use blastmap_core::{compile, Model};
+use blastmap_import::{detect, load, load_many, Input, Loaded};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 
 fn loaded(result: Result<Loaded, impl std::fmt::Display>) -> Loaded {
     match result {
         Ok(l) => l,
         Err(e) => panic!("generated topology does not load: {e}"),
+    }
+}
+
+fn parsed(text: &str) -> Document {
+    match parse(text) {
+        Ok(doc) => doc,
+        Err(e) => panic!("generated topology does not parse: {e:?}"),
     }
 }
 
@@ -26,6 +35,15 @@ fn benches(c: &mut Criterion) {
         let size = format!("{}k", edges / 1000);
         let mut g = c.benchmark_group("input");
         g.sample_size(10);
+        let label = format!("json-{size}");
+        let doc = parsed(&json);
+        g.bench_with_input(BenchmarkId::new("stage-detect", &label), &json, |b, t| b.iter(|| detect(t)));
+        g.bench_with_input(BenchmarkId::new("stage-parse", &label), &json, |b, t| b.iter(|| parsed(t)));
+        g.bench_with_input(BenchmarkId::new("stage-compile", &label), &doc, |b, d| {
+            b.iter_batched(|| d.clone(), compile, BatchSize::LargeInput)
+        });
+        g.bench_with_input(BenchmarkId::new("stage-build", &label), &doc, |b, d| b.iter(|| Model::build(d)));
+        drop(doc);
         for (format, text) in [("json", &json), ("yaml", &yaml)] {
             let label = format!("{format}-{size}");
             g.bench_with_input(BenchmarkId::new("load", &label), text, |b, t| b.iter(|| loaded(load(t, None))));

@@ -254,7 +254,7 @@ impl LoadOptions {
 /// like none of the importers' formats is [`Format::Native`], whose parser then says what it
 /// expected.
 pub fn detect(text: &str) -> Format {
-    if servicegraph::looks_like_prometheus(text) {
+    if might_be_prometheus(text) && servicegraph::looks_like_prometheus(text) {
         return Format::ServiceGraph;
     }
     let body = strip_leading_comments(text);
@@ -502,6 +502,25 @@ fn detect_yaml(text: &str) -> Format {
     }
 }
 
+/// False when `text` cannot be Prometheus text with the service graph's counter: its name
+/// ([`servicegraph::REQUEST_TOTAL`]) ends in `_request_total`, and that is not in the text. One
+/// vectorised search, where the line-by-line scan reads millions of lines of an estate's JSON.
+fn might_be_prometheus(text: &str) -> bool {
+    text.contains("_request_total")
+}
+
+/// Large JSON that reads as a native topology ([`blastmap_core::format::parse_large_json`]),
+/// read before any detection: [`detect`] would read the whole text once more (as long as
+/// parsing it, at a million edges), and such text is what it calls native (without
+/// `_request_total` in it, no line is Prometheus text, and its top-level keys are the native
+/// format's, `components` among them). `None` for anything else, which is detected.
+fn large_native(text: &str) -> Option<Document> {
+    if might_be_prometheus(text) {
+        return None;
+    }
+    blastmap_core::format::parse_large_json(text)
+}
+
 /// Runs the importer of `format` (neither a status nor a policy: those are read together, by
 /// [`load_many_with`]) on `text`.
 fn import(text: &str, format: Format) -> Result<Part, Errors> {
@@ -545,22 +564,28 @@ pub fn load(text: &str, from: Option<Format>) -> Result<Loaded, Errors> {
 /// # Errors
 /// The format's errors, or the model's validation errors, with positions.
 pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Result<Loaded, Errors> {
+    let native = |compiled: Compiled| {
+        let origins = vec![0; compiled.written.topology.components.len()];
+        Loaded {
+            format: Format::Native,
+            formats: vec![Format::Native],
+            roles: vec![Role::Design],
+            compiled,
+            origins,
+            warnings: Vec::new(),
+            policies: Vec::new(),
+            observed: None,
+        }
+    };
+    if from.is_none() {
+        // Errors are reported by the path below, which reads the text again with positions.
+        if let Some(compiled) = large_native(text).and_then(|doc| compile(doc).ok()) {
+            return Ok(native(compiled));
+        }
+    }
     let format = from.unwrap_or_else(|| detect(text));
     let part = match format {
-        Format::Native => {
-            let compiled = blastmap_core::load(text)?;
-            let origins = vec![0; compiled.written.topology.components.len()];
-            return Ok(Loaded {
-                format,
-                formats: vec![format],
-                roles: vec![Role::Design],
-                compiled,
-                origins,
-                warnings: Vec::new(),
-                policies: Vec::new(),
-                observed: None,
-            });
-        }
+        Format::Native => return Ok(native(blastmap_core::load(text)?)),
         Format::TailscalePolicy => return Err(policy_alone(text)),
         Format::Tailscale => {
             let mut parts = tailscale::import_many(&[(None, text)], &options.shards).map_err(|(_, e)| e)?;
@@ -643,6 +668,12 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
     let mut read: Vec<(Format, Option<Document>)> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let in_file = |errors| FileErrors::in_file(input.name, errors);
+        if from.is_none() || input.role == Role::Overlay {
+            if let Some(doc) = large_native(input.text) {
+                read.push((Format::Native, Some(doc)));
+                continue;
+            }
+        }
         let format = if input.role == Role::Overlay {
             let detected = detect(input.text);
             if detected != Format::Native {

@@ -247,3 +247,26 @@ fn one_large_native_json_through_load_many_locates_its_errors_and_loads_as_alone
     // As when merged: the description is not carried (only the names of the inputs are).
     assert_eq!(many.compiled.written.topology.description, None);
 }
+
+#[test]
+fn large_native_json_loads_the_same_read_before_detection_or_after() {
+    // Over a megabyte: read as native before anything is detected, unless `_request_total` is
+    // in it (then detection runs first, and still finds it native).
+    let mut text = String::from("{\"components\": [\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("  {{\"id\": \"svc-{i}\", \"requires\": [\"db\"], \"zone\": \"z{}\"}},\n", i % 3));
+    }
+    text.push_str("  {\"id\": \"db\", \"region\": \"eu\"}\n]}\n");
+    assert!(text.len() > 1 << 20);
+    let named = text.replace("\"db\"", "\"db_request_total\"");
+    let early = load_many(&[Input::new("big.json", &text)], None).unwrap();
+    let stated = load_many(&[Input::new("big.json", &text)], Some(Format::Native)).unwrap();
+    let detected = load_many(&[Input::new("big.json", &named)], None).unwrap();
+    assert_eq!((early.format, detected.format), (Format::Native, Format::Native));
+    assert_eq!(early.compiled.written.topology, stated.compiled.written.topology);
+    assert_eq!(early.compiled.model.len(), detected.compiled.model.len());
+    assert_eq!(early.compiled.model.lookup("zone:z2"), stated.compiled.model.lookup("zone:z2"));
+    let alone = load(&text, None).unwrap();
+    assert_eq!(alone.compiled.written.topology.components, early.compiled.written.topology.components);
+    assert_eq!(load(&named, None).unwrap().format, Format::Native);
+}
