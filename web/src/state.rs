@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use blastmap_core::algo::{what_if, WhatIf};
+use blastmap_core::algo::{what_if_from, Dependents, WhatIf};
 use blastmap_core::mesh::Mesh;
 use blastmap_core::report::{FindingKind, Report};
 use blastmap_core::Model;
@@ -37,6 +37,8 @@ pub struct Analysis {
     /// How many findings of each kind the full report has.
     pub totals: BTreeMap<FindingKind, usize>,
     pub scene: Scene,
+    /// The reverse edges a click's what-if walks ([`what_if_from`]).
+    pub dependents: Dependents,
     /// The format the importer detected.
     pub format: String,
     /// Milliseconds the worker spent parsing and analysing.
@@ -54,6 +56,7 @@ pub struct Parsed {
     pub model: Model,
     pub mesh: Option<Mesh>,
     pub scene: Scene,
+    pub dependents: Dependents,
     pub format: String,
     pub warnings: Vec<Problem>,
     pub baseline: BTreeMap<String, Baseline>,
@@ -62,14 +65,14 @@ pub struct Parsed {
 
 impl Parsed {
     /// Unpacks the model the worker built and validated ([`crate::wire`]; nothing is parsed or
-    /// validated again) and builds its scene.
+    /// validated again) and builds its scene and the reverse edges a what-if walks.
     ///
     /// # Errors
     /// A problem saying the model did not arrive whole (the buffers do not read as one: never
     /// from a worker of the same build).
     ///
     /// # Complexity
-    /// O(|V| + |E|): [`Packed::unpack`] and [`Scene::new`].
+    /// O(|V| + |E|): [`Packed::unpack`], [`Scene::new`] and [`Dependents::new`].
     pub fn new(
         packed: &Packed,
         format: String,
@@ -88,16 +91,17 @@ impl Parsed {
             }]);
         };
         let scene = Scene::new(&model, mesh.as_ref());
-        Ok(Parsed { model, mesh, scene, format, warnings, baseline, parse_ms })
+        let dependents = Dependents::new(&model);
+        Ok(Parsed { model, mesh, scene, dependents, format, warnings, baseline, parse_ms })
     }
 }
 
 impl Analysis {
     /// The parsed topology with its (trimmed) report.
     pub fn new(parsed: Parsed, report: Report, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64) -> Analysis {
-        let Parsed { model, mesh, scene, format, parse_ms, baseline, .. } = parsed;
+        let Parsed { model, mesh, scene, dependents, format, parse_ms, baseline, .. } = parsed;
         let marks = Marks::of(&report.notes);
-        Analysis { model, mesh, report, totals, scene, format, parse_ms, analyze_ms, baseline, marks }
+        Analysis { model, mesh, report, totals, scene, dependents, format, parse_ms, analyze_ms, baseline, marks }
     }
 
     /// Findings in the full report.
@@ -415,14 +419,15 @@ impl State {
         self.recompute();
     }
 
-    /// Recomputes the what-if (O(V + E) on the main thread), dropping ids the model lacks.
+    /// Recomputes the what-if on the main thread, dropping ids the model lacks: O(V) to clear
+    /// its arrays plus the edges into and out of what goes down ([`what_if_from`]).
     fn recompute(&mut self) {
         let Some(a) = &self.analysis else {
             self.what_if = None;
             return;
         };
         let ids: Vec<_> = self.failed.iter().filter_map(|id| a.model.lookup(id)).collect();
-        self.what_if = (!ids.is_empty()).then(|| Rc::new(what_if(&a.model, &ids)));
+        self.what_if = (!ids.is_empty()).then(|| Rc::new(what_if_from(&a.model, &a.dependents, &ids)));
     }
 
     fn new_text(&mut self, text: String) {

@@ -26,27 +26,27 @@ pub struct Adjacency {
 
 impl Adjacency {
     /// An adjacency to be filled row by row ([`Adjacency::push_row`]), from node 0 on.
-    fn with_rows(rows: usize) -> Self {
+    pub(crate) fn with_rows(rows: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
         Adjacency { offsets, targets: Vec::new() }
     }
 
     /// Appends the neighbours of the next node.
-    fn push_row(&mut self, row: &[NodeId]) {
+    pub(crate) fn push_row(&mut self, row: &[NodeId]) {
         self.targets.extend_from_slice(row);
         self.offsets.push(self.targets.len() as u32);
     }
 
     /// Ends the adjacency at `n` nodes: the rows not pushed are empty.
-    fn finish(mut self, n: usize) -> Self {
+    pub(crate) fn finish(mut self, n: usize) -> Self {
         let end = self.targets.len() as u32;
         self.offsets.resize(n + 1, end);
         self
     }
 
     /// Reverses the edges of an adjacency over `n` nodes.
-    fn reversed(&self, n: usize) -> Self {
+    pub(crate) fn reversed(&self, n: usize) -> Self {
         let mut count = vec![0u32; n + 1];
         for &t in &self.targets {
             count[t as usize + 1] += 1;

@@ -25,7 +25,9 @@ pub fn FailureBar(p: &Props) -> Html {
     let (down, total) = p.targets;
     let summary_class = classes!("summary", if down > 0 { "bad" } else { "ok" });
     html! {
-        <div class="failure-bar">
+        // The row is what a click changes: positioned out of flow (`.bar-row` in style.css), it
+        // is re-laid out alone when a chip comes or goes, not the whole page.
+        <div class="failure-bar"><div class="bar-row">
             <span class={summary_class} id="targets-down" data-down={down.to_string()} data-total={total.to_string()}>
                 <strong>{ format!("{down} of {total}") }</strong>{ " targets down" }
             </span>
@@ -46,6 +48,6 @@ pub fn FailureBar(p: &Props) -> Html {
             <PlacementPicker analysis={p.analysis.clone()} on_pick={p.on_toggle.clone()} />
             <button class="btn small" id="undo" disabled={!p.can_undo} onclick={p.on_undo.reform(|_| ())}>{ "Undo" }</button>
             <button class="btn small" id="reset" disabled={p.failed.is_empty()} onclick={p.on_reset.reform(|_| ())}>{ "Reset" }</button>
-        </div>
+        </div></div>
     }
 }

@@ -317,19 +317,24 @@ pub fn use_analysis(
             }
         });
     }
+    // Made once: the same callback on every render, so the props it reaches (the findings
+    // pane's Cancel) compare equal and a click does not re-render what it does not change.
     let send = {
         let shared = shared.clone();
-        Callback::from(move |request: Request| {
-            if matches!(request, Request::Cancel) {
-                cancel(&shared);
-                return dispatch.dispatch(Action::Cancelled);
-            }
-            if !post(&shared, request) {
-                dispatch.dispatch(Action::Notice(Some(Notice::warning(
+        (*use_memo((), move |()| {
+            Callback::from(move |request: Request| {
+                if matches!(request, Request::Cancel) {
+                    cancel(&shared);
+                    return dispatch.dispatch(Action::Cancelled);
+                }
+                if !post(&shared, request) {
+                    dispatch.dispatch(Action::Notice(Some(Notice::warning(
                     "The analysis worker is stopped: it failed again after a restart. Edit the text to start it again.",
                 ))));
-            }
-        })
+                }
+            })
+        }))
+        .clone()
     };
     use_effect_with(revision, move |&revision| {
         if revision == 0 {

@@ -31,4 +31,4 @@ pub use security::{credential_reach, Reach, LEAST_PRIVILEGE};
 pub use single::{single_failures, Killers};
 pub use spof::{criticality, spofs, Criticality, Spof};
 pub use steady::{steady_state, Steady};
-pub use what_if::{what_if, Status, WhatIf};
+pub use what_if::{what_if, what_if_from, Dependents, Status, WhatIf};

@@ -593,6 +593,13 @@ fn check_what_if(t: &Topology, failed_seed: u64) {
     failed.dedup();
     let ids: Vec<u32> = failed.iter().map(|&f| m.lookup(&o.ids[f]).expect("same ids")).collect();
     let w = algo::what_if(m, &ids);
+    // The page's walk from the down nodes gives exactly the same answer.
+    let from = algo::what_if_from(m, &algo::Dependents::new(m), &ids);
+    assert_eq!(from.status, w.status, "statuses of what_if_from");
+    assert_eq!(from.cannot_restart, w.cannot_restart, "cannot restart, what_if_from");
+    assert_eq!(from.unmonitored, w.unmonitored, "unmonitored, what_if_from");
+    assert_eq!(from.steady.order, w.steady.order, "down order, what_if_from");
+    assert_eq!(from.steady.cause, w.steady.cause, "causes, what_if_from");
     let up = o.up_after(&failed);
     for v in 0..o.n() {
         let id = m.lookup(&o.ids[v]).expect("same ids");
