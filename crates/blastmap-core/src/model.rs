@@ -2,7 +2,6 @@
 //! compact adjacency lists per edge kind. Built once from a [`Document`], validated on the way.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
@@ -269,7 +268,9 @@ impl Model {
         for c in comps {
             for (attr, value) in c.placement() {
                 key.clear();
-                let _ = write!(key, "{attr}:{value}");
+                key.push_str(attr);
+                key.push(':');
+                key.push_str(value);
                 let u = match index.get(key.as_str()) {
                     Some(&u) => u,
                     None => {
