@@ -20,6 +20,13 @@ const DIR = join(ROOT, "crates/blastmap-import/tests/fixtures/tailnet");
 const FILES = ["laptop.json", "router-b.json", "db-1.json", "acme.com.hujson"].map((f) => join(DIR, f));
 
 const env = shared();
+/** Opens the status files and their policy at once, and waits for the findings and the reach view. */
+async function openFiles(page) {
+  await page.waitForSelector("#empty-state");
+  await page.setInputFiles("#open-file", FILES);
+  await waitForFindings(page);
+  await page.waitForSelector("#policy-reach");
+}
 const requests = [];
 const errors = [];
 
@@ -29,10 +36,7 @@ test("status files and their policy opened at once: policy findings, the reach v
   const expected = JSON.parse(execFileSync(CLI, ["analyze", "--format", "json", ...FILES], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
   const { context, page } = await open(env.browser, env.server.url, { requests, errors });
   try {
-    await page.waitForSelector("#empty-state");
-    await page.setInputFiles("#open-file", FILES);
-    await waitForFindings(page);
-    await page.waitForSelector("#policy-reach");
+    await openFiles(page);
     assert.deepEqual(await page.$$eval("#beside .chip", (es) => es.map((e) => e.textContent)), ["router-b.json", "db-1.json", "acme.com.hujson"]);
     const count = await page.$eval("#findings .panel-head .count", (e) => Number(e.textContent));
     assert.equal(count, expected.findings.length);
@@ -162,10 +166,7 @@ test("split by region checks the proposal against the policy open beside the sta
 test("a share link keeps the files read beside the export", async () => {
   const { context, page } = await open(env.browser, env.server.url, { requests, errors });
   try {
-    await page.waitForSelector("#empty-state");
-    await page.setInputFiles("#open-file", FILES);
-    await waitForFindings(page);
-    await page.waitForSelector("#policy-reach");
+    await openFiles(page);
     const count = await page.$eval("#findings .panel-head .count", (e) => e.textContent);
     await page.click("#share");
     const url = await page.$eval("#share-url", (e) => e.value);

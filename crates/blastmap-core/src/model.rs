@@ -401,30 +401,18 @@ impl Model {
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
-        let requires = requires.finish(n);
-        let placement = placement.finish(n);
-        let start = start.finish(n);
-        let requires_dependents = requires.reversed(n);
-        let placement_dependents = placement.reversed(n);
-        let start_dependents = start.reversed(n);
-        let mut model = Model {
+        let parts = Parts {
             name: doc.topology.name.clone(),
             nodes,
-            index,
-            requires,
             need,
-            placement,
-            start,
+            requires: requires.finish(n),
+            placement: placement.finish(n),
+            start: start.finish(n),
             degrades: degrades.finish(n),
             monitors: monitors.finish(n),
             credentials: credentials.finish(n),
-            requires_dependents,
-            placement_dependents,
-            start_dependents,
-            targets: Vec::new(),
         };
-        model.targets = model.compute_targets();
-        Ok(model)
+        Ok(Model::derive(parts, index))
     }
 
     /// The parts the model is made of, for [`Model::from_parts`].
@@ -494,6 +482,15 @@ impl Model {
         for (v, node) in nodes.iter().enumerate() {
             index.insert(node.id.clone(), v as NodeId);
         }
+        let parts = Parts { name, nodes, need, requires, placement, start, degrades, monitors, credentials };
+        Ok(Model::derive(parts, index))
+    }
+
+    /// The model of `parts` with what it derives from them: the reverse adjacencies and the
+    /// targets (`index` is the parts' ids, which [`Model::build`] fills as it validates).
+    fn derive(parts: Parts, index: FxHashMap<String, NodeId>) -> Model {
+        let Parts { name, nodes, need, requires, placement, start, degrades, monitors, credentials } = parts;
+        let n = nodes.len();
         let requires_dependents = requires.reversed(n);
         let placement_dependents = placement.reversed(n);
         let start_dependents = start.reversed(n);
@@ -514,7 +511,7 @@ impl Model {
             targets: Vec::new(),
         };
         model.targets = model.compute_targets();
-        Ok(model)
+        model
     }
 
     fn compute_targets(&self) -> Vec<NodeId> {
