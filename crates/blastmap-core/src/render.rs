@@ -168,9 +168,51 @@ pub fn rank_note(f: &Finding) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// Which fold targets the hidden lines shown so far in a section name (in their evidence: what
+/// each takes down), so that a fold line says "and" only after a hidden line that takes its
+/// target down too. Only the section's fold targets are looked for.
+#[derive(Clone, Debug, Default)]
+pub struct NamedAbove<'a> {
+    /// Fold targets no hidden line shown has named yet.
+    waiting: FxHashSet<&'a str>,
+    named: FxHashSet<&'a str>,
+}
+
+impl<'a> NamedAbove<'a> {
+    /// For the section made of `lines`.
+    pub fn new(lines: &[Line<'a>]) -> Self {
+        let waiting = lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Folded { target, .. } => Some(*target),
+                Line::One(..) => None,
+            })
+            .collect();
+        NamedAbove { waiting, named: FxHashSet::default() }
+    }
+
+    /// Records a hidden line shown.
+    pub fn add(&mut self, f: &'a Finding) {
+        for name in &f.evidence {
+            if self.waiting.is_empty() {
+                return;
+            }
+            if let Some(t) = self.waiting.take(name.as_str()) {
+                self.named.insert(t);
+            }
+        }
+    }
+
+    /// True when a hidden line shown above names `target`.
+    pub fn names(&self, target: &str) -> bool {
+        self.named.contains(target)
+    }
+}
+
 /// A fold line's words: "`checkout`: 14 direct single-instance dependencies (obvious), widest
-/// first: `a` (9 down), `b` (4 down), … and 4 more" (`and` when hidden lines come before it; the
-/// counts from `down`, given only when the members do not all take down as much).
+/// first: `a` (9 down), `b` (4 down), … and 4 more" ("`checkout`: and 14 …" when a hidden line
+/// above takes `checkout` down too, [`NamedAbove`]; the counts from `down`, given only when the
+/// members do not all take down as much).
 pub fn fold_words(target: &str, members: &[(usize, &Finding)], and: bool, show: usize, down: &TakenDown<'_>) -> String {
     let counts: Vec<Option<u32>> = members.iter().map(|(_, f)| down.get(&f.subject)).collect();
     let differ = counts.windows(2).any(|w| w.first() != w.get(1));
@@ -473,16 +515,16 @@ pub fn text(report: &Report, color: bool) -> String {
         let items: Vec<_> = report.findings_of(kind).collect();
         let _ = writeln!(out, "\n{} ({})", s.bold(section_title(kind)), shown_count(report, kind, items.len()));
         let lines = lines(items.iter().copied().enumerate(), &down);
-        let mut hidden = false;
+        let mut above = NamedAbove::new(&lines);
         for line in lines.iter().take(SECTION_LIMIT) {
             match line {
                 Line::One(_, f) => {
-                    hidden = true;
+                    above.add(f);
                     let suffix = rank_note(f).map(|x| s.dim(&format!(" — {}", ids.plain(&x)))).unwrap_or_default();
                     let _ = writeln!(out, "  {} {}{suffix}", s.severity(f.severity), ids.plain(&f.title));
                 }
                 Line::Folded { target, severity, members } => {
-                    let mut words = fold_words(target, members, hidden, FOLD_NAMES, &down);
+                    let mut words = fold_words(target, members, above.names(target), FOLD_NAMES, &down);
                     if members.len() > FOLD_NAMES {
                         words.push_str(" (use --format json for all)");
                     }
@@ -903,16 +945,16 @@ pub fn markdown(report: &Report) -> String {
         }
         let _ = writeln!(out, "\n### {} ({})\n", section_title(k), shown_count(report, k, items.len()));
         let lines = lines(items.iter().copied().enumerate(), &down);
-        let mut hidden = false;
+        let mut above = NamedAbove::new(&lines);
         for line in lines.iter().take(50) {
             match line {
                 Line::One(_, f) => {
-                    hidden = true;
+                    above.add(f);
                     let suffix = rank_note(f).map(|x| format!(" — {}", ids.markdown(&x))).unwrap_or_default();
                     let _ = writeln!(out, "- **{:?}** {}{suffix}", f.severity, ids.markdown(&f.title));
                 }
                 Line::Folded { target, severity, members } => {
-                    let words = fold_words(target, members, hidden, members.len(), &down);
+                    let words = fold_words(target, members, above.names(target), members.len(), &down);
                     let _ = writeln!(out, "- **{severity:?}** {}", ids.markdown(&words));
                 }
             }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use blastmap_core::render::{fold_words, lines, rank_note, Line, TakenDown};
+use blastmap_core::render::{fold_words, lines, rank_note, Line, NamedAbove, TakenDown};
 use blastmap_core::report::{Finding, FindingKind, Report, Severity};
 use yew::prelude::*;
 
@@ -356,13 +356,13 @@ pub fn Findings(p: &Props) -> Html {
                 </li>
             }
         };
-        let mut hidden_before = false;
+        let mut above = NamedAbove::new(&lines);
         let shown: Vec<Html> = lines
             .iter()
             .take(if all { usize::MAX } else { SHOWN })
             .map(|line| match line {
                 Line::One(i, f) => {
-                    hidden_before = true;
+                    above.add(f);
                     one(*i, f)
                 }
                 Line::Folded { target, severity: sev, members } => {
@@ -378,7 +378,7 @@ pub fn Findings(p: &Props) -> Html {
                             opened.set(set);
                         })
                     };
-                    let words = fold_words(target, members, hidden_before, 6, &down);
+                    let words = fold_words(target, members, above.names(target), 6, &down);
                     html! {
                         <li class={classes!("fold", sev_class, open.then_some("open"))} data-target={target.to_string()}>
                             <button class="fold-head" aria-expanded={open.to_string()} onclick={flip}>

@@ -144,6 +144,19 @@ fn reports_lead_with_hidden_findings_and_fold_the_obvious_ones_per_target() {
 }
 
 #[test]
+fn a_fold_line_says_and_only_after_a_hidden_line_that_takes_its_target_down() {
+    let r = report(
+        "components:\n- {id: web, requires: [x]}\n- {id: api, requires: [y]}\n- {id: x, zone: z}\n- {id: y, zone: z}\n- {id: solo, requires: [db]}\n- {id: db}\n",
+    );
+    let text = render::text(&r, false);
+    assert!(text.contains("  HIGH     single point of failure: zone:z takes down web, api"), "{text}");
+    assert!(text.contains("  HIGH     web: and 1 direct single-instance dependency (obvious): x\n"), "{text}");
+    assert!(text.contains("  HIGH     solo: 1 direct single-instance dependency (obvious): db\n"), "{text}");
+    let md = render::markdown(&r);
+    assert!(md.contains("- **High** `solo`: 1 direct single-instance dependency (obvious): `db`\n"), "{md}");
+}
+
+#[test]
 fn a_fold_lists_its_widest_failures_first_with_what_each_takes_down() {
     // `db` takes down `orders` and `checkout`; `pay` only `checkout`. Report order is `pay`, `db`.
     let r = report(
