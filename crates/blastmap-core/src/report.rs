@@ -321,8 +321,9 @@ pub fn analyze_with_progress(compiled: &Compiled, options: &Options, progress: &
 
 /// [`analyze_with_progress`], running what does not depend on each other through `pool`: what
 /// does not need the single failures beside them, then the double point search beside the
-/// other analyses, then the findings beside the report's lists. `progress` is called from the
-/// calling thread only.
+/// other analyses, then the findings beside the ranking of double points and the report's
+/// lists (each side about as long, at scale). `progress` is called from the calling thread
+/// only.
 pub fn analyze_on(
     compiled: &Compiled,
     options: &Options,
@@ -351,25 +352,184 @@ pub fn analyze_on(
     let down_counts = killers.down_counts();
     progress("single points of failure, redundancy, double points of failure", 0.4);
     let prefer = |v: NodeId| (cx.is_generated(v), model.node(v).is_placement(), v);
-    let ((spofs, criticality, redundancy, blind, blindings, restart), (cuts, equivalence, ranked)) = pool.join(
+    // The double point search beside the rest; the classes go first on this side, since the
+    // ranking of double points needs them (it runs beside the findings below).
+    let ((equivalence, spofs, criticality, redundancy, blind, blindings, restart), cuts) = pool.join(
         || {
+            let equivalence = algo::Equivalence::new(model, &killers);
             let spofs = algo::spofs(model, &killers, limit);
             let criticality = algo::criticality(model, &killers, &down_counts);
             let redundancy = algo::redundancy(model, &killers, &down_counts, options.redundancy_budget);
             let blind = algo::blind_spots(model, &killers, limit);
             let blindings = algo::blindings(model, &killers);
             let restart = algo::restart_hazards(model, &killers);
-            (spofs, criticality, redundancy, blind, blindings, restart)
+            (equivalence, spofs, criticality, redundancy, blind, blindings, restart)
+        },
+        || algo::cut_sets(model, &killers, options.cut_order, options.cut_budget),
+    );
+    progress("report", 0.8);
+
+    let lists = |ranked: &algo::Ranked| {
+        let (doubles, double_points_total) = (&ranked.kept, ranked.total);
+        let placement_values = model.ids().filter(|&v| model.node(v).is_placement()).count();
+        Report {
+            name: model.name.clone(),
+            summary: Summary {
+                components: model.len() - placement_values,
+                placement_values,
+                edges: model.edge_count(),
+            },
+            targets: names(model.targets()),
+            findings: Vec::new(),
+            spofs: spofs
+                .iter()
+                .map(|s| SpofEntry {
+                    component: name(s.component),
+                    takes_down: names(&s.takes_down),
+                    takes_down_count: s.takes_down_count as usize,
+                })
+                .collect(),
+            redundancy: redundancy
+                .iter()
+                .map(|r| RedundancyEntry {
+                    component: name(r.component),
+                    need: r.need,
+                    of: r.of,
+                    declared_tolerance: r.declared,
+                    actual_tolerance: r.actual,
+                    minimal_failure: names(&r.minimal_failure),
+                    exact: r.exact,
+                    at_least: r.at_least,
+                })
+                .collect(),
+            cycles: cycles
+                .iter()
+                .map(|c| CycleEntry { kind: c.kind, components: names(&c.members), path: names(&c.path) })
+                .collect(),
+            blind_spots: blind
+                .iter()
+                .map(|b| BlindSpotEntry {
+                    component: name(b.component),
+                    monitors: names(&b.monitors),
+                    failures: names(&b.failures),
+                    failures_count: b.failures_count as usize,
+                })
+                .collect(),
+            blindings: {
+                let mut entries: Vec<&algo::Blinding> = blindings.iter().collect();
+                entries.sort_by(|a, b| b.blinded.len().cmp(&a.blinded.len()).then(a.failure.cmp(&b.failure)));
+                entries
+                    .into_iter()
+                    .map(|b| BlindingEntry {
+                        failure: name(b.failure),
+                        blinded: cut(&b.blinded),
+                        blinded_count: b.blinded.len(),
+                    })
+                    .collect()
+            },
+            cold_start: ColdStartEntry {
+                waves: cold.waves.iter().map(|w| names(w)).collect(),
+                deadlocked: names(&cold.deadlocked),
+                blocking_cycles: cold.cycles.iter().map(|c| names(c)).collect(),
+            },
+            restart_hazards: restart
+                .iter()
+                .map(|h| RestartEntry {
+                    failure: name(h.failure),
+                    cannot_restart: cut(&h.cannot_restart),
+                    cannot_restart_count: h.cannot_restart.len(),
+                })
+                .collect(),
+            double_points: doubles
+                .iter()
+                .map(|d| DoublePointEntry {
+                    components: names(&d.set),
+                    takes_down: names(&d.takes_down),
+                    components_down: d.components_down,
+                    equivalent: d.equivalent.iter().map(|s| names(s)).collect(),
+                })
+                .collect(),
+            double_points_complete: cuts.complete,
+            double_points_total,
+            availability: avail
+                .iter()
+                .map(|a| AvailabilityEntry {
+                    target: name(a.target),
+                    availability: a.availability,
+                    method: match a.method {
+                        algo::Method::Exact => "exact".into(),
+                        algo::Method::MonteCarlo => "monte_carlo".into(),
+                    },
+                    interval: [a.interval.0, a.interval.1],
+                    dominated_by: a
+                        .importance
+                        .iter()
+                        .take(5)
+                        .map(|i| ImportanceEntry {
+                            component: name(i.component),
+                            birnbaum: i.birnbaum,
+                            fussell_vesely: i.fussell_vesely,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            credential_reach: reach
+                .iter()
+                .map(|r| ReachEntry {
+                    component: name(r.component),
+                    direct: names(&r.direct),
+                    reaches: names(&r.reaches),
+                })
+                .collect(),
+            mesh: outages
+                .iter()
+                .map(|o| MeshOutageEntry {
+                    failure: name(o.failure),
+                    sentence: o.sentence.clone(),
+                    tailnets: o.tailnets.clone(),
+                })
+                .collect(),
+            criticality: criticality
+                .iter()
+                .take(options.criticality_limit)
+                .map(|c| CriticalityEntry {
+                    component: name(c.component),
+                    targets_down: c.targets_down,
+                    components_down: c.components_down,
+                })
+                .collect(),
+            incomplete: Vec::new(),
+            notes: compiled.expanded().notes.clone(),
+            observed: None,
+            policy: Vec::new(),
+        }
+    };
+    // The findings beside the ranking of double points and the report's lists (they read the
+    // same results); the blind spots, as many as the components, are shared between the two.
+    let (blind_early, blind_late) = blind.split_at(blind.len() * 3 / 5);
+    let ((first, blind_early), (ranked, mut report, blind_late)) = pool.join(
+        || {
+            let mut findings = algo::cold_start::findings(&cold, &cx);
+            findings.extend(algo::spof::findings(&spofs, &cx, &equivalence, &down_counts));
+            findings.extend(algo::redundancy::findings(&redundancy, &cx));
+            (findings, algo::blind_spots::findings(blind_early, &cx))
         },
         || {
-            let cuts = algo::cut_sets(model, &killers, options.cut_order, options.cut_budget);
-            let equivalence = algo::Equivalence::new(model, &killers);
             let ranked = cuts.ranked(model, &killers, &equivalence, &prefer, options.double_point_limit);
-            (cuts, equivalence, ranked)
+            let report = lists(&ranked);
+            (ranked, report, algo::blind_spots::findings(blind_late, &cx))
         },
     );
-    let (doubles, double_points_total) = (&ranked.kept, ranked.total);
-    progress("report", 0.8);
+    let mut findings = first;
+    findings.extend(blind_early);
+    findings.extend(blind_late);
+    findings.extend(algo::blinding::findings(&blindings, &cx));
+    findings.extend(algo::cycles::findings(&cycles, &cx));
+    findings.extend(algo::restart::findings(&restart, &cx));
+    findings.extend(algo::cut_sets::findings(&ranked.kept, &cx));
+    findings.extend(algo::security::findings(&reach, &cx));
+    findings.extend(crate::mesh::findings(&outages, &cx));
+    crate::finding::sort(&mut findings);
 
     let mut incomplete: Vec<Incomplete> = redundancy
         .iter()
@@ -403,158 +563,6 @@ pub fn analyze_on(
             targets: Vec::new(),
         });
     }
-
-    // The findings beside the report's lists (they read the same results).
-    let (findings, mut report) = pool.join(
-        || {
-            let mut findings = algo::cold_start::findings(&cold, &cx);
-            findings.extend(algo::spof::findings(&spofs, &cx, &equivalence, &down_counts));
-            findings.extend(algo::redundancy::findings(&redundancy, &cx));
-            findings.extend(algo::blind_spots::findings(&blind, &cx));
-            findings.extend(algo::blinding::findings(&blindings, &cx));
-            findings.extend(algo::cycles::findings(&cycles, &cx));
-            findings.extend(algo::restart::findings(&restart, &cx));
-            findings.extend(algo::cut_sets::findings(doubles, &cx));
-            findings.extend(algo::security::findings(&reach, &cx));
-            findings.extend(crate::mesh::findings(&outages, &cx));
-            crate::finding::sort(&mut findings);
-            findings
-        },
-        || {
-            let placement_values = model.ids().filter(|&v| model.node(v).is_placement()).count();
-            Report {
-                name: model.name.clone(),
-                summary: Summary {
-                    components: model.len() - placement_values,
-                    placement_values,
-                    edges: model.edge_count(),
-                },
-                targets: names(model.targets()),
-                findings: Vec::new(),
-                spofs: spofs
-                    .iter()
-                    .map(|s| SpofEntry {
-                        component: name(s.component),
-                        takes_down: names(&s.takes_down),
-                        takes_down_count: s.takes_down_count as usize,
-                    })
-                    .collect(),
-                redundancy: redundancy
-                    .iter()
-                    .map(|r| RedundancyEntry {
-                        component: name(r.component),
-                        need: r.need,
-                        of: r.of,
-                        declared_tolerance: r.declared,
-                        actual_tolerance: r.actual,
-                        minimal_failure: names(&r.minimal_failure),
-                        exact: r.exact,
-                        at_least: r.at_least,
-                    })
-                    .collect(),
-                cycles: cycles
-                    .iter()
-                    .map(|c| CycleEntry { kind: c.kind, components: names(&c.members), path: names(&c.path) })
-                    .collect(),
-                blind_spots: blind
-                    .iter()
-                    .map(|b| BlindSpotEntry {
-                        component: name(b.component),
-                        monitors: names(&b.monitors),
-                        failures: names(&b.failures),
-                        failures_count: b.failures_count as usize,
-                    })
-                    .collect(),
-                blindings: {
-                    let mut entries: Vec<&algo::Blinding> = blindings.iter().collect();
-                    entries.sort_by(|a, b| b.blinded.len().cmp(&a.blinded.len()).then(a.failure.cmp(&b.failure)));
-                    entries
-                        .into_iter()
-                        .map(|b| BlindingEntry {
-                            failure: name(b.failure),
-                            blinded: cut(&b.blinded),
-                            blinded_count: b.blinded.len(),
-                        })
-                        .collect()
-                },
-                cold_start: ColdStartEntry {
-                    waves: cold.waves.iter().map(|w| names(w)).collect(),
-                    deadlocked: names(&cold.deadlocked),
-                    blocking_cycles: cold.cycles.iter().map(|c| names(c)).collect(),
-                },
-                restart_hazards: restart
-                    .iter()
-                    .map(|h| RestartEntry {
-                        failure: name(h.failure),
-                        cannot_restart: cut(&h.cannot_restart),
-                        cannot_restart_count: h.cannot_restart.len(),
-                    })
-                    .collect(),
-                double_points: doubles
-                    .iter()
-                    .map(|d| DoublePointEntry {
-                        components: names(&d.set),
-                        takes_down: names(&d.takes_down),
-                        components_down: d.components_down,
-                        equivalent: d.equivalent.iter().map(|s| names(s)).collect(),
-                    })
-                    .collect(),
-                double_points_complete: cuts.complete,
-                double_points_total,
-                availability: avail
-                    .iter()
-                    .map(|a| AvailabilityEntry {
-                        target: name(a.target),
-                        availability: a.availability,
-                        method: match a.method {
-                            algo::Method::Exact => "exact".into(),
-                            algo::Method::MonteCarlo => "monte_carlo".into(),
-                        },
-                        interval: [a.interval.0, a.interval.1],
-                        dominated_by: a
-                            .importance
-                            .iter()
-                            .take(5)
-                            .map(|i| ImportanceEntry {
-                                component: name(i.component),
-                                birnbaum: i.birnbaum,
-                                fussell_vesely: i.fussell_vesely,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-                credential_reach: reach
-                    .iter()
-                    .map(|r| ReachEntry {
-                        component: name(r.component),
-                        direct: names(&r.direct),
-                        reaches: names(&r.reaches),
-                    })
-                    .collect(),
-                mesh: outages
-                    .iter()
-                    .map(|o| MeshOutageEntry {
-                        failure: name(o.failure),
-                        sentence: o.sentence.clone(),
-                        tailnets: o.tailnets.clone(),
-                    })
-                    .collect(),
-                criticality: criticality
-                    .iter()
-                    .take(options.criticality_limit)
-                    .map(|c| CriticalityEntry {
-                        component: name(c.component),
-                        targets_down: c.targets_down,
-                        components_down: c.components_down,
-                    })
-                    .collect(),
-                incomplete: Vec::new(),
-                notes: compiled.expanded().notes.clone(),
-                observed: None,
-                policy: Vec::new(),
-            }
-        },
-    );
     report.findings = findings;
     report.incomplete = incomplete;
     progress("done", 1.0);

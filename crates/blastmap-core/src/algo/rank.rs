@@ -1,7 +1,7 @@
 //! How hidden a single point of failure is, and which single failures are the same failure
 //! under other names (`docs/semantics.md`, "Hidden first"), read off the forest of K.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::algo::single::{DownIndex, Killers, SparseMin};
 use crate::finding::Reason;
@@ -65,14 +65,22 @@ impl Equivalence {
             (Some(x), Some(y)) => y.wrapping_sub(*x),
             _ => 0,
         };
-        let h: Vec<u128> =
-            (0..n as NodeId).map(|x| killers.down_ranges(x).map(range).fold(0u128, u128::wrapping_add)).collect();
-        // Failures that take down nothing but themselves are not joined by that alone.
-        let alone: Vec<bool> =
-            (0..n as NodeId).map(|x| killers.down_ranges(x).map(|(a, b)| b - a).sum::<usize>() <= 1).collect();
+        // h, and whether the failure takes down nothing but itself (then it is not joined by
+        // that alone), in one walk over the holders.
+        let mut h: Vec<u128> = Vec::with_capacity(n);
+        let mut alone: Vec<bool> = Vec::with_capacity(n);
+        for x in 0..n as NodeId {
+            let (mut sum, mut size) = (0u128, 0usize);
+            for r in killers.down_ranges(x) {
+                sum = sum.wrapping_add(range(r));
+                size += r.1 - r.0;
+            }
+            h.push(sum);
+            alone.push(size <= 1);
+        }
         let g: Vec<u128> = (0..n).map(|x| h[x].wrapping_sub(weight(x))).collect();
-        let mut first_h: HashMap<u128, NodeId> = HashMap::with_capacity(n);
-        let mut first_g: HashMap<u128, NodeId> = HashMap::with_capacity(n);
+        let mut first_h: FxHashMap<u128, NodeId> = FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut first_g: FxHashMap<u128, NodeId> = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for v in 0..n as NodeId {
             first_h.entry(h[v as usize]).or_insert(v);
             if !alone[v as usize] {
