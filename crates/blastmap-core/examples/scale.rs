@@ -70,6 +70,9 @@ fn main() {
     println!("full analyze {:?} ({} findings)", t.elapsed(), rep.findings.len());
     println!("  phases (time spent before each step starts): {}", phases.join(", "));
     let t = Instant::now();
+    let text = blastmap_core::render::text(&rep, false);
+    println!("render text {:?} ({} bytes)", t.elapsed(), text.len());
+    let t = Instant::now();
     let w = algo::what_if(m, &[m.lookup("dns-r0").unwrap_or(0)]);
     println!("what-if dns-r0 {:?} ({} down)", t.elapsed(), w.steady.order.len());
 }

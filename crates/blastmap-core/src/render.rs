@@ -343,7 +343,7 @@ impl<'a> Ids<'a> {
         Ids::new(
             r.targets
                 .iter()
-                .chain(r.findings.iter().flat_map(finding_names))
+                .chain(r.findings.iter().flat_map(finding_names_beyond_targets))
                 .chain(r.double_points.iter().flat_map(|d| d.equivalent.iter().flatten()))
                 .chain(c.waves.iter().flatten())
                 .chain(&c.deadlocked)
@@ -387,6 +387,14 @@ impl<'a> Ids<'a> {
             })
             .collect()
     }
+}
+
+/// [`finding_names`] without the targets a single point of failure takes down (the rest of its
+/// evidence), which the report's `targets` list already holds: at estate scale they are most of
+/// the names a report repeats, and reading them was most of a text report's time.
+fn finding_names_beyond_targets(f: &Finding) -> impl Iterator<Item = &String> {
+    let evidence = if f.kind == FindingKind::Spof { f.evidence.get(..1).unwrap_or_default() } else { &f.evidence };
+    std::iter::once(&f.subject).chain(evidence).chain(&f.rank.equivalent).chain(&f.rank.target).chain(&f.rank.same_as)
 }
 
 /// The ids a finding names: its subject, its evidence, and those of its rank.

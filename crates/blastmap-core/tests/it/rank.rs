@@ -174,3 +174,28 @@ fn a_fold_lists_its_widest_failures_first_with_what_each_takes_down() {
     );
     assert!(flat.contains("checkout: 2 direct single-instance dependencies (obvious): pay, cart\n"), "{flat}");
 }
+
+/// The text report reads the names each finding quotes from the report itself, and takes those
+/// a single point of failure takes down from the `targets` list: every such name must be there,
+/// or a title would show it quoted.
+#[test]
+fn what_a_single_point_of_failure_takes_down_is_among_the_targets_and_shown_as_ids() {
+    use blastmap_core::format::Document;
+    use blastmap_core::generate::{generate, Params};
+    for seed in 1..=3 {
+        let compiled = blastmap_core::compile(Document::from_topology(generate(&Params::for_edges(3_000, seed))))
+            .expect("a generated topology compiles");
+        let r = analyze(&compiled, &Options::default());
+        let spofs: Vec<&Finding> = r.findings_of(FindingKind::Spof).collect();
+        assert!(!spofs.is_empty(), "seed {seed}: a generated estate has single points of failure");
+        for f in &spofs {
+            for name in f.evidence.iter().skip(1) {
+                assert!(r.targets.contains(name), "seed {seed}: `{name}` in {f:?} is not a target");
+            }
+        }
+        let text = render::text(&r, false);
+        let section = text.split("\nSingle points of failure").nth(1).expect("a section of them");
+        let section = section.split("\n\n").next().unwrap_or_default();
+        assert!(!section.contains('`'), "seed {seed}: ids in titles are shown unquoted:\n{section}");
+    }
+}
