@@ -96,7 +96,8 @@ fn load_inputs(
     compare: bool,
     police: bool,
 ) -> Result<Inputs, Failure> {
-    let options = options(shards)?;
+    let mut options = options(shards)?;
+    options.traces_as_design = !compare;
     let format = match from {
         None => None,
         Some(name) => match Format::parse(name) {
@@ -127,8 +128,6 @@ fn load_inputs(
                 Role::Observed
             } else if i >= paths.len() {
                 Role::Overlay
-            } else if !compare && format.unwrap_or_else(|| blastmap_import::detect(t)).is_trace() {
-                Role::Design
             } else {
                 Role::Auto
             };

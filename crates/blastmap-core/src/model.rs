@@ -2,8 +2,10 @@
 //! compact adjacency lists per edge kind. Built once from a [`Document`], validated on the way.
 
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use crate::error::{suggest, Error, ErrorKind, Errors};
 use crate::format::{Document, RefField};
@@ -26,9 +28,14 @@ pub struct Adjacency {
 impl Adjacency {
     /// An adjacency to be filled row by row ([`Adjacency::push_row`]), from node 0 on.
     pub(crate) fn with_rows(rows: usize) -> Self {
+        Adjacency::with_room(rows, 0)
+    }
+
+    /// [`Adjacency::with_rows`] with room for `edges` edges.
+    pub(crate) fn with_room(rows: usize, edges: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        Adjacency { offsets, targets: Vec::new() }
+        Adjacency { offsets, targets: Vec::with_capacity(edges) }
     }
 
     /// Appends the neighbours of the next node.
@@ -95,6 +102,70 @@ impl Adjacency {
     }
 }
 
+/// Node ids to node numbers: every id in one buffer (node `v`'s is `text[ends[v - 1]..ends[v]]`),
+/// found through a table of node numbers by its Fx hash. A million references are looked up
+/// while the model is built: the ids side by side (a few MB) stay in cache, where ids owned one
+/// by one lie scattered among everything the parser allocated, and the table holds 4 bytes a
+/// slot instead of a `String` and a number.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    text: String,
+    ends: Vec<usize>,
+    table: HashTable<NodeId>,
+}
+
+impl Index {
+    fn with_capacity(nodes: usize, bytes: usize) -> Self {
+        Index {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(nodes),
+            table: HashTable::with_capacity(nodes),
+        }
+    }
+
+    /// The id of node `v` (empty past the end).
+    fn name(&self, v: NodeId) -> &str {
+        id_in(&self.text, &self.ends, v)
+    }
+
+    /// The node whose id is `id`.
+    fn get(&self, id: &str) -> Option<NodeId> {
+        self.table.find(FxBuildHasher.hash_one(id), |&v| self.name(v) == id).copied()
+    }
+
+    /// Adds `id` as the next node. An id already there is found at the new node from then on
+    /// (the last one wins, as in a map).
+    fn push(&mut self, id: &str) -> NodeId {
+        let hash = FxBuildHasher.hash_one(id);
+        let Index { text, ends, table } = self;
+        let v = ends.len() as NodeId;
+        text.push_str(id);
+        ends.push(text.len());
+        match table.find_mut(hash, |&u| id_in(text, ends, u) == id) {
+            Some(slot) => *slot = v,
+            None => {
+                table.insert_unique(hash, v, |&u| FxBuildHasher.hash_one(id_in(text, ends, u)));
+            }
+        }
+        v
+    }
+
+    /// Every id, in node order.
+    fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len() as NodeId).map(|v| self.name(v))
+    }
+}
+
+/// Node `v`'s id in an [`Index`]'s buffer.
+fn id_in<'a>(text: &'a str, ends: &[usize], v: NodeId) -> &'a str {
+    let v = v as usize;
+    let start = match v.checked_sub(1) {
+        Some(u) => ends.get(u).copied().unwrap_or(usize::MAX),
+        None => 0,
+    };
+    ends.get(v).and_then(|&end| text.get(start..end)).unwrap_or_default()
+}
+
 /// What a node stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -150,7 +221,7 @@ pub struct Parts {
 pub struct Model {
     pub name: Option<String>,
     nodes: Vec<Node>,
-    index: FxHashMap<String, NodeId>,
+    index: Index,
     requires: Adjacency,
     need: Vec<u32>,
     placement: Adjacency,
@@ -196,17 +267,19 @@ impl Model {
         };
         let spans = |i: usize| doc.spans_of(i);
 
+        // Placement values are usually few beside the components: room for a quarter more nodes
+        // saves rehashing every id once they come.
+        let bytes: usize = comps.iter().map(|c| c.id.len()).sum();
         let mut nodes: Vec<Node> = Vec::with_capacity(comps.len());
-        let mut index: FxHashMap<String, NodeId> = FxHashMap::default();
-        index.reserve(comps.len());
+        let mut index = Index::with_capacity(comps.len() + comps.len() / 4, bytes + bytes / 4);
         for (i, c) in comps.iter().enumerate() {
-            if c.id.trim().is_empty() {
+            if c.id.chars().all(char::is_whitespace) {
                 push(
                     &mut errors,
                     Error::new(ErrorKind::InvalidValue, spans(i).and_then(|s| s.id), "empty `id`: expected a name"),
                 );
             }
-            if let Some(&first) = index.get(&c.id) {
+            if let Some(first) = index.get(&c.id) {
                 let first_line = match nodes[first as usize].origin {
                     Origin::Component(j) => {
                         spans(j).and_then(|s| s.id).map(|p| format!(" (first defined at line {})", p.line))
@@ -227,7 +300,7 @@ impl Model {
                 );
                 continue;
             }
-            index.insert(c.id.clone(), nodes.len() as NodeId);
+            index.push(&c.id);
             nodes.push(Node {
                 id: c.id.clone(),
                 kind: c.kind.clone(),
@@ -265,17 +338,21 @@ impl Model {
         let mut key = String::new();
         let mut placed: Vec<NodeId> = Vec::with_capacity(comps.len());
         let mut placed_end: Vec<usize> = Vec::with_capacity(comps.len());
+        // References written per kind: room for every edge, so that no row list grows by copies.
+        let mut written = [0usize; RefField::ALL.len()];
         for c in comps {
+            for (count, field) in written.iter_mut().zip(RefField::ALL) {
+                *count += field.of(c).len();
+            }
             for (attr, value) in c.placement() {
                 key.clear();
                 key.push_str(attr);
                 key.push(':');
                 key.push_str(value);
-                let u = match index.get(key.as_str()) {
-                    Some(&u) => u,
+                let u = match index.get(&key) {
+                    Some(u) => u,
                     None => {
-                        let u = nodes.len() as NodeId;
-                        index.insert(key.clone(), u);
+                        let u = index.push(&key);
                         nodes.push(Node {
                             id: key.clone(),
                             kind: Some(attr.to_string()),
@@ -296,16 +373,17 @@ impl Model {
         // built), so each kind's rows are pushed as its components are read; placement values
         // have no dependencies of their own.
         let rows = node_of_component.len();
-        let mut requires = Adjacency::with_rows(rows);
+        let [requires_n, start_n, degrades_n, monitors_n, credentials_n] = written;
+        let mut requires = Adjacency::with_room(rows, requires_n);
         let mut need = vec![0u32; n];
-        let mut placement = Adjacency::with_rows(rows);
-        let mut start = Adjacency::with_rows(rows);
-        let mut degrades = Adjacency::with_rows(rows);
-        let mut monitors = Adjacency::with_rows(rows);
-        let mut credentials = Adjacency::with_rows(rows);
+        let mut placement = Adjacency::with_room(rows, placed.len());
+        let mut start = Adjacency::with_room(rows, start_n);
+        let mut degrades = Adjacency::with_room(rows, degrades_n);
+        let mut monitors = Adjacency::with_room(rows, monitors_n);
+        let mut credentials = Adjacency::with_room(rows, credentials_n);
 
-        let resolve = |name: &str| index.get(name).copied();
-        let candidates = || index.keys().map(String::as_str);
+        let resolve = |name: &str| index.get(name);
+        let candidates = || index.names();
         let mut resolved: Vec<NodeId> = Vec::new();
         let mut placed_start = 0;
         for (i, c) in comps.iter().enumerate() {
@@ -477,10 +555,10 @@ impl Model {
                 return Err(format!("the {kind} adjacency has {rows_n} rows for {n} nodes"));
             }
         }
-        let mut index: FxHashMap<String, NodeId> = FxHashMap::default();
-        index.reserve(n);
-        for (v, node) in nodes.iter().enumerate() {
-            index.insert(node.id.clone(), v as NodeId);
+        let bytes = nodes.iter().map(|node| node.id.len()).sum();
+        let mut index = Index::with_capacity(n, bytes);
+        for node in &nodes {
+            index.push(&node.id);
         }
         let parts = Parts { name, nodes, need, requires, placement, start, degrades, monitors, credentials };
         Ok(Model::derive(parts, index))
@@ -488,7 +566,7 @@ impl Model {
 
     /// The model of `parts` with what it derives from them: the reverse adjacencies and the
     /// targets (`index` is the parts' ids, which [`Model::build`] fills as it validates).
-    fn derive(parts: Parts, index: FxHashMap<String, NodeId>) -> Model {
+    fn derive(parts: Parts, index: Index) -> Model {
         let Parts { name, nodes, need, requires, placement, start, degrades, monitors, credentials } = parts;
         let n = nodes.len();
         let requires_dependents = requires.reversed(n);
@@ -563,7 +641,7 @@ impl Model {
 
     /// Looks a node up by id (`region:us-east-1` for placement values).
     pub fn lookup(&self, id: &str) -> Option<NodeId> {
-        self.index.get(id).copied()
+        self.index.get(id)
     }
 
     /// Resolves ids, suggesting a near name for unknown ones.
@@ -574,9 +652,8 @@ impl Model {
         ids.into_iter()
             .map(|id| {
                 self.lookup(id).ok_or_else(|| {
-                    let hint = suggest(id, self.index.keys().map(String::as_str))
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_default();
+                    let hint =
+                        suggest(id, self.index.names()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
                     format!("no component or placement value `{id}`{hint}")
                 })
             })

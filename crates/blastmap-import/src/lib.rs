@@ -160,7 +160,8 @@ pub enum Role {
     /// after an input in another format (`compose.yml review.yaml`), is an overlay; a trace
     /// export (Jaeger, service graph: [`Format::is_trace`]) given beside a design is
     /// [`Role::Observed`] (`compose.yml jaeger.json`; alone, or beside other trace exports only,
-    /// it is the design); anything else is part of the design.
+    /// or with [`LoadOptions::traces_as_design`], it is the design); anything else is part of
+    /// the design.
     #[default]
     Auto,
     /// Part of the design: merged with the inputs before it (identical definitions of an id are
@@ -232,6 +233,10 @@ pub struct LoadOptions {
     /// `--shard TAILNET=SHARD`: the coordination shard each tailnet sits on, which status exports
     /// do not say (without it a tailnet gets the shard `coordination:TAILNET`, and a warning).
     pub shards: BTreeMap<String, String>,
+    /// A trace export given in [`Role::Auto`] is part of the design even beside a design (for
+    /// commands that do not compare with traces). Its format is known only once the input is
+    /// read, so this is decided here, where each input is detected once.
+    pub traces_as_design: bool,
 }
 
 impl LoadOptions {
@@ -709,7 +714,7 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
             FileErrors::in_file(file, errors)
         })?
         .into_iter();
-    let roles = roles(inputs, &read);
+    let roles = roles(inputs, &read, options.traces_as_design);
     let formats: Vec<Format> = read.iter().map(|(f, _)| *f).collect();
     if let Some(loaded) = single_native(inputs, &mut read, &roles) {
         return Ok(loaded);
@@ -825,8 +830,9 @@ fn single_native(inputs: &[Input<'_>], read: &mut [(Format, Option<Document>)], 
 /// The role each input is read in ([`Role`]'s rules): a native file is an overlay when it says
 /// `overlay: true`, is given as one, or is given (in [`Role::Auto`]) after an input in another
 /// format (a policy file is not one: it holds rules, not components); a trace export in
-/// [`Role::Auto`] is observed when a design stands beside it.
-fn roles(inputs: &[Input<'_>], read: &[(Format, Option<Document>)]) -> Vec<Role> {
+/// [`Role::Auto`] is observed when a design stands beside it (part of the design with
+/// `traces_as_design`).
+fn roles(inputs: &[Input<'_>], read: &[(Format, Option<Document>)], traces_as_design: bool) -> Vec<Role> {
     let mut imported = false;
     let mut roles = Vec::with_capacity(inputs.len());
     for (input, (format, doc)) in inputs.iter().zip(read) {
@@ -835,7 +841,7 @@ fn roles(inputs: &[Input<'_>], read: &[(Format, Option<Document>)]) -> Vec<Role>
             (role, Some(doc)) if doc.topology.overlay || role == Role::Overlay || (role == Role::Auto && imported) => {
                 Role::Overlay
             }
-            (Role::Auto, None) if format.is_trace() => Role::Auto,
+            (Role::Auto, None) if format.is_trace() && !traces_as_design => Role::Auto,
             _ => Role::Design,
         };
         imported |= doc.is_none() && *format != Format::TailscalePolicy;

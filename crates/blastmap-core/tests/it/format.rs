@@ -217,3 +217,58 @@ tailnets:
     assert_eq!((t.labels.map(|p| p.column), t.add.map(|p| p.column)), (Some(43), Some(56)));
     assert!(doc.topology.tailnets[0].add);
 }
+
+/// `text` as JSON of at least a megabyte (the fast path's size): the topology with a
+/// description that long.
+fn large_json(topology: &spec::Topology) -> String {
+    let mut t = topology.clone();
+    t.description = Some(format!("{}\u{e9}\\ \"end\"", "x".repeat(1 << 20)));
+    serde_json::to_string_pretty(&t).unwrap()
+}
+
+/// The fast path reads what the positioned path reads, or nothing.
+fn assert_fast_reads_as_positioned(text: &str) {
+    let fast = blastmap_core::format::parse_large_json(text).expect("valid large JSON takes the fast path");
+    let positioned = blastmap_core::format::parse_spanned(text).unwrap();
+    let (f, p) = (&fast.topology, &positioned.topology);
+    assert_eq!((&f.name, f.description == p.description, f.overlay), (&p.name, true, p.overlay));
+    for (a, b) in f.components.iter().zip(&p.components).chain(f.shards.iter().zip(&p.shards)) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(f, p);
+    assert_eq!(fast.spans.len(), positioned.spans.len());
+    assert!(fast.spans.iter().all(|s| s.id.is_none()), "the fast path has no positions");
+}
+
+#[test]
+fn the_fast_json_path_reads_what_the_positioned_path_reads() {
+    use crate::props::{deep_topology, random_topology};
+    // Escapes and non-ASCII in every kind of string: ids, references, placement, kinds, labels.
+    let escaped = |s: &str| format!("{s}\"\\/\u{e9}\t\u{1F600}\n");
+    for seed in 0..40 {
+        for mut t in [random_topology(seed), deep_topology(seed)] {
+            for (i, c) in t.components.iter_mut().enumerate() {
+                if i % 3 == 0 {
+                    c.id = escaped(&c.id);
+                    c.requires.iter_mut().for_each(|r| *r = escaped(r));
+                    c.kind = Some(escaped("service"));
+                    c.labels.insert(escaped("team"), escaped("core"));
+                    c.region = c.region.as_deref().map(escaped);
+                }
+                if i % 5 == 1 {
+                    (c.availability, c.critical, c.target) = (Some(0.999_5), true, Some(false));
+                }
+            }
+            assert_fast_reads_as_positioned(&large_json(&t));
+        }
+    }
+    // The mesh vocabulary, and a generated estate over a megabyte without padding.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+    let mesh = parse(&std::fs::read_to_string(format!("{dir}/tailnet-estate.yaml")).unwrap()).unwrap();
+    assert!(mesh.topology.uses_mesh());
+    assert_fast_reads_as_positioned(&large_json(&mesh.topology));
+    let generated = blastmap_core::generate::generate(&blastmap_core::generate::Params::for_edges(30_000, 7));
+    let text = serde_json::to_string_pretty(&generated).unwrap();
+    assert!(text.len() > 1 << 20);
+    assert_fast_reads_as_positioned(&text);
+}

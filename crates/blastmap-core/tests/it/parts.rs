@@ -91,3 +91,16 @@ fn parts_that_do_not_fit_are_refused() {
     assert!(Adjacency::from_rows(vec![0, 1], vec![0, 0]).is_none(), "targets past the last row");
     assert!(Adjacency::from_rows(vec![], vec![]).is_none());
 }
+
+#[test]
+fn an_id_given_twice_in_parts_is_found_at_its_last_node() {
+    // Parts not taken from a model may repeat an id (the doc says what such a model is); the
+    // index then answers as a map filled in node order does: the last node with the id.
+    let model =
+        blastmap_core::load("components:\n- {id: web, requires: [db]}\n- {id: db}\n- {id: api}\n").unwrap().model;
+    let mut parts = model.parts();
+    parts.nodes[2].id = "web".into();
+    let twice = Model::from_parts(parts).unwrap();
+    assert_eq!((twice.lookup("web"), twice.lookup("db"), twice.lookup("api")), (Some(2), Some(1), None));
+    assert_eq!((twice.name(0), twice.name(2)), ("web", "web"));
+}

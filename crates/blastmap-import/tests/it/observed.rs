@@ -7,7 +7,7 @@
 use blastmap_core::observed::{Limits, MatchRule};
 use blastmap_core::report::{analyze, FindingKind, Options, Severity};
 use blastmap_core::Report;
-use blastmap_import::{load_many, Format, Input, Loaded, Role};
+use blastmap_import::{load_many, load_many_with, Format, Input, LoadOptions, Loaded, Role};
 
 use super::*;
 
@@ -62,6 +62,18 @@ fn a_trace_export_beside_a_design_is_observed_and_alone_is_the_design() {
     .unwrap();
     assert_eq!(merged.roles, [Role::Design, Role::Design]);
     assert!(merged.observed.is_none());
+    // The same with the option (the CLI's, which then detects each input once), in any order,
+    // and a native file after the trace export still refines it.
+    let options = LoadOptions { traces_as_design: true, ..LoadOptions::default() };
+    let inputs = [Input::new("compose.yml", &compose), Input::new("jaeger.json", &jaeger)];
+    let merged_too = load_many_with(&inputs, None, &options).unwrap();
+    assert_eq!(merged_too.roles, [Role::Design, Role::Design]);
+    assert!(merged_too.observed.is_none());
+    assert_eq!(merged_too.compiled.written.topology, merged.compiled.written.topology);
+    let swapped = [Input::new("jaeger.json", &jaeger), Input::new("compose.yml", &compose)];
+    assert_eq!(load_many_with(&swapped, None, &options).unwrap().roles, [Role::Design, Role::Design]);
+    let refined = [Input::new("jaeger.json", &jaeger), Input::new("review.yaml", review)];
+    assert_eq!(load_many_with(&refined, None, &options).unwrap().roles, [Role::Design, Role::Overlay]);
 }
 
 #[test]
