@@ -2,6 +2,7 @@
 //! node through `data-v` (SVG nodes) or by position (nodes painted on the canvas) and fail,
 //! focus, open or (in review mode) select it; a click on no node selects the edge under it.
 
+use blastmap_layout::Key;
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
@@ -40,7 +41,7 @@ pub fn hit(d: &Drawing, x: f32, y: f32) -> Option<usize> {
 #[derive(Clone, PartialEq)]
 pub struct Actions {
     pub on_toggle: Callback<String>,
-    pub on_expand: Callback<String>,
+    pub on_expand: Callback<Key>,
     pub on_focus: Callback<String>,
     pub on_select: Callback<Selection>,
     /// Clicks on components select them instead of failing them.
@@ -141,7 +142,9 @@ pub fn use_pointer(
             };
             let Some(id) = drawing.ids.get(v).cloned() else { return };
             if drawing.aggregate.get(v).copied().unwrap_or(false) {
-                on_expand.emit(id);
+                if let Some(node) = drawing.view.nodes.get(v) {
+                    on_expand.emit(node.key.clone());
+                }
             } else if e.alt_key() || e.shift_key() {
                 on_focus.emit(id);
             } else if review {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use blastmap_layout::Key;
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
@@ -52,9 +53,9 @@ pub fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
 }
 
 /// The nodes of `new` that an aggregate of `old` keyed `key` opened into.
-pub fn opened(old: &Drawing, new: &Drawing, key: &str) -> Vec<usize> {
-    let Some(a) = old.ids.iter().position(|id| id == key) else { return Vec::new() };
-    let members: HashSet<u32> = old.view.nodes[a].members.iter().copied().collect();
+pub fn opened(old: &Drawing, new: &Drawing, key: &Key) -> Vec<usize> {
+    let Some(a) = old.view.nodes.iter().find(|n| n.key == *key) else { return Vec::new() };
+    let members: HashSet<u32> = a.members.iter().copied().collect();
     (0..new.view.nodes.len()).filter(|&v| new.view.nodes[v].members.iter().any(|m| members.contains(m))).collect()
 }
 
@@ -115,7 +116,7 @@ pub struct Pan {
 /// when it comes from opening one aggregate (a new key in `expanded`): then the view centres on
 /// what it opened into, so the user stays where they clicked. Follows the viewport's size.
 #[hook]
-pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<String>) -> Pan {
+pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Key>) -> Pan {
     let view = use_state(|| View { x: 0.0, y: 0.0, k: 1.0 });
     let size = use_state(|| None::<Size>);
     let fit = {
@@ -128,7 +129,7 @@ pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Strin
     };
     {
         let (fit, view, svg_ref) = (fit.clone(), view.clone(), svg_ref.clone());
-        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<String>)>);
+        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<Key>)>);
         use_effect_with(drawing, move |d| {
             let last = previous.borrow_mut().replace((d.clone(), expanded.clone()));
             let target = last.and_then(|(old, was)| {
@@ -187,9 +188,10 @@ mod tests {
 
         let rolled = drawing(TEXT, &RollUp::by(&[RollUpBy::Region]));
         let mut open = RollUp::by(&[RollUpBy::Region]);
-        open.expanded.insert("region:east".into());
+        let east = RollUp::key(RollUpBy::Region, "east");
+        open.expanded.insert(east.clone());
         let opened_d = drawing(TEXT, &open);
-        let nodes = opened(&rolled, &opened_d, "region:east");
+        let nodes = opened(&rolled, &opened_d, &east);
         let ids: Vec<&str> = nodes.iter().map(|&v| opened_d.ids[v].as_str()).collect();
         assert_eq!(ids.len(), 2);
         assert!(ids.contains(&"web") && ids.contains(&"api"), "{ids:?}");
@@ -199,7 +201,7 @@ mod tests {
             let (x, y) = (f64::from(at.x) * c.k + c.x, f64::from(at.y) * c.k + c.y);
             assert!((0.0..800.0).contains(&x) && (0.0..600.0).contains(&y), "{x} {y}");
         }
-        assert!(opened(&rolled, &opened_d, "region:nowhere").is_empty());
+        assert!(opened(&rolled, &opened_d, &RollUp::key(RollUpBy::Region, "nowhere")).is_empty());
         // Too spread out for a readable scale: one of them is still on screen.
         let c = centred(&opened_d, &nodes, 60.0, 60.0).unwrap();
         assert!(nodes.iter().any(|&n| {
