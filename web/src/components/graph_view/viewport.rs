@@ -31,11 +31,14 @@ impl View {
 const READABLE: f64 = 0.7;
 
 /// The whole drawing in a `w`×`h` viewport; with `readable`, never below the scale at which
-/// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away).
+/// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away)
+/// when it has more than a couple of dozen nodes or shows bands of depth: a chain's first view
+/// is a column of up to 25 bands, which a whole fit shrank to specks.
 pub fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
     let (gw, gh) = (f64::from(d.layout.width).max(1.0), f64::from(d.layout.height).max(1.0));
     let fit = ((w - 32.0) / gw).min((h - 32.0) / gh).clamp(0.002, 1.25);
-    let k = if readable && d.view.nodes.len() > 24 { fit.max(READABLE) } else { fit };
+    let bands = || d.view.nodes.iter().any(|n| matches!(n.key, Key::Band(..)));
+    let k = if readable && (d.view.nodes.len() > 24 || bands()) { fit.max(READABLE) } else { fit };
     let y = if gh * k <= h { (h - gh * k) / 2.0 } else { 16.0 };
     let x = if gw * k <= w {
         (w - gw * k) / 2.0
@@ -209,6 +212,28 @@ mod tests {
             let (x, y) = (f64::from(at.x + at.w / 2.0) * c.k + c.x, f64::from(at.y + at.h / 2.0) * c.k + c.y);
             (0.0..60.0).contains(&x) && (0.0..60.0).contains(&y)
         }));
+    }
+
+    #[test]
+    fn a_column_of_depth_bands_opens_readable_from_its_top() {
+        let mut text = String::from("components:\n");
+        for i in 0..3_000 {
+            text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
+        }
+        text.push_str("- {id: c3000}\n");
+        let d = drawing(&text, &RollUp::by(&[RollUpBy::Depth]));
+        assert_eq!(d.view.nodes.len(), 16, "{:?}", d.ids);
+        let (w, h) = (900.0, 600.0);
+        let v = fitted(&d, w, h, true);
+        assert!(v.k >= READABLE, "{v:?}");
+        // The deepest band is the top one, on screen; the whole column is not.
+        let top = d.layout.nodes.iter().min_by(|a, b| a.y.total_cmp(&b.y)).unwrap();
+        let (x, y) = (f64::from(top.x) * v.k + v.x, f64::from(top.y) * v.k + v.y);
+        assert!((0.0..w).contains(&x) && (0.0..h).contains(&y), "{x} {y}");
+        assert!(f64::from(d.layout.height) * v.k > h);
+        // The Fit button still shows the whole column.
+        let whole = fitted(&d, w, h, false);
+        assert!(f64::from(d.layout.height) * whole.k <= h && whole.k < READABLE, "{whole:?}");
     }
 
     #[test]
