@@ -59,7 +59,7 @@ pub fn edge_marks(d: &Drawing, marks: &review::Marks) -> Vec<u8> {
     if marks.is_empty() {
         return Vec::new();
     }
-    let id = |v: u32| d.ids.get(v as usize).filter(|_| !d.aggregate.get(v as usize).copied().unwrap_or(true));
+    let id = |v: u32| d.view.nodes.get(v as usize).and_then(|n| n.key.id());
     d.view
         .edges
         .iter()

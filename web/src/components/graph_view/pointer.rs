@@ -132,11 +132,12 @@ pub fn use_pointer(
                     .filter(|_| edges_shown)
                     .and_then(|(x, y)| edges::nearest(&drawing, x, y, (EDGE_HIT_PX / here.k.max(1e-6)) as f32))
                     .and_then(|i| drawing.view.edges.get(i))
-                    .filter(|ed| !drawing.aggregate.get(ed.from as usize).copied().unwrap_or(true))
-                    .filter(|ed| !drawing.aggregate.get(ed.to as usize).copied().unwrap_or(true))
-                    .and_then(|ed| Some((drawing.ids.get(ed.from as usize)?, drawing.ids.get(ed.to as usize)?)));
+                    .and_then(|ed| {
+                        let id = |v: u32| drawing.view.nodes.get(v as usize).and_then(|n| n.key.id());
+                        Some((id(ed.from)?, id(ed.to)?))
+                    });
                 if let Some((from, to)) = edge {
-                    on_select.emit(Selection::Edge { from: from.clone(), to: to.clone() });
+                    on_select.emit(Selection::Edge { from: from.to_string(), to: to.to_string() });
                 }
                 return;
             };
