@@ -3,8 +3,10 @@
 #! 1,000,000 edges (`blastmap generate --edges`), with where the time went (the worker's parse
 #! and analysis, the page's marks) and the browser's peak resident memory; click → repaint;
 #! the gzipped wasm sizes. Also prints the native cost of the page's steps (model, pack,
-#! unpack, scene, layout) for each size.
-# Usage: scripts/bench-browser.sh [edges…]   (default: 50000 200000 1000000)
+#! unpack, scene, layout) for each size. A JSON file given instead of a size is measured as it
+#! is (a chain from `blastmap generate --shape chain`, say): the steps it has nothing for (no
+#! host, region or group) are skipped, and the row says so.
+# Usage: scripts/bench-browser.sh [edges|file.json…]   (default: 50000 200000 1000000)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -22,9 +24,18 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 files=()
 for n in "${sizes[@]}"; do
-  "$CARGO_TARGET_DIR/release/blastmap" generate --edges "$n" --format json >"$work/e-$n.json"
-  "$CARGO_TARGET_DIR/release/examples/gen_topology" "$work/e-$n.json"
-  files+=("$work/e-$n.json")
+  if [[ "$n" =~ ^[0-9]+$ ]]; then
+    "$CARGO_TARGET_DIR/release/blastmap" generate --edges "$n" --format json >"$work/e-$n.json"
+    file="$work/e-$n.json"
+  elif [ -f "$n" ]; then
+    file=$(cd "$(dirname "$n")" && pwd)/$(basename "$n")
+  else
+    echo "bench-browser: $n is neither a number of edges nor a file" >&2
+    exit 2
+  fi
+  "$CARGO_TARGET_DIR/release/examples/gen_topology" "$file" ||
+    echo "bench-browser: $file is not a native topology: the page's steps are not timed natively" >&2
+  files+=("$file")
 done
 cd tests/browser
 BLASTMAP_DIST="$ROOT/dist" node bench.mjs "${files[@]}"

@@ -1,7 +1,10 @@
 // Measures (not a test): open → findings (a real paste) with where the time went, the
 // browser's peak resident memory, and click → repaint, at several sizes; and the gzipped wasm
-// size. Run by scripts/bench-browser.sh, which builds the page and the topologies.
-// Usage: node bench.mjs e-50000.json e-200000.json e-1000000.json
+// size. Run by scripts/bench-browser.sh, which builds the page and the topologies. A step the
+// topology has nothing for (no host to fail, no region or group rolled up: a chain) is
+// skipped, and the row says which (`skipped`); a topology that opens in bands of depth has
+// its bands opened down to components instead, each a click → repaint.
+// Usage: node bench.mjs e-50000.json e-200000.json e-1000000.json [chain.json …]
 import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
@@ -36,15 +39,27 @@ try {
       shown,
     };
     console.log(JSON.stringify({ file: row.file, breakdown: breakdown(pasted.marks, status) }));
+    const skipped = [];
+    const skip = (step, why) => {
+      skipped.push(`${step} (${why})`);
+      console.error(`${row.file}: ${step} skipped: ${why}`);
+    };
     // Fail a host from the placement picker: what-if on the main thread plus the repaint.
-    const host = await page.$eval("#placement-picker optgroup[label=host] option", (o) => o.value);
-    row.pickFail = fmt(await timed(page, { kind: "select", selector: "#placement-picker", value: host }, { kind: "count", selector: ".failed-chip", min: 1 }));
+    const host = await page.$eval("#placement-picker optgroup[label=host] option", (o) => o.value).catch(() => null);
+    if (host) {
+      row.pickFail = fmt(await timed(page, { kind: "select", selector: "#placement-picker", value: host }, { kind: "count", selector: ".failed-chip", min: 1 }));
+    } else {
+      skip("pickFail", "no host in the placement picker");
+    }
     // The working view at scale: expand a region, then a redundancy group on screen, then
     // click a replica to fail it and again to restore it.
     let id = "s3-0-r0";
     if (await page.$('#graph g.node.aggregate[data-id="region:r0"]')) {
       row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
+    } else {
+      skip("expandRegion", "no region:r0 rolled up");
     }
+    if (!(await page.$('#graph g.node.aggregate[data-id^="group:"]'))) skip("expandGroup", "no group rolled up");
     if (await page.$('#graph g.node.aggregate[data-id^="group:"]')) {
       const group = (await page.$('#graph g.node[data-id="group:s3-0"]'))
         ? "group:s3-0"
@@ -53,10 +68,31 @@ try {
       row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: replicas, min: 1 }));
       id = await page.$eval(replicas, (e) => e.dataset.id);
     }
-    const node = `#graph g.node[data-id="${id}"]`;
+    // Bands of depth (a shape no attribute rolls up): open one after another down to components.
+    const opens = [];
+    for (let level = 0; level < 6 && !(await page.$("#graph g.node:not(.aggregate)")); level++) {
+      const key = await page.$eval('#graph g.node.aggregate[data-id^="depth:"]', (e) => e.dataset.id).catch(() => null);
+      if (!key) break;
+      const sel = `#graph g.node.aggregate[data-id="${key}"]`;
+      opens.push(fmt(await timed(page, { kind: "click", selector: sel }, { kind: "count", selector: sel, max: 0 }, 60_000)));
+    }
+    if (opens.length) row.openBands = opens.join(", ");
+    // The replica, or else any component drawn on screen.
+    if (!(await page.$(`#graph g.node[data-id="${id}"]`))) {
+      id = await page.$$eval("#graph g.node:not(.aggregate)", (es) => {
+        const screen = document.querySelector("#graph").getBoundingClientRect();
+        const inside = (r) => r.top >= screen.top && r.bottom <= screen.bottom && r.left >= screen.left && r.right <= screen.right;
+        return (es.find((e) => inside(e.getBoundingClientRect())) ?? es[0])?.dataset.id ?? null;
+      });
+    }
     row.drawn = await page.$$eval("#graph g.node", (es) => es.length);
-    row.clickFail = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
-    row.clickRestore = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "up" }));
+    if (id) {
+      const node = `#graph g.node[data-id="${id}"]`;
+      row.clickFail = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
+      row.clickRestore = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "up" }));
+    } else {
+      skip("clickFail", "no component drawn");
+    }
     // Everything without roll-up (why large topologies start rolled up): large views draw
     // the nodes on screen; click one of them.
     if (components > 300 && components <= 10_000) {
@@ -68,6 +104,7 @@ try {
       // Zoomed out to the whole graph, thousands of nodes are painted as boxes.
       row.fitAll = fmt(await timed(page, { kind: "click", selector: "#fit" }, { kind: "count", selector: "#graph g.node", max: 0 }));
     }
+    if (skipped.length) row.skipped = skipped.join("; ");
     rows.push(row);
     console.log(JSON.stringify(row));
     await context.close();

@@ -32,6 +32,24 @@ test("a long chain opens in depth bands; a band opens into its components and sh
     const top = shown.find((b) => b.id === "depth:2800-2999");
     assert.match(top.text, /depth 2,800–2,999/);
     assert.match(top.text, /200 components · click to open/);
+    // Readable at first sight: the column of 15 bands is not shrunk to fit whole (a band box
+    // was 14 px tall); the top bands show at a legible scale, the rest a drag away, and Fit
+    // still shows them all.
+    const box = (id) => page.$eval(`#graph g.node[data-id="${id}"] .box`, (e) => e.getBoundingClientRect().height);
+    const first = await box("depth:2800-2999");
+    assert.ok(first >= 22, `the top band's box is ${first.toFixed(1)} px tall on screen`);
+    const inside = (id) =>
+      page.$eval(`#graph g.node[data-id="${id}"]`, (e) => {
+        const [r, s] = [e.getBoundingClientRect(), document.querySelector("#graph").getBoundingClientRect()];
+        return r.top >= s.top && r.bottom <= s.bottom;
+      });
+    assert.ok(await inside("depth:2800-2999"), "the top band is on screen");
+    await page.click("#fit");
+    await page.waitForFunction(() => {
+      const s = document.querySelector("#graph").getBoundingClientRect();
+      return [...document.querySelectorAll("#graph g.node")].every((e) => e.getBoundingClientRect().bottom <= s.bottom);
+    });
+    assert.ok((await box("depth:2800-2999")) < first, "Fit shows the whole column, smaller");
 
     // A click opens the band (c200…c399) into its components; the chip can close it again.
     await page.click('#graph g.node[data-id="depth:2600-2799"]');

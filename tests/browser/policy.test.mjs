@@ -20,6 +20,17 @@ const DIR = join(ROOT, "crates/blastmap-import/tests/fixtures/tailnet");
 const FILES = ["laptop.json", "router-b.json", "db-1.json", "acme.com.hujson"].map((f) => join(DIR, f));
 
 const env = shared();
+/** The graph's canvas (its edges): pixels painted strongly, and faintly (as dimmed edges are, at 15%). */
+const painted = (page) =>
+  page.$eval("canvas.graph-canvas", (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let strong = 0, faint = 0;
+    for (let i = 3; i < d.length; i += 4) {
+      if (d[i] > 100) strong++;
+      else if (d[i] > 0) faint++;
+    }
+    return { strong, faint };
+  });
 /** Opens the status files and their policy at once, and waits for the findings and the reach view. */
 async function openFiles(page) {
   await page.waitForSelector("#empty-state");
@@ -46,6 +57,8 @@ test("status files and their policy opened at once: policy findings, the reach v
     for (const k of ["policy-blast-radius", "forbidden-relay"]) assert.ok(kinds.includes(k), `${k} in ${kinds}`);
     // The reach view: tag:router reaches what is shared in; group:eng the database.
     const principals = await page.$$eval("#reach-principal option", (es) => es.map((e) => e.value).filter(Boolean));
+    const plain = await painted(page);
+    assert.ok(plain.strong > 500, `edges are painted: ${JSON.stringify(plain)}`);
     assert.deepEqual(principals.slice().sort(), expected.policy[0].principals.map((p) => p.principal).sort());
     await page.selectOption("#reach-principal", "group:eng");
     await page.waitForSelector("#reach-legend");
@@ -62,6 +75,20 @@ test("status files and their policy opened at once: policy findings, the reach v
     assert.deepEqual(await marks("reach-origin"), ["laptop"]);
     const all = await page.$$eval("#graph g.node", (es) => es.length);
     assert.equal((await marks("reach-dim")).length, all - eng.reaches.length - 1);
+    // Its edges too: those that do not join two nodes in its reach are painted faint.
+    await page.waitForFunction(
+      (n) => {
+        const c = document.querySelector("canvas.graph-canvas");
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let strong = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 100) strong++;
+        return strong < n;
+      },
+      plain.strong,
+      { timeout: 5_000 },
+    );
+    const reached = await painted(page);
+    assert.ok(reached.strong < plain.strong * 0.8 && reached.faint > plain.faint, `dimmed edges: ${JSON.stringify({ plain, reached })}`);
     // Another principal replaces it; clearing the picker clears the view.
     await page.selectOption("#reach-principal", "tag:db");
     await page.waitForFunction(() => document.querySelector("#reach-legend")?.textContent.startsWith("tag:db may reach"));
@@ -69,6 +96,17 @@ test("status files and their policy opened at once: policy findings, the reach v
     await page.selectOption("#reach-principal", "");
     await page.waitForFunction(() => !document.querySelector("#reach-legend"));
     assert.equal((await page.$$("#graph g.node[data-reach]")).length, 0);
+    await page.waitForFunction(
+      (n) => {
+        const c = document.querySelector("canvas.graph-canvas");
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let strong = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 100) strong++;
+        return strong === n;
+      },
+      plain.strong,
+      { timeout: 5_000 },
+    );
     assert.equal(await page.$("#reach-line"), null);
     // The primary router of the HA route 10.0.0.0/24 is marked on the graph, and in the legend.
     const primary = await page.$$eval("#graph g.node.primary-router", (es) => es.map((e) => e.dataset.id));

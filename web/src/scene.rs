@@ -245,7 +245,8 @@ pub struct Drawing {
     pub view: View,
     pub layout: Layout,
     /// Per shown node: main label, small second line, the id a click acts on (a component id,
-    /// or an aggregate's key), and whether it is an aggregate.
+    /// or an aggregate's key written out: which of the two it is, `aggregate` says, and the
+    /// view node's [`Key`](blastmap_layout::Key) holds), and whether it is an aggregate.
     pub labels: Vec<String>,
     pub subtitles: Vec<String>,
     pub ids: Vec<String>,
@@ -270,7 +271,7 @@ impl Drawing {
         let layout = blastmap_layout::layout(&view, &sizes, &Params::default());
         let labels = view.nodes.iter().map(|n| scene.label(n)).collect();
         let subtitles = view.nodes.iter().map(|n| scene.subtitle(n)).collect();
-        let ids = view.nodes.iter().map(|n| n.key.clone()).collect();
+        let ids = view.nodes.iter().map(|n| n.key.to_string()).collect();
         let aggregate = view.nodes.iter().map(|n| n.rolled.is_some()).collect();
         Drawing { view, layout, labels, subtitles, ids, aggregate, shown }
     }
@@ -471,7 +472,7 @@ mod tests {
         assert_eq!(look_of("power:feed-1").class(), "up");
         let w = what_if(&m, &[m.lookup("db").unwrap()]);
         let rolled = view(&s.graph, None, &RollUp::by(&[RollUpBy::Region]));
-        let west = rolled.nodes.iter().find(|n| n.key == "region:west").unwrap();
+        let west = rolled.nodes.iter().find(|n| n.key == RollUp::key(RollUpBy::Region, "west")).unwrap();
         let l = look(&s, west, Some(&w));
         assert_eq!((l.class(), l.down, l.total), ("degraded", 1, 3), "db failed; mon and power:feed-1 up");
         assert_eq!(look(&s, west, None).class(), "up");

@@ -16,7 +16,7 @@ use blastmap_core::algo::{what_if_from, Dependents, WhatIf};
 use blastmap_core::mesh::Mesh;
 use blastmap_core::report::{FindingKind, Report};
 use blastmap_core::Model;
-use blastmap_layout::{RollUp, RollUpBy};
+use blastmap_layout::{Key, RollUp, RollUpBy};
 use yew::Reducible;
 
 use crate::load::Problem;
@@ -374,9 +374,9 @@ pub enum Action {
     ShowFinding(usize),
     ClearFinding,
     SetRollUp(Vec<RollUpBy>),
-    /// Expand or collapse an aggregate by key (`region:us-east-1`).
-    Expand(String),
-    Collapse(String),
+    /// Expand or collapse an aggregate or a band by key.
+    Expand(Key),
+    Collapse(Key),
     Notice(Option<Notice>),
     /// Close the design-diff panel.
     CloseDiff,
@@ -1049,9 +1049,10 @@ mod tests {
             .collect();
         let s = loaded(&big);
         assert_eq!(s.roll_up.by, DEFAULT_ROLL_UP);
-        let s = s.reduce(Action::Expand("region:r1".into()));
-        assert!(s.roll_up.expanded.contains("region:r1"));
-        let s = s.reduce(Action::Collapse("region:r1".into()));
+        let r1 = RollUp::key(RollUpBy::Region, "r1");
+        let s = s.reduce(Action::Expand(r1.clone()));
+        assert!(s.roll_up.expanded.contains(&r1));
+        let s = s.reduce(Action::Collapse(r1));
         assert!(s.roll_up.expanded.is_empty());
         let s = s.reduce(Action::SetRollUp(vec![]));
         assert!(s.roll_up.by.is_empty() && s.roll_up_chosen);

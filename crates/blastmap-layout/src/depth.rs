@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::graph::Graph;
+use crate::view::Key;
 
 /// At most this many bands in a roll-up by depth, and in each band once opened.
 pub const BANDS: u32 = 25;
@@ -146,7 +147,7 @@ pub(crate) struct Bands {
 
 impl Bands {
     /// The depths of `g`'s nodes and the opened bands among `expanded` keys.
-    pub fn new(g: &Graph, expanded: &BTreeSet<String>) -> Bands {
+    pub fn new(g: &Graph, expanded: &BTreeSet<Key>) -> Bands {
         let depth = depths(g);
         let deepest = depth.iter().copied().max().unwrap_or(0);
         let mut below = vec![0usize; deepest as usize + 2];
@@ -156,7 +157,13 @@ impl Bands {
         for d in 0..=deepest as usize {
             below[d + 1] += below[d];
         }
-        let open = expanded.iter().filter_map(|k| parse_band(k.strip_prefix("depth:")?)).collect();
+        let open = expanded
+            .iter()
+            .filter_map(|k| match *k {
+                Key::Band(lo, hi) => Some((lo, hi)),
+                Key::Node(_) | Key::Rolled(..) => None,
+            })
+            .collect();
         Bands { depth, below, deepest, open }
     }
 
@@ -185,16 +192,4 @@ impl Bands {
             (lo, hi) = band;
         }
     }
-}
-
-/// The key of the band of depths `lo..=hi` (`"depth:1000-1999"`).
-pub fn band_key((lo, hi): (u32, u32)) -> String {
-    format!("depth:{lo}-{hi}")
-}
-
-/// The depths a band value (`"1000-1999"`) stands for.
-pub fn parse_band(value: &str) -> Option<(u32, u32)> {
-    let (lo, hi) = value.split_once('-')?;
-    let (lo, hi) = (lo.parse().ok()?, hi.parse().ok()?);
-    (lo <= hi).then_some((lo, hi))
 }

@@ -22,4 +22,4 @@ mod view;
 pub use depth::{depths, BANDS, BAND_MEMBERS};
 pub use graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 pub use layered::{layout, Band, BandKind, Layout, Params, Placed};
-pub use view::{focus, view, RollUp, View, ViewEdge, ViewNode};
+pub use view::{focus, view, Key, RollUp, View, ViewEdge, ViewNode};

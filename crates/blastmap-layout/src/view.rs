@@ -1,17 +1,51 @@
 //! What is shown: focus (a neighbourhood) and roll-up (one node per region, zone, kind or
 //! group, or per band of dependency depths, with edges aggregated).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::depth::{band_key, Bands};
+use crate::depth::Bands;
 use crate::graph::{EdgeKind, Graph, RollUpBy};
 
+/// What a shown node stands for: a graph node (by its id), the aggregate of one attribute's
+/// value, or a band of dependency depths. Three variants, not one string: a component may well
+/// be called `kind:db` or `depth:0-9`, and it is still not the aggregate or the band that
+/// would be written so. Displayed as the id, `region:us-east-1` and `depth:1000-1999`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    /// A graph node shown itself: its id.
+    Node(String),
+    /// The nodes whose attribute `by` has this value.
+    Rolled(RollUpBy, String),
+    /// The nodes of dependency depths `lo..=hi` (see [`depths`](crate::depths)).
+    Band(u32, u32),
+}
+
+impl Key {
+    /// The graph node's id, for a node shown itself.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Key::Node(id) => Some(id),
+            Key::Rolled(..) | Key::Band(..) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Node(id) => f.write_str(id),
+            Key::Rolled(by, value) => write!(f, "{}:{value}", by.name()),
+            Key::Band(lo, hi) => write!(f, "depth:{lo}-{hi}"),
+        }
+    }
+}
+
 /// Which nodes to roll up: by each attribute in `by`, outermost first, except the aggregates
-/// whose key (`"region:us-east-1"`, see [`ViewNode::key`]) is in `expanded`.
+/// and bands whose key is in `expanded`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RollUp {
     pub by: Vec<RollUpBy>,
-    pub expanded: BTreeSet<String>,
+    pub expanded: BTreeSet<Key>,
 }
 
 impl RollUp {
@@ -26,16 +60,16 @@ impl RollUp {
     }
 
     /// The key of the aggregate for attribute `by` with value `value`.
-    pub fn key(by: RollUpBy, value: &str) -> String {
-        format!("{}:{value}", by.name())
+    pub fn key(by: RollUpBy, value: &str) -> Key {
+        Key::Rolled(by, value.to_string())
     }
 }
 
 /// One shown node: a node of the graph, or an aggregate of several.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewNode {
-    /// The graph node's id, or `"by:value"` for an aggregate.
-    pub key: String,
+    /// The graph node, aggregate or band it is.
+    pub key: Key,
     /// `Some((by, value))` for an aggregate.
     pub rolled: Option<(RollUpBy, String)>,
     /// The graph nodes it stands for, ascending.
@@ -131,7 +165,7 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// inside an expanded one the next attributes apply. A group or kind is not: expanding it
 /// shows its members. [`RollUpBy::Depth`] takes every node that reaches it: the range of
 /// [`depths`](crate::depths) is cut into at most [`BANDS`](crate::BANDS) bands of 1, 2 or 5
-/// × 10ⁿ depths (`"depth:0-49999"`); an expanded band is cut again the same way, down to its
+/// × 10ⁿ depths ([`Key::Band`]); an expanded band is cut again the same way, down to its
 /// nodes once it holds at most [`BAND_MEMBERS`](crate::BAND_MEMBERS). Shown nodes come in
 /// order of first appearance, except that bands and the nodes shown inside opened bands
 /// come after the others, shallowest first. Edges between shown nodes are aggregated per
@@ -152,12 +186,12 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// };
 /// let v = view(&g, None, &RollUp::by(&[RollUpBy::Region]));
 /// assert_eq!(v.nodes.len(), 2);
-/// assert_eq!(v.nodes[1].key, "region:east");
+/// assert_eq!(v.nodes[1].key, RollUp::key(RollUpBy::Region, "east"));
 /// assert_eq!(v.edges[0].count, 2);
 ///
 /// // By depth: web is one above the region's nodes.
 /// let v = view(&g, None, &RollUp::by(&[RollUpBy::Depth]));
-/// let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+/// let keys: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
 /// assert_eq!(keys, ["depth:0-0", "depth:1-1"]);
 /// assert_eq!(v.nodes[0].members, [1, 2]);
 /// ```
@@ -169,9 +203,8 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
-    // Shown nodes in order of first appearance, found again by key (bands by their depths).
-    let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut band_index: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+    // Aggregates and bands in order of first appearance, found again by key.
+    let mut index: std::collections::HashMap<Key, u32> = std::collections::HashMap::new();
     let mut nodes: Vec<ViewNode> = Vec::new();
     // Per shown node: where a roll-up by depth put it (its band, or its own depth), if one did.
     let mut by_depth: Vec<Option<(u32, u32)>> = Vec::new();
@@ -201,7 +234,7 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
                 break;
             }
         }
-        let mut add = |key: String, rolled: Option<(RollUpBy, String)>, depths, place| {
+        let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place| {
             nodes.push(ViewNode {
                 key,
                 rolled,
@@ -214,16 +247,15 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             (nodes.len() - 1) as u32
         };
         let at = match shown {
-            Shown::Band(band) => *band_index.entry(band).or_insert_with(|| {
-                let value = format!("{}-{}", band.0, band.1);
-                add(band_key(band), Some((RollUpBy::Depth, value)), Some(band), Some(band))
+            Shown::Band(band @ (lo, hi)) => *index.entry(Key::Band(lo, hi)).or_insert_with_key(|key| {
+                add(key.clone(), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band))
             }),
             Shown::In(key, by, value) => {
-                *index.entry(key.clone()).or_insert_with(|| add(key, Some((by, value)), None, None))
+                *index.entry(key).or_insert_with_key(|key| add(key.clone(), Some((by, value)), None, None))
             }
-            Shown::Itself(depth) => {
-                *index.entry(info.id.clone()).or_insert_with(|| add(info.id.clone(), None, None, depth))
-            }
+            // Each graph node is its own: never found again by its id, which an aggregate's
+            // could equal.
+            Shown::Itself(depth) => add(Key::Node(info.id.clone()), None, None, depth),
         };
         let node = &mut nodes[at as usize];
         node.members.push(v as u32);
@@ -272,7 +304,7 @@ enum Shown {
     /// Shown itself (at this depth, when a roll-up by depth opened down to it).
     Itself(Option<(u32, u32)>),
     /// In the aggregate with this key, attribute and value.
-    In(String, RollUpBy, String),
+    In(Key, RollUpBy, String),
     /// In the band of these depths.
     Band((u32, u32)),
 }

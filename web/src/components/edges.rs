@@ -7,7 +7,8 @@
 //! Edges an inference or the overlay changed, and (when traces were compared) edges declared and
 //! observed, observed only or declared only, get a halo under them: a wide band whose dash
 //! pattern says which (dots, solid, long or short dashes), so the meaning does not rest on
-//! colour. A filter dims every edge without one mark. Clicks find the edge under them
+//! colour. A filter dims every edge without one mark, and the reach view every edge that does
+//! not join two nodes in the principal's reach ([`DIM`]). Clicks find the edge under them
 //! ([`nearest`]).
 
 use std::fmt::Write as _;
@@ -27,6 +28,10 @@ pub const EVIDENCE: u8 = 2;
 pub const DOWN: u8 = 4;
 /// The edge under review.
 pub const SELECTED: u8 = 8;
+/// Out of the picture: a policy principal's reach is shown and the edge does not join two of
+/// the nodes it starts from or may reach. Drawn faint, as the edge filter draws what it
+/// leaves out.
+pub const DIM: u8 = 16;
 
 /// Drawn in SVG over the canvas.
 const HIGHLIGHT: u8 = PATH | EVIDENCE | SELECTED;
@@ -54,7 +59,7 @@ pub fn edge_marks(d: &Drawing, marks: &review::Marks) -> Vec<u8> {
     if marks.is_empty() {
         return Vec::new();
     }
-    let id = |v: u32| d.ids.get(v as usize).filter(|_| !d.aggregate.get(v as usize).copied().unwrap_or(true));
+    let id = |v: u32| d.view.nodes.get(v as usize).and_then(|n| n.key.id());
     d.view
         .edges
         .iter()
@@ -128,7 +133,9 @@ fn bundle_width(count: u32) -> Option<f32> {
 
 fn class(kind: EdgeKind, bits: u8, count: u32) -> String {
     let mut class = format!("edge {}", kind.name());
-    for (bit, name) in [(PATH, " path"), (EVIDENCE, " evidence"), (DOWN, " down"), (SELECTED, " selected")] {
+    for (bit, name) in
+        [(PATH, " path"), (EVIDENCE, " evidence"), (DOWN, " down"), (SELECTED, " selected"), (DIM, " dim")]
+    {
         if bits & bit != 0 {
             class.push_str(name);
         }
@@ -306,7 +313,7 @@ pub fn paint(
     for (e, edge) in d.view.edges.iter().enumerate() {
         let bits = states.get(e).copied().unwrap_or(0);
         let mark = marks.get(e).copied().unwrap_or(0);
-        let dim = filter.is_some_and(|f| mark & f == 0);
+        let dim = bits & DIM != 0 || filter.is_some_and(|f| mark & f == 0);
         if !shown(edge.from) && !shown(edge.to) {
             continue;
         }

@@ -72,7 +72,7 @@ pub fn Legend(p: &Props) -> Html {
                     n => format!("the principal ({n} nodes)"),
                 } }</span>
                 <span class="legend-item">{ swatch("reach-hit") }{ "may reach" }</span>
-                <span class="legend-item">{ swatch("reach-dim") }{ "out of its reach" }</span>
+                <span class="legend-item">{ swatch("reach-dim") }{ "out of its reach, and the edges to it" }</span>
             </div>
         }
     });

@@ -2,7 +2,7 @@
 //! or review its meaning), roll-up, the aggregates opened (a click closes one again), and the
 //! focus with its hop count.
 
-use blastmap_layout::{RollUp, RollUpBy};
+use blastmap_layout::{Key, RollUp, RollUpBy};
 use yew::prelude::*;
 
 use crate::state::{ClickMode, Focus};
@@ -31,7 +31,7 @@ pub struct Props {
     /// Roll up by these attributes.
     pub on_roll_up: Callback<Vec<RollUpBy>>,
     /// Close an opened aggregate (by key).
-    pub on_collapse: Callback<String>,
+    pub on_collapse: Callback<Key>,
     /// Focus on these seeds with this many hops.
     pub on_focus: Callback<Focus>,
     pub on_clear_focus: Callback<()>,

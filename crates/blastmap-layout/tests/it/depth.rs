@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blastmap_layout::{depths, view, Edge, EdgeKind, Graph, NodeInfo, RollUp, RollUpBy, View};
+use blastmap_layout::{depths, view, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View};
 
 /// A seeded generator (no dependency needed for a few random graphs).
 struct Rng(u64);
@@ -93,7 +93,7 @@ fn check(g: &Graph, roll: &RollUp) -> View {
         match node.depths {
             Some((lo, hi)) => {
                 assert_eq!(node.rolled, Some((RollUpBy::Depth, format!("{lo}-{hi}"))));
-                assert_eq!(node.key, format!("depth:{lo}-{hi}"));
+                assert_eq!(node.key, Key::Band(lo, hi));
                 assert!(node.members.iter().all(|&m| (lo..=hi).contains(&depth[m as usize])), "{}", node.key);
             }
             None => assert_eq!(node.members.len(), 1, "a node not in a band is shown itself"),
@@ -148,7 +148,7 @@ fn bands_hold_every_node_once_in_depth_order_with_edges_aggregated() {
         assert!(v.nodes.len() <= 25, "{} bands", v.nodes.len());
         // Open a few bands, one level at a time, and check again.
         for _ in 0..4 {
-            let keys: Vec<String> = v_keys(&view(&g, None, &roll));
+            let keys: Vec<Key> = v_keys(&view(&g, None, &roll));
             if keys.is_empty() {
                 break;
             }
@@ -158,7 +158,7 @@ fn bands_hold_every_node_once_in_depth_order_with_edges_aggregated() {
     }
 }
 
-fn v_keys(v: &View) -> Vec<String> {
+fn v_keys(v: &View) -> Vec<Key> {
     v.nodes.iter().filter(|n| n.depths.is_some()).map(|n| n.key.clone()).collect()
 }
 
@@ -167,23 +167,23 @@ fn a_long_chain_opens_as_a_few_bands_that_open_down_to_its_components() {
     let g = chain(100_000);
     let mut roll = RollUp::by(&[RollUpBy::Depth]);
     let v = check(&g, &roll);
-    let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    let keys: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
     assert_eq!(keys.len(), 20);
-    assert_eq!((keys[0], keys[19]), ("depth:0-4999", "depth:95000-99999"));
+    assert_eq!((keys[0].as_str(), keys[19].as_str()), ("depth:0-4999", "depth:95000-99999"));
     assert_eq!(v.nodes[0].members.len(), 5_000);
     // One edge joins each band to the next shallower one.
     assert_eq!(v.edges.len(), 19);
     assert!(v.edges.iter().all(|e| e.count == 1 && e.from == e.to + 1));
     // Opened, a band is cut again; a band of a screenful shows its components.
-    roll.expanded.insert("depth:5000-9999".into());
+    roll.expanded.insert(Key::Band(5000, 9999));
     let v = check(&g, &roll);
     assert_eq!(v.nodes.len(), 19 + 25);
-    assert!(v.nodes.iter().any(|n| n.key == "depth:5000-5199"));
-    roll.expanded.insert("depth:5000-5199".into());
+    assert!(v.nodes.iter().any(|n| n.key == Key::Band(5000, 5199)));
+    roll.expanded.insert(Key::Band(5000, 5199));
     let v = check(&g, &roll);
     assert_eq!(v.nodes.len(), 19 + 24 + 200);
     // c94999 is 5,000 below the top of the chain: depth 5,000.
-    assert!(v.nodes.iter().any(|n| n.key == "c94999" && n.depths.is_none()));
+    assert!(v.nodes.iter().any(|n| n.key == Key::Node("c94999".into()) && n.depths.is_none()));
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn depth_rolls_up_only_what_the_attributes_before_it_leave() {
         n.region = Some("east".into());
     }
     let v = check_mixed(&g);
-    assert_eq!(v.nodes[0].key, "region:east");
+    assert_eq!(v.nodes[0].key, RollUp::key(RollUpBy::Region, "east"));
     assert_eq!(v.nodes[0].members.len(), 400);
     // The other 600 are at depths 0..600, in bands of 50.
     assert_eq!(v.nodes.len(), 1 + 12);
@@ -204,7 +204,53 @@ fn check_mixed(g: &Graph) -> View {
     let v = view(g, None, &RollUp::by(&[RollUpBy::Region, RollUpBy::Depth]));
     let total: usize = v.nodes.iter().map(|n| n.members.len()).sum();
     assert_eq!(total, g.len());
-    let keys: BTreeSet<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    let keys: BTreeSet<&Key> = v.nodes.iter().map(|n| &n.key).collect();
+    assert_eq!(keys.len(), v.nodes.len(), "keys are unique");
+    v
+}
+
+#[test]
+fn a_component_named_like_a_band_or_an_aggregate_is_neither() {
+    // A chain of 400 (rolled up in bands of 20) whose deepest component is called like the band
+    // that holds it, one like a narrower band, one like the kind another component rolls into.
+    let mut g = chain(400);
+    g.nodes[399].id = "depth:0-19".into();
+    g.nodes[390].id = "depth:0-0".into();
+    g.nodes[395].id = "kind:db".into();
+    g.nodes[1].kind = Some("db".into());
+    let roll = RollUp::by(&[RollUpBy::Kind, RollUpBy::Depth]);
+    let v = check_unique(&g, &roll);
+    let band = v.nodes.iter().find(|n| n.key == Key::Band(0, 19)).unwrap();
+    assert_eq!(band.members.len(), 20);
+    assert!(band.members.contains(&399));
+    // Opening the band "depth:0-19" opens the band, not a component. Shown themselves, the
+    // components called like a band or an aggregate are each one node of their own: the kind
+    // aggregate holds only the component of that kind.
+    let mut open = roll.clone();
+    open.expanded.insert(Key::Band(0, 19));
+    open.expanded.insert(Key::Node("depth:0-0".into()));
+    let v = check_unique(&g, &open);
+    assert!(v.nodes.iter().all(|n| n.key != Key::Band(0, 19)));
+    let named = |id: &str| -> Vec<Vec<u32>> {
+        v.nodes.iter().filter(|n| n.key == Key::Node(id.into())).map(|n| n.members.clone()).collect()
+    };
+    assert_eq!(named("depth:0-19"), [vec![399]]);
+    assert_eq!(named("depth:0-0"), [vec![390]]);
+    assert_eq!(named("kind:db"), [vec![395]]);
+    let kind = v.nodes.iter().find(|n| n.key == RollUp::key(RollUpBy::Kind, "db")).unwrap();
+    assert_eq!(kind.members, [1]);
+    // Written out, a component and the band it is named after read the same: the key's
+    // variant, not its text, tells them apart.
+    assert_eq!(Key::Node("depth:0-19".into()).to_string(), Key::Band(0, 19).to_string());
+    assert_ne!(Key::Node("depth:0-19".into()), Key::Band(0, 19));
+}
+
+/// The view, with every node in one shown node and no two shown nodes under one key.
+fn check_unique(g: &Graph, roll: &RollUp) -> View {
+    let v = view(g, None, roll);
+    let total: usize = v.nodes.iter().map(|n| n.members.len()).sum();
+    assert_eq!(total, g.len());
+    let keys: BTreeSet<&Key> = v.nodes.iter().map(|n| &n.key).collect();
     assert_eq!(keys.len(), v.nodes.len(), "keys are unique");
     v
 }

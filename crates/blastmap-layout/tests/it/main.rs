@@ -20,7 +20,7 @@ fn plain(ids: &[&str], edges: &[(u32, u32)]) -> Graph {
 }
 
 fn lay(v: &View) -> Layout {
-    let labels: Vec<String> = v.nodes.iter().map(|n| n.key.clone()).collect();
+    let labels: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
     layout(v, &labels, &Params::default())
 }
 
@@ -169,7 +169,7 @@ fn roll_up_aggregates_nodes_and_edges() {
         ],
     );
     let v = view(&g, None, &RollUp::by(&[RollUpBy::Region]));
-    let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    let keys: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
     assert_eq!(keys, ["web", "region:east", "region:west"]);
     assert_eq!(v.nodes[1].members, [1, 2]);
     assert_eq!(v.nodes[1].rolled, Some((RollUpBy::Region, "east".into())));
@@ -179,9 +179,9 @@ fn roll_up_aggregates_nodes_and_edges() {
     assert_eq!(edges, [(0, 1, EdgeKind::Runtime, 2), (0, 1, EdgeKind::Monitor, 1), (1, 2, EdgeKind::Runtime, 1)]);
 
     let mut roll = RollUp::by(&[RollUpBy::Region]);
-    roll.expanded.insert("region:east".into());
+    roll.expanded.insert(RollUp::key(RollUpBy::Region, "east"));
     let v = view(&g, None, &roll);
-    let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    let keys: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
     assert_eq!(keys, ["web", "a", "b", "region:west"]);
 }
 
@@ -198,14 +198,14 @@ fn nested_roll_up_falls_through_to_the_next_attribute_when_expanded() {
     }
     let g = graph(nodes, &[(0, 1, EdgeKind::Runtime), (0, 2, EdgeKind::Runtime)]);
     let mut roll = RollUp::by(&[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind]);
-    let keys = |roll: &RollUp| view(&g, None, roll).nodes.iter().map(|n| n.key.clone()).collect::<Vec<_>>();
+    let keys = |roll: &RollUp| view(&g, None, roll).nodes.iter().map(|n| n.key.to_string()).collect::<Vec<_>>();
     assert_eq!(keys(&roll), ["region:east"]);
-    roll.expanded.insert("region:east".into());
+    roll.expanded.insert(RollUp::key(RollUpBy::Region, "east"));
     assert_eq!(keys(&roll), ["group:g"]);
     let v = view(&g, None, &roll);
     assert_eq!(v.nodes[0].region.as_deref(), Some("east"));
     assert_eq!(v.nodes[0].zone, None, "members in different zones: no zone");
-    roll.expanded.insert("group:g".into());
+    roll.expanded.insert(RollUp::key(RollUpBy::Group, "g"));
     assert_eq!(keys(&roll), ["g", "g-r0", "g-r1"], "an expanded group shows its members, not their kind");
 }
 
@@ -219,7 +219,7 @@ fn focus_follows_hops_in_both_directions() {
     assert_eq!(focus(&g, &[99], 3, 3), [false; 5], "seeds out of range are ignored");
     let keep = focus(&g, &[1], 1, 1);
     let v = view(&g, Some(&keep), &RollUp::none());
-    let keys: Vec<&str> = v.nodes.iter().map(|n| n.key.as_str()).collect();
+    let keys: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
     assert_eq!(keys, ["top", "mid", "base"]);
     assert_eq!(v.of[3], None);
     assert_eq!(v.edges.len(), 2);

@@ -8,6 +8,7 @@
 pub mod requests;
 pub mod share;
 
+use blastmap_layout::Key;
 use yew::prelude::*;
 
 use super::diff_view::DiffPanel;
@@ -111,8 +112,8 @@ pub fn App() -> Html {
     let can_split = state.analysis.as_ref().and_then(|a| a.mesh.as_ref()).is_some_and(|m| !m.tailnets.is_empty());
     let on_toggle = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Toggle(id)));
     let on_fail = use_callback(dispatch.clone(), |id: String, d| d.dispatch(Action::Fail(vec![id])));
-    let on_expand = use_callback(dispatch.clone(), |key: String, d| d.dispatch(Action::Expand(key)));
-    let on_collapse = use_callback(dispatch.clone(), |key: String, d| d.dispatch(Action::Collapse(key)));
+    let on_expand = use_callback(dispatch.clone(), |key: Key, d| d.dispatch(Action::Expand(key)));
+    let on_collapse = use_callback(dispatch.clone(), |key: Key, d| d.dispatch(Action::Collapse(key)));
     let on_roll_up = use_callback(dispatch.clone(), |by, d| d.dispatch(Action::SetRollUp(by)));
     let on_set_focus = use_callback(dispatch.clone(), |focus, d| d.dispatch(Action::Focus(focus)));
     let on_clear_focus = use_callback(dispatch.clone(), |(), d| d.dispatch(Action::ClearFocus));

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use blastmap_core::algo::WhatIf;
 use yew::prelude::*;
 
-use super::super::edges::{self, Painted, Palette, Viewport, DOWN, EVIDENCE, PATH, SELECTED};
+use super::super::edges::{self, Painted, Palette, Viewport, DIM, DOWN, EVIDENCE, PATH, SELECTED};
 use super::super::node_chunk::{NodeChunk, NodeState, ReachMark};
 use super::super::Ptr;
 use crate::protocol::ReachView;
@@ -71,7 +71,7 @@ pub fn cull(d: &Drawing, viewport: Option<Viewport>) -> Culled {
 /// The state of every node and edge of a drawing.
 pub struct States {
     pub nodes: Rc<Vec<NodeState>>,
-    /// Edge state bits ([`PATH`], [`EVIDENCE`], [`DOWN`]) per edge.
+    /// Edge state bits ([`PATH`], [`EVIDENCE`], [`DOWN`], [`SELECTED`], [`DIM`]) per edge.
     pub edges: Ptr<Vec<u8>>,
     /// The hovered node's explaining path (shown nodes, the hovered one first).
     pub path: Vec<u32>,
@@ -124,7 +124,9 @@ fn reach_marks(a: &Analysis, d: &Drawing, reach: Option<&ReachView>) -> Vec<Reac
 }
 
 /// The states of `d`'s nodes and edges under `what_if`, with `marked`'s evidence and selection
-/// marked and the path that explains the hovered node's status highlighted.
+/// marked and the path that explains the hovered node's status highlighted. With a reach
+/// shown, the edges that do not join two nodes in it (the principal's own, or what it may
+/// reach; an aggregate with any such member) are dimmed, as its other nodes are.
 pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Marked<'_>, culled: &Culled) -> States {
     let Marked { evidence, hovered, selected, reach, primaries } = *marked;
     let reach = reach_marks(a, d, reach);
@@ -168,6 +170,8 @@ pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Mark
         .collect();
     let path_edges: HashSet<(u32, u32)> = path.windows(2).map(|s| (s[1], s[0])).collect();
     let is_down = |v: u32| nodes.get(v as usize).is_some_and(|s| matches!(s.look.class(), "down" | "failed"));
+    let reached = |v: u32| matches!(reach.get(v as usize), Some(ReachMark::Origin(_) | ReachMark::Reached(_)));
+    let reach_shown = reach.iter().any(|&m| m != ReachMark::Off);
     let edges: Vec<u8> = d
         .view
         .edges
@@ -185,6 +189,9 @@ pub fn states(a: &Analysis, d: &Drawing, what_if: Option<&WhatIf>, marked: &Mark
             }
             if chosen_edge.as_ref().is_some_and(|(froms, to)| froms.contains(&e.from) && e.to == *to) {
                 bits |= SELECTED;
+            }
+            if reach_shown && !(reached(e.from) && reached(e.to)) {
+                bits |= DIM;
             }
             bits
         })
@@ -317,5 +324,56 @@ mod tests {
         assert_eq!(large.on_screen.as_ref().map(|s| s.iter().filter(|&&x| x).count()), Some(0));
         assert!(!large.boxes);
         assert!(cull(&drawing(10), None).on_screen.is_none());
+    }
+
+    #[test]
+    fn a_reach_dims_every_edge_that_does_not_join_two_nodes_in_it() {
+        let text = "components:
+- {id: laptop, requires: [api]}
+- {id: api, requires: [db, cache]}
+- {id: db, kind: store}
+- {id: cache, kind: store}
+";
+        let l = crate::load::load(text).unwrap();
+        let report = blastmap_core::analyze(&l.compiled, &blastmap_core::report::Options::default());
+        let (report, totals) = crate::protocol::trim(&report);
+        let packed = crate::wire::Packed::of(&l.compiled.model, l.compiled.mesh.as_ref());
+        let parsed = crate::state::Parsed::new(&packed, "native".into(), Vec::new(), Default::default(), 0.0).unwrap();
+        let a = Analysis::new(parsed, report, totals, 0.0);
+        let reach = ReachView {
+            file: "acme.hujson".into(),
+            tailnet: "acme".into(),
+            principal: "laptop".into(),
+            kind: blastmap_core::policy::Principal::Node,
+            origin: vec!["laptop".into()],
+            reached: vec!["api".into(), "db".into()],
+            nodes: 4,
+            routes: Vec::new(),
+            internet: false,
+        };
+        // The dimmed edges of `d` (by their ends' ids), and the SVG export's count of them.
+        let dimmed = |d: &Drawing, reach: Option<&ReachView>| -> (Vec<(String, String)>, usize) {
+            let marked = Marked { evidence: &[], hovered: None, selected: None, reach, primaries: &[] };
+            let s = states(&a, d, None, &marked, &cull(d, None));
+            let mut out: Vec<(String, String)> = d
+                .view
+                .edges
+                .iter()
+                .zip(s.edges.iter())
+                .filter(|(_, &bits)| bits & DIM != 0)
+                .map(|(e, _)| (d.ids[e.from as usize].clone(), d.ids[e.to as usize].clone()))
+                .collect();
+            out.sort();
+            let svg = edges::markup(d, &s.edges, &[]);
+            (out, svg.matches(" dim\"").count())
+        };
+        let all = Drawing::new(&a.model, &a.scene, None, &RollUp::none());
+        // laptop → api → db stay; api → cache leaves the reach.
+        assert_eq!(dimmed(&all, Some(&reach)), (vec![("api".to_string(), "cache".to_string())], 1));
+        assert_eq!(dimmed(&all, None), (Vec::new(), 0), "without a reach no edge is dimmed");
+        // Rolled up, an aggregate with a member in reach is in it.
+        let rolled = Drawing::new(&a.model, &a.scene, None, &RollUp::by(&[blastmap_layout::RollUpBy::Kind]));
+        assert!(rolled.ids.contains(&"kind:store".to_string()), "{:?}", rolled.ids);
+        assert_eq!(dimmed(&rolled, Some(&reach)), (Vec::new(), 0));
     }
 }

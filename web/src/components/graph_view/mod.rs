@@ -16,7 +16,7 @@ pub mod pointer;
 pub mod viewport;
 
 use blastmap_core::algo::WhatIf;
-use blastmap_layout::RollUp;
+use blastmap_layout::{Key, RollUp};
 use yew::prelude::*;
 
 use super::edges::EdgeOverlay;
@@ -37,7 +37,7 @@ pub struct Props {
     /// Fail or restore a component or placement value.
     pub on_toggle: Callback<String>,
     /// Expand an aggregate by key.
-    pub on_expand: Callback<String>,
+    pub on_expand: Callback<Key>,
     /// Focus on a component.
     pub on_focus: Callback<String>,
     /// What a click on a component does.

@@ -2,6 +2,7 @@
 //! node through `data-v` (SVG nodes) or by position (nodes painted on the canvas) and fail,
 //! focus, open or (in review mode) select it; a click on no node selects the edge under it.
 
+use blastmap_layout::Key;
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
@@ -40,7 +41,7 @@ pub fn hit(d: &Drawing, x: f32, y: f32) -> Option<usize> {
 #[derive(Clone, PartialEq)]
 pub struct Actions {
     pub on_toggle: Callback<String>,
-    pub on_expand: Callback<String>,
+    pub on_expand: Callback<Key>,
     pub on_focus: Callback<String>,
     pub on_select: Callback<Selection>,
     /// Clicks on components select them instead of failing them.
@@ -131,17 +132,20 @@ pub fn use_pointer(
                     .filter(|_| edges_shown)
                     .and_then(|(x, y)| edges::nearest(&drawing, x, y, (EDGE_HIT_PX / here.k.max(1e-6)) as f32))
                     .and_then(|i| drawing.view.edges.get(i))
-                    .filter(|ed| !drawing.aggregate.get(ed.from as usize).copied().unwrap_or(true))
-                    .filter(|ed| !drawing.aggregate.get(ed.to as usize).copied().unwrap_or(true))
-                    .and_then(|ed| Some((drawing.ids.get(ed.from as usize)?, drawing.ids.get(ed.to as usize)?)));
+                    .and_then(|ed| {
+                        let id = |v: u32| drawing.view.nodes.get(v as usize).and_then(|n| n.key.id());
+                        Some((id(ed.from)?, id(ed.to)?))
+                    });
                 if let Some((from, to)) = edge {
-                    on_select.emit(Selection::Edge { from: from.clone(), to: to.clone() });
+                    on_select.emit(Selection::Edge { from: from.to_string(), to: to.to_string() });
                 }
                 return;
             };
             let Some(id) = drawing.ids.get(v).cloned() else { return };
             if drawing.aggregate.get(v).copied().unwrap_or(false) {
-                on_expand.emit(id);
+                if let Some(node) = drawing.view.nodes.get(v) {
+                    on_expand.emit(node.key.clone());
+                }
             } else if e.alt_key() || e.shift_key() {
                 on_focus.emit(id);
             } else if review {

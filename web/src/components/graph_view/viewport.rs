@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use blastmap_layout::Key;
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
@@ -30,11 +31,14 @@ impl View {
 const READABLE: f64 = 0.7;
 
 /// The whole drawing in a `w`×`h` viewport; with `readable`, never below the scale at which
-/// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away).
+/// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away)
+/// when it has more than a couple of dozen nodes or shows bands of depth: a chain's first view
+/// is a column of up to 25 bands, which a whole fit shrank to specks.
 pub fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
     let (gw, gh) = (f64::from(d.layout.width).max(1.0), f64::from(d.layout.height).max(1.0));
     let fit = ((w - 32.0) / gw).min((h - 32.0) / gh).clamp(0.002, 1.25);
-    let k = if readable && d.view.nodes.len() > 24 { fit.max(READABLE) } else { fit };
+    let bands = || d.view.nodes.iter().any(|n| matches!(n.key, Key::Band(..)));
+    let k = if readable && (d.view.nodes.len() > 24 || bands()) { fit.max(READABLE) } else { fit };
     let y = if gh * k <= h { (h - gh * k) / 2.0 } else { 16.0 };
     let x = if gw * k <= w {
         (w - gw * k) / 2.0
@@ -52,9 +56,9 @@ pub fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
 }
 
 /// The nodes of `new` that an aggregate of `old` keyed `key` opened into.
-pub fn opened(old: &Drawing, new: &Drawing, key: &str) -> Vec<usize> {
-    let Some(a) = old.ids.iter().position(|id| id == key) else { return Vec::new() };
-    let members: HashSet<u32> = old.view.nodes[a].members.iter().copied().collect();
+pub fn opened(old: &Drawing, new: &Drawing, key: &Key) -> Vec<usize> {
+    let Some(a) = old.view.nodes.iter().find(|n| n.key == *key) else { return Vec::new() };
+    let members: HashSet<u32> = a.members.iter().copied().collect();
     (0..new.view.nodes.len()).filter(|&v| new.view.nodes[v].members.iter().any(|m| members.contains(m))).collect()
 }
 
@@ -115,7 +119,7 @@ pub struct Pan {
 /// when it comes from opening one aggregate (a new key in `expanded`): then the view centres on
 /// what it opened into, so the user stays where they clicked. Follows the viewport's size.
 #[hook]
-pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<String>) -> Pan {
+pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Key>) -> Pan {
     let view = use_state(|| View { x: 0.0, y: 0.0, k: 1.0 });
     let size = use_state(|| None::<Size>);
     let fit = {
@@ -128,7 +132,7 @@ pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Strin
     };
     {
         let (fit, view, svg_ref) = (fit.clone(), view.clone(), svg_ref.clone());
-        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<String>)>);
+        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<Key>)>);
         use_effect_with(drawing, move |d| {
             let last = previous.borrow_mut().replace((d.clone(), expanded.clone()));
             let target = last.and_then(|(old, was)| {
@@ -187,9 +191,10 @@ mod tests {
 
         let rolled = drawing(TEXT, &RollUp::by(&[RollUpBy::Region]));
         let mut open = RollUp::by(&[RollUpBy::Region]);
-        open.expanded.insert("region:east".into());
+        let east = RollUp::key(RollUpBy::Region, "east");
+        open.expanded.insert(east.clone());
         let opened_d = drawing(TEXT, &open);
-        let nodes = opened(&rolled, &opened_d, "region:east");
+        let nodes = opened(&rolled, &opened_d, &east);
         let ids: Vec<&str> = nodes.iter().map(|&v| opened_d.ids[v].as_str()).collect();
         assert_eq!(ids.len(), 2);
         assert!(ids.contains(&"web") && ids.contains(&"api"), "{ids:?}");
@@ -199,7 +204,7 @@ mod tests {
             let (x, y) = (f64::from(at.x) * c.k + c.x, f64::from(at.y) * c.k + c.y);
             assert!((0.0..800.0).contains(&x) && (0.0..600.0).contains(&y), "{x} {y}");
         }
-        assert!(opened(&rolled, &opened_d, "region:nowhere").is_empty());
+        assert!(opened(&rolled, &opened_d, &RollUp::key(RollUpBy::Region, "nowhere")).is_empty());
         // Too spread out for a readable scale: one of them is still on screen.
         let c = centred(&opened_d, &nodes, 60.0, 60.0).unwrap();
         assert!(nodes.iter().any(|&n| {
@@ -207,6 +212,28 @@ mod tests {
             let (x, y) = (f64::from(at.x + at.w / 2.0) * c.k + c.x, f64::from(at.y + at.h / 2.0) * c.k + c.y);
             (0.0..60.0).contains(&x) && (0.0..60.0).contains(&y)
         }));
+    }
+
+    #[test]
+    fn a_column_of_depth_bands_opens_readable_from_its_top() {
+        let mut text = String::from("components:\n");
+        for i in 0..3_000 {
+            text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
+        }
+        text.push_str("- {id: c3000}\n");
+        let d = drawing(&text, &RollUp::by(&[RollUpBy::Depth]));
+        assert_eq!(d.view.nodes.len(), 16, "{:?}", d.ids);
+        let (w, h) = (900.0, 600.0);
+        let v = fitted(&d, w, h, true);
+        assert!(v.k >= READABLE, "{v:?}");
+        // The deepest band is the top one, on screen; the whole column is not.
+        let top = d.layout.nodes.iter().min_by(|a, b| a.y.total_cmp(&b.y)).unwrap();
+        let (x, y) = (f64::from(top.x) * v.k + v.x, f64::from(top.y) * v.k + v.y);
+        assert!((0.0..w).contains(&x) && (0.0..h).contains(&y), "{x} {y}");
+        assert!(f64::from(d.layout.height) * v.k > h);
+        // The Fit button still shows the whole column.
+        let whole = fitted(&d, w, h, false);
+        assert!(f64::from(d.layout.height) * whole.k <= h && whole.k < READABLE, "{whole:?}");
     }
 
     #[test]
