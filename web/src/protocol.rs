@@ -209,7 +209,7 @@ pub enum Response {
         parse_ms: f64,
     },
     /// Analysed: the trimmed report with the full count of findings per kind.
-    Done { id: u64, report: Box<Report>, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64 },
+    Done { id: u64, report: Box<Report>, totals: Totals, analyze_ms: f64 },
     /// An export, ready to download.
     Export { file_name: String, mime: String, content: String },
     /// No export: the worker holds no report, for the reason given.
@@ -308,16 +308,46 @@ impl Response {
     }
 }
 
+/// What [`trim`] counted in the full report, for the page to say how much it does not show.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Findings of each kind.
+    pub per_kind: BTreeMap<FindingKind, usize>,
+    /// Per target, its obvious single points of failure (the members of its fold line): a
+    /// fold of the trimmed report may hold only some of them.
+    pub per_fold: BTreeMap<String, usize>,
+}
+
+impl Totals {
+    /// Findings of `kind` in the full report (`shown` when not counted).
+    pub fn of_kind(&self, kind: FindingKind, shown: usize) -> usize {
+        self.per_kind.get(&kind).copied().unwrap_or(shown).max(shown)
+    }
+
+    /// Members of `target`'s fold in the full report (`shown` when not counted).
+    pub fn of_fold(&self, target: &str, shown: usize) -> usize {
+        self.per_fold.get(target).copied().unwrap_or(shown).max(shown)
+    }
+}
+
 /// The report the page shows: at most [`FINDINGS_PER_KIND`] findings of each kind (the most
 /// severe, in report order) and the per-analysis entries of those findings' subjects; waves,
-/// cycles, criticality, availability, mesh outages and summary whole. Returns it with the full count per kind.
-pub fn trim(report: &Report) -> (Report, BTreeMap<FindingKind, usize>) {
-    let mut totals: BTreeMap<FindingKind, usize> = BTreeMap::new();
+/// cycles, criticality, availability, mesh outages and summary whole. Returns it with the full
+/// counts per kind and per fold.
+pub fn trim(report: &Report) -> (Report, Totals) {
+    let mut totals = Totals::default();
+    for f in &report.findings {
+        if f.kind == FindingKind::Spof && f.rank.class == blastmap_core::finding::Class::Obvious {
+            if let Some(target) = &f.rank.target {
+                *totals.per_fold.entry(target.clone()).or_default() += 1;
+            }
+        }
+    }
     let findings: Vec<_> = report
         .findings
         .iter()
         .filter(|f| {
-            let n = totals.entry(f.kind).or_default();
+            let n = totals.per_kind.entry(f.kind).or_default();
             *n += 1;
             *n <= FINDINGS_PER_KIND
         })
@@ -447,11 +477,32 @@ mod tests {
         let (page, totals) = trim(&full);
         let spofs = full.findings_of(FindingKind::Spof).count();
         assert!(spofs > FINDINGS_PER_KIND);
-        assert_eq!(totals[&FindingKind::Spof], spofs);
+        assert_eq!(totals.per_kind[&FindingKind::Spof], spofs);
         assert_eq!(page.findings_of(FindingKind::Spof).count(), FINDINGS_PER_KIND);
         assert_eq!(page.findings[..10], full.findings[..10]);
         assert_eq!(page.spofs.len(), FINDINGS_PER_KIND);
         let (same, _) = trim(&page);
         assert_eq!(same, page, "a small report passes through whole");
+    }
+
+    #[test]
+    fn a_fold_cut_by_trimming_keeps_its_full_count() {
+        let n = FINDINGS_PER_KIND + 50;
+        let text: String = (0..n)
+            .map(|i| format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1))
+            .chain([format!("- {{id: c{n}}}\n")])
+            .fold("components:\n".to_string(), |t, line| t + &line);
+        let loaded = crate::load::load(&text).unwrap();
+        let full = blastmap_core::analyze(&loaded.compiled, &Options::default());
+        let (page, totals) = trim(&full);
+        assert_eq!(totals.of_fold("c0", 0), n, "every link of the chain is c0's obvious dependency");
+        assert_eq!(page.findings_of(FindingKind::Spof).count(), FINDINGS_PER_KIND);
+        let members: Vec<(usize, &blastmap_core::finding::Finding)> =
+            page.findings_of(FindingKind::Spof).enumerate().collect();
+        let down = blastmap_core::render::TakenDown::of(&page);
+        let words =
+            blastmap_core::render::fold_words("c0", &members, totals.of_fold("c0", members.len()), false, 6, &down);
+        assert!(words.starts_with(&format!("`c0`: {n} direct single-instance dependencies")), "{words}");
+        assert!(words.ends_with(&format!(" … and {} more", n - 6)), "{words}");
     }
 }

@@ -14,14 +14,14 @@ use std::rc::Rc;
 
 use blastmap_core::algo::{what_if_from, Dependents, WhatIf};
 use blastmap_core::mesh::Mesh;
-use blastmap_core::report::{FindingKind, Report};
+use blastmap_core::report::Report;
 use blastmap_core::Model;
 use blastmap_layout::{Key, RollUp, RollUpBy};
 use yew::Reducible;
 
 use crate::load::Problem;
 use crate::overlay_text;
-use crate::protocol::{ReachView, Response};
+use crate::protocol::{ReachView, Response, Totals};
 use crate::review::{self, Baseline, Context, Marks, Refine};
 use crate::scene::{initial_roll_up, Scene};
 use crate::wire::Packed;
@@ -34,8 +34,8 @@ pub struct Analysis {
     pub mesh: Option<Mesh>,
     /// The report as the page gets it (see [`crate::protocol::trim`]).
     pub report: Report,
-    /// How many findings of each kind the full report has.
-    pub totals: BTreeMap<FindingKind, usize>,
+    /// How many findings of each kind (and in each fold) the full report has.
+    pub totals: Totals,
     pub scene: Scene,
     /// The reverse edges a click's what-if walks ([`what_if_from`]).
     pub dependents: Dependents,
@@ -98,7 +98,7 @@ impl Parsed {
 
 impl Analysis {
     /// The parsed topology with its (trimmed) report.
-    pub fn new(parsed: Parsed, report: Report, totals: BTreeMap<FindingKind, usize>, analyze_ms: f64) -> Analysis {
+    pub fn new(parsed: Parsed, report: Report, totals: Totals, analyze_ms: f64) -> Analysis {
         let Parsed { model, mesh, scene, dependents, format, parse_ms, baseline, .. } = parsed;
         let marks = Marks::of(&report.notes);
         Analysis { model, mesh, report, totals, scene, dependents, format, parse_ms, analyze_ms, baseline, marks }
@@ -106,7 +106,7 @@ impl Analysis {
 
     /// Findings in the full report.
     pub fn total_findings(&self) -> usize {
-        self.totals.values().sum()
+        self.totals.per_kind.values().sum()
     }
 }
 

@@ -375,7 +375,7 @@ mod tests {
         assert_eq!(analysis_id("export json"), None);
         let Some(Response::Done { report, totals, .. }) = out.last() else { panic!("no result: {out:?}") };
         assert!(report.findings.iter().any(|f| f.title.contains("`consul`")));
-        assert_eq!(totals.values().sum::<usize>(), report.findings.len());
+        assert_eq!(totals.per_kind.values().sum::<usize>(), report.findings.len());
         let out = answers(Request::Export { format: "markdown".into() });
         let [Response::Export { file_name, content, .. }] = out.as_slice() else { panic!("{out:?}") };
         assert!(file_name.ends_with(".md") && content.starts_with("## Blastmap"));

@@ -212,8 +212,17 @@ impl<'a> NamedAbove<'a> {
 /// A fold line's words: "`checkout`: 14 direct single-instance dependencies (obvious), widest
 /// first: `a` (9 down), `b` (4 down), … and 4 more" ("`checkout`: and 14 …" when a hidden line
 /// above takes `checkout` down too, [`NamedAbove`]; the counts from `down`, given only when the
-/// members do not all take down as much).
-pub fn fold_words(target: &str, members: &[(usize, &Finding)], and: bool, show: usize, down: &TakenDown<'_>) -> String {
+/// members do not all take down as much). `total` is how many members the fold has in all: more
+/// than `members` when they are a cut report's first ones.
+pub fn fold_words(
+    target: &str,
+    members: &[(usize, &Finding)],
+    total: usize,
+    and: bool,
+    show: usize,
+    down: &TakenDown<'_>,
+) -> String {
+    let total = total.max(members.len());
     let counts: Vec<Option<u32>> = members.iter().map(|(_, f)| down.get(&f.subject)).collect();
     let differ = counts.windows(2).any(|w| w.first() != w.get(1));
     let names: Vec<String> = members
@@ -225,13 +234,12 @@ pub fn fold_words(target: &str, members: &[(usize, &Finding)], and: bool, show: 
             _ => format!("`{}`", f.subject),
         })
         .collect();
-    let more = members.len().saturating_sub(names.len());
+    let more = total.saturating_sub(names.len());
     let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
     format!(
-        "`{target}`: {}{} direct single-instance {} (obvious){}: {}{more}",
+        "`{target}`: {}{total} direct single-instance {} (obvious){}: {}{more}",
         if and { "and " } else { "" },
-        members.len(),
-        if members.len() == 1 { "dependency" } else { "dependencies" },
+        if total == 1 { "dependency" } else { "dependencies" },
         if differ { ", widest first" } else { "" },
         names.join(", ")
     )
@@ -532,7 +540,7 @@ pub fn text(report: &Report, color: bool) -> String {
                     let _ = writeln!(out, "  {} {}{suffix}", s.severity(f.severity), ids.plain(&f.title));
                 }
                 Line::Folded { target, severity, members } => {
-                    let mut words = fold_words(target, members, above.names(target), FOLD_NAMES, &down);
+                    let mut words = fold_words(target, members, members.len(), above.names(target), FOLD_NAMES, &down);
                     if members.len() > FOLD_NAMES {
                         words.push_str(" (use --format json for all)");
                     }
@@ -962,7 +970,7 @@ pub fn markdown(report: &Report) -> String {
                     let _ = writeln!(out, "- **{:?}** {}{suffix}", f.severity, ids.markdown(&f.title));
                 }
                 Line::Folded { target, severity, members } => {
-                    let words = fold_words(target, members, above.names(target), members.len(), &down);
+                    let words = fold_words(target, members, members.len(), above.names(target), members.len(), &down);
                     let _ = writeln!(out, "- **{severity:?}** {}", ids.markdown(&words));
                 }
             }

@@ -309,7 +309,7 @@ pub fn Findings(p: &Props) -> Html {
     let down = TakenDown::of(r);
     let groups = kinds.into_iter().map(|(_, kind)| {
         let items: Vec<(usize, &Finding)> = r.findings.iter().enumerate().filter(|(_, f)| f.kind == kind).collect();
-        let total = a.totals.get(&kind).copied().unwrap_or(items.len());
+        let total = a.totals.of_kind(kind, items.len());
         let lines = lines(items.iter().copied(), &down);
         let all = expanded.contains(&kind);
         let more = lines.len().saturating_sub(SHOWN);
@@ -378,7 +378,8 @@ pub fn Findings(p: &Props) -> Html {
                             opened.set(set);
                         })
                     };
-                    let words = fold_words(target, members, above.names(target), 6, &down);
+                    let in_all = a.totals.of_fold(target, members.len());
+                    let words = fold_words(target, members, in_all, above.names(target), 6, &down);
                     html! {
                         <li class={classes!("fold", sev_class, open.then_some("open"))} data-target={target.to_string()}>
                             <button class="fold-head" aria-expanded={open.to_string()} onclick={flip}>
@@ -387,6 +388,9 @@ pub fn Findings(p: &Props) -> Html {
                             </button>
                             if open {
                                 <ol class="fold-members">{ for members.iter().map(|&(i, f)| one(i, f)) }</ol>
+                                if in_all > members.len() {
+                                    <p class="muted small">{ format!("{} more in the exported report", in_all - members.len()) }</p>
+                                }
                             }
                         </li>
                     }
@@ -400,7 +404,7 @@ pub fn Findings(p: &Props) -> Html {
                 if more > 0 {
                     <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {more} more") } }</button>
                 }
-                if all && total > items.len() {
+                if (all || more == 0) && total > items.len() {
                     <p class="muted small">{ format!("{} more in the exported report", total - items.len()) }</p>
                 }
             </section>
