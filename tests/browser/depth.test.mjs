@@ -32,6 +32,13 @@ test("a long chain opens in depth bands; a band opens into its components and sh
     const top = shown.find((b) => b.id === "depth:2800-2999");
     assert.match(top.text, /depth 2,800–2,999/);
     assert.match(top.text, /200 components · click to open/);
+    // The page's report holds 200 findings of a kind: c0's fold still counts all 2,999 of its
+    // single-instance dependencies, and the section says where the rest are.
+    const fold = await page.$eval('#findings section[data-kind="spof"] li.fold .fold-title', (e) => e.textContent);
+    assert.match(fold, /^c0: 2999 direct single-instance dependencies \(obvious\)/);
+    assert.match(fold, /… and 2993 more$/);
+    const note = await page.$eval('#findings section[data-kind="spof"] > p.muted', (e) => e.textContent);
+    assert.equal(note, "2799 more in the exported report");
     // Readable at first sight: the column of 15 bands is not shrunk to fit whole (a band box
     // was 14 px tall); the top bands show at a legible scale, the rest a drag away, and Fit
     // still shows them all.

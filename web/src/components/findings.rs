@@ -388,9 +388,6 @@ pub fn Findings(p: &Props) -> Html {
                             </button>
                             if open {
                                 <ol class="fold-members">{ for members.iter().map(|&(i, f)| one(i, f)) }</ol>
-                                if in_all > members.len() {
-                                    <p class="muted small">{ format!("{} more in the exported report", in_all - members.len()) }</p>
-                                }
                             }
                         </li>
                     }
