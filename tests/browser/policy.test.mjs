@@ -31,6 +31,19 @@ const painted = (page) =>
     }
     return { strong, faint };
   });
+/** Waits until the canvas's strongly painted pixels are below `n`, or equal to it. */
+const strongPixels = (page, how, n) =>
+  page.waitForFunction(
+    ({ how, n }) => {
+      const c = document.querySelector("canvas.graph-canvas");
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let strong = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 100) strong++;
+      return how === "below" ? strong < n : strong === n;
+    },
+    { how, n },
+    { timeout: 5_000 },
+  );
 /** Opens the status files and their policy at once, and waits for the findings and the reach view. */
 async function openFiles(page) {
   await page.waitForSelector("#empty-state");
@@ -76,17 +89,7 @@ test("status files and their policy opened at once: policy findings, the reach v
     const all = await page.$$eval("#graph g.node", (es) => es.length);
     assert.equal((await marks("reach-dim")).length, all - eng.reaches.length - 1);
     // Its edges too: those that do not join two nodes in its reach are painted faint.
-    await page.waitForFunction(
-      (n) => {
-        const c = document.querySelector("canvas.graph-canvas");
-        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-        let strong = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 100) strong++;
-        return strong < n;
-      },
-      plain.strong,
-      { timeout: 5_000 },
-    );
+    await strongPixels(page, "below", plain.strong);
     const reached = await painted(page);
     assert.ok(reached.strong < plain.strong * 0.8 && reached.faint > plain.faint, `dimmed edges: ${JSON.stringify({ plain, reached })}`);
     // Another principal replaces it; clearing the picker clears the view.
@@ -96,17 +99,7 @@ test("status files and their policy opened at once: policy findings, the reach v
     await page.selectOption("#reach-principal", "");
     await page.waitForFunction(() => !document.querySelector("#reach-legend"));
     assert.equal((await page.$$("#graph g.node[data-reach]")).length, 0);
-    await page.waitForFunction(
-      (n) => {
-        const c = document.querySelector("canvas.graph-canvas");
-        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-        let strong = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 100) strong++;
-        return strong === n;
-      },
-      plain.strong,
-      { timeout: 5_000 },
-    );
+    await strongPixels(page, "equal", plain.strong);
     assert.equal(await page.$("#reach-line"), null);
     // The primary router of the HA route 10.0.0.0/24 is marked on the graph, and in the legend.
     const primary = await page.$$eval("#graph g.node.primary-router", (es) => es.map((e) => e.dataset.id));
