@@ -339,7 +339,7 @@ pub fn trim(report: &Report) -> (Report, Totals) {
     for f in &report.findings {
         if f.kind == FindingKind::Spof && f.rank.class == blastmap_core::finding::Class::Obvious {
             if let Some(target) = &f.rank.target {
-                *totals.per_fold.entry(target.clone()).or_default() += 1;
+                *totals.per_fold.entry(target.to_string()).or_default() += 1;
             }
         }
     }

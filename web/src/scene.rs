@@ -140,7 +140,7 @@ impl Scene {
             .map(|&v| {
                 let node = model.node(v);
                 NodeInfo {
-                    id: node.id.clone(),
+                    id: node.id.to_string(),
                     region: attr(v, "region"),
                     zone: attr(v, "zone"),
                     kind: node.kind.clone(),

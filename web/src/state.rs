@@ -788,12 +788,12 @@ impl Reducible for State {
             }
             Action::ShowFinding(i) => {
                 let Some(f) = s.analysis.as_ref().and_then(|a| a.report.findings.get(i)) else { return self };
-                s.evidence = f.evidence.clone();
+                s.evidence = f.evidence.iter().map(|n| n.to_string()).collect();
                 s.finding = Some(i);
                 s.reach = None;
                 s.reach_view = None;
                 s.note = None;
-                s.focus = Some(Focus { seeds: f.evidence.clone(), hops: 1 });
+                s.focus = Some(Focus { seeds: s.evidence.clone(), hops: 1 });
             }
             Action::ClearFinding => {
                 s.evidence.clear();

@@ -279,7 +279,7 @@ impl Packed {
                 Origin::Component(origin as usize)
             };
             nodes.push(Node {
-                id,
+                id: id.into(),
                 kind,
                 origin,
                 critical: flags & CRITICAL != 0,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::algo::{self, Killers};
 use crate::model::{Model, NodeId};
+use crate::name::Name;
 use crate::report::{DoublePointEntry, Finding, FindingKind, Incomplete, Report};
 
 /// A placement value's blast radius in one design.
@@ -83,7 +84,7 @@ fn key(report: &Report, f: &Finding) -> (FindingKind, String) {
     match f.kind {
         FindingKind::DoublePoint if double_point_entry(report, f).is_some() => {
             let Some(d) = double_point_entry(report, f) else { return (f.kind, String::new()) };
-            let sorted = |s: &Vec<String>| {
+            let sorted = |s: &Vec<Name>| {
                 let mut s = s.clone();
                 s.sort();
                 s
@@ -98,7 +99,7 @@ fn key(report: &Report, f: &Finding) -> (FindingKind, String) {
             members.sort();
             (f.kind, members.join(","))
         }
-        _ => (f.kind, f.subject.clone()),
+        _ => (f.kind, f.subject.to_string()),
     }
 }
 
@@ -115,7 +116,7 @@ fn double_point_entry<'a>(report: &'a Report, f: &Finding) -> Option<&'a DoubleP
 fn cut_in<'a>(other: &'a Report, other_model: &Model, own: &Report, f: &Finding) -> Option<&'a Incomplete> {
     let entry = (f.kind == FindingKind::DoublePoint).then(|| double_point_entry(own, f)).flatten();
     let members: Vec<&str> = match entry {
-        Some(d) => d.components.iter().map(String::as_str).collect(),
+        Some(d) => d.components.iter().map(Name::as_str).collect(),
         None => vec![f.subject.as_str()],
     };
     if members.iter().any(|m| other_model.lookup(m).is_none()) {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Model, NodeId};
+use crate::name::Name;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -117,11 +118,11 @@ pub struct Finding {
     pub kind: FindingKind,
     pub severity: Severity,
     /// The component the finding is about.
-    pub subject: String,
+    pub subject: Name,
     /// One line a person reads.
     pub title: String,
     /// The components to highlight as evidence (the subject first).
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Name>,
     /// True when the finding touches a critical component (a critical target taken down, or a
     /// critical component as its subject); `check --deny KIND:critical` keys on it.
     #[serde(default)]
@@ -205,19 +206,19 @@ pub struct Rank {
     /// An obvious single point of failure: the target on whose own `requires` chain it stands
     /// (every other target it takes down, it takes down through that one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Name>,
     /// Other single points of failure equivalent to the subject (failing any of them takes
     /// down exactly the same components, the equivalent ones aside), the first
     /// [`EVIDENCE_LIMIT`] by preference; reports show them on the subject's line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub equivalent: Vec<String>,
+    pub equivalent: Vec<Name>,
     /// How many there are in all (`equivalent` may be cut).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub equivalent_count: usize,
     /// The equivalent single point of failure this one is shown with (reports list this one
     /// on that one's line, not on its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_as: Option<String>,
+    pub same_as: Option<Name>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -235,7 +236,7 @@ impl Rank {
     }
 
     /// Obvious: a plain single-instance dependency of `target`.
-    pub fn obvious(target: String) -> Self {
+    pub fn obvious(target: Name) -> Self {
         Rank { class: Class::Obvious, target: Some(target), ..Rank::default() }
     }
 
@@ -251,8 +252,17 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 impl Finding {
-    pub fn new(kind: FindingKind, severity: Severity, subject: String, title: String, evidence: Vec<String>) -> Self {
+    /// A finding about `subject`, hidden for its kind's inherent reason (if it has one) until
+    /// [`Finding::ranked`].
+    pub fn new<E: Into<Name>>(
+        kind: FindingKind,
+        severity: Severity,
+        subject: impl Into<Name>,
+        title: String,
+        evidence: impl IntoIterator<Item = E>,
+    ) -> Self {
         let rank = Rank::hidden(kind.inherent_reason());
+        let (subject, evidence) = (subject.into(), evidence.into_iter().map(Into::into).collect());
         Finding { kind, severity, subject, title, evidence, critical: false, rank }
     }
 
@@ -316,11 +326,11 @@ impl<'a> Context<'a> {
         self.generated.get(v as usize).copied().unwrap_or(false)
     }
 
-    pub fn name(&self, v: NodeId) -> String {
-        self.model.name(v).to_string()
+    pub fn name(&self, v: NodeId) -> Name {
+        self.model.shared_name(v)
     }
 
-    pub fn names(&self, ids: &[NodeId]) -> Vec<String> {
+    pub fn names(&self, ids: &[NodeId]) -> Vec<Name> {
         self.model.names(ids)
     }
 
@@ -335,25 +345,25 @@ impl<'a> Context<'a> {
     }
 
     /// The names of `head` then `rest`, at most [`EVIDENCE_LIMIT`] in all.
-    pub fn evidence(&self, head: &[NodeId], rest: &[NodeId]) -> Vec<String> {
+    pub fn evidence(&self, head: &[NodeId], rest: &[NodeId]) -> Vec<Name> {
         head.iter().chain(rest).take(EVIDENCE_LIMIT.max(head.len())).map(|&v| self.name(v)).collect()
     }
 }
 
 /// "`a`, `b`, `c`".
-pub fn join(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+pub fn join<S: AsRef<str>>(items: &[S]) -> String {
+    items.iter().map(|s| format!("`{}`", s.as_ref())).collect::<Vec<_>>().join(", ")
 }
 
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`", "`a`, `b`, `c` or 4 more".
-pub fn first_and_more(items: &[String]) -> String {
+pub fn first_and_more<S: AsRef<str>>(items: &[S]) -> String {
     first_and_more_of(items, items.len())
 }
 
 /// [`first_and_more`] of a list that may have been cut: `total` is how many there are in all
 /// (only the first three of `items` are read).
-pub fn first_and_more_of(items: &[String], total: usize) -> String {
-    let quoted: Vec<String> = items.iter().take(3).map(|s| format!("`{s}`")).collect();
+pub fn first_and_more_of<S: AsRef<str>>(items: &[S], total: usize) -> String {
+    let quoted: Vec<String> = items.iter().take(3).map(|s| format!("`{}`", s.as_ref())).collect();
     match (quoted.as_slice(), total.max(items.len())) {
         ([], _) => String::new(),
         ([one], 1) => one.clone(),
@@ -366,13 +376,13 @@ pub fn first_and_more_of(items: &[String], total: usize) -> String {
 }
 
 /// "`a`, `b`" for up to three, else "N targets" (`what` names the things counted).
-pub fn few_or_count(items: &[String], what: &str) -> String {
+pub fn few_or_count<S: AsRef<str>>(items: &[S], what: &str) -> String {
     few_or_total(items, items.len(), what)
 }
 
 /// [`few_or_count`] of a list that may have been cut: `total` is how many there are in all
 /// (only the first three of `items` are read).
-pub fn few_or_total(items: &[String], total: usize, what: &str) -> String {
+pub fn few_or_total<S: AsRef<str>>(items: &[S], total: usize, what: &str) -> String {
     if total <= 3 {
         join(first(items))
     } else {

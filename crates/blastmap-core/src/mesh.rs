@@ -36,6 +36,7 @@ use crate::error::{suggest, Error, ErrorKind, Errors, Pos};
 use crate::finding::{Context, Finding, FindingKind, Rank, Reason, Severity, EVIDENCE_LIMIT};
 use crate::format::{ComponentSpans, Document, Section, Source};
 use crate::model::{Model, NodeId};
+use crate::name::Name;
 use crate::spec::{Component, Topology};
 
 /// A tailnet as the model sees it.
@@ -371,12 +372,12 @@ pub struct TailnetImpact {
     pub admin_blocked: bool,
     pub nodes: usize,
     /// Nodes down.
-    pub nodes_down: Vec<String>,
+    pub nodes_down: Vec<Name>,
     /// Nodes up now that would drop off if they restarted.
-    pub drop_if_restarted: Vec<String>,
+    pub drop_if_restarted: Vec<Name>,
     /// The ephemeral ones among them: they restart constantly, so they will drop.
     #[serde(default)]
-    pub ephemeral_dropping: Vec<String>,
+    pub ephemeral_dropping: Vec<Name>,
     /// Its subnet routes that are down.
     #[serde(default)]
     pub routes_down: Vec<String>,
@@ -385,7 +386,7 @@ pub struct TailnetImpact {
     #[serde(default)]
     pub failover_blocked: Vec<String>,
     /// Nodes up but with every path to them lost.
-    pub unreachable: Vec<String>,
+    pub unreachable: Vec<Name>,
     /// Pairs of its nodes (both up) that lost every path between them.
     pub pairs_cut: usize,
     /// Pairs of its nodes that are both up.
@@ -454,7 +455,7 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     if restart > 0 {
         parts.push(format!("{restart} {} would drop if restarted", if restart == 1 { "node" } else { "nodes" }));
     }
-    let ephemeral: Vec<&str> = impacts.iter().flat_map(|i| &i.ephemeral_dropping).map(String::as_str).collect();
+    let ephemeral: Vec<&str> = impacts.iter().flat_map(|i| &i.ephemeral_dropping).map(Name::as_str).collect();
     if !ephemeral.is_empty() {
         let n = ephemeral.len();
         let shown: Vec<&str> = ephemeral.iter().take(3).copied().collect();
@@ -562,7 +563,7 @@ pub fn findings(outages: &[Outage], cx: &Context) -> Vec<Finding> {
                 evidence.extend(i.ephemeral_dropping.iter().cloned());
             }
             for i in &touched {
-                let ephemeral: BTreeSet<&String> = i.ephemeral_dropping.iter().collect();
+                let ephemeral: BTreeSet<&Name> = i.ephemeral_dropping.iter().collect();
                 evidence.extend(i.drop_if_restarted.iter().filter(|v| !ephemeral.contains(v)).cloned());
                 evidence.extend(i.unreachable.iter().cloned());
             }

@@ -9,6 +9,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::error::{suggest, Error, ErrorKind, Errors};
 use crate::format::{Document, RefField};
+use crate::name::Name;
 use crate::spec::PLACEMENT_ATTRIBUTES;
 
 /// Index of a node in a [`Model`].
@@ -179,7 +180,7 @@ pub enum Origin {
 #[derive(Clone, Debug)]
 pub struct Node {
     /// The id (`region:us-east-1` for placement values).
-    pub id: String,
+    pub id: Name,
     pub kind: Option<String>,
     pub origin: Origin,
     pub critical: bool,
@@ -302,7 +303,7 @@ impl Model {
             }
             index.push(&c.id);
             nodes.push(Node {
-                id: c.id.clone(),
+                id: Name::from(c.id.as_str()),
                 kind: c.kind.clone(),
                 origin: Origin::Component(i),
                 critical: c.critical,
@@ -354,7 +355,7 @@ impl Model {
                     None => {
                         let u = index.push(&key);
                         nodes.push(Node {
-                            id: key.clone(),
+                            id: Name::from(key.as_str()),
                             kind: Some(attr.to_string()),
                             origin: Origin::Placement(attr),
                             critical: false,
@@ -750,9 +751,14 @@ impl Model {
             + self.credentials.edge_count()
     }
 
-    /// Node names, for reports.
-    pub fn names(&self, ids: &[NodeId]) -> Vec<String> {
-        ids.iter().map(|&v| self.name(v).to_string()).collect()
+    /// The id of `v` as reports hold it: shared, not copied.
+    pub fn shared_name(&self, v: NodeId) -> Name {
+        self.nodes[v as usize].id.clone()
+    }
+
+    /// Node names, for reports (shared, not copied).
+    pub fn names(&self, ids: &[NodeId]) -> Vec<Name> {
+        ids.iter().map(|&v| self.shared_name(v)).collect()
     }
 
     /// Nodes grouped by placement attribute, for menus: attribute -> values.

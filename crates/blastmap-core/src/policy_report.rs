@@ -159,6 +159,6 @@ pub fn is_policy_kind(k: FindingKind) -> bool {
 /// when a node it names is a component marked `critical`.
 pub fn finding(model: &Model, f: &PolicyFinding) -> Finding {
     let critical = f.evidence.iter().any(|id| model.lookup(id).is_some_and(|v| model.node(v).critical));
-    let evidence = f.evidence.iter().take(EVIDENCE_LIMIT).cloned().collect();
-    Finding::new(kind(f.kind), f.severity, f.subject.clone(), f.title.clone(), evidence).critical(critical)
+    let evidence = f.evidence.iter().take(EVIDENCE_LIMIT).map(String::as_str);
+    Finding::new(kind(f.kind), f.severity, f.subject.as_str(), f.title.clone(), evidence).critical(critical)
 }

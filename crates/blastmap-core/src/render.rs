@@ -21,6 +21,7 @@ use rustc_hash::FxHashSet;
 
 use crate::algo::Status;
 use crate::finding::{Class, Finding};
+use crate::name::Name;
 use crate::note::{Note, NoteKind};
 use crate::observed::ObservedReport;
 use crate::policy_report::{is_policy_kind, PolicySection, PrincipalReach, REACH_NAMES};
@@ -340,8 +341,8 @@ struct Ids<'a> {
 }
 
 impl<'a> Ids<'a> {
-    fn new(names: impl IntoIterator<Item = &'a String>) -> Self {
-        let set: FxHashSet<&str> = names.into_iter().map(String::as_str).collect();
+    fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let set: FxHashSet<&str> = names.into_iter().collect();
         let longest = set.iter().map(|s| s.len()).max().unwrap_or(0);
         Ids { set, longest }
     }
@@ -362,18 +363,20 @@ impl<'a> Ids<'a> {
                 )
                 .chain(r.restart_hazards.iter().flat_map(|h| std::iter::once(&h.failure).chain(&h.cannot_restart)))
                 .chain(r.redundancy.iter().flat_map(|x| std::iter::once(&x.component).chain(&x.minimal_failure)))
+                .map(Name::as_str)
                 .chain(
                     r.notes
                         .iter()
                         .chain(r.observed.iter().flat_map(|o| &o.marks))
-                        .flat_map(|n| std::iter::once(&n.subject).chain(n.edge.iter().flat_map(|e| [&e.from, &e.to]))),
-                )
-                .chain(r.observed.iter().flat_map(observed_names)),
+                        .flat_map(|n| std::iter::once(&n.subject).chain(n.edge.iter().flat_map(|e| [&e.from, &e.to])))
+                        .chain(r.observed.iter().flat_map(observed_names))
+                        .map(String::as_str),
+                ),
         )
     }
 
     fn of_findings<'f: 'a>(findings: impl Iterator<Item = &'f crate::report::Finding>) -> Self {
-        Ids::new(findings.flat_map(finding_names))
+        Ids::new(findings.flat_map(finding_names).map(Name::as_str))
     }
 
     fn pieces<'t>(&self, title: &'t str) -> Vec<Piece<'t>> {
@@ -400,13 +403,13 @@ impl<'a> Ids<'a> {
 /// [`finding_names`] without the targets a single point of failure takes down (the rest of its
 /// evidence), which the report's `targets` list already holds: at estate scale they are most of
 /// the names a report repeats, and reading them was most of a text report's time.
-fn finding_names_beyond_targets(f: &Finding) -> impl Iterator<Item = &String> {
+fn finding_names_beyond_targets(f: &Finding) -> impl Iterator<Item = &Name> {
     let evidence = if f.kind == FindingKind::Spof { f.evidence.get(..1).unwrap_or_default() } else { &f.evidence };
     std::iter::once(&f.subject).chain(evidence).chain(&f.rank.equivalent).chain(&f.rank.target).chain(&f.rank.same_as)
 }
 
 /// The ids a finding names: its subject, its evidence, and those of its rank.
-pub fn finding_names(f: &Finding) -> impl Iterator<Item = &String> {
+pub fn finding_names(f: &Finding) -> impl Iterator<Item = &Name> {
     std::iter::once(&f.subject)
         .chain(&f.evidence)
         .chain(&f.rank.equivalent)
@@ -480,8 +483,8 @@ fn words(s: &str) -> String {
 }
 
 /// Ids joined by ", " as code spans; at most `n`, then "… +k".
-fn code_list(items: &[String], n: usize) -> String {
-    let shown: Vec<String> = items.iter().take(n).map(|s| code(s)).collect();
+fn code_list<S: AsRef<str>>(items: &[S], n: usize) -> String {
+    let shown: Vec<String> = items.iter().take(n).map(|s| code(s.as_ref())).collect();
     let shown = shown.join(", ");
     if items.len() > n {
         format!("{shown} … +{}", items.len() - n)
@@ -913,8 +916,8 @@ fn plural(n: u32, word: &str) -> String {
 }
 
 /// At most `n` ids joined by ", ", each [`visible`]; then `more` and how many were left out.
-fn first_n(items: &[String], n: usize, more: &str) -> String {
-    let shown = items.iter().take(n).map(|s| visible(s)).collect::<Vec<_>>().join(", ");
+fn first_n<S: AsRef<str>>(items: &[S], n: usize, more: &str) -> String {
+    let shown = items.iter().take(n).map(|s| visible(s.as_ref())).collect::<Vec<_>>().join(", ");
     if items.len() > n {
         format!("{shown}{more}{}", items.len() - n)
     } else {
@@ -1171,7 +1174,7 @@ fn blast_text(b: Option<crate::diff::Blast>) -> String {
 }
 
 /// A list of ids for a terminal: `[a, b]`, each [`visible`].
-fn bracketed(items: &[String]) -> String {
+fn bracketed<S: AsRef<str>>(items: &[S]) -> String {
     format!("[{}]", first_n(items, items.len(), ""))
 }
 
@@ -1336,12 +1339,13 @@ const PRINCIPALS_SHOWN: usize = 10;
 /// The ids a policy section's lines quote: the report's, and the policy's principals and relays.
 fn policy_ids<'a>(report: &'a Report, p: &'a PolicySection) -> Ids<'a> {
     Ids::new(
-        report
-            .findings
-            .iter()
-            .flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence))
-            .chain(p.principals.iter().flat_map(|x| std::iter::once(&x.principal).chain(&x.reaches)))
-            .chain(p.relays.iter().flat_map(|r| [&r.node, &r.relay, &r.server])),
+        report.findings.iter().flat_map(|f| std::iter::once(&f.subject).chain(&f.evidence)).map(Name::as_str).chain(
+            p.principals
+                .iter()
+                .flat_map(|x| std::iter::once(&x.principal).chain(&x.reaches))
+                .chain(p.relays.iter().flat_map(|r| [&r.node, &r.relay, &r.server]))
+                .map(String::as_str),
+        ),
     )
 }
 

@@ -7,6 +7,7 @@ use crate::algo::{self, CycleKind, Status};
 use crate::compile::Compiled;
 use crate::finding::Context;
 use crate::model::{Model, NodeId};
+use crate::name::Name;
 use crate::note::Note;
 use crate::observed::{Limits, Observation, ObservedReport};
 
@@ -14,22 +15,22 @@ pub use crate::finding::{Finding, FindingKind, Severity, EVIDENCE_LIMIT};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpofEntry {
-    pub component: String,
+    pub component: Name,
     /// The targets it takes down, in node order: the first [`Options::list_limit`] when
     /// `takes_down_count` is larger.
-    pub takes_down: Vec<String>,
+    pub takes_down: Vec<Name>,
     /// How many targets it takes down in all.
     pub takes_down_count: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RedundancyEntry {
-    pub component: String,
+    pub component: Name,
     pub need: u32,
     pub of: u32,
     pub declared_tolerance: u32,
     pub actual_tolerance: u32,
-    pub minimal_failure: Vec<String>,
+    pub minimal_failure: Vec<Name>,
     /// False when the search was bounded: `actual_tolerance` is then an upper bound and
     /// `at_least` a lower one.
     pub exact: bool,
@@ -39,36 +40,36 @@ pub struct RedundancyEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CycleEntry {
     pub kind: CycleKind,
-    pub components: Vec<String>,
+    pub components: Vec<Name>,
     /// One closed walk through the cycle: each requires the next.
-    pub path: Vec<String>,
+    pub path: Vec<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlindSpotEntry {
-    pub component: String,
-    pub monitors: Vec<String>,
+    pub component: Name,
+    pub monitors: Vec<Name>,
     /// The single failures that blind it, in node order; when `failures_count` is larger, the
     /// [`Options::list_limit`] met first walking from the component towards its root causes.
-    pub failures: Vec<String>,
+    pub failures: Vec<Name>,
     /// How many single failures blind it in all.
     pub failures_count: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColdStartEntry {
-    pub waves: Vec<Vec<String>>,
-    pub deadlocked: Vec<String>,
+    pub waves: Vec<Vec<Name>>,
+    pub deadlocked: Vec<Name>,
     /// The cycles among deadlocked components that block all the others.
-    pub blocking_cycles: Vec<Vec<String>>,
+    pub blocking_cycles: Vec<Vec<Name>>,
 }
 
 /// A single failure that leaves components running unobserved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlindingEntry {
-    pub failure: String,
+    pub failure: Name,
     /// In node order: the first [`Options::list_limit`] when `blinded_count` is larger.
-    pub blinded: Vec<String>,
+    pub blinded: Vec<Name>,
     /// How many components it leaves running unobserved in all.
     pub blinded_count: usize,
 }
@@ -80,7 +81,7 @@ pub struct Incomplete {
     pub analysis: FindingKind,
     /// The component it could not finish for, when it is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub subject: Option<Name>,
     /// What was cut and why, and how to get the full answer.
     pub reason: String,
     /// What was cut may hold findings that touch a critical component (`check --deny
@@ -89,21 +90,21 @@ pub struct Incomplete {
     pub critical: bool,
     /// The targets whose search the cut left partial or undone, when it is about targets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub targets: Vec<String>,
+    pub targets: Vec<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RestartEntry {
-    pub failure: String,
+    pub failure: Name,
     /// In node order: the first [`Options::list_limit`] when `cannot_restart_count` is larger.
-    pub cannot_restart: Vec<String>,
+    pub cannot_restart: Vec<Name>,
     /// How many components could not restart in all.
     pub cannot_restart_count: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CriticalityEntry {
-    pub component: String,
+    pub component: Name,
     pub targets_down: u32,
     pub components_down: u32,
 }
@@ -122,7 +123,7 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub summary: Summary,
-    pub targets: Vec<String>,
+    pub targets: Vec<Name>,
     pub findings: Vec<Finding>,
     pub spofs: Vec<SpofEntry>,
     pub redundancy: Vec<RedundancyEntry>,
@@ -171,35 +172,35 @@ pub struct Report {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeshOutageEntry {
-    pub failure: String,
+    pub failure: Name,
     pub sentence: String,
     pub tailnets: Vec<crate::mesh::TailnetImpact>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DoublePointEntry {
-    pub components: Vec<String>,
+    pub components: Vec<Name>,
     /// Targets this set takes down and for which it is minimal.
-    pub takes_down: Vec<String>,
+    pub takes_down: Vec<Name>,
     /// Everything it takes down, itself excluded.
     pub components_down: u32,
     /// The same failure under other names: sets of as many members, each pairwise equivalent
     /// to one of `components`, taking down the same targets and exactly the same components
     /// outside the two sets (a data center and the only region it stands in).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub equivalent: Vec<Vec<String>>,
+    pub equivalent: Vec<Vec<Name>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportanceEntry {
-    pub component: String,
+    pub component: Name,
     pub birnbaum: f64,
     pub fussell_vesely: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AvailabilityEntry {
-    pub target: String,
+    pub target: Name,
     pub availability: f64,
     /// "exact" or "monte_carlo".
     pub method: String,
@@ -211,9 +212,9 @@ pub struct AvailabilityEntry {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReachEntry {
-    pub component: String,
-    pub direct: Vec<String>,
-    pub reaches: Vec<String>,
+    pub component: Name,
+    pub direct: Vec<Name>,
+    pub reaches: Vec<Name>,
 }
 
 impl Report {
@@ -334,7 +335,7 @@ pub fn analyze_on(
     let generated: Vec<bool> = model.ids().map(|v| compiled.source(v).is_some_and(|s| s.generated.is_some())).collect();
     let cx = Context::new(model).with_generated(generated);
     let names = |ids: &[NodeId]| model.names(ids);
-    let name = |v: NodeId| model.name(v).to_string();
+    let name = |v: NodeId| model.shared_name(v);
     let limit = options.list_limit.max(3);
     let cut = |ids: &[NodeId]| model.names(ids.get(..limit).unwrap_or(ids));
     progress("single failures", 0.0);
@@ -662,26 +663,26 @@ fn cut_search_cut(model: &Model, cuts: &algo::CutSets) -> Incomplete {
             parts.join(", ")
         ),
         critical: cut.iter().any(|s| model.node(s.target).critical),
-        targets: cut.iter().map(|s| model.name(s.target).to_string()).collect(),
+        targets: cut.iter().map(|s| model.shared_name(s.target)).collect(),
     }
 }
 
 /// One component's state in a what-if, for reports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AffectedEntry {
-    pub component: String,
+    pub component: Name,
     pub status: Status,
     pub cannot_restart: bool,
     pub unmonitored: bool,
     /// From a failed component to this one: each step depends on the one before.
-    pub path: Vec<String>,
+    pub path: Vec<Name>,
 }
 
 /// A what-if as plain data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WhatIfReport {
-    pub failed: Vec<String>,
-    pub targets_down: Vec<String>,
+    pub failed: Vec<Name>,
+    pub targets_down: Vec<Name>,
     pub targets_total: usize,
     /// Every component not simply up, in node order.
     pub affected: Vec<AffectedEntry>,
@@ -701,7 +702,7 @@ impl WhatIfReport {
                 .ids()
                 .filter(|&v| w.affected(v))
                 .map(|v| AffectedEntry {
-                    component: model.name(v).to_string(),
+                    component: model.shared_name(v),
                     status: w.status[v as usize],
                     cannot_restart: w.cannot_restart[v as usize],
                     unmonitored: w.unmonitored[v as usize],

@@ -150,13 +150,13 @@ pub(crate) fn severity(s: Severity) -> (&'static str, &'static str) {
     }
 }
 
-fn list(items: &[String], max: usize) -> String {
+fn list<S: AsRef<str>>(items: &[S], max: usize) -> String {
     list_of(items, items.len(), max)
 }
 
 /// [`list`] of a report list that may have been cut: `total` is its full count.
-fn list_of(items: &[String], total: usize, max: usize) -> String {
-    let shown: Vec<&str> = items.iter().take(max).map(String::as_str).collect();
+fn list_of<S: AsRef<str>>(items: &[S], total: usize, max: usize) -> String {
+    let shown: Vec<&str> = items.iter().take(max).map(AsRef::as_ref).collect();
     let more = total.max(items.len()).saturating_sub(shown.len());
     if more > 0 {
         format!("{} … +{more}", shown.join(", "))
@@ -331,13 +331,13 @@ pub fn Findings(p: &Props) -> Html {
                 let (on_fail, subject) = (p.on_fail.clone(), f.subject.clone());
                 Callback::from(move |e: MouseEvent| {
                     e.stop_propagation();
-                    on_fail.emit(subject.clone());
+                    on_fail.emit(subject.to_string());
                 })
             };
             let note = rank_note(f);
             html! {
                 <li class={classes!("finding", sev_class, selected.then_some("selected"), f.rank.is_hidden().then_some("hidden-finding"))}
-                    data-subject={f.subject.clone()} tabindex="0" onclick={Callback::from(move |_| on_select.emit(i))}>
+                    data-subject={f.subject.to_string()} tabindex="0" onclick={Callback::from(move |_| on_select.emit(i))}>
                     <div class="finding-head">
                         <span class={classes!("sev", sev_class)}>{ sev_text }</span>
                         if matches!(f.kind, FindingKind::Spof | FindingKind::RestartHazard) {
@@ -415,8 +415,8 @@ pub fn Findings(p: &Props) -> Html {
     let ranking = r.criticality.iter().take(10).map(|c| {
         let (on_focus, id) = (on_focus.clone(), c.component.clone());
         html! {
-            <tr onclick={Callback::from(move |_| on_focus.emit(id.clone()))} title="Focus the graph on it">
-                <td class="name">{ c.component.clone() }</td><td class="num">{ c.targets_down }</td><td class="num">{ c.components_down }</td>
+            <tr onclick={Callback::from(move |_| on_focus.emit(id.to_string()))} title="Focus the graph on it">
+                <td class="name">{ c.component.to_string() }</td><td class="num">{ c.targets_down }</td><td class="num">{ c.components_down }</td>
             </tr>
         }
     });
@@ -425,7 +425,7 @@ pub fn Findings(p: &Props) -> Html {
             a.dominated_by.iter().take(3).map(|i| format!("{} ({:.0}%)", i.component, i.fussell_vesely * 100.0)).collect();
         html! {
             <tr title={if dominated.is_empty() { String::new() } else { format!("dominated by {}", dominated.join(", ")) }}>
-                <td class="name">{ a.target.clone() }</td>
+                <td class="name">{ a.target.to_string() }</td>
                 <td class="num">{ blastmap_core::render::availability_text(a) }</td>
                 <td class="dominated">{ dominated.join(", ") }</td>
             </tr>

@@ -17,7 +17,7 @@ use crate::cmd::analyze::report;
 use crate::{input, output, Failure};
 
 fn outages(report: &Report) -> Vec<(String, String)> {
-    report.mesh.iter().map(|m| (m.failure.clone(), m.sentence.clone())).collect()
+    report.mesh.iter().map(|m| (m.failure.to_string(), m.sentence.clone())).collect()
 }
 
 pub fn run(args: SplitArgs) -> Result<(), Failure> {

@@ -229,7 +229,8 @@ fn check_cut_coverage(t: &Topology, budget: u64) {
             .filter(|s| s.len() >= 2)
             .map(|s| sorted(s.iter().map(|&x| o.ids[x].clone()).collect()))
             .collect();
-        let got: BTreeSet<Vec<String>> = sets.iter().map(|s| sorted(m.names(s))).collect();
+        let got: BTreeSet<Vec<String>> =
+            sets.iter().map(|s| sorted(m.names(s).iter().map(|n| n.to_string()).collect())).collect();
         assert!(got.is_subset(&want), "{}: {got:?} not all minimal cut sets ({want:?})", m.name(*target));
         let pairs = |s: &BTreeSet<Vec<String>>| -> BTreeSet<Vec<String>> {
             s.iter().filter(|x| x.len() == 2).cloned().collect()

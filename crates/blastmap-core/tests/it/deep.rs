@@ -6,7 +6,7 @@
 use blastmap_core::format::Document;
 use blastmap_core::generate::{chain, spine, start_chain};
 use blastmap_core::report::{analyze, Options, Report, LIST_LIMIT};
-use blastmap_core::{algo, compile, render, Compiled, Topology};
+use blastmap_core::{algo, compile, render, Compiled, Name, Topology};
 
 fn compiled(t: Topology) -> Compiled {
     compile(Document::from_topology(t)).expect("generated shapes are valid")
@@ -52,14 +52,14 @@ fn a_start_chain_takes_one_wave_per_component() {
     assert_eq!(r.cold_start.waves.len(), n);
     assert_eq!(
         (r.cold_start.waves[0].as_slice(), r.cold_start.waves[n - 1].as_slice()),
-        (&["c19999".to_string()][..], &["c0".to_string()][..])
+        (&[Name::from("c19999")][..], &[Name::from("c0")][..])
     );
     // Each component's failure leaves the one above unable to start again.
     assert_eq!(r.restart_hazards.len(), n - 1);
     let first = &r.restart_hazards[0];
     assert_eq!(
         (first.failure.as_str(), first.cannot_restart.as_slice(), first.cannot_restart_count),
-        ("c1", &["c0".to_string()][..], 1)
+        ("c1", &[Name::from("c0")][..], 1)
     );
 }
 

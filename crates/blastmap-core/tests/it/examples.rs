@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use blastmap_core::algo::{self, Status};
 use blastmap_core::format::Document;
 use blastmap_core::report::{analyze, Options, RedundancyEntry, Report, WhatIfReport};
-use blastmap_core::{load, Compiled, Model};
+use blastmap_core::{load, Compiled, Model, Name};
 
 fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
@@ -32,20 +32,20 @@ fn what_if(model: &Model, failed: &[&str]) -> WhatIfReport {
     WhatIfReport::new(model, None, &algo::what_if(model, &ids))
 }
 
-fn strings(ids: &[&str]) -> Vec<String> {
-    ids.iter().map(|s| s.to_string()).collect()
+fn strings(ids: &[&str]) -> Vec<Name> {
+    ids.iter().map(|&s| Name::from(s)).collect()
 }
 
-fn set<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
-    ids.into_iter().map(str::to_string).collect()
+fn set<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<Name> {
+    ids.into_iter().map(Name::from).collect()
 }
 
 /// What the single failure of `id` takes down, or `None` when it is not a SPOF.
-fn spof<'a>(report: &'a Report, id: &str) -> Option<&'a [String]> {
+fn spof<'a>(report: &'a Report, id: &str) -> Option<&'a [Name]> {
     report.spofs.iter().find(|s| s.component == id).map(|s| s.takes_down.as_slice())
 }
 
-fn spof_ids(report: &Report) -> BTreeSet<String> {
+fn spof_ids(report: &Report) -> BTreeSet<Name> {
     report.spofs.iter().map(|s| s.component.clone()).collect()
 }
 
@@ -67,7 +67,7 @@ fn assert_redundancy(report: &Report, id: &str, need: u32, of: u32, declared: u3
 /// The proof of a redundancy entry really takes the gate down.
 fn assert_minimal_failure_kills(model: &Model, report: &Report) {
     for r in &report.redundancy {
-        let failed: Vec<&str> = r.minimal_failure.iter().map(String::as_str).collect();
+        let failed: Vec<&str> = r.minimal_failure.iter().map(Name::as_str).collect();
         let w = what_if(model, &failed);
         let status = w.affected.iter().find(|a| a.component == r.component).map(|a| a.status);
         assert!(
@@ -78,11 +78,11 @@ fn assert_minimal_failure_kills(model: &Model, report: &Report) {
     }
 }
 
-fn blind_spot_failures<'a>(report: &'a Report, id: &str) -> Option<&'a [String]> {
+fn blind_spot_failures<'a>(report: &'a Report, id: &str) -> Option<&'a [Name]> {
     report.blind_spots.iter().find(|b| b.component == id).map(|b| b.failures.as_slice())
 }
 
-fn restart_hazard<'a>(report: &'a Report, failure: &str) -> Option<&'a [String]> {
+fn restart_hazard<'a>(report: &'a Report, failure: &str) -> Option<&'a [Name]> {
     report.restart_hazards.iter().find(|h| h.failure == failure).map(|h| h.cannot_restart.as_slice())
 }
 
@@ -314,7 +314,7 @@ fn aws_us_east_1_takes_down_us_west_2_workloads() {
         spof(&r, "iam-control-plane"),
         Some(strings(&["payments-worker", "inventory-sync", "ops-console-access", "deploy-pipeline"]).as_slice())
     );
-    assert_eq!(spof(&r, "region:us-west-2").map(<[String]>::len), Some(8));
+    assert_eq!(spof(&r, "region:us-west-2").map(<[Name]>::len), Some(8));
     assert_eq!(r.spofs.len(), 16);
 
     assert_redundancy(&r, "marketing-site", 1, 2, 1, 1, &["marketing-origin-use1", "marketing-origin-usw2"]);
@@ -508,11 +508,11 @@ fn azure_dns_and_identity_top_the_criticality_ranking() {
 fn drift_chatbot_holds_credentials_for_every_tenant() {
     let (doc, model, r) = report_of("salesloft-drift-tokens");
     let bot = model.lookup("drift-chatbot").expect("bot");
-    let held: BTreeSet<String> = model.names(model.credentials(bot)).into_iter().collect();
+    let held: BTreeSet<Name> = model.names(model.credentials(bot)).into_iter().collect();
     let mut tenants: Vec<&str> = of_kind(&doc, "salesforce-org");
     tenants.extend(of_kind(&doc, "google-workspace-tenant"));
     assert_eq!(tenants.len(), 16);
-    let expected: BTreeSet<String> = set(tenants.iter().copied().filter(|&t| t != "salesforce-org-oscorp"));
+    let expected: BTreeSet<Name> = set(tenants.iter().copied().filter(|&t| t != "salesforce-org-oscorp"));
     assert_eq!(held.len(), 15);
     assert_eq!(held, expected, "the bot holds a token for every connected tenant, and only those");
 
@@ -521,7 +521,7 @@ fn drift_chatbot_holds_credentials_for_every_tenant() {
     let mut stack = vec![model.lookup("salesloft-github").expect("github")];
     while let Some(v) = stack.pop() {
         for &u in model.credentials(v) {
-            if reached.insert(model.name(u).to_string()) {
+            if reached.insert(model.shared_name(u)) {
                 stack.push(u);
             }
         }
@@ -544,7 +544,7 @@ fn drift_chatbot_holds_credentials_for_every_tenant() {
     assert_eq!(cadences.status, Status::Degraded);
 
     assert_eq!(r.targets.len(), 18);
-    assert_eq!(spof(&r, "salesforce-api").map(<[String]>::len), Some(13));
+    assert_eq!(spof(&r, "salesforce-api").map(<[Name]>::len), Some(13));
     assert_eq!(
         spof_ids(&r),
         set([
@@ -590,7 +590,7 @@ fn tailscale_shard_outage_is_a_restart_hazard_not_an_outage() {
     // The shard is a SPOF of its tailnets' admin actions only.
     assert_eq!(spof(&r, "coord-shard-1"), Some(strings(&["acme-admin", "globex-admin"]).as_slice()));
     assert_eq!(spof(&r, "coord-shard-2"), Some(strings(&["initech-admin"]).as_slice()));
-    assert_eq!(spof(&r, "admin-api").map(<[String]>::len), Some(4));
+    assert_eq!(spof(&r, "admin-api").map(<[Name]>::len), Some(4));
 
     let w = what_if(&model, &["coord-shard-1"]);
     assert_eq!(w.targets_down, strings(&["acme-admin", "globex-admin"]));

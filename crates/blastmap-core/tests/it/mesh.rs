@@ -4,7 +4,7 @@
 use blastmap_core::algo::what_if;
 use blastmap_core::format::Document;
 use blastmap_core::report::{analyze, Options, WhatIfReport};
-use blastmap_core::{compile, load, split, Compiled};
+use blastmap_core::{compile, load, split, Compiled, Name};
 
 const SMALL: &str = "
 shards:
@@ -100,7 +100,7 @@ fn estate_findings_are_pinned() {
     let route = report.redundancy.iter().find(|r| r.component == "route/10.20.0.0/16").expect("HA router pair");
     assert_eq!(
         (route.declared_tolerance, route.actual_tolerance, route.minimal_failure.clone()),
-        (1, 0, vec!["zone:use1-a".to_string()])
+        (1, 0, vec![Name::from("zone:use1-a")])
     );
     // What-if by concept: the EU DERP region; five EU acme nodes behind strict NAT without a peer
     // relay become unreachable, and with them 600 of acme's 7503 node pairs.

@@ -8,7 +8,7 @@ use blastmap_core::algo::{self, Status};
 use blastmap_core::format::Document;
 use blastmap_core::report::{analyze, Options};
 use blastmap_core::spec::{Component, Topology};
-use blastmap_core::{compile, Compiled};
+use blastmap_core::{compile, Compiled, Name};
 use proptest::prelude::*;
 
 use crate::oracle::Oracle;
@@ -312,12 +312,12 @@ fn check_analyses(t: &Topology) {
     assert_eq!(report.targets, targets, "targets");
 
     let spofs: BTreeMap<String, Vec<String>> =
-        report.spofs.iter().map(|s| (s.component.clone(), s.takes_down.clone())).collect();
+        report.spofs.iter().map(|s| (s.component.to_string(), owned(&s.takes_down))).collect();
     assert_eq!(spofs, o.spofs(), "spofs");
 
     let down = o.single_down();
     let mut crit: Vec<(String, u32)> =
-        report.criticality.iter().map(|c| (c.component.clone(), c.components_down)).collect();
+        report.criticality.iter().map(|c| (c.component.to_string(), c.components_down)).collect();
     crit.sort();
     let mut want: Vec<(String, u32)> =
         (0..o.n()).filter(|&x| down[x].len() > 1).map(|x| (name_of(x), down[x].len() as u32 - 1)).collect();
@@ -357,15 +357,15 @@ fn check_analyses(t: &Topology) {
     }
 
     let blind: BTreeMap<String, Vec<String>> =
-        report.blind_spots.iter().map(|b| (b.component.clone(), b.failures.clone())).collect();
+        report.blind_spots.iter().map(|b| (b.component.to_string(), owned(&b.failures))).collect();
     assert_eq!(blind, o.blind_spots(), "blind spots");
 
     let blindings: BTreeMap<String, Vec<String>> =
-        report.blindings.iter().map(|b| (b.failure.clone(), b.blinded.clone())).collect();
+        report.blindings.iter().map(|b| (b.failure.to_string(), owned(&b.blinded))).collect();
     assert_eq!(blindings, o.blindings(), "blindings");
 
     let restart: BTreeMap<String, Vec<String>> =
-        report.restart_hazards.iter().map(|h| (h.failure.clone(), h.cannot_restart.clone())).collect();
+        report.restart_hazards.iter().map(|h| (h.failure.to_string(), owned(&h.cannot_restart))).collect();
     assert_eq!(restart, o.restart_hazards(), "restart hazards");
 
     // Double and triple points: every minimal cut set of order 2 and 3, per target.
@@ -381,7 +381,7 @@ fn check_analyses(t: &Topology) {
     let got: BTreeMap<Vec<String>, Vec<String>> = report
         .double_points
         .iter()
-        .flat_map(|d| std::iter::once(&d.components).chain(&d.equivalent).map(|s| (sorted(s), d.takes_down.clone())))
+        .flat_map(|d| std::iter::once(&d.components).chain(&d.equivalent).map(|s| (sorted(s), owned(&d.takes_down))))
         .collect();
     let listed: usize = report.double_points.iter().map(|d| 1 + d.equivalent.len()).sum();
     assert_eq!(listed, got.len(), "each double point listed once");
@@ -412,7 +412,7 @@ fn check_analyses(t: &Topology) {
         want_reach.insert(c.id.clone(), seen.into_iter().collect());
     }
     let got_reach: BTreeMap<String, Vec<String>> =
-        report.credential_reach.iter().map(|r| (r.component.clone(), sorted(&r.reaches))).collect();
+        report.credential_reach.iter().map(|r| (r.component.to_string(), sorted(&r.reaches))).collect();
     assert_eq!(got_reach, want_reach, "credential reach");
 
     // Availability: enumeration over every state of the fallible components.
@@ -515,7 +515,7 @@ fn check_ranking(report: &blastmap_core::report::Report, o: &Oracle) {
         let keep = |v: &usize| !a.contains(v) && !b.contains(v);
         ((0..o.n()).filter(keep).filter(|&v| !ua[v]).collect(), (0..o.n()).filter(keep).filter(|&v| !ub[v]).collect())
     };
-    let idx = |s: &[String]| -> Vec<usize> { s.iter().map(|n| o.index(n)).collect() };
+    let idx = |s: &[Name]| -> Vec<usize> { s.iter().map(|n| o.index(n)).collect() };
     let doubles: Vec<_> = report.double_points.iter().collect();
     for (i, d) in doubles.iter().enumerate() {
         let set = idx(&d.components);
@@ -553,15 +553,20 @@ fn check_ranking(report: &blastmap_core::report::Report, o: &Oracle) {
     }
 }
 
-fn sorted(v: &[String]) -> Vec<String> {
-    let mut v = v.to_vec();
+fn sorted<S: AsRef<str>>(v: &[S]) -> Vec<String> {
+    let mut v = owned(v);
     v.sort();
     v
 }
 
+/// A report's names as the oracle's strings.
+fn owned<S: AsRef<str>>(v: &[S]) -> Vec<String> {
+    v.iter().map(|s| s.as_ref().to_string()).collect()
+}
+
 /// The blocking cycles are exactly the strongly connected sets (two or more) of the deadlocked
 /// subgraph that depend on no other deadlocked node.
-fn check_blocking_cycles(o: &Oracle, stuck: &[String], got: &[Vec<String>]) {
+fn check_blocking_cycles(o: &Oracle, stuck: &[Name], got: &[Vec<Name>]) {
     let d: BTreeSet<usize> = stuck.iter().map(|s| o.index(s)).collect();
     let edges = |v: usize| -> Vec<usize> {
         if d.contains(&v) {
@@ -811,7 +816,12 @@ fn check_mesh(t: &Topology) {
                 assert_eq!(f.rank.class, Class::Hidden, "{}", f.title);
                 assert_eq!(f.rank.reasons.contains(&Reason::Ephemeral), !all.is_empty(), "{}", f.title);
                 assert!(f.rank.reasons.contains(&Reason::Mesh), "{}", f.title);
-                assert_eq!(f.evidence.get(1..=all.len()), Some(&all[..]), "ephemeral nodes lead: {}", f.title);
+                assert_eq!(
+                    f.evidence.get(1..=all.len()).map(owned),
+                    Some(all.clone()),
+                    "ephemeral nodes lead: {}",
+                    f.title
+                );
                 if !all.is_empty() {
                     assert_eq!(f.severity, blastmap_core::finding::Severity::High, "{}", f.title);
                     let count = format!("{} ephemeral node", all.len());

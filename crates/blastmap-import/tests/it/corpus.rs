@@ -475,7 +475,7 @@ fn every_corpus_file_is_pinned() {
 // reads them.
 
 /// The targets of a loaded topology, by name.
-fn targets(loaded: &Loaded) -> Vec<String> {
+fn targets(loaded: &Loaded) -> Vec<blastmap_core::Name> {
     let model = &loaded.compiled.model;
     model.names(model.targets())
 }

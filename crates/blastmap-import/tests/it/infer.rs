@@ -17,7 +17,7 @@ fn loaded(name: &str) -> Loaded {
 }
 
 /// The targets, by name.
-fn targets(loaded: &Loaded) -> Vec<String> {
+fn targets(loaded: &Loaded) -> Vec<blastmap_core::Name> {
     let model = &loaded.compiled.model;
     model.names(model.targets())
 }
@@ -187,10 +187,10 @@ fn each_changed_edge_has_a_note_the_page_can_draw() {
     let report = blastmap_core::analyze(&l.compiled, &Options::default());
     assert_eq!(report.notes.len(), notes.len());
     assert!(!report.spofs.iter().any(|s| s.component == "otel-collector" || s.component == "trace-store"));
-    let blinds: Vec<(&str, &[String])> =
+    let blinds: Vec<(&str, &[blastmap_core::Name])> =
         report.blindings.iter().map(|b| (b.failure.as_str(), b.blinded.as_slice())).collect();
-    assert!(blinds.contains(&("otel-collector", &["web".to_string()][..])), "{blinds:?}");
-    assert!(blinds.contains(&("trace-store", &["web".to_string()][..])), "{blinds:?}");
+    assert!(blinds.contains(&("otel-collector", &["web".into()][..])), "{blinds:?}");
+    assert!(blinds.contains(&("trace-store", &["web".into()][..])), "{blinds:?}");
 }
 
 #[test]
