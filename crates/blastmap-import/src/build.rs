@@ -115,7 +115,15 @@ impl Part {
     pub fn warn(&mut self, pos: Option<Pos>, message: impl Into<String>) {
         let message = message.into();
         if self.warned.insert((pos, message.clone())) {
-            self.warnings.push(Warning { file: None, pos, message });
+            self.warnings.push(Warning::new(None, pos, message));
+        }
+    }
+
+    /// Adds the warning that no input serves the peer relay `relay` (withdrawn by
+    /// [`crate::load_many`] when the merged inputs state what the relay requires).
+    pub fn warn_unserved_relay(&mut self, pos: Option<Pos>, message: String, relay: &str) {
+        if self.warned.insert((pos, message.clone())) {
+            self.warnings.push(Warning { unserved_relay: Some(relay.to_string()), ..Warning::new(None, pos, message) });
         }
     }
 
@@ -352,6 +360,7 @@ impl Sections {
                 file: file.map(str::to_string),
                 pos: None,
                 message: format!("`{id}` in `{what}` is also defined, differently, by an earlier input: the first definition is kept"),
+                unserved_relay: None,
             });
         };
         let t = rest.topology;
@@ -583,6 +592,7 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
                     "`{}` is also defined, differently, in {first}: this definition is renamed `{new}`{refine}",
                     c.id
                 ),
+                unserved_relay: None,
             });
             renames.insert(c.id.clone(), new);
         }
@@ -623,7 +633,7 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
         if base.as_ref().is_some_and(|b| b.topology.tailnets.iter().any(|x| x.id == t))
             && !sections.native_tailnets.contains(&t)
         {
-            warnings.push(Warning { file, pos, message });
+            warnings.push(Warning::new(file, pos, message));
         }
     }
     // Ids that resolve: components and the placement values some component uses.
@@ -675,6 +685,7 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
                         field.name(),
                         c.id
                     ),
+                    unserved_relay: None,
                 });
                 placeholders.entry(r.clone()).or_insert(pos);
             }
@@ -702,6 +713,7 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
                     file: files.get(fi).cloned().flatten(),
                     pos: spans.get(i).and_then(|s| s.need.or(s.id)),
                     message: format!("`{}` needs {k} of its {n} dependencies: set to {}", c.id, n.max(1).min(k.max(1))),
+                    unserved_relay: None,
                 });
                 c.need = if n == 0 { None } else { Some(k.clamp(1, n)) };
             }

@@ -137,6 +137,16 @@ pub struct Warning {
     pub file: Option<String>,
     pub pos: Option<Pos>,
     pub message: String,
+    /// The peer relay this warning says no input serves: the warning no longer holds once the
+    /// merged inputs state what that relay requires (an overlay, or the rule `relay-behind-lb`).
+    #[serde(skip)]
+    pub(crate) unserved_relay: Option<String>,
+}
+
+impl Warning {
+    pub(crate) fn new(file: Option<String>, pos: Option<Pos>, message: String) -> Self {
+        Warning { file, pos, message, unserved_relay: None }
+    }
 }
 
 impl fmt::Display for Warning {
@@ -779,12 +789,12 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
         // Peer relays of a status behind a load balancer the other inputs declare (`infer`).
         for (pos, message) in infer::relays_behind_load_balancers(&mut document) {
             let file = pos.and_then(|p| names.get(p.input as usize)).cloned();
-            warnings.push(Warning { file, pos, message });
+            warnings.push(Warning::new(file, pos, message));
         }
         // A relay at no node's address was warned about on import; once an overlay or the rule
         // above states what it requires (each a note in the report), the warning is answered.
-        let served = |id: &str| document.topology.relays.iter().any(|r| r.id == id && !r.requires.is_empty());
-        warnings.retain(|w| !tailscale::unserved_relay(&w.message).is_some_and(served));
+        let served = |id: &String| document.topology.relays.iter().any(|r| &r.id == id && !r.requires.is_empty());
+        warnings.retain(|w| !w.unserved_relay.as_ref().is_some_and(served));
     }
     warnings.extend(side_warnings);
     let compiled = compile(document).map_err(|errors| FileErrors::new(&names, errors))?;
@@ -887,6 +897,7 @@ fn observe(part: Part, input: usize, name: &str) -> (Observation, Vec<Warning>) 
                 "read as observed traces: only dependencies are calls; {unread} `monitored_by`, `holds_credentials_for` and placement values{} are not read",
                 if mesh { " and the mesh sections" } else { "" }
             ),
+            unserved_relay: None,
         });
     }
     let doc = Document { topology: Topology { components, ..Topology::default() }, spans, ..Document::default() };

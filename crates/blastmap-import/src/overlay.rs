@@ -656,7 +656,7 @@ impl Log<'_> {
     /// A value written that changes nothing.
     fn stale(&mut self, pos: Option<Pos>, what: String) {
         let message = format!("{what}: this changes nothing (a stale overlay?)");
-        self.warnings.push(Warning { file: Some(self.file.to_string()), pos, message });
+        self.warnings.push(Warning::new(Some(self.file.to_string()), pos, message));
     }
 
     fn error(&mut self, kind: ErrorKind, pos: Option<Pos>, message: String) {

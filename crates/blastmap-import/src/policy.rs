@@ -59,7 +59,7 @@ struct Reader {
 
 impl Reader {
     fn warn(&mut self, pos: Option<Pos>, message: impl Into<String>) {
-        self.warnings.push(Warning { file: None, pos, message: message.into() });
+        self.warnings.push(Warning::new(None, pos, message.into()));
     }
 
     /// The entries of an object, keys lowercased; a key given twice keeps its last value.
@@ -397,6 +397,7 @@ pub fn estate(loaded: &Loaded, tailnet: Option<&str>) -> Result<(String, Estate,
                         "the estate has tailnets {}: the policy is applied to `{best}` (the one with most nodes); to check another, name the policy file after it (`TAILNET.hujson`)",
                         names.join(", ")
                     ),
+                    unserved_relay: None,
                 });
             }
             best.to_string()
@@ -592,6 +593,7 @@ pub fn enforce(loaded: &mut Loaded) -> (Vec<PolicySection>, Vec<Warning>) {
                     file: Some(file.clone()),
                     pos: None,
                     message: format!("the policy is not checked: {message}"),
+                    unserved_relay: None,
                 });
             }
             Ok(check) => {
@@ -637,6 +639,7 @@ pub fn enforce(loaded: &mut Loaded) -> (Vec<PolicySection>, Vec<Warning>) {
             message: format!(
                 "the relays the policy makes no path could not be dropped ({e}): the analysis still counts on them"
             ),
+            unserved_relay: None,
         }),
     }
     (sections, warnings)
@@ -651,7 +654,7 @@ pub fn check_split(loaded: &Loaded, split: &blastmap_core::split::Split) -> (Vec
     let mut checks = Vec::new();
     let mut warnings = Vec::new();
     for (file, p) in &loaded.policies {
-        let warn = |message: String| Warning { file: Some(file.clone()), pos: None, message };
+        let warn = |message: String| Warning::new(Some(file.clone()), None, message);
         let (tailnet, before, _) = match estate(loaded, named_tailnet(loaded, file)) {
             Ok(x) => x,
             Err(e) => {

@@ -37,18 +37,6 @@ use crate::build::Part;
 use crate::infer;
 use crate::tree::{self, Node};
 
-/// What the warning on a peer relay at no node's address says ([`unserved_relay`] finds it).
-const UNSERVED: &str = "is no node's address in these inputs";
-
-/// The relay a warning of [`import_many`] is about when it says the relay's address is no
-/// node's: the merged inputs may state what that relay requires after all (an overlay, or the
-/// rule `relay-behind-lb`), and then the warning no longer holds.
-pub(crate) fn unserved_relay(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix('`')?;
-    let (id, rest) = rest.split_once('`')?;
-    (id.starts_with("peer-relay:") && rest.contains(UNSERVED)).then_some(id)
-}
-
 fn text<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
     n.get(key).and_then(Node::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
@@ -656,11 +644,13 @@ pub(crate) fn import_many(
             relay.requires.push(m.id.clone());
         } else {
             let message = format!(
-                "`{rid}`: {host} {UNSERVED}, so they do not say which node serves the relay (one advertised through static endpoints behind a load balancer?): an overlay states what it requires (`relays: [{{id: \"{rid}\", requires: [NODE]}}]`), and give a load balancer in front of it the label `{}: \"{addr}\"` (rule {})",
+                "`{rid}`: {host} is no node's address in these inputs, so they do not say which node serves the relay (one advertised through static endpoints behind a load balancer?): an overlay states what it requires (`relays: [{{id: \"{rid}\", requires: [NODE]}}]`), and give a load balancer in front of it the label `{}: \"{addr}\"` (rule {})",
                 infer::ENDPOINTS_LABEL,
                 infer::RELAY_BEHIND_LB
             );
-            warn(&mut parts, *fi, *pos, message);
+            if let Some(p) = parts.get_mut(*fi) {
+                p.warn_unserved_relay(*pos, message, rid);
+            }
         }
         if let Some(p) = relay_paths.get(rid.as_str()) {
             relay.labels.insert("paths".into(), p.iter().cloned().collect::<Vec<_>>().join(","));
