@@ -73,8 +73,10 @@ impl Redundancy {
 /// [`Killers::most_specific`]). Otherwise, per gate with a cone of c
 /// nodes and e edges, O(C(c, s) · e) for the smallest killing size s, capped by `budget` set
 /// evaluations (then the result is a bound). A gate whose budget runs out adds the greedy
-/// witness: O((c + u) log c) for u ≤ Σ over the cone's gates of (tolerance + 1) · degree score
-/// updates, plus O(w · e) to drop the unneeded members of a witness of w ≤ 2 · (n − need + 1).
+/// witness: O((c + u) log c) for u ≤ max(4 · budget, 64 · c) score updates (past that the
+/// witness is given up and the gate is undecided between its bounds), plus O(w · e) to drop the
+/// unneeded members of a witness of w ≤ 2 · (n − need + 1) (done only when w propagations fit
+/// in the same work).
 pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget: u64) -> Vec<Redundancy> {
     let mut search = ConeSearch::new(model.len());
     let mut greedy = Greedy::new(model.len());
@@ -167,7 +169,10 @@ fn smallest(
             spent += 1;
             if spent > budget {
                 let limit = 2 * (max_size as usize + 1);
-                let witness = greedy.witness(model, v, &cone, limit).map(|w| minimize(search, model, v, w));
+                let work = greedy_work(budget, &cone);
+                let witness = greedy
+                    .witness(model, v, &cone, limit, work)
+                    .map(|w| minimize(search, model, v, w, work / cone.len().max(1) as u64));
                 return Found::OutOfBudget { at_least: size as u32 - 1, witness, cone: cone.len() };
             }
             if search.kills(model, &set, v) {
@@ -198,9 +203,22 @@ fn sets_up_to(c: usize, max_size: u32) -> Option<u64> {
     Some(total)
 }
 
+/// The work the greedy witness of a gate whose exhaustive search spent `budget` may do: as many
+/// score updates as the budget had set evaluations, four times over, and at least 64 per node of
+/// the cone. Without a bound, a gate that needs one of 100,000 `requires` updates every member's
+/// score after each of its 100,000 picks: 10^10 updates, and a queue of tens of GB.
+fn greedy_work(budget: u64, cone: &[NodeId]) -> u64 {
+    budget.saturating_mul(4).max(64 * cone.len() as u64)
+}
+
 /// Drops the members of a killing set that are not needed (first picked first), keeping the
-/// rest sorted. Each try is one propagation in the cone `search` holds.
-fn minimize(search: &mut ConeSearch, model: &Model, v: NodeId, mut set: Vec<NodeId>) -> Vec<NodeId> {
+/// rest sorted. Each try is one propagation in the cone `search` holds; a set of more than
+/// `tries` members is kept whole (still a witness, only not minimal).
+fn minimize(search: &mut ConeSearch, model: &Model, v: NodeId, mut set: Vec<NodeId>, tries: u64) -> Vec<NodeId> {
+    if set.len() as u64 > tries {
+        set.sort_unstable();
+        return set;
+    }
     let mut i = 0;
     while i < set.len() {
         let x = set.remove(i);
@@ -255,6 +273,8 @@ struct Greedy {
     version: Vec<u32>,
     queue: BinaryHeap<Scored>,
     fallen: Vec<NodeId>,
+    /// Score updates the current witness may still make (see [`greedy_work`]).
+    work_left: u64,
 }
 
 impl Greedy {
@@ -268,6 +288,7 @@ impl Greedy {
             version: vec![0; n],
             queue: BinaryHeap::new(),
             fallen: Vec::new(),
+            work_left: 0,
         }
     }
 
@@ -286,6 +307,7 @@ impl Greedy {
 
     /// Adds `delta` to u's score and queues the new score (u must be an up candidate).
     fn bump(&mut self, u: NodeId, delta: f64) {
+        self.work_left = self.work_left.saturating_sub(1);
         let ui = u as usize;
         self.score[ui] += delta;
         self.version[ui] = self.version[ui].wrapping_add(1);
@@ -293,10 +315,12 @@ impl Greedy {
     }
 
     /// A set of at most `limit` nodes of `cone` whose failure takes `v` down, picked greedily
-    /// (see [`redundancy`]); `None` when `limit` picks do not take it down.
-    fn witness(&mut self, model: &Model, v: NodeId, cone: &[NodeId], limit: usize) -> Option<Vec<NodeId>> {
+    /// (see [`redundancy`]); `None` when `limit` picks do not take it down, or when the picks
+    /// need more than `work` score updates.
+    fn witness(&mut self, model: &Model, v: NodeId, cone: &[NodeId], limit: usize, work: u64) -> Option<Vec<NodeId>> {
         self.epoch = self.epoch.wrapping_add(1);
         self.queue.clear();
+        self.work_left = work;
         for &u in cone.iter().chain([&v]) {
             let ui = u as usize;
             self.stamp[ui] = self.epoch;
@@ -315,7 +339,7 @@ impl Greedy {
         }
         let mut picked = Vec::new();
         while !self.down[v as usize] {
-            if picked.len() >= limit {
+            if picked.len() >= limit || self.work_left == 0 {
                 return None;
             }
             let x = loop {
@@ -331,7 +355,8 @@ impl Greedy {
         Some(picked)
     }
 
-    /// Takes `x` down and propagates inside the cone, keeping the scores of up nodes current.
+    /// Takes `x` down and propagates inside the cone, keeping the scores of up nodes current
+    /// (it stops where the work runs out: the witness is then given up).
     fn fail(&mut self, model: &Model, x: NodeId) {
         self.fallen.clear();
         self.fallen.push(x);
@@ -352,6 +377,9 @@ impl Greedy {
             let requires = model.requires_dependents(u).iter().map(|&d| (d, false));
             let placed = model.placement_dependents(u).iter().map(|&d| (d, true));
             for (d, p) in requires.chain(placed) {
+                if self.work_left == 0 {
+                    return;
+                }
                 let di = d as usize;
                 if !self.in_cone(d) || self.down[di] {
                     continue;
