@@ -1,10 +1,14 @@
 //! False redundancy: for every k-of-n gate, declared tolerance (n − k) against actual tolerance
 //! (the size of the smallest failure set that takes it down, minus one), with one smallest set.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use rustc_hash::FxHashMap;
+
 use crate::algo::cone::{next_combination, ConeSearch};
+use crate::algo::cycles::runtime_sccs;
 use crate::algo::single::Killers;
 use crate::finding::{join, Context, Finding, FindingKind, Severity};
 use crate::model::{Model, NodeId};
@@ -58,6 +62,9 @@ impl Redundancy {
 /// `n − need + 1` the gate is falsely redundant whatever the exact answer; when the bounds meet
 /// the answer is exact.
 ///
+/// Gates outside runtime cycles with the same `need`, `requires` and placement (every consumer
+/// of one replica pool) have the same cone and the same answer: it is searched once.
+///
 /// ```
 /// use blastmap_core::{algo::{redundancy, single_failures}, load};
 /// let yaml = "components:\n- {id: store, need: 2, requires: [a, b, c]}\n- {id: a, network: nyc}\n- {id: b, network: nyc}\n- {id: c, network: chi}\n";
@@ -80,6 +87,8 @@ impl Redundancy {
 pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget: u64) -> Vec<Redundancy> {
     let mut search = ConeSearch::new(model.len());
     let mut greedy = Greedy::new(model.len());
+    let in_cycle: OnceCell<Vec<bool>> = OnceCell::new();
+    let mut searched: FxHashMap<(u32, &[NodeId], &[NodeId]), Redundancy> = FxHashMap::default();
     model
         .ids()
         .filter(|&v| model.is_redundant(v))
@@ -102,8 +111,25 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
             if let Some(x) = single {
                 return Redundancy { actual: 0, minimal_failure: vec![x], ..base };
             }
+            // Gates outside cycles with the same `need`, `requires` and placement have the same
+            // cone and the same answer (every consumer of one replica pool, say): searched once.
+            let in_cycle = in_cycle.get_or_init(|| {
+                let mut in_cycle = vec![false; model.len()];
+                for c in runtime_sccs(model).into_iter().filter(|c| c.len() > 1) {
+                    for v in c {
+                        in_cycle[v as usize] = true;
+                    }
+                }
+                in_cycle
+            });
+            let key = (need, model.requires(v), model.placement(v));
+            if !in_cycle[v as usize] {
+                if let Some(same) = searched.get(&key) {
+                    return Redundancy { component: v, ..Redundancy::clone(same) };
+                }
+            }
             let trivial: Vec<NodeId> = model.requires(v).iter().copied().take(declared as usize + 1).collect();
-            match smallest(&mut search, &mut greedy, model, v, declared, budget) {
+            let r = match smallest(&mut search, &mut greedy, model, v, declared, budget) {
                 Found::Set(set) => {
                     Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base }
                 }
@@ -122,7 +148,11 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
                         ..base
                     }
                 }
+            };
+            if !in_cycle[v as usize] {
+                searched.insert(key, r.clone());
             }
+            r
         })
         .map(|mut r| {
             if r.exact {

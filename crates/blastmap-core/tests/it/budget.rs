@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use blastmap_core::algo::{self, Coverage};
 use blastmap_core::diff::diff;
 use blastmap_core::format::Document;
-use blastmap_core::report::{analyze, FindingKind, Options, Report};
+use blastmap_core::report::{analyze, FindingKind, Options, RedundancyEntry, Report};
 use blastmap_core::spec::{Component, Topology};
 use blastmap_core::{compile, load, render, Compiled};
 use proptest::prelude::*;
@@ -77,6 +77,35 @@ fn a_gate_over_twenty_thousand_components_gets_bounds_not_an_endless_greedy_sear
         .collect();
     assert_eq!(cut.len(), 1, "{cut:?}");
     assert!(cut[0].contains("undecided") && cut[0].contains("between 1 and 19999"), "{}", cut[0]);
+}
+
+/// `consumers` gates that each need one of the same `pool` components.
+fn pool(consumers: usize, pool: usize) -> Compiled {
+    let named =
+        |id: String, need: Option<u32>, requires: Vec<String>| Component { id, need, requires, ..Component::default() };
+    let members: Vec<String> = (0..pool).map(|i| format!("p{i}")).collect();
+    let mut components: Vec<Component> =
+        (0..consumers).map(|i| named(format!("c{i}"), Some(1), members.clone())).collect();
+    components.extend(members.iter().map(|m| named(m.clone(), None, Vec::new())));
+    compile(Document::from_topology(Topology { components, ..Topology::default() })).expect("valid topology")
+}
+
+/// Consumers of one pool are searched once (300 of them over 300 took a minute, one search per
+/// gate), and each has the answer it has alone: exact where the budget settles it, the same
+/// bounds where it does not.
+#[test]
+fn gates_over_one_pool_each_have_the_answer_they_have_alone() {
+    for (size, budget) in [(12, 200_000), (40, 1_000)] {
+        let options = Options { redundancy_budget: budget, ..Options::default() };
+        let alone = analyze(&pool(1, size), &options).redundancy.remove(0);
+        let all = analyze(&pool(50, size), &options).redundancy;
+        assert_eq!(all.len(), 50);
+        for (i, r) in all.iter().enumerate() {
+            assert_eq!(r.component, format!("c{i}"));
+            assert_eq!(RedundancyEntry { component: alone.component.clone(), ..r.clone() }, alone, "pool of {size}");
+        }
+        assert_eq!(alone.exact, size == 12, "{alone:?}");
+    }
 }
 
 #[test]
