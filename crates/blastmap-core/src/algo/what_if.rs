@@ -127,6 +127,8 @@ pub fn what_if(model: &Model, failed: &[NodeId]) -> WhatIf {
 pub struct Dependents {
     soft: Adjacency,
     watched: Adjacency,
+    /// Some node has a start-time dependency.
+    start: bool,
 }
 
 impl Dependents {
@@ -143,7 +145,8 @@ impl Dependents {
             }
             forward.finish(n).reversed(n)
         };
-        Dependents { soft: reversed(Model::degrades), watched: reversed(Model::monitors) }
+        let start = model.ids().any(|v| !model.start(v).is_empty());
+        Dependents { soft: reversed(Model::degrades), watched: reversed(Model::monitors), start }
     }
 
     /// The nodes that list `v` as a soft dependency.
@@ -182,28 +185,30 @@ pub fn what_if_from(model: &Model, dependents: &Dependents, failed: &[NodeId]) -
     let mut status = vec![Status::Up; n];
     let mut cannot_restart = vec![false; n];
     let mut unmonitored = vec![false; n];
+    // The kinds of edge the model has none of are not walked at all (a chain of a million
+    // `requires` has no soft, start-time or monitoring edge to read a million empty rows of).
+    let (soft, start, watched) =
+        (dependents.soft.edge_count() > 0, dependents.start, dependents.watched.edge_count() > 0);
     for &u in &steady.order {
         let i = u as usize;
         if let Some(s) = status.get_mut(i) {
             *s = if steady.failed.get(i).copied().unwrap_or(false) { Status::Failed } else { Status::Down };
         }
-    }
-    for &u in &steady.order {
-        for &v in model.requires_dependents(u).iter().chain(dependents.soft(u)) {
+        for &v in model.requires_dependents(u).iter().chain(if soft { dependents.soft(u) } else { &[] }) {
             if !down(v) {
                 if let Some(s) = status.get_mut(v as usize) {
                     *s = Status::Degraded;
                 }
             }
         }
-        for &v in model.start_dependents(u) {
+        for &v in if start { model.start_dependents(u) } else { &[] } {
             if !down(v) {
                 if let Some(c) = cannot_restart.get_mut(v as usize) {
                     *c = true;
                 }
             }
         }
-        for &v in dependents.watched(u) {
+        for &v in if watched { dependents.watched(u) } else { &[] } {
             if let Some(flag) = unmonitored.get_mut(v as usize) {
                 if !*flag && model.monitors(v).iter().all(|&m| down(m)) {
                     *flag = true;
