@@ -21,5 +21,5 @@ mod view;
 
 pub use depth::{depths, BANDS, BAND_MEMBERS};
 pub use graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
-pub use layered::{layout, Band, BandKind, Layout, Params, Placed};
+pub use layered::{layout, Band, BandKind, Layout, Params, Placed, GRID_ABOVE};
 pub use view::{focus, view, Key, RollUp, View, ViewEdge, ViewNode};
