@@ -148,6 +148,9 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
     };
     let layer = layers(&deps);
     let top = layer.iter().copied().max().unwrap_or(0);
+    if let Some(grid) = band_grid(view, labels, &layer, params) {
+        return grid;
+    }
 
     // Band of each node: (region rank, zone rank); unplaced last.
     let mut regions: Vec<&str> = view.nodes.iter().filter_map(|v| v.region.as_deref()).collect();
@@ -391,6 +394,71 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
         }
     }
     Layout { nodes, bands: out_bands, width: width.max(1.0), height, layers: top + 1 }
+}
+
+/// A column of more bands than this is laid out in rows instead.
+pub const GRID_ABOVE: usize = 6;
+
+/// The width-to-height ratio a grid of bands aims at: about that of the page's graph, which
+/// sits between the editor and the findings.
+const GRID_ASPECT: f32 = 1.2;
+
+/// A view of bands of depth only, one per layer (a chain rolled up, [`crate::RollUpBy::Depth`]),
+/// of more than [`GRID_ABOVE`]: laid out in rows, deepest first, reading left to right and then
+/// down, so that a whole chain shows at a legible size where one column of up to 25 bands did
+/// not. Each band depends on the next one in reading order: edges in a row run left to right,
+/// and from a row's last band down to the next row's first. The number of columns is the one
+/// whose drawing is nearest [`GRID_ASPECT`]. `None` for any other view.
+///
+/// # Complexity
+/// O(|V| log |V|) for the view's V nodes.
+fn band_grid(view: &View, labels: &[String], layer: &[u32], params: &Params) -> Option<Layout> {
+    let n = view.nodes.len();
+    if n <= GRID_ABOVE || !view.nodes.iter().all(|v| matches!(v.key, crate::view::Key::Band(..))) {
+        return None;
+    }
+    // Deepest first (the highest layer); one band per layer.
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&v| std::cmp::Reverse(layer.get(v as usize).copied().unwrap_or(0)));
+    if order.windows(2).any(|w| layer.get(w[0] as usize) == layer.get(w[1] as usize)) {
+        return None;
+    }
+    let width_of: Vec<f32> =
+        (0..n).map(|v| node_width(params, labels.get(v).map_or(8, |l| l.chars().count()))).collect();
+    let cell = width_of.iter().copied().fold(params.min_width, f32::max);
+    let (gap_x, gap_y) = (params.column_gap + params.node_gap, params.node_gap * 1.5);
+    let size = |columns: usize| {
+        let rows = n.div_ceil(columns);
+        let w = columns as f32 * cell + (columns - 1) as f32 * gap_x + 16.0;
+        let h = rows as f32 * params.node_height + (rows - 1) as f32 * gap_y + 16.0;
+        (w, h)
+    };
+    let columns = (1..=n)
+        .min_by(|&a, &b| {
+            let off = |c: usize| {
+                let (w, h) = size(c);
+                (w / h / GRID_ASPECT).ln().abs()
+            };
+            off(a).total_cmp(&off(b))
+        })
+        .unwrap_or(1);
+    let (width, height) = size(columns);
+    let mut nodes = vec![Placed::default(); n];
+    for (i, &v) in order.iter().enumerate() {
+        let (row, column) = (i / columns, i % columns);
+        let w = width_of.get(v as usize).copied().unwrap_or(cell);
+        if let Some(at) = nodes.get_mut(v as usize) {
+            *at = Placed {
+                x: 8.0 + column as f32 * (cell + gap_x) + (cell - w) / 2.0,
+                y: 8.0 + row as f32 * (params.node_height + gap_y),
+                w,
+                h: params.node_height,
+                layer: layer.get(v as usize).copied().unwrap_or(0),
+            };
+        }
+    }
+    let layers = layer.iter().copied().max().unwrap_or(0) + 1;
+    Some(Layout { nodes, bands: Vec::new(), width, height, layers })
 }
 
 /// Longest-path layering: `layer[v]` is 0 for nodes without dependencies, else one more than

@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use blastmap_layout::EdgeKind;
+use blastmap_layout::{EdgeKind, Key};
 use wasm_bindgen::{JsCast as _, JsValue};
 use yew::prelude::*;
 
@@ -103,10 +103,18 @@ pub fn nearest(d: &Drawing, x: f32, y: f32, within: f32) -> Option<usize> {
 type Point = (f32, f32);
 
 /// The cubic curve of edge `e`: from a dependent's bottom to its dependency's top, or, within
-/// a layer, from bottom to bottom arcing under.
+/// a layer, from bottom to bottom arcing under; between two bands of depth side by side (a
+/// grid of bands, read left to right), straight from the dependent's right side to the
+/// dependency's left.
 pub fn curve(d: &Drawing, e: usize) -> Option<[Point; 4]> {
     let edge = d.view.edges.get(e)?;
     let (a, b) = (d.layout.nodes.get(edge.from as usize)?, d.layout.nodes.get(edge.to as usize)?);
+    let band = |v: u32| d.view.nodes.get(v as usize).is_some_and(|n| matches!(n.key, Key::Band(..)));
+    if a.y == b.y && a.x + a.w <= b.x && band(edge.from) && band(edge.to) {
+        let (p, q) = ((a.x + a.w, a.y + a.h / 2.0), (b.x, b.y + b.h / 2.0));
+        let third = (q.0 - p.0) / 3.0;
+        return Some([p, (p.0 + third, p.1), (q.0 - third, q.1), q]);
+    }
     let ((x1, y1), (x2, y2)) = if a.y < b.y {
         (a.bottom(), b.top())
     } else if a.y > b.y {
@@ -422,6 +430,31 @@ mod tests {
     use super::*;
     use crate::scene::Scene;
     use blastmap_layout::RollUp;
+
+    #[test]
+    fn edges_between_bands_side_by_side_run_from_right_to_left() {
+        let mut text = String::from("components:\n");
+        for i in 0..3_000 {
+            text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
+        }
+        text.push_str("- {id: c3000}\n");
+        let d = crate::components::graph_view::tests::drawing(&text, &RollUp::by(&[blastmap_layout::RollUpBy::Depth]));
+        let (mut across, mut down) = (0, 0);
+        for (e, edge) in d.view.edges.iter().enumerate() {
+            let [p, _, _, q] = curve(&d, e).unwrap();
+            let (a, b) = (d.layout.nodes[edge.from as usize], d.layout.nodes[edge.to as usize]);
+            if a.y == b.y {
+                // In a row: from the dependent's right side to the dependency's left.
+                assert_eq!((p, q), ((a.x + a.w, a.y + a.h / 2.0), (b.x, b.y + b.h / 2.0)));
+                across += 1;
+            } else {
+                // From a row's end to the next row's start: bottom to top, as in a column.
+                assert_eq!((p, q), (a.bottom(), b.top()));
+                down += 1;
+            }
+        }
+        assert!(across > 0 && down > 0, "{across} {down}");
+    }
 
     #[test]
     fn every_edge_is_exported_with_its_kind_and_state() {

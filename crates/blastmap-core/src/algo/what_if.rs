@@ -121,12 +121,17 @@ pub fn what_if(model: &Model, failed: &[NodeId]) -> WhatIf {
 }
 
 /// The reverse edges a what-if walks from the down nodes that the model does not index: who
-/// lists a node as a soft dependency, and what it monitors. Built once per model for
-/// [`what_if_from`].
+/// lists a node as a soft dependency, and what it monitors; and whether the model has gates
+/// and start-time edges at all. Built once per model for [`what_if_from`].
 #[derive(Clone, Debug, Default)]
 pub struct Dependents {
     soft: Adjacency,
     watched: Adjacency,
+    /// Some node has a start-time dependency.
+    start: bool,
+    /// Some node is a k-of-n gate with k < n: without one, whatever requires a down node is
+    /// down too, never only degraded.
+    gates: bool,
 }
 
 impl Dependents {
@@ -143,7 +148,9 @@ impl Dependents {
             }
             forward.finish(n).reversed(n)
         };
-        Dependents { soft: reversed(Model::degrades), watched: reversed(Model::monitors) }
+        let start = model.ids().any(|v| !model.start(v).is_empty());
+        let gates = model.ids().any(|v| model.is_redundant(v));
+        Dependents { soft: reversed(Model::degrades), watched: reversed(Model::monitors), start, gates }
     }
 
     /// The nodes that list `v` as a soft dependency.
@@ -182,28 +189,33 @@ pub fn what_if_from(model: &Model, dependents: &Dependents, failed: &[NodeId]) -
     let mut status = vec![Status::Up; n];
     let mut cannot_restart = vec![false; n];
     let mut unmonitored = vec![false; n];
+    // The kinds of edge the model has none of are not walked at all (a chain of a million
+    // `requires` has no soft, start-time or monitoring edge to read a million empty rows of),
+    // nor `requires` when no gate tolerates a loss (all that requires a down node is down).
+    let (soft, start, watched) =
+        (dependents.soft.edge_count() > 0, dependents.start, dependents.watched.edge_count() > 0);
+    let gates = dependents.gates;
     for &u in &steady.order {
         let i = u as usize;
         if let Some(s) = status.get_mut(i) {
             *s = if steady.failed.get(i).copied().unwrap_or(false) { Status::Failed } else { Status::Down };
         }
-    }
-    for &u in &steady.order {
-        for &v in model.requires_dependents(u).iter().chain(dependents.soft(u)) {
+        let requires = if gates { model.requires_dependents(u) } else { &[] };
+        for &v in requires.iter().chain(if soft { dependents.soft(u) } else { &[] }) {
             if !down(v) {
                 if let Some(s) = status.get_mut(v as usize) {
                     *s = Status::Degraded;
                 }
             }
         }
-        for &v in model.start_dependents(u) {
+        for &v in if start { model.start_dependents(u) } else { &[] } {
             if !down(v) {
                 if let Some(c) = cannot_restart.get_mut(v as usize) {
                     *c = true;
                 }
             }
         }
-        for &v in dependents.watched(u) {
+        for &v in if watched { dependents.watched(u) } else { &[] } {
             if let Some(flag) = unmonitored.get_mut(v as usize) {
                 if !*flag && model.monitors(v).iter().all(|&m| down(m)) {
                     *flag = true;

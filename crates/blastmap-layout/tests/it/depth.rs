@@ -254,3 +254,50 @@ fn check_unique(g: &Graph, roll: &RollUp) -> View {
     assert_eq!(keys.len(), v.nodes.len(), "keys are unique");
     v
 }
+
+#[test]
+fn a_chain_of_bands_lays_out_in_rows_read_left_to_right_then_down() {
+    use blastmap_layout::{layout, Params, GRID_ABOVE};
+    let p = Params::default();
+    for (n, bands) in [(3_000, 15), (100_000, 20), (2_500, 25)] {
+        let v = view(&chain(n), None, &RollUp::by(&[RollUpBy::Depth]));
+        assert_eq!(v.nodes.len(), bands);
+        let labels: Vec<String> = v.nodes.iter().map(|_| "x".repeat(25)).collect();
+        let l = layout(&v, &labels, &p);
+        // Reading order (rows top to bottom, left to right in a row) is depth order, deepest
+        // first: each band depends on the next one read.
+        let mut read: Vec<usize> = (0..bands).collect();
+        read.sort_by(|&a, &b| (l.nodes[a].y, l.nodes[a].x).partial_cmp(&(l.nodes[b].y, l.nodes[b].x)).unwrap());
+        let depth = |i: usize| v.nodes[i].depths.unwrap().0;
+        assert!(read.windows(2).all(|w| depth(w[0]) > depth(w[1])), "{n}: {read:?}");
+        let mut rows: Vec<f32> = l.nodes.iter().map(|at| at.y).collect();
+        rows.dedup();
+        rows.sort_by(f32::total_cmp);
+        rows.dedup();
+        assert!(rows.len() > 1 && rows.len() < bands, "{n}: {} rows", rows.len());
+        for e in &v.edges {
+            let (a, b) = (l.nodes[e.from as usize], l.nodes[e.to as usize]);
+            assert!((a.y == b.y && a.x + a.w < b.x) || a.y + a.h < b.y, "{n}: {a:?} → {b:?}");
+        }
+        // Nothing overlaps, and the drawing is about as wide as tall, not a column: at the
+        // page's readable scale (0.7) it fits a graph of 750 × 640 pixels.
+        for (i, a) in l.nodes.iter().enumerate() {
+            for b in &l.nodes[i + 1..] {
+                assert!(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y);
+            }
+            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= l.width && a.y + a.h <= l.height);
+        }
+        assert!(l.width * 0.7 <= 750.0 && l.height * 0.7 <= 640.0, "{n}: {} × {}", l.width, l.height);
+        assert!(l.bands.is_empty());
+    }
+    // A short column, or a view with a component in it, keeps the layered layout.
+    let v = view(&chain(GRID_ABOVE as u32), None, &RollUp::by(&[RollUpBy::Depth]));
+    let l = layout(&v, &vec![String::new(); v.nodes.len()], &p);
+    assert!(l.nodes.windows(2).all(|w| w[0].x == w[1].x && w[0].y > w[1].y), "{l:?}");
+    let mut roll = RollUp::by(&[RollUpBy::Depth]);
+    roll.expanded.insert(Key::Band(0, 199));
+    let v = view(&chain(3_000), None, &roll);
+    let l = layout(&v, &vec![String::new(); v.nodes.len()], &p);
+    let column: BTreeSet<i64> = l.nodes.iter().map(|at| (at.x + at.w / 2.0).round() as i64).collect();
+    assert_eq!(column.len(), 1, "one column, as before");
+}

@@ -23,6 +23,18 @@ const CHUNK: usize = 64;
 const CULL_ABOVE: usize = 600;
 const CULL_MARGIN: f32 = 240.0;
 
+/// Views of bands of depth with more nodes than this cull too: a chain opened down to its
+/// components is a column hundreds of nodes tall, a screenful of it on screen, and a click
+/// that takes the chain down changes every node of it (redrawing ~360 nodes in SVG was most
+/// of a click at a million components).
+const CULL_BANDS_ABOVE: usize = 100;
+
+/// Whether `d` draws only the nodes on screen.
+fn culls(d: &Drawing) -> bool {
+    let n = d.view.nodes.len();
+    n > CULL_ABOVE || (n > CULL_BANDS_ABOVE && d.view.nodes.iter().any(|v| v.depths.is_some()))
+}
+
 /// Large views paint the nodes on screen as boxes on the canvas instead of SVG when there are
 /// more than this many, or when zoomed out below `BOXES_BELOW` (labels would be specks).
 const BOXES_ABOVE: usize = 1_500;
@@ -47,8 +59,8 @@ pub struct Culled {
 /// 100,000-node view in SVG once, to cull it the next frame, froze the page for minutes.
 pub fn cull(d: &Drawing, viewport: Option<Viewport>) -> Culled {
     let on_screen: Option<Vec<bool>> = match viewport {
-        None if d.view.nodes.len() > CULL_ABOVE => Some(vec![false; d.layout.nodes.len()]),
-        Some(vp) if d.view.nodes.len() > CULL_ABOVE => {
+        None if culls(d) => Some(vec![false; d.layout.nodes.len()]),
+        Some(vp) if culls(d) => {
             let [l, t, r, b] = vp.visible(CULL_MARGIN);
             Some(
                 d.layout
@@ -324,6 +336,23 @@ mod tests {
         assert_eq!(large.on_screen.as_ref().map(|s| s.iter().filter(|&&x| x).count()), Some(0));
         assert!(!large.boxes);
         assert!(cull(&drawing(10), None).on_screen.is_none());
+    }
+
+    #[test]
+    fn a_chain_opened_down_to_its_components_draws_what_is_on_screen() {
+        let model = blastmap_core::compile(Document::from_topology(chain(3_000))).unwrap().model;
+        let scene = Scene::new(&model, None);
+        let mut roll = RollUp::by(&[blastmap_layout::RollUpBy::Depth]);
+        let bands = Drawing::new(&model, &scene, None, &roll);
+        assert!(cull(&bands, None).on_screen.is_none(), "15 bands: all drawn");
+        roll.expanded.insert(blastmap_layout::Key::Band(0, 199));
+        let opened = Drawing::new(&model, &scene, None, &roll);
+        assert_eq!(opened.view.nodes.len(), 14 + 200);
+        let vp = Viewport { x: 0.0, y: 0.0, k: 1.0, w: 800.0, h: 600.0, ratio: 1.0 };
+        let drawn = cull(&opened, Some(vp)).on_screen.unwrap().iter().filter(|&&x| x).count();
+        assert!(drawn > 0 && drawn < 100, "{drawn} of {} drawn", opened.view.nodes.len());
+        // A view of as many components without bands draws them all, as before.
+        assert!(cull(&drawing(214), Some(vp)).on_screen.is_none());
     }
 
     #[test]

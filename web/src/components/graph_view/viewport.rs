@@ -215,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn a_column_of_depth_bands_opens_readable_from_its_top() {
+    fn a_chain_of_depth_bands_opens_whole_and_readable() {
         let mut text = String::from("components:\n");
         for i in 0..3_000 {
             text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
@@ -223,17 +223,26 @@ mod tests {
         text.push_str("- {id: c3000}\n");
         let d = drawing(&text, &RollUp::by(&[RollUpBy::Depth]));
         assert_eq!(d.view.nodes.len(), 16, "{:?}", d.ids);
-        let (w, h) = (900.0, 600.0);
-        let v = fitted(&d, w, h, true);
-        assert!(v.k >= READABLE, "{v:?}");
-        // The deepest band is the top one, on screen; the whole column is not.
+        // The bands are laid out in rows (`blastmap_layout::layout`): the whole grid shows at a
+        // readable scale in the graph of a 1600 × 900 page (about 750 × 640) and of a 1000 × 700
+        // one (about 420 × 420), where one column of 16 did not.
+        for (w, h) in [(750.0, 640.0), (420.0, 420.0)] {
+            let v = fitted(&d, w, h, true);
+            assert!(v.k >= READABLE, "{v:?}");
+            for n in &d.layout.nodes {
+                let (x, y) = (f64::from(n.x) * v.k + v.x, f64::from(n.y) * v.k + v.y);
+                let (r, b) = (x + f64::from(n.w) * v.k, y + f64::from(n.h) * v.k);
+                assert!(x >= 0.0 && y >= 0.0 && r <= w && b <= h, "{w}×{h}: {x} {y} {r} {b}");
+            }
+        }
+        // Too small a graph for it: the readable scale still holds, from the top.
+        let v = fitted(&d, 300.0, 200.0, true);
+        assert!(v.k >= READABLE && f64::from(d.layout.height) * v.k > 200.0, "{v:?}");
         let top = d.layout.nodes.iter().min_by(|a, b| a.y.total_cmp(&b.y)).unwrap();
-        let (x, y) = (f64::from(top.x) * v.k + v.x, f64::from(top.y) * v.k + v.y);
-        assert!((0.0..w).contains(&x) && (0.0..h).contains(&y), "{x} {y}");
-        assert!(f64::from(d.layout.height) * v.k > h);
-        // The Fit button still shows the whole column.
-        let whole = fitted(&d, w, h, false);
-        assert!(f64::from(d.layout.height) * whole.k <= h && whole.k < READABLE, "{whole:?}");
+        assert!(f64::from(top.y) * v.k + v.y >= 0.0);
+        // The Fit button shows it whole.
+        let whole = fitted(&d, 300.0, 200.0, false);
+        assert!(f64::from(d.layout.height) * whole.k <= 200.0 && whole.k < READABLE, "{whole:?}");
     }
 
     #[test]
