@@ -355,6 +355,34 @@ pub fn join<S: AsRef<str>>(items: &[S]) -> String {
     items.iter().map(|s| format!("`{}`", s.as_ref())).collect::<Vec<_>>().join(", ")
 }
 
+/// Members named in a title at most: a cycle of thousands names the first, and the report's
+/// lists (and the finding's evidence) hold them all.
+pub const TITLE_NAMES: usize = 12;
+
+/// "`a`, `b`, `c`" for up to [`TITLE_NAMES`], else the first of them "and N more".
+pub fn join_some<S: AsRef<str>>(items: &[S]) -> String {
+    match items.len().checked_sub(TITLE_NAMES) {
+        Some(more) if more > 0 => format!("{} and {more} more", join(first_n(items, TITLE_NAMES))),
+        _ => join(items),
+    }
+}
+
+/// A closed walk `a → b → … → a` for up to [`TITLE_NAMES`] steps, else its first steps, how
+/// many more, and the way back: "a → b → … 7990 more … → a".
+pub fn walk_some<S: AsRef<str>>(path: &[S]) -> String {
+    let words = |items: &[S]| items.iter().map(AsRef::as_ref).collect::<Vec<&str>>().join(" → ");
+    match (path.len().checked_sub(TITLE_NAMES + 1), path.last()) {
+        (Some(more), Some(last)) if more > 0 => {
+            format!("{} → … {more} more … → {}", words(first_n(path, TITLE_NAMES)), last.as_ref())
+        }
+        _ => words(path),
+    }
+}
+
+fn first_n<T>(items: &[T], n: usize) -> &[T] {
+    items.get(..n).unwrap_or(items)
+}
+
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`", "`a`, `b`, `c` or 4 more".
 pub fn first_and_more<S: AsRef<str>>(items: &[S]) -> String {
     first_and_more_of(items, items.len())

@@ -2,7 +2,7 @@
 //! restore them in), and what never comes up because a cycle blocks it.
 
 use crate::algo::cycles::sccs;
-use crate::finding::{join, Context, Finding, FindingKind, Rank, Reason, Severity};
+use crate::finding::{join_some, Context, Finding, FindingKind, Rank, Reason, Severity};
 use crate::model::{Model, NodeId};
 
 /// Wave of a node that never comes up.
@@ -140,7 +140,7 @@ pub fn findings(cold: &ColdStart, cx: &Context) -> Vec<Finding> {
             let more = if blocked > 0 { format!(", blocking {blocked} more") } else { String::new() };
             let title = match c.as_slice() {
                 [one] => format!("cold start deadlocks: `{}` needs itself to start{more}", cx.model.name(*one)),
-                _ => format!("cold start deadlocks: {} wait for each other{more}", join(&cx.names(c))),
+                _ => format!("cold start deadlocks: {} wait for each other{more}", join_some(&cx.names(c))),
             };
             // A start-time edge inside the blocking cycle: it closes through `requires_at_start`.
             let inside = |u: &NodeId| c.binary_search(u).is_ok();

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Context, Finding, FindingKind, Rank, Reason, Severity};
+use crate::finding::{walk_some, Context, Finding, FindingKind, Rank, Reason, Severity};
 use crate::model::{Model, NodeId};
 
 /// Which edges close a cycle.
@@ -169,8 +169,8 @@ pub fn findings(cycles: &[Cycle], cx: &Context) -> Vec<Finding> {
                 (CycleKind::Start, 1) => {
                     format!("start-time dependency cycle: `{}` needs itself to start", cx.model.name(c.members[0]))
                 }
-                (CycleKind::Runtime, _) => format!("runtime dependency cycle: {}", path.join(" → ")),
-                (CycleKind::Start, _) => format!("start-time dependency cycle: {}", path.join(" → ")),
+                (CycleKind::Runtime, _) => format!("runtime dependency cycle: {}", walk_some(&path)),
+                (CycleKind::Start, _) => format!("start-time dependency cycle: {}", walk_some(&path)),
             };
             let subject = cx.name(c.members[0]);
             let reasons = match c.kind {

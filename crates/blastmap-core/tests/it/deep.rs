@@ -108,3 +108,30 @@ fn lists_under_the_limit_are_not_said_to_be_cut() {
     assert!(render::cut_lists(&r).is_empty());
     assert!(!render::text(&r, false).contains("cut"));
 }
+
+/// A cycle of 1,000 `requires`: its deadlock and cycle titles name the first members, how many
+/// more, and the way back, not a line of 1,000 names; the evidence and the report's lists keep
+/// them all.
+#[test]
+fn a_long_cycle_is_named_in_short_titles_and_listed_in_full() {
+    let n = 1_000;
+    let components = (0..n)
+        .map(|i| blastmap_core::Component {
+            id: format!("r{i}"),
+            requires: vec![format!("r{}", (i + 1) % n)],
+            ..Default::default()
+        })
+        .collect();
+    let r = report(&compiled(Topology { components, ..Topology::default() }));
+    let titles: Vec<&str> = r.findings.iter().map(|f| f.title.as_str()).collect();
+    let deadlock = "cold start deadlocks: `r0`, `r1`, `r2`, `r3`, `r4`, `r5`, `r6`, `r7`, `r8`, `r9`, `r10`, `r11` and 988 more wait for each other";
+    let cycle =
+        "runtime dependency cycle: r0 → r1 → r2 → r3 → r4 → r5 → r6 → r7 → r8 → r9 → r10 → r11 → … 988 more … → r0";
+    assert!(titles.contains(&deadlock), "{titles:?}");
+    assert!(titles.contains(&cycle), "{titles:?}");
+    assert!(r.findings.iter().all(|f| f.evidence.len() == n), "the evidence names every member");
+    assert_eq!((r.cycles[0].components.len(), r.cycles[0].path.len()), (n, n + 1));
+    let text = render::text(&r, false);
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 400, "a line of {longest} characters");
+}
