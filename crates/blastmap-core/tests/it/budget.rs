@@ -47,13 +47,16 @@ fn analyzed(yaml: &str, options: &Options) -> Report {
     analyze(&load(yaml).expect("valid topology"), options)
 }
 
+/// A component with its `need` and `requires`.
+fn gate(id: String, need: Option<u32>, requires: Vec<String>) -> Component {
+    Component { id, need, requires, ..Component::default() }
+}
+
 /// A gate that needs one of `n` independent components.
 fn hub(n: usize) -> Compiled {
-    let named =
-        |id: String, need: Option<u32>, requires: Vec<String>| Component { id, need, requires, ..Component::default() };
     let members: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
-    let mut components = vec![named("hub".into(), Some(1), members.clone())];
-    components.extend(members.iter().map(|m| named(m.clone(), None, Vec::new())));
+    let mut components = vec![gate("hub".into(), Some(1), members.clone())];
+    components.extend(members.iter().map(|m| gate(m.clone(), None, Vec::new())));
     let t = Topology { components, ..Topology::default() };
     compile(Document::from_topology(t)).expect("valid topology")
 }
@@ -81,12 +84,10 @@ fn a_gate_over_twenty_thousand_components_gets_bounds_not_an_endless_greedy_sear
 
 /// `consumers` gates that each need one of the same `pool` components.
 fn pool(consumers: usize, pool: usize) -> Compiled {
-    let named =
-        |id: String, need: Option<u32>, requires: Vec<String>| Component { id, need, requires, ..Component::default() };
     let members: Vec<String> = (0..pool).map(|i| format!("p{i}")).collect();
     let mut components: Vec<Component> =
-        (0..consumers).map(|i| named(format!("c{i}"), Some(1), members.clone())).collect();
-    components.extend(members.iter().map(|m| named(m.clone(), None, Vec::new())));
+        (0..consumers).map(|i| gate(format!("c{i}"), Some(1), members.clone())).collect();
+    components.extend(members.iter().map(|m| gate(m.clone(), None, Vec::new())));
     compile(Document::from_topology(Topology { components, ..Topology::default() })).expect("valid topology")
 }
 
