@@ -184,6 +184,10 @@ fn smallest(
     max_size: u32,
     budget: u64,
 ) -> Found {
+    // No set of two or more to try: no cone to walk (a gate of a big cycle would walk the cycle).
+    if max_size < 2 {
+        return Found::None;
+    }
     let cone = search.cone(model, v);
     let mut spent = 0u64;
     for size in 2..=max_size as usize {

@@ -654,7 +654,8 @@ impl Tally {
 /// Time O((|V| + |E| + Σ_(v→u) |seg(u)|·h) · log |V| + Σ_C |cands(C)|·|E(C)|), where seg(u) is
 /// the part of K(u) a dependent does not share with its `next` (what it must tally), h the
 /// number of nodes holding one of its members (a membership test each), and the last term is
-/// over runtime cycles C with their candidate killers; space O(|V| + Σ|own|). A chain, a spine
+/// over runtime cycles C with their candidate killers (each costs the part of C its failure
+/// reaches, at most |E(C)|); space O(|V| + Σ|own|). A chain, a spine
 /// under many leaves and a k-of-n group over shared infrastructure share everything:
 /// O(|V| log |V|) in all, whatever the depth.
 pub fn single_failures(model: &Model) -> Killers {
@@ -809,7 +810,8 @@ impl CycleScratch {
         candidates.dedup();
         hits.sort_unstable();
 
-        let mut state = Propagation { left: tolerance.clone(), down: vec![false; m], queue: Vec::new() };
+        let mut state =
+            Propagation { left: tolerance.clone(), down: vec![false; m], queue: Vec::new(), touched: Vec::new() };
         let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); m];
         let mut h = 0;
         for &x in &candidates {
@@ -826,8 +828,9 @@ impl CycleScratch {
                 h += 1;
             }
             state.spread(&inner);
-            for (i, result) in results.iter_mut().enumerate() {
-                if state.down[i] {
+            // The queue holds every member down (each once): what x takes down, in O(down).
+            for &i in &state.queue {
+                if let Some(result) = results.get_mut(i as usize) {
                     result.push(x);
                 }
             }
@@ -845,16 +848,23 @@ impl CycleScratch {
         for (i, &v) in members.iter().enumerate() {
             let next = if by_shared[i] { shared } else { NONE };
             forest.add(v, next, &results[i]);
+        }
+        for &v in members {
             self.local[v as usize] = NONE;
         }
     }
 }
 
-/// Failure propagation inside one cycle: `left[i]` is how much more member i tolerates.
+/// Failure propagation inside one cycle: `left[i]` is how much more member i tolerates. Only
+/// what a candidate touched is reset after it: a cycle of m members costs what its candidates
+/// take down, not m per candidate.
 struct Propagation {
     left: Vec<i64>,
     down: Vec<bool>,
+    /// Every member set down, once each, in the order it went down.
     queue: Vec<u32>,
+    /// Members whose `left` changed (maybe more than once each).
+    touched: Vec<u32>,
 }
 
 impl Propagation {
@@ -868,6 +878,7 @@ impl Propagation {
     fn hit(&mut self, i: u32, w: i64) {
         let vi = i as usize;
         if !self.down[vi] {
+            self.touched.push(i);
             self.left[vi] -= w;
             if self.left[vi] < 0 {
                 self.down[vi] = true;
@@ -887,8 +898,13 @@ impl Propagation {
     }
 
     fn reset(&mut self, tolerance: &[i64]) {
-        self.left.copy_from_slice(tolerance);
-        self.down.iter_mut().for_each(|d| *d = false);
+        for &i in &self.touched {
+            self.left[i as usize] = tolerance[i as usize];
+        }
+        for &i in &self.queue {
+            self.down[i as usize] = false;
+        }
+        self.touched.clear();
         self.queue.clear();
     }
 }
