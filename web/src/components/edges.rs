@@ -433,12 +433,8 @@ mod tests {
 
     #[test]
     fn edges_between_bands_side_by_side_run_from_right_to_left() {
-        let mut text = String::from("components:\n");
-        for i in 0..3_000 {
-            text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
-        }
-        text.push_str("- {id: c3000}\n");
-        let d = crate::components::graph_view::tests::drawing(&text, &RollUp::by(&[blastmap_layout::RollUpBy::Depth]));
+        use crate::components::graph_view::tests::{chain_text, drawing};
+        let d = drawing(&chain_text(3_000), &RollUp::by(&[blastmap_layout::RollUpBy::Depth]));
         let (mut across, mut down) = (0, 0);
         for (e, edge) in d.view.edges.iter().enumerate() {
             let [p, _, _, q] = curve(&d, e).unwrap();

@@ -16,6 +16,20 @@ fn report(c: &Compiled) -> Report {
     analyze(c, &Options::default())
 }
 
+/// A ring of `n` components `{prefix}0…`, each requiring the next `width` (needing one of them
+/// when there are several).
+fn ring(prefix: &str, n: usize, width: usize) -> Compiled {
+    let components = (0..n)
+        .map(|i| blastmap_core::Component {
+            id: format!("{prefix}{i}"),
+            need: (width > 1).then_some(1),
+            requires: (1..=width).map(|d| format!("{prefix}{}", (i + d) % n)).collect(),
+            ..Default::default()
+        })
+        .collect();
+    compiled(Topology { components, ..Topology::default() })
+}
+
 #[test]
 fn a_requires_chain_shares_every_single_failure() {
     let n = 20_000;
@@ -115,14 +129,7 @@ fn lists_under_the_limit_are_not_said_to_be_cut() {
 #[test]
 fn a_long_cycle_is_named_in_short_titles_and_listed_in_full() {
     let n = 1_000;
-    let components = (0..n)
-        .map(|i| blastmap_core::Component {
-            id: format!("r{i}"),
-            requires: vec![format!("r{}", (i + 1) % n)],
-            ..Default::default()
-        })
-        .collect();
-    let r = report(&compiled(Topology { components, ..Topology::default() }));
+    let r = report(&ring("r", n, 1));
     let titles: Vec<&str> = r.findings.iter().map(|f| f.title.as_str()).collect();
     let deadlock = "cold start deadlocks: `r0`, `r1`, `r2`, `r3`, `r4`, `r5`, `r6`, `r7`, `r8`, `r9`, `r10`, `r11` and 988 more wait for each other";
     let cycle =
@@ -143,15 +150,7 @@ fn a_long_cycle_is_named_in_short_titles_and_listed_in_full() {
 #[test]
 fn a_ring_of_gates_costs_what_its_failures_reach() {
     let n = 20_000;
-    let components = (0..n)
-        .map(|i| blastmap_core::Component {
-            id: format!("g{i}"),
-            need: Some(1),
-            requires: vec![format!("g{}", (i + 1) % n), format!("g{}", (i + 2) % n)],
-            ..Default::default()
-        })
-        .collect();
-    let c = compiled(Topology { components, ..Topology::default() });
+    let c = ring("g", n, 2);
     let k = algo::single_failures(&c.model);
     assert!(c.model.ids().all(|v| k.size(v) == 1), "no single failure takes another gate down");
     let r = report(&c);

@@ -208,6 +208,16 @@ pub(crate) mod tests {
         Drawing::new(&l.compiled.model, &scene, None, roll)
     }
 
+    /// A `requires` chain `c0 → c1 → … → c{n}` as YAML.
+    pub fn chain_text(n: usize) -> String {
+        let mut text = String::from("components:\n");
+        for i in 0..n {
+            text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
+        }
+        text.push_str(&format!("- {{id: c{n}}}\n"));
+        text
+    }
+
     pub const TEXT: &str = "components:
 - {id: web, requires: [api], region: east}
 - {id: api, requires: [db], region: east}

@@ -178,7 +178,7 @@ pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Key>)
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{drawing, TEXT};
+    use super::super::tests::{chain_text, drawing, TEXT};
     use super::*;
     use blastmap_layout::{RollUp, RollUpBy};
 
@@ -216,12 +216,7 @@ mod tests {
 
     #[test]
     fn a_chain_of_depth_bands_opens_whole_and_readable() {
-        let mut text = String::from("components:\n");
-        for i in 0..3_000 {
-            text.push_str(&format!("- {{id: c{i}, requires: [c{}]}}\n", i + 1));
-        }
-        text.push_str("- {id: c3000}\n");
-        let d = drawing(&text, &RollUp::by(&[RollUpBy::Depth]));
+        let d = drawing(&chain_text(3_000), &RollUp::by(&[RollUpBy::Depth]));
         assert_eq!(d.view.nodes.len(), 16, "{:?}", d.ids);
         // The bands are laid out in rows (`blastmap_layout::layout`): the whole grid shows at a
         // readable scale in the graph of a 1600 × 900 page (about 750 × 640) and of a 1000 × 700
