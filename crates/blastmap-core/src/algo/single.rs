@@ -19,7 +19,9 @@
 //! - a strongly connected component C is solved as a fixed point per candidate: its members
 //!   and what its outside dependencies' paths hold below L, the lowest common ancestor of them
 //!   all. Every failure in K(L) takes all of C's outside dependencies down, so it does to C
-//!   exactly what L does: members that L's failure takes down point at L.
+//!   exactly what L does: members that L's failure takes down point at L. Members joined both
+//!   ways by dependencies that alone take their dependent down fall together: such a class is
+//!   one candidate and one unit of propagation, and its first member stores its K for all.
 //!
 //! After the pass an Euler tour of the forest answers "does x kill v" in O(log) and makes
 //! "the nodes x takes down" a union of subtree ranges, which is how the other analyses read K
@@ -29,7 +31,7 @@ use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::algo::cycles::runtime_sccs;
+use crate::algo::cycles::{runtime_sccs, sccs};
 use crate::model::{Model, NodeId};
 
 /// No node: the `next` of a root, the common ancestor of nodes in different trees.
@@ -113,25 +115,22 @@ impl Killers {
     /// the most specific single cause of v's failure, if any.
     ///
     /// D only grows up the forest (x ∈ K(y) gives D(x) ⊇ D(y), strictly unless x and y take
-    /// each other down, which only members of one cycle do, and those share an own set), so it
-    /// lies in own(v) or own(next(v)).
+    /// each other down, which only members of one cycle do), so it lies in own(v) or in the own
+    /// set of the first node above v that stores one: next(v), or, when next(v) is a member of
+    /// a cycle that shares its class's K and stores nothing, the class's first member, whose own
+    /// set holds the whole class.
     ///
     /// # Complexity
-    /// O(|own(v)| + |own(next(v))|).
+    /// O(|own(v)| + |own(a)|) for that node a.
     pub fn most_specific(&self, v: NodeId, down_counts: &[u32]) -> Option<NodeId> {
-        let next = self.next(v);
-        let from_next = next.map(|n| self.own(n)).unwrap_or_default();
+        let above = self.segment(v, None).skip(1).find(|&a| !self.own(a).is_empty());
+        let from_next = above.map(|a| self.own(a)).unwrap_or_default();
         self.own(v)
             .iter()
             .chain(from_next)
             .copied()
             .filter(|&x| x != v)
             .min_by_key(|&x| (down_counts.get(x as usize).copied().unwrap_or(u32::MAX), x))
-    }
-
-    /// The node whose K is the shared part of K(v), if any.
-    pub(crate) fn next(&self, v: NodeId) -> Option<NodeId> {
-        self.next.get(v as usize).copied().filter(|&n| n != NONE)
     }
 
     /// own(v) = K(v) \ K(next(v)), in node order.
@@ -473,7 +472,8 @@ impl Forest {
         }
     }
 
-    /// Adds `v` under `next` with its own set (sorted, `v` included).
+    /// Adds `v` under `next` with its own set (sorted, `v` included, or empty for a member of a
+    /// cycle whose K is its class's, stored by `next`).
     fn add(&mut self, v: NodeId, next: NodeId, own: &[NodeId]) {
         let vi = v as usize;
         self.own_start[vi] = self.own.len();
@@ -655,7 +655,8 @@ impl Tally {
 /// the part of K(u) a dependent does not share with its `next` (what it must tally), h the
 /// number of nodes holding one of its members (a membership test each), and the last term is
 /// over runtime cycles C with their candidate killers (each costs the part of C its failure
-/// reaches, at most |E(C)|); space O(|V| + Σ|own|). A chain, a spine
+/// reaches, at most |E(C)|, counting a class of members that fall together once); space
+/// O(|V| + Σ|own|). A ring of plain `requires` is one class: O(|C|). A chain, a spine
 /// under many leaves and a k-of-n group over shared infrastructure share everything:
 /// O(|V| log |V|) in all, whatever the depth.
 pub fn single_failures(model: &Model) -> Killers {
@@ -773,6 +774,13 @@ impl CycleScratch {
         CycleScratch { local: vec![NONE; n] }
     }
 
+    /// Adds the members of one runtime cycle to the forest.
+    ///
+    /// Members joined by "hard" edges both ways (a dependency whose failure alone outweighs
+    /// the dependent's tolerance: a plain `requires`, a placement) take each other down, so they
+    /// have one K and fall together. Such a class is one candidate and one unit of
+    /// propagation, and its first member stores the class's K: the others point at it with
+    /// nothing of their own. A ring of n plain `requires` costs O(n), not n per member.
     fn solve(&mut self, model: &Model, members: &[NodeId], forest: &mut Forest) {
         for (i, &v) in members.iter().enumerate() {
             self.local[v as usize] = i as u32;
@@ -796,58 +804,63 @@ impl CycleScratch {
                 }
             }
         }
+        let classes = Classes::new(&inner, &tolerance);
         // Everything in K(shared) takes every outside dependency down, as `shared` itself does.
         let shared = forest.lca_all(outside.iter().map(|e| e.0));
         // Outside hits below it: (candidate x, local v, weight) for each outside dependency u
-        // of v with x ∈ K(u) \ K(shared) (`shared` is on u's path: nothing to test).
+        // of v with x ∈ K(u) \ K(shared) (`shared` is on u's path: nothing to test). No member
+        // is among them: a member in K(u) would put u in the cycle.
         let mut hits: Vec<(NodeId, u32, i64)> = Vec::new();
         for &(u, v, w) in &outside {
             forest.segment(u, shared, |part, _| hits.extend(part.iter().map(|&x| (x, v, w))));
         }
-        let mut candidates: Vec<NodeId> = hits.iter().map(|h| h.0).collect();
-        candidates.extend_from_slice(members);
-        candidates.sort_unstable();
-        candidates.dedup();
         hits.sort_unstable();
 
-        let mut state =
-            Propagation { left: tolerance.clone(), down: vec![false; m], queue: Vec::new(), touched: Vec::new() };
-        let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); m];
-        let mut h = 0;
-        for &x in &candidates {
-            // Seed: x itself if it is a member, then the outside dependencies x kills.
-            let own = self.local[x as usize];
-            if own != NONE {
-                state.fail(own);
+        let mut state = Propagation {
+            left: tolerance.clone(),
+            down: vec![false; classes.len()],
+            queue: Vec::new(),
+            touched: Vec::new(),
+        };
+        // K of each class, from this cycle's candidates.
+        let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); classes.len()];
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            for &(_, v, w) in group {
+                state.hit(&classes, v, w);
             }
-            while h < hits.len() && hits[h].0 < x {
-                h += 1;
+            state.spread(&classes);
+            // The queue holds every class down (each once): what x takes down, in O(down).
+            for &c in &state.queue {
+                results[c as usize].push(group[0].0);
             }
-            while h < hits.len() && hits[h].0 == x {
-                state.hit(hits[h].1, hits[h].2);
-                h += 1;
-            }
-            state.spread(&inner);
-            // The queue holds every member down (each once): what x takes down, in O(down).
-            for &i in &state.queue {
-                if let Some(result) = results.get_mut(i as usize) {
-                    result.push(x);
-                }
+            state.reset(&tolerance);
+        }
+        for c in 0..classes.len() as u32 {
+            state.fail(c);
+            state.spread(&classes);
+            let class: Vec<NodeId> = classes.members(c).iter().map(|&i| members[i as usize]).collect();
+            for &d in &state.queue {
+                results[d as usize].extend_from_slice(&class);
             }
             state.reset(&tolerance);
         }
         // What `shared` (and so all of K(shared)) does: every outside dependency down.
-        let mut by_shared = vec![false; m];
+        let mut by_shared = vec![false; classes.len()];
         if shared != NONE {
             for &(_, v, w) in &outside {
-                state.hit(v, w);
+                state.hit(&classes, v, w);
             }
-            state.spread(&inner);
+            state.spread(&classes);
             by_shared.clone_from(&state.down);
         }
-        for (i, &v) in members.iter().enumerate() {
-            let next = if by_shared[i] { shared } else { NONE };
-            forest.add(v, next, &results[i]);
+        for (c, own) in results.iter_mut().enumerate() {
+            let class = classes.members(c as u32);
+            let first = members[class[0] as usize];
+            own.sort_unstable();
+            forest.add(first, if by_shared[c] { shared } else { NONE }, own);
+            for &i in &class[1..] {
+                forest.add(members[i as usize], first, &[]);
+            }
         }
         for &v in members {
             self.local[v as usize] = NONE;
@@ -855,44 +868,100 @@ impl CycleScratch {
     }
 }
 
-/// Failure propagation inside one cycle: `left[i]` is how much more member i tolerates. Only
-/// what a candidate touched is reset after it: a cycle of m members costs what its candidates
-/// take down, not m per candidate.
+/// The members of one cycle grouped by the hard edges between them (a class takes itself
+/// down whole), with the edges that leave each class.
+struct Classes {
+    /// `of[i]`: the class of local member i.
+    of: Vec<u32>,
+    /// Members of class c: `members[member_at[c]..member_at[c + 1]]`, ascending.
+    member_at: Vec<usize>,
+    members: Vec<u32>,
+    /// Edges leaving class c, as (local dependent, weight): `out[out_at[c]..out_at[c + 1]]`.
+    out_at: Vec<usize>,
+    out: Vec<(u32, i64)>,
+}
+
+impl Classes {
+    /// # Complexity
+    /// O(m + e) for m members and e edges between them.
+    fn new(inner: &[Vec<(u32, i64)>], tolerance: &[i64]) -> Self {
+        let hard = |u: NodeId| inner[u as usize].iter().filter(|&&(v, w)| w > tolerance[v as usize]).map(|e| e.0);
+        let mut groups = sccs(inner.len(), hard);
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups.sort_unstable_by_key(|g| g[0]);
+        let mut of = vec![0u32; inner.len()];
+        let (mut member_at, mut members) = (vec![0], Vec::with_capacity(inner.len()));
+        for (c, g) in groups.iter().enumerate() {
+            for &i in g {
+                of[i as usize] = c as u32;
+            }
+            members.extend_from_slice(g);
+            member_at.push(members.len());
+        }
+        let (mut out_at, mut out) = (vec![0], Vec::new());
+        for (c, g) in groups.iter().enumerate() {
+            for &u in g {
+                out.extend(inner[u as usize].iter().filter(|&&(v, _)| of[v as usize] != c as u32));
+            }
+            out_at.push(out.len());
+        }
+        Classes { of, member_at, members, out_at, out }
+    }
+
+    fn len(&self) -> usize {
+        self.member_at.len() - 1
+    }
+
+    fn members(&self, c: u32) -> &[u32] {
+        &self.members[self.member_at[c as usize]..self.member_at[c as usize + 1]]
+    }
+
+    fn out(&self, c: u32) -> &[(u32, i64)] {
+        &self.out[self.out_at[c as usize]..self.out_at[c as usize + 1]]
+    }
+}
+
+/// Failure propagation inside one cycle, class by class: `left[i]` is how much more member i
+/// tolerates. Only what a candidate touched is reset after it: a cycle costs what its
+/// candidates take down, not its size per candidate.
 struct Propagation {
     left: Vec<i64>,
+    /// Per class.
     down: Vec<bool>,
-    /// Every member set down, once each, in the order it went down.
+    /// Every class set down, once each, in the order it went down.
     queue: Vec<u32>,
     /// Members whose `left` changed (maybe more than once each).
     touched: Vec<u32>,
 }
 
 impl Propagation {
-    fn fail(&mut self, i: u32) {
-        if !self.down[i as usize] {
-            self.down[i as usize] = true;
-            self.queue.push(i);
+    fn fail(&mut self, c: u32) {
+        if !self.down[c as usize] {
+            self.down[c as usize] = true;
+            self.queue.push(c);
         }
     }
 
-    fn hit(&mut self, i: u32, w: i64) {
-        let vi = i as usize;
-        if !self.down[vi] {
+    /// Member i loses `w` of its tolerance; past it, its whole class goes down.
+    fn hit(&mut self, classes: &Classes, i: u32, w: i64) {
+        let c = classes.of[i as usize];
+        if !self.down[c as usize] {
             self.touched.push(i);
-            self.left[vi] -= w;
-            if self.left[vi] < 0 {
-                self.down[vi] = true;
-                self.queue.push(i);
+            self.left[i as usize] -= w;
+            if self.left[i as usize] < 0 {
+                self.fail(c);
             }
         }
     }
 
-    fn spread(&mut self, inner: &[Vec<(u32, i64)>]) {
+    fn spread(&mut self, classes: &Classes) {
         let mut head = 0;
-        while let Some(&u) = self.queue.get(head) {
+        while let Some(&c) = self.queue.get(head) {
             head += 1;
-            for &(v, w) in &inner[u as usize] {
-                self.hit(v, w);
+            for &(v, w) in classes.out(c) {
+                self.hit(classes, v, w);
             }
         }
     }
@@ -901,8 +970,8 @@ impl Propagation {
         for &i in &self.touched {
             self.left[i as usize] = tolerance[i as usize];
         }
-        for &i in &self.queue {
-            self.down[i as usize] = false;
+        for &c in &self.queue {
+            self.down[c as usize] = false;
         }
         self.touched.clear();
         self.queue.clear();

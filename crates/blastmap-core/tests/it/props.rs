@@ -718,9 +718,18 @@ fn random_topologies_cover_the_interesting_shapes() {
     // The generator must produce gates, runtime cycles, start cycles, deadlocks and placement,
     // or the properties above prove little.
     let (mut gates, mut runtime_cycles, mut deadlocks, mut placement, mut false_redundancy) = (0, 0, 0, 0, 0);
+    // Cycles whose members fall together (the solver stores their K once) and cycles whose
+    // members do not all have one K (classes and single members side by side).
+    let (mut together, mut mixed) = (0, 0);
     for seed in 0..500 {
         let t = random_topology(seed);
         let c = model(&t);
+        let k = algo::single_failures(&c.model);
+        for cy in algo::cycles(&c.model).iter().filter(|cy| cy.kind == algo::CycleKind::Runtime) {
+            let first = cy.members[0];
+            together += usize::from(cy.members[1..].iter().any(|&v| k.kills(v, first) && k.kills(first, v)));
+            mixed += usize::from(cy.members.iter().any(|&v| k.of(v) != k.of(first)));
+        }
         let r = analyze(&c, &Options::default());
         gates += usize::from(!r.redundancy.is_empty());
         false_redundancy += usize::from(
@@ -735,6 +744,7 @@ fn random_topologies_cover_the_interesting_shapes() {
         "{gates} {runtime_cycles} {deadlocks} {placement}"
     );
     assert!(false_redundancy > 0, "some gate must have an actual tolerance between 0 and declared");
+    assert!(together > 50 && mixed > 20, "{together} {mixed}");
 }
 
 /// A random small mesh: one or two shards, tailnets on them (some caching the network map),
