@@ -538,11 +538,14 @@ impl Forest {
         }
         let mut tin = vec![0u32; n];
         let mut sub = vec![0u32; n];
+        // The nodes in tour order.
+        let mut tour: Vec<NodeId> = Vec::with_capacity(n);
         let mut clock = 0u32;
         let mut stack: Vec<(NodeId, usize)> = Vec::new();
         for root in (0..n).filter(|&v| self.next[v] == NONE) {
             tin[root] = clock;
             clock += 1;
+            tour.push(root as NodeId);
             stack.push((root as NodeId, child_at[root]));
             while let Some(top) = stack.last_mut() {
                 let (v, at) = *top;
@@ -551,6 +554,7 @@ impl Forest {
                     let c = children[at];
                     tin[c as usize] = clock;
                     clock += 1;
+                    tour.push(c);
                     stack.push((c, child_at[c as usize]));
                 } else {
                     sub[v as usize] = clock - tin[v as usize];
@@ -558,7 +562,7 @@ impl Forest {
                 }
             }
         }
-        // Holders of each node, by tour position.
+        // Holders of each node, by tour position: filled in tour order, so no list needs sorting.
         let mut holders_at = vec![0usize; n + 1];
         for &x in &self.own {
             holders_at[x as usize + 1] += 1;
@@ -568,15 +572,12 @@ impl Forest {
         }
         let mut fill = holders_at.clone();
         let mut holders = vec![0 as NodeId; self.own.len()];
-        for w in 0..n {
-            let start = self.own_start[w];
-            for &x in &self.own[start..start + self.own_len[w] as usize] {
-                holders[fill[x as usize]] = w as NodeId;
+        for &w in &tour {
+            let start = self.own_start[w as usize];
+            for &x in &self.own[start..start + self.own_len[w as usize] as usize] {
+                holders[fill[x as usize]] = w;
                 fill[x as usize] += 1;
             }
-        }
-        for x in 0..n {
-            holders[holders_at[x]..holders_at[x + 1]].sort_unstable_by_key(|&h| tin[h as usize]);
         }
         Killers {
             next: self.next,
