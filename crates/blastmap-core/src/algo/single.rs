@@ -21,7 +21,9 @@
 //!   all. Every failure in K(L) takes all of C's outside dependencies down, so it does to C
 //!   exactly what L does: members that L's failure takes down point at L. Members joined both
 //!   ways by dependencies that alone take their dependent down fall together: such a class is
-//!   one candidate and one unit of propagation, and its first member stores its K for all.
+//!   one candidate and one unit of propagation, and its first member stores its K for all. A
+//!   class under such a dependency p of another class (K(p) ⊆ K(class)) points at p and stores
+//!   only what p's K lacks, as outside cycles: a chain closed into a cycle stores O(length).
 //!
 //! After the pass an Euler tour of the forest answers "does x kill v" in O(log) and makes
 //! "the nodes x takes down" a union of subtree ranges, which is how the other analyses read K
@@ -781,7 +783,8 @@ impl CycleScratch {
     /// the dependent's tolerance: a plain `requires`, a placement) take each other down, so they
     /// have one K and fall together. Such a class is one candidate and one unit of
     /// propagation, and its first member stores the class's K: the others point at it with
-    /// nothing of their own. A ring of n plain `requires` costs O(n), not n per member.
+    /// nothing of their own. A ring of n plain `requires` costs O(n), not n per member. A class
+    /// with a hard dependency in another class points at it and stores only what it adds.
     fn solve(&mut self, model: &Model, members: &[NodeId], forest: &mut Forest) {
         for (i, &v) in members.iter().enumerate() {
             self.local[v as usize] = i as u32;
@@ -817,34 +820,7 @@ impl CycleScratch {
         }
         hits.sort_unstable();
 
-        let mut state = Propagation {
-            left: tolerance.clone(),
-            down: vec![false; classes.len()],
-            queue: Vec::new(),
-            touched: Vec::new(),
-        };
-        // K of each class, from this cycle's candidates.
-        let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); classes.len()];
-        for group in hits.chunk_by(|a, b| a.0 == b.0) {
-            for &(_, v, w) in group {
-                state.hit(&classes, v, w);
-            }
-            state.spread(&classes);
-            // The queue holds every class down (each once): what x takes down, in O(down).
-            for &c in &state.queue {
-                results[c as usize].push(group[0].0);
-            }
-            state.reset(&tolerance);
-        }
-        for c in 0..classes.len() as u32 {
-            state.fail(c);
-            state.spread(&classes);
-            let class: Vec<NodeId> = classes.members(c).iter().map(|&i| members[i as usize]).collect();
-            for &d in &state.queue {
-                results[d as usize].extend_from_slice(&class);
-            }
-            state.reset(&tolerance);
-        }
+        let mut state = Propagation::new(&tolerance, classes.len());
         // What `shared` (and so all of K(shared)) does: every outside dependency down.
         let mut by_shared = vec![false; classes.len()];
         if shared != NONE {
@@ -853,14 +829,61 @@ impl CycleScratch {
             }
             state.spread(&classes);
             by_shared.clone_from(&state.down);
+            state.reset(&tolerance);
         }
-        for (c, own) in results.iter_mut().enumerate() {
-            let class = classes.members(c as u32);
-            let first = members[class[0] as usize];
+        // A class under a hard dependency p (p's failure alone takes it down, so K(p) ⊆ K(c))
+        // stores only K(c) \ K(p): a candidate is recorded at the classes it takes down whose
+        // parent it leaves up. p must share c's fate under `shared`, or K(shared) would be lost
+        // from K(c).
+        let parent: Vec<u32> = (0..classes.len())
+            .map(|c| {
+                let fits = |&&p: &&u32| !by_shared[c] || by_shared[p as usize];
+                classes.hard_deps(c as u32).iter().find(fits).copied().unwrap_or(NONE)
+            })
+            .collect();
+        state.set_parents(parent.clone());
+        // K(c) \ K(parent(c)) of each class, from this cycle's candidates.
+        let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); classes.len()];
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            for &(_, v, w) in group {
+                state.hit(&classes, v, w);
+            }
+            state.spread(&classes);
+            for &c in &state.record {
+                results[c as usize].push(group[0].0);
+            }
+            state.reset(&tolerance);
+        }
+        // The classes as candidates, dependents first. A class whose failure takes the last one
+        // down (a hard dependency of it) goes on from what that one took down: D(c) is the
+        // closure of D(last) and c. A chain closed into a cycle costs its length, not its
+        // length per member.
+        let mut last = NONE;
+        for &c in classes.order().iter().rev() {
+            if last != NONE && classes.hard_deps(last).binary_search(&c).is_err() {
+                state.reset(&tolerance);
+            }
+            state.fail(c);
+            state.spread(&classes);
+            for &d in &state.record {
+                results[d as usize].extend(classes.members(c).iter().map(|&i| members[i as usize]));
+            }
+            last = c;
+        }
+        state.reset(&tolerance);
+        // Hard dependencies first: a class's parent is in the forest before it.
+        let first = |c: u32| members[classes.members(c)[0] as usize];
+        for &c in classes.order() {
+            let own = &mut results[c as usize];
             own.sort_unstable();
-            forest.add(first, if by_shared[c] { shared } else { NONE }, own);
-            for &i in &class[1..] {
-                forest.add(members[i as usize], first, &[]);
+            let next = match parent[c as usize] {
+                NONE if by_shared[c as usize] => shared,
+                NONE => NONE,
+                p => first(p),
+            };
+            forest.add(first(c), next, own);
+            for &i in &classes.members(c)[1..] {
+                forest.add(members[i as usize], first(c), &[]);
             }
         }
         for &v in members {
@@ -870,7 +893,7 @@ impl CycleScratch {
 }
 
 /// The members of one cycle grouped by the hard edges between them (a class takes itself
-/// down whole), with the edges that leave each class.
+/// down whole), with the edges that leave each class and the hard ones that enter it.
 struct Classes {
     /// `of[i]`: the class of local member i.
     of: Vec<u32>,
@@ -880,35 +903,72 @@ struct Classes {
     /// Edges leaving class c, as (local dependent, weight): `out[out_at[c]..out_at[c + 1]]`.
     out_at: Vec<usize>,
     out: Vec<(u32, i64)>,
+    /// The other classes with a hard edge into class c, ascending:
+    /// `hard_deps[hard_deps_at[c]..hard_deps_at[c + 1]]`.
+    hard_deps_at: Vec<usize>,
+    hard_deps: Vec<u32>,
+    /// Every class, hard dependencies before their dependents.
+    order: Vec<u32>,
 }
 
 impl Classes {
     /// # Complexity
-    /// O(m + e) for m members and e edges between them.
+    /// O(m + e log e) for m members and e edges between them.
     fn new(inner: &[Vec<(u32, i64)>], tolerance: &[i64]) -> Self {
-        let hard = |u: NodeId| inner[u as usize].iter().filter(|&&(v, w)| w > tolerance[v as usize]).map(|e| e.0);
-        let mut groups = sccs(inner.len(), hard);
-        for g in &mut groups {
+        let is_hard = |v: u32, w: i64| w > tolerance[v as usize];
+        let hard = |u: NodeId| inner[u as usize].iter().filter(|&&(v, w)| is_hard(v, w)).map(|e| e.0);
+        // Tarjan's order over dependent edges: dependents first.
+        let mut groups: Vec<(usize, Vec<u32>)> = sccs(inner.len(), hard).into_iter().enumerate().collect();
+        for (_, g) in &mut groups {
             g.sort_unstable();
         }
-        groups.sort_unstable_by_key(|g| g[0]);
+        groups.sort_unstable_by_key(|(_, g)| g[0]);
         let mut of = vec![0u32; inner.len()];
         let (mut member_at, mut members) = (vec![0], Vec::with_capacity(inner.len()));
-        for (c, g) in groups.iter().enumerate() {
+        for (c, (_, g)) in groups.iter().enumerate() {
             for &i in g {
                 of[i as usize] = c as u32;
             }
             members.extend_from_slice(g);
             member_at.push(members.len());
         }
+        let mut order: Vec<u32> = (0..groups.len() as u32).collect();
+        order.sort_unstable_by_key(|&c| std::cmp::Reverse(groups[c as usize].0));
         let (mut out_at, mut out) = (vec![0], Vec::new());
-        for (c, g) in groups.iter().enumerate() {
+        let mut hard_in: Vec<(u32, u32)> = Vec::new();
+        for (c, (_, g)) in groups.iter().enumerate() {
             for &u in g {
-                out.extend(inner[u as usize].iter().filter(|&&(v, _)| of[v as usize] != c as u32));
+                for &(v, w) in &inner[u as usize] {
+                    let d = of[v as usize];
+                    if d != c as u32 {
+                        out.push((v, w));
+                        if is_hard(v, w) {
+                            hard_in.push((d, c as u32));
+                        }
+                    }
+                }
             }
             out_at.push(out.len());
         }
-        Classes { of, member_at, members, out_at, out }
+        hard_in.sort_unstable();
+        hard_in.dedup();
+        let mut hard_deps_at = vec![0; groups.len() + 1];
+        for &(d, _) in &hard_in {
+            hard_deps_at[d as usize + 1] += 1;
+        }
+        for c in 0..groups.len() {
+            hard_deps_at[c + 1] += hard_deps_at[c];
+        }
+        let hard_deps = hard_in.into_iter().map(|(_, c)| c).collect();
+        Classes { of, member_at, members, out_at, out, hard_deps_at, hard_deps, order }
+    }
+
+    fn hard_deps(&self, c: u32) -> &[u32] {
+        &self.hard_deps[self.hard_deps_at[c as usize]..self.hard_deps_at[c as usize + 1]]
+    }
+
+    fn order(&self) -> &[u32] {
+        &self.order
     }
 
     fn len(&self) -> usize {
@@ -933,15 +993,78 @@ struct Propagation {
     down: Vec<bool>,
     /// Every class set down, once each, in the order it went down.
     queue: Vec<u32>,
+    /// How much of `queue` has spread its failure.
+    spread: usize,
     /// Members whose `left` changed (maybe more than once each).
     touched: Vec<u32>,
+    /// The class each class stores its K under (`NONE` for none), and its children:
+    /// `children[child_at[c]..child_at[c + 1]]`.
+    parent: Vec<u32>,
+    child_at: Vec<usize>,
+    children: Vec<u32>,
+    /// The classes down whose parent is up: those that record the candidate at hand
+    /// (`at[c]` is c's place in `record`, or `NONE`).
+    record: Vec<u32>,
+    at: Vec<u32>,
 }
 
 impl Propagation {
+    fn new(tolerance: &[i64], classes: usize) -> Self {
+        Propagation {
+            left: tolerance.to_vec(),
+            down: vec![false; classes],
+            queue: Vec::new(),
+            spread: 0,
+            touched: Vec::new(),
+            parent: vec![NONE; classes],
+            child_at: vec![0; classes + 1],
+            children: Vec::new(),
+            record: Vec::new(),
+            at: vec![NONE; classes],
+        }
+    }
+
+    /// Sets each class's parent (no class failed yet).
+    fn set_parents(&mut self, parent: Vec<u32>) {
+        let n = parent.len();
+        let mut child_at = vec![0usize; n + 1];
+        for &p in parent.iter().filter(|&&p| p != NONE) {
+            child_at[p as usize + 1] += 1;
+        }
+        for c in 0..n {
+            child_at[c + 1] += child_at[c];
+        }
+        let mut fill = child_at.clone();
+        let mut children = vec![0; child_at[n]];
+        for (c, &p) in parent.iter().enumerate().filter(|(_, &p)| p != NONE) {
+            children[fill[p as usize]] = c as u32;
+            fill[p as usize] += 1;
+        }
+        (self.parent, self.child_at, self.children) = (parent, child_at, children);
+    }
+
     fn fail(&mut self, c: u32) {
-        if !self.down[c as usize] {
-            self.down[c as usize] = true;
-            self.queue.push(c);
+        let ci = c as usize;
+        if self.down[ci] {
+            return;
+        }
+        self.down[ci] = true;
+        self.queue.push(c);
+        let p = self.parent[ci];
+        if p == NONE || !self.down[p as usize] {
+            self.at[ci] = self.record.len() as u32;
+            self.record.push(c);
+        }
+        for k in self.child_at[ci]..self.child_at[ci + 1] {
+            let child = self.children[k] as usize;
+            let at = self.at[child];
+            if at != NONE {
+                self.at[child] = NONE;
+                self.record.swap_remove(at as usize);
+                if let Some(&moved) = self.record.get(at as usize) {
+                    self.at[moved as usize] = at;
+                }
+            }
         }
     }
 
@@ -957,10 +1080,10 @@ impl Propagation {
         }
     }
 
+    /// Spreads the failures not spread yet.
     fn spread(&mut self, classes: &Classes) {
-        let mut head = 0;
-        while let Some(&c) = self.queue.get(head) {
-            head += 1;
+        while let Some(&c) = self.queue.get(self.spread) {
+            self.spread += 1;
             for &(v, w) in classes.out(c) {
                 self.hit(classes, v, w);
             }
@@ -974,7 +1097,12 @@ impl Propagation {
         for &c in &self.queue {
             self.down[c as usize] = false;
         }
+        for &c in &self.record {
+            self.at[c as usize] = NONE;
+        }
         self.touched.clear();
         self.queue.clear();
+        self.record.clear();
+        self.spread = 0;
     }
 }

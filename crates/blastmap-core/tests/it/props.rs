@@ -198,6 +198,54 @@ pub fn deep_topology(seed: u64) -> Topology {
     Topology { name: Some(format!("deep-{seed}")), components: comps, ..Topology::default() }
 }
 
+/// A random long runtime cycle: a chain of `requires` (`c{i}` requires `c{i+1}`) closed by
+/// its last member requiring one of the first, with chords, gates along it (the closing one
+/// among them), outside components and placement values under it, and a component above it:
+/// classes that fall together, classes under a hard dependency and chains closed by a soft
+/// edge, side by side.
+pub fn cyclic_topology(seed: u64) -> Topology {
+    let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5BD1_E995 | 1);
+    let n = 3 + r.below(60);
+    let name = |i: usize| format!("c{i}");
+    let outside = 1 + r.below(4);
+    // No gates in a third of them: the cycle then falls together whole.
+    let gates = r.below(3) as u64 * 25;
+    let mut comps: Vec<Component> = (0..n).map(|i| Component::new(name(i))).collect();
+    for j in 0..outside {
+        let mut o = Component::new(format!("o{j}"));
+        if j > 0 && r.chance(50) {
+            o.requires = vec![format!("o{}", r.below(j))];
+        }
+        comps.push(o);
+    }
+    for i in 0..n {
+        let mut requires = vec![if i + 1 < n { name(i + 1) } else { name(r.below((n - 1).min(3))) }];
+        if r.chance(20) {
+            let d = name(r.below(n));
+            if d != name(i) && !requires.contains(&d) {
+                requires.push(d);
+            }
+        }
+        if r.chance(15) {
+            let o = format!("o{}", r.below(outside));
+            if !requires.contains(&o) {
+                requires.push(o);
+            }
+        }
+        if requires.len() > 1 && r.chance(gates) {
+            comps[i].need = Some(1 + r.below(requires.len() - 1) as u32);
+        }
+        if r.chance(10) {
+            comps[i].zone = Some(format!("z{}", r.below(2)));
+        }
+        comps[i].requires = requires;
+    }
+    let mut top = Component::new("top");
+    top.requires = vec![name(r.below(n))];
+    comps.push(top);
+    Topology { name: Some(format!("cyclic-{seed}")), components: comps, ..Topology::default() }
+}
+
 /// The single-failure analyses of a deep topology against one-failure-at-a-time propagation,
 /// with their lists cut at `limit`.
 fn check_deep(t: &Topology, limit: usize) {
@@ -688,6 +736,35 @@ proptest! {
         check_deep(&t, usize::MAX);
         check_deep(&t, 3);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn long_cycles_agree_with_one_failure_at_a_time(seed in any::<u64>()) {
+        let t = cyclic_topology(seed);
+        check_deep(&t, usize::MAX);
+        check_deep(&t, 3);
+    }
+}
+
+#[test]
+fn cyclic_topologies_cover_the_shapes_of_long_cycles() {
+    // Long cycles that fall together whole, and long cycles whose members do not (closed by a
+    // gate, or cut by gates along them) must both occur, or the property above proves little.
+    let (mut together, mut apart) = (0, 0);
+    for seed in 0..200 {
+        let c = model(&cyclic_topology(seed));
+        let m = &c.model;
+        let k = algo::single_failures(m);
+        for cy in algo::cycles(m).iter().filter(|cy| cy.kind == algo::CycleKind::Runtime && cy.members.len() > 10) {
+            let sizes: BTreeSet<usize> = cy.members.iter().map(|&v| k.size(v)).collect();
+            together += usize::from(sizes.len() == 1);
+            apart += usize::from(sizes.len() > 5);
+        }
+    }
+    assert!(together > 20 && apart > 20, "{together} {apart}");
 }
 
 #[test]
