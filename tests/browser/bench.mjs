@@ -90,7 +90,8 @@ try {
       const node = `#graph g.node[data-id="${id}"]`;
       row.clickFail = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
       // Of which the what-if (and the state's update), before anything is drawn.
-      row.clickFailWhatIf = fmt(await markGap(page, "fail-click", "what-if-done"));
+      const whatIf = await markGap(page, "fail-click", "what-if-done");
+      row.clickFailWhatIf = Number.isNaN(whatIf) ? "no marks (an older build)" : fmt(whatIf);
       row.clickRestore = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "up" }));
     } else {
       skip("clickFail", "no component drawn");
