@@ -130,3 +130,15 @@ export function breakdown(marks, status) {
   if (marks.loaded !== undefined) out.loadedAt = marks.loaded;
   return out;
 }
+
+/**
+ * Milliseconds between the page's last `blastmap:<from>` and `blastmap:<to>` marks (NaN when
+ * either is missing): a click's what-if (`fail-click` → `what-if-done`, graph_view/pointer.rs).
+ */
+export async function markGap(page, from, to) {
+  return page.evaluate(({ from, to }) => {
+    const last = (n) => performance.getEntriesByName(`blastmap:${n}`, "mark").at(-1)?.startTime;
+    const [a, b] = [last(from), last(to)];
+    return a === undefined || b === undefined ? NaN : b - a;
+  }, { from, to });
+}

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serve, launch, open, DIST } from "./harness.mjs";
-import { paste, timed, fmt, sampleRss, breakdown } from "./bench-helpers.mjs";
+import { paste, timed, fmt, sampleRss, breakdown, markGap } from "./bench-helpers.mjs";
 
 const server = await serve();
 const browser = await launch();
@@ -89,6 +89,9 @@ try {
     if (id) {
       const node = `#graph g.node[data-id="${id}"]`;
       row.clickFail = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "failed" }));
+      // Of which the what-if (and the state's update), before anything is drawn.
+      const whatIf = await markGap(page, "fail-click", "what-if-done");
+      row.clickFailWhatIf = Number.isNaN(whatIf) ? "no marks (an older build)" : fmt(whatIf);
       row.clickRestore = fmt(await timed(page, { kind: "click", selector: node }, { kind: "attr", selector: node, attr: "data-status", value: "up" }));
     } else {
       skip("clickFail", "no component drawn");

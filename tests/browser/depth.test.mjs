@@ -33,6 +33,28 @@ async function allBandsLegible(page, count, min = 22) {
   }
 }
 
+/** No band (its box and the stack drawn behind it) lies under the graph's overlaid controls:
+ * the zoom buttons and Fit above, the line that says what is shown below. */
+async function clearOfControls(page) {
+  const { bands, controls } = await page.evaluate(() => {
+    const rect = (e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    return {
+      bands: [...document.querySelectorAll("#graph g.node.aggregate")].map((e) => ({ id: e.dataset.id, ...rect(e) })),
+      controls: [".graph-tools", ".graph-info"].map((s) => ({ id: s, ...rect(document.querySelector(s)) })),
+    };
+  });
+  assert.ok(bands.length > 0);
+  for (const b of bands) {
+    for (const c of controls) {
+      const overlap = b.left < c.right && c.left < b.right && b.top < c.bottom && c.top < b.bottom;
+      assert.ok(!overlap, `${b.id} lies under ${c.id}: ${JSON.stringify({ band: b, control: c })}`);
+    }
+  }
+}
+
 test("a long chain's bands all show legible in a narrow window too (1000 × 700)", async () => {
   const { context, page } = await open(env.browser, env.server.url, { viewport: { width: 1000, height: 700 } });
   try {
@@ -41,6 +63,7 @@ test("a long chain's bands all show legible in a narrow window too (1000 × 700)
     await waitForFindings(page);
     await page.waitForSelector('#graph g.node[data-id="depth:2600-2799"]');
     await allBandsLegible(page, 15);
+    await clearOfControls(page);
     // Read left to right, then down: the deepest band first, each beside or below the last.
     const at = await page.$$eval("#graph g.node.aggregate .box", (es) =>
       es.map((e) => {
@@ -51,6 +74,10 @@ test("a long chain's bands all show legible in a narrow window too (1000 × 700)
     at.sort((a, b) => a.y - b.y || a.x - b.x);
     const lo = (b) => Number(/^depth:(\d+)/.exec(b.id)[1]);
     assert.deepEqual(at.map(lo), [...at.map(lo)].sort((a, b) => b - a), JSON.stringify(at));
+    // Fit shows the same: whole, legible, clear of the controls.
+    await page.click("#fit");
+    await allBandsLegible(page, 15);
+    await clearOfControls(page);
   } finally {
     await context.close();
   }
@@ -81,9 +108,11 @@ test("a long chain opens in depth bands; a band opens into its components and sh
     // Readable at first sight: the 15 bands are laid out in rows (a column of them showed
     // only the top 11 at a legible size), every one of them whole on screen and legible.
     await allBandsLegible(page, 15, 30);
+    await clearOfControls(page);
     // Fit keeps them all on screen.
     await page.click("#fit");
     await allBandsLegible(page, 15, 30);
+    await clearOfControls(page);
 
     // A click opens the band (c200…c399) into its components; the chip can close it again.
     await page.click('#graph g.node[data-id="depth:2600-2799"]');

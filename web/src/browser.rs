@@ -89,3 +89,11 @@ pub fn copy(text: &str) {
         let _ = w.navigator().clipboard().write_text(text);
     }
 }
+
+/// A `performance.mark` for the benchmarks (`tests/browser/bench-helpers.mjs` reads them):
+/// where the page's time goes.
+pub fn mark(name: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

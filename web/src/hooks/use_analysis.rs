@@ -23,6 +23,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::browser::mark;
 use crate::protocol::{Input, Request, Response};
 use crate::state::{Action, Analysis, Beside, Crash, Notice, Parsed, State};
 
@@ -226,14 +227,6 @@ fn cancel(shared: &Shared) {
         }
     }
     spawn(shared);
-}
-
-/// A `performance.mark` for the benchmarks (`tests/browser/bench-helpers.mjs` reads them):
-/// where an analysis's time goes on the page's side.
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
 }
 
 /// Turns an answer of the worker of `generation` into actions.

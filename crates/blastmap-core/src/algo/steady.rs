@@ -61,15 +61,38 @@ impl Steady {
 /// O(|V| + |E|) time and O(|V|) extra space; the propagation itself touches only the edges out
 /// of nodes that go down.
 pub fn steady_state(model: &Model, failed: &[NodeId]) -> Steady {
+    propagate(model, failed, Kinds { gates: true, placement: true })
+}
+
+/// What a model has, as far as [`propagate`] is concerned: `false` only when the caller knows
+/// the model has none.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Kinds {
+    /// Some node tolerates a loss (a k-of-n gate with k < n). Without one, what requires a
+    /// down node is down: no count of lost dependencies is kept or read.
+    pub gates: bool,
+    /// Some node is placed on a placement value: without one, no row of placement dependents
+    /// is read.
+    pub placement: bool,
+}
+
+/// [`steady_state`], skipping what the model has none of ([`Kinds`]). Same result as
+/// [`steady_state`] when `kinds` is true of the model.
+///
+/// # Complexity
+/// As [`steady_state`]'s.
+pub(crate) fn propagate(model: &Model, failed: &[NodeId], kinds: Kinds) -> Steady {
     let n = model.len();
     let mut down = vec![false; n];
     let mut is_failed = vec![false; n];
     let mut cause = vec![NONE; n];
     // How many of its `requires` each node has lost: it goes down past its tolerance. Counted
     // up from zero, so a node nothing touches costs no read of its tolerance (a click on the
-    // page answers a what-if over a million nodes).
-    let mut lost = vec![0u32; n];
-    let mut order = Vec::with_capacity(failed.len());
+    // page answers a what-if over a million nodes). Without gates, the first loss is past it.
+    let mut lost = if kinds.gates { vec![0u32; n] } else { Vec::new() };
+    // Room for every node: a failure that takes a deep chain down pushes them all, and growing
+    // by doubling copied the order about twice over.
+    let mut order = Vec::with_capacity(n);
     for &f in failed {
         if (f as usize) < n && !is_failed[f as usize] {
             is_failed[f as usize] = true;
@@ -83,15 +106,21 @@ pub fn steady_state(model: &Model, failed: &[NodeId]) -> Steady {
         for &v in model.requires_dependents(u) {
             let vi = v as usize;
             if !down[vi] {
-                lost[vi] += 1;
-                if lost[vi] > model.tolerance(v) {
+                let past = match lost.get_mut(vi) {
+                    Some(count) => {
+                        *count += 1;
+                        *count > model.tolerance(v)
+                    }
+                    None => true,
+                };
+                if past {
                     down[vi] = true;
                     cause[vi] = u;
                     order.push(v);
                 }
             }
         }
-        for &v in model.placement_dependents(u) {
+        for &v in if kinds.placement { model.placement_dependents(u) } else { &[] } {
             let vi = v as usize;
             if !down[vi] {
                 down[vi] = true;

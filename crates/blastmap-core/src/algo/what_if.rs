@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::algo::steady::{steady_state, Steady};
+use crate::algo::steady::{propagate, steady_state, Kinds, Steady};
 use crate::model::{Adjacency, Model, NodeId};
 
 /// A node's status after a failure set.
@@ -132,6 +132,8 @@ pub struct Dependents {
     /// Some node is a k-of-n gate with k < n: without one, whatever requires a down node is
     /// down too, never only degraded.
     gates: bool,
+    /// Some node is placed on a placement value.
+    placement: bool,
 }
 
 impl Dependents {
@@ -150,7 +152,8 @@ impl Dependents {
         };
         let start = model.ids().any(|v| !model.start(v).is_empty());
         let gates = model.ids().any(|v| model.is_redundant(v));
-        Dependents { soft: reversed(Model::degrades), watched: reversed(Model::monitors), start, gates }
+        let placement = model.ids().any(|v| !model.placement(v).is_empty());
+        Dependents { soft: reversed(Model::degrades), watched: reversed(Model::monitors), start, gates, placement }
     }
 
     /// The nodes that list `v` as a soft dependency.
@@ -177,13 +180,21 @@ impl Dependents {
 /// let db = [m.lookup("db").unwrap()];
 /// let (w, all) = (what_if_from(&m, &index, &db), what_if(&m, &db));
 /// assert_eq!((w.status, w.unmonitored), (all.status, all.unmonitored));
+/// // A chain has no gate, placement, soft, start-time or monitoring edge: only the order is walked.
+/// let chain = load("components:\n- {id: a, requires: [b]}\n- {id: b, requires: [c]}\n- {id: c}\n").unwrap().model;
+/// let c = [chain.lookup("c").unwrap()];
+/// let (w, all) = (what_if_from(&chain, &Dependents::new(&chain), &c), what_if(&chain, &c));
+/// assert_eq!((&w.status, &w.steady.order, &w.steady.cause), (&all.status, &all.steady.order, &all.steady.cause));
+/// assert_eq!(chain.names(&w.explain(&chain, chain.lookup("a").unwrap())), ["c", "b", "a"]);
 /// ```
 ///
 /// # Complexity
 /// O(|V|) time to clear the arrays, plus O(|E_down|): the edges into and out of the nodes that
 /// go down. O(|V|) extra space.
 pub fn what_if_from(model: &Model, dependents: &Dependents, failed: &[NodeId]) -> WhatIf {
-    let steady = steady_state(model, failed);
+    // Without gates no count of lost dependencies is kept (the first loss takes a node down),
+    // and without placement no row of placement dependents is read.
+    let steady = propagate(model, failed, Kinds { gates: dependents.gates, placement: dependents.placement });
     let n = model.len();
     let down = |v: NodeId| steady.is_down(v);
     let mut status = vec![Status::Up; n];
@@ -195,11 +206,17 @@ pub fn what_if_from(model: &Model, dependents: &Dependents, failed: &[NodeId]) -
     let (soft, start, watched) =
         (dependents.soft.edge_count() > 0, dependents.start, dependents.watched.edge_count() > 0);
     let gates = dependents.gates;
-    for &u in &steady.order {
-        let i = u as usize;
-        if let Some(s) = status.get_mut(i) {
-            *s = if steady.failed.get(i).copied().unwrap_or(false) { Status::Failed } else { Status::Down };
+    // The order starts with the failure set; nothing after it failed itself.
+    let failures =
+        steady.order.iter().take_while(|&&u| steady.failed.get(u as usize).copied().unwrap_or(false)).count();
+    for (j, &u) in steady.order.iter().enumerate() {
+        if let Some(s) = status.get_mut(u as usize) {
+            *s = if j < failures { Status::Failed } else { Status::Down };
         }
+    }
+    // Then the edges into the down nodes, of the kinds the model has (none: no walk at all).
+    let walked: &[NodeId] = if gates || soft || start || watched { &steady.order } else { &[] };
+    for &u in walked {
         let requires = if gates { model.requires_dependents(u) } else { &[] };
         for &v in requires.iter().chain(if soft { dependents.soft(u) } else { &[] }) {
             if !down(v) {

@@ -151,7 +151,10 @@ pub fn use_pointer(
             } else if review {
                 on_select.emit(Selection::Component(id));
             } else {
+                // The what-if's share of a click, for the benchmarks (bench-helpers.mjs).
+                crate::browser::mark("blastmap:fail-click");
                 on_toggle.emit(id);
+                crate::browser::mark("blastmap:what-if-done");
             }
         })
     };

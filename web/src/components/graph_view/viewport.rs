@@ -30,16 +30,34 @@ impl View {
 /// The smallest scale the first view of a graph uses.
 const READABLE: f64 = 0.7;
 
-/// The whole drawing in a `w`×`h` viewport; with `readable`, never below the scale at which
-/// labels stay legible (the top of the graph then shows, centred, and the rest is a drag away)
-/// when it has more than a couple of dozen nodes or shows bands of depth: a chain's first view
-/// is a column of up to 25 bands, which a whole fit shrank to specks.
-pub fn fitted(d: &Drawing, w: f64, h: f64, readable: bool) -> View {
+/// The margin a fitted view leaves on every side (CSS pixels).
+const MARGIN: f64 = 16.0;
+
+/// How far a fitted view stays from the graph's overlaid controls (CSS pixels).
+const GAP: f64 = 8.0;
+
+/// The room the graph's overlaid controls take, in CSS pixels from its top and bottom edges:
+/// the zoom buttons and Fit at the top, the line that says what is shown at the bottom. A
+/// fitted view keeps its drawing out of both strips (never less than [`MARGIN`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Controls {
+    pub top: f64,
+    pub bottom: f64,
+}
+
+/// The whole drawing in a `w`×`h` viewport, clear of the overlaid `controls`; with `readable`,
+/// never below the scale at which labels stay legible (the top of the graph then shows,
+/// centred, and the rest is a drag away) when it has more than a couple of dozen nodes or shows
+/// bands of depth: a chain's first view is a column of up to 25 bands, which a whole fit shrank
+/// to specks.
+pub fn fitted(d: &Drawing, w: f64, h: f64, controls: Controls, readable: bool) -> View {
     let (gw, gh) = (f64::from(d.layout.width).max(1.0), f64::from(d.layout.height).max(1.0));
-    let fit = ((w - 32.0) / gw).min((h - 32.0) / gh).clamp(0.002, 1.25);
+    let (top, bottom) = (controls.top.max(MARGIN), controls.bottom.max(MARGIN));
+    let room = (h - top - bottom).max(1.0);
+    let fit = ((w - 2.0 * MARGIN) / gw).min(room / gh).clamp(0.002, 1.25);
     let bands = || d.view.nodes.iter().any(|n| matches!(n.key, Key::Band(..)));
     let k = if readable && (d.view.nodes.len() > 24 || bands()) { fit.max(READABLE) } else { fit };
-    let y = if gh * k <= h { (h - gh * k) / 2.0 } else { 16.0 };
+    let y = if gh * k <= room { top + (room - gh * k) / 2.0 } else { top };
     let x = if gw * k <= w {
         (w - gw * k) / 2.0
     } else {
@@ -96,6 +114,18 @@ pub struct Size {
     pub ratio: f64,
 }
 
+/// The room the overlaid controls beside the `<svg>` behind `svg` take (their CSS places
+/// them); none when they are not there.
+pub fn controls(svg: &NodeRef) -> Controls {
+    let Some(el) = svg.cast::<web_sys::Element>() else { return Controls::default() };
+    let r = el.get_bounding_client_rect();
+    let rect = |selector: &str| Some(el.parent_element()?.query_selector(selector).ok()??.get_bounding_client_rect());
+    Controls {
+        top: rect(".graph-tools").map_or(0.0, |t| t.bottom() - r.top() + GAP),
+        bottom: rect(".graph-info").map_or(0.0, |i| r.bottom() - i.top() + GAP),
+    }
+}
+
 pub fn measure(svg: &NodeRef) -> Option<Size> {
     let el = svg.cast::<web_sys::Element>()?;
     let r = el.get_bounding_client_rect();
@@ -126,7 +156,7 @@ pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Key>)
         let (view, svg_ref, drawing) = (view.clone(), svg_ref.clone(), drawing.clone());
         Callback::from(move |readable: bool| {
             if let Some(s) = measure(&svg_ref) {
-                view.set(fitted(&drawing, s.w, s.h, readable));
+                view.set(fitted(&drawing, s.w, s.h, controls(&svg_ref), readable));
             }
         })
     };
@@ -185,7 +215,7 @@ mod tests {
     #[test]
     fn fitting_shows_the_whole_drawing_and_centring_shows_the_opened_nodes() {
         let d = drawing(TEXT, &RollUp::none());
-        let v = fitted(&d, 800.0, 600.0, false);
+        let v = fitted(&d, 800.0, 600.0, Controls::default(), false);
         let (right, bottom) = (v.x + f64::from(d.layout.width) * v.k, v.y + f64::from(d.layout.height) * v.k);
         assert!(v.x >= 0.0 && v.y >= 0.0 && right <= 800.0 && bottom <= 600.0, "{v:?}");
 
@@ -222,7 +252,7 @@ mod tests {
         // readable scale in the graph of a 1600 × 900 page (about 750 × 640) and of a 1000 × 700
         // one (about 420 × 420), where one column of 16 did not.
         for (w, h) in [(750.0, 640.0), (420.0, 420.0)] {
-            let v = fitted(&d, w, h, true);
+            let v = fitted(&d, w, h, Controls::default(), true);
             assert!(v.k >= READABLE, "{v:?}");
             for n in &d.layout.nodes {
                 let (x, y) = (f64::from(n.x) * v.k + v.x, f64::from(n.y) * v.k + v.y);
@@ -230,13 +260,29 @@ mod tests {
                 assert!(x >= 0.0 && y >= 0.0 && r <= w && b <= h, "{w}×{h}: {x} {y} {r} {b}");
             }
         }
+        // Clear of the overlaid controls (the zoom buttons above, the line of what is shown
+        // below; as measured in the graph of a 1000 × 700 and a 1600 × 900 page): every band
+        // between them, still at a readable scale.
+        for (w, h) in [(420.0, 423.0), (752.0, 704.0)] {
+            let controls = Controls { top: 44.0, bottom: 37.0 };
+            let v = fitted(&d, w, h, controls, true);
+            assert!(v.k >= READABLE, "{v:?}");
+            for n in &d.layout.nodes {
+                let (x, y) = (f64::from(n.x) * v.k + v.x, f64::from(n.y) * v.k + v.y);
+                let (r, b) = (x + f64::from(n.w) * v.k, y + f64::from(n.h) * v.k);
+                assert!(
+                    x >= 0.0 && y >= controls.top && r <= w && b <= h - controls.bottom,
+                    "{w}×{h}: {x} {y} {r} {b}"
+                );
+            }
+        }
         // Too small a graph for it: the readable scale still holds, from the top.
-        let v = fitted(&d, 300.0, 200.0, true);
+        let v = fitted(&d, 300.0, 200.0, Controls::default(), true);
         assert!(v.k >= READABLE && f64::from(d.layout.height) * v.k > 200.0, "{v:?}");
         let top = d.layout.nodes.iter().min_by(|a, b| a.y.total_cmp(&b.y)).unwrap();
         assert!(f64::from(top.y) * v.k + v.y >= 0.0);
         // The Fit button shows it whole.
-        let whole = fitted(&d, 300.0, 200.0, false);
+        let whole = fitted(&d, 300.0, 200.0, Controls::default(), false);
         assert!(f64::from(d.layout.height) * whole.k <= 200.0 && whole.k < READABLE, "{whole:?}");
     }
 
