@@ -75,9 +75,14 @@ impl Redundancy {
 /// assert_eq!(m.name(r.minimal_failure[0]), "network:nyc");
 /// ```
 ///
+/// A gate whose cone holds no other gate and whose `requires` have disjoint K sets (a pool of
+/// independent replicas) is exact without a search: every failure takes down at most one
+/// member, so it takes `n − need + 1`.
+///
 /// # Complexity
 /// O(|own(v)| + |own(next(v))|) for a gate with a single point of failure (see
-/// [`Killers::most_specific`]). Otherwise, per gate with a cone of c
+/// [`Killers::most_specific`]); O(c + Σ |K(r)|) for one over independent members (given up past
+/// `budget` members). Otherwise, per gate with a cone of c
 /// nodes and e edges, O(C(c, s) · e) for the smallest killing size s, capped by `budget` set
 /// evaluations (then the result is a bound). A gate whose budget runs out adds the greedy
 /// witness: O((c + u) log c) for u ≤ max(4 · budget, 64 · c) score updates (past that the
@@ -129,7 +134,7 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
                 }
             }
             let trivial: Vec<NodeId> = model.requires(v).iter().copied().take(declared as usize + 1).collect();
-            let r = match smallest(&mut search, &mut greedy, model, v, declared, budget) {
+            let r = match smallest(&mut search, &mut greedy, model, killers, v, declared, budget) {
                 Found::Set(set) => {
                     Redundancy { actual: set.len() as u32 - 1, minimal_failure: set, at_least: 0, ..base }
                 }
@@ -180,6 +185,7 @@ fn smallest(
     search: &mut ConeSearch,
     greedy: &mut Greedy,
     model: &Model,
+    killers: &Killers,
     v: NodeId,
     max_size: u32,
     budget: u64,
@@ -189,6 +195,9 @@ fn smallest(
         return Found::None;
     }
     let cone = search.cone(model, v);
+    if one_at_a_time(model, killers, v, &cone, budget) {
+        return Found::None;
+    }
     let mut spent = 0u64;
     for size in 2..=max_size as usize {
         if size > cone.len() {
@@ -218,6 +227,34 @@ fn smallest(
         }
     }
     Found::None
+}
+
+/// True when every set of failures takes down at most as many of v's `requires` as it has
+/// members, so that no set of `max_size` or fewer takes `v` down: nothing in v's cone is a gate
+/// (so a set takes down the union of what its members take down alone), and no single failure
+/// takes down two of v's `requires` (their K sets are disjoint). The common pool of independent
+/// replicas: without this, a gate needing 2 of 40 was undecided after the budget's sets of up
+/// to 4 failures, where the answer is its declaration.
+///
+/// # Complexity
+/// O(c + Σ |K(r)|) over v's `requires` r, given up (false) past `budget` members walked.
+fn one_at_a_time(model: &Model, killers: &Killers, v: NodeId, cone: &[NodeId], budget: u64) -> bool {
+    if cone.iter().any(|&u| model.tolerance(u) > 0) {
+        return false;
+    }
+    let mut seen: FxHashMap<NodeId, ()> = FxHashMap::default();
+    let mut walked = 0u64;
+    for &r in model.requires(v) {
+        for a in killers.path(r) {
+            for &x in killers.own(a) {
+                walked += 1;
+                if walked > budget || seen.insert(x, ()).is_some() {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// Σ C(c, s) for 2 ≤ s ≤ `max_size`: the sets an exhaustive search of a cone of `c` candidates
