@@ -1,10 +1,10 @@
 //! What is shown: focus (a neighbourhood) and roll-up (one node per region, zone, kind or
 //! group, or per band of dependency depths, with edges aggregated).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::depth::Bands;
-use crate::graph::{EdgeKind, Graph, RollUpBy};
+use crate::graph::{Edge, EdgeKind, Graph, RollUpBy};
 
 /// What a shown node stands for: a graph node (by its id), the aggregate of one attribute's
 /// value, or a band of dependency depths. Three variants, not one string: a component may well
@@ -197,14 +197,28 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// ```
 ///
 /// # Complexity
-/// O(|V| · |by| + |E| log |E|) time, O(|V| + |E|) space; with [`RollUpBy::Depth`], plus
+/// O(|V| · |by| + |E| + D log D) time for D distinct shown edges (see `aggregate`), O(|V| +
+/// |E|) space; with [`RollUpBy::Depth`], plus
 /// [`depths`](crate::depths) and O(|V| log |V|) to order the bands.
 pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
-    // Aggregates and bands in order of first appearance, found again by key.
-    let mut index: std::collections::HashMap<Key, u32> = std::collections::HashMap::new();
+    // The expanded aggregates as borrowed pairs: looked up per node without building a key.
+    let expanded: BTreeSet<(RollUpBy, &str)> = roll
+        .expanded
+        .iter()
+        .filter_map(|k| match k {
+            Key::Rolled(by, value) => Some((*by, value.as_str())),
+            Key::Node(_) | Key::Band(..) => None,
+        })
+        .collect();
+    // Aggregates and bands in order of first appearance, found again by attribute and value
+    // (borrowed from the graph) or by depths; the last one found is tried first, as
+    // neighbouring nodes often share it.
+    let mut index: HashMap<(RollUpBy, &str), u32> = HashMap::new();
+    let mut band_index: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut last: Option<(RollUpBy, &str, u32)> = None;
     let mut nodes: Vec<ViewNode> = Vec::new();
     // Per shown node: where a roll-up by depth put it (its band, or its own depth), if one did.
     let mut by_depth: Vec<Option<(u32, u32)>> = Vec::new();
@@ -225,9 +239,8 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
                 break;
             }
             let Some(value) = info.attr(by) else { continue };
-            let key = RollUp::key(by, value);
-            if !roll.expanded.contains(&key) {
-                shown = Shown::In(key, by, value.to_string());
+            if !expanded.contains(&(by, value)) {
+                shown = Shown::In(by, value);
                 break;
             }
             if !by.is_container() {
@@ -247,12 +260,19 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             (nodes.len() - 1) as u32
         };
         let at = match shown {
-            Shown::Band(band @ (lo, hi)) => *index.entry(Key::Band(lo, hi)).or_insert_with_key(|key| {
-                add(key.clone(), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band))
+            Shown::Band(band @ (lo, hi)) => *band_index.entry(band).or_insert_with(|| {
+                add(Key::Band(lo, hi), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band))
             }),
-            Shown::In(key, by, value) => {
-                *index.entry(key).or_insert_with_key(|key| add(key.clone(), Some((by, value)), None, None))
-            }
+            Shown::In(by, value) => match last {
+                Some((b, v, at)) if b == by && v == value => at,
+                _ => {
+                    let at = *index
+                        .entry((by, value))
+                        .or_insert_with(|| add(RollUp::key(by, value), Some((by, value.to_string())), None, None));
+                    last = Some((by, value, at));
+                    at
+                }
+            },
             // Each graph node is its own: never found again by its id, which an aggregate's
             // could equal.
             Shown::Itself(depth) => add(Key::Node(info.id.clone()), None, None, depth),
@@ -281,30 +301,67 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             *o = moved_to[*o as usize];
         }
     }
-    let mut raw: Vec<(u32, u32, EdgeKind)> = g
-        .valid_edges()
-        .filter_map(|e| {
-            let (a, b) = (of[e.from as usize]?, of[e.to as usize]?);
-            (a != b).then_some((a, b, e.kind))
-        })
-        .collect();
-    raw.sort_unstable();
-    let mut edges: Vec<ViewEdge> = Vec::new();
-    for (from, to, kind) in raw {
-        match edges.last_mut() {
-            Some(last) if last.from == from && last.to == to && last.kind == kind => last.count += 1,
-            _ => edges.push(ViewEdge { from, to, kind, count: 1 }),
-        }
-    }
+    let edges = aggregate(g, &of, nodes.len());
     View { nodes, edges, of }
 }
 
+/// The edges between `shown` shown nodes (`of` maps graph nodes to them), one per
+/// (from, to, kind) with its count, sorted; edges inside a shown node disappear. Bucketed by
+/// `from`, each bucket counted in a table by (to, kind) and only its distinct edges sorted: no
+/// sort of every graph edge (a million, when a few hundred aggregates are shown).
+///
+/// # Complexity
+/// O(|V| + |E| + shown · kinds + D log D) time for D distinct shown edges, O(|E| + shown ·
+/// kinds) space.
+fn aggregate(g: &Graph, of: &[Option<u32>], shown: usize) -> Vec<ViewEdge> {
+    let kinds = EdgeKind::ALL.len();
+    let ends = |e: &Edge| {
+        let (a, b) = (of.get(e.from as usize).copied().flatten()?, of.get(e.to as usize).copied().flatten()?);
+        (a != b && (a as usize) < shown && (b as usize) < shown).then_some((a, b))
+    };
+    let mut start = vec![0usize; shown + 1];
+    for e in g.valid_edges() {
+        if let Some((a, _)) = ends(e) {
+            start[a as usize + 1] += 1;
+        }
+    }
+    for i in 0..shown {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut bucket = vec![(0u32, EdgeKind::Runtime); start[shown]];
+    for e in g.valid_edges() {
+        if let Some((a, b)) = ends(e) {
+            bucket[fill[a as usize]] = (b, e.kind);
+            fill[a as usize] += 1;
+        }
+    }
+    // Where (to, kind) went in `edges`; stale unless it points into the current bucket's part.
+    let mut slot = vec![usize::MAX; shown * kinds];
+    let mut edges: Vec<ViewEdge> = Vec::new();
+    for from in 0..shown {
+        let first = edges.len();
+        for &(to, kind) in &bucket[start[from]..start[from + 1]] {
+            let s = &mut slot[to as usize * kinds + kind as usize];
+            match edges.get_mut(*s) {
+                Some(e) if *s >= first => e.count += 1,
+                _ => {
+                    *s = edges.len();
+                    edges.push(ViewEdge { from: from as u32, to, kind, count: 1 });
+                }
+            }
+        }
+        edges[first..].sort_unstable();
+    }
+    edges
+}
+
 /// Where the roll-up puts a node.
-enum Shown {
+enum Shown<'g> {
     /// Shown itself (at this depth, when a roll-up by depth opened down to it).
     Itself(Option<(u32, u32)>),
-    /// In the aggregate with this key, attribute and value.
-    In(Key, RollUpBy, String),
+    /// In the aggregate of this attribute and value.
+    In(RollUpBy, &'g str),
     /// In the band of these depths.
     Band((u32, u32)),
 }

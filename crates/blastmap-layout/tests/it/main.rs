@@ -1,6 +1,7 @@
 //! Tests of the layout crate: focus, roll-up and the layered layout, on small hand-made graphs.
 
 mod depth;
+mod rollup;
 
 use blastmap_layout::{
     focus, layout, view, BandKind, Edge, EdgeKind, Graph, Layout, NodeInfo, Params, RollUp, RollUpBy, View,

@@ -1,7 +1,7 @@
 //! Pan and zoom: where the scene sits on screen, fitting a new drawing, centring on what an
 //! aggregate opened into, zooming about a point, and following the viewport's size.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use blastmap_layout::Key;
 use wasm_bindgen::JsCast as _;
@@ -73,11 +73,17 @@ pub fn fitted(d: &Drawing, w: f64, h: f64, controls: Controls, readable: bool) -
     View { x, y, k }
 }
 
-/// The nodes of `new` that an aggregate of `old` keyed `key` opened into.
+/// The nodes of `new` that an aggregate of `old` keyed `key` opened into, ascending: where
+/// `new` shows its members (one pass over them, not over every member of every new node).
 pub fn opened(old: &Drawing, new: &Drawing, key: &Key) -> Vec<usize> {
     let Some(a) = old.view.nodes.iter().find(|n| n.key == *key) else { return Vec::new() };
-    let members: HashSet<u32> = a.members.iter().copied().collect();
-    (0..new.view.nodes.len()).filter(|&v| new.view.nodes[v].members.iter().any(|m| members.contains(m))).collect()
+    let mut hit = vec![false; new.view.nodes.len()];
+    for &m in &a.members {
+        if let Some(h) = new.view.of.get(m as usize).copied().flatten().and_then(|v| hit.get_mut(v as usize)) {
+            *h = true;
+        }
+    }
+    hit.iter().enumerate().filter(|&(_, &h)| h).map(|(v, _)| v).collect()
 }
 
 /// `nodes` of `d` centred in a `w`×`h` viewport, whole if they fit at a readable scale.

@@ -1,0 +1,113 @@
+//! Roll-up by attributes on random graphs with focus and random aggregates opened, against the
+//! rule written out the slow way: which shown node each node goes to, and the edges between
+//! shown nodes per kind with their counts, sorted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastmap_layout::{view, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View};
+
+/// A seeded generator (no dependency needed for a few random graphs).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u32) -> u32 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % u64::from(n.max(1))) as u32
+    }
+
+    /// One of a few values, or none.
+    fn value(&mut self, name: &str, of: u32) -> Option<String> {
+        let v = self.below(of + 1);
+        (v < of).then(|| format!("{name}{v}"))
+    }
+}
+
+/// A random graph with regions, zones, kinds and groups (some missing), edges of every kind,
+/// repeated ones included.
+fn random(rng: &mut Rng, n: u32) -> Graph {
+    let nodes = (0..n)
+        .map(|i| NodeInfo {
+            id: format!("n{i}"),
+            region: rng.value("r", 3),
+            zone: rng.value("z", 2),
+            kind: rng.value("k", 4),
+            group: rng.value("g", 6),
+            ..NodeInfo::default()
+        })
+        .collect();
+    let edges =
+        (0..n * 4).map(|_| Edge { from: rng.below(n), to: rng.below(n), kind: EdgeKind::ALL[rng.below(5) as usize] });
+    Graph { nodes, edges: edges.collect() }
+}
+
+/// The key node `v` is shown under: the first attribute with a value not expanded; an expanded
+/// container lets the next ones apply, an expanded group or kind shows its members.
+fn expected_key(g: &Graph, v: usize, roll: &RollUp) -> Key {
+    let info = &g.nodes[v];
+    for &by in &roll.by {
+        let Some(value) = info.attr(by) else { continue };
+        let key = RollUp::key(by, value);
+        if !roll.expanded.contains(&key) {
+            return key;
+        }
+        if !by.is_container() {
+            break;
+        }
+    }
+    Key::Node(info.id.clone())
+}
+
+fn check(g: &Graph, keep: &[bool], roll: &RollUp) -> View {
+    let v = view(g, Some(keep), roll);
+    for (node, kept) in keep.iter().enumerate() {
+        match v.of[node] {
+            Some(at) => {
+                assert!(kept);
+                let shown = &v.nodes[at as usize];
+                assert_eq!(shown.key, expected_key(g, node, roll));
+                assert!(shown.members.contains(&(node as u32)));
+            }
+            None => assert!(!kept),
+        }
+    }
+    let keys: BTreeSet<&Key> = v.nodes.iter().map(|n| &n.key).collect();
+    assert_eq!(keys.len(), v.nodes.len(), "one shown node per key");
+    let mut counts: BTreeMap<(u32, u32, EdgeKind), u32> = BTreeMap::new();
+    for e in &g.edges {
+        let (Some(a), Some(b)) = (v.of[e.from as usize], v.of[e.to as usize]) else { continue };
+        if a != b {
+            *counts.entry((a, b, e.kind)).or_default() += 1;
+        }
+    }
+    let got: Vec<((u32, u32, EdgeKind), u32)> = v.edges.iter().map(|e| ((e.from, e.to, e.kind), e.count)).collect();
+    let want: Vec<((u32, u32, EdgeKind), u32)> = counts.into_iter().collect();
+    assert_eq!(got, want, "edges per (from, to, kind) with their counts, in that order");
+    v
+}
+
+#[test]
+fn attribute_roll_ups_follow_the_rule_and_aggregate_every_edge_in_order() {
+    let mut rng = Rng(17);
+    let orders: [&[RollUpBy]; 3] = [
+        &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind],
+        &[RollUpBy::Region, RollUpBy::Zone, RollUpBy::Group],
+        &[RollUpBy::Group],
+    ];
+    for round in 0..150 {
+        let n = 1 + rng.below(400);
+        let g = random(&mut rng, n);
+        let keep: Vec<bool> = (0..n).map(|_| round % 2 == 0 || rng.below(4) > 0).collect();
+        let mut roll = RollUp::by(orders[round % orders.len()]);
+        let v = check(&g, &keep, &roll);
+        // Open a few aggregates, one after another, and check again.
+        let mut shown = v;
+        for _ in 0..4 {
+            let keys: Vec<Key> = shown.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| n.key.clone()).collect();
+            if keys.is_empty() {
+                break;
+            }
+            roll.expanded.insert(keys[rng.below(keys.len() as u32) as usize].clone());
+            shown = check(&g, &keep, &roll);
+        }
+    }
+}
