@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::algo::cone::{next_combination, ConeSearch};
 use crate::algo::cycles::runtime_sccs;
@@ -242,13 +242,13 @@ fn one_at_a_time(model: &Model, killers: &Killers, v: NodeId, cone: &[NodeId], b
     if cone.iter().any(|&u| model.tolerance(u) > 0) {
         return false;
     }
-    let mut seen: FxHashMap<NodeId, ()> = FxHashMap::default();
+    let mut seen: FxHashSet<NodeId> = FxHashSet::default();
     let mut walked = 0u64;
     for &r in model.requires(v) {
         for a in killers.path(r) {
             for &x in killers.own(a) {
                 walked += 1;
-                if walked > budget || seen.insert(x, ()).is_some() {
+                if walked > budget || !seen.insert(x) {
                     return false;
                 }
             }

@@ -34,7 +34,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::algo::cycles::{runtime_sccs, sccs};
-use crate::model::{Model, NodeId};
+use crate::model::{Adjacency, Model, NodeId};
 
 /// No node: the `next` of a root, the common ancestor of nodes in different trees.
 const NONE: NodeId = NodeId::MAX;
@@ -841,7 +841,7 @@ impl CycleScratch {
                 classes.hard_deps(c as u32).iter().find(fits).copied().unwrap_or(NONE)
             })
             .collect();
-        state.set_parents(parent.clone());
+        state.set_parents(parent);
         // K(c) \ K(parent(c)) of each class, from this cycle's candidates.
         let mut results: Vec<Vec<NodeId>> = vec![Vec::new(); classes.len()];
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
@@ -876,7 +876,7 @@ impl CycleScratch {
         for &c in classes.order() {
             let own = &mut results[c as usize];
             own.sort_unstable();
-            let next = match parent[c as usize] {
+            let next = match state.parent[c as usize] {
                 NONE if by_shared[c as usize] => shared,
                 NONE => NONE,
                 p => first(p),
@@ -903,10 +903,8 @@ struct Classes {
     /// Edges leaving class c, as (local dependent, weight): `out[out_at[c]..out_at[c + 1]]`.
     out_at: Vec<usize>,
     out: Vec<(u32, i64)>,
-    /// The other classes with a hard edge into class c, ascending:
-    /// `hard_deps[hard_deps_at[c]..hard_deps_at[c + 1]]`.
-    hard_deps_at: Vec<usize>,
-    hard_deps: Vec<u32>,
+    /// The other classes with a hard edge into each class, ascending.
+    hard_deps: Adjacency,
     /// Every class, hard dependencies before their dependents.
     order: Vec<u32>,
 }
@@ -952,19 +950,19 @@ impl Classes {
         }
         hard_in.sort_unstable();
         hard_in.dedup();
-        let mut hard_deps_at = vec![0; groups.len() + 1];
-        for &(d, _) in &hard_in {
-            hard_deps_at[d as usize + 1] += 1;
+        let mut hard_deps = Adjacency::with_room(groups.len(), hard_in.len());
+        let mut rest = hard_in.as_slice();
+        for d in 0..groups.len() as u32 {
+            let here = rest.partition_point(|e| e.0 == d);
+            let row: Vec<u32> = rest[..here].iter().map(|e| e.1).collect();
+            hard_deps.push_row(&row);
+            rest = &rest[here..];
         }
-        for c in 0..groups.len() {
-            hard_deps_at[c + 1] += hard_deps_at[c];
-        }
-        let hard_deps = hard_in.into_iter().map(|(_, c)| c).collect();
-        Classes { of, member_at, members, out_at, out, hard_deps_at, hard_deps, order }
+        Classes { of, member_at, members, out_at, out, hard_deps, order }
     }
 
     fn hard_deps(&self, c: u32) -> &[u32] {
-        &self.hard_deps[self.hard_deps_at[c as usize]..self.hard_deps_at[c as usize + 1]]
+        self.hard_deps.get(c)
     }
 
     fn order(&self) -> &[u32] {
@@ -997,11 +995,9 @@ struct Propagation {
     spread: usize,
     /// Members whose `left` changed (maybe more than once each).
     touched: Vec<u32>,
-    /// The class each class stores its K under (`NONE` for none), and its children:
-    /// `children[child_at[c]..child_at[c + 1]]`.
+    /// The class each class stores its K under (`NONE` for none), and each class's children.
     parent: Vec<u32>,
-    child_at: Vec<usize>,
-    children: Vec<u32>,
+    children: Adjacency,
     /// The classes down whose parent is up: those that record the candidate at hand
     /// (`at[c]` is c's place in `record`, or `NONE`).
     record: Vec<u32>,
@@ -1017,8 +1013,7 @@ impl Propagation {
             spread: 0,
             touched: Vec::new(),
             parent: vec![NONE; classes],
-            child_at: vec![0; classes + 1],
-            children: Vec::new(),
+            children: Adjacency::default(),
             record: Vec::new(),
             at: vec![NONE; classes],
         }
@@ -1026,21 +1021,12 @@ impl Propagation {
 
     /// Sets each class's parent (no class failed yet).
     fn set_parents(&mut self, parent: Vec<u32>) {
-        let n = parent.len();
-        let mut child_at = vec![0usize; n + 1];
-        for &p in parent.iter().filter(|&&p| p != NONE) {
-            child_at[p as usize + 1] += 1;
+        let mut up = Adjacency::with_rows(parent.len());
+        for &p in &parent {
+            up.push_row(if p == NONE { &[] } else { std::slice::from_ref(&p) });
         }
-        for c in 0..n {
-            child_at[c + 1] += child_at[c];
-        }
-        let mut fill = child_at.clone();
-        let mut children = vec![0; child_at[n]];
-        for (c, &p) in parent.iter().enumerate().filter(|(_, &p)| p != NONE) {
-            children[fill[p as usize]] = c as u32;
-            fill[p as usize] += 1;
-        }
-        (self.parent, self.child_at, self.children) = (parent, child_at, children);
+        self.children = up.finish(parent.len()).reversed(parent.len());
+        self.parent = parent;
     }
 
     fn fail(&mut self, c: u32) {
@@ -1055,8 +1041,8 @@ impl Propagation {
             self.at[ci] = self.record.len() as u32;
             self.record.push(c);
         }
-        for k in self.child_at[ci]..self.child_at[ci + 1] {
-            let child = self.children[k] as usize;
+        for &child in self.children.get(c) {
+            let child = child as usize;
             let at = self.at[child];
             if at != NONE {
                 self.at[child] = NONE;
