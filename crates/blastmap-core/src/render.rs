@@ -342,36 +342,48 @@ struct Ids<'a> {
 
 impl<'a> Ids<'a> {
     fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
-        let set: FxHashSet<&str> = names.into_iter().collect();
+        Ids::with_capacity(names, 0)
+    }
+
+    fn with_capacity(names: impl IntoIterator<Item = &'a str>, capacity: usize) -> Self {
+        let mut set: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(capacity, Default::default());
+        set.extend(names);
         let longest = set.iter().map(|s| s.len()).max().unwrap_or(0);
         Ids { set, longest }
     }
 
     fn of_report(r: &'a Report) -> Self {
         let c = &r.cold_start;
-        Ids::new(
-            r.targets
-                .iter()
-                .chain(r.findings.iter().flat_map(finding_names_beyond_targets))
-                .chain(r.double_points.iter().flat_map(|d| d.equivalent.iter().flatten()))
-                .chain(c.waves.iter().flatten())
-                .chain(&c.deadlocked)
-                .chain(
-                    r.blind_spots
-                        .iter()
-                        .flat_map(|b| std::iter::once(&b.component).chain(&b.monitors).chain(&b.failures)),
-                )
-                .chain(r.restart_hazards.iter().flat_map(|h| std::iter::once(&h.failure).chain(&h.cannot_restart)))
-                .chain(r.redundancy.iter().flat_map(|x| std::iter::once(&x.component).chain(&x.minimal_failure)))
-                .map(Name::as_str)
-                .chain(
-                    r.notes
-                        .iter()
-                        .chain(r.observed.iter().flat_map(|o| &o.marks))
-                        .flat_map(|n| std::iter::once(&n.subject).chain(n.edge.iter().flat_map(|e| [&e.from, &e.to])))
-                        .chain(r.observed.iter().flat_map(observed_names))
-                        .map(String::as_str),
-                ),
+        // A report names each component many times (a million names, a tenth of them distinct,
+        // at a million edges), each time the same shared allocation: those are told apart by
+        // address, and only the first of each is hashed as text. Every component comes up in a
+        // wave or is deadlocked: about as many as are distinct, room made once.
+        let components = c.waves.iter().map(Vec::len).sum::<usize>() + c.deadlocked.len();
+        let mut seen: FxHashSet<usize> = FxHashSet::with_capacity_and_hasher(components, Default::default());
+        let names = r
+            .targets
+            .iter()
+            .chain(r.findings.iter().flat_map(finding_names_beyond_targets))
+            .chain(r.double_points.iter().flat_map(|d| d.equivalent.iter().flatten()))
+            .chain(c.waves.iter().flatten())
+            .chain(&c.deadlocked)
+            .chain(
+                r.blind_spots.iter().flat_map(|b| std::iter::once(&b.component).chain(&b.monitors).chain(&b.failures)),
+            )
+            .chain(r.restart_hazards.iter().flat_map(|h| std::iter::once(&h.failure).chain(&h.cannot_restart)))
+            .chain(r.redundancy.iter().flat_map(|x| std::iter::once(&x.component).chain(&x.minimal_failure)))
+            .map(Name::as_str)
+            .filter(|name| seen.insert(name.as_ptr() as usize));
+        Ids::with_capacity(
+            names.chain(
+                r.notes
+                    .iter()
+                    .chain(r.observed.iter().flat_map(|o| &o.marks))
+                    .flat_map(|n| std::iter::once(&n.subject).chain(n.edge.iter().flat_map(|e| [&e.from, &e.to])))
+                    .chain(r.observed.iter().flat_map(observed_names))
+                    .map(String::as_str),
+            ),
+            components,
         )
     }
 
