@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #! Measures the page (not a test): open → findings (a real paste) at 50,000, 200,000 and
 #! 1,000,000 edges (`blastmap generate --edges`), with where the time went (the worker's parse
-#! and analysis, the page's marks) and the browser's peak resident memory; click → repaint;
+#! and analysis, the page's marks), the browser's peak resident memory and the peak JS heap and
+#! WebAssembly memory of the page and its worker; click → repaint;
 #! the gzipped wasm sizes. Also prints the native cost of the page's steps (model, pack,
 #! unpack, scene, layout) for each size. A JSON file given instead of a size is measured as it
 #! is (a chain from `blastmap generate --shape chain`, say): the steps it has nothing for (no

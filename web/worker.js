@@ -4,7 +4,10 @@
 // uncaught error, which reaches the page's `onerror` (and the page says so and starts another).
 // A script that fails to load throws from importScripts, which reaches it too.
 importScripts("./blastmap-worker.js");
-wasm_bindgen({ module_or_path: "./blastmap-worker_bg.wasm" }).catch((e) => {
+// Its linear memory is kept where the browser benchmark reads its size (bench-helpers.mjs).
+wasm_bindgen({ module_or_path: "./blastmap-worker_bg.wasm" }).then((wasm) => {
+  self.blastmapWasmMemory = wasm.memory;
+}, (e) => {
   setTimeout(() => {
     throw new Error(`its WebAssembly did not load (${e})`);
   });

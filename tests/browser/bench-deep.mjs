@@ -1,12 +1,13 @@
 // Measures (not a test): the deep shapes in the page — paste → findings with where the time
 // went, the first view's aggregates and each click that opens a band down to components, a
-// click → repaint, and the peak resident memory of the browser's processes (page,
-// worker, GPU) while it works. Run by scripts/bench-browser-deep.sh, which builds the page and
+// click → repaint, the peak resident memory of the browser's processes (page,
+// worker, GPU) while it works, and the peak JS heap and WebAssembly memory of the page and its
+// worker. Run by scripts/bench-browser-deep.sh, which builds the page and
 // the shapes.
 // Usage: node bench-deep.mjs chain.json start-chain.json spine.json
 import { readFileSync } from "node:fs";
 import { serve, launch, open } from "./harness.mjs";
-import { paste, timed, fmt, sampleRss, breakdown } from "./bench-helpers.mjs";
+import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown } from "./bench-helpers.mjs";
 
 const server = await serve();
 const browser = await launch();
@@ -17,9 +18,13 @@ try {
     const components = JSON.parse(text).components.length;
     const { context, page } = await open(browser, server.url);
     await page.waitForSelector("#empty-state");
+    const memory = await jsWasmMemory(context, page);
     const rss = sampleRss();
+    const jsWasm = sampleJsWasm(memory);
     const pasted = await paste(page, text, components);
     const { before, peak } = rss.stop();
+    const heaps = await jsWasm.stop();
+    await memory.detach();
     const status = await page.$eval("#status", (e) => e.textContent);
     const findings = await page.$eval("#findings .panel-head .count", (e) => e.textContent).catch(() => "?");
     const aggregates = await page.$$eval("#graph g.node.aggregate", (es) => es.length);
@@ -50,6 +55,9 @@ try {
       clickFail: fmt(click),
       rssBeforeMB: before.toFixed(0),
       rssPeakMB: peak.toFixed(0),
+      jsPeakMB: heaps.jsMB.toFixed(0),
+      wasmPeakMB: heaps.wasmMB.toFixed(0),
+      jsWasmPeakMB: heaps.totalMB.toFixed(0),
     };
     rows.push(row);
     console.log(JSON.stringify({ ...row, breakdown: breakdown(pasted.marks, status) }));

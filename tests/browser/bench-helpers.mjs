@@ -1,6 +1,7 @@
 // Shared by the benchmarks (bench.mjs, bench-deep.mjs; not tests): a real paste into the
 // page, timed to the findings; a timed action (click, select) to its repaint; the browser's
-// peak resident memory while it works; and the page's own marks of where the time went.
+// peak resident memory while it works, and the peak JS heap and WebAssembly memory of the page
+// and its worker; and the page's own marks of where the time went.
 import { execFileSync } from "node:child_process";
 
 /** Resident memory of every Chromium process, summed (MB). */
@@ -24,6 +25,84 @@ export function sampleRss() {
       clearInterval(timer);
       peak = Math.max(peak, chromiumRss());
       return { before, peak };
+    },
+  };
+}
+
+/**
+ * The page's and its analysis worker's memory through the DevTools protocol, for sampling: the
+ * JavaScript heap in use (`Runtime.getHeapUsage` per target) and the WebAssembly linear memory
+ * (the byte length of the `blastmapWasmMemory` each keeps, web/boot.js and web/worker.js; 0 in
+ * a build without it), in MB. Workers are found by auto-attaching to the page's targets (a
+ * worker started again after a Cancel too).
+ */
+export async function jsWasmMemory(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const workers = new Set();
+  const replies = new Map();
+  let id = 0;
+  cdp.on("Target.attachedToTarget", (e) => e.targetInfo.type === "worker" && workers.add(e.sessionId));
+  cdp.on("Target.detachedFromTarget", (e) => workers.delete(e.sessionId));
+  cdp.on("Target.receivedMessageFromTarget", (e) => {
+    const m = JSON.parse(e.message);
+    replies.get(m.id)?.(m);
+    replies.delete(m.id);
+  });
+  await cdp.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  // One protocol command on the page (no session) or a worker (its session); null if it fails.
+  const send = async (session, method, params = {}) => {
+    try {
+      if (session === null) return await cdp.send(method, params);
+      const my = ++id;
+      const reply = new Promise((r) => replies.set(my, r));
+      await cdp.send("Target.sendMessageToTarget", { sessionId: session, message: JSON.stringify({ id: my, method, params }) });
+      return (await reply).result ?? null;
+    } catch {
+      return null;
+    }
+  };
+  const wasmBytes = "globalThis.blastmapWasmMemory?.buffer.byteLength ?? 0";
+  return {
+    /** { jsMB, wasmMB }: the page and its workers, summed. */
+    async read() {
+      let js = 0;
+      let wasm = 0;
+      for (const session of [null, ...workers]) {
+        js += (await send(session, "Runtime.getHeapUsage"))?.usedSize ?? 0;
+        wasm += (await send(session, "Runtime.evaluate", { expression: wasmBytes, returnByValue: true }))?.result?.value ?? 0;
+      }
+      return { jsMB: js / 2 ** 20, wasmMB: wasm / 2 ** 20 };
+    },
+    detach: () => cdp.detach().catch(() => {}),
+  };
+}
+
+/**
+ * Samples the JS heap and wasm memory of `jsWasmMemory` (`memory`), one reading after another
+ * with 250 ms between, until `stop()`, which resolves to { jsMB, wasmMB, totalMB }: the peak of
+ * each, and of their sum at one reading (MB).
+ */
+export function sampleJsWasm(memory) {
+  const peak = { jsMB: 0, wasmMB: 0, totalMB: 0 };
+  const take = async () => {
+    const { jsMB, wasmMB } = await memory.read();
+    peak.jsMB = Math.max(peak.jsMB, jsMB);
+    peak.wasmMB = Math.max(peak.wasmMB, wasmMB);
+    peak.totalMB = Math.max(peak.totalMB, jsMB + wasmMB);
+  };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await take();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await take();
+      return peak;
     },
   };
 }

@@ -1,5 +1,6 @@
 // Measures (not a test): open → findings (a real paste) with where the time went, the
-// browser's peak resident memory, and click → repaint, at several sizes; and the gzipped wasm
+// browser's peak resident memory (every Chromium process), the peak JS heap and WebAssembly
+// memory of the page and its worker (sampled through the DevTools protocol), and click → repaint, at several sizes; and the gzipped wasm
 // size. Run by scripts/bench-browser.sh, which builds the page and the topologies. A step the
 // topology has nothing for (no host to fail, no region or group rolled up: a chain) is
 // skipped, and the row says which (`skipped`); a topology that opens in bands of depth has
@@ -9,7 +10,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serve, launch, open, DIST } from "./harness.mjs";
-import { paste, timed, fmt, sampleRss, breakdown, markGap } from "./bench-helpers.mjs";
+import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap } from "./bench-helpers.mjs";
 
 const server = await serve();
 const browser = await launch();
@@ -20,9 +21,13 @@ try {
     const components = JSON.parse(text).components.length;
     const { context, page } = await open(browser, server.url);
     await page.waitForSelector("#empty-state");
+    const memory = await jsWasmMemory(context, page);
     const rss = sampleRss();
+    const jsWasm = sampleJsWasm(memory);
     const pasted = await paste(page, text, components);
     const { before, peak } = rss.stop();
+    const heaps = await jsWasm.stop();
+    await memory.detach();
     const status = await page.$eval("#status", (e) => e.textContent);
     const shown = await page.$$eval("#graph g.node", (es) => es.length);
     // The report's own count (every edge kind, placement included).
@@ -36,6 +41,10 @@ try {
       worker: status.replace(/^.*?components · /, ""),
       rssBeforeMB: before.toFixed(0),
       rssPeakMB: peak.toFixed(0),
+      // Page + worker: JS heap, WebAssembly memory, and both at once (each its peak).
+      jsPeakMB: heaps.jsMB.toFixed(0),
+      wasmPeakMB: heaps.wasmMB.toFixed(0),
+      jsWasmPeakMB: heaps.totalMB.toFixed(0),
       shown,
     };
     console.log(JSON.stringify({ file: row.file, breakdown: breakdown(pasted.marks, status) }));

@@ -1,6 +1,6 @@
 //! What the graph draws and where: which nodes are on screen (large views cull the rest), the
 //! state of every node and edge, the canvas (edges, and nodes as boxes when zoomed far out), and
-//! the memoized SVG node chunks.
+//! the memoized SVG nodes.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -9,15 +9,12 @@ use blastmap_core::algo::WhatIf;
 use yew::prelude::*;
 
 use super::super::edges::{self, Painted, Palette, Viewport, DIM, DOWN, EVIDENCE, PATH, SELECTED};
-use super::super::node_chunk::{NodeChunk, NodeState, ReachMark};
+use super::super::graph_node::{self, GraphNode, NodeState, ReachMark};
 use super::super::Ptr;
 use crate::protocol::ReachView;
 use crate::review;
 use crate::scene::{look, Drawing};
 use crate::state::{Analysis, Selection};
-
-/// Nodes per memoized chunk.
-const CHUNK: usize = 64;
 
 /// Views with more nodes draw only those on screen (and a margin around it, in scene units).
 const CULL_ABOVE: usize = 600;
@@ -303,14 +300,16 @@ pub fn use_canvas(
     );
 }
 
-/// The nodes in memoized chunks of [`CHUNK`]: a click re-renders only the chunks it changed.
-pub fn node_chunks(drawing: &Ptr<Drawing>, states: &[NodeState]) -> Html {
-    let n = states.len();
-    (0..n)
-        .step_by(CHUNK)
-        .map(|start| {
-            let end = (start + CHUNK).min(n);
-            html! { <NodeChunk key={start} drawing={drawing.clone()} start={start} states={states[start..end].to_vec()} /> }
+/// The nodes drawn in SVG, each memoized and keyed by what it stands for: a click re-renders
+/// only the nodes it changed, and a new drawing keeps the elements of the nodes it still shows.
+pub fn graph_nodes(drawing: &Ptr<Drawing>, states: &[NodeState]) -> Html {
+    states
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.drawn)
+        .filter_map(|(v, &state)| {
+            let key = graph_node::key(drawing, v)?;
+            Some(html! { <GraphNode key={key} drawing={drawing.clone()} v={v} state={state} /> })
         })
         .collect()
 }

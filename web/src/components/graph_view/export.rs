@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use super::super::node_chunk::{self, NodeState};
+use super::super::graph_node::{self, NodeState};
 use super::super::{edges, Ptr};
 use super::bands;
 use crate::scene::Drawing;
@@ -40,14 +40,14 @@ pub fn install(
                 b.w,
                 b.h,
                 b.x + 10.0,
-                node_chunk::escape(&label)
+                graph_node::escape(&label)
             );
         }
         let _ = write!(
             inner,
             "</g>\n<g class=\"edges\">{}</g>\n<g class=\"nodes\">{}</g>",
             edges::markup(&d, &edge_states, &marks),
-            node_chunk::markup(&d, &states)
+            graph_node::markup(&d, &states)
         );
         (d.layout.width, d.layout.height, inner)
     }));

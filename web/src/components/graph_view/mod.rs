@@ -1,6 +1,6 @@
 //! The graph: the laid-out view with region/zone boxes, pan (drag), zoom (wheel) and fit.
 //! Edges are painted on a canvas under an SVG of the bands and nodes ([`super::edges`]), with
-//! halos for the edges notes mark; node chunks are memoized; events are delegated to the `<svg>`
+//! halos for the edges notes mark; nodes are memoized and keyed; events are delegated to the `<svg>`
 //! and find their node through `data-v` (or their edge by position). Large views draw only the
 //! nodes on screen, and when zoomed out so far that thousands would be, paint them as plain
 //! boxes on the canvas and find clicks by position.
@@ -87,7 +87,7 @@ pub fn GraphView(p: &Props) -> Html {
     let canvas_ref = use_node_ref();
     let hovered = use_state(|| None::<usize>);
     let pan = viewport::use_pan(svg_ref.clone(), drawing.clone(), p.roll_up.expanded.clone());
-    let v = *pan.view;
+    let v = pan.view.get();
     let canvas_viewport = viewport::canvas_viewport(v, *pan.size);
 
     // What is on screen, and the state of everything drawn.
@@ -180,7 +180,7 @@ pub fn GraphView(p: &Props) -> Html {
                    transform={format!("translate({:.2},{:.2}) scale({:.4})", v.x, v.y, v.k)}>
                     <g class="bands">{ for band_views }</g>
                     <EdgeOverlay drawing={drawing.clone()} states={states.edges.clone()} />
-                    <g class="nodes">{ draw::node_chunks(&drawing, &states.nodes) }</g>
+                    <g class="nodes">{ draw::graph_nodes(&drawing, &states.nodes) }</g>
                 </g>
             </svg>
             <div class="graph-tools">

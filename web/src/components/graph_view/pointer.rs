@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::super::edges;
 use super::super::Ptr;
-use super::viewport::View;
+use super::viewport::{View, ViewHandle};
 use crate::scene::Drawing;
 use crate::state::Selection;
 
@@ -67,7 +67,7 @@ pub struct Handlers {
 pub fn use_pointer(
     svg_ref: NodeRef,
     drawing: Ptr<Drawing>,
-    view: UseStateHandle<View>,
+    view: ViewHandle,
     boxes: bool,
     hovered: UseStateHandle<Option<usize>>,
     actions: Actions,
@@ -81,7 +81,7 @@ pub fn use_pointer(
             }
             *drag.borrow_mut() = Some(Drag {
                 start: (f64::from(e.client_x()), f64::from(e.client_y())),
-                origin: *view,
+                origin: view.get(),
                 moved: false,
                 active: true,
             });
@@ -107,7 +107,7 @@ pub fn use_pointer(
     let onclick = {
         let drag = drag.clone();
         let Actions { on_toggle, on_expand, on_focus, on_select, review, edges_shown } = actions;
-        let (svg_ref, here) = (svg_ref.clone(), *view);
+        let (svg_ref, here) = (svg_ref.clone(), view.get());
         Callback::from(move |e: MouseEvent| {
             let moved = drag.borrow_mut().take().is_some_and(|d| d.moved);
             if moved {
@@ -168,7 +168,7 @@ pub fn use_pointer(
         let Some(el) = svg_ref.cast::<web_sys::Element>() else { return };
         let r = el.get_bounding_client_rect();
         let (mx, my) = (f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
-        view.set(view.zoomed(mx, my, (-e.delta_y() * 0.0015).exp()));
+        view.set(view.get().zoomed(mx, my, (-e.delta_y() * 0.0015).exp()));
     });
     let onmouseover = {
         let hovered = hovered.clone();
@@ -184,12 +184,12 @@ pub fn use_pointer(
 }
 
 /// A button's zoom by `factor` about the middle of the `<svg>` behind `svg_ref`.
-pub fn zoom_button(view: &UseStateHandle<View>, svg_ref: &NodeRef, factor: f64) -> Callback<MouseEvent> {
+pub fn zoom_button(view: &ViewHandle, svg_ref: &NodeRef, factor: f64) -> Callback<MouseEvent> {
     let (view, svg_ref) = (view.clone(), svg_ref.clone());
     Callback::from(move |_: MouseEvent| {
         let Some(el) = svg_ref.cast::<web_sys::Element>() else { return };
         let r = el.get_bounding_client_rect();
-        view.set(view.zoomed(r.width() / 2.0, r.height() / 2.0, factor));
+        view.set(view.get().zoomed(r.width() / 2.0, r.height() / 2.0, factor));
     })
 }
 

@@ -1,7 +1,9 @@
 //! Pan and zoom: where the scene sits on screen, fitting a new drawing, centring on what an
 //! aggregate opened into, zooming about a point, and following the viewport's size.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use blastmap_layout::Key;
 use wasm_bindgen::JsCast as _;
@@ -144,19 +146,70 @@ pub fn canvas_viewport(v: View, size: Option<Size>) -> Option<edges::Viewport> {
     size.map(|s| edges::Viewport { x: v.x, y: v.y, k: v.k, w: s.w, h: s.h, ratio: s.ratio })
 }
 
+/// The view: read by every render and by the pointer's handlers, set by them (a re-render
+/// follows) or, for a new drawing, by the render itself (none follows: that render draws it).
+#[derive(Clone)]
+pub struct ViewHandle {
+    view: Rc<Cell<View>>,
+    update: UseForceUpdateHandle,
+}
+
+impl ViewHandle {
+    pub fn get(&self) -> View {
+        self.view.get()
+    }
+
+    /// Sets the view and re-renders the graph.
+    pub fn set(&self, v: View) {
+        self.view.set(v);
+        self.update.force_update();
+    }
+}
+
+impl PartialEq for ViewHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
 /// The view, the viewport's size, and a fit (`true`: at a readable scale).
 pub struct Pan {
-    pub view: UseStateHandle<View>,
+    pub view: ViewHandle,
     pub size: UseStateHandle<Option<Size>>,
     pub fit: Callback<bool>,
 }
 
+/// The drawing (and the opened keys) the view was last placed for.
+type LastPlaced = RefCell<Option<(Ptr<Drawing>, BTreeSet<Key>)>>;
+
+/// The view of `d` in the `<svg>` behind `svg_ref`, recorded in `placed`: centred on what one
+/// newly opened aggregate (a key in `expanded` that the last placed drawing did not have)
+/// opened into, else fitted at a readable scale. `None` (nothing recorded) before the `<svg>`
+/// is there to measure.
+fn place(placed: &LastPlaced, d: &Ptr<Drawing>, expanded: &BTreeSet<Key>, svg_ref: &NodeRef) -> Option<View> {
+    let s = measure(svg_ref)?;
+    let last = placed.borrow_mut().replace((d.clone(), expanded.clone()));
+    let target = last.and_then(|(old, was)| {
+        let mut new = expanded.difference(&was);
+        let key = new.next().filter(|_| new.next().is_none())?;
+        centred(d, &opened(&old, d, key), s.w, s.h)
+    });
+    Some(target.unwrap_or_else(|| fitted(d, s.w, s.h, controls(svg_ref), true)))
+}
+
 /// Keeps the view of `drawing` in the `<svg>` behind `svg_ref`: a new drawing is fitted, except
 /// when it comes from opening one aggregate (a new key in `expanded`): then the view centres on
-/// what it opened into, so the user stays where they clicked. Follows the viewport's size.
+/// what it opened into, so the user stays where they clicked. The view of a new drawing is
+/// placed in the render that first draws it (measuring the `<svg>` there), not in an effect
+/// after it: an effect's view meant a second render, which culled and redrew the nodes on
+/// screen again (a third of an expand click at a million edges). Only the first drawing, before
+/// the `<svg>` exists, is placed by the effect. Follows the viewport's size.
 #[hook]
 pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Key>) -> Pan {
-    let view = use_state(|| View { x: 0.0, y: 0.0, k: 1.0 });
+    let view = ViewHandle {
+        view: (*use_memo((), |_| Rc::new(Cell::new(View { x: 0.0, y: 0.0, k: 1.0 })))).clone(),
+        update: use_force_update(),
+    };
     let size = use_state(|| None::<Size>);
     let fit = {
         let (view, svg_ref, drawing) = (view.clone(), svg_ref.clone(), drawing.clone());
@@ -166,20 +219,20 @@ pub fn use_pan(svg_ref: NodeRef, drawing: Ptr<Drawing>, expanded: BTreeSet<Key>)
             }
         })
     };
+    let placed = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<Key>)>);
+    let new = |placed: &LastPlaced, d: &Ptr<Drawing>| placed.borrow().as_ref().is_none_or(|(old, _)| old != d);
+    if new(&placed, &drawing) {
+        if let Some(v) = place(&placed, &drawing, &expanded, &svg_ref) {
+            view.view.set(v);
+        }
+    }
     {
-        let (fit, view, svg_ref) = (fit.clone(), view.clone(), svg_ref.clone());
-        let previous = use_mut_ref(|| None::<(Ptr<Drawing>, BTreeSet<Key>)>);
+        let (view, svg_ref) = (view.clone(), svg_ref.clone());
         use_effect_with(drawing, move |d| {
-            let last = previous.borrow_mut().replace((d.clone(), expanded.clone()));
-            let target = last.and_then(|(old, was)| {
-                let mut new = expanded.difference(&was);
-                let key = new.next().filter(|_| new.next().is_none())?;
-                let s = measure(&svg_ref)?;
-                centred(d, &opened(&old, d, key), s.w, s.h)
-            });
-            match target {
-                Some(v) => view.set(v),
-                None => fit.emit(true),
+            if new(&placed, d) {
+                if let Some(v) = place(&placed, d, &expanded, &svg_ref) {
+                    view.set(v);
+                }
             }
         });
     }
