@@ -102,6 +102,10 @@ pub struct AnalyzeArgs {
     pub format: OutputFormat,
     #[command(flatten)]
     pub budgets: BudgetArgs,
+    /// Print how long each stage took (reading, each step of the analysis, writing the report)
+    /// to standard error, after the report.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// How much work the searches that can be cut may do; a cut result is reported as a bound or a

@@ -1,7 +1,8 @@
 //! `blastmap analyze FILE`: every finding, as text, JSON or Markdown (compared with traces, when
 //! some are given; with the policy reach of each tailnet policy file among the inputs).
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 use blastmap_core::observed::Limits;
 use blastmap_core::report::{analyze_on, Options, Report, Threads};
@@ -14,8 +15,16 @@ use crate::{input, output, Failure};
 /// [`report`] of the design, compared with what traces observed when some inputs were, with
 /// the policy section of each policy file among them.
 pub fn compared(inputs: &Inputs, options: &Options) -> Report {
+    compared_timed(inputs, options, &mut Timings::off())
+}
+
+/// [`compared`], each step of the analysis timed in `timings`.
+fn compared_timed(inputs: &Inputs, options: &Options, timings: &mut Timings) -> Report {
     let loaded = &inputs.loaded;
-    let mut report = report(&loaded.compiled, inputs.bytes, options);
+    let mut report = report_timed(&loaded.compiled, inputs.bytes, options, timings);
+    if loaded.observed.is_some() || !inputs.policy.is_empty() {
+        timings.step("comparing with traces and policies");
+    }
     if let Some(observation) = &loaded.observed {
         report.observe(&loaded.compiled, observation, &Limits::default());
     }
@@ -27,8 +36,14 @@ pub fn compared(inputs: &Inputs, options: &Options) -> Report {
 
 /// Runs the analysis, with a progress line on a terminal for big inputs.
 pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
+    report_timed(compiled, bytes, options, &mut Timings::off())
+}
+
+/// [`report`], each step of the analysis timed in `timings`.
+fn report_timed(compiled: &Compiled, bytes: usize, options: &Options, timings: &mut Timings) -> Report {
     let show = bytes >= input::PROGRESS_BYTES && io::stderr().is_terminal();
     let mut progress = |step: &str, done: f32| {
+        timings.step(step);
         if show {
             eprint!("\r\x1b[Kanalyzing: {step} ({:.0}%)", done * 100.0);
         }
@@ -40,9 +55,64 @@ pub fn report(compiled: &Compiled, bytes: usize, options: &Options) -> Report {
     report
 }
 
+/// How long each stage of a run took (`--timings`): a stage ends where the next begins.
+struct Timings {
+    on: bool,
+    start: Instant,
+    last: Instant,
+    /// The stage under way, named when it began (the analysis names its steps as they start).
+    current: Option<String>,
+    done: Vec<(String, Duration)>,
+}
+
+impl Timings {
+    fn new(on: bool) -> Self {
+        let now = Instant::now();
+        Timings { on, start: now, last: now, current: None, done: Vec::new() }
+    }
+
+    fn off() -> Self {
+        Timings::new(false)
+    }
+
+    /// The stage under way ends; `next` begins ("done" begins nothing).
+    fn step(&mut self, next: &str) {
+        if !self.on {
+            return;
+        }
+        let now = Instant::now();
+        if let Some(stage) = self.current.take() {
+            self.done.push((stage, now - self.last));
+        }
+        self.last = now;
+        self.current = (next != "done").then(|| next.to_string());
+    }
+
+    fn print(&mut self) {
+        if !self.on {
+            return;
+        }
+        self.step("done");
+        let mut err = io::stderr().lock();
+        let width = self.done.iter().map(|(s, _)| s.len()).max().unwrap_or(0);
+        for (stage, took) in &self.done {
+            let _ = writeln!(err, "{stage:<width$}  {:>8.1} ms", took.as_secs_f64() * 1e3);
+        }
+        let _ = writeln!(err, "{:<width$}  {:>8.1} ms", "total", self.start.elapsed().as_secs_f64() * 1e3);
+    }
+}
+
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
+    let mut timings = Timings::new(args.timings);
+    timings.step("reading the inputs and building the model");
     let inputs = input::load_compared(&args.input, &args.observed)?;
-    let report = compared(&inputs, &args.budgets.options());
+    let report = compared_timed(&inputs, &args.budgets.options(), &mut timings);
+    timings.step(match args.format {
+        OutputFormat::Text => "writing the text report",
+        OutputFormat::Json => "writing the JSON report",
+        OutputFormat::Markdown => "writing the Markdown report",
+        OutputFormat::Sarif => "writing the SARIF report",
+    });
     let text = match args.format {
         OutputFormat::Text => render::text(&report, output::color()),
         OutputFormat::Json => output::json(&report)?,
@@ -52,7 +122,9 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
             blastmap_core::export::sarif(&report, &inputs.loaded.compiled, &uris)
         }
     };
+    timings.step("printing");
     let printed = output::print(&text);
+    timings.print();
     // The process ends after this: the topology, the report and its text are left to the system
     // rather than freed one allocation at a time (a tenth of the run at a million edges).
     std::mem::forget((inputs, report, text));

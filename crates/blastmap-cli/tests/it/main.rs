@@ -721,3 +721,29 @@ fn a_kubernetes_design_and_a_service_graph_compare_by_namespaced_names() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("- id: frontend.shop\n  kind: service\n"), "{}", stdout(&o));
 }
+
+#[test]
+fn analyze_timings_name_each_stage_on_standard_error_and_leave_the_report_alone() {
+    let file = fixture("ok/quorum.yaml");
+    let plain = run(&["analyze", &file], None);
+    let timed = run(&["analyze", "--timings", &file], None);
+    assert_eq!(timed.status.code(), Some(0), "{}", stderr(&timed));
+    assert_eq!(stdout(&timed), stdout(&plain));
+    let err = stderr(&timed);
+    let stages: Vec<&str> = err.lines().map(|l| l.rsplitn(3, ' ').nth(2).unwrap_or_default().trim_end()).collect();
+    assert_eq!(
+        stages,
+        [
+            "reading the inputs and building the model",
+            "single failures",
+            "single points of failure, redundancy, double points of failure",
+            "report",
+            "writing the text report",
+            "printing",
+            "total",
+        ],
+        "{err}"
+    );
+    assert!(err.lines().all(|l| l.ends_with(" ms")), "{err}");
+    assert!(stderr(&plain).is_empty(), "{}", stderr(&plain));
+}
