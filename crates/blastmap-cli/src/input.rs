@@ -72,7 +72,7 @@ pub fn load_paths(paths: &[PathBuf], from: Option<&str>, shards: &ShardArgs) -> 
 /// The load options `--shard` asks for; a malformed value is reported (what was expected) and
 /// is [`Failure::Reported`].
 pub fn options(shards: &ShardArgs) -> Result<LoadOptions, Failure> {
-    let mut options = LoadOptions { threads: true, ..LoadOptions::default() };
+    let mut options = LoadOptions::default();
     for arg in &shards.shard {
         if let Err(message) = options.add_shard(arg) {
             let _ = writeln!(io::stderr(), "--shard: {}", visible(&message));

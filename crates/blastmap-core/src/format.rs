@@ -12,7 +12,6 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use crate::error::{Error, ErrorKind, Errors, Pos};
-use crate::report::{Join, Sequential};
 use crate::spec::{Component, Tailnet, Topology};
 
 /// JSON larger than this is read with serde_json first (no spans unless there is an error).
@@ -698,68 +697,12 @@ fn is_large_json(text: &str) -> bool {
 /// # Complexity
 /// O(n) in the text's length.
 pub fn parse_large_json(text: &str) -> Option<Document> {
-    parse_large_json_on(text, &Sequential)
-}
-
-/// [`parse_large_json`], reading a long `components` list on two threads when `pool` has two
-/// ([`Join::threads`]): one reads the root object and the list from its start, the other the
-/// list from a guessed comma between two elements near its middle
-/// ([`crate::json_split`]). The guess is used only when the first reading lands on it, which
-/// proves it a separator; else that reading goes on to the end. The result is what one reading
-/// of the whole text gives, and so is `None`.
-///
-/// # Complexity
-/// O(n) in the text's length, about half of it on each thread.
-pub fn parse_large_json_on(text: &str, pool: &impl Join) -> Option<Document> {
     if !is_large_json(text) {
         return None;
     }
-    let topology = if pool.threads() > 1 { parse_halves(text, pool) } else { serde_json::from_str(text).ok() }?;
+    let topology = serde_json::from_str::<Topology>(text).ok()?;
     let valid = topology.components.iter().chain(&topology.shards).chain(&topology.relays).all(values_ok);
     valid.then(|| Document::from_topology(topology))
-}
-
-/// The topology in `text` with its components list read from both ends at once.
-pub(crate) fn parse_halves(text: &str, pool: &impl Join) -> Option<Topology> {
-    use crate::json_split::{components_open, elements, guess_comma, Ended};
-    let Some(open) = components_open(text) else {
-        return serde_json::from_str(text).ok();
-    };
-    let guess = guess_comma(text, open, open + (text.len() - open) / 2);
-    let (first, second) = pool.join(
-        || {
-            let mut list: Vec<Component> = Vec::new();
-            let ended = elements(text, open + 1, guess, &mut list)?;
-            Some((list, ended))
-        },
-        || {
-            let mut list: Vec<Component> = Vec::new();
-            let ended = elements(text, guess? + 1, None, &mut list)?;
-            Some((list, ended))
-        },
-    );
-    let (mut list, ended) = first?;
-    let close = match ended {
-        Ended::Close(close) => close,
-        Ended::Stop => {
-            // The guess is a separator: the rest of the list is the second reading's.
-            let (rest, ended) = second?;
-            list.extend(rest);
-            match ended {
-                Ended::Close(close) => close,
-                Ended::Stop => return None,
-            }
-        }
-    };
-    // The root object without the list: what else the text holds, read as usual.
-    let (before, after) = (text.get(..open)?, text.get(close + 1..)?);
-    let mut root = String::with_capacity(before.len() + 2 + after.len());
-    root.push_str(before);
-    root.push_str("[]");
-    root.push_str(after);
-    let mut topology: Topology = serde_json::from_str(&root).ok()?;
-    topology.components = list;
-    Some(topology)
 }
 
 /// Reads the native format with positions, whatever its size (the slow path [`parse`] takes

@@ -14,7 +14,6 @@ pub mod export;
 pub mod finding;
 pub mod format;
 pub mod generate;
-mod json_split;
 pub mod mesh;
 pub mod model;
 pub mod name;

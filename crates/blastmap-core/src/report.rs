@@ -577,12 +577,6 @@ pub fn analyze_on(
 pub trait Join {
     /// `a()` and `b()`, in any order or at the same time.
     fn join<A: Send, B: Send>(&self, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B);
-
-    /// How many threads [`Join::join`] may use: work that splits only to run at once (and costs
-    /// a little more in all) is not split for one.
-    fn threads(&self) -> usize {
-        1
-    }
 }
 
 /// One part after the other, on the calling thread.
@@ -592,36 +586,6 @@ pub struct Sequential;
 impl Join for Sequential {
     fn join<A: Send, B: Send>(&self, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
         (a(), b())
-    }
-}
-
-/// The two parts on two threads, for native callers (the CLI, benches); both on the calling
-/// thread, one after the other, where the system refuses a thread (wasm32 has none).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Threads;
-
-impl Join for Threads {
-    fn join<A: Send, B: Send>(&self, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-        // `b` waits here until the thread takes it, so that it still runs if no thread starts.
-        let b = std::sync::Mutex::new(Some(b));
-        let take = || b.lock().ok().and_then(|mut b| b.take());
-        std::thread::scope(|s| {
-            let spawned = std::thread::Builder::new().spawn_scoped(s, || take().map(|b| b()));
-            let ra = a();
-            let rb = match spawned.map(|h| h.join()) {
-                Ok(Ok(Some(rb))) => Some(rb),
-                Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                Ok(Ok(None)) | Err(_) => take().map(|b| b()),
-            };
-            match rb {
-                Some(rb) => (ra, rb),
-                None => unreachable!("`b` is taken once, by the thread or here"),
-            }
-        })
-    }
-
-    fn threads(&self) -> usize {
-        2
     }
 }
 

@@ -247,9 +247,6 @@ pub struct LoadOptions {
     /// commands that do not compare with traces). Its format is known only once the input is
     /// read, so this is decided here, where each input is detected once.
     pub traces_as_design: bool,
-    /// Large native JSON may be read on two threads ([`blastmap_core::format::parse_large_json_on`]
-    /// with [`blastmap_core::report::Threads`]): for native callers; wasm32 has no threads.
-    pub threads: bool,
 }
 
 impl LoadOptions {
@@ -532,15 +529,11 @@ fn might_be_prometheus(text: &str) -> bool {
 /// parsing it, at a million edges), and such text is what it calls native (without
 /// `_request_total` in it, no line is Prometheus text, and its top-level keys are the native
 /// format's, `components` among them). `None` for anything else, which is detected.
-fn large_native(text: &str, threads: bool) -> Option<Document> {
+fn large_native(text: &str) -> Option<Document> {
     if might_be_prometheus(text) {
         return None;
     }
-    if threads {
-        blastmap_core::format::parse_large_json_on(text, &blastmap_core::report::Threads)
-    } else {
-        blastmap_core::format::parse_large_json(text)
-    }
+    blastmap_core::format::parse_large_json(text)
 }
 
 /// Runs the importer of `format` (neither a status nor a policy: those are read together, by
@@ -601,7 +594,7 @@ pub fn load_with(text: &str, from: Option<Format>, options: &LoadOptions) -> Res
     };
     if from.is_none() {
         // Errors are reported by the path below, which reads the text again with positions.
-        if let Some(compiled) = large_native(text, options.threads).and_then(|doc| compile(doc).ok()) {
+        if let Some(compiled) = large_native(text).and_then(|doc| compile(doc).ok()) {
             return Ok(native(compiled));
         }
     }
@@ -691,7 +684,7 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
     for input in inputs {
         let in_file = |errors| FileErrors::in_file(input.name, errors);
         if from.is_none() || input.role == Role::Overlay {
-            if let Some(doc) = large_native(input.text, options.threads) {
+            if let Some(doc) = large_native(input.text) {
                 read.push((Format::Native, Some(doc)));
                 continue;
             }

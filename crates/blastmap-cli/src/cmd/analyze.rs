@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use blastmap_core::observed::Limits;
-use blastmap_core::report::{analyze_on, Options, Report, Threads};
+use blastmap_core::report::{analyze_on, Join, Options, Report};
 use blastmap_core::{render, Compiled};
 
 use crate::args::{AnalyzeArgs, OutputFormat};
@@ -53,6 +53,31 @@ fn report_timed(compiled: &Compiled, bytes: usize, options: &Options, timings: &
         eprint!("\r\x1b[K");
     }
     report
+}
+
+/// Runs the two parts [`analyze_on`] may run at once on two threads; both on this one if the
+/// system refuses a thread.
+struct Threads;
+
+impl Join for Threads {
+    fn join<A: Send, B: Send>(&self, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+        // `b` waits here until the thread takes it, so that it still runs if no thread starts.
+        let b = std::sync::Mutex::new(Some(b));
+        let take = || b.lock().ok().and_then(|mut b| b.take());
+        std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new().spawn_scoped(s, || take().map(|b| b()));
+            let ra = a();
+            let rb = match spawned.map(|h| h.join()) {
+                Ok(Ok(Some(rb))) => Some(rb),
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Ok(Ok(None)) | Err(_) => take().map(|b| b()),
+            };
+            match rb {
+                Some(rb) => (ra, rb),
+                None => unreachable!("`b` is taken once, by the thread or here"),
+            }
+        })
+    }
 }
 
 /// How long each stage of a run took (`--timings`): a stage ends where the next begins.

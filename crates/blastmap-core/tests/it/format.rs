@@ -272,39 +272,3 @@ fn the_fast_json_path_reads_what_the_positioned_path_reads() {
     assert!(text.len() > 1 << 20);
     assert_fast_reads_as_positioned(&text);
 }
-
-/// Large JSON read on two threads (each from one end of the components list) is what one
-/// reading gives: when the guessed cut is between two components, when it falls in a string
-/// that looks like one, and when the text is broken at the cut.
-#[test]
-fn two_threads_read_large_json_as_one_does() {
-    use blastmap_core::format::{parse_large_json, parse_large_json_on};
-    use blastmap_core::generate::{generate, Params};
-    use blastmap_core::report::Threads;
-    let mut t = generate(&Params::for_edges(80_000, 7));
-    let pretty = serde_json::to_string_pretty(&t).unwrap();
-    let compact = serde_json::to_string(&t).unwrap();
-    assert!(compact.len() > 1 << 20, "large JSON: {}", compact.len());
-    for text in [&pretty, &compact] {
-        let one = parse_large_json(text).expect("valid");
-        let two = parse_large_json_on(text, &Threads).expect("valid");
-        assert_eq!(one.topology, two.topology);
-        assert_eq!(two.topology.components.len(), t.components.len());
-    }
-    // A label that looks like the list's separators, long enough to hold the middle of the text.
-    let middle = t.components.len() / 2;
-    let like = "}, {\"id\": \"x\"}, {".repeat(compact.len() / 10);
-    t.components[middle].labels.insert("note".into(), like);
-    let text = serde_json::to_string(&t).unwrap();
-    let two = parse_large_json_on(&text, &Threads).expect("valid");
-    assert_eq!(parse_large_json(&text).expect("valid").topology, two.topology);
-    // Broken at a cut between two components, past the middle: neither reading accepts it.
-    let half = compact.len() / 2;
-    let cut = half + compact[half..].find("},{").unwrap() + 1;
-    for broken in
-        [format!("{},{}", &compact[..cut], &compact[cut..]), format!("{}]{}", &compact[..cut], &compact[cut..])]
-    {
-        assert!(parse_large_json(&broken).is_none());
-        assert!(parse_large_json_on(&broken, &Threads).is_none());
-    }
-}
