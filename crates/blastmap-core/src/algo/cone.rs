@@ -5,44 +5,38 @@ use crate::model::{Model, NodeId};
 
 /// Working memory for propagating small failure sets inside one node's cone.
 pub(crate) struct ConeSearch {
-    /// Per node, what one propagation reads of it, side by side (one cache line, not three).
-    slots: Vec<Slot>,
+    /// `stamp[v] == epoch` marks v as in the current cone.
+    cone_stamp: Vec<u32>,
     cone_epoch: u32,
+    left: Vec<i64>,
+    left_stamp: Vec<u32>,
     epoch: u32,
     queue: Vec<NodeId>,
 }
 
-/// A node's state in [`ConeSearch`].
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    /// `cone == cone_epoch`: the node is in the current cone.
-    cone: u32,
-    /// `epoch == epoch`: `left` is the current propagation's.
-    epoch: u32,
-    /// Failures of its dependencies it can still take, or [`DOWN`].
-    left: u32,
-}
-
-/// [`Slot::left`] of a node that is down.
-const DOWN: u32 = u32::MAX;
-
 impl ConeSearch {
     pub(crate) fn new(n: usize) -> Self {
-        ConeSearch { slots: vec![Slot::default(); n], cone_epoch: 0, epoch: 0, queue: Vec::new() }
+        ConeSearch {
+            cone_stamp: vec![0; n],
+            cone_epoch: 0,
+            left: vec![0; n],
+            left_stamp: vec![0; n],
+            epoch: 0,
+            queue: Vec::new(),
+        }
     }
 
     /// Nodes `v` depends on at runtime (v excluded), in node order; marks the cone.
     pub(crate) fn cone(&mut self, model: &Model, v: NodeId) -> Vec<NodeId> {
         self.cone_epoch += 1;
         let e = self.cone_epoch;
-        self.slots[v as usize].cone = e;
+        self.cone_stamp[v as usize] = e;
         let mut stack = vec![v];
         let mut out = Vec::new();
         while let Some(u) = stack.pop() {
             for d in model.runtime_deps(u) {
-                let slot = &mut self.slots[d as usize];
-                if slot.cone != e {
-                    slot.cone = e;
+                if self.cone_stamp[d as usize] != e {
+                    self.cone_stamp[d as usize] = e;
                     out.push(d);
                     stack.push(d);
                 }
@@ -59,8 +53,8 @@ impl ConeSearch {
         let ce = self.cone_epoch;
         self.queue.clear();
         for &x in set {
-            let slot = &mut self.slots[x as usize];
-            (slot.epoch, slot.left) = (e, DOWN);
+            self.left_stamp[x as usize] = e;
+            self.left[x as usize] = -1;
             self.queue.push(x);
         }
         let mut head = 0;
@@ -69,24 +63,23 @@ impl ConeSearch {
             let requires = model.requires_dependents(u).iter().map(|&v| (v, false));
             let placed = model.placement_dependents(u).iter().map(|&v| (v, true));
             for (v, hard) in requires.chain(placed) {
-                let slot = &mut self.slots[v as usize];
-                if slot.cone != ce {
+                let vi = v as usize;
+                if self.cone_stamp[vi] != ce {
                     continue;
                 }
-                if slot.epoch != e {
-                    (slot.epoch, slot.left) = (e, model.tolerance(v));
+                if self.left_stamp[vi] != e {
+                    self.left_stamp[vi] = e;
+                    self.left[vi] = i64::from(model.tolerance(v));
                 }
-                if slot.left == DOWN {
+                if self.left[vi] < 0 {
                     continue;
                 }
-                if hard || slot.left == 0 {
-                    slot.left = DOWN;
+                self.left[vi] = if hard { -1 } else { self.left[vi] - 1 };
+                if self.left[vi] < 0 {
                     if v == target {
                         return true;
                     }
                     self.queue.push(v);
-                } else {
-                    slot.left -= 1;
                 }
             }
         }
