@@ -951,10 +951,11 @@ impl Classes {
         hard_in.sort_unstable();
         hard_in.dedup();
         let mut hard_deps = Adjacency::with_room(groups.len(), hard_in.len());
-        let mut rest = hard_in.as_slice();
+        let (mut rest, mut row) = (hard_in.as_slice(), Vec::new());
         for d in 0..groups.len() as u32 {
             let here = rest.partition_point(|e| e.0 == d);
-            let row: Vec<u32> = rest[..here].iter().map(|e| e.1).collect();
+            row.clear();
+            row.extend(rest[..here].iter().map(|e| e.1));
             hard_deps.push_row(&row);
             rest = &rest[here..];
         }
