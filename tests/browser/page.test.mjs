@@ -489,6 +489,42 @@ test("a large text: the editor shows a read-only preview, everything is analysed
   }
 });
 
+test("a large paste beyond ASCII reaches the analysis whole: accents, CJK, emoji, a lone surrogate", async () => {
+  const { context, page } = await fresh();
+  try {
+    await page.waitForSelector("#empty-state");
+    // Over 1 MiB, so that the page takes it from the clipboard event; most of it beyond ASCII
+    // (two, three and four bytes a character), so that it is encoded in several rounds.
+    const names = ["paiement-é", "支払い", "🚀-launch"];
+    const padding = "# 日本語のコメント — ünïcødé 🚀🛰️ \ud800 end\n".repeat(40_000);
+    const text = [
+      "components:",
+      `- {id: "${names[0]}", requires: ["${names[1]}"]}`,
+      `- {id: "${names[1]}", requires: ["${names[2]}"]}`,
+      `- {id: "${names[2]}"}`,
+      padding,
+    ].join("\n");
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", text);
+      const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+      document.querySelector("#source").dispatchEvent(paste);
+    }, text);
+    await waitForFindings(page);
+    const findings = await findingsText(page);
+    assert.ok(findings.includes(`single point of failure: ${names[2]} takes down`), findings.slice(0, 400));
+    assert.ok(findings.includes(names[1]));
+    // The whole text is kept, the lone surrogate as the replacement character (as the
+    // browser's own encoding of text does): every other character as pasted.
+    await page.click("#edit-all");
+    const kept = await page.$eval("#source", (e) => e.value);
+    assert.equal(kept.length, text.length);
+    assert.equal(kept, text.replaceAll("\ud800", "\ufffd"));
+  } finally {
+    await context.close();
+  }
+});
+
 test("a passing notice does not reset the graph's pan and zoom", async () => {
   const { context, page } = await fresh("#example=roblox-2021-consul");
   try {
