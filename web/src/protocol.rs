@@ -116,21 +116,20 @@ pub enum Request {
 }
 
 impl Request {
-    /// `analyze <id> <n>` then, per input, `<role> <bytes> <name>` and its text; `export
-    /// <format>`; `compare` and a text; `split <by>`; `reach <file>` and the principal.
-    pub fn encode(&self) -> String {
-        match self {
+    /// The request's text and, for an analysis, its inputs' texts, which travel beside it as
+    /// bytes of their own (joined to it, a text of tens of megabytes would be copied once more
+    /// on each side). `analyze <id> <n>` then, per input, a line `<role> <bytes> <name>`;
+    /// `export <format>`; `compare` and a text; `split <by>`; `reach <file>` and the principal.
+    pub fn encode(&self) -> (String, Vec<&str>) {
+        let text = match self {
             Request::Analyze { id, inputs } => {
-                let size: usize = inputs.iter().map(|i| i.text.len() + i.name.len() + 24).sum();
-                let mut out = String::with_capacity(size + 32);
-                out.push_str(&format!("analyze {id} {}\n", inputs.len()));
+                let mut out = format!("analyze {id} {}\n", inputs.len());
                 for input in inputs {
                     // Names are one line: a newline in one would break the framing.
                     let name = input.name.replace(['\n', '\r'], " ");
                     out.push_str(&format!("{} {} {name}\n", role_name(input.role), input.text.len()));
-                    out.push_str(&input.text);
                 }
-                out
+                return (out, inputs.iter().map(|i| i.text.as_str()).collect());
             }
             Request::Export { format } => format!("export {format}"),
             Request::Compare { against } => format!("compare\n{against}"),
@@ -141,27 +140,37 @@ impl Request {
             Request::Panic => "panic".into(),
             #[cfg(feature = "test-hooks")]
             Request::TestNotes(notes) => format!("test-notes\n{}", serde_json::to_string(notes).unwrap_or_default()),
-        }
+        };
+        (text, Vec::new())
     }
 
-    /// Reads [`Request::encode`]'s form.
-    pub fn decode(message: &str) -> Option<Request> {
+    /// Reads [`Request::encode`]'s form: the text, and the inputs' texts of an analysis (each
+    /// as long as its line says; none for other requests).
+    pub fn decode(message: &str, texts: Vec<String>) -> Option<Request> {
         if let Some(rest) = message.strip_prefix("analyze ") {
             let (head, mut rest) = rest.split_once('\n')?;
             let (id, n) = head.split_once(' ')?;
             let n: usize = n.parse().ok()?;
-            let mut inputs = Vec::with_capacity(n.min(16));
-            for _ in 0..n {
+            if texts.len() != n {
+                return None;
+            }
+            let mut inputs = Vec::with_capacity(n);
+            for text in texts {
                 let (line, after) = rest.split_once('\n')?;
                 let mut words = line.splitn(3, ' ');
                 let role = role_of(words.next()?)?;
                 let len: usize = words.next()?.parse().ok()?;
                 let name = words.next().unwrap_or_default().to_string();
-                let text = after.get(..len)?.to_string();
-                rest = after.get(len..)?;
+                if text.len() != len {
+                    return None;
+                }
+                rest = after;
                 inputs.push(Input { name, text, role });
             }
             return rest.is_empty().then_some(Request::Analyze { id: id.parse().ok()?, inputs });
+        }
+        if !texts.is_empty() {
+            return None;
         }
         if let Some(text) = message.strip_prefix("compare\n") {
             return Some(Request::Compare { against: text.to_string() });
@@ -422,14 +431,25 @@ mod tests {
             Request::Reach { file: "acme.com.hujson".into(), principal: "tag:ci".into() },
             Request::Reach { file: "two words.hujson".into(), principal: "alice smith@example.com".into() },
         ] {
-            assert_eq!(Request::decode(&r.encode()), Some(r));
+            let (text, texts) = r.encode();
+            let texts = texts.into_iter().map(String::from).collect();
+            assert_eq!(Request::decode(&text, texts), Some(r));
         }
-        assert_eq!(Request::decode("analyze x 1\ndesign 1 e\nt"), None);
-        assert_eq!(Request::decode("analyze 1 1\ndesign 9 e\nshort"), None, "a text shorter than it says");
-        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\né"), None, "inside a character");
-        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\nab"), None, "more than it says");
-        assert_eq!(Request::decode("hello"), None);
-        assert_eq!(Request::decode(&Request::Cancel.encode()), None, "the worker is never asked to cancel");
+        let texts = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(Request::decode("analyze x 1\ndesign 1 e\n", texts(&["t"])), None);
+        assert_eq!(Request::decode("analyze 1 1\ndesign 9 e\n", texts(&["short"])), None, "shorter than it says");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\n", texts(&["ab"])), None, "longer than it says");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\n", texts(&[])), None, "a text missing");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\n", texts(&["a", "b"])), None, "a text too many");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\nextra", texts(&["a"])), None, "more lines than inputs");
+        assert_eq!(Request::decode("analyze 1 1\ndesign 1 e\n", texts(&["a"])).map(|r| r.encode().1.len()), Some(1));
+        assert_eq!(Request::decode("split region", texts(&["a"])), None, "texts beside another request");
+        assert_eq!(Request::decode("hello", Vec::new()), None);
+        assert_eq!(
+            Request::decode(&Request::Cancel.encode().0, Vec::new()),
+            None,
+            "the worker is never asked to cancel"
+        );
         // Blank and comment-only overlays are not inputs.
         assert_eq!(Input::of("x", "  \n# later\n").len(), 1);
         assert_eq!(Input::of("x", "overlay: true\n").len(), 2);
@@ -438,11 +458,11 @@ mod tests {
     #[test]
     fn the_panic_request_exists_only_with_the_test_hooks() {
         #[cfg(not(feature = "test-hooks"))]
-        assert_eq!(Request::decode("panic"), None);
+        assert_eq!(Request::decode("panic", Vec::new()), None);
         #[cfg(feature = "test-hooks")]
-        assert_eq!(Request::decode(&Request::Panic.encode()), Some(Request::Panic));
+        assert_eq!(Request::decode(&Request::Panic.encode().0, Vec::new()), Some(Request::Panic));
         #[cfg(not(feature = "test-hooks"))]
-        assert_eq!(Request::decode("test-notes\n[]"), None);
+        assert_eq!(Request::decode("test-notes\n[]", Vec::new()), None);
     }
 
     #[test]

@@ -301,8 +301,9 @@ fn analysis_id(message: &str) -> Option<u64> {
     head.get(..head.find(' ')?)?.parse().ok()
 }
 
-/// Runs the worker: answers every message (an encoded [`Request`]: text, or for an analysis its
-/// UTF-8 bytes) with JSON [`Response`]s (and the packed model, [`post`]).
+/// Runs the worker: answers every message (an encoded [`Request`]: text, or for an analysis an
+/// array of its text and its inputs' texts as UTF-8 bytes) with JSON [`Response`]s (and the
+/// packed model, [`post`]).
 pub fn run() {
     // A panic aborts the WebAssembly: tell the page first (it restarts the worker).
     std::panic::set_hook(Box::new(|info| {
@@ -314,15 +315,22 @@ pub fn run() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        // An analysis comes as UTF-8 bytes (`hooks/use_analysis.rs` says why), the rest as text.
+        // An analysis comes as its text and its inputs' texts as UTF-8 bytes
+        // (`hooks/use_analysis.rs` says why), the rest as text.
         let data = e.data();
-        let text = match data.dyn_ref::<js_sys::Uint8Array>() {
-            Some(bytes) => match String::from_utf8(bytes.to_vec()) {
-                Ok(text) => text,
-                Err(_) => return,
-            },
+        let (text, texts) = match data.dyn_ref::<js_sys::Array>() {
+            Some(parts) => {
+                let Some(text) = parts.get(0).as_string() else { return };
+                let mut texts = Vec::new();
+                for part in parts.iter().skip(1) {
+                    let Some(bytes) = part.dyn_ref::<js_sys::Uint8Array>() else { return };
+                    let Ok(t) = String::from_utf8(bytes.to_vec()) else { return };
+                    texts.push(t);
+                }
+                (text, texts)
+            }
             None => match data.as_string() {
-                Some(text) => text,
+                Some(text) => (text, Vec::new()),
                 None => return,
             },
         };
@@ -330,8 +338,7 @@ pub fn run() {
         if let Some(id) = analysis_id(&text) {
             post(&post_scope, Response::Progress { id, step: STEP_READ.into(), fraction: 0.0 });
         }
-        let Some(request) = Request::decode(&text) else { return };
-        drop(text);
+        let Some(request) = Request::decode(&text, texts) else { return };
         handle(request, &js_sys::Date::now, &mut |r: Response| post(&post_scope, r));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -371,7 +378,7 @@ mod tests {
         assert_eq!(steps[..2], [STEP_PARSE, STEP_SEND_MODEL]);
         assert_eq!(steps[2], "single failures");
         assert_eq!(steps.last(), Some(&STEP_SEND_FINDINGS));
-        assert_eq!(analysis_id(&Request::Analyze { id: 71, inputs: vec![Input::export("x")] }.encode()), Some(71));
+        assert_eq!(analysis_id(&Request::Analyze { id: 71, inputs: vec![Input::export("x")] }.encode().0), Some(71));
         assert_eq!(analysis_id("export json"), None);
         let Some(Response::Done { report, totals, .. }) = out.last() else { panic!("no result: {out:?}") };
         assert!(report.findings.iter().any(|f| f.title.contains("`consul`")));

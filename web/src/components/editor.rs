@@ -29,8 +29,28 @@ fn preview(text: &str) -> String {
     )
 }
 
-/// `text` with UTF-16 range `from..to` (a textarea's selection) replaced by `with`.
-fn splice_utf16(text: &str, from: u32, to: u32, with: &str) -> String {
+/// Lines of `text` as the editor numbers them: one more than its newlines (what
+/// `split('\n').count()` gives), counted eight bytes at a time: WebAssembly has no vector
+/// search, and a split stops at each of a large text's million lines.
+fn line_count(text: &str) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (newlines, low, high) = (ONES * u64::from(b'\n'), ONES * 0x7f, ONES * 0x80);
+    let chunks = text.as_bytes().chunks_exact(8);
+    let tail = chunks.remainder().iter().filter(|&&b| b == b'\n').count();
+    let whole: usize = chunks
+        .map(|c| {
+            // Zero bytes where the newlines are; then the high bit of each byte that is not zero.
+            let x = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default()) ^ newlines;
+            let nonzero = ((x & low) + low) | x;
+            (!nonzero & high).count_ones() as usize
+        })
+        .sum();
+    whole + tail + 1
+}
+
+/// `text` with UTF-16 range `from..to` (a textarea's selection) replaced by `with`; `with`
+/// itself when that is all of `text` (a paste into an empty box: no copy of its megabytes).
+fn splice_utf16(text: &str, from: u32, to: u32, with: String) -> String {
     let byte = |at: u32| {
         let mut units = 0u32;
         for (i, c) in text.char_indices() {
@@ -42,9 +62,12 @@ fn splice_utf16(text: &str, from: u32, to: u32, with: &str) -> String {
         text.len()
     };
     let (a, b) = (byte(from.min(to)), byte(from.max(to)));
+    if a == 0 && b == text.len() {
+        return with;
+    }
     let mut out = String::with_capacity(text.len() - (b - a) + with.len());
     out.push_str(&text[..a]);
-    out.push_str(with);
+    out.push_str(&with);
     out.push_str(&text[b..]);
     out
 }
@@ -124,9 +147,9 @@ pub fn Editor(p: &Props) -> Html {
     let edit_all = use_state(|| false);
     let large = p.text.len() > PREVIEW_ABOVE;
     let previewing = large && !*edit_all;
-    let lines = use_memo(p.text.clone(), |t| t.split('\n').count().max(1));
+    let lines = use_memo(p.text.clone(), |t| line_count(t));
     let shown = use_memo((p.text.clone(), previewing), |(t, previewing)| previewing.then(|| preview(t)));
-    let gutter_lines = shown.as_ref().as_ref().map_or(*lines, |s| s.split('\n').count().max(1));
+    let gutter_lines = shown.as_ref().as_ref().map_or(*lines, |s| line_count(s));
     let bad: BTreeSet<u32> = p.problems.iter().filter(|q| q.error).filter_map(|q| q.line).collect();
     let warn: BTreeSet<u32> = p.problems.iter().filter(|q| !q.error && !q.info).filter_map(|q| q.line).collect();
 
@@ -176,7 +199,7 @@ pub fn Editor(p: &Props) -> Html {
             e.prevent_default();
             let (from, to) =
                 (t.selection_start().ok().flatten().unwrap_or(0), t.selection_end().ok().flatten().unwrap_or(0));
-            on_edit.emit(splice_utf16(&t.value(), from, to, &pasted));
+            on_edit.emit(splice_utf16(&t.value(), from, to, pasted));
         })
     };
     let onscroll = {
@@ -326,9 +349,37 @@ mod tests {
 
     #[test]
     fn pasting_replaces_the_selection_counted_in_utf_16() {
-        assert_eq!(splice_utf16("ab😀cd", 2, 4, "X"), "abXcd");
-        assert_eq!(splice_utf16("abc", 3, 3, "d"), "abcd");
-        assert_eq!(splice_utf16("abc", 0, 3, "new"), "new");
-        assert_eq!(splice_utf16("abc", 2, 1, "-"), "a-c");
+        assert_eq!(splice_utf16("ab😀cd", 2, 4, "X".into()), "abXcd");
+        assert_eq!(splice_utf16("abc", 3, 3, "d".into()), "abcd");
+        assert_eq!(splice_utf16("abc", 0, 3, "new".into()), "new");
+        assert_eq!(splice_utf16("abc", 2, 1, "-".into()), "a-c");
+        assert_eq!(splice_utf16("", 0, 0, "pasted".into()), "pasted");
+        assert_eq!(splice_utf16("", 0, 5, "pasted".into()), "pasted");
+        assert_eq!(splice_utf16("abc", 0, 0, "new ".into()), "new abc");
+    }
+
+    #[test]
+    fn lines_are_counted_as_a_split_on_newlines_counts_them() {
+        let mut texts: Vec<String> = ["", "\n", "a", "a\n", "\n\n\n", "é\n日本\n🚀", "\r\n\r\n", "\n\u{8a}\n\u{10a}"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        // Every length and position around the eight-byte chunks, and every byte value beside
+        // the newlines (0x0a with its high bit set, 0x8a, included as part of 'Ċ').
+        for n in 0..40 {
+            for at in 0..n {
+                let mut t: Vec<char> = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+                t[at] = '\n';
+                if at + 1 < n {
+                    t[at + 1] = 'Ċ';
+                }
+                texts.push(t.into_iter().collect());
+            }
+        }
+        texts.push((0..=255u8).map(char::from).collect());
+        texts.push("x\n".repeat(1_000));
+        for t in &texts {
+            assert_eq!(line_count(t), t.split('\n').count(), "{t:?}");
+        }
     }
 }

@@ -153,18 +153,23 @@ fn read(data: &JsValue) -> Result<Response, String> {
     Ok(response)
 }
 
-/// Posts `request` to `worker`. An analysis goes as UTF-8 bytes in a transferred buffer, not as
-/// a JS string: turning a string of tens of megabytes into the worker's Rust `String` walks it
-/// character by character (wasm-bindgen's `passStringToWasm0`); bytes are one copy.
+/// Posts `request` to `worker`. An analysis goes as its text and, beside it, each input's
+/// text as UTF-8 bytes in a transferred buffer, not as a JS string: turning a string of tens of
+/// megabytes into the worker's Rust `String` walks it character by character (wasm-bindgen's
+/// `passStringToWasm0`); bytes are one copy.
 fn send_to(worker: &web_sys::Worker, request: &Request) {
-    let encoded = request.encode();
+    let (text, texts) = request.encode();
     if !matches!(request, Request::Analyze { .. }) {
-        let _ = worker.post_message(&JsValue::from_str(&encoded));
+        let _ = worker.post_message(&JsValue::from_str(&text));
         return;
     }
-    let bytes = js_sys::Uint8Array::from(encoded.as_bytes());
-    drop(encoded);
-    let _ = worker.post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes.buffer()));
+    let (message, transfer) = (js_sys::Array::of1(&JsValue::from_str(&text)), js_sys::Array::new());
+    for t in texts {
+        let bytes = js_sys::Uint8Array::from(t.as_bytes());
+        transfer.push(&bytes.buffer());
+        message.push(&bytes);
+    }
+    let _ = worker.post_message_with_transfer(&message, &transfer);
     mark("blastmap:request-sent");
 }
 
