@@ -8,6 +8,7 @@
 //! to decode on the main thread. The worker keeps the full report for exports.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use blastmap_core::report::{FindingKind, Report};
 use blastmap_import::Role;
@@ -23,39 +24,90 @@ pub const FINDINGS_PER_KIND: usize = 200;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
     pub name: String,
-    pub text: String,
+    pub text: Text,
     pub role: Role,
+}
+
+/// An input's text: shared with the page's state where the page sends it from (a text of tens
+/// of megabytes is not copied to be sent), owned where the worker receives it.
+#[derive(Clone, Debug)]
+pub enum Text {
+    Owned(String),
+    Shared(Rc<str>),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(s) => s,
+            Text::Shared(s) => s,
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Text {}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Owned(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Owned(s.to_string())
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text::Owned(s.clone())
+    }
+}
+
+impl From<Rc<str>> for Text {
+    fn from(s: Rc<str>) -> Self {
+        Text::Shared(s)
+    }
 }
 
 impl Input {
     /// The export (or any topology) the page analyses: a design.
-    pub fn export(text: impl Into<String>) -> Input {
+    pub fn export(text: impl Into<Text>) -> Input {
         Input { name: EXPORT.into(), text: text.into(), role: Role::Design }
     }
 
     /// The overlay tab's text: it refines the export by id.
-    pub fn overlay(text: impl Into<String>) -> Input {
+    pub fn overlay(text: impl Into<Text>) -> Input {
         Input { name: OVERLAY.into(), text: text.into(), role: Role::Overlay }
     }
 
     /// The inputs the page analyses: the export, and the overlay when it holds anything but
     /// blank lines and comments.
     pub fn of(export: &str, overlay: &str) -> Vec<Input> {
-        Input::with(export, &[], overlay)
+        Input::with(export.into(), &[], overlay.into())
     }
 
     /// [`Input::of`], then the files opened beside the export (more status exports, a tailnet
     /// policy file), by name, their roles decided from the inputs. They come after the overlay,
     /// so the export and the overlay keep their indices (`Tab::input`); the overlay refines the
     /// export only.
-    pub fn with(export: &str, beside: &[(String, String)], overlay: &str) -> Vec<Input> {
+    pub fn with(export: Rc<str>, beside: &[(String, String)], overlay: Rc<str>) -> Vec<Input> {
         let mut inputs = vec![Input::export(export)];
         if overlay.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
             inputs.push(Input::overlay(overlay));
         }
         inputs.extend(beside.iter().map(|(name, text)| Input {
             name: name.clone(),
-            text: text.clone(),
+            text: text.into(),
             role: Role::Auto,
         }));
         inputs
@@ -129,7 +181,7 @@ impl Request {
                     let name = input.name.replace(['\n', '\r'], " ");
                     out.push_str(&format!("{} {} {name}\n", role_name(input.role), input.text.len()));
                 }
-                return (out, inputs.iter().map(|i| i.text.as_str()).collect());
+                return (out, inputs.iter().map(|i| &*i.text).collect());
             }
             Request::Export { format } => format!("export {format}"),
             Request::Compare { against } => format!("compare\n{against}"),
@@ -165,7 +217,7 @@ impl Request {
                     return None;
                 }
                 rest = after;
-                inputs.push(Input { name, text, role });
+                inputs.push(Input { name, text: text.into(), role });
             }
             return rest.is_empty().then_some(Request::Analyze { id: id.parse().ok()?, inputs });
         }

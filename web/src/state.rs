@@ -1112,7 +1112,7 @@ mod tests {
             opened.beside.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
             ["router-b.json", "db-1.json", "acme.com.hujson"]
         );
-        let inputs = Input::with(&opened.text, &opened.beside, &opened.overlay);
+        let inputs = Input::with(opened.text.clone(), &opened.beside, opened.overlay.clone());
         let loaded = crate::load::load_inputs(&inputs).unwrap();
         let problems = crate::load::warnings(&loaded, &inputs);
         // Files beside the export have no editor: their warnings are listed with the export's,
@@ -1188,7 +1188,7 @@ mod tests {
 
     /// `s` after the worker answered for its export and overlay, as the page builds it.
     fn analysed(s: Rc<State>) -> Rc<State> {
-        let inputs = Input::with(&s.text, &s.beside, &s.overlay);
+        let inputs = Input::with(s.text.clone(), &s.beside, s.overlay.clone());
         let mut out = Vec::new();
         crate::worker::analyze(s.revision, &inputs, &|| 0.0, &mut |r| out.push(r));
         let mut parsed = None;

@@ -46,9 +46,9 @@ fn baseline(inputs: &[Input], notes: &[Note]) -> BTreeMap<String, Baseline> {
     let Some(export) = inputs.first().filter(|_| inputs.len() > 1) else { return BTreeMap::new() };
     EXPORT_ALONE.with(|cell| {
         let mut cached = cell.borrow_mut();
-        if cached.as_ref().is_none_or(|(text, _)| *text != export.text) {
+        if cached.as_ref().is_none_or(|(text, _)| **text != *export.text) {
             let topology = crate::load::load(&export.text).ok().map(|l| l.compiled.written.topology);
-            *cached = Some((export.text.clone(), topology));
+            *cached = Some((export.text.to_string(), topology));
         }
         match cached.as_ref() {
             Some((_, Some(t))) => review::baseline(t, &review::subjects(notes)),
@@ -422,7 +422,7 @@ mod tests {
         let files = ["tailnet/laptop.json", "tailnet/router-b.json", "tailnet/db-1.json", "tailnet/acme.com.hujson"];
         let inputs: Vec<Input> = files
             .iter()
-            .map(|f| Input { name: f.to_string(), text: fixture(f), role: blastmap_import::Role::Auto })
+            .map(|f| Input { name: f.to_string(), text: fixture(f).into(), role: blastmap_import::Role::Auto })
             .collect();
         let out = answers(Request::Analyze { id: 9, inputs });
         let Some(Response::Done { report, .. }) = out.last() else { panic!("{out:?}") };
@@ -442,7 +442,7 @@ mod tests {
                     env!("CARGO_MANIFEST_DIR")
                 ))
                 .unwrap();
-                Input { name: f.to_string(), text, role: blastmap_import::Role::Auto }
+                Input { name: f.to_string(), text: text.into(), role: blastmap_import::Role::Auto }
             })
             .collect()
     }

@@ -215,7 +215,7 @@ fn fail(shared: &Shared, generation: u64, what: String) {
     if restart {
         spawn(shared);
         if let Some((id, text, overlay, beside)) = current {
-            post(shared, Request::Analyze { id, inputs: Input::with(&text, &beside, &overlay) });
+            post(shared, Request::Analyze { id, inputs: Input::with(text.clone(), &beside, overlay.clone()) });
         }
     }
 }
@@ -358,7 +358,7 @@ pub fn use_analysis(
         if start {
             spawn(&shared);
         }
-        post(&shared, Request::Analyze { id: revision, inputs: Input::with(&text, &beside, &overlay) });
+        post(&shared, Request::Analyze { id: revision, inputs: Input::with(text.clone(), &beside, overlay.clone()) });
     });
     send
 }
