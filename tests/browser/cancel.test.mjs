@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
+import { ROOT, open, pasteText, waitForFindings, shared } from "./harness.mjs";
 
 const CONSUL = readFileSync(join(ROOT, "examples", "roblox-2021-consul.yaml"), "utf8");
 
@@ -22,13 +22,7 @@ test("Cancel during a long analysis stops it, keeps the text and leaves the page
   try {
     await page.waitForSelector("#empty-state");
     const text = chain(400_000);
-    // A real paste (the page takes large texts from the clipboard event).
-    await page.evaluate((text) => {
-      const data = new DataTransfer();
-      data.setData("text/plain", text);
-      const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-      document.querySelector("#source").dispatchEvent(paste);
-    }, text);
+    await pasteText(page, text);
     await page.waitForSelector("#progress #cancel-analysis");
     // A text this large is not kept across reloads, and a notice says so: wait for it, so that
     // it does not replace the one Cancel shows.

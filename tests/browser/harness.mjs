@@ -86,6 +86,17 @@ export async function waitForFindings(page, timeout = 30_000) {
   await page.waitForFunction(() => !document.querySelector("#progress"), null, { timeout });
 }
 
+/** Pastes `text` into the export's text box as a real paste does (a clipboard event, which the
+ * page takes large texts from). */
+export async function pasteText(page, text) {
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+    document.querySelector("#source").dispatchEvent(paste);
+  }, text);
+}
+
 /** The server and browser the tests of one file share (`env.server`, `env.browser`): started
  * before its first test, closed after its last. */
 export function shared() {

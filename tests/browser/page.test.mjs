@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, open, waitForFindings, shared } from "./harness.mjs";
+import { ROOT, open, pasteText, waitForFindings, shared } from "./harness.mjs";
 
 const EXAMPLES = join(ROOT, "examples");
 const examples = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
@@ -504,12 +504,7 @@ test("a large paste beyond ASCII reaches the analysis whole: accents, CJK, emoji
       `- {id: "${names[2]}"}`,
       padding,
     ].join("\n");
-    await page.evaluate((text) => {
-      const data = new DataTransfer();
-      data.setData("text/plain", text);
-      const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-      document.querySelector("#source").dispatchEvent(paste);
-    }, text);
+    await pasteText(page, text);
     await waitForFindings(page);
     const findings = await findingsText(page);
     assert.ok(findings.includes(`single point of failure: ${names[2]} takes down`), findings.slice(0, 400));
