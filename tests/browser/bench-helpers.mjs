@@ -188,6 +188,38 @@ export async function timed(page, act, done, timeout = 120_000) {
 }
 
 /**
+ * A drag across `selector` (the graph), `steps` pointer moves of `dx` pixels to the left, each
+ * timed from its event to the frame after it (the render and the paint it caused): { median,
+ * worst } in ms. The pointer events are dispatched in the page, as `timed` dispatches clicks.
+ */
+export async function panned(page, selector, steps = 20, dx = 30) {
+  return page.evaluate(
+    async ({ selector, steps, dx }) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const el = document.querySelector(selector);
+      const box = el.getBoundingClientRect();
+      const [x, y] = [box.left + box.width * 0.75, box.top + box.height / 2];
+      const at = (type, cx) =>
+        el.dispatchEvent(new PointerEvent(type, { bubbles: true, button: 0, pointerId: 1, clientX: cx, clientY: y }));
+      at("pointerdown", x);
+      const times = [];
+      for (let i = 1; i <= steps; i++) {
+        const t0 = performance.now();
+        at("pointermove", x - dx * i);
+        await frame();
+        times.push(performance.now() - t0);
+      }
+      at("pointerup", x - dx * steps);
+      // The click a drag ends with is not a click on what lies under it.
+      el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: x - dx * steps, clientY: y }));
+      times.sort((a, b) => a - b);
+      return { median: times[Math.floor(times.length / 2)], worst: times[times.length - 1] };
+    },
+    { selector, steps, dx },
+  );
+}
+
+/**
  * The page's marks as a breakdown: worker parse and analysis (from the status), and the
  * page's side between the marks (ms). Keys missing from a build without marks are left out.
  */

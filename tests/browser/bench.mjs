@@ -1,6 +1,7 @@
 // Measures (not a test): open → findings (a real paste) with where the time went, the
 // browser's peak resident memory (every Chromium process), the peak JS heap and WebAssembly
-// memory of the page and its worker (sampled through the DevTools protocol), and click → repaint, at several sizes; and the gzipped wasm
+// memory of the page and its worker (sampled through the DevTools protocol), click → repaint
+// and a drag's pointer move → repaint, at several sizes; and the gzipped wasm
 // size. Run by scripts/bench-browser.sh, which builds the page and the topologies. A step the
 // topology has nothing for (no host to fail, no region or group rolled up: a chain) is
 // skipped, and the row says which (`skipped`); a topology that opens in bands of depth has
@@ -10,7 +11,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serve, launch, open, DIST } from "./harness.mjs";
-import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap } from "./bench-helpers.mjs";
+import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap, panned } from "./bench-helpers.mjs";
 
 const server = await serve();
 const browser = await launch();
@@ -105,6 +106,9 @@ try {
     } else {
       skip("clickFail", "no component drawn");
     }
+    // A drag across the working view: each pointer move to the frame after it.
+    const pan = await panned(page, "#graph");
+    row.pan = `${fmt(pan.median)} median, ${fmt(pan.worst)} worst`;
     // Everything without roll-up (why large topologies start rolled up): large views draw
     // the nodes on screen; click one of them.
     if (components > 300 && components <= 10_000) {

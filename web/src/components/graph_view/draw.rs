@@ -16,9 +16,10 @@ use crate::review;
 use crate::scene::{look, Drawing};
 use crate::state::{Analysis, Selection};
 
-/// Views with more nodes draw only those on screen (and a margin around it, in scene units).
+/// Views with more nodes draw only those on screen (and a margin around it, in scene units: a
+/// pan or zoom renders again with every move, so nothing further out is needed ahead).
 const CULL_ABOVE: usize = 600;
-const CULL_MARGIN: f32 = 240.0;
+const CULL_MARGIN: f32 = 40.0;
 
 /// Views of bands of depth with more nodes than this cull too: a chain opened down to its
 /// components is a column hundreds of nodes tall, a screenful of it on screen, and a click
