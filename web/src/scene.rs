@@ -6,7 +6,9 @@ use blastmap_core::algo::{Status, WhatIf};
 use blastmap_core::mesh::Mesh;
 use blastmap_core::model::Origin;
 use blastmap_core::{Model, NodeId};
-use blastmap_layout::{Edge, EdgeKind, Graph, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode};
+use blastmap_layout::{
+    Adjacency, Edge, EdgeKind, Graph, Key, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode,
+};
 
 /// Above this many nodes a topology opens rolled up.
 pub const ROLL_UP_ABOVE: usize = 300;
@@ -53,6 +55,9 @@ pub struct Scene {
     pub gate: Vec<Option<(u32, u32)>>,
     /// Per graph node: a placement value (host, power, network, provider).
     pub placement: Vec<bool>,
+    /// The graph's edges by node, both ways: an opened aggregate's view is updated from its
+    /// members' edges ([`Drawing::opened`]).
+    pub adjacency: Adjacency,
 }
 
 /// Regions and zones are drawn as boxes; a placement value only one component sits on (its
@@ -171,7 +176,9 @@ impl Scene {
             .map(|&v| model.is_redundant(v).then(|| (model.need(v), model.requires(v).len() as u32)))
             .collect();
         let placement = model_of.iter().map(|&v| model.node(v).is_placement()).collect();
-        Scene { graph: Graph { nodes, edges }, model_of, graph_of, gate, placement }
+        let graph = Graph { nodes, edges };
+        let adjacency = Adjacency::new(&graph);
+        Scene { graph, model_of, graph_of, gate, placement, adjacency }
     }
 
     /// The model node of a component id, when it is drawn.
@@ -226,16 +233,10 @@ impl Scene {
         }
     }
 
-    /// Per shown node of `view`, a string as wide as its widest line in label characters (the
-    /// layout sizes nodes by it): the subtitle is set smaller, about 0.8 of a label character.
-    pub fn labels(&self, view: &View) -> Vec<String> {
-        view.nodes
-            .iter()
-            .map(|n| {
-                let (a, b) = (self.label(n).chars().count(), self.subtitle(n).chars().count());
-                "x".repeat(a.max((b * 5).div_ceil(6)))
-            })
-            .collect()
+    /// How wide a shown node's text is, in label characters (the layout sizes nodes by it): its
+    /// label or its subtitle, which is set smaller, about 0.8 of a label character.
+    pub fn text_width(label: &str, subtitle: &str) -> usize {
+        label.chars().count().max((subtitle.chars().count() * 5).div_ceil(6))
     }
 }
 
@@ -267,10 +268,25 @@ impl Drawing {
         let none = RollUp::none();
         let roll = if keep.is_some() && shown <= ROLL_UP_ABOVE { &none } else { roll };
         let view = blastmap_layout::view(&scene.graph, keep.as_deref(), roll);
-        let sizes = scene.labels(&view);
-        let layout = blastmap_layout::layout(&view, &sizes, &Params::default());
-        let labels = view.nodes.iter().map(|n| scene.label(n)).collect();
-        let subtitles = view.nodes.iter().map(|n| scene.subtitle(n)).collect();
+        Drawing::laid_out(scene, view, shown)
+    }
+
+    /// `self` with aggregate `opened` opened (`roll` is its roll-up with `opened` expanded, the
+    /// focus unchanged): its view updated from the opened aggregate's members and their edges
+    /// ([`View::opened`], the same view [`Drawing::new`] makes from every node and edge), laid
+    /// out anew. `None` where `View::opened` declines (a roll-up by depth; a view the focus
+    /// left unrolled): make it with [`Drawing::new`].
+    pub fn opened(&self, scene: &Scene, roll: &RollUp, opened: &Key) -> Option<Drawing> {
+        let view = self.view.opened(&scene.graph, &scene.adjacency, roll, opened)?;
+        Some(Drawing::laid_out(scene, view, self.shown))
+    }
+
+    /// The drawing of `view`: its texts and its layout.
+    fn laid_out(scene: &Scene, view: View, shown: usize) -> Drawing {
+        let labels: Vec<String> = view.nodes.iter().map(|n| scene.label(n)).collect();
+        let subtitles: Vec<String> = view.nodes.iter().map(|n| scene.subtitle(n)).collect();
+        let widths: Vec<usize> = labels.iter().zip(&subtitles).map(|(l, s)| Scene::text_width(l, s)).collect();
+        let layout = blastmap_layout::layout(&view, &widths, &Params::default());
         let ids = view.nodes.iter().map(|n| n.key.to_string()).collect();
         let aggregate = view.nodes.iter().map(|n| n.rolled.is_some()).collect();
         Drawing { view, layout, labels, subtitles, ids, aggregate, shown }
@@ -509,6 +525,41 @@ mod tests {
         let m = blastmap_core::load(&estate).unwrap().model;
         assert_eq!(initial_roll_up(&Scene::new(&m, None).graph).by, DEFAULT_ROLL_UP);
         assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    /// Opening aggregates one after another on a generated estate (regions, redundancy
+    /// groups, kinds), with a focus and without: each drawing updated from the last is the
+    /// drawing made anew; a collapse or a roll-up by depth is declined.
+    #[test]
+    fn an_opened_aggregate_updates_the_last_drawing_to_the_one_made_anew() {
+        let t = blastmap_core::generate::generate(&blastmap_core::generate::Params::for_edges(8_000, 7));
+        let c = blastmap_core::compile(blastmap_core::format::Document::from_topology(t)).unwrap();
+        let (m, s) = (&c.model, Scene::new(&c.model, None));
+        let ids: Vec<String> = vec!["dns-r0".into()];
+        for focus in [None, Some((ids.as_slice(), 3))] {
+            let mut roll = RollUp::by(&DEFAULT_ROLL_UP);
+            let mut d = Drawing::new(m, &s, focus, &roll);
+            let mut opened = 0;
+            for step in 0..6 {
+                // The last aggregate opened each time reaches into groups and kinds.
+                let Some(key) = d.view.nodes.iter().rev().find(|n| n.rolled.is_some()).map(|n| n.key.clone()) else {
+                    break;
+                };
+                let before = roll.clone();
+                roll.expanded.insert(key.clone());
+                let fresh = Drawing::new(m, &s, focus, &roll);
+                let updated = d.opened(&s, &roll, &key).expect("an aggregate shown opens in place");
+                assert!(updated == fresh, "step {step}: {key} opened");
+                assert!(fresh.opened(&s, &before, &key).is_none(), "a collapse is made anew");
+                (d, opened) = (updated, opened + 1);
+            }
+            assert!(opened >= 3, "{opened} aggregates opened (focus {focus:?}, {} kept)", d.shown);
+        }
+        let mut bands = RollUp::by(&DEPTH_ROLL_UP);
+        let d = Drawing::new(m, &s, None, &bands);
+        let band = d.view.nodes[0].key.clone();
+        bands.expanded.insert(band.clone());
+        assert!(d.opened(&s, &bands, &band).is_none(), "bands are made anew");
     }
 
     #[test]

@@ -106,7 +106,8 @@ pub fn node_width(p: &Params, chars: usize) -> f32 {
     (chars as f32 * p.char_width + 36.0).clamp(p.min_width, p.max_width)
 }
 
-/// Lays `view` out. `labels[v]` is the text shown in view node `v` (it sets the node's width).
+/// Lays `view` out. `chars[v]` is how many label characters wide the text of view node `v` is
+/// (it sets the node's width; 8 when missing).
 ///
 /// Layering: every node sits one layer above its highest dependency (longest path from the
 /// sinks over runtime, start-time and soft edges), after the edges that close cycles are
@@ -124,7 +125,7 @@ pub fn node_width(p: &Params, chars: usize) -> f32 {
 ///     edges: vec![Edge { from: 0, to: 1, kind: EdgeKind::Runtime }],
 /// };
 /// let v = view(&g, None, &RollUp::none());
-/// let l = layout(&v, &["web".into(), "db".into()], &Params::default());
+/// let l = layout(&v, &[3, 2], &Params::default());
 /// assert_eq!((l.nodes[0].layer, l.nodes[1].layer), (1, 0));
 /// assert!(l.nodes[0].y < l.nodes[1].y, "dependents are drawn above their dependencies");
 /// ```
@@ -132,7 +133,7 @@ pub fn node_width(p: &Params, chars: usize) -> f32 {
 /// # Complexity
 /// O((|V| + |E|) · sweeps + |V| log |V|) time and O(|V| + |E|) extra space, where V and E are
 /// the view's nodes and edges. No dummy nodes: long edges pull on barycenters directly.
-pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
+pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
     let n = view.nodes.len();
     if n == 0 {
         return Layout::default();
@@ -148,7 +149,7 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
     };
     let layer = layers(&deps);
     let top = layer.iter().copied().max().unwrap_or(0);
-    if let Some(grid) = band_grid(view, labels, &layer, params) {
+    if let Some(grid) = band_grid(view, chars, &layer, params) {
         return grid;
     }
 
@@ -214,7 +215,7 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
                     (band_of[v as usize], bary, v)
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
             rows[l] = keyed.into_iter().map(|k| k.2).collect();
             let len = rows[l].len() as f32;
             for (i, &v) in rows[l].iter().enumerate() {
@@ -224,8 +225,7 @@ pub fn layout(view: &View, labels: &[String], params: &Params) -> Layout {
     }
 
     // Coordinates.
-    let width_of: Vec<f32> =
-        (0..n).map(|v| node_width(params, labels.get(v).map_or(8, |l| l.chars().count()))).collect();
+    let width_of: Vec<f32> = (0..n).map(|v| node_width(params, chars.get(v).copied().unwrap_or(8))).collect();
     let bands = unplaced + 1;
     // Band widths: the widest layer's, capped at the wrap width (but never below a node).
     let mut band_width = vec![0.0f32; bands];
@@ -412,7 +412,7 @@ const GRID_ASPECT: f32 = 1.2;
 ///
 /// # Complexity
 /// O(|V| log |V|) for the view's V nodes.
-fn band_grid(view: &View, labels: &[String], layer: &[u32], params: &Params) -> Option<Layout> {
+fn band_grid(view: &View, chars: &[usize], layer: &[u32], params: &Params) -> Option<Layout> {
     let n = view.nodes.len();
     if n <= GRID_ABOVE || !view.nodes.iter().all(|v| matches!(v.key, crate::view::Key::Band(..))) {
         return None;
@@ -423,8 +423,7 @@ fn band_grid(view: &View, labels: &[String], layer: &[u32], params: &Params) -> 
     if order.windows(2).any(|w| layer.get(w[0] as usize) == layer.get(w[1] as usize)) {
         return None;
     }
-    let width_of: Vec<f32> =
-        (0..n).map(|v| node_width(params, labels.get(v).map_or(8, |l| l.chars().count()))).collect();
+    let width_of: Vec<f32> = (0..n).map(|v| node_width(params, chars.get(v).copied().unwrap_or(8))).collect();
     let cell = width_of.iter().copied().fold(params.min_width, f32::max);
     let (gap_x, gap_y) = (params.column_gap + params.node_gap, params.node_gap * 1.5);
     let size = |columns: usize| {

@@ -1,10 +1,12 @@
 //! What is shown: focus (a neighbourhood) and roll-up (one node per region, zone, kind or
 //! group, or per band of dependency depths, with edges aggregated).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::depth::Bands;
-use crate::graph::{Edge, EdgeKind, Graph, RollUpBy};
+use crate::graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 
 /// What a shown node stands for: a graph node (by its id), the aggregate of one attribute's
 /// value, or a band of dependency depths. Three variants, not one string: a component may well
@@ -205,19 +207,12 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
     // The expanded aggregates as borrowed pairs: looked up per node without building a key.
-    let expanded: BTreeSet<(RollUpBy, &str)> = roll
-        .expanded
-        .iter()
-        .filter_map(|k| match k {
-            Key::Rolled(by, value) => Some((*by, value.as_str())),
-            Key::Node(_) | Key::Band(..) => None,
-        })
-        .collect();
+    let expanded = expanded_aggregates(roll);
     // Aggregates and bands in order of first appearance, found again by attribute and value
     // (borrowed from the graph) or by depths; the last one found is tried first, as
     // neighbouring nodes often share it.
-    let mut index: HashMap<(RollUpBy, &str), u32> = HashMap::new();
-    let mut band_index: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut index: FxHashMap<(RollUpBy, &str), u32> = FxHashMap::default();
+    let mut band_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut last: Option<(RollUpBy, &str, u32)> = None;
     let mut nodes: Vec<ViewNode> = Vec::new();
     // Per shown node: where a roll-up by depth put it (its band, or its own depth), if one did.
@@ -227,26 +222,7 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
         if !kept(v) {
             continue;
         }
-        let mut shown = Shown::Itself(None);
-        for &by in &roll.by {
-            if by == RollUpBy::Depth {
-                if let Some(bands) = &bands {
-                    shown = match bands.band(v) {
-                        Some(band) => Shown::Band(band),
-                        None => Shown::Itself(bands.depth.get(v).map(|&d| (d, d))),
-                    };
-                }
-                break;
-            }
-            let Some(value) = info.attr(by) else { continue };
-            if !expanded.contains(&(by, value)) {
-                shown = Shown::In(by, value);
-                break;
-            }
-            if !by.is_container() {
-                break;
-            }
-        }
+        let shown = place(info, v, &roll.by, &expanded, bands.as_ref());
         let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place| {
             nodes.push(ViewNode {
                 key,
@@ -303,6 +279,270 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     }
     let edges = aggregate(g, &of, nodes.len());
     View { nodes, edges, of }
+}
+
+/// Each graph node's edges, leaving and arriving (those whose ends both exist), as the node at
+/// the other end and the kind: built once per graph, it lets [`View::opened`] visit only the
+/// edges of the nodes an opened aggregate held.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Adjacency {
+    /// `out[out_start[v]..out_start[v + 1]]`: the edges leaving `v`.
+    out_start: Vec<usize>,
+    out: Vec<(u32, EdgeKind)>,
+    /// `into[into_start[v]..into_start[v + 1]]`: the edges arriving at `v`.
+    into_start: Vec<usize>,
+    into: Vec<(u32, EdgeKind)>,
+}
+
+impl Adjacency {
+    /// The edges of every node of `g`.
+    ///
+    /// # Complexity
+    /// O(|V| + |E|) time and space.
+    pub fn new(g: &Graph) -> Adjacency {
+        let n = g.len();
+        // By `at` (one end of an edge), the other end.
+        let index = |at: fn(&Edge) -> u32, other: fn(&Edge) -> u32| {
+            let mut start = vec![0usize; n + 1];
+            for e in g.valid_edges() {
+                start[at(e) as usize + 1] += 1;
+            }
+            for i in 0..n {
+                start[i + 1] += start[i];
+            }
+            let mut fill = start.clone();
+            let mut list = vec![(0u32, EdgeKind::Runtime); start[n]];
+            for e in g.valid_edges() {
+                let slot = &mut fill[at(e) as usize];
+                list[*slot] = (other(e), e.kind);
+                *slot += 1;
+            }
+            (start, list)
+        };
+        let (out_start, out) = index(|e| e.from, |e| e.to);
+        let (into_start, into) = index(|e| e.to, |e| e.from);
+        Adjacency { out_start, out, into_start, into }
+    }
+
+    fn of<'a>(start: &[usize], list: &'a [(u32, EdgeKind)], v: u32) -> &'a [(u32, EdgeKind)] {
+        match start.get(v as usize..v as usize + 2) {
+            Some(&[a, b]) => list.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Whether it was built for a graph of `n` nodes.
+    pub fn fits(&self, n: usize) -> bool {
+        self.out_start.len() == n + 1
+    }
+}
+
+impl View {
+    /// This view, made by [`view`] of `g` (with focus or not), after `opened`, one of its
+    /// aggregates, is opened: what `view(g, keep, roll)` gives for the same focus and `roll`
+    /// (this view's roll-up with `opened` added to what it expands), made from the members of
+    /// `opened` and the edges around them and around the aggregates they join, not from every
+    /// node and edge. `adj` is `g`'s [`Adjacency`]. `None` (make the view anew) when `roll`
+    /// rolls up by depth, does not expand `opened`, or `opened` is not an aggregate here.
+    ///
+    /// # Complexity
+    /// O(|V| + S log S + D) time for S shown nodes and D shown edges (the new index of every
+    /// graph node and shown edge), plus the members of `opened` and of the aggregates they
+    /// join, their edges, and sorting the shown edges those count.
+    pub fn opened(&self, g: &Graph, adj: &Adjacency, roll: &RollUp, opened: &Key) -> Option<View> {
+        let gone = self.nodes.iter().position(|n| &n.key == opened && n.rolled.is_some())?;
+        if roll.by.contains(&RollUpBy::Depth) || !roll.expanded.contains(opened) || !adj.fits(g.len()) {
+            return None;
+        }
+        let expanded = expanded_aggregates(roll);
+        // The aggregates shown, by attribute and value, and the nodes the opened one's members
+        // go to: aggregates already shown (which grow) or new nodes after the old ones.
+        let mut index: FxHashMap<(RollUpBy, &str), u32> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != gone)
+            .filter_map(|(i, n)| n.rolled.as_ref().map(|(by, value)| ((*by, value.as_str()), i as u32)))
+            .collect();
+        let mut nodes = self.nodes.clone();
+        let members = std::mem::take(&mut nodes[gone].members);
+        let mut of = self.of.clone();
+        let mut grew = vec![false; nodes.len()];
+        for &m in &members {
+            let info = g.nodes.get(m as usize)?;
+            let mut add = |key: Key, rolled: Option<(RollUpBy, String)>| {
+                nodes.push(ViewNode {
+                    key,
+                    rolled,
+                    members: Vec::new(),
+                    depths: None,
+                    region: info.region.clone(),
+                    zone: info.zone.clone(),
+                });
+                (nodes.len() - 1) as u32
+            };
+            let at = match place(info, m as usize, &roll.by, &expanded, None) {
+                Shown::In(by, value) => match index.get(&(by, value)) {
+                    Some(&at) => at,
+                    None => {
+                        let at = add(RollUp::key(by, value), Some((by, value.to_string())));
+                        index.insert((by, value), at);
+                        at
+                    }
+                },
+                Shown::Itself(_) => add(Key::Node(info.id.clone()), None),
+                Shown::Band(_) => return None,
+            };
+            let node = &mut nodes[at as usize];
+            node.members.push(m);
+            if node.region != info.region {
+                node.region = None;
+            }
+            if node.zone != info.zone {
+                node.zone = None;
+            }
+            of[m as usize] = Some(at);
+            if let Some(grown) = grew.get_mut(at as usize) {
+                *grown = true;
+            }
+        }
+        grew.resize(nodes.len(), true);
+        for (node, _) in nodes.iter_mut().zip(&grew).filter(|(_, &grown)| grown) {
+            node.members.sort_unstable();
+        }
+        // Nodes in order of first appearance, as `view` makes them: by their first member.
+        let mut first: Vec<(u32, u32)> = (0..nodes.len() as u32)
+            .filter(|&i| i as usize != gone)
+            .map(|i| (nodes[i as usize].members.first().copied().unwrap_or(u32::MAX), i))
+            .collect();
+        first.sort_unstable();
+        let order: Vec<u32> = first.into_iter().map(|(_, i)| i).collect();
+        let mut moved_to = vec![u32::MAX; nodes.len()];
+        for (to, &from) in order.iter().enumerate() {
+            moved_to[from as usize] = to as u32;
+        }
+        for o in of.iter_mut().flatten() {
+            *o = moved_to[*o as usize];
+        }
+        // The aggregates that grew (and the new nodes) count their edges again; every other
+        // edge keeps its count.
+        let mut recount = vec![false; order.len()];
+        for (i, &grown) in grew.iter().enumerate() {
+            if grown && i != gone {
+                recount[moved_to[i] as usize] = true;
+            }
+        }
+        let stays = |i: u32| i as usize != gone && !grew[i as usize];
+        let kept: Vec<ViewEdge> = self
+            .edges
+            .iter()
+            .filter(|e| stays(e.from) && stays(e.to))
+            .map(|e| ViewEdge { from: moved_to[e.from as usize], to: moved_to[e.to as usize], ..*e })
+            .collect();
+        // Counted per recounted node as `aggregate` counts: in a table by (other end, kind)
+        // whose entries are stale unless they point into this node's part of the list.
+        let kinds = EdgeKind::ALL.len();
+        let (mut out_slot, mut in_slot) =
+            (vec![usize::MAX; order.len() * kinds], vec![usize::MAX; order.len() * kinds]);
+        let (mut leaving, mut arriving): (Vec<ViewEdge>, Vec<ViewEdge>) = (Vec::new(), Vec::new());
+        let count = |list: &mut Vec<ViewEdge>, slot: &mut usize, first: usize, edge: ViewEdge| match list.get_mut(*slot)
+        {
+            Some(e) if *slot >= first => e.count += 1,
+            _ => {
+                *slot = list.len();
+                list.push(edge);
+            }
+        };
+        let shown = |v: u32| of.get(v as usize).copied().flatten();
+        for (at, &from) in order.iter().enumerate() {
+            if !recount[at] {
+                continue;
+            }
+            let (at, first_out, first_in) = (at as u32, leaving.len(), arriving.len());
+            for &m in &nodes[from as usize].members {
+                for &(to, kind) in Adjacency::of(&adj.out_start, &adj.out, m) {
+                    if let Some(to) = shown(to).filter(|&to| to != at) {
+                        let slot = &mut out_slot[to as usize * kinds + kind as usize];
+                        count(&mut leaving, slot, first_out, ViewEdge { from: at, to, kind, count: 1 });
+                    }
+                }
+                for &(from, kind) in Adjacency::of(&adj.into_start, &adj.into, m) {
+                    // An edge between two recounted nodes was counted where it leaves.
+                    if let Some(from) = shown(from).filter(|&f| f != at && !recount[f as usize]) {
+                        let slot = &mut in_slot[from as usize * kinds + kind as usize];
+                        count(&mut arriving, slot, first_in, ViewEdge { from, to: at, kind, count: 1 });
+                    }
+                }
+            }
+            leaving[first_out..].sort_unstable();
+        }
+        // Each list sorted (the edges kept keep their order: old nodes keep theirs), merged.
+        arriving.sort_unstable();
+        let edges = merge(merge(kept, leaving), arriving);
+        let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
+        let nodes = order.iter().filter_map(|&i| old.get_mut(i as usize).and_then(Option::take)).collect();
+        Some(View { nodes, edges, of })
+    }
+}
+
+/// Two sorted lists of edges as one, sorted.
+fn merge(a: Vec<ViewEdge>, b: Vec<ViewEdge>) -> Vec<ViewEdge> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if x <= y { a.next() } else { b.next() };
+        out.extend(next);
+    }
+    out.extend(a);
+    out.extend(b);
+    out
+}
+
+/// The expanded aggregates of `roll` as borrowed pairs: looked up per node without building a
+/// key.
+fn expanded_aggregates(roll: &RollUp) -> FxHashSet<(RollUpBy, &str)> {
+    roll.expanded
+        .iter()
+        .filter_map(|k| match k {
+            Key::Rolled(by, value) => Some((*by, value.as_str())),
+            Key::Node(_) | Key::Band(..) => None,
+        })
+        .collect()
+}
+
+/// Where the roll-up by `by` (its expanded aggregates in `expanded`, its bands of depth in
+/// `bands`) puts graph node `v`: the aggregate of the first attribute with a value not
+/// expanded (an expanded container lets the next attributes apply; an expanded group or kind
+/// shows its members), the band of its depth at [`RollUpBy::Depth`], or itself.
+fn place<'g>(
+    info: &'g NodeInfo,
+    v: usize,
+    by: &[RollUpBy],
+    expanded: &FxHashSet<(RollUpBy, &str)>,
+    bands: Option<&Bands>,
+) -> Shown<'g> {
+    for &by in by {
+        if by == RollUpBy::Depth {
+            return match bands {
+                Some(bands) => match bands.band(v) {
+                    Some(band) => Shown::Band(band),
+                    None => Shown::Itself(bands.depth.get(v).map(|&d| (d, d))),
+                },
+                None => Shown::Itself(None),
+            };
+        }
+        let Some(value) = info.attr(by) else { continue };
+        if !expanded.contains(&(by, value)) {
+            return Shown::In(by, value);
+        }
+        if !by.is_container() {
+            break;
+        }
+    }
+    Shown::Itself(None)
 }
 
 /// The edges between `shown` shown nodes (`of` maps graph nodes to them), one per

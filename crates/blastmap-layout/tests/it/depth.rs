@@ -262,8 +262,7 @@ fn a_chain_of_bands_lays_out_in_rows_read_left_to_right_then_down() {
     for (n, bands) in [(3_000, 15), (100_000, 20), (2_500, 25)] {
         let v = view(&chain(n), None, &RollUp::by(&[RollUpBy::Depth]));
         assert_eq!(v.nodes.len(), bands);
-        let labels: Vec<String> = v.nodes.iter().map(|_| "x".repeat(25)).collect();
-        let l = layout(&v, &labels, &p);
+        let l = layout(&v, &vec![25; v.nodes.len()], &p);
         // Reading order (rows top to bottom, left to right in a row) is depth order, deepest
         // first: each band depends on the next one read.
         let mut read: Vec<usize> = (0..bands).collect();
@@ -292,12 +291,12 @@ fn a_chain_of_bands_lays_out_in_rows_read_left_to_right_then_down() {
     }
     // A short column, or a view with a component in it, keeps the layered layout.
     let v = view(&chain(GRID_ABOVE as u32), None, &RollUp::by(&[RollUpBy::Depth]));
-    let l = layout(&v, &vec![String::new(); v.nodes.len()], &p);
+    let l = layout(&v, &vec![0; v.nodes.len()], &p);
     assert!(l.nodes.windows(2).all(|w| w[0].x == w[1].x && w[0].y > w[1].y), "{l:?}");
     let mut roll = RollUp::by(&[RollUpBy::Depth]);
     roll.expanded.insert(Key::Band(0, 199));
     let v = view(&chain(3_000), None, &roll);
-    let l = layout(&v, &vec![String::new(); v.nodes.len()], &p);
+    let l = layout(&v, &vec![0; v.nodes.len()], &p);
     let column: BTreeSet<i64> = l.nodes.iter().map(|at| (at.x + at.w / 2.0).round() as i64).collect();
     assert_eq!(column.len(), 1, "one column, as before");
 }

@@ -21,8 +21,8 @@ fn plain(ids: &[&str], edges: &[(u32, u32)]) -> Graph {
 }
 
 fn lay(v: &View) -> Layout {
-    let labels: Vec<String> = v.nodes.iter().map(|n| n.key.to_string()).collect();
-    layout(v, &labels, &Params::default())
+    let chars: Vec<usize> = v.nodes.iter().map(|n| n.key.to_string().chars().count()).collect();
+    layout(v, &chars, &Params::default())
 }
 
 /// Pairs of edges between adjacent layers that cross.
@@ -104,7 +104,7 @@ fn a_wide_layer_wraps_onto_lines_and_keeps_dependencies_below() {
     let edges: Vec<(u32, u32)> = (0..120).map(|i| (i, 120 + i / 2)).collect();
     let g = plain(&ids.iter().map(String::as_str).collect::<Vec<_>>(), &edges);
     let v = view(&g, None, &RollUp::none());
-    let l = layout(&v, &ids, &Params::default());
+    let l = lay(&v);
     assert!(l.width < 5_000.0, "width {}", l.width);
     assert_no_overlap(&l);
     for &(from, to) in &edges {
@@ -282,8 +282,8 @@ fn many_columns_wrap_together_to_a_shape_that_fits_a_screen() {
             nodes.push(node(&format!("n-{z}-{i}"), Some(["east", "west"][z % 2]), Some(&format!("zone-{z}"))));
         }
     }
-    let labels: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
-    let l = layout(&view(&graph(nodes, &[]), None, &RollUp::none()), &labels, &Params::default());
+    let chars: Vec<usize> = nodes.iter().map(|n| n.id.chars().count()).collect();
+    let l = layout(&view(&graph(nodes, &[]), None, &RollUp::none()), &chars, &Params::default());
     let aspect = l.width / l.height;
     assert!((1.0..6.0).contains(&aspect), "{} x {}", l.width, l.height);
     assert_no_overlap(&l);
@@ -294,7 +294,7 @@ fn a_column_of_thousands_wraps_to_a_shape_that_fits_a_screen() {
     // 3,000 independent nodes in one layer: neither a strip nor a tower.
     let ids: Vec<String> = (0..3_000).map(|i| format!("node-{i}")).collect();
     let g = plain(&ids.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
-    let l = layout(&view(&g, None, &RollUp::none()), &ids, &Params::default());
+    let l = lay(&view(&g, None, &RollUp::none()));
     let aspect = l.width / l.height;
     assert!((1.0..6.0).contains(&aspect), "{} x {}", l.width, l.height);
     assert_no_overlap(&l);

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blastmap_layout::{view, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View};
+use blastmap_layout::{view, Adjacency, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View};
 
 /// A seeded generator (no dependency needed for a few random graphs).
 struct Rng(u64);
@@ -35,9 +35,19 @@ fn random(rng: &mut Rng, n: u32) -> Graph {
             ..NodeInfo::default()
         })
         .collect();
-    let edges =
-        (0..n * 4).map(|_| Edge { from: rng.below(n), to: rng.below(n), kind: EdgeKind::ALL[rng.below(5) as usize] });
-    Graph { nodes, edges: edges.collect() }
+    let mut edges: Vec<Edge> = (0..n * 4)
+        .map(|_| Edge { from: rng.below(n), to: rng.below(n), kind: EdgeKind::ALL[rng.below(5) as usize] })
+        .collect();
+    // Some with ends out of range (ignored everywhere), some sorted by where they leave (as the
+    // page's are).
+    if rng.below(4) == 0 {
+        edges.push(Edge { from: n, to: 0, kind: EdgeKind::Runtime });
+        edges.push(Edge { from: 0, to: n + 3, kind: EdgeKind::Soft });
+    }
+    if rng.below(2) == 0 {
+        edges.sort_by_key(|e| e.from);
+    }
+    Graph { nodes, edges }
 }
 
 /// The key node `v` is shown under: the first attribute with a value not expanded; an expanded
@@ -74,7 +84,7 @@ fn check(g: &Graph, keep: &[bool], roll: &RollUp) -> View {
     assert_eq!(keys.len(), v.nodes.len(), "one shown node per key");
     let mut counts: BTreeMap<(u32, u32, EdgeKind), u32> = BTreeMap::new();
     for e in &g.edges {
-        let (Some(a), Some(b)) = (v.of[e.from as usize], v.of[e.to as usize]) else { continue };
+        let (Some(&Some(a)), Some(&Some(b))) = (v.of.get(e.from as usize), v.of.get(e.to as usize)) else { continue };
         if a != b {
             *counts.entry((a, b, e.kind)).or_default() += 1;
         }
@@ -99,15 +109,49 @@ fn attribute_roll_ups_follow_the_rule_and_aggregate_every_edge_in_order() {
         let keep: Vec<bool> = (0..n).map(|_| round % 2 == 0 || rng.below(4) > 0).collect();
         let mut roll = RollUp::by(orders[round % orders.len()]);
         let v = check(&g, &keep, &roll);
-        // Open a few aggregates, one after another, and check again.
+        // Open a few aggregates, one after another, and check again; the view updated for each
+        // opened aggregate is the view made anew.
+        let adj = Adjacency::new(&g);
         let mut shown = v;
-        for _ in 0..4 {
+        for _ in 0..5 {
             let keys: Vec<Key> = shown.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| n.key.clone()).collect();
             if keys.is_empty() {
                 break;
             }
-            roll.expanded.insert(keys[rng.below(keys.len() as u32) as usize].clone());
+            let key = keys[rng.below(keys.len() as u32) as usize].clone();
+            roll.expanded.insert(key.clone());
+            let opened = shown.opened(&g, &adj, &roll, &key);
             shown = check(&g, &keep, &roll);
+            assert_eq!(opened.as_ref(), Some(&shown), "{key} opened in place of the view made anew");
         }
     }
+}
+
+/// The view updated in place declines (the page then makes it anew) what it cannot update: a
+/// key that is not an aggregate shown, a roll-up that does not expand it or rolls up by
+/// depth, an adjacency of another graph.
+#[test]
+fn opening_in_place_declines_what_it_cannot_update() {
+    let g = random(&mut Rng(5), 60);
+    let adj = Adjacency::new(&g);
+    let roll = RollUp::by(&[RollUpBy::Region, RollUpBy::Kind]);
+    let v = view(&g, None, &roll);
+    let east = RollUp::key(RollUpBy::Region, "r0");
+    let mut opened = roll.clone();
+    opened.expanded.insert(east.clone());
+    assert!(v.opened(&g, &adj, &opened, &east).is_some());
+    let node = v.nodes.iter().find(|n| n.rolled.is_none()).map(|n| n.key.clone()).unwrap_or(Key::Node("n0".into()));
+    let mut with_node = roll.clone();
+    with_node.expanded.insert(node.clone());
+    assert!(v.opened(&g, &adj, &with_node, &node).is_none(), "a component is not opened");
+    let absent = RollUp::key(RollUpBy::Region, "nowhere");
+    let mut with_absent = roll.clone();
+    with_absent.expanded.insert(absent.clone());
+    assert!(v.opened(&g, &adj, &with_absent, &absent).is_none(), "not shown");
+    assert!(v.opened(&g, &adj, &roll, &east).is_none(), "the roll-up does not expand it");
+    let mut by_depth = opened.clone();
+    by_depth.by.push(RollUpBy::Depth);
+    assert!(v.opened(&g, &adj, &by_depth, &east).is_none(), "bands are made anew");
+    let other = Adjacency::new(&random(&mut Rng(6), 61));
+    assert!(v.opened(&g, &other, &opened, &east).is_none(), "another graph's adjacency");
 }

@@ -15,6 +15,8 @@ pub mod export;
 pub mod pointer;
 pub mod viewport;
 
+use std::rc::Rc;
+
 use blastmap_core::algo::WhatIf;
 use blastmap_layout::{Key, RollUp};
 use yew::prelude::*;
@@ -72,17 +74,39 @@ fn defs() -> Html {
     }
 }
 
+/// What a drawing is made for: the analysis, the focus and the roll-up.
+type DrawingDeps = (Ptr<Analysis>, Option<Focus>, RollUp);
+
 /// The interactive graph.
 #[component]
 pub fn GraphView(p: &Props) -> Html {
     let a = &p.analysis;
+    // The drawing, and what it was made for: an aggregate opened (the roll-up one key more
+    // expanded, nothing else changed) updates the last drawing's view instead of making it
+    // from every node and edge.
+    let last = use_mut_ref(|| None::<(DrawingDeps, Rc<Drawing>)>);
     let drawing = {
-        let deps = (p.analysis.clone(), p.focus.clone(), p.roll_up.clone());
-        use_memo(deps, |(a, focus, roll)| {
-            Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
+        let deps: DrawingDeps = (p.analysis.clone(), p.focus.clone(), p.roll_up.clone());
+        let last = last.clone();
+        use_memo(deps, move |deps| {
+            let (a, focus, roll) = deps;
+            crate::browser::mark("blastmap:drawing");
+            let mut last = last.borrow_mut();
+            let opened = last.as_ref().and_then(|((la, lf, lr), d)| {
+                let mut added = roll.expanded.difference(&lr.expanded);
+                let key = added.next().filter(|_| added.next().is_none())?;
+                let same = la == a && lf == focus && lr.by == roll.by && lr.expanded.is_subset(&roll.expanded);
+                same.then(|| d.opened(&a.scene, roll, key)).flatten()
+            });
+            let d = Rc::new(opened.unwrap_or_else(|| {
+                Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
+            }));
+            *last = Some((deps.clone(), d.clone()));
+            crate::browser::mark("blastmap:drawn");
+            d
         })
     };
-    let drawing = Ptr(drawing);
+    let drawing = Ptr(Rc::clone(&*drawing));
     let svg_ref = use_node_ref();
     let canvas_ref = use_node_ref();
     let hovered = use_state(|| None::<usize>);
