@@ -6,7 +6,11 @@ use std::path::Path;
 use std::{env, fs};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    // Where cargo runs this script from, not where it was compiled: a build script compiled in
+    // one checkout is reused by another that shares the target directory (the same source, the
+    // same fingerprint), and `env!` would keep the first checkout's path (an empty menu once it
+    // was gone).
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("../examples");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> =
         fs::read_dir(&dir).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
