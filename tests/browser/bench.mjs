@@ -13,6 +13,9 @@ import { join } from "node:path";
 import { serve, launch, open, DIST } from "./harness.mjs";
 import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap, panned } from "./bench-helpers.mjs";
 
+// The drawing's time between the page's marks (a build before them has none).
+const drawingTime = (ms) => (Number.isNaN(ms) ? "no marks (an older build)" : fmt(ms));
+
 const server = await serve();
 const browser = await launch();
 const rows = [];
@@ -67,7 +70,7 @@ try {
     if (await page.$('#graph g.node.aggregate[data-id="region:r0"]')) {
       row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
       // Of which the drawing (the view and its layout), before anything is rendered.
-      row.expandRegionDrawing = fmt(await markGap(page, "drawing", "drawn"));
+      row.expandRegionDrawing = drawingTime(await markGap(page, "drawing", "drawn"));
     } else {
       skip("expandRegion", "no region:r0 rolled up");
     }
@@ -78,7 +81,7 @@ try {
         : await page.$eval('#graph g.node.aggregate[data-id^="group:"]', (e) => e.dataset.id);
       const replicas = `#graph g.node[data-id^="${group.slice("group:".length)}-r"]`;
       row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: replicas, min: 1 }));
-      row.expandGroupDrawing = fmt(await markGap(page, "drawing", "drawn"));
+      row.expandGroupDrawing = drawingTime(await markGap(page, "drawing", "drawn"));
       id = await page.$eval(replicas, (e) => e.dataset.id);
     }
     // Bands of depth (a shape no attribute rolls up): open one after another down to components.
