@@ -1,7 +1,9 @@
 //! The layered layout of a [`View`]: dependencies below their dependents, one column per
 //! region with a box per zone inside it, few crossings.
 
-use crate::view::View;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::view::{View, ViewNode};
 
 /// Sizes, in the drawing's units (CSS pixels in the page).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -153,23 +155,18 @@ pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
         return grid;
     }
 
-    // Band of each node: (region rank, zone rank); unplaced last.
-    let mut regions: Vec<&str> = view.nodes.iter().filter_map(|v| v.region.as_deref()).collect();
-    regions.sort_unstable();
-    regions.dedup();
-    let mut zones: Vec<(&str, &str)> =
-        view.nodes.iter().filter_map(|v| Some((v.region.as_deref()?, v.zone.as_deref().unwrap_or("")))).collect();
+    // Band of each node: (region rank, zone rank); unplaced last. The distinct (region, zone)
+    // pairs are few: they are sorted, not every node's (thousands of string comparisons).
+    fn place(v: &ViewNode) -> Option<(&str, &str)> {
+        Some((v.region.as_deref()?, v.zone.as_deref().unwrap_or("")))
+    }
+    let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
+    let mut zones: Vec<(&str, &str)> = view.nodes.iter().filter_map(place).filter(|&z| seen.insert(z)).collect();
     zones.sort_unstable();
-    zones.dedup();
     let unplaced = zones.len();
-    let band_of: Vec<usize> = view
-        .nodes
-        .iter()
-        .map(|v| match v.region.as_deref() {
-            Some(r) => zones.binary_search(&(r, v.zone.as_deref().unwrap_or(""))).unwrap_or(unplaced),
-            None => unplaced,
-        })
-        .collect();
+    let rank: FxHashMap<(&str, &str), usize> = zones.iter().enumerate().map(|(i, &z)| (z, i)).collect();
+    let band_of: Vec<usize> =
+        view.nodes.iter().map(|v| place(v).and_then(|z| rank.get(&z).copied()).unwrap_or(unplaced)).collect();
 
     // Initial order: by band, then view order.
     let mut rows: Vec<Vec<u32>> = vec![Vec::new(); top as usize + 1];
