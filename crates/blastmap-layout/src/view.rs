@@ -224,14 +224,7 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
         }
         let shown = place(info, v, &roll.by, &expanded, bands.as_ref());
         let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place| {
-            nodes.push(ViewNode {
-                key,
-                rolled,
-                members: Vec::new(),
-                depths,
-                region: info.region.clone(),
-                zone: info.zone.clone(),
-            });
+            nodes.push(ViewNode::first(key, rolled, depths, info));
             by_depth.push(place);
             (nodes.len() - 1) as u32
         };
@@ -253,26 +246,15 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             // could equal.
             Shown::Itself(depth) => add(Key::Node(info.id.clone()), None, None, depth),
         };
-        let node = &mut nodes[at as usize];
-        node.members.push(v as u32);
-        if node.region != info.region {
-            node.region = None;
-        }
-        if node.zone != info.zone {
-            node.zone = None;
-        }
+        nodes[at as usize].join(v as u32, info);
         of[v] = Some(at);
     }
     if bands.is_some() {
         // What a roll-up by depth placed comes after the rest, shallowest first.
         let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
         order.sort_by_key(|&i| (by_depth[i as usize].is_some(), by_depth[i as usize], i));
-        let mut moved_to = vec![0u32; nodes.len()];
-        for (to, &from) in order.iter().enumerate() {
-            moved_to[from as usize] = to as u32;
-        }
-        let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
-        nodes = order.iter().filter_map(|&i| old.get_mut(i as usize).and_then(Option::take)).collect();
+        let moved_to = positions(&order, nodes.len());
+        nodes = reordered(nodes, &order);
         for o in of.iter_mut().flatten() {
             *o = moved_to[*o as usize];
         }
@@ -371,14 +353,7 @@ impl View {
         for &m in &members {
             let info = g.nodes.get(m as usize)?;
             let mut add = |key: Key, rolled: Option<(RollUpBy, String)>| {
-                nodes.push(ViewNode {
-                    key,
-                    rolled,
-                    members: Vec::new(),
-                    depths: None,
-                    region: info.region.clone(),
-                    zone: info.zone.clone(),
-                });
+                nodes.push(ViewNode::first(key, rolled, None, info));
                 (nodes.len() - 1) as u32
             };
             let at = match place(info, m as usize, &roll.by, &expanded, None) {
@@ -393,14 +368,7 @@ impl View {
                 Shown::Itself(_) => add(Key::Node(info.id.clone()), None),
                 Shown::Band(_) => return None,
             };
-            let node = &mut nodes[at as usize];
-            node.members.push(m);
-            if node.region != info.region {
-                node.region = None;
-            }
-            if node.zone != info.zone {
-                node.zone = None;
-            }
+            nodes[at as usize].join(m, info);
             of[m as usize] = Some(at);
             if let Some(grown) = grew.get_mut(at as usize) {
                 *grown = true;
@@ -417,10 +385,7 @@ impl View {
             .collect();
         first.sort_unstable();
         let order: Vec<u32> = first.into_iter().map(|(_, i)| i).collect();
-        let mut moved_to = vec![u32::MAX; nodes.len()];
-        for (to, &from) in order.iter().enumerate() {
-            moved_to[from as usize] = to as u32;
-        }
+        let moved_to = positions(&order, nodes.len());
         for o in of.iter_mut().flatten() {
             *o = moved_to[*o as usize];
         }
@@ -445,14 +410,6 @@ impl View {
         let (mut out_slot, mut in_slot) =
             (vec![usize::MAX; order.len() * kinds], vec![usize::MAX; order.len() * kinds]);
         let (mut leaving, mut arriving): (Vec<ViewEdge>, Vec<ViewEdge>) = (Vec::new(), Vec::new());
-        let count = |list: &mut Vec<ViewEdge>, slot: &mut usize, first: usize, edge: ViewEdge| match list.get_mut(*slot)
-        {
-            Some(e) if *slot >= first => e.count += 1,
-            _ => {
-                *slot = list.len();
-                list.push(edge);
-            }
-        };
         let shown = |v: u32| of.get(v as usize).copied().flatten();
         for (at, &from) in order.iter().enumerate() {
             if !recount[at] {
@@ -463,14 +420,14 @@ impl View {
                 for &(to, kind) in Adjacency::of(&adj.out_start, &adj.out, m) {
                     if let Some(to) = shown(to).filter(|&to| to != at) {
                         let slot = &mut out_slot[to as usize * kinds + kind as usize];
-                        count(&mut leaving, slot, first_out, ViewEdge { from: at, to, kind, count: 1 });
+                        tally(&mut leaving, slot, first_out, ViewEdge { from: at, to, kind, count: 1 });
                     }
                 }
                 for &(from, kind) in Adjacency::of(&adj.into_start, &adj.into, m) {
                     // An edge between two recounted nodes was counted where it leaves.
                     if let Some(from) = shown(from).filter(|&f| f != at && !recount[f as usize]) {
                         let slot = &mut in_slot[from as usize * kinds + kind as usize];
-                        count(&mut arriving, slot, first_in, ViewEdge { from, to: at, kind, count: 1 });
+                        tally(&mut arriving, slot, first_in, ViewEdge { from, to: at, kind, count: 1 });
                     }
                 }
             }
@@ -479,9 +436,53 @@ impl View {
         // Each list sorted (the edges kept keep their order: old nodes keep theirs), merged.
         arriving.sort_unstable();
         let edges = merge(merge(kept, leaving), arriving);
-        let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
-        let nodes = order.iter().filter_map(|&i| old.get_mut(i as usize).and_then(Option::take)).collect();
-        Some(View { nodes, edges, of })
+        Some(View { nodes: reordered(nodes, &order), edges, of })
+    }
+}
+
+impl ViewNode {
+    /// A shown node whose first member is `info` (which [`ViewNode::join`] then adds).
+    fn first(key: Key, rolled: Option<(RollUpBy, String)>, depths: Option<(u32, u32)>, info: &NodeInfo) -> ViewNode {
+        ViewNode { key, rolled, members: Vec::new(), depths, region: info.region.clone(), zone: info.zone.clone() }
+    }
+
+    /// Adds graph node `v` (`info`) to the members; the region and zone stay only while all
+    /// members agree.
+    fn join(&mut self, v: u32, info: &NodeInfo) {
+        self.members.push(v);
+        if self.region != info.region {
+            self.region = None;
+        }
+        if self.zone != info.zone {
+            self.zone = None;
+        }
+    }
+}
+
+/// Where each of `len` nodes goes when they are put in `order` (`u32::MAX` for one left out).
+fn positions(order: &[u32], len: usize) -> Vec<u32> {
+    let mut to = vec![u32::MAX; len];
+    for (at, &from) in order.iter().enumerate() {
+        to[from as usize] = at as u32;
+    }
+    to
+}
+
+/// `nodes` in `order` (indices into them; those left out are dropped).
+fn reordered(nodes: Vec<ViewNode>, order: &[u32]) -> Vec<ViewNode> {
+    let mut old: Vec<Option<ViewNode>> = nodes.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| old.get_mut(i as usize).and_then(Option::take)).collect()
+}
+
+/// Counts `edge` into `list`, where `slot` says where its (other end, kind) went: stale
+/// unless it points at or after `first`, where the edges of the shown node at hand begin.
+fn tally(list: &mut Vec<ViewEdge>, slot: &mut usize, first: usize, edge: ViewEdge) {
+    match list.get_mut(*slot) {
+        Some(e) if *slot >= first => e.count += 1,
+        _ => {
+            *slot = list.len();
+            list.push(edge);
+        }
     }
 }
 
@@ -583,13 +584,7 @@ fn aggregate(g: &Graph, of: &[Option<u32>], shown: usize) -> Vec<ViewEdge> {
         let first = edges.len();
         for &(to, kind) in &bucket[start[from]..start[from + 1]] {
             let s = &mut slot[to as usize * kinds + kind as usize];
-            match edges.get_mut(*s) {
-                Some(e) if *s >= first => e.count += 1,
-                _ => {
-                    *s = edges.len();
-                    edges.push(ViewEdge { from: from as u32, to, kind, count: 1 });
-                }
-            }
+            tally(&mut edges, s, first, ViewEdge { from: from as u32, to, kind, count: 1 });
         }
         edges[first..].sort_unstable();
     }
