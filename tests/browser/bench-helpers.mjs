@@ -253,3 +253,24 @@ export async function markGap(page, from, to) {
     return a === undefined || b === undefined ? NaN : b - a;
   }, { from, to });
 }
+
+/**
+ * The clicks of `steps` ({ name, act, done } as `timed` takes them) made in turn, `times`
+ * times over: each step's median and range, "median (min-max)", by name ("timeout" when a
+ * click's result never shows). One click's time varies by tens of milliseconds with the frame
+ * it lands in and the machine's moment; the median of several is what compares two builds.
+ */
+export async function repeated(page, steps, times = 5) {
+  const took = Object.fromEntries(steps.map((s) => [s.name, []]));
+  for (let i = 0; i < times; i++) {
+    for (const { name, act, done } of steps) {
+      const ms = await timed(page, act, done);
+      if (Number.isNaN(ms)) return Object.fromEntries(steps.map((s) => [s.name, "timeout"]));
+      took[name].push(ms);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return Object.fromEntries(
+    Object.entries(took).map(([name, xs]) => [name, `${fmt(median(xs))} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`]),
+  );
+}

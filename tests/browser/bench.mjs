@@ -11,7 +11,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { serve, launch, open, DIST } from "./harness.mjs";
-import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap, panned } from "./bench-helpers.mjs";
+import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap, panned, repeated } from "./bench-helpers.mjs";
 
 // The drawing's time between the page's marks (a build before them has none).
 const drawingTime = (ms) => (Number.isNaN(ms) ? "no marks (an older build)" : fmt(ms));
@@ -82,6 +82,17 @@ try {
       const replicas = `#graph g.node[data-id^="${group.slice("group:".length)}-r"]`;
       row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: replicas, min: 1 }));
       row.expandGroupDrawing = drawingTime(await markGap(page, "drawing", "drawn"));
+      // Both collapsed (from their chips in the view bar) and opened again, several times:
+      // the medians are what compares two builds.
+      const chip = (key) => ({ kind: "click", selector: `.view-bar button.chip[data-key="${key}"]` });
+      const node = (key) => ({ kind: "click", selector: `#graph g.node[data-id="${key}"]` });
+      const again = await repeated(page, [
+        { name: "collapseGroup", act: chip(group), done: { kind: "count", selector: replicas, max: 0 } },
+        { name: "collapseRegion", act: chip("region:r0"), done: { kind: "count", selector: '#graph g.node[data-id="region:r0"]', min: 1 } },
+        { name: "expandRegion", act: node("region:r0"), done: { kind: "count", selector: `#graph g.node[data-id="${group}"]`, min: 1 } },
+        { name: "expandGroup", act: node(group), done: { kind: "count", selector: replicas, min: 1 } },
+      ]);
+      for (const [name, value] of Object.entries(again)) row[`${name}Again`] = value;
       id = await page.$eval(replicas, (e) => e.dataset.id);
     }
     // Bands of depth (a shape no attribute rolls up): open one after another down to components.

@@ -5,6 +5,17 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::view::{View, ViewNode};
 
+/// The bits of `x` as an integer that orders as [`f32::total_cmp`] orders the floats: negative
+/// numbers (sign bit set) reversed below the positive ones.
+fn ordered(x: f32) -> u32 {
+    let bits = x.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    }
+}
+
 /// Sizes, in the drawing's units (CSS pixels in the page).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Params {
@@ -197,7 +208,10 @@ pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
         let downward = sweep % 2 == 0;
         let order: Vec<usize> = if downward { (0..rows.len()).rev().collect() } else { (0..rows.len()).collect() };
         for l in order {
-            let mut keyed: Vec<(usize, f32, u32)> = rows[l]
+            // Sorted by band, then barycenter, then index: packed into integers, which sort
+            // several times faster than a comparison of the three (a third of the layout of
+            // thousands of aggregates in the page).
+            let mut keyed: Vec<(u64, u32)> = rows[l]
                 .iter()
                 .map(|&v| {
                     let (mut sum, mut count) = (0.0f32, 0u32);
@@ -209,11 +223,11 @@ pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
                         }
                     }
                     let bary = if count == 0 { norm[v as usize] } else { sum / count as f32 };
-                    (band_of[v as usize], bary, v)
+                    ((band_of[v as usize] as u64) << 32 | u64::from(ordered(bary)), v)
                 })
                 .collect();
-            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-            rows[l] = keyed.into_iter().map(|k| k.2).collect();
+            keyed.sort_unstable();
+            rows[l] = keyed.into_iter().map(|k| k.1).collect();
             let len = rows[l].len() as f32;
             for (i, &v) in rows[l].iter().enumerate() {
                 norm[v as usize] = (i as f32 + 0.5) / len;
@@ -494,4 +508,39 @@ fn layers(deps: &[Vec<u32>]) -> Vec<u32> {
         }
     }
     layer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordered;
+
+    /// The packed sort key orders floats exactly as `total_cmp` does: signed zeros, infinities,
+    /// subnormals and NaNs included.
+    #[test]
+    fn packed_floats_order_as_total_cmp() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            0.499_999_97,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            -f32::from_bits(1),
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        xs.extend((0..200).map(|i| (i as f32 - 100.0) / 37.0));
+        for a in &xs {
+            for b in &xs {
+                assert_eq!(ordered(*a).cmp(&ordered(*b)), a.total_cmp(b), "{a} vs {b}");
+            }
+        }
+    }
 }

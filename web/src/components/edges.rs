@@ -102,6 +102,72 @@ pub fn nearest(d: &Drawing, x: f32, y: f32, within: f32) -> Option<usize> {
 /// A point in scene coordinates.
 type Point = (f32, f32);
 
+/// How many times [`clip`] halves a curve at most: a curve 2^12 times the width of the screen
+/// still ends in pieces narrower than it.
+const CLIP_DEPTH: u32 = 12;
+
+/// The pieces of cubic `c` that may show in `rect` ([left, top, right, bottom]), appended to
+/// `out` in order along the curve. Each is a half of a half… of `c` (de Casteljau at t = ½:
+/// exactly the same curve); a piece whose control points all lie outside `rect` on one side
+/// is dropped, as the curve lies within the box of its control points. Consecutive pieces
+/// share their end point exactly, so a caller can draw them as one stroke (and a dash pattern
+/// runs on unbroken). An edge from a node on screen to one far off is a curve thousands of
+/// pixels long: the canvas dashed and rasterized every pixel of it (half of its ~20 ms flush
+/// after an aggregate at a million edges opened).
+fn clip(c: [Point; 4], rect: [f32; 4], out: &mut Vec<Piece>) {
+    clip_at(Piece { from: 0.0, to: 1.0, c }, rect, CLIP_DEPTH, out);
+}
+
+/// The part of a curve between parameters `from` and `to`, a cubic of its own.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    from: f32,
+    to: f32,
+    c: [Point; 4],
+}
+
+fn clip_at(piece: Piece, [l, t, r, b]: [f32; 4], depth: u32, out: &mut Vec<Piece>) {
+    let c = piece.c;
+    let (x0, x1) = c.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+    let (y0, y1) = c.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    if x1 < l || x0 > r || y1 < t || y0 > b {
+        return;
+    }
+    if depth == 0 || (x0 >= l && x1 <= r && y0 >= t && y1 <= b) {
+        out.push(piece);
+        return;
+    }
+    let mid = |p: Point, q: Point| ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0);
+    let [p0, p1, p2, p3] = c;
+    let (a, bb, cc) = (mid(p0, p1), mid(p1, p2), mid(p2, p3));
+    let (d, e) = (mid(a, bb), mid(bb, cc));
+    let m = mid(d, e);
+    let half = (piece.from + piece.to) / 2.0;
+    clip_at(Piece { from: piece.from, to: half, c: [p0, a, d, m] }, [l, t, r, b], depth - 1, out);
+    clip_at(Piece { from: half, to: piece.to, c: [m, e, cc, p3] }, [l, t, r, b], depth - 1, out);
+}
+
+/// Adds the pieces of `c` within `rect` to the context's path (`scratch` holds them).
+fn trace(ctx: &web_sys::CanvasRenderingContext2d, c: [Point; 4], rect: [f32; 4], scratch: &mut Vec<Piece>) {
+    scratch.clear();
+    clip(c, rect, scratch);
+    let mut end = None;
+    for &Piece { c: [p, c1, c2, q], .. } in scratch.iter() {
+        if end != Some(p) {
+            ctx.move_to(f64::from(p.0), f64::from(p.1));
+        }
+        ctx.bezier_curve_to(
+            f64::from(c1.0),
+            f64::from(c1.1),
+            f64::from(c2.0),
+            f64::from(c2.1),
+            f64::from(q.0),
+            f64::from(q.1),
+        );
+        end = Some(q);
+    }
+}
+
 /// The cubic curve of edge `e`: from a dependent's bottom to its dependency's top, or, within
 /// a layer, from bottom to bottom arcing under; between two bands of depth side by side (a
 /// grid of bands, read left to right), straight from the dependent's right side to the
@@ -330,7 +396,10 @@ pub fn paint(
     let colour = |var: &str, fallback: &str| palette.get(var, fallback);
 
     // Visible, unhighlighted edges by style.
-    let [left, top, right, bottom] = vp.visible(40.0);
+    let view = vp.visible(40.0);
+    let [left, top, right, bottom] = view;
+    let inside = |p: Point, [l, t, r, b]: [f32; 4]| p.0 >= l && p.0 <= r && p.1 >= t && p.1 <= b;
+    let mut scratch: Vec<Piece> = Vec::new();
     let shown = |v: u32| ends.is_none_or(|s| s.get(v as usize).copied().unwrap_or(false));
     let mut edges: Vec<(Style, [Point; 4])> = Vec::new();
     let mut halos: Vec<(u8, [Point; 4])> = Vec::new();
@@ -371,16 +440,8 @@ pub fn paint(
         let pattern: js_sys::Array = dash.iter().map(|&x| JsValue::from_f64(x)).collect();
         let _ = ctx.set_line_dash(&pattern);
         ctx.begin_path();
-        for (_, [p, c1, c2, q]) in group {
-            ctx.move_to(f64::from(p.0), f64::from(p.1));
-            ctx.bezier_curve_to(
-                f64::from(c1.0),
-                f64::from(c1.1),
-                f64::from(c2.0),
-                f64::from(c2.1),
-                f64::from(q.0),
-                f64::from(q.1),
-            );
+        for &(_, c) in group {
+            trace(&ctx, c, view, &mut scratch);
         }
         ctx.stroke();
     }
@@ -403,16 +464,8 @@ pub fn paint(
         let pattern: js_sys::Array = dash.iter().map(|&x| JsValue::from_f64(x)).collect();
         let _ = ctx.set_line_dash(&pattern);
         ctx.begin_path();
-        for (_, [p, c1, c2, q]) in group {
-            ctx.move_to(f64::from(p.0), f64::from(p.1));
-            ctx.bezier_curve_to(
-                f64::from(c1.0),
-                f64::from(c1.1),
-                f64::from(c2.0),
-                f64::from(c2.1),
-                f64::from(q.0),
-                f64::from(q.1),
-            );
+        for &(_, c) in group {
+            trace(&ctx, c, view, &mut scratch);
         }
         ctx.stroke();
         // Arrowheads at the dependency's end, along the curve's last tangent; sized with the
@@ -424,7 +477,8 @@ pub fn paint(
         }
         let _ = ctx.set_line_dash(&js_sys::Array::new());
         ctx.begin_path();
-        for (_, [_, _, c2, q]) in group {
+        // Only those on screen: the margin of `view` is wider than an arrowhead.
+        for (_, [_, _, c2, q]) in group.iter().filter(|(_, c)| inside(c[3], view)) {
             let (dx, dy) = (f64::from(q.0 - c2.0), f64::from(q.1 - c2.1));
             let n = dx.hypot(dy).max(1e-6);
             let (ux, uy) = (dx / n, dy / n);
@@ -446,6 +500,62 @@ mod tests {
     use super::*;
     use crate::scene::Scene;
     use blastmap_layout::RollUp;
+
+    /// The point at `t` of cubic `c`.
+    fn at([p0, p1, p2, p3]: [Point; 4], t: f32) -> Point {
+        let u = 1.0 - t;
+        let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+        (a * p0.0 + b * p1.0 + c * p2.0 + d * p3.0, a * p0.1 + b * p1.1 + c * p2.1 + d * p3.1)
+    }
+
+    /// Clipped to a rectangle, a curve keeps every point inside it, on the same curve, in
+    /// pieces in order that share their ends exactly where they meet; what it drops lies
+    /// outside. Random curves (some thousands of units long, as an edge to a node far off
+    /// screen is) against random rectangles.
+    #[test]
+    fn a_curve_clipped_to_the_screen_keeps_all_of_it_that_shows() {
+        let mut seed = 0x9e37_79b9_u32;
+        let mut rnd = |lo: f32, hi: f32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            lo + (hi - lo) * (seed as f32 / u32::MAX as f32)
+        };
+        let mut pieces = Vec::new();
+        let (mut kept_total, mut inside_total) = (0usize, 0usize);
+        for _ in 0..2_000 {
+            let span = if rnd(0.0, 1.0) < 0.5 { 400.0 } else { 40_000.0 };
+            let c = [(); 4].map(|_| (rnd(-span, span), rnd(-span, span)));
+            let (x, y) = (rnd(-300.0, 300.0), rnd(-300.0, 300.0));
+            let rect = [x, y, x + rnd(50.0, 1_500.0), y + rnd(50.0, 1_000.0)];
+            pieces.clear();
+            clip(c, rect, &mut pieces);
+            kept_total += pieces.len();
+            assert!(pieces.len() <= 4 * CLIP_DEPTH as usize + 2, "{} pieces", pieces.len());
+            for w in pieces.windows(2) {
+                assert!(w[0].to <= w[1].from, "out of order: {w:?}");
+                if w[0].to == w[1].from {
+                    assert_eq!(w[0].c[3], w[1].c[0], "pieces that meet share their end");
+                }
+            }
+            let scale = c.iter().fold(1.0f32, |m, p| m.max(p.0.abs()).max(p.1.abs()));
+            for i in 0..=400 {
+                let t = i as f32 / 400.0;
+                let p = at(c, t);
+                let [l, tp, r, b] = rect;
+                let held = pieces.iter().find(|q| q.from <= t && t <= q.to);
+                if p.0 >= l && p.0 <= r && p.1 >= tp && p.1 <= b {
+                    inside_total += 1;
+                    let q = held.unwrap_or_else(|| panic!("point {p:?} at t = {t} of {c:?} dropped (in {rect:?})"));
+                    let local = at(q.c, (t - q.from) / (q.to - q.from));
+                    let off = (local.0 - p.0).abs().max((local.1 - p.1).abs());
+                    assert!(off <= scale * 1e-4, "piece {q:?} is off the curve by {off} at t = {t}");
+                }
+            }
+        }
+        // Not vacuous: curves crossed the rectangles, and were cut.
+        assert!(inside_total > 10_000 && kept_total > 2_000, "{inside_total} {kept_total}");
+    }
 
     #[test]
     fn strokes_between_one_and_two_device_pixels_are_drawn_as_hairlines() {

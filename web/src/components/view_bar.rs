@@ -84,7 +84,7 @@ pub fn ViewBar(p: &Props) -> Html {
             </label>
             { for p.roll_up.expanded.iter().map(|key| {
                 let k = key.clone();
-                html! { <button class="chip" title="Collapse again" onclick={p.on_collapse.reform(move |_| k.clone())}>
+                html! { <button class="chip" data-key={key.to_string()} title="Collapse again" onclick={p.on_collapse.reform(move |_| k.clone())}>
                     { format!("expanded {key}") }<span class="x">{ "×" }</span></button> }
             }) }
             if let Some(f) = &p.focus {
