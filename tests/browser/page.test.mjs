@@ -464,6 +464,57 @@ test("zoomed out over a dense estate: boxes in the whole graph's place, edges le
   }
 });
 
+test("the largest aggregate, drawn opened while the page is idle, opens on a click as it would be drawn then", async () => {
+  const text = execFileSync(CLI, ["generate", "--edges", "30000"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  // What a page shows after the click on `key` (found once the page made its drawing ahead,
+  // when `key` is null), and whether it took the drawing made ahead.
+  const opened = async (wait, key) => {
+    const { context, page } = await fresh();
+    try {
+      await page.waitForSelector("#empty-state");
+      await page.evaluate((t) => {
+        const ta = document.querySelector("#source");
+        ta.value = t;
+        ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+      }, text);
+      await waitForFindings(page, 60_000);
+      if (wait) {
+        // Made for the drawing shown (after the last one drawn).
+        const made = () => {
+          const marks = performance.getEntriesByType("mark");
+          const drawn = marks.filter((m) => m.name === "blastmap:drawn").at(-1)?.startTime ?? -1;
+          return marks.filter((m) => m.name.startsWith("blastmap:ahead-done:") && m.startTime > drawn).at(-1)?.name;
+        };
+        const name = await (await page.waitForFunction(made, null, { timeout: 20_000 })).jsonValue();
+        key = name.slice("blastmap:ahead-done:".length);
+      }
+      assert.ok(key, "an aggregate large enough to draw ahead");
+      const node = `#graph g.node[data-id="${key}"]`;
+      await page.waitForSelector(node);
+      await page.$eval(node, (e) => e.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+      await page.waitForSelector(`.view-bar button.chip[data-key="${key}"]`);
+      await page.waitForFunction((sel) => !document.querySelector(sel), node);
+      const fromAhead = await page.evaluate(() => performance.getEntriesByName("blastmap:from-ahead", "mark").length);
+      const shown = await page.$eval(".graph-info .shown", (e) => e.textContent);
+      const scene = await page.$eval("#graph-scene", (e) => [e.dataset.width, e.dataset.height, e.getAttribute("transform")]);
+      const ids = await page.$$eval("#graph g.node", (es) => es.map((e) => `${e.dataset.id}@${e.getAttribute("transform")}`).sort());
+      return { key, fromAhead, shown, scene, ids };
+    } finally {
+      await context.close();
+    }
+  };
+  const ahead = await opened(true, null);
+  assert.equal(ahead.fromAhead, 1, "the click took the drawing made ahead");
+  // Clicked at once, before the page was idle: drawn on the click, and the same.
+  const onClick = await opened(false, ahead.key);
+  assert.equal(onClick.fromAhead, 0, "drawn on the click");
+  assert.ok(ahead.ids.length > 10, ahead.shown);
+  assert.deepEqual(
+    { shown: ahead.shown, scene: ahead.scene, ids: ahead.ids },
+    { shown: onClick.shown, scene: onClick.scene, ids: onClick.ids },
+  );
+});
+
 test("a large text: the editor shows a read-only preview, everything is analysed, editing stays possible", async () => {
   const { context, page } = await fresh();
   try {

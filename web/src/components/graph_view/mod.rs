@@ -9,6 +9,7 @@
 //! [`draw`] (culling, node and edge states, the canvas), [`bands`] (region and zone boxes),
 //! [`export`] (the SVG file).
 
+pub mod ahead;
 pub mod bands;
 pub mod draw;
 pub mod export;
@@ -75,7 +76,7 @@ fn defs() -> Html {
 }
 
 /// What a drawing is made for: the analysis, the focus and the roll-up.
-type DrawingDeps = (Ptr<Analysis>, Option<Focus>, RollUp);
+pub type DrawingDeps = (Ptr<Analysis>, Option<Focus>, RollUp);
 
 /// The interactive graph.
 #[component]
@@ -84,28 +85,37 @@ pub fn GraphView(p: &Props) -> Html {
     // The drawing, and what it was made for: an aggregate opened (the roll-up one key more
     // expanded, nothing else changed) updates the last drawing's view instead of making it
     // from every node and edge.
+    // Or, when the page was idle before, the drawing asked for may have been made ahead.
     let last = use_mut_ref(|| None::<(DrawingDeps, Rc<Drawing>)>);
+    let made_ahead: ahead::Ahead = use_mut_ref(|| None);
+    let deps: DrawingDeps = (p.analysis.clone(), p.focus.clone(), p.roll_up.clone());
     let drawing = {
-        let deps: DrawingDeps = (p.analysis.clone(), p.focus.clone(), p.roll_up.clone());
-        let last = last.clone();
-        use_memo(deps, move |deps| {
+        let (last, made_ahead) = (last.clone(), made_ahead.clone());
+        use_memo(deps.clone(), move |deps| {
             let (a, focus, roll) = deps;
             crate::browser::mark("blastmap:drawing");
             let mut last = last.borrow_mut();
-            let opened = last.as_ref().and_then(|((la, lf, lr), d)| {
-                let mut added = roll.expanded.difference(&lr.expanded);
-                let key = added.next().filter(|_| added.next().is_none())?;
-                let same = la == a && lf == focus && lr.by == roll.by && lr.expanded.is_subset(&roll.expanded);
-                same.then(|| d.opened(&a.scene, roll, key)).flatten()
+            let ready = made_ahead.borrow_mut().take().filter(|(for_deps, _)| for_deps == deps).map(|(_, d)| d);
+            if ready.is_some() {
+                crate::browser::mark("blastmap:from-ahead");
+            }
+            let d = ready.unwrap_or_else(|| {
+                let opened = last.as_ref().and_then(|((la, lf, lr), d)| {
+                    let mut added = roll.expanded.difference(&lr.expanded);
+                    let key = added.next().filter(|_| added.next().is_none())?;
+                    let same = la == a && lf == focus && lr.by == roll.by && lr.expanded.is_subset(&roll.expanded);
+                    same.then(|| d.opened(&a.scene, roll, key)).flatten()
+                });
+                Rc::new(opened.unwrap_or_else(|| {
+                    Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
+                }))
             });
-            let d = Rc::new(opened.unwrap_or_else(|| {
-                Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
-            }));
             *last = Some((deps.clone(), d.clone()));
             crate::browser::mark("blastmap:drawn");
             d
         })
     };
+    ahead::use_ahead(deps, Rc::clone(&*drawing), made_ahead);
     let drawing = Ptr(Rc::clone(&*drawing));
     let svg_ref = use_node_ref();
     let canvas_ref = use_node_ref();
