@@ -472,6 +472,16 @@ test("the largest aggregate, drawn opened while the page is idle, opens on a cli
     const { context, page } = await fresh();
     try {
       await page.waitForSelector("#empty-state");
+      // Not waiting, the click is made in the page at the first frame that shows the node,
+      // long before the page is idle 400 ms later (a click from here could come after that
+      // on a busy machine).
+      const node = (k) => `#graph g.node[data-id="${k}"]`;
+      const clicked = wait
+        ? null
+        : page.evaluate(async (sel) => {
+            while (!document.querySelector(sel)) await new Promise((r) => requestAnimationFrame(r));
+            document.querySelector(sel).dispatchEvent(new MouseEvent("click", { bubbles: true }));
+          }, node(key));
       await page.evaluate((t) => {
         const ta = document.querySelector("#source");
         ta.value = t;
@@ -489,11 +499,14 @@ test("the largest aggregate, drawn opened while the page is idle, opens on a cli
         key = name.slice("blastmap:ahead-done:".length);
       }
       assert.ok(key, "an aggregate large enough to draw ahead");
-      const node = `#graph g.node[data-id="${key}"]`;
-      await page.waitForSelector(node);
-      await page.$eval(node, (e) => e.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+      if (wait) {
+        await page.waitForSelector(node(key));
+        await page.$eval(node(key), (e) => e.dispatchEvent(new MouseEvent("click", { bubbles: true })));
+      } else {
+        await clicked;
+      }
       await page.waitForSelector(`.view-bar button.chip[data-key="${key}"]`);
-      await page.waitForFunction((sel) => !document.querySelector(sel), node);
+      await page.waitForFunction((sel) => !document.querySelector(sel), node(key));
       const fromAhead = await page.evaluate(() => performance.getEntriesByName("blastmap:from-ahead", "mark").length);
       const shown = await page.$eval(".graph-info .shown", (e) => e.textContent);
       const scene = await page.$eval("#graph-scene", (e) => [e.dataset.width, e.dataset.height, e.getAttribute("transform")]);
