@@ -110,11 +110,11 @@ const CLIP_DEPTH: u32 = 12;
 /// `out` in order along the curve. Each is a half of a half… of `c` (de Casteljau at t = ½:
 /// exactly the same curve); a piece whose control points all lie outside `rect` on one side
 /// is dropped, as the curve lies within the box of its control points, and one whose box is
-/// no larger than `rect` is not halved further. Consecutive pieces
-/// share their end point exactly, so a caller can draw them as one stroke (and a dash pattern
-/// runs on unbroken). An edge from a node on screen to one far off is a curve thousands of
-/// pixels long: the canvas dashed and rasterized every pixel of it (half of its ~20 ms flush
-/// after an aggregate at a million edges opened).
+/// no larger than `rect` is not halved further. Consecutive pieces share their end point
+/// exactly, so a caller can draw them as one stroke (and a dash pattern runs on unbroken). An
+/// edge from a node on screen to one far off is a curve thousands of pixels long: the canvas
+/// dashed and rasterized every pixel of it (half of its ~20 ms flush after an aggregate at a
+/// million edges opened).
 fn clip(c: [Point; 4], rect: [f32; 4], out: &mut Vec<Piece>) {
     clip_at(Piece { from: 0.0, to: 1.0, c }, rect, CLIP_DEPTH, out);
 }

@@ -2,9 +2,10 @@
 //! largest aggregate opened (the one a person is likeliest to open next) is drawn, and used if
 //! that is the next drawing asked for. It is made by the same [`Drawing::opened`] the click
 //! would call, from the same drawing: the same result, sooner. Opening a region of a
-//! million-edge estate is a layout of ~9,300 aggregates; made on the click, its first time also
-//! runs in WebAssembly's baseline code (the drawing 35 ms the first time, 16 the third),
-//! which drawing it once ahead also spares the aggregates opened after it.
+//! million-edge estate lays out ~9,300 aggregates. Made on a first click, that drawing also
+//! ran in WebAssembly's baseline code, which the browser optimizes only once a function has
+//! run (35 ms the first time, 16 the third); drawn once ahead, the code is optimized before
+//! any click, for whatever aggregate is opened.
 
 use std::cell::RefCell;
 use std::rc::Rc;
