@@ -30,7 +30,15 @@ async function fresh(path = "") {
   return open(env.browser, env.server.url + path, { requests, errors });
 }
 
-/** The findings panel's text, with all groups expanded. */
+/** Sets the editor's text as typing it would (one input event; a paste goes through `pasteText`). */
+async function typed(page, text) {
+  await page.evaluate((t) => {
+    const ta = document.querySelector("#source");
+    ta.value = t;
+    ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  }, text);
+}
+
 /** Clicks `selector` and returns the download it starts: name, body and URL. */
 async function grab(page, selector) {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
@@ -429,11 +437,7 @@ test("zoomed out over a dense estate: boxes in the whole graph's place, edges le
   try {
     await page.waitForSelector("#empty-state");
     const text = execFileSync(CLI, ["generate", "--edges", "30000"], { encoding: "utf8", maxBuffer: 1 << 26 });
-    await page.evaluate((t) => {
-      const ta = document.querySelector("#source");
-      ta.value = t;
-      ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
-    }, text);
+    await typed(page, text);
     await waitForFindings(page, 60_000);
     await page.selectOption("#roll-up", "none");
     await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent, 10) > 3000);
@@ -482,11 +486,7 @@ test("the largest aggregate, drawn opened while the page is idle, opens on a cli
             while (!document.querySelector(sel)) await new Promise((r) => requestAnimationFrame(r));
             document.querySelector(sel).dispatchEvent(new MouseEvent("click", { bubbles: true }));
           }, node(key));
-      await page.evaluate((t) => {
-        const ta = document.querySelector("#source");
-        ta.value = t;
-        ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
-      }, text);
+      await typed(page, text);
       await waitForFindings(page, 60_000);
       if (wait) {
         // Made for the drawing shown (after the last one drawn).
@@ -534,11 +534,7 @@ test("a large text: the editor shows a read-only preview, everything is analysed
     await page.waitForSelector("#empty-state");
     const base = readFileSync(join(EXAMPLES, "roblox-2021-consul.yaml"), "utf8");
     const text = base + "\n" + "# padding to make the text large\n".repeat(40_000);
-    await page.evaluate((t) => {
-      const ta = document.querySelector("#source");
-      ta.value = t;
-      ta.dispatchEvent(new InputEvent("input", { bubbles: true }));
-    }, text);
+    await typed(page, text);
     await waitForFindings(page);
     await page.waitForSelector("#preview-note");
     const shown = await page.$eval("#source", (e) => ({ value: e.value, readOnly: e.readOnly }));
