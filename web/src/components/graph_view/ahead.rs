@@ -71,7 +71,14 @@ pub fn use_ahead(deps: DrawingDeps, drawing: Rc<Drawing>, ahead: Ahead) {
         let timer = {
             let (idle, job) = (idle.clone(), job.as_ref().unchecked_ref::<js_sys::Function>().clone());
             gloo::timers::callback::Timeout::new(AHEAD_AFTER_MS, move || {
-                idle.set(web_sys::window().and_then(|w| w.request_idle_callback(&job).ok()));
+                // A browser without idle callbacks (Safari) draws it now, the page quiet
+                // this long already.
+                match web_sys::window().map(|w| w.request_idle_callback(&job)) {
+                    Some(Ok(handle)) => idle.set(Some(handle)),
+                    _ => {
+                        let _ = job.call0(&wasm_bindgen::JsValue::NULL);
+                    }
+                }
             })
         };
         move || {
