@@ -1,7 +1,7 @@
 //! The layered layout of a [`View`]: dependencies below their dependents, one column per
 //! region with a box per zone inside it, few crossings.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::view::{View, ViewNode};
 
@@ -171,13 +171,38 @@ pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
     fn place(v: &ViewNode) -> Option<(&str, &str)> {
         Some((v.region.as_deref()?, v.zone.as_deref().unwrap_or("")))
     }
-    let mut seen: FxHashSet<(&str, &str)> = FxHashSet::default();
-    let mut zones: Vec<(&str, &str)> = view.nodes.iter().filter_map(place).filter(|&z| seen.insert(z)).collect();
-    zones.sort_unstable();
+    // Each node's pair is looked up once (neighbours mostly share the last one's), numbered
+    // in the order first seen, then the numbers are turned into ranks.
+    let mut seen: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+    let mut zones: Vec<(&str, &str)> = Vec::new();
+    let mut last: Option<((&str, &str), usize)> = None;
+    let first_seen: Vec<Option<usize>> = view
+        .nodes
+        .iter()
+        .map(|v| {
+            let z = place(v)?;
+            match last {
+                Some((l, i)) if l == z => Some(i),
+                _ => {
+                    let i = *seen.entry(z).or_insert_with(|| {
+                        zones.push(z);
+                        zones.len() - 1
+                    });
+                    last = Some((z, i));
+                    Some(i)
+                }
+            }
+        })
+        .collect();
+    let mut by_pair: Vec<usize> = (0..zones.len()).collect();
+    by_pair.sort_unstable_by_key(|&i| zones[i]);
+    let mut rank = vec![0; zones.len()];
+    for (r, &i) in by_pair.iter().enumerate() {
+        rank[i] = r;
+    }
+    let zones: Vec<(&str, &str)> = by_pair.iter().map(|&i| zones[i]).collect();
     let unplaced = zones.len();
-    let rank: FxHashMap<(&str, &str), usize> = zones.iter().enumerate().map(|(i, &z)| (z, i)).collect();
-    let band_of: Vec<usize> =
-        view.nodes.iter().map(|v| place(v).and_then(|z| rank.get(&z).copied()).unwrap_or(unplaced)).collect();
+    let band_of: Vec<usize> = first_seen.iter().map(|i| i.map_or(unplaced, |i| rank[i])).collect();
 
     // Initial order: by band, then view order.
     let mut rows: Vec<Vec<u32>> = vec![Vec::new(); top as usize + 1];
