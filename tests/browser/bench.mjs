@@ -69,8 +69,8 @@ try {
     let id = "s3-0-r0";
     if (await page.$('#graph g.node.aggregate[data-id="region:r0"]')) {
       // As a person would: the view looked at for a moment first, so the page has drawn its
-      // largest aggregate opened ahead (the clicks "Again" below follow each other at once,
-      // and are drawn on the click).
+      // largest aggregate opened ahead (the clicks "Again" below follow each other at once:
+      // none is drawn ahead, and each finds the drawing it asks for among the last ones kept).
       row.madeAhead = await settled(page);
       row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
       // Of which the drawing (the view and its layout), before anything is rendered.
@@ -88,7 +88,8 @@ try {
       row.expandGroup = fmt(await timed(page, { kind: "click", selector: `#graph g.node[data-id="${group}"]` }, { kind: "count", selector: replicas, min: 1 }));
       row.expandGroupDrawing = drawingTime(await markGap(page, "drawing", "drawn"));
       // Both collapsed (from their chips in the view bar) and opened again, several times:
-      // the medians are what compares two builds.
+      // the medians are what compares two builds. Each drawing is one the graph kept: these
+      // time the rest of a click (its states, elements, canvas and frame).
       const chip = (key) => ({ kind: "click", selector: `.view-bar button.chip[data-key="${key}"]` });
       const node = (key) => ({ kind: "click", selector: `#graph g.node[data-id="${key}"]` });
       const again = await repeated(page, [

@@ -317,16 +317,23 @@ test("exports: Markdown and JSON reports and the SVG graph download locally", as
   }
 });
 
-test("roll-up: a region collapses into one node and expands on click", async () => {
+test("roll-up: a region collapses into one node, expands on click, and collapses again from its chip", async () => {
   const { context, page } = await fresh("#example=aws-us-east-1-2021");
   try {
     await waitForFindings(page);
     await page.selectOption("#roll-up", "region");
-    await page.waitForSelector('#graph g.node.aggregate[data-id="region:us-east-1"]');
-    const before = (await page.$$("#graph g.node")).length;
-    await page.click('#graph g.node.aggregate[data-id="region:us-east-1"]');
-    await page.waitForFunction((n) => document.querySelectorAll("#graph g.node").length > n, before);
-    assert.ok(!(await page.$('#graph g.node.aggregate[data-id="region:us-east-1"]')));
+    const region = '#graph g.node.aggregate[data-id="region:us-east-1"]';
+    await page.waitForSelector(region);
+    const drawn = () => page.$$eval("#graph g.node", (es) => es.map((e) => `${e.dataset.id}@${e.getAttribute("transform")}`).sort());
+    const before = await drawn();
+    await page.click(region);
+    await page.waitForFunction((n) => document.querySelectorAll("#graph g.node").length > n, before.length);
+    assert.ok(!(await page.$(region)));
+    // Collapsed from its chip: the drawing kept from before (not made again), the same view.
+    await page.click('.view-bar button.chip[data-key="region:us-east-1"]');
+    await page.waitForSelector(region);
+    assert.deepEqual(await drawn(), before);
+    assert.equal(await page.evaluate(() => performance.getEntriesByName("blastmap:kept", "mark").length), 1);
   } finally {
     await context.close();
   }
