@@ -274,22 +274,3 @@ export async function repeated(page, steps, times = 5) {
     Object.entries(took).map(([name, xs]) => [name, `${fmt(median(xs))} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`]),
   );
 }
-
-/**
- * Waits until the page has made its drawing ahead for the drawing shown (the page marks
- * `blastmap:ahead-done:KEY` after the last `blastmap:drawn`), as it does once a person has looked
- * at a view for a moment; at most `ms`. Resolves to whether it did (a view with no aggregate
- * large enough makes none).
- */
-export async function settled(page, ms = 2_000) {
-  return page.evaluate(async (ms) => {
-    const last = (n) => performance.getEntriesByName(`blastmap:${n}`, "mark").at(-1)?.startTime ?? -1;
-    const done = () => performance.getEntriesByType("mark").filter((m) => m.name.startsWith("blastmap:ahead-done")).at(-1)?.startTime ?? -1;
-    const t0 = performance.now();
-    while (performance.now() - t0 < ms) {
-      if (done() > last("drawn")) return true;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return false;
-  }, ms);
-}

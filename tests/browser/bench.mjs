@@ -10,8 +10,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
-import { serve, launch, open, DIST } from "./harness.mjs";
-import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap, panned, repeated, settled } from "./bench-helpers.mjs";
+import { serve, launch, open, settled, DIST } from "./harness.mjs";
+import { paste, timed, fmt, sampleRss, sampleJsWasm, jsWasmMemory, breakdown, markGap, panned, repeated } from "./bench-helpers.mjs";
 
 // The drawing's time between the page's marks (a build before them has none).
 const drawingTime = (ms) => (Number.isNaN(ms) ? "no marks (an older build)" : fmt(ms));
@@ -71,7 +71,8 @@ try {
       // As a person would: the view looked at for a moment first, so the page has drawn its
       // largest aggregate opened ahead (the clicks "Again" below follow each other at once:
       // none is drawn ahead, and each finds the drawing it asks for among the last ones kept).
-      row.madeAhead = await settled(page);
+      // `madeAhead`: the aggregate the page drew opened ahead ("none": none it could).
+      row.madeAhead = (await settled(page)) ?? "none";
       row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
       // Of which the drawing (the view and its layout), before anything is rendered.
       row.expandRegionDrawing = drawingTime(await markGap(page, "drawing", "drawn"));

@@ -86,6 +86,29 @@ export async function waitForFindings(page, timeout = 30_000) {
   await page.waitForFunction(() => !document.querySelector("#progress"), null, { timeout });
 }
 
+/**
+ * Waits until the page has made its drawing ahead for the drawing shown (it marks
+ * `blastmap:ahead-done:KEY` after the last `blastmap:drawn`), as it does once a person has
+ * looked at a view for a moment; at most `ms`. Resolves to the key of the aggregate it drew
+ * opened, or null (none done in time, or none large enough: the mark's key is empty).
+ */
+export async function settled(page, ms = 2_000) {
+  return page.evaluate(async (ms) => {
+    const done = () => {
+      const marks = performance.getEntriesByType("mark");
+      const drawn = marks.filter((m) => m.name === "blastmap:drawn").at(-1)?.startTime ?? -1;
+      return marks.filter((m) => m.name.startsWith("blastmap:ahead-done:") && m.startTime > drawn).at(-1)?.name;
+    };
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) {
+      const name = done();
+      if (name !== undefined) return name.slice("blastmap:ahead-done:".length) || null;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  }, ms);
+}
+
 /** Pastes `text` into the export's text box as a real paste does (a clipboard event, which the
  * page takes large texts from). */
 export async function pasteText(page, text) {

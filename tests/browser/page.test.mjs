@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, open, pasteText, waitForFindings, shared } from "./harness.mjs";
+import { ROOT, open, pasteText, settled, waitForFindings, shared } from "./harness.mjs";
 
 const EXAMPLES = join(ROOT, "examples");
 const examples = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
@@ -497,16 +497,7 @@ test("the largest aggregate, drawn opened while the page is idle, opens on a cli
           }, node(key));
       await typed(page, text);
       await waitForFindings(page, 60_000);
-      if (wait) {
-        // Made for the drawing shown (after the last one drawn).
-        const made = () => {
-          const marks = performance.getEntriesByType("mark");
-          const drawn = marks.filter((m) => m.name === "blastmap:drawn").at(-1)?.startTime ?? -1;
-          return marks.filter((m) => m.name.startsWith("blastmap:ahead-done:") && m.startTime > drawn).at(-1)?.name;
-        };
-        const name = await (await page.waitForFunction(made, null, { timeout: 20_000 })).jsonValue();
-        key = name.slice("blastmap:ahead-done:".length);
-      }
+      if (wait) key = await settled(page, 20_000);
       assert.ok(key, "an aggregate large enough to draw ahead");
       if (wait) {
         await page.waitForSelector(node(key));

@@ -78,6 +78,49 @@ fn defs() -> Html {
 /// What a drawing is made for: the analysis, the focus and the roll-up.
 pub type DrawingDeps = (Ptr<Analysis>, Option<Focus>, RollUp);
 
+/// The drawing for `deps`: one of the `recent` drawings made for the same (an aggregate
+/// collapsed asks for the one from before it was opened), or the one made ahead for it, else
+/// the last one with one aggregate opened (the roll-up one key more expanded, nothing else
+/// changed: [`Drawing::opened`] updates its view instead of making it from every node and
+/// edge), else one made anew. It then joins the last [`KEPT`] in `recent`, which keeps only
+/// drawings of its analysis (an older one would keep that analysis in memory).
+fn drawing_for(
+    deps: &DrawingDeps,
+    recent: &mut Vec<(DrawingDeps, Rc<Drawing>)>,
+    made_ahead: &ahead::Ahead,
+) -> Rc<Drawing> {
+    let (a, focus, roll) = deps;
+    recent.retain(|((ra, ..), _)| ra == a);
+    let kept = recent.iter().position(|(for_deps, _)| for_deps == deps).map(|i| recent.remove(i).1);
+    let ready = made_ahead.borrow_mut().take().filter(|(for_deps, _)| for_deps == deps).map(|(_, d)| d);
+    let d = match (kept, ready) {
+        (Some(d), _) => {
+            crate::browser::mark("blastmap:kept");
+            d
+        }
+        (None, Some(d)) => {
+            crate::browser::mark("blastmap:from-ahead");
+            d
+        }
+        (None, None) => {
+            let opened = recent.last().and_then(|((la, lf, lr), d)| {
+                let mut added = roll.expanded.difference(&lr.expanded);
+                let key = added.next().filter(|_| added.next().is_none())?;
+                let same = la == a && lf == focus && lr.by == roll.by && lr.expanded.is_subset(&roll.expanded);
+                same.then(|| d.opened(&a.scene, roll, key)).flatten()
+            });
+            Rc::new(opened.unwrap_or_else(|| {
+                Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
+            }))
+        }
+    };
+    recent.push((deps.clone(), d.clone()));
+    if recent.len() > KEPT {
+        recent.remove(0);
+    }
+    d
+}
+
 /// How many of the last drawings the graph keeps (a million-edge estate's with a region
 /// opened: ~9,300 aggregates, a few MB).
 const KEPT: usize = 3;
@@ -86,43 +129,14 @@ const KEPT: usize = 3;
 #[component]
 pub fn GraphView(p: &Props) -> Html {
     let a = &p.analysis;
-    // The drawing, and what it was made for. The last few drawings are kept: one asked for
-    // again (an aggregate collapsed, back to the view before it was opened) is taken as it
-    // is. An aggregate opened (the roll-up one key more expanded, nothing else changed)
-    // updates the last drawing's view instead of making it from every node and edge. And
-    // when the page was idle before, the drawing asked for may have been made ahead.
     let recent = use_mut_ref(Vec::<(DrawingDeps, Rc<Drawing>)>::new);
     let made_ahead: ahead::Ahead = use_mut_ref(|| None);
     let deps: DrawingDeps = (p.analysis.clone(), p.focus.clone(), p.roll_up.clone());
     let drawing = {
         let (recent, made_ahead) = (recent.clone(), made_ahead.clone());
         use_memo(deps.clone(), move |deps| {
-            let (a, focus, roll) = deps;
             crate::browser::mark("blastmap:drawing");
-            let mut recent = recent.borrow_mut();
-            // Drawings of another analysis would keep it in memory.
-            recent.retain(|((ra, ..), _)| ra == a);
-            let kept = recent.iter().position(|(for_deps, _)| for_deps == deps).map(|i| recent.remove(i).1);
-            let ready = made_ahead.borrow_mut().take().filter(|(for_deps, _)| for_deps == deps).map(|(_, d)| d);
-            let mark = if kept.is_some() { "blastmap:kept" } else { "blastmap:from-ahead" };
-            if kept.is_some() || ready.is_some() {
-                crate::browser::mark(mark);
-            }
-            let d = kept.or(ready).unwrap_or_else(|| {
-                let opened = recent.last().and_then(|((la, lf, lr), d)| {
-                    let mut added = roll.expanded.difference(&lr.expanded);
-                    let key = added.next().filter(|_| added.next().is_none())?;
-                    let same = la == a && lf == focus && lr.by == roll.by && lr.expanded.is_subset(&roll.expanded);
-                    same.then(|| d.opened(&a.scene, roll, key)).flatten()
-                });
-                Rc::new(opened.unwrap_or_else(|| {
-                    Drawing::new(&a.model, &a.scene, focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops)), roll)
-                }))
-            });
-            recent.push((deps.clone(), d.clone()));
-            if recent.len() > KEPT {
-                recent.remove(0);
-            }
+            let d = drawing_for(deps, &mut recent.borrow_mut(), &made_ahead);
             crate::browser::mark("blastmap:drawn");
             d
         })
