@@ -152,8 +152,28 @@ test("clicking a component fails it: targets down and down-coloured nodes match 
   try {
     await waitForFindings(page);
     assert.equal(await page.$eval("#targets-down", (e) => e.dataset.down), "0");
+    // Each node's element marked with how it was drawn (the page keeps the nodes' elements
+    // itself: graph_view/nodes.rs).
+    const drawn = () =>
+      page.$$eval("#graph g.node", (es) =>
+        es.map((e) => {
+          const state = `${e.getAttribute("class")} ${e.dataset.status} ${e.querySelector("text.sub").textContent}`;
+          const was = e.__drawn;
+          e.__drawn = state;
+          return { id: e.dataset.id, v: Number(e.dataset.v), state, was };
+        }),
+      );
+    const before = await drawn();
     await page.click('#graph g.node[data-id="consul"]');
     await page.waitForSelector('#graph g.node[data-id="consul"][data-status="failed"]');
+    // A node drawn as before keeps its element; one the failure changed is drawn anew; each
+    // once, in the order of the view.
+    const after = await drawn();
+    const was = new Map(before.map((n) => [n.id, n.state]));
+    assert.deepEqual(after.map((n) => n.id).sort(), before.map((n) => n.id).sort());
+    assert.deepEqual(after.map((n) => n.v), [...after.map((n) => n.v)].sort((a, b) => a - b));
+    for (const n of after) assert.equal(n.was, n.state === was.get(n.id) ? n.state : undefined, `${n.id}: ${was.get(n.id)} -> ${n.state}`);
+    assert.ok(after.some((n) => n.was === undefined) && after.some((n) => n.was !== undefined));
     const summary = await page.$eval("#targets-down", (e) => e.textContent);
     assert.equal(summary, `${expected.targets_down.length} of ${expected.targets_total} targets down`);
     const down = await page.$$eval('#graph g.node[data-status="down"]', (es) => es.map((e) => e.dataset.id).sort());

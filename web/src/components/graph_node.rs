@@ -1,17 +1,13 @@
-//! One node of the graph, memoized and keyed by what it stands for: a what-if re-renders only
-//! the nodes whose state changed (NOTES.md: ~3 ms to recolour 1,000 nodes memoized against
-//! ~38 ms without), and a new drawing (an aggregate opened) keeps the `<g>` of every node it
-//! still shows, re-rendering only those that moved or changed, instead of rebuilding the
-//! elements of every node whose index shifted (chunks of 64 keyed by their first index did).
-
+//! One node of the graph as SVG markup, the same for the page and for exports, and what it was
+//! drawn from ([`Drawn`]), keyed by what it stands for ([`key`]): the page (`graph_view::nodes`)
+//! redraws only the nodes whose state changed (a what-if), and a new drawing (an aggregate
+//! opened) keeps the `<g>` of every node it still shows in the same place and state.
 use std::fmt::Write as _;
 
-use blastmap_layout::Placed;
-use yew::prelude::*;
-
-use super::status_icon::{self, StatusIcon};
+use super::status_icon;
 use super::Ptr;
 use crate::scene::{Drawing, Look};
+use blastmap_layout::Placed;
 
 /// How one node is drawn now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,8 +56,9 @@ impl ReachMark {
     }
 }
 
-#[derive(Properties)]
-pub struct Props {
+/// What one drawn node was drawn from: the page redraws a node only when this changes.
+#[derive(Clone)]
+pub struct Drawn {
     pub drawing: Ptr<Drawing>,
     /// The shown node.
     pub v: usize,
@@ -70,7 +67,7 @@ pub struct Props {
 
 /// Equal when the node draws the same: same index and state, and, in another drawing, the
 /// same key, place, label, subtitle and kind (all that [`parts`] reads of the drawing).
-impl PartialEq for Props {
+impl PartialEq for Drawn {
     fn eq(&self, o: &Self) -> bool {
         let (a, b, v) = (&self.drawing, &o.drawing, self.v);
         let same = |a: &Drawing, b: &Drawing| {
@@ -192,45 +189,6 @@ fn parts<'a>(d: &'a Drawing, v: usize, st: &NodeState) -> Option<Parts<'a>> {
     Some(Parts { at, id, status, class, aggregate, label, sub, title, icons, hatch, primary: st.primary })
 }
 
-/// One node (a `<g>`, `data-v` its index for the view's delegated events).
-#[component]
-pub fn GraphNode(p: &Props) -> Html {
-    let (d, v, st) = (&p.drawing, p.v, &p.state);
-    let Some(n) = parts(d, v, st) else { return html! {} };
-    let (w, h) = (format!("{:.1}", n.at.w), format!("{:.1}", n.at.h));
-    let [first, second] = n.icons;
-    html! {
-        <g class={n.class} data-v={v.to_string()} data-id={n.id.to_string()} data-status={n.status} data-reach={st.reach.class()}
-           transform={format!("translate({:.1},{:.1})", n.at.x, n.at.y)}>
-            <title>{ n.title }</title>
-            if n.aggregate {
-                <rect class="stack" x="4" y="-4" width={w.clone()} height={h.clone()} rx="6" />
-            }
-            if n.primary {
-                <rect class="primary-ring" x="-4" y="-4" width={format!("{:.1}", n.at.w + 8.0)} height={format!("{:.1}", n.at.h + 8.0)} rx="9" />
-            }
-            <rect class="box" width={w.clone()} height={h.clone()} rx="6" />
-            if n.hatch {
-                <rect class="hatch" width={w} height={h} rx="6" />
-            }
-            <text class="label" x="9" y="15">{ n.label }</text>
-            <text class="sub" x="9" y="28">{ n.sub }</text>
-            if let Some(s) = first {
-                <StatusIcon status={s} x={n.at.w - 17.0} y={4.0} />
-            }
-            if let Some(s) = second {
-                <StatusIcon status={s} x={n.at.w - 17.0} y={19.0} />
-            }
-            if n.primary {
-                <g class="primary-badge" transform={format!("translate({:.1},-9)", n.at.w - 58.0)}>
-                    <rect width="50" height="13" rx="6.5" />
-                    <text x="25" y="9.5">{ PRIMARY }</text>
-                </g>
-            }
-        </g>
-    }
-}
-
 /// `text` for SVG markup, in text or in a double-quoted attribute: `&`, `<`, `>` and `"` as
 /// entities, and control characters (which XML does not allow, not even as references) written
 /// as visible escapes (`\x1b`).
@@ -242,57 +200,65 @@ pub(crate) fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Every node of `d` as SVG markup, as [`GraphNode`] draws them (for exports, which include the
+/// Shown node `v` of `d` in state `st` as SVG markup, appended to `out`: one `<g>`, the same
+/// for the page and for exports, except that the page's (`page`) carries `data-v`, its index,
+/// for the view's delegated events. False if `d` has no node `v`.
+pub fn write(out: &mut String, d: &Drawing, v: usize, st: &NodeState, page: bool) -> bool {
+    let Some(n) = parts(d, v, st) else { return false };
+    let (w, h) = (n.at.w, n.at.h);
+    out.push_str("<g class=\"");
+    out.push_str(&n.class);
+    if page {
+        let _ = write!(out, "\" data-v=\"{v}");
+    }
+    let _ = write!(out, "\" data-id=\"{}\" data-status=\"{}\"", escape(n.id), n.status);
+    if let Some(reach) = st.reach.class() {
+        let _ = write!(out, " data-reach=\"{reach}\"");
+    }
+    let _ = write!(out, " transform=\"translate({:.1},{:.1})\"><title>{}</title>", n.at.x, n.at.y, escape(&n.title));
+    if n.aggregate {
+        let _ = write!(out, "<rect class=\"stack\" x=\"4\" y=\"-4\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
+    }
+    if n.primary {
+        let _ = write!(
+            out,
+            "<rect class=\"primary-ring\" x=\"-4\" y=\"-4\" width=\"{:.1}\" height=\"{:.1}\" rx=\"9\"/>",
+            w + 8.0,
+            h + 8.0
+        );
+    }
+    let _ = write!(out, "<rect class=\"box\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
+    if n.hatch {
+        let _ = write!(out, "<rect class=\"hatch\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
+    }
+    let _ = write!(
+        out,
+        "<text class=\"label\" x=\"9\" y=\"15\">{}</text><text class=\"sub\" x=\"9\" y=\"28\">{}</text>",
+        escape(&n.label),
+        escape(&n.sub)
+    );
+    for (icon, y) in n.icons.iter().zip([4.0, 19.0]) {
+        if let Some(s) = icon {
+            status_icon::markup(out, s, w - 17.0, y);
+        }
+    }
+    if n.primary {
+        let _ = write!(
+            out,
+            "<g class=\"primary-badge\" transform=\"translate({:.1},-9)\"><rect width=\"50\" height=\"13\" rx=\"6.5\"/><text x=\"25\" y=\"9.5\">{PRIMARY}</text></g>",
+            w - 58.0
+        );
+    }
+    out.push_str("</g>");
+    true
+}
+
+/// Every node of `d` as SVG markup, as the page draws them (for exports, which include the
 /// nodes a large view leaves off screen).
 pub fn markup(d: &Drawing, states: &[NodeState]) -> String {
     let mut out = String::with_capacity(states.len() * 400);
     for (v, st) in states.iter().enumerate() {
-        let Some(n) = parts(d, v, st) else { continue };
-        let (w, h) = (n.at.w, n.at.h);
-        let _ = write!(
-            out,
-            "<g class=\"{}\" data-id=\"{}\" data-status=\"{}\" transform=\"translate({:.1},{:.1})\"><title>{}</title>",
-            n.class,
-            escape(n.id),
-            n.status,
-            n.at.x,
-            n.at.y,
-            escape(&n.title)
-        );
-        if n.aggregate {
-            let _ = write!(out, "<rect class=\"stack\" x=\"4\" y=\"-4\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
-        }
-        if n.primary {
-            let _ = write!(
-                out,
-                "<rect class=\"primary-ring\" x=\"-4\" y=\"-4\" width=\"{:.1}\" height=\"{:.1}\" rx=\"9\"/>",
-                w + 8.0,
-                h + 8.0
-            );
-        }
-        let _ = write!(out, "<rect class=\"box\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
-        if n.hatch {
-            let _ = write!(out, "<rect class=\"hatch\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>");
-        }
-        let _ = write!(
-            out,
-            "<text class=\"label\" x=\"9\" y=\"15\">{}</text><text class=\"sub\" x=\"9\" y=\"28\">{}</text>",
-            escape(&n.label),
-            escape(&n.sub)
-        );
-        for (icon, y) in n.icons.iter().zip([4.0, 19.0]) {
-            if let Some(s) = icon {
-                status_icon::markup(&mut out, s, w - 17.0, y);
-            }
-        }
-        if n.primary {
-            let _ = write!(
-                out,
-                "<g class=\"primary-badge\" transform=\"translate({:.1},-9)\"><rect width=\"50\" height=\"13\" rx=\"6.5\"/><text x=\"25\" y=\"9.5\">{PRIMARY}</text></g>",
-                w - 58.0
-            );
-        }
-        out.push_str("</g>");
+        write(&mut out, d, v, st, false);
     }
     out
 }
@@ -330,7 +296,7 @@ mod tests {
         // The same drawing built again: equal props, node by node; another state is not equal.
         let again = Drawing::new(&l.compiled.model, &scene, None, &RollUp::by(&[RollUpBy::Region]));
         let props =
-            |d: &Drawing, v: usize, state: NodeState| Props { drawing: Ptr(std::rc::Rc::new(d.clone())), v, state };
+            |d: &Drawing, v: usize, state: NodeState| Drawn { drawing: Ptr(std::rc::Rc::new(d.clone())), v, state };
         for v in 0..rolled.ids.len() {
             assert!(props(&rolled, v, NodeState::default()) == props(&again, v, NodeState::default()));
             let failed = NodeState { selected: true, ..NodeState::default() };

@@ -1,6 +1,6 @@
 //! What the graph draws and where: which nodes are on screen (large views cull the rest), the
 //! state of every node and edge, the canvas (edges, and nodes as boxes when zoomed far out), and
-//! the memoized SVG nodes.
+//! which nodes are drawn in SVG.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -9,7 +9,7 @@ use blastmap_core::algo::WhatIf;
 use yew::prelude::*;
 
 use super::super::edges::{self, Painted, Palette, Viewport, DIM, DOWN, EVIDENCE, PATH, SELECTED};
-use super::super::graph_node::{self, GraphNode, NodeState, ReachMark};
+use super::super::graph_node::{NodeState, ReachMark};
 use super::super::Ptr;
 use crate::protocol::ReachView;
 use crate::review;
@@ -301,20 +301,6 @@ pub fn use_canvas(
             }
         },
     );
-}
-
-/// The nodes drawn in SVG, each memoized and keyed by what it stands for: a click re-renders
-/// only the nodes it changed, and a new drawing keeps the elements of the nodes it still shows.
-pub fn graph_nodes(drawing: &Ptr<Drawing>, states: &[NodeState]) -> Html {
-    states
-        .iter()
-        .enumerate()
-        .filter(|(_, st)| st.drawn)
-        .filter_map(|(v, &state)| {
-            let key = graph_node::key(drawing, v)?;
-            Some(html! { <GraphNode key={key} drawing={drawing.clone()} v={v} state={state} /> })
-        })
-        .collect()
 }
 
 #[cfg(test)]

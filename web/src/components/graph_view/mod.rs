@@ -1,18 +1,19 @@
 //! The graph: the laid-out view with region/zone boxes, pan (drag), zoom (wheel) and fit.
 //! Edges are painted on a canvas under an SVG of the bands and nodes ([`super::edges`]), with
-//! halos for the edges notes mark; nodes are memoized and keyed; events are delegated to the `<svg>`
+//! halos for the edges notes mark; nodes are SVG markup the page keeps itself ([`nodes`]); events are delegated to the `<svg>`
 //! and find their node through `data-v` (or their edge by position). Large views draw only the
 //! nodes on screen, and when zoomed out so far that thousands would be, paint them as plain
 //! boxes on the canvas and find clicks by position.
 //!
 //! By concern: [`viewport`] (pan, zoom, fit, size), [`pointer`] (drag, clicks, hover),
-//! [`draw`] (culling, node and edge states, the canvas), [`bands`] (region and zone boxes),
+//! [`draw`] (culling, node and edge states, the canvas), [`nodes`] (the SVG nodes), [`bands`] (region and zone boxes),
 //! [`export`] (the SVG file).
 
 pub mod ahead;
 pub mod bands;
 pub mod draw;
 pub mod export;
+pub mod nodes;
 pub mod pointer;
 pub mod viewport;
 
@@ -166,6 +167,8 @@ pub fn GraphView(p: &Props) -> Html {
         let deps = (p.analysis.clone(), drawing.clone());
         Ptr(use_memo(deps, |(a, d)| super::edges::edge_marks(d, &a.marks)))
     };
+    let nodes_ref = use_node_ref();
+    nodes::use_nodes(nodes_ref.clone(), drawing.clone(), states.nodes.clone());
     draw::use_canvas(
         canvas_ref.clone(),
         svg_ref.clone(),
@@ -240,7 +243,7 @@ pub fn GraphView(p: &Props) -> Html {
                    transform={format!("translate({:.2},{:.2}) scale({:.4})", v.x, v.y, v.k)}>
                     <g class="bands">{ for band_views }</g>
                     <EdgeOverlay drawing={drawing.clone()} states={states.edges.clone()} />
-                    <g class="nodes">{ draw::graph_nodes(&drawing, &states.nodes) }</g>
+                    <g class="nodes" ref={nodes_ref}></g>
                 </g>
             </svg>
             <div class="graph-tools">
