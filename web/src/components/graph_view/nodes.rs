@@ -24,10 +24,18 @@ struct Layer {
 }
 
 /// Keeps the children of the `<g>` behind `nodes_ref` the nodes of `drawing` that `states` says
-/// are drawn, after every render (before the browser paints it).
+/// are drawn: in the render itself once the `<g>` is there, so that they change in the same
+/// task as the rest of the graph (the view's transform, the bands). An effect alone is not
+/// enough: once a run of renders has taken 16 ms, Yew lets the browser paint before it runs
+/// the effects, and that frame showed the old nodes under the new view. The effect after the
+/// render draws them when the `<g>` was not there yet (the first render), or was made anew;
+/// otherwise it finds nothing to do.
 #[hook]
 pub fn use_nodes(nodes_ref: NodeRef, drawing: Ptr<Drawing>, states: std::rc::Rc<Vec<NodeState>>) {
     let layer = use_mut_ref(Layer::default);
+    if let Some(g) = nodes_ref.cast::<web_sys::Element>() {
+        update(&mut layer.borrow_mut(), &g, &drawing, &states);
+    }
     use_effect_with((drawing, Ptr(states)), move |(d, states)| {
         if let Some(g) = nodes_ref.cast::<web_sys::Element>() {
             update(&mut layer.borrow_mut(), &g, d, states);
@@ -75,6 +83,16 @@ fn update(layer: &mut Layer, g: &web_sys::Element, d: &Ptr<Drawing>, states: &[N
     }
     let (mut fresh, mut gone) = (String::new(), Vec::new());
     let next = plan(std::mem::take(&mut layer.shown), d, states, &mut fresh, &mut gone);
+    let children = |of: &web_sys::Element| {
+        let list = of.children();
+        (0..list.length()).filter_map(|i| list.item(i)).collect::<Vec<_>>()
+    };
+    if next.iter().all(|(_, _, el)| el.is_none()) {
+        // Nothing kept (a new drawing moves every node): the markup replaces what was there.
+        g.set_inner_html(&fresh);
+        layer.shown = next.into_iter().zip(children(g)).map(|((key, drawn, _), el)| (key, drawn, el)).collect();
+        return;
+    }
     for el in gone {
         el.remove();
     }
@@ -84,8 +102,7 @@ fn update(layer: &mut Layer, g: &web_sys::Element, d: &Ptr<Drawing>, states: &[N
     if !fresh.is_empty() {
         if let Some(holder) = g.owner_document().and_then(|doc| doc.create_element_ns(Some(SVG), "g").ok()) {
             holder.set_inner_html(&fresh);
-            let children = holder.children();
-            made = (0..children.length()).filter_map(|i| children.item(i)).collect();
+            made = children(&holder);
         }
     }
     let mut made = made.into_iter();
