@@ -459,6 +459,37 @@ test("large views: edges on a canvas, only the nodes on screen in the page, boxe
   }
 });
 
+test("ids that look like markup stay text in the graph: one node each, nothing they spell is made", async () => {
+  // The page writes its nodes as markup (graph_view/nodes.rs): every id, label and title must
+  // pass as text.
+  const hostile = ['<img src="x" onerror="window.__owned=1">', "</g></svg><b id='injected'>bold</b>", 'a" data-v="0', "x & y <i>", "&amp;lt;"];
+  const components = [{ id: "app", requires: hostile }, ...hostile.map((id) => ({ id }))];
+  const { context, page } = await fresh();
+  try {
+    await page.waitForSelector("#empty-state");
+    await typed(page, JSON.stringify({ components }));
+    await waitForFindings(page);
+    const graph = await page.$eval("#graph g.nodes", (g) => ({
+      ids: [...g.children].map((e) => e.dataset.id),
+      made: g.querySelectorAll("img, b, i, script").length,
+      vs: [...g.children].map((e) => e.dataset.v),
+      titles: [...g.children].map((e) => e.querySelector("title").textContent),
+    }));
+    assert.deepEqual([...graph.ids].sort(), ["app", ...hostile].sort());
+    assert.equal(graph.made, 0);
+    assert.equal(await page.$("#injected"), null);
+    assert.equal(await page.evaluate(() => window.__owned), undefined);
+    assert.deepEqual(graph.vs, graph.vs.map((_, i) => String(i)));
+    for (const id of hostile) assert.ok(graph.titles.some((t) => t.startsWith(`${id} — `)), `${id}: ${graph.titles}`);
+    // A click finds its node by its own index, whatever its id says.
+    await page.click(`#graph g.node[data-id="${hostile[2].replaceAll('"', '\\"')}"]`);
+    await page.waitForSelector(`#graph g.node[data-status="failed"]`);
+    assert.deepEqual(await page.$$eval('#graph g.node[data-status="failed"]', (es) => es.map((e) => e.dataset.id)), [hostile[2]]);
+  } finally {
+    await context.close();
+  }
+});
+
 test("zoomed out over a dense estate: boxes in the whole graph's place, edges left out with a hint", async () => {
   const { context, page } = await fresh();
   try {

@@ -264,10 +264,27 @@ fn paint_boxes(canvas: &web_sys::HtmlCanvasElement, style_of: &web_sys::Element,
     }
 }
 
+/// What the canvas shows: the drawing, its edges' states, their marks, the mark filter, the
+/// viewport, the nodes painted as boxes (if they are), the nodes whose edges are painted (large
+/// views), and whether edges are left out.
+type Canvas = (
+    Ptr<Drawing>,
+    Vec<u8>,
+    Ptr<Vec<u8>>,
+    Option<u8>,
+    Option<Viewport>,
+    Option<Rc<Vec<NodeState>>>,
+    Option<Vec<bool>>,
+    bool,
+);
+
 /// Paints the canvas behind `canvas_ref` (sized and styled after the `<svg>` behind `svg_ref`)
 /// whenever what it shows changes: the edges (of the nodes on screen, in large views) with the
 /// halos of their `marks` (all alike, or those without `filter`'s mark faint), and the nodes as
-/// boxes when `culled` says so.
+/// boxes when `culled` says so. In the render itself once the canvas is there, as the nodes
+/// are (`nodes::use_nodes`): in an effect, the frame Yew lets the browser paint after a long
+/// render showed the new nodes over the old edges; the effect paints what the render could not
+/// (the first render, before the canvas is there or measured).
 #[hook]
 #[allow(clippy::too_many_arguments)]
 pub fn use_canvas(
@@ -283,24 +300,36 @@ pub fn use_canvas(
     let painted_boxes = culled.boxes.then(|| states.nodes.clone());
     // Large views paint the edges of the nodes on screen, not every edge crossing it.
     let ends = if culled.boxes { None } else { culled.on_screen.clone() };
-    use_effect_with(
-        (drawing, (*states.edges.0).clone(), marks, filter, viewport, painted_boxes, ends, culled.edges_left_out),
-        move |(d, states, marks, filter, vp, boxes, ends, left_out)| {
-            let (Some(canvas), Some(svg), Some(vp)) =
-                (canvas_ref.cast::<web_sys::HtmlCanvasElement>(), svg_ref.cast::<web_sys::Element>(), *vp)
-            else {
-                return;
-            };
-            let none: Vec<u8> = Vec::new();
-            let states = if *left_out { &none } else { states };
-            let drawing = if *left_out { None } else { Some(&**d) };
-            let painted = Painted { states, marks: marks.as_slice(), filter: *filter };
-            edges::paint(&canvas, &svg, drawing, &painted, ends.as_deref(), vp);
-            if let Some(b) = boxes {
-                paint_boxes(&canvas, &svg, d, b);
-            }
-        },
-    );
+    let shows: Canvas =
+        (drawing, (*states.edges.0).clone(), marks, filter, viewport, painted_boxes, ends, culled.edges_left_out);
+    let shown = use_mut_ref(|| None::<Canvas>);
+    let paint = move |shows: &Canvas| {
+        if shown.borrow().as_ref() != Some(shows) && paint_canvas(&canvas_ref, &svg_ref, shows) {
+            *shown.borrow_mut() = Some(shows.clone());
+        }
+    };
+    paint(&shows);
+    use_effect_with(shows, move |shows| paint(shows));
+}
+
+/// Paints `shows` on the canvas behind `canvas_ref`; false if there is no canvas yet, or no
+/// viewport measured.
+fn paint_canvas(canvas_ref: &NodeRef, svg_ref: &NodeRef, shows: &Canvas) -> bool {
+    let (d, states, marks, filter, vp, boxes, ends, left_out) = shows;
+    let (Some(canvas), Some(svg), Some(vp)) =
+        (canvas_ref.cast::<web_sys::HtmlCanvasElement>(), svg_ref.cast::<web_sys::Element>(), *vp)
+    else {
+        return false;
+    };
+    let none: Vec<u8> = Vec::new();
+    let states = if *left_out { &none } else { states };
+    let drawing = if *left_out { None } else { Some(&**d) };
+    let painted = Painted { states, marks: marks.as_slice(), filter: *filter };
+    edges::paint(&canvas, &svg, drawing, &painted, ends.as_deref(), vp);
+    if let Some(b) = boxes {
+        paint_boxes(&canvas, &svg, d, b);
+    }
+    true
 }
 
 #[cfg(test)]
