@@ -526,6 +526,61 @@ test("zoomed out over a dense estate: boxes in the whole graph's place, edges le
   }
 });
 
+test("opening an aggregate on a slow machine: each frame shows the nodes, the view and the edges of one drawing", async () => {
+  // Yew lets the browser paint between a render and its effects once the render has run 16 ms:
+  // whatever an effect draws (the nodes, the canvas) would then lag the rest by a frame. The
+  // processor is slowed so that the render runs that long.
+  const text = execFileSync(CLI, ["generate", "--edges", "30000"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const { context, page } = await fresh();
+  try {
+    await page.waitForSelector("#empty-state");
+    await typed(page, text);
+    await waitForFindings(page, 60_000);
+    const key = await page.$eval("#graph g.node.aggregate", (e) => e.dataset.id);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 8 });
+    const frames = await page.evaluate(async (key) => {
+      // What each frame is about to paint (an animation frame runs before the paint).
+      const canvas = document.querySelector("canvas.graph-canvas");
+      const small = new OffscreenCanvas(64, 36).getContext("2d", { willReadFrequently: true });
+      const look = () => {
+        small.clearRect(0, 0, 64, 36);
+        small.drawImage(canvas, 0, 0, 64, 36);
+        const d = small.getImageData(0, 0, 64, 36).data;
+        let h = 0;
+        for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) >>> 0;
+        return {
+          opened: !document.querySelector(`#graph g.node[data-id="${key}"]`),
+          view: document.querySelector("#graph-scene").getAttribute("transform"),
+          canvas: h,
+        };
+      };
+      const seen = [look()];
+      let running = true;
+      const loop = () => {
+        seen.push(look());
+        if (running) requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+      document.querySelector(`#graph g.node[data-id="${key}"]`).dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      while (!document.querySelector(`.view-bar button.chip[data-key="${key}"]`) || seen.filter((f) => f.opened).length < 10) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      running = false;
+      return seen;
+    }, key);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    const [before, after] = [frames[0], frames.at(-1)];
+    assert.ok(after.opened && before.canvas !== after.canvas && before.view !== after.view);
+    for (const [i, f] of frames.entries()) {
+      const want = f.opened ? after : before;
+      assert.deepEqual(f, { ...want, opened: f.opened }, `frame ${i} of ${frames.length}`);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test("the largest aggregate, drawn opened while the page is idle, opens on a click as it would be drawn then", async () => {
   const text = execFileSync(CLI, ["generate", "--edges", "30000"], { encoding: "utf8", maxBuffer: 1 << 26 });
   // What a page shows after the click on `key` (found once the page made its drawing ahead,
