@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::super::graph_node::{self, Drawn, NodeState};
+use super::super::graph_node::{self, Drawn, NodeState, Patch};
 use super::super::Ptr;
 use crate::scene::Drawing;
 
@@ -44,36 +44,118 @@ pub fn use_nodes(nodes_ref: NodeRef, drawing: Ptr<Drawing>, states: std::rc::Rc<
 }
 
 /// Which nodes to show, in order: each with its key, what it is drawn from, and its element
-/// (`E`) if it is shown already as it would be drawn now.
+/// (`E`) if it is shown already (as it would be drawn now, or once patched).
 type Plan<E> = Vec<(String, Drawn, Option<E>)>;
 
 /// The nodes of `d` drawn in `states`, against what `shown` holds: the elements of the nodes
-/// drawn the same kept, the markup of the others (new, or changed) in `fresh`, in order, and
-/// the elements no longer wanted in `gone`.
-fn plan<E>(
-    shown: Vec<(String, Drawn, E)>,
-    d: &Ptr<Drawing>,
-    states: &[NodeState],
-    fresh: &mut String,
-    gone: &mut Vec<E>,
-) -> Plan<E> {
+/// drawn the same kept; those of nodes whose state alone changed kept too, with the change in
+/// `patches` (by place in the plan); the markup of the others (new, or moved) in `fresh`, in
+/// order; and the elements no longer wanted in `gone`.
+fn plan<E>(shown: Vec<(String, Drawn, E)>, d: &Ptr<Drawing>, states: &[NodeState], out: &mut Planned<E>) -> Plan<E> {
     let mut old: HashMap<String, (Drawn, E)> = shown.into_iter().map(|(key, drawn, el)| (key, (drawn, el))).collect();
     let mut next = Vec::new();
     for (v, st) in states.iter().enumerate().filter(|(_, st)| st.drawn) {
         let Some(key) = graph_node::key(d, v) else { continue };
         let drawn = Drawn { drawing: d.clone(), v, state: *st };
-        match old.remove(&key) {
-            Some((was, el)) if was == drawn => next.push((key, drawn, Some(el))),
-            was => {
-                gone.extend(was.map(|(_, el)| el));
-                if graph_node::write(fresh, d, v, st, true) {
-                    next.push((key, drawn, None));
+        let kept = match old.remove(&key) {
+            Some((was, el)) if was == drawn => Some(el),
+            Some((was, el)) => match (was == Drawn { state: was.state, ..drawn.clone() })
+                .then(|| graph_node::patch(d, v, &was.state, st))
+                .flatten()
+            {
+                Some(patch) => {
+                    out.patches.push((next.len(), patch));
+                    Some(el)
                 }
-            }
+                None => {
+                    out.gone.push(el);
+                    None
+                }
+            },
+            None => None,
+        };
+        if kept.is_some() || graph_node::write(&mut out.fresh, d, v, st, true) {
+            next.push((key, drawn, kept));
         }
     }
-    gone.extend(old.into_values().map(|(_, el)| el));
+    out.gone.extend(old.into_values().map(|(_, el)| el));
     next
+}
+
+/// What a [`plan`] leaves to do besides its order.
+struct Planned<E> {
+    /// The markup of the nodes drawn anew, in order.
+    fresh: String,
+    /// The elements no longer shown.
+    gone: Vec<E>,
+    /// The nodes changed in place: their place in the plan, and what changes.
+    patches: Vec<(usize, Patch)>,
+}
+
+impl<E> Default for Planned<E> {
+    fn default() -> Self {
+        Planned { fresh: String::new(), gone: Vec::new(), patches: Vec::new() }
+    }
+}
+
+/// Changes node `g` as `p` says (its children as [`graph_node::write`] makes them: title,
+/// stack, ring, box, hatch, label, sub, icons, badge).
+fn apply(g: &web_sys::Element, p: &Patch) {
+    if let Some(class) = &p.class {
+        let _ = g.set_attribute("class", class);
+    }
+    if let Some(status) = p.status {
+        let _ = g.set_attribute("data-status", status);
+    }
+    match p.reach {
+        Some(Some(reach)) => {
+            let _ = g.set_attribute("data-reach", reach);
+        }
+        Some(None) => {
+            let _ = g.remove_attribute("data-reach");
+        }
+        None => {}
+    }
+    let (mut title, mut boxed, mut hatch, mut label, mut sub, mut badge, mut icons) =
+        (None, None, None, None, None, None, Vec::new());
+    let list = g.children();
+    for el in (0..list.length()).filter_map(|i| list.item(i)) {
+        let class = el.get_attribute("class").unwrap_or_default();
+        match (el.tag_name().as_str(), class.split(' ').next().unwrap_or("")) {
+            ("title", _) => title = Some(el),
+            ("rect", "box") => boxed = Some(el),
+            ("rect", "hatch") => hatch = Some(el),
+            ("text", "label") => label = Some(el),
+            ("text", "sub") => sub = Some(el),
+            ("g", "icon") => icons.push(el),
+            ("g", "primary-badge") => badge = Some(el),
+            _ => {}
+        }
+    }
+    for (el, text) in [(title, &p.title), (label, &p.label), (sub, &p.sub)] {
+        if let (Some(el), Some(text)) = (el, text) {
+            el.set_text_content(Some(text));
+        }
+    }
+    if let Some(now) = &p.hatch {
+        if let Some(old) = hatch {
+            old.remove();
+        }
+        if let (Some(markup), Some(boxed)) = (now, boxed) {
+            let _ = boxed.insert_adjacent_html("afterend", markup);
+        }
+    }
+    if let Some(markup) = &p.icons {
+        for icon in icons {
+            icon.remove();
+        }
+        if !markup.is_empty() {
+            let _ = match badge {
+                Some(badge) => badge.insert_adjacent_html("beforebegin", markup),
+                None => g.insert_adjacent_html("beforeend", markup),
+            };
+        }
+    }
 }
 
 fn update(layer: &mut Layer, g: &web_sys::Element, d: &Ptr<Drawing>, states: &[NodeState]) {
@@ -81,27 +163,32 @@ fn update(layer: &mut Layer, g: &web_sys::Element, d: &Ptr<Drawing>, states: &[N
         *layer = Layer { into: Some(g.clone()), shown: Vec::new() };
         g.set_inner_html("");
     }
-    let (mut fresh, mut gone) = (String::new(), Vec::new());
-    let next = plan(std::mem::take(&mut layer.shown), d, states, &mut fresh, &mut gone);
+    let mut out = Planned::default();
+    let next = plan(std::mem::take(&mut layer.shown), d, states, &mut out);
     let children = |of: &web_sys::Element| {
         let list = of.children();
         (0..list.length()).filter_map(|i| list.item(i)).collect::<Vec<_>>()
     };
     if next.iter().all(|(_, _, el)| el.is_none()) {
         // Nothing kept (a new drawing moves every node): the markup replaces what was there.
-        g.set_inner_html(&fresh);
+        g.set_inner_html(&out.fresh);
         layer.shown = next.into_iter().zip(children(g)).map(|((key, drawn, _), el)| (key, drawn, el)).collect();
         return;
     }
-    for el in gone {
+    for el in out.gone {
         el.remove();
     }
-    // The new and changed nodes, parsed at once (in the SVG namespace: the parser takes it from
+    for (at, patch) in &out.patches {
+        if let Some((_, _, Some(el))) = next.get(*at) {
+            apply(el, patch);
+        }
+    }
+    // The new and moved nodes, parsed at once (in the SVG namespace: the parser takes it from
     // the `<g>` it fills), then each put in its place.
     let mut made = Vec::new();
-    if !fresh.is_empty() {
+    if !out.fresh.is_empty() {
         if let Some(holder) = g.owner_document().and_then(|doc| doc.create_element_ns(Some(SVG), "g").ok()) {
-            holder.set_inner_html(&fresh);
+            holder.set_inner_html(&out.fresh);
             made = children(&holder);
         }
     }
@@ -128,16 +215,16 @@ mod tests {
     use blastmap_layout::RollUp;
 
     /// A plan with numbers for elements: what it shows (an element kept, or `None`: drawn
-    /// anew), the markup of what it draws anew, and the elements it drops, ascending.
+    /// anew), and what it leaves to do (the elements it drops, ascending).
     fn run(
         shown: Vec<(String, Drawn, usize)>,
         d: &Ptr<Drawing>,
         states: &[NodeState],
-    ) -> (Plan<usize>, String, Vec<usize>) {
-        let (mut fresh, mut gone) = (String::new(), Vec::new());
-        let next = plan(shown, d, states, &mut fresh, &mut gone);
-        gone.sort_unstable();
-        (next, fresh, gone)
+    ) -> (Plan<usize>, Planned<usize>) {
+        let mut out = Planned::default();
+        let next = plan(shown, d, states, &mut out);
+        out.gone.sort_unstable();
+        (next, out)
     }
 
     /// What is shown after a plan, the elements drawn anew numbered from `from`.
@@ -149,37 +236,81 @@ mod tests {
         next.iter().map(|(_, _, el)| *el).collect()
     }
 
+    fn nodes(fresh: &str) -> usize {
+        fresh.matches("<g class=\"node").count()
+    }
+
     /// A node's element is kept while it is drawn the same, in this drawing or another that
-    /// shows it in the same place; a node whose state changed is drawn anew and its old element
-    /// dropped, as is the element of a node no longer drawn; the markup holds exactly the nodes
-    /// drawn anew, in order, each with its index for the view's events.
+    /// shows it in the same place; a node whose state alone changed keeps it too, changed in
+    /// place; the element of a node no longer drawn is dropped; the markup holds exactly the
+    /// nodes drawn anew, in order, each with its index for the view's events.
     #[test]
     fn only_the_nodes_that_changed_are_drawn_again() {
         let d = Ptr(Rc::new(drawing(TEXT, &RollUp::none())));
         let n = d.view.nodes.len();
         assert!(n >= 3);
-        let nodes = |fresh: &str| fresh.matches("<g class=\"node").count();
         let mut states = vec![NodeState { drawn: true, ..NodeState::default() }; n];
         // The first render draws every node.
-        let (next, fresh, gone) = run(Vec::new(), &d, &states);
-        assert_eq!((kept(&next), nodes(&fresh), gone), (vec![None; n], n, vec![]));
+        let (next, out) = run(Vec::new(), &d, &states);
+        assert_eq!((kept(&next), nodes(&out.fresh), out.gone, out.patches), (vec![None; n], n, vec![], vec![]));
+        assert!((0..n).all(|v| out.fresh.contains(&format!(" data-v=\"{v}\""))), "{}", out.fresh);
         // Nothing changed: every element kept, nothing parsed; so in a drawing made again.
-        let (next, fresh, gone) = run(shown(next, 0), &d, &states);
-        assert_eq!((kept(&next), fresh.as_str(), gone), ((0..n).map(Some).collect(), "", vec![]));
+        let (next, out) = run(shown(next, 0), &d, &states);
+        assert_eq!(
+            (kept(&next), out.fresh.as_str(), out.gone, out.patches),
+            ((0..n).map(Some).collect(), "", vec![], vec![])
+        );
         let again = Ptr(Rc::new(drawing(TEXT, &RollUp::none())));
-        let (next, fresh, _) = run(shown(next, 0), &again, &states);
-        assert_eq!((kept(&next), fresh.as_str()), ((0..n).map(Some).collect(), ""));
-        // One node selected, one no longer drawn: the first drawn anew, the second's element gone.
+        let (next, out) = run(shown(next, 0), &again, &states);
+        assert_eq!((kept(&next), out.fresh.as_str(), out.patches), ((0..n).map(Some).collect(), "", vec![]));
+        // One node selected, one no longer drawn: the first changed in place, the second's
+        // element gone.
         states[1].selected = true;
         states[2].drawn = false;
-        let (next, fresh, gone) = run(shown(next, 0), &again, &states);
-        assert_eq!(gone, vec![1, 2]);
-        assert_eq!(kept(&next), [Some(0), None].into_iter().chain((3..n).map(Some)).collect::<Vec<_>>());
-        assert_eq!(nodes(&fresh), 1);
-        assert!(fresh.contains(" selected\" data-v=\"1\""), "{fresh}");
-        // And then as they are: nothing drawn again.
-        let (_, fresh, gone) = run(shown(next, 100), &again, &states);
-        assert_eq!((fresh.as_str(), gone), ("", vec![]));
+        let (next, out) = run(shown(next, 0), &again, &states);
+        assert_eq!((out.gone, out.fresh.as_str()), (vec![2], ""));
+        assert_eq!(kept(&next), [Some(0), Some(1)].into_iter().chain((3..n).map(Some)).collect::<Vec<_>>());
+        assert_eq!(out.patches.len(), 1);
+        let (at, patch) = &out.patches[0];
+        assert_eq!(*at, 1);
+        assert!(patch.class.as_deref().is_some_and(|c| c.ends_with(" selected")), "{patch:?}");
+        assert_eq!(
+            Patch { class: None, ..graph_node::patch(&again, 1, &NodeState::default(), &states[1]).unwrap() },
+            Patch::default()
+        );
+        // And then as they are: nothing to do.
+        let (_, out) = run(shown(next, 100), &again, &states);
+        assert_eq!((out.fresh.as_str(), out.gone, out.patches), ("", vec![], vec![]));
+        // A node that moved is drawn anew: another drawing with it elsewhere.
+        let mut moved = drawing(TEXT, &RollUp::none());
+        moved.layout.nodes[0].x += 10.0;
+        let moved = Ptr(Rc::new(moved));
+        let (next, out) = run(shown(run(Vec::new(), &again, &states).0, 0), &moved, &states);
+        assert_eq!((kept(&next)[0], nodes(&out.fresh), out.gone), (None, 1, vec![0]));
+    }
+
+    /// A state changed in place is the node's markup in that state: status, colours, title,
+    /// subtitle, hatch and icons; only what changed is in the patch.
+    #[test]
+    fn a_patch_changes_what_the_state_changes() {
+        let d = drawing(TEXT, &RollUp::none());
+        let up = NodeState { drawn: true, ..NodeState::default() };
+        let mut failed = up;
+        failed.look = crate::scene::Look { status: Some(blastmap_core::algo::Status::Failed), ..up.look };
+        let p = graph_node::patch(&d, 0, &up, &failed).unwrap();
+        let mut markup = String::new();
+        graph_node::write(&mut markup, &d, 0, &failed, true);
+        assert_eq!(p.status, Some("failed"));
+        assert!(p.class.as_deref().is_some_and(|c| markup.starts_with(&format!("<g class=\"{c}\""))), "{p:?} {markup}");
+        assert!(p.title.as_deref().is_some_and(|t| markup.contains(&format!("<title>{t}</title>"))), "{p:?} {markup}");
+        assert!(p.hatch.as_ref().is_some_and(|h| h.as_deref().is_some_and(|h| markup.contains(h))), "{p:?} {markup}");
+        assert!(p.icons.as_deref().is_some_and(|i| !i.is_empty() && markup.contains(i)), "{p:?} {markup}");
+        assert_eq!((p.label, p.reach), (None, None));
+        // And back: the hatch and icons go.
+        let back = graph_node::patch(&d, 0, &failed, &up).unwrap();
+        assert_eq!((back.hatch, back.icons.as_deref(), back.status), (Some(None), Some(""), Some("up")));
+        // The primary router's ring and badge are drawn anew.
+        assert!(graph_node::patch(&d, 0, &up, &NodeState { primary: true, ..up }).is_none());
     }
 
     /// The page's node is the export's, with its index added.
