@@ -1,8 +1,9 @@
 //! The nodes drawn in SVG, kept by the page itself rather than as Yew components: each node is
-//! markup ([`graph_node::write`]), the new and changed ones of a render parsed by the browser in
-//! one `innerHTML`, the others left as they are. Yew made each node's elements and attributes
-//! one call at a time (a region of a million-edge estate opened into ~180 new nodes: ~30 ms of
-//! a click, most of it crossing into JavaScript).
+//! markup ([`graph_node::write`]); the new and moved ones of a render are parsed by the browser
+//! in one `innerHTML`, those whose state alone changed are changed in place
+//! ([`graph_node::patch`]), the others left as they are. Yew made each new node's elements and
+//! attributes one call at a time (a region of a million-edge estate opened into ~180 new nodes:
+//! ~30 ms of a click, most of it crossing into JavaScript).
 
 use std::collections::HashMap;
 
