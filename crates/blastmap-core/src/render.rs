@@ -625,10 +625,13 @@ pub fn text(report: &Report, color: bool) -> String {
     }
     if !report.criticality.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("Criticality (what each failure takes down)"));
-        for c in report.criticality.iter().take(10) {
+        // The names' column as wide as the longest shown (Terraform addresses run past 36).
+        let shown = &report.criticality[..report.criticality.len().min(10)];
+        let width = shown.iter().map(|c| visible(&c.component).chars().count()).max().unwrap_or(0).max(36);
+        for c in shown {
             let _ = writeln!(
                 out,
-                "  {:<36} {:>5} {:<8} {:>6} {}",
+                "  {:<width$} {:>5} {:<8} {:>6} {}",
                 visible(&c.component),
                 c.targets_down,
                 plural(c.targets_down, "target"),

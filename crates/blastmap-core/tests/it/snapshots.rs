@@ -106,3 +106,26 @@ fn notes_are_listed_by_kind_and_input_one_line_each() {
     // No notes, no section.
     assert!(!render::text(&Report::default(), false).contains("From overlays"));
 }
+
+/// The criticality table's columns line up when a name is longer than the usual column (a
+/// Terraform module address): the counts start at the same place on every row.
+#[test]
+fn criticality_columns_line_up_past_long_names() {
+    let text = "components:
+- {id: web, requires: [module.kapsule.scaleway_k8s_cluster_beta.cluster, db]}
+- {id: module.kapsule.scaleway_k8s_cluster_beta.cluster}
+- {id: db}
+";
+    let report = analyze(&load(text).expect("valid"), &Options::default());
+    let out = render::text(&report, false);
+    let rows: Vec<&str> = out
+        .split("Criticality (what each failure takes down)\n")
+        .nth(1)
+        .expect("a criticality table")
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(rows.len() >= 2, "{out}");
+    let at: Vec<usize> = rows.iter().map(|r| r.find(" target").expect("a count")).collect();
+    assert!(at.iter().all(|&a| a == at[0]), "{rows:#?}");
+}
