@@ -288,14 +288,15 @@ pub fn patch(d: &Drawing, v: usize, old: &NodeState, new: &NodeState) -> Option<
     if a.primary != b.primary {
         return None;
     }
-    let changed = |x: &String, y: &String| (x != y).then(|| y.clone());
+    // Texts as the markup's escapes read back: control characters made visible.
+    let text = |x: &String, y: &String| (x != y).then(|| blastmap_core::render::visible(y).into_owned());
     Some(Patch {
-        class: changed(&a.class, &b.class),
+        class: (a.class != b.class).then(|| b.class.clone()),
         status: (a.status != b.status).then_some(b.status),
         reach: (old.reach.class() != new.reach.class()).then_some(new.reach.class()),
-        title: changed(&a.title, &b.title).map(|t| blastmap_core::render::visible(&t).into_owned()),
-        label: changed(&a.label, &b.label).map(|t| blastmap_core::render::visible(&t).into_owned()),
-        sub: changed(&a.sub, &b.sub).map(|t| blastmap_core::render::visible(&t).into_owned()),
+        title: text(&a.title, &b.title),
+        label: text(&a.label, &b.label),
+        sub: text(&a.sub, &b.sub),
         hatch: (a.hatch != b.hatch).then(|| {
             b.hatch.then(|| {
                 let mut m = String::new();

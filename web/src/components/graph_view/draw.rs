@@ -281,10 +281,8 @@ type Canvas = (
 /// Paints the canvas behind `canvas_ref` (sized and styled after the `<svg>` behind `svg_ref`)
 /// whenever what it shows changes: the edges (of the nodes on screen, in large views) with the
 /// halos of their `marks` (all alike, or those without `filter`'s mark faint), and the nodes as
-/// boxes when `culled` says so. In the render itself once the canvas is there, as the nodes
-/// are (`nodes::use_nodes`): in an effect, the frame Yew lets the browser paint after a long
-/// render showed the new nodes over the old edges; the effect paints what the render could not
-/// (the first render, before the canvas is there or measured).
+/// boxes when `culled` says so. In the render itself, as the nodes are
+/// ([`super::use_drawn_in_render`]).
 #[hook]
 #[allow(clippy::too_many_arguments)]
 pub fn use_canvas(
@@ -303,13 +301,16 @@ pub fn use_canvas(
     let shows: Canvas =
         (drawing, (*states.edges.0).clone(), marks, filter, viewport, painted_boxes, ends, culled.edges_left_out);
     let shown = use_mut_ref(|| None::<Canvas>);
-    let paint = move |shows: &Canvas| {
-        if shown.borrow().as_ref() != Some(shows) && paint_canvas(&canvas_ref, &svg_ref, shows) {
+    super::use_drawn_in_render(move || {
+        if shown.borrow().as_ref() == Some(&shows) {
+            return true;
+        }
+        let painted = paint_canvas(&canvas_ref, &svg_ref, &shows);
+        if painted {
             *shown.borrow_mut() = Some(shows.clone());
         }
-    };
-    paint(&shows);
-    use_effect_with(shows, move |shows| paint(shows));
+        painted
+    });
 }
 
 /// Paints `shows` on the canvas behind `canvas_ref`; false if there is no canvas yet, or no

@@ -59,6 +59,21 @@ pub struct Props {
     pub reach: Option<Ptr<ReachView>>,
 }
 
+/// Runs `draw` in the render itself, and after it only if the render could not (`draw` returns
+/// false: its element is not there yet, on the first render). What the graph draws outside Yew
+/// (the nodes, the canvas) must change in the same task as the rest of the view: once a run of
+/// renders has taken 16 ms, Yew 0.23 lets the browser paint before it runs the effects, and an
+/// effect's drawing showed one drawing's nodes or edges over another's view for that frame.
+#[hook]
+fn use_drawn_in_render(draw: impl Fn() -> bool + 'static) {
+    let done = draw();
+    use_effect(move || {
+        if !done {
+            draw();
+        }
+    });
+}
+
 /// The markers and patterns the edges and nodes use (also copied into SVG exports).
 fn defs() -> Html {
     html! {

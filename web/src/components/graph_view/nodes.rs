@@ -19,28 +19,22 @@ const SVG: &str = "http://www.w3.org/2000/svg";
 /// The nodes a `<g>` shows, in order, each with what it was drawn from.
 #[derive(Default)]
 struct Layer {
-    /// The `<g>` they are in (a new one, if Yew made the graph again, starts afresh).
+    /// The `<g>` they are in (another one starts afresh).
     into: Option<web_sys::Element>,
     shown: Vec<(String, Drawn, web_sys::Element)>,
 }
 
 /// Keeps the children of the `<g>` behind `nodes_ref` the nodes of `drawing` that `states` says
-/// are drawn: in the render itself once the `<g>` is there, so that they change in the same
-/// task as the rest of the graph (the view's transform, the bands). An effect alone is not
-/// enough: once a run of renders has taken 16 ms, Yew lets the browser paint before it runs
-/// the effects, and that frame showed the old nodes under the new view. The effect after the
-/// render draws them when the `<g>` was not there yet (the first render), or was made anew;
-/// otherwise it finds nothing to do.
+/// are drawn, in the render itself ([`super::use_drawn_in_render`]).
 #[hook]
 pub fn use_nodes(nodes_ref: NodeRef, drawing: Ptr<Drawing>, states: std::rc::Rc<Vec<NodeState>>) {
     let layer = use_mut_ref(Layer::default);
-    if let Some(g) = nodes_ref.cast::<web_sys::Element>() {
-        update(&mut layer.borrow_mut(), &g, &drawing, &states);
-    }
-    use_effect_with((drawing, Ptr(states)), move |(d, states)| {
-        if let Some(g) = nodes_ref.cast::<web_sys::Element>() {
-            update(&mut layer.borrow_mut(), &g, d, states);
+    super::use_drawn_in_render(move || match nodes_ref.cast::<web_sys::Element>() {
+        Some(g) => {
+            update(&mut layer.borrow_mut(), &g, &drawing, &states);
+            true
         }
+        None => false,
     });
 }
 
