@@ -211,7 +211,7 @@ impl<'a> NamedAbove<'a> {
 }
 
 /// A fold line's words: "`checkout`: 14 direct single-instance dependencies (obvious), widest
-/// first: `a` (9 down), `b` (4 down), … and 4 more" ("`checkout`: and 14 …" when a hidden line
+/// first: `a` (9 down), `b` (4 down), … and 4 more" ("`checkout`: also 14 …" when a hidden line
 /// above takes `checkout` down too, [`NamedAbove`]; the counts from `down`, given only when the
 /// members do not all take down as much). `total` is how many members the fold has in all: more
 /// than `members` when they are a cut report's first ones.
@@ -219,7 +219,7 @@ pub fn fold_words(
     target: &str,
     members: &[(usize, &Finding)],
     total: usize,
-    and: bool,
+    also: bool,
     show: usize,
     down: &TakenDown<'_>,
 ) -> String {
@@ -239,7 +239,7 @@ pub fn fold_words(
     let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
     format!(
         "`{target}`: {}{total} direct single-instance {} (obvious){}: {}{more}",
-        if and { "and " } else { "" },
+        if also { "also " } else { "" },
         if total == 1 { "dependency" } else { "dependencies" },
         if differ { ", widest first" } else { "" },
         names.join(", ")

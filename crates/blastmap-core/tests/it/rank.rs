@@ -129,13 +129,15 @@ fn reports_lead_with_hidden_findings_and_fold_the_obvious_ones_per_target() {
     let text = render::text(&r, false);
     assert!(text.contains("  HIGH     single point of failure: zone:a takes down checkout, admin — hidden: through a placement value, shared by several targets\n"), "{text}");
     assert!(
-        text.contains("  HIGH     checkout: and 4 direct single-instance dependencies (obvious): pay, cart, tax, db\n"),
+        text.contains(
+            "  HIGH     checkout: also 4 direct single-instance dependencies (obvious): pay, cart, tax, db\n"
+        ),
         "{text}"
     );
     let md = render::markdown(&r);
     assert!(
         md.contains(
-            "- **High** `checkout`: and 4 direct single-instance dependencies (obvious): `pay`, `cart`, `tax`, `db`\n"
+            "- **High** `checkout`: also 4 direct single-instance dependencies (obvious): `pay`, `cart`, `tax`, `db`\n"
         ),
         "{md}"
     );
@@ -150,7 +152,7 @@ fn a_fold_line_says_and_only_after_a_hidden_line_that_takes_its_target_down() {
     );
     let text = render::text(&r, false);
     assert!(text.contains("  HIGH     single point of failure: zone:z takes down web, api"), "{text}");
-    assert!(text.contains("  HIGH     web: and 1 direct single-instance dependency (obvious): x\n"), "{text}");
+    assert!(text.contains("  HIGH     web: also 1 direct single-instance dependency (obvious): x\n"), "{text}");
     assert!(text.contains("  HIGH     solo: 1 direct single-instance dependency (obvious): db\n"), "{text}");
     let md = render::markdown(&r);
     assert!(md.contains("- **High** `solo`: 1 direct single-instance dependency (obvious): `db`\n"), "{md}");
