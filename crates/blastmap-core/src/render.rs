@@ -210,7 +210,7 @@ impl<'a> NamedAbove<'a> {
     }
 }
 
-/// A fold line's words: "`checkout`: 14 direct single-instance dependencies (obvious), widest
+/// A fold line's words: "`checkout`: 14 single-instance dependencies, direct or chained (obvious), widest
 /// first: `a` (9 down), `b` (4 down), … and 4 more" ("`checkout`: also 14 …" when a hidden line
 /// above takes `checkout` down too, [`NamedAbove`]; the counts from `down`, given only when the
 /// members do not all take down as much). `total` is how many members the fold has in all: more
@@ -238,7 +238,7 @@ pub fn fold_words(
     let more = total.saturating_sub(names.len());
     let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
     format!(
-        "`{target}`: {}{total} direct single-instance {} (obvious){}: {}{more}",
+        "`{target}`: {}{total} single-instance {}, direct or chained (obvious){}: {}{more}",
         if also { "also " } else { "" },
         if total == 1 { "dependency" } else { "dependencies" },
         if differ { ", widest first" } else { "" },

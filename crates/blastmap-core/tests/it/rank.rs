@@ -130,14 +130,14 @@ fn reports_lead_with_hidden_findings_and_fold_the_obvious_ones_per_target() {
     assert!(text.contains("  HIGH     single point of failure: zone:a takes down checkout, admin — hidden: through a placement value, shared by several targets\n"), "{text}");
     assert!(
         text.contains(
-            "  HIGH     checkout: also 4 direct single-instance dependencies (obvious): pay, cart, tax, db\n"
+            "  HIGH     checkout: also 4 single-instance dependencies, direct or chained (obvious): pay, cart, tax, db\n"
         ),
         "{text}"
     );
     let md = render::markdown(&r);
     assert!(
         md.contains(
-            "- **High** `checkout`: also 4 direct single-instance dependencies (obvious): `pay`, `cart`, `tax`, `db`\n"
+            "- **High** `checkout`: also 4 single-instance dependencies, direct or chained (obvious): `pay`, `cart`, `tax`, `db`\n"
         ),
         "{md}"
     );
@@ -152,10 +152,19 @@ fn a_fold_line_says_and_only_after_a_hidden_line_that_takes_its_target_down() {
     );
     let text = render::text(&r, false);
     assert!(text.contains("  HIGH     single point of failure: zone:z takes down web, api"), "{text}");
-    assert!(text.contains("  HIGH     web: also 1 direct single-instance dependency (obvious): x\n"), "{text}");
-    assert!(text.contains("  HIGH     solo: 1 direct single-instance dependency (obvious): db\n"), "{text}");
+    assert!(
+        text.contains("  HIGH     web: also 1 single-instance dependency, direct or chained (obvious): x\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  HIGH     solo: 1 single-instance dependency, direct or chained (obvious): db\n"),
+        "{text}"
+    );
     let md = render::markdown(&r);
-    assert!(md.contains("- **High** `solo`: 1 direct single-instance dependency (obvious): `db`\n"), "{md}");
+    assert!(
+        md.contains("- **High** `solo`: 1 single-instance dependency, direct or chained (obvious): `db`\n"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -166,7 +175,7 @@ fn a_fold_lists_its_widest_failures_first_with_what_each_takes_down() {
     );
     let text = render::text(&r, false);
     assert!(
-        text.contains("checkout: 3 direct single-instance dependencies (obvious), widest first: db (2 down), orders (1 down), pay (1 down)\n"),
+        text.contains("checkout: 3 single-instance dependencies, direct or chained (obvious), widest first: db (2 down), orders (1 down), pay (1 down)\n"),
         "{text}"
     );
     // Members that take down as much are listed without counts (the previous test's fold).
@@ -174,7 +183,10 @@ fn a_fold_lists_its_widest_failures_first_with_what_each_takes_down() {
         &report("components:\n- {id: checkout, requires: [pay, cart]}\n- {id: pay}\n- {id: cart}\n"),
         false,
     );
-    assert!(flat.contains("checkout: 2 direct single-instance dependencies (obvious): pay, cart\n"), "{flat}");
+    assert!(
+        flat.contains("checkout: 2 single-instance dependencies, direct or chained (obvious): pay, cart\n"),
+        "{flat}"
+    );
 }
 
 /// The text report reads the names each finding quotes from the report itself, and takes those
