@@ -85,7 +85,8 @@ for (const file of examples) {
       }
       const severities = await page.$$eval("#findings .finding .sev", (es) => es.map((e) => e.textContent.toLowerCase()));
       assert.equal(severities[0], report.findings[0].severity);
-      assert.ok(text.includes(`${report.cold_start.waves.length} waves`));
+      const waves = report.cold_start.waves.length;
+      assert.ok(text.includes(`${waves} wave${waves === 1 ? "" : "s"}`));
       // The editor holds the example, the graph draws every component of it.
       const source = await page.$eval("#source", (e) => e.value);
       assert.equal(source, readFileSync(join(EXAMPLES, file), "utf8"));

@@ -515,13 +515,12 @@ pub fn text(report: &Report, color: bool) -> String {
     let name = report.name.as_deref().map_or(Cow::Borrowed("topology"), visible);
     let _ = writeln!(
         out,
-        "{} — {} components, {} placement values, {} edges; {} {}",
+        "{} — {}, {}, {}; {}",
         s.bold(&name),
-        report.summary.components,
-        report.summary.placement_values,
-        report.summary.edges,
-        report.targets.len(),
-        if report.targets.len() == 1 { "target" } else { "targets" }
+        counted(report.summary.components, "component"),
+        counted(report.summary.placement_values, "placement value"),
+        counted(report.summary.edges, "edge"),
+        counted(report.targets.len(), "target")
     );
     if report.findings.is_empty() && report.incomplete.is_empty() {
         let _ = writeln!(
@@ -590,9 +589,9 @@ pub fn text(report: &Report, color: bool) -> String {
     let cold = &report.cold_start;
     let _ = writeln!(
         out,
-        "\n{} ({} waves{})",
+        "\n{} ({}{})",
         s.bold("Cold start"),
-        cold.waves.len(),
+        counted(cold.waves.len(), "wave"),
         if cold.deadlocked.is_empty() { String::new() } else { format!(", {} never come up", cold.deadlocked.len()) }
     );
     for (i, w) in cold.waves.iter().enumerate().take(SECTION_LIMIT) {
@@ -922,6 +921,11 @@ fn results_cut(n: usize) -> String {
     }
 }
 
+/// "1 wave", "3 waves": `n` and `word`, plural unless `n` is 1 (the page says counts so too).
+pub fn counted(n: usize, word: &str) -> String {
+    format!("{n} {}", plural(u32::try_from(n).unwrap_or(u32::MAX), word))
+}
+
 fn plural(n: u32, word: &str) -> String {
     if n == 1 {
         word.to_string()
@@ -949,11 +953,11 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "## Blastmap: {name}\n");
     let _ = writeln!(
         out,
-        "{} components, {} placement values, {} edges, {} targets.\n",
-        report.summary.components,
-        report.summary.placement_values,
-        report.summary.edges,
-        report.targets.len()
+        "{}, {}, {}, {}.\n",
+        counted(report.summary.components, "component"),
+        counted(report.summary.placement_values, "placement value"),
+        counted(report.summary.edges, "edge"),
+        counted(report.targets.len(), "target")
     );
     let count = |k: FindingKind| shown_count(report, k, report.findings_of(k).count());
     let _ = writeln!(out, "| finding | count |\n|---|---:|");
@@ -1028,7 +1032,7 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     let cold = &report.cold_start;
-    let _ = writeln!(out, "\n### Cold start ({} waves)\n", cold.waves.len());
+    let _ = writeln!(out, "\n### Cold start ({})\n", counted(cold.waves.len(), "wave"));
     for (i, w) in cold.waves.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", i + 1, code_list(w, 20));
     }

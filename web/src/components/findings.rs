@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use blastmap_core::render::{fold_words, lines, rank_note, Line, NamedAbove, TakenDown};
+use blastmap_core::render::{counted, fold_words, lines, rank_note, Line, NamedAbove, TakenDown};
 use blastmap_core::report::{Finding, FindingKind, Report, Severity};
 use yew::prelude::*;
 
@@ -436,7 +436,7 @@ pub fn Findings(p: &Props) -> Html {
         <aside class="findings" id="findings">
             <header class="panel-head">
                 <h2>{ "Findings" }<span class="count">{ a.total_findings() }</span></h2>
-                <p class="muted">{ format!("{} components · {} placement values · {} edges · {} targets", s.components, s.placement_values, s.edges, r.targets.len()) }</p>
+                <p class="muted">{ format!("{} · {} · {} · {}", counted(s.components, "component"), counted(s.placement_values, "placement value"), counted(s.edges, "edge"), counted(r.targets.len(), "target")) }</p>
             </header>
             { for crash }
             { for progress }
@@ -453,7 +453,7 @@ pub fn Findings(p: &Props) -> Html {
             { policy_reach(p, r) }
             { for groups }
             <section class="group cold">
-                <h3>{ "Cold start" }<span class="count">{ format!("{} waves", cold.waves.len()) }</span></h3>
+                <h3>{ "Cold start" }<span class="count">{ counted(cold.waves.len(), "wave") }</span></h3>
                 if !cold.deadlocked.is_empty() {
                     <p class="deadlocked"><strong>{ format!("{} never come up: ", cold.deadlocked.len()) }</strong>{ list(&cold.deadlocked, 10) }</p>
                 }

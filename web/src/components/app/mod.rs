@@ -133,8 +133,11 @@ pub fn App() -> Html {
     let status = match (&state.analysis, &state.progress) {
         (_, Some((step, _))) => format!("analysing: {step}…"),
         (Some(a), None) => format!(
-            "{} · {} components · parsed in {:.0} ms · analysed in {:.0} ms",
-            a.format, a.report.summary.components, a.parse_ms, a.analyze_ms
+            "{} · {} · parsed in {:.0} ms · analysed in {:.0} ms",
+            a.format,
+            blastmap_core::render::counted(a.report.summary.components, "component"),
+            a.parse_ms,
+            a.analyze_ms
         ),
         (None, None) => String::new(),
     };
