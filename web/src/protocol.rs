@@ -312,7 +312,12 @@ pub struct ReachView {
 impl ReachView {
     /// "tag:ci may reach 212 of 240 nodes", with routes and the internet when it reaches them.
     pub fn sentence(&self) -> String {
-        let mut s = format!("{} may reach {} of {} nodes", self.principal, self.reached.len(), self.nodes);
+        let mut s = format!(
+            "{} may reach {} of {}",
+            self.principal,
+            self.reached.len(),
+            blastmap_core::render::counted(self.nodes, "node")
+        );
         if !self.routes.is_empty() {
             s.push_str(&format!(", routes {}", self.routes.join(", ")));
         }

@@ -164,7 +164,11 @@ pub fn compare(before: &[Input], after: Option<&str>, split_by: Option<&str>) ->
                 for p in &s.proposals {
                     for (slice, shard, nodes) in &p.slices {
                         let new = if p.new_shards.contains(shard) { " (new shard)" } else { "" };
-                        lines.push(format!("{}: {slice} on {shard}{new}, {nodes} nodes", p.tailnet));
+                        lines.push(format!(
+                            "{}: {slice} on {shard}{new}, {}",
+                            p.tailnet,
+                            blastmap_core::render::counted(*nodes, "node")
+                        ));
                     }
                     for (node, into) in &p.shared {
                         lines.push(format!("share {node} into {}", into.join(", ")));

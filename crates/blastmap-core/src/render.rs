@@ -748,9 +748,9 @@ fn unmatched_line(u: &crate::observed::UnmatchedEntry, show: &dyn Fn(&[String]) 
 /// The heading line of the observed section: what the traces name and how much matched.
 fn observed_summary(o: &ObservedReport) -> String {
     format!(
-        "the traces name {} services and {} calls: {} in the design, {} not in it, {} ambiguous",
-        o.services,
-        o.calls,
+        "the traces name {} and {}: {} in the design, {} not in it, {} ambiguous",
+        counted(o.services, "service"),
+        counted(o.calls, "call"),
         o.matches.len(),
         o.unmatched.len(),
         o.ambiguous.len()
@@ -922,6 +922,11 @@ fn results_cut(n: usize) -> String {
 }
 
 /// "1 wave", "3 waves": `n` and `word`, plural unless `n` is 1 (the page says counts so too).
+///
+/// ```
+/// use blastmap_core::render::counted;
+/// assert_eq!((counted(1, "wave"), counted(0, "placement value")), ("1 wave".into(), "0 placement values".into()));
+/// ```
 pub fn counted(n: usize, word: &str) -> String {
     format!("{n} {}", plural(u32::try_from(n).unwrap_or(u32::MAX), word))
 }
@@ -1128,7 +1133,7 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
             } else {
                 "admin actions work".to_string()
             });
-            parts.push(format!("{} of {} nodes down", t.nodes_down.len(), t.nodes));
+            parts.push(format!("{} of {} down", t.nodes_down.len(), counted(t.nodes, "node")));
             if !t.drop_if_restarted.is_empty() {
                 parts.push(s.paint("35", &format!("{} would drop if restarted", t.drop_if_restarted.len())));
             }
@@ -1289,7 +1294,7 @@ pub fn diff_markdown(d: &crate::diff::DiffReport) -> String {
     );
     let mut out = String::new();
     let _ = writeln!(out, "## Blastmap design diff: {} → {}\n", words(&d.before), words(&d.after));
-    let _ = writeln!(out, "**{} findings gained, {} lost.**\n", d.gained.len(), d.lost.len());
+    let _ = writeln!(out, "**{} gained, {} lost.**\n", counted(d.gained.len(), "finding"), d.lost.len());
     if !d.lost_uncertain.is_empty() || !d.gained_uncertain.is_empty() {
         let _ = writeln!(
             out,
@@ -1406,12 +1411,12 @@ fn policy_text(out: &mut String, report: &Report, s: &Style) {
         let ids = policy_ids(report, p);
         let _ = writeln!(
             out,
-            "\n{} ({} on tailnet {}: {} nodes, {} findings)",
+            "\n{} ({} on tailnet {}: {}, {})",
             s.bold("Policy reach"),
             visible(&p.file),
             visible(&p.tailnet),
-            p.nodes,
-            p.findings.len()
+            counted(p.nodes, "node"),
+            counted(p.findings.len(), "finding")
         );
         for f in p.findings.iter().take(SECTION_LIMIT) {
             let _ = writeln!(out, "  {} {}", s.severity(f.severity), ids.plain(&f.title));
@@ -1460,11 +1465,11 @@ fn policy_markdown(out: &mut String, report: &Report) {
         let ids = policy_ids(report, p);
         let _ = writeln!(
             out,
-            "\n### Policy reach: {} on tailnet {}\n\n{} nodes governed, {} findings.\n",
+            "\n### Policy reach: {} on tailnet {}\n\n{} governed, {}.\n",
             code(&p.file),
             code(&p.tailnet),
-            p.nodes,
-            p.findings.len()
+            counted(p.nodes, "node"),
+            counted(p.findings.len(), "finding")
         );
         for f in p.findings.iter().take(50) {
             let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));

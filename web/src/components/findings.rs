@@ -69,14 +69,14 @@ fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
         let view = p.reach_view.as_ref().filter(|v| shown.is_some_and(|x| x.principal == v.principal && v.file == section.file));
         html! {
             <section class="group policy-reach" id="policy-reach">
-                <h3>{ format!("Policy reach · {}", section.tailnet) }<span class="count">{ format!("{} nodes", section.nodes) }</span></h3>
+                <h3>{ format!("Policy reach · {}", section.tailnet) }<span class="count">{ counted(section.nodes, "node") }</span></h3>
                 <p class="muted small">{ format!("{} — pick a node, tag, group or user: the graph colours everything it may reach, like a blast radius.", section.file) }</p>
                 <div class="reach-pick">
                     <select class="btn" id="reach-principal" {onchange}>
                         <option value="" selected={shown.is_none()}>{ "Who may reach what…" }</option>
                         { for picks.iter().map(|x| {
                             let on = shown.is_some_and(|s| s.principal == x.principal);
-                            html! { <option value={x.principal.clone()} selected={on}>{ format!("{} — {} nodes", x.principal, x.reaches_count) }</option> }
+                            html! { <option value={x.principal.clone()} selected={on}>{ format!("{} — {}", x.principal, counted(x.reaches_count, "node")) }</option> }
                         }) }
                     </select>
                     if shown.is_some() {
@@ -91,7 +91,7 @@ fn policy_reach(p: &Props, r: &blastmap_core::report::Report) -> Html {
                 if let Some(x) = shown {
                     <p class="reach-line" id="reach-line">{ match view {
                         Some(v) => v.sentence(),
-                        None => format!("{} may reach {} of {} nodes (colouring the graph…)", x.principal, x.reaches_count, section.nodes),
+                        None => format!("{} may reach {} of {} (colouring the graph…)", x.principal, x.reaches_count, counted(section.nodes, "node")),
                     } }</p>
                     if x.reaches_count > 0 {
                         <p class="muted small reach-names" id="reach-names">{ reach_names(x) }</p>

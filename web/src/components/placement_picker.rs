@@ -43,7 +43,7 @@ pub fn PlacementPicker(p: &Props) -> Html {
                         html! { <option value={id.clone()}>{ id }</option> }
                     }) }
                     if ids.len() > PER_ATTRIBUTE {
-                        <option value="" disabled=true>{ format!("… {} more {attr} values", ids.len() - PER_ATTRIBUTE) }</option>
+                        <option value="" disabled=true>{ format!("… {} more {attr} value{}", ids.len() - PER_ATTRIBUTE, if ids.len() - PER_ATTRIBUTE == 1 { "" } else { "s" }) }</option>
                     }
                 </optgroup>
             }) }
