@@ -18,6 +18,22 @@ pub fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Writes `value` to stdout as pretty JSON with a final newline while it is serialized, through
+/// a buffer, instead of building the whole text first (a report at a million edges is ~150 MB
+/// of JSON, which a string would first fault in page by page). A closed pipe is not an error;
+/// another error leaves what was written so far and fails the command.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(Failure::from),
+    }
+}
+
 /// Serializes `value` as pretty JSON with a final newline.
 pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     let mut s = serde_json::to_string_pretty(value).map_err(|e| Failure::Other(e.into()))?;

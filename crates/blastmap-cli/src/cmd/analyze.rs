@@ -139,16 +139,22 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
         OutputFormat::Sarif => "writing the SARIF report",
     });
     let text = match args.format {
-        OutputFormat::Text => render::text(&report, output::color()),
-        OutputFormat::Json => output::json(&report)?,
-        OutputFormat::Markdown => render::markdown(&report),
+        OutputFormat::Text => Some(render::text(&report, output::color())),
+        OutputFormat::Json => None,
+        OutputFormat::Markdown => Some(render::markdown(&report)),
         OutputFormat::Sarif => {
             let uris: Vec<&str> = inputs.names.iter().map(String::as_str).collect();
-            blastmap_core::export::sarif(&report, &inputs.loaded.compiled, &uris)
+            Some(blastmap_core::export::sarif(&report, &inputs.loaded.compiled, &uris))
         }
     };
-    timings.step("printing");
-    let printed = output::print(&text);
+    let printed = match &text {
+        Some(text) => {
+            timings.step("printing");
+            output::print(text)
+        }
+        // JSON is written while it is serialized: the stage above is its printing too.
+        None => output::print_json(&report),
+    };
     timings.print();
     // The process ends after this: the topology, the report and its text are left to the system
     // rather than freed one allocation at a time (a tenth of the run at a million edges).

@@ -13,9 +13,8 @@ pub fn run(args: GenerateArgs) -> Result<(), Failure> {
         Some(Shape::StartChain) => start_chain(args.depth),
         Some(Shape::Spine) => spine(args.depth, args.leaves),
     };
-    let text = match args.format {
-        GenerateFormat::Json => output::json(&topology)?,
-        GenerateFormat::Yaml => blastmap_core::format::to_yaml(&topology),
-    };
-    output::print(&text)
+    match args.format {
+        GenerateFormat::Json => output::print_json(&topology),
+        GenerateFormat::Yaml => output::print(&blastmap_core::format::to_yaml(&topology)),
+    }
 }

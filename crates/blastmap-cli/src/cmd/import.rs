@@ -8,9 +8,8 @@ use crate::{input, output, Failure};
 pub fn run(args: ImportArgs) -> Result<(), Failure> {
     let loaded = input::load_as_written(&args.input)?.loaded;
     let topology = blastmap_import::to_native(&loaded);
-    let text = match args.to {
-        GenerateFormat::Yaml => to_yaml(&topology),
-        GenerateFormat::Json => output::json(&topology)?,
-    };
-    output::print(&text)
+    match args.to {
+        GenerateFormat::Yaml => output::print(&to_yaml(&topology)),
+        GenerateFormat::Json => output::print_json(&topology),
+    }
 }

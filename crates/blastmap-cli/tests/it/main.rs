@@ -49,6 +49,7 @@ fn analyze_prints_a_readable_report() {
 fn analyze_json_has_the_documented_keys_and_shapes() {
     let o = run(&["analyze", &fixture("ok/cold-start.json"), "--format", "json"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.ends_with(b"}\n"), "the report ends with a newline");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(v["targets"], serde_json::json!(["web", "node-agent"]));
     assert_eq!(v["spofs"][0]["component"], "api");
@@ -746,4 +747,38 @@ fn analyze_timings_name_each_stage_on_standard_error_and_leave_the_report_alone(
     );
     assert!(err.lines().all(|l| l.ends_with(" ms")), "{err}");
     assert!(stderr(&plain).is_empty(), "{}", stderr(&plain));
+}
+
+/// The JSON report is written while it is serialized: a reader that stops early (`| head`) is
+/// not an error, a full disk is.
+#[test]
+fn a_json_report_cut_by_its_reader_is_not_an_error_and_a_full_disk_is() {
+    let generated = run(&["generate", "--edges", "20000", "--format", "json"], None);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let input = std::env::temp_dir().join(format!("blastmap-json-pipe-{}.json", std::process::id()));
+    std::fs::write(&input, &generated.stdout).expect("write the input");
+    let path = input.to_string_lossy().into_owned();
+    let mut child = Command::new(BIN)
+        .args(["analyze", &path, "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("blastmap runs");
+    let mut head = [0u8; 64];
+    std::io::Read::read_exact(&mut child.stdout.take().expect("stdout"), &mut head).expect("the report starts");
+    let o = child.wait_with_output().expect("blastmap finishes");
+    assert_eq!(head.first(), Some(&b'{'));
+    assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
+    if Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let o = Command::new(BIN)
+            .args(["analyze", &path, "--format", "json"])
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("blastmap runs");
+        assert_ne!(o.status.code(), Some(0));
+        assert!(stderr(&o).contains("No space left"), "{}", stderr(&o));
+    }
+    let _ = std::fs::remove_file(&input);
 }
