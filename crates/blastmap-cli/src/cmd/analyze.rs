@@ -140,19 +140,21 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
     });
     let text = match args.format {
         OutputFormat::Text => Some(render::text(&report, output::color())),
-        OutputFormat::Json => None,
         OutputFormat::Markdown => Some(render::markdown(&report)),
-        OutputFormat::Sarif => {
-            let uris: Vec<&str> = inputs.names.iter().map(String::as_str).collect();
-            Some(blastmap_core::export::sarif(&report, &inputs.loaded.compiled, &uris))
-        }
+        OutputFormat::Json | OutputFormat::Sarif => None,
     };
     let printed = match &text {
         Some(text) => {
             timings.step("printing");
             output::print(text)
         }
-        // JSON is written while it is serialized: the stage above is its printing too.
+        // JSON and SARIF are written while they are serialized: the stage above is their
+        // printing too.
+        None if args.format == OutputFormat::Sarif => {
+            let uris: Vec<&str> = inputs.names.iter().map(String::as_str).collect();
+            let log = blastmap_core::export::sarif_log(&report, &inputs.loaded.compiled, &uris);
+            output::print_json(&log)
+        }
         None => output::print_json(&report),
     };
     timings.print();

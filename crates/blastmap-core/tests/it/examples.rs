@@ -696,3 +696,55 @@ fn salesforce_availability_is_dominated_by_the_power_feed() {
     assert_eq!(ui.dominated_by[0].component, "power:was-feed-b");
     assert!(ui.dominated_by[0].fussell_vesely > 0.99);
 }
+
+/// The SARIF log is serialized field by field as the serializer reaches each result
+/// (`export::sarif_log`): checked against the document the report describes, built here as a
+/// JSON tree, for every example and a generated estate: the same results in the same order,
+/// each at its subject's position with its rule, level and fingerprint, and the text exactly
+/// the pretty print of that tree (keys in alphabetical order, as a JSON tree prints them).
+#[test]
+fn the_sarif_log_is_the_document_the_report_describes() {
+    use blastmap_core::export::sarif;
+    use blastmap_core::report::{FindingKind, Severity};
+    use blastmap_core::Pos;
+    let mut inputs: Vec<(String, Compiled)> = EXAMPLES.iter().map(|n| (n.to_string(), example(n))).collect();
+    let generated = blastmap_core::generate::generate(&blastmap_core::generate::Params::for_edges(3_000, 7));
+    inputs.push(("generated".into(), blastmap_core::compile(Document::from_topology(generated)).expect("compiles")));
+    for (name, c) in &inputs {
+        let report = analyze(c, &Options::default());
+        let text = sarif(&report, c, &["estate.yaml"]);
+        let log: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let pretty = serde_json::to_string_pretty(&log).expect("prints");
+        assert_eq!(text, format!("{pretty}\n"), "{name}: the text is the tree's pretty print");
+        let run = &log["runs"][0];
+        let rules: Vec<&str> =
+            run["tool"]["driver"]["rules"].as_array().expect("rules").iter().filter_map(|r| r["id"].as_str()).collect();
+        assert_eq!(rules, FindingKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>(), "{name}");
+        let results = run["results"].as_array().expect("results");
+        assert_eq!(results.len(), report.findings.len(), "{name}");
+        for (r, f) in results.iter().zip(&report.findings) {
+            let pos = c.position_of(&f.subject).unwrap_or(Pos::START);
+            let level = match f.severity {
+                Severity::Critical | Severity::High => "error",
+                Severity::Medium => "warning",
+                Severity::Low => "note",
+            };
+            let expected = serde_json::json!({
+                "ruleId": f.kind.name(),
+                "level": level,
+                "message": r["message"],
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": "estate.yaml" },
+                        "region": { "startLine": pos.line, "startColumn": pos.column }
+                    },
+                    "logicalLocations": [{ "name": f.subject.as_str(), "kind": "component" }]
+                }],
+                "partialFingerprints": { "blastmap/v1": format!("{}:{}", f.kind.name(), f.evidence.join(",")) }
+            });
+            assert_eq!(r, &expected, "{name}: {}", f.title);
+            let message = r["message"]["text"].as_str().expect("message");
+            assert!(!message.is_empty() && !message.contains('`'), "{name}: {message}");
+        }
+    }
+}
