@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use blastmap_core::policy_report::is_policy_kind;
+use blastmap_core::render::counted;
 use blastmap_core::report::{FindingKind, Incomplete, Report};
 
 use crate::args::CheckArgs;
@@ -72,6 +73,9 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     let plain = |title: &str| blastmap_core::render::plain_title(title, &is_id, longest);
     let (text, pass) = verdict(name, &report, &deny, &unchecked, &args.deny.join(", "), args.allow_partial, &plain);
     output::print(&text)?;
+    // The process ends after this: what it read and found is left to the system rather than
+    // freed one allocation at a time (as `analyze` does).
+    std::mem::forget((inputs, report, text));
     if pass {
         Ok(())
     } else {
@@ -120,10 +124,10 @@ fn verdict(
     let fail_closed = (!cut.is_empty() || !unchecked.is_empty()) && !allow_partial;
     let mut summary = match (denied.is_empty(), cut.is_empty()) {
         (true, true) => format!("ok, no {kinds} findings"),
-        (false, true) => format!("{} denied findings", denied.len()),
+        (false, true) => counted(denied.len(), "denied finding"),
         (false, false) => format!(
-            "{} denied findings; {} cut short by a budget ({cut_kinds}), so there may be more",
-            denied.len(),
+            "{}; {} cut short by a budget ({cut_kinds}), so there may be more",
+            counted(denied.len(), "denied finding"),
             results(cut.len())
         ),
         (true, false) if allow_partial => format!(

@@ -513,7 +513,7 @@ fn check_finds_false_redundancy_past_an_exhausted_search() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert_eq!(
         stdout(&o),
-        "<stdin>: false-redundancy: false redundancy: group declares tolerance 299 but tolerates 2: a, b, c together take it down\n<stdin>: 1 denied findings\n"
+        "<stdin>: false-redundancy: false redundancy: group declares tolerance 299 but tolerates 2: a, b, c together take it down\n<stdin>: 1 denied finding\n"
     );
 }
 
@@ -579,7 +579,7 @@ fn check_fails_closed_on_a_cut_double_point_search() {
     );
     assert!(
         stdout(&o).ends_with(
-            "<stdin>: 1 denied findings; 1 result was cut short by a budget (double-point), so there may be more\n"
+            "<stdin>: 1 denied finding; 1 result was cut short by a budget (double-point), so there may be more\n"
         ),
         "{}",
         stdout(&o)
