@@ -14,10 +14,13 @@ pub fn run(args: DiffArgs) -> Result<(), Failure> {
     let br = report(b, before.bytes, &options);
     let ar = report(a, after.bytes, &options);
     let d = diff::diff((&b.model, &br), (&a.model, &ar));
-    let text = match args.format {
-        OutputFormat::Text => render::diff_text(&d, output::color()),
-        OutputFormat::Json => output::json(&d)?,
-        OutputFormat::Markdown | OutputFormat::Sarif => render::diff_markdown(&d),
+    let printed = match args.format {
+        OutputFormat::Text => output::print(&render::diff_text(&d, output::color())),
+        OutputFormat::Json => output::print_json(&d),
+        OutputFormat::Markdown | OutputFormat::Sarif => output::print(&render::diff_markdown(&d)),
     };
-    output::print(&text)
+    // The process ends after this: both designs and reports are left to the system rather than
+    // freed one allocation at a time (as `analyze` does).
+    std::mem::forget((before, after, br, ar, d));
+    printed
 }

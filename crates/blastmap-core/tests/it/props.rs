@@ -726,6 +726,52 @@ proptest! {
     }
 }
 
+/// The single points of failure each target gains and loses between two designs
+/// (`diff::diff`'s `spof_changes`, and the targets added and removed), against the oracle's
+/// single points of failure of each, by name.
+fn check_spof_changes(before: &Topology, after: &Topology) {
+    let by_target = |t: &Topology| {
+        let o = Oracle::new(t);
+        let mut out: BTreeMap<String, BTreeSet<String>> =
+            o.targets().into_iter().map(|t| (o.ids[t].clone(), BTreeSet::new())).collect();
+        for (x, hit) in o.spofs() {
+            for t in hit {
+                out.entry(t).or_default().insert(x.clone());
+            }
+        }
+        out
+    };
+    let (b, a) = (by_target(before), by_target(after));
+    let mut expected = Vec::new();
+    for (t, bs) in &b {
+        if let Some(as_) = a.get(t) {
+            let gained: Vec<String> = as_.difference(bs).cloned().collect();
+            let lost: Vec<String> = bs.difference(as_).cloned().collect();
+            if !gained.is_empty() || !lost.is_empty() {
+                expected.push((t.clone(), gained, lost));
+            }
+        }
+    }
+    let (cb, ca) = (model(before), model(after));
+    let options = Options::default();
+    let d = blastmap_core::diff::diff((&cb.model, &analyze(&cb, &options)), (&ca.model, &analyze(&ca, &options)));
+    let got: Vec<(String, Vec<String>, Vec<String>)> =
+        d.spof_changes.into_iter().map(|c| (c.target, c.gained, c.lost)).collect();
+    assert_eq!(got, expected);
+    let added: Vec<String> = a.keys().filter(|t| !b.contains_key(*t)).cloned().collect();
+    let removed: Vec<String> = b.keys().filter(|t| !a.contains_key(*t)).cloned().collect();
+    assert_eq!((d.targets_added, d.targets_removed), (added, removed));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn diff_spof_changes_agree_with_brute_force(before in any::<u64>(), after in any::<u64>()) {
+        check_spof_changes(&random_topology(before), &random_topology(after));
+    }
+}
+
 proptest! {
     // A few hundred components each: fewer cases, each checks every pair of nodes.
     #![proptest_config(ProptestConfig { cases: 150, failure_persistence: None, ..ProptestConfig::default() })]
