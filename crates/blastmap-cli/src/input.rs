@@ -48,25 +48,34 @@ impl Inputs {
 /// Loads the inputs of a command that does not compare with traces: its files (a trace export
 /// among them is part of the design, as it always was), then its `--overlay` files.
 pub fn load(input: &InputArgs) -> Result<Inputs, Failure> {
-    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), &input.shards, false, true)
+    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), &input.shards, Reading::police())
 }
 
 /// [`load`] without checking policy files against the estate: the topology as the inputs
 /// wrote it (for `import`, which converts and does not analyse).
 pub fn load_as_written(input: &InputArgs) -> Result<Inputs, Failure> {
-    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), &input.shards, false, false)
+    load_inputs(&input.files, &input.overlay, &[], input.from.as_deref(), &input.shards, Reading::default())
 }
 
 /// Loads the inputs of `analyze` and `check`: its files (a trace export beside a design is
-/// observed), its `--overlay` files, then its `--observed` files.
-pub fn load_compared(input: &InputArgs, observed: &ObservedArgs) -> Result<Inputs, Failure> {
-    load_inputs(&input.files, &input.overlay, &observed.observed, input.from.as_deref(), &input.shards, true, true)
+/// observed), its `--overlay` files, then its `--observed` files; with `positions`, large
+/// native JSON with its positions too (for SARIF, which points at lines).
+pub fn load_compared(input: &InputArgs, observed: &ObservedArgs, positions: bool) -> Result<Inputs, Failure> {
+    let (files, from) = (&input.files, input.from.as_deref());
+    load_inputs(
+        files,
+        &input.overlay,
+        &observed.observed,
+        from,
+        &input.shards,
+        Reading { compare: true, police: true, positions },
+    )
 }
 
 /// Reads and loads one or more files (merged); on bad input prints every error with its
 /// position and returns [`Failure::Reported`].
 pub fn load_paths(paths: &[PathBuf], from: Option<&str>, shards: &ShardArgs) -> Result<Inputs, Failure> {
-    load_inputs(paths, &[], &[], from, shards, false, true)
+    load_inputs(paths, &[], &[], from, shards, Reading::police())
 }
 
 /// The load options `--shard` asks for; a malformed value is reported (what was expected) and
@@ -82,22 +91,39 @@ pub fn options(shards: &ShardArgs) -> Result<LoadOptions, Failure> {
     Ok(options)
 }
 
+/// How [`load_inputs`] reads the inputs: see there.
+#[derive(Clone, Copy, Debug, Default)]
+struct Reading {
+    compare: bool,
+    police: bool,
+    positions: bool,
+}
+
+impl Reading {
+    /// Policy files checked against the estate, nothing compared, no positions asked for.
+    fn police() -> Reading {
+        Reading { police: true, ..Reading::default() }
+    }
+}
+
 /// Loads `paths`, then `overlays` as overlays (they refine what `paths` define), then
-/// `observed` as observed traces, tailnets on the shards `shards` names. With `compare`, a trace
-/// export among `paths` beside a design is observed too ([`Role::Auto`]); without, it is part of
-/// the design. With `police`, policy files among them are checked against the estate
-/// ([`blastmap_import::policy::enforce`]: the relays they make no path are dropped, and said).
+/// `observed` as observed traces, tailnets on the shards `shards` names. With `reading.compare`, a
+/// trace export among `paths` beside a design is observed too ([`Role::Auto`]); without, it is
+/// part of the design. With `reading.police`, policy files among them are checked against the
+/// estate ([`blastmap_import::policy::enforce`]: the relays they make no path are dropped, and
+/// said). With `reading.positions`, large native JSON is read with its positions too.
 fn load_inputs(
     paths: &[PathBuf],
     overlays: &[PathBuf],
     observed: &[PathBuf],
     from: Option<&str>,
     shards: &ShardArgs,
-    compare: bool,
-    police: bool,
+    reading: Reading,
 ) -> Result<Inputs, Failure> {
+    let Reading { compare, police, positions } = reading;
     let mut options = options(shards)?;
     options.traces_as_design = !compare;
+    options.positions = positions;
     let format = match from {
         None => None,
         Some(name) => match Format::parse(name) {

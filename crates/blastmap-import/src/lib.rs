@@ -247,6 +247,10 @@ pub struct LoadOptions {
     /// commands that do not compare with traces). Its format is known only once the input is
     /// read, so this is decided here, where each input is detected once.
     pub traces_as_design: bool,
+    /// Read native JSON with positions whatever its size: large JSON is otherwise read by the
+    /// fast path, without them ([`blastmap_core::format::parse_large_json`]), and an output
+    /// that points at lines (SARIF) would put every result at line 1.
+    pub positions: bool,
 }
 
 impl LoadOptions {
@@ -683,7 +687,7 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
     let mut read: Vec<(Format, Option<Document>)> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let in_file = |errors| FileErrors::in_file(input.name, errors);
-        if from.is_none() || input.role == Role::Overlay {
+        if (from.is_none() || input.role == Role::Overlay) && !options.positions {
             if let Some(doc) = large_native(input.text) {
                 read.push((Format::Native, Some(doc)));
                 continue;
@@ -702,6 +706,9 @@ pub fn load_many_with(inputs: &[Input<'_>], from: Option<Format>, options: &Load
             from.unwrap_or_else(|| detect(input.text))
         };
         let doc = match format {
+            Format::Native if options.positions => {
+                Some(blastmap_core::format::parse_spanned(input.text).map_err(in_file)?)
+            }
             Format::Native => Some(blastmap_core::format::parse(input.text).map_err(in_file)?),
             _ => None,
         };

@@ -130,7 +130,8 @@ impl Timings {
 pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
     let mut timings = Timings::new(args.timings);
     timings.step("reading the inputs and building the model");
-    let inputs = input::load_compared(&args.input, &args.observed)?;
+    // SARIF points at lines: large native JSON is read with its positions for it.
+    let inputs = input::load_compared(&args.input, &args.observed, args.format == OutputFormat::Sarif)?;
     let report = compared_timed(&inputs, &args.budgets.options(), &mut timings);
     timings.step(match args.format {
         OutputFormat::Text => "writing the text report",

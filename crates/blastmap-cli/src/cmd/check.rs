@@ -52,7 +52,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             }
         }
     }
-    let inputs = input::load_compared(&args.input, &args.observed)?;
+    let inputs = input::load_compared(&args.input, &args.observed, false)?;
     let name = inputs.name();
     let report = compared(&inputs, &args.budgets.options());
     // Hidden and unobserved dependencies need traces, policy findings a policy file checked

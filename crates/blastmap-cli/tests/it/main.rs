@@ -207,24 +207,44 @@ fn diff_of_the_region_split_shows_what_the_split_fixes_and_costs() {
     assert!(stdout(&o).contains("Findings lost (1)"));
 }
 
-#[test]
-fn sarif_locates_findings_at_the_component_line() {
-    let path = example("pagerduty-shared-peering.yaml");
-    let o = run(&["analyze", &path, "--format", "sarif"], None);
-    assert_eq!(o.status.code(), Some(0));
+/// Runs `analyze --format sarif` on `path` and checks that every result stands at a line of it
+/// that holds the component's id (or, for a placement value `network:x`, its value); the results.
+fn sarif_at_component_lines(path: &str) -> Vec<serde_json::Value> {
+    let o = run(&["analyze", path, "--format", "sarif"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF JSON");
     assert_eq!(s["version"], "2.1.0");
-    let results = s["runs"][0]["results"].as_array().expect("results");
-    let text = std::fs::read_to_string(&path).expect("example");
-    for r in results {
+    let results = s["runs"][0]["results"].as_array().expect("results").clone();
+    let text = std::fs::read_to_string(path).expect("input");
+    let lines: Vec<&str> = text.lines().collect();
+    for r in &results {
         let subject = r["locations"][0]["logicalLocations"][0]["name"].as_str().expect("subject");
         let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().expect("line") as usize;
-        let source_line = text.lines().nth(line - 1).unwrap_or_default();
-        // The line holds the component's id, or for a placement value (`network:x`) its value.
+        let source_line = lines.get(line - 1).copied().unwrap_or_default();
         let needle = subject.split_once(':').map_or(subject, |(_, v)| v);
         assert!(source_line.contains(needle), "{subject} located at line {line}: {source_line}");
     }
+    results
+}
+
+#[test]
+fn sarif_locates_findings_at_the_component_line() {
+    let results = sarif_at_component_lines(&example("pagerduty-shared-peering.yaml"));
     assert!(results.iter().any(|r| r["ruleId"] == "false-redundancy" && r["level"] == "error"));
+}
+
+/// JSON of a mebibyte or more is read by a fast path without positions; SARIF asks for them, so
+/// its results still stand at their components' lines, not all at line 1.
+#[test]
+fn sarif_of_a_large_json_topology_locates_findings_too() {
+    let generated = run(&["generate", "--edges", "40000", "--format", "json"], None);
+    assert!(generated.stdout.len() >= 1 << 20, "{} bytes: not large", generated.stdout.len());
+    let input = std::env::temp_dir().join(format!("blastmap-large-sarif-{}.json", std::process::id()));
+    std::fs::write(&input, &generated.stdout).expect("write the input");
+    let results = sarif_at_component_lines(&input.to_string_lossy());
+    let _ = std::fs::remove_file(&input);
+    let first_line = results.iter().filter(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1);
+    assert!(results.len() > 100 && first_line.count() == 0, "{} results", results.len());
 }
 
 #[test]
