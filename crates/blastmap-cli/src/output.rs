@@ -33,10 +33,3 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
         other => other.map_err(Failure::from),
     }
 }
-
-/// Serializes `value` as pretty JSON with a final newline.
-pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    let mut s = serde_json::to_string_pretty(value).map_err(|e| Failure::Other(e.into()))?;
-    s.push('\n');
-    Ok(s)
-}

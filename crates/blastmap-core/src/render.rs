@@ -913,7 +913,7 @@ fn shown_count(report: &Report, kind: FindingKind, shown: usize) -> String {
 }
 
 /// "1 result was" / "3 results were".
-fn results_cut(n: usize) -> String {
+pub fn results_cut(n: usize) -> String {
     if n == 1 {
         "1 result was".to_string()
     } else {

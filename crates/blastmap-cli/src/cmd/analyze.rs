@@ -139,28 +139,29 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Failure> {
         OutputFormat::Markdown => "writing the Markdown report",
         OutputFormat::Sarif => "writing the SARIF report",
     });
-    let text = match args.format {
-        OutputFormat::Text => Some(render::text(&report, output::color())),
-        OutputFormat::Markdown => Some(render::markdown(&report)),
-        OutputFormat::Json | OutputFormat::Sarif => None,
-    };
-    let printed = match &text {
-        Some(text) => {
-            timings.step("printing");
-            output::print(text)
-        }
-        // JSON and SARIF are written while they are serialized: the stage above is their
-        // printing too.
-        None if args.format == OutputFormat::Sarif => {
+    // JSON and SARIF are written while they are serialized: the stage above is their printing.
+    let printed = match args.format {
+        OutputFormat::Json => output::print_json(&report),
+        OutputFormat::Sarif => {
             let uris: Vec<&str> = inputs.names.iter().map(String::as_str).collect();
             let log = blastmap_core::export::sarif_log(&report, &inputs.loaded.compiled, &uris);
             output::print_json(&log)
         }
-        None => output::print_json(&report),
+        OutputFormat::Text | OutputFormat::Markdown => {
+            let text = match args.format {
+                OutputFormat::Text => render::text(&report, output::color()),
+                _ => render::markdown(&report),
+            };
+            timings.step("printing");
+            let printed = output::print(&text);
+            std::mem::forget(text);
+            printed
+        }
     };
     timings.print();
-    // The process ends after this: the topology, the report and its text are left to the system
-    // rather than freed one allocation at a time (a tenth of the run at a million edges).
-    std::mem::forget((inputs, report, text));
+    // The process ends after this: the topology and the report (and the text, above) are left
+    // to the system rather than freed one allocation at a time (a tenth of the run at a
+    // million edges).
+    std::mem::forget((inputs, report));
     printed
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use blastmap_core::policy_report::is_policy_kind;
-use blastmap_core::render::counted;
+use blastmap_core::render::{counted, results_cut};
 use blastmap_core::report::{FindingKind, Incomplete, Report};
 
 use crate::args::CheckArgs;
@@ -128,15 +128,15 @@ fn verdict(
         (false, false) => format!(
             "{}; {} cut short by a budget ({cut_kinds}), so there may be more",
             counted(denied.len(), "denied finding"),
-            results(cut.len())
+            results_cut(cut.len())
         ),
         (true, false) if allow_partial => format!(
             "ok with partial answers (--allow-partial): no {kinds} findings in what was searched, but {} cut short by a budget ({cut_kinds})",
-            results(cut.len())
+            results_cut(cut.len())
         ),
         (true, false) => format!(
             "not ok: no {kinds} findings in what was searched, but {} cut short by a budget ({cut_kinds}) and may hide some; raise --budget / --cut-budget as said above, or pass --allow-partial to accept partial answers",
-            results(cut.len())
+            results_cut(cut.len())
         ),
     };
     if !unchecked.is_empty() {
@@ -161,13 +161,4 @@ fn verdict(
     }
     text.push_str(&format!("{name}: {summary}\n"));
     (text, denied.is_empty() && !fail_closed)
-}
-
-/// "1 result was" / "3 results were".
-fn results(n: usize) -> String {
-    if n == 1 {
-        "1 result was".to_string()
-    } else {
-        format!("{n} results were")
-    }
 }

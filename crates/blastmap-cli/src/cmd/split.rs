@@ -54,46 +54,43 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
     if let Some(path) = &args.output {
         std::fs::write(path, to_yaml(&proposal.after)).with_context(|| format!("writing {}", path.display()))?;
     }
-    let text = match args.format {
-        OutputFormat::Json => output::json(&json!({
+    if args.format == OutputFormat::Json {
+        return output::print_json(&json!({
             "proposals": proposal.proposals,
             "outages_before": outages(&br),
             "outages_after": outages(&ar),
             "diff": d,
             "policy": checks,
-        }))?,
-        _ => {
-            let mut out = String::new();
-            for p in &proposal.proposals {
-                let _ = writeln!(out, "Split of tailnet {} by {}:", p.tailnet, args.by);
-                for (slice, shard, nodes) in &p.slices {
-                    let new = if p.new_shards.contains(shard) { " (new shard)" } else { "" };
-                    let _ = writeln!(out, "  {slice:<24} on {shard}{new}, {nodes} nodes");
-                }
-                for (node, into) in &p.shared {
-                    let _ = writeln!(out, "  share {node} into {}", into.join(", "));
-                }
-            }
-            let _ = writeln!(out, "\nShard and relay outages, before:");
-            for (_, s) in outages(&br) {
-                let _ = writeln!(out, "  {s}");
-            }
-            let _ = writeln!(out, "after:");
-            for (_, s) in outages(&ar) {
-                let _ = writeln!(out, "  {s}");
-            }
-            for c in &checks {
-                policy_text(&mut out, c);
-            }
-            out.push('\n');
-            out.push_str(&render::diff_text(&d, output::color() && args.format == OutputFormat::Text));
-            if let Some(path) = &args.output {
-                let _ = writeln!(out, "\nProposed topology written to {}", path.display());
-            }
-            out
+        }));
+    }
+    let mut out = String::new();
+    for p in &proposal.proposals {
+        let _ = writeln!(out, "Split of tailnet {} by {}:", p.tailnet, args.by);
+        for (slice, shard, nodes) in &p.slices {
+            let new = if p.new_shards.contains(shard) { " (new shard)" } else { "" };
+            let _ = writeln!(out, "  {slice:<24} on {shard}{new}, {nodes} nodes");
         }
-    };
-    output::print(&text)
+        for (node, into) in &p.shared {
+            let _ = writeln!(out, "  share {node} into {}", into.join(", "));
+        }
+    }
+    let _ = writeln!(out, "\nShard and relay outages, before:");
+    for (_, s) in outages(&br) {
+        let _ = writeln!(out, "  {s}");
+    }
+    let _ = writeln!(out, "after:");
+    for (_, s) in outages(&ar) {
+        let _ = writeln!(out, "  {s}");
+    }
+    for c in &checks {
+        policy_text(&mut out, c);
+    }
+    out.push('\n');
+    out.push_str(&render::diff_text(&d, output::color() && args.format == OutputFormat::Text));
+    if let Some(path) = &args.output {
+        let _ = writeln!(out, "\nProposed topology written to {}", path.display());
+    }
+    output::print(&out)
 }
 
 /// The split checked against one policy: its findings, or that reach is unchanged.

@@ -22,10 +22,9 @@ pub fn run(args: WhatIfArgs) -> Result<(), Failure> {
         }
     };
     let w = WhatIfReport::new(model, compiled.mesh.as_ref(), &what_if(model, &failed));
-    let text = match args.format {
-        OutputFormat::Text => render::what_if_text(&w, output::color()),
-        OutputFormat::Json => output::json(&w)?,
-        OutputFormat::Markdown | OutputFormat::Sarif => render::what_if_markdown(&w),
-    };
-    output::print(&text)
+    match args.format {
+        OutputFormat::Text => output::print(&render::what_if_text(&w, output::color())),
+        OutputFormat::Json => output::print_json(&w),
+        OutputFormat::Markdown | OutputFormat::Sarif => output::print(&render::what_if_markdown(&w)),
+    }
 }
