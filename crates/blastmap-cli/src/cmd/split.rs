@@ -68,7 +68,7 @@ pub fn run(args: SplitArgs) -> Result<(), Failure> {
         let _ = writeln!(out, "Split of tailnet {} by {}:", p.tailnet, args.by);
         for (slice, shard, nodes) in &p.slices {
             let new = if p.new_shards.contains(shard) { " (new shard)" } else { "" };
-            let _ = writeln!(out, "  {slice:<24} on {shard}{new}, {nodes} nodes");
+            let _ = writeln!(out, "  {slice:<24} on {shard}{new}, {}", render::counted(*nodes, "node"));
         }
         for (node, into) in &p.shared {
             let _ = writeln!(out, "  share {node} into {}", into.join(", "));
