@@ -13,6 +13,11 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
+/// mimalloc, not the system allocator: a large estate's run is mostly fresh allocations, which
+/// mimalloc serves from arenas backed by huge pages (see the workspace manifest for numbers).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How a command ended when it did not simply succeed.
 #[derive(Debug)]
 pub enum Failure {
