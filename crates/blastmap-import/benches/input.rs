@@ -2,8 +2,10 @@
 //! topology of 100k and 1M dependency edges, read by [`blastmap_import::load`] and
 //! [`blastmap_import::load_many`] (one input) to a `Compiled`, and the same through the full
 //! analysis; for JSON also each stage alone (`detect`, `parse` to a `Document`, `compile` of a
-//! parsed document, `Model::build` of it). Run with `cargo bench -p blastmap-import --bench
-//! input` (a filter such as `-- json-1000k` runs a part).
+//! parsed document, `Model::build` of it); and Kubernetes manifests of 1,000 and 8,000
+//! Deployments, each with its Service and environment references to three earlier ones, read to
+//! a `Compiled` (`kubernetes-8000`: the selectors once made this quadratic). Run with `cargo
+//! bench -p blastmap-import --bench input` (a filter such as `-- json-1000k` runs a part).
 
 use blastmap_core::format::{parse, to_yaml, Document};
 use blastmap_core::generate::{generate, Params};
@@ -24,6 +26,42 @@ fn parsed(text: &str) -> Document {
         Ok(doc) => doc,
         Err(e) => panic!("generated topology does not parse: {e:?}"),
     }
+}
+
+/// `n` Deployments with a Service each; Deployment `i` names three earlier Services in its
+/// environment (a DAG, as manifests mostly are) and has one to three replicas.
+fn manifests(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let env: String = [7, 13, 31]
+            .iter()
+            .filter(|_| i > 0)
+            .map(|k| {
+                format!(
+                    "\n            - name: DEP{k}_ADDR\n              value: \"svc{}:8080\"",
+                    (i * k + 1) % i.max(1)
+                )
+            })
+            .collect();
+        let env = if env.is_empty() { " []".to_string() } else { env };
+        out.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc{i}\nspec:\n  replicas: {}\n  selector:\n    matchLabels:\n      app: svc{i}\n  template:\n    metadata:\n      labels:\n        app: svc{i}\n    spec:\n      containers:\n        - name: server\n          image: example/svc{i}:1.0\n          env:{env}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\nspec:\n  selector:\n    app: svc{i}\n  ports:\n    - port: 8080\n",
+            1 + i % 3
+        ));
+    }
+    out
+}
+
+fn importers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("input");
+    g.sample_size(10);
+    for n in [1_000usize, 8_000] {
+        let text = manifests(n);
+        g.bench_with_input(BenchmarkId::new("load", format!("kubernetes-{n}")), &text, |b, t| {
+            b.iter(|| loaded(load(t, None)))
+        });
+    }
+    g.finish();
 }
 
 fn benches(c: &mut Criterion) {
@@ -61,5 +99,5 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(input, benches);
+criterion_group!(input, importers, benches);
 criterion_main!(input);

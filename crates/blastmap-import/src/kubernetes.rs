@@ -88,6 +88,38 @@ fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
+/// The workloads by namespace and label, for selectors: a selector is tried on the workloads
+/// that carry the rarest of its labels, not on every workload (with a Service per workload,
+/// trying all made the import quadratic: 8,000 Deployments and their Services took ~30 s).
+struct Selection<'w, 'a> {
+    workloads: &'w [Workload<'a>],
+    /// (namespace, label, value) -> the workloads carrying that label, in manifest order.
+    carrying: BTreeMap<(&'w str, &'w str, &'w str), Vec<usize>>,
+}
+
+impl<'w, 'a> Selection<'w, 'a> {
+    fn new(workloads: &'w [Workload<'a>]) -> Self {
+        let mut carrying: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, w) in workloads.iter().enumerate() {
+            for (k, v) in &w.labels {
+                carrying.entry((w.o.ns.as_str(), k.as_str(), v.as_str())).or_default().push(i);
+            }
+        }
+        Selection { workloads, carrying }
+    }
+
+    /// The workloads in namespace `ns` that `selector` selects, in manifest order (none for an
+    /// empty selector).
+    fn select(&self, ns: &str, selector: &BTreeMap<String, String>) -> Vec<&'w Workload<'a>> {
+        let rarest = selector
+            .iter()
+            .map(|(k, v)| self.carrying.get(&(ns, k.as_str(), v.as_str())).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|carriers| carriers.len())
+            .unwrap_or_default();
+        rarest.iter().filter_map(|&i| self.workloads.get(i)).filter(|w| selects(selector, &w.labels)).collect()
+    }
+}
+
 /// The pod template of a workload (`spec.template`, `spec.jobTemplate.spec.template`, or the Pod).
 fn pod_template<'a>(o: &Object<'a>) -> Option<&'a Node> {
     match o.kind.as_str() {
@@ -407,7 +439,11 @@ fn amount(n: &Node) -> Option<Amount> {
 
 /// The budget of every workload a PodDisruptionBudget selects, read before the workloads are
 /// built (a group's size depends on it). Kubernetes rounds percentages up, for both fields.
-fn disruption_budgets(objects: &[Object<'_>], workloads: &[Workload<'_>], part: &mut Part) -> BTreeMap<String, Budget> {
+fn disruption_budgets(
+    objects: &[Object<'_>],
+    selection: &Selection<'_, '_>,
+    part: &mut Part,
+) -> BTreeMap<String, Budget> {
     let mut budgets: BTreeMap<String, Budget> = BTreeMap::new();
     for o in objects.iter().filter(|o| o.kind == "PodDisruptionBudget") {
         let pdb = &o.name;
@@ -425,8 +461,7 @@ fn disruption_budgets(objects: &[Object<'_>], workloads: &[Workload<'_>], part: 
             part.warn(o.name_pos, format!("PodDisruptionBudget `{pdb}` has no `matchLabels`: not mapped"));
             continue;
         }
-        let targets: Vec<&Workload<'_>> =
-            workloads.iter().filter(|w| w.o.ns == o.ns && selects(&selector, &w.labels)).collect();
+        let targets = selection.select(&o.ns, &selector);
         if targets.is_empty() {
             part.warn(o.name_pos, format!("PodDisruptionBudget `{pdb}` selects no workload defined here"));
             continue;
@@ -555,7 +590,8 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
         let rpos = replicas_node.and_then(|n| n.pos);
         workloads.push(Workload { o, id, labels, replicas, rpos });
     }
-    let budgets = disruption_budgets(&objects, &workloads, &mut part);
+    let selection = Selection::new(&workloads);
+    let budgets = disruption_budgets(&objects, &selection, &mut part);
     let mut units: Vec<Unit> = Vec::new();
 
     for w in &workloads {
@@ -705,11 +741,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
                     part.warn(o.name_pos, format!("Service `{}` has no selector: its endpoints are not in the manifests, so it requires nothing", o.name));
                     continue;
                 }
-                let targets: Vec<&String> = workloads
-                    .iter()
-                    .filter(|w| w.o.ns == o.ns && selects(&selector, &w.labels))
-                    .map(|w| &w.id)
-                    .collect();
+                let targets: Vec<&String> = selection.select(&o.ns, &selector).into_iter().map(|w| &w.id).collect();
                 if targets.is_empty() {
                     part.warn(
                         selector_node.and_then(|n| n.pos).or(o.name_pos),
@@ -763,7 +795,60 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Labels from a small vocabulary, so that selectors and workloads meet often.
+    fn labels() -> impl Strategy<Value = BTreeMap<String, String>> {
+        proptest::collection::btree_map(
+            prop::sample::select(vec!["app", "tier", "env"]).prop_map(String::from),
+            prop::sample::select(vec!["x", "y", "z"]).prop_map(String::from),
+            0..3,
+        )
+    }
+
+    fn namespace() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["", "a", "b"]).prop_map(String::from)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The index answers what trying every workload answers, in the same order.
+        #[test]
+        fn selection_agrees_with_trying_every_workload(
+            placed in proptest::collection::vec((namespace(), labels()), 0..12),
+            selectors in proptest::collection::vec((namespace(), labels()), 1..6),
+        ) {
+            let objects: Vec<Object<'_>> = placed
+                .iter()
+                .enumerate()
+                .map(|(i, (ns, _))| Object {
+                    kind: "Deployment".into(),
+                    name: format!("w{i}"),
+                    ns: ns.clone(),
+                    name_pos: None,
+                    node: &tree::NULL,
+                })
+                .collect();
+            let workloads: Vec<Workload<'_>> = objects
+                .iter()
+                .zip(&placed)
+                .map(|(o, (_, labels))| Workload { o, id: o.name.clone(), labels: labels.clone(), replicas: 1, rpos: None })
+                .collect();
+            let selection = Selection::new(&workloads);
+            for (ns, selector) in &selectors {
+                let indexed: Vec<&str> = selection.select(ns, selector).iter().map(|w| w.id.as_str()).collect();
+                let tried: Vec<&str> = workloads
+                    .iter()
+                    .filter(|w| &w.o.ns == ns && selects(selector, &w.labels))
+                    .map(|w| w.id.as_str())
+                    .collect();
+                prop_assert_eq!(indexed, tried);
+            }
+        }
+    }
 
     fn names(v: &str) -> Vec<(String, Option<String>, bool)> {
         host_refs(v).into_iter().map(|h| (h.name, h.ns, h.explicit)).collect()
