@@ -351,9 +351,14 @@ pub(crate) fn import_many(
         (short, dns, stable)
     };
     let bases: Vec<(String, Option<String>, String)> = groups.iter().map(base).collect();
+    // How many nodes share each short name (counted once: comparing every pair was quadratic).
+    let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+    for (short, ..) in &bases {
+        *named.entry(short.as_str()).or_default() += 1;
+    }
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for (m, (short, dns, stable)) in groups.iter_mut().zip(&bases) {
-        let clash = bases.iter().filter(|(s, ..)| s == short).count() > 1;
+        let clash = named.get(short.as_str()).is_some_and(|&n| n > 1);
         let mut id = if clash { dns.clone().unwrap_or_else(|| short.clone()) } else { short.clone() };
         if taken.contains(&id) {
             let first = m.obs.first().and_then(|&i| obs.get(i));
