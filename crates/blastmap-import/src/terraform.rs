@@ -19,6 +19,7 @@
 //! | outputs, variables, resources only in `prior_state` or being destroyed | not mapped: the plan's result is what is analysed |
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, ErrorKind, Errors, Pos};
@@ -69,16 +70,12 @@ struct Resource<'n> {
     pos: Option<Pos>,
 }
 
-struct Instance {
-    id: usize,
-    module: String,
-}
-
 struct Tf<'a> {
     part: Part,
     /// Base address → instance ids (component indices).
     instances: BTreeMap<String, Vec<usize>>,
-    all: Vec<Instance>,
+    /// Module address (with its final dot, empty for the root) → instance ids, in input order.
+    by_module: BTreeMap<String, Vec<usize>>,
     /// Provider config key → region.
     provider_regions: BTreeMap<String, (String, Option<Pos>)>,
     warned_locals: BTreeSet<String>,
@@ -129,7 +126,7 @@ impl<'a> Tf<'a> {
             }
         }
         self.instances.entry(base(addr).to_string()).or_default().push(i);
-        self.all.push(Instance { id: i, module: module.to_string() });
+        self.by_module.entry(module.to_string()).or_default().push(i);
         true
     }
 
@@ -193,8 +190,9 @@ impl<'a> Tf<'a> {
         let ids: Vec<usize> = match self.instances.get(target) {
             Some(ids) => ids.clone(),
             None if self.is_module(target) => {
-                let prefix = format!("{target}.");
-                self.all.iter().filter(|i| i.module.starts_with(&prefix)).map(|i| i.id).collect()
+                let mut ids: Vec<usize> = self.within(target).flatten().copied().collect();
+                ids.sort_unstable();
+                ids
             }
             None => Vec::new(),
         };
@@ -218,8 +216,17 @@ impl<'a> Tf<'a> {
     }
 
     fn is_module(&self, target: &str) -> bool {
+        target.starts_with("module.") && self.within(target).next().is_some()
+    }
+
+    /// The instances of module `target` and of the modules within it, module by module: the
+    /// addresses that start with `target.` sort together.
+    fn within<'s>(&'s self, target: &str) -> impl Iterator<Item = &'s Vec<usize>> + 's {
         let prefix = format!("{target}.");
-        target.starts_with("module.") && self.all.iter().any(|i| i.module.starts_with(&prefix))
+        self.by_module
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .take_while(move |(module, _)| module.starts_with(&prefix))
+            .map(|(_, ids)| ids)
     }
 
     /// Raw state file: `resources[].instances[]`.
@@ -485,7 +492,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     let mut tf = Tf {
         part: Part::new(),
         instances: BTreeMap::new(),
-        all: Vec::new(),
+        by_module: BTreeMap::new(),
         provider_regions: BTreeMap::new(),
         warned_locals: BTreeSet::new(),
         config: root.get("configuration"),
