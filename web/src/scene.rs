@@ -6,8 +6,10 @@ use blastmap_core::algo::{Status, WhatIf};
 use blastmap_core::mesh::Mesh;
 use blastmap_core::model::Origin;
 use blastmap_core::{Model, NodeId};
+use std::collections::BTreeSet;
+
 use blastmap_layout::{
-    Adjacency, Edge, EdgeKind, Graph, Key, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode,
+    Adjacency, Edge, EdgeKind, Graph, Key, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode, BANDS,
 };
 
 /// Above this many nodes a topology opens rolled up.
@@ -23,23 +25,53 @@ pub const GROUPS_ABOVE: usize = 120;
 /// [`DEFAULT_ROLL_UP`], then bands of dependency depth for what none of them rolls up.
 pub const DEPTH_ROLL_UP: [RollUpBy; 4] = [RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind, RollUpBy::Depth];
 
+/// Kinds before groups: the first view of an estate whose redundancy groups alone would fill it
+/// (thousands of replica sets and no regions, as a cluster's manifests are) shows each kind as
+/// one node, and opening a kind shows its groups.
+pub const KIND_ROLL_UP: [RollUpBy; 3] = [RollUpBy::Region, RollUpBy::Kind, RollUpBy::Group];
+
 /// The roll-up the drawable `graph` opens with: by region, group and kind above
 /// [`ROLL_UP_ABOVE`] nodes, and then by depth when more than [`ROLL_UP_ABOVE`] nodes have
 /// none of the three (a chain of a million components would otherwise be laid out whole);
-/// by group above [`GROUPS_ABOVE`]; else none.
+/// by region, kind and group ([`KIND_ROLL_UP`]) when that shows fewer nodes than
+/// those and they would be more than [`ROLL_UP_ABOVE`]; by group above [`GROUPS_ABOVE`];
+/// else none.
 ///
 /// # Complexity
-/// O(|V|).
+/// O(|V| log |V|).
 pub fn initial_roll_up(graph: &Graph) -> RollUp {
     let nodes = graph.len();
     if nodes > ROLL_UP_ABOVE {
         let loose = graph.nodes.iter().filter(|n| DEFAULT_ROLL_UP.iter().all(|&by| n.attr(by).is_none())).count();
-        RollUp::by(if loose > ROLL_UP_ABOVE { &DEPTH_ROLL_UP } else { &DEFAULT_ROLL_UP })
+        let by: &[RollUpBy] = if loose > ROLL_UP_ABOVE { &DEPTH_ROLL_UP } else { &DEFAULT_ROLL_UP };
+        let shown = first_view_size(graph, by);
+        if shown > ROLL_UP_ABOVE && first_view_size(graph, &KIND_ROLL_UP) < shown {
+            RollUp::by(&KIND_ROLL_UP)
+        } else {
+            RollUp::by(by)
+        }
     } else if nodes > GROUPS_ABOVE {
         RollUp::by(&[RollUpBy::Group])
     } else {
         RollUp::none()
     }
+}
+
+/// How many nodes the first view of `graph` rolled up by `by` shows (nothing opened): one per
+/// value a node is rolled up by first, and each node that has none of them, or at most
+/// [`BANDS`] bands of them with a roll-up by depth.
+fn first_view_size(graph: &Graph, by: &[RollUpBy]) -> usize {
+    let mut rolled: BTreeSet<(RollUpBy, &str)> = BTreeSet::new();
+    let mut alone: usize = 0;
+    for node in &graph.nodes {
+        match by.iter().find_map(|&b| node.attr(b).map(|value| (b, value))) {
+            Some(aggregate) => {
+                rolled.insert(aggregate);
+            }
+            None => alone += 1,
+        }
+    }
+    rolled.len() + if by.contains(&RollUpBy::Depth) { alone.min(BANDS as usize) } else { alone }
 }
 
 /// The drawable graph of a model, with the index maps both ways.
@@ -525,6 +557,41 @@ mod tests {
         let m = blastmap_core::load(&estate).unwrap().model;
         assert_eq!(initial_roll_up(&Scene::new(&m, None).graph).by, DEFAULT_ROLL_UP);
         assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn thousands_of_replica_sets_without_regions_open_by_kind() {
+        // 400 services, each a 1-of-2 gate over its own two pods: 400 redundancy groups and
+        // no region, which by region › group › kind would be 400 nodes in the first view.
+        let estate: String = std::iter::once("components:\n".to_string())
+            .chain((0..400).map(|i| {
+                format!(
+                    "- {{id: svc{i}, kind: service, need: 1, requires: [pod{i}-a, pod{i}-b]}}\n\
+                     - {{id: pod{i}-a, kind: deployment, requires: [svc{n}]}}\n\
+                     - {{id: pod{i}-b, kind: deployment, requires: [svc{n}]}}\n",
+                    n = (i + 1) % 400
+                )
+            }))
+            .collect();
+        let m = blastmap_core::load(&estate).unwrap().model;
+        let s = Scene::new(&m, None);
+        assert_eq!(first_view_size(&s.graph, &DEFAULT_ROLL_UP), 400);
+        let mut roll = initial_roll_up(&s.graph);
+        assert_eq!(roll.by, KIND_ROLL_UP);
+        let d = Drawing::new(&m, &s, None, &roll);
+        let mut labels = d.labels.clone();
+        labels.sort();
+        assert_eq!(labels, ["deployment", "service"]);
+        // Opening a kind shows its members by group.
+        let deployment = RollUp::key(RollUpBy::Kind, "deployment");
+        roll.expanded.insert(deployment);
+        let d = Drawing::new(&m, &s, None, &roll);
+        assert_eq!(d.ids.len(), 401, "the service kind and 400 groups");
+        // Regions, or few enough groups, open as before.
+        let few: String = estate.lines().take(1 + 3 * 90).map(|l| format!("{l}\n")).collect::<String>()
+            + &(0..300).map(|i| format!("- {{id: lone{i}, kind: job}}\n")).collect::<String>();
+        let m = blastmap_core::load(&few.replace("svc90]", "svc0]")).unwrap().model;
+        assert_eq!(initial_roll_up(&Scene::new(&m, None).graph).by, DEFAULT_ROLL_UP);
     }
 
     /// Opening aggregates one after another on a generated estate (regions, redundancy

@@ -164,8 +164,9 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 ///
 /// A node goes into the aggregate of the first attribute in `roll.by` for which it has a value
 /// whose key is not expanded; otherwise it is shown itself. Regions and zones are containers:
-/// inside an expanded one the next attributes apply. A group or kind is not: expanding it
-/// shows its members. [`RollUpBy::Depth`] takes every node that reaches it: the range of
+/// inside an expanded one the next attributes apply. A group is not: expanding it shows its
+/// members. A kind holds the groups a later [`RollUpBy::Group`] names (inside an expanded kind
+/// its replica sets stay rolled up) and otherwise shows its members. [`RollUpBy::Depth`] takes every node that reaches it: the range of
 /// [`depths`](crate::depths) is cut into at most [`BANDS`](crate::BANDS) bands of 1, 2 or 5
 /// × 10ⁿ depths ([`Key::Band`]); an expanded band is cut again the same way, down to its
 /// nodes once it holds at most [`BAND_MEMBERS`](crate::BAND_MEMBERS). Shown nodes come in
@@ -525,7 +526,12 @@ fn place<'g>(
     expanded: &FxHashSet<(RollUpBy, &str)>,
     bands: Option<&Bands>,
 ) -> Shown<'g> {
+    // Inside an opened kind only a group named after it applies (replica sets stay whole).
+    let mut in_kind = false;
     for &by in by {
+        if in_kind && by != RollUpBy::Group {
+            continue;
+        }
         if by == RollUpBy::Depth {
             return match bands {
                 Some(bands) => match bands.band(v) {
@@ -539,8 +545,10 @@ fn place<'g>(
         if !expanded.contains(&(by, value)) {
             return Shown::In(by, value);
         }
-        if !by.is_container() {
-            break;
+        match by {
+            _ if by.is_container() => {}
+            RollUpBy::Kind => in_kind = true,
+            _ => break,
         }
     }
     Shown::Itself(None)

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::state::{ClickMode, Focus};
 
 /// Roll-up choices: value, label, attributes.
-const ROLL_UPS: [(&str, &str, &[RollUpBy]); 9] = [
+const ROLL_UPS: [(&str, &str, &[RollUpBy]); 10] = [
     ("none", "everything", &[]),
     ("auto", "region › group › kind", &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind]),
     (
@@ -16,6 +16,7 @@ const ROLL_UPS: [(&str, &str, &[RollUpBy]); 9] = [
         "region › group › kind › depth",
         &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind, RollUpBy::Depth],
     ),
+    ("kind-first", "region › kind › group", &crate::scene::KIND_ROLL_UP),
     ("region", "region", &[RollUpBy::Region]),
     ("zone", "zone", &[RollUpBy::Zone]),
     ("group", "redundancy group", &[RollUpBy::Group]),

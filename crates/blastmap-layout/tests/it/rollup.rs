@@ -51,17 +51,28 @@ fn random(rng: &mut Rng, n: u32) -> Graph {
 }
 
 /// The key node `v` is shown under: the first attribute with a value not expanded; an expanded
-/// container lets the next ones apply, an expanded group or kind shows its members.
+/// container lets the next ones apply, an expanded kind only a group after it, an expanded
+/// group shows its members.
 fn expected_key(g: &Graph, v: usize, roll: &RollUp) -> Key {
     let info = &g.nodes[v];
-    for &by in &roll.by {
+    let mut rest: &[RollUpBy] = &roll.by;
+    while let Some((&by, after)) = rest.split_first() {
+        rest = after;
         let Some(value) = info.attr(by) else { continue };
         let key = RollUp::key(by, value);
         if !roll.expanded.contains(&key) {
             return key;
         }
-        if !by.is_container() {
-            break;
+        match by {
+            RollUpBy::Region | RollUpBy::Zone => {}
+            RollUpBy::Kind => {
+                let group = rest.contains(&RollUpBy::Group).then(|| info.attr(RollUpBy::Group)).flatten();
+                return match group.map(|value| RollUp::key(RollUpBy::Group, value)) {
+                    Some(key) if !roll.expanded.contains(&key) => key,
+                    _ => Key::Node(info.id.clone()),
+                };
+            }
+            _ => break,
         }
     }
     Key::Node(info.id.clone())
@@ -98,10 +109,11 @@ fn check(g: &Graph, keep: &[bool], roll: &RollUp) -> View {
 #[test]
 fn attribute_roll_ups_follow_the_rule_and_aggregate_every_edge_in_order() {
     let mut rng = Rng(17);
-    let orders: [&[RollUpBy]; 3] = [
+    let orders: [&[RollUpBy]; 4] = [
         &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind],
         &[RollUpBy::Region, RollUpBy::Zone, RollUpBy::Group],
         &[RollUpBy::Group],
+        &[RollUpBy::Region, RollUpBy::Kind, RollUpBy::Group],
     ];
     for round in 0..150 {
         let n = 1 + rng.below(400);
