@@ -1,6 +1,7 @@
 // A shape no attribute rolls up (a long `requires` chain: no region, group or kind) opens rolled
 // up into bands of dependency depth; a band says what it holds, opens into its components, and
-// shows a what-if like any aggregate.
+// shows a what-if like any aggregate. A cluster's manifests, hundreds of replica sets and no
+// region, open by kind, and a kind opens into its replica sets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { open, waitForFindings, shared } from "./harness.mjs";
@@ -143,6 +144,50 @@ test("a long chain opens in depth bands; a band opens into its components and sh
     assert.ok(options.includes("depth=dependency depth"), options.join(", "));
     await page.selectOption("#roll-up", "depth");
     await page.waitForFunction(() => document.querySelectorAll("#graph g.node.aggregate").length === 15);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Kubernetes manifests: `n` Deployments of two replicas, each with its Service, each
+ * Deployment calling the next one's Service; no region anywhere. */
+function manifests(n) {
+  const docs = [];
+  for (let i = 0; i < n; i++) {
+    const env = `\n            - name: NEXT_ADDR\n              value: "svc${(i + 1) % n}:8080"`;
+    docs.push(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc${i}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: svc${i}\n  template:\n    metadata:\n      labels:\n        app: svc${i}\n    spec:\n      containers:\n        - name: server\n          image: example/svc${i}:1.0\n          env:${env}`,
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc${i}\nspec:\n  selector:\n    app: svc${i}\n  ports:\n    - port: 8080`,
+    );
+  }
+  return docs.join("\n---\n") + "\n";
+}
+
+test("a cluster's manifests with hundreds of replica sets open by kind, and a kind opens into its replica sets", async () => {
+  const { context, page } = await open(env.browser, env.server.url);
+  try {
+    await page.waitForSelector("#empty-state");
+    // 400 replica sets: by region › group › kind the first view would hold 400 boxes. The text
+    // goes in at once, as the browser's own paste puts it (Playwright's `fill` inserts 12,000
+    // lines one by one: minutes).
+    await page.evaluate((text) => {
+      const source = document.querySelector("#source");
+      source.value = text;
+      source.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, manifests(400));
+    await waitForFindings(page);
+    await page.waitForSelector('#graph g.node[data-id="kind:pod"]');
+    assert.equal(await page.$eval("#roll-up", (s) => s.value), "kind-first");
+    const kinds = await page.$$eval("#graph g.node", (es) => es.map((e) => e.dataset.id).sort());
+    assert.ok(kinds.length <= 6 && kinds.every((k) => k.startsWith("kind:")), kinds.join(", "));
+    await page.click('#graph g.node[data-id="kind:pod"]');
+    await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:pod"]'));
+    // Each replica set one box, beside the other kinds; no replica alone (the view draws only
+    // what is on screen, so the line under the graph counts them).
+    const line = await page.textContent(".graph-info .shown");
+    assert.equal(line, `${kinds.length - 1 + 400} shown · ${kinds.length - 1 + 400} rolled up: click one to open it`);
+    assert.equal(await page.$('#graph g.node[data-id^="deployment/svc"]:not(.aggregate)'), null, "no replica alone");
+    assert.ok(await page.$('#graph g.node.aggregate[data-id^="group:deployment/svc"]'), "replica sets drawn as such");
   } finally {
     await context.close();
   }
