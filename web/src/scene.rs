@@ -2,12 +2,12 @@
 //! zones become boxes, other placement values stay nodes), and each shown node's look after a
 //! what-if.
 
+use std::collections::BTreeSet;
+
 use blastmap_core::algo::{Status, WhatIf};
 use blastmap_core::mesh::Mesh;
 use blastmap_core::model::Origin;
 use blastmap_core::{Model, NodeId};
-use std::collections::BTreeSet;
-
 use blastmap_layout::{
     Adjacency, Edge, EdgeKind, Graph, Key, Layout, NodeInfo, Params, RollUp, RollUpBy, View, ViewNode, BANDS,
 };
@@ -587,7 +587,7 @@ mod tests {
         roll.expanded.insert(deployment);
         let d = Drawing::new(&m, &s, None, &roll);
         assert_eq!(d.ids.len(), 401, "the service kind and 400 groups");
-        // Regions, or few enough groups, open as before.
+        // Few enough groups (90, beside 300 jobs of one kind) open as before.
         let few: String = estate.lines().take(1 + 3 * 90).map(|l| format!("{l}\n")).collect::<String>()
             + &(0..300).map(|i| format!("- {{id: lone{i}, kind: job}}\n")).collect::<String>();
         let m = blastmap_core::load(&few.replace("svc90]", "svc0]")).unwrap().model;

@@ -166,10 +166,11 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// whose key is not expanded; otherwise it is shown itself. Regions and zones are containers:
 /// inside an expanded one the next attributes apply. A group is not: expanding it shows its
 /// members. A kind holds the groups a later [`RollUpBy::Group`] names (inside an expanded kind
-/// its replica sets stay rolled up) and otherwise shows its members. [`RollUpBy::Depth`] takes every node that reaches it: the range of
-/// [`depths`](crate::depths) is cut into at most [`BANDS`](crate::BANDS) bands of 1, 2 or 5
-/// × 10ⁿ depths ([`Key::Band`]); an expanded band is cut again the same way, down to its
-/// nodes once it holds at most [`BAND_MEMBERS`](crate::BAND_MEMBERS). Shown nodes come in
+/// its replica sets stay rolled up) and otherwise shows its members. [`RollUpBy::Depth`]
+/// takes every node that reaches it: the range of [`depths`](crate::depths) is cut into at
+/// most [`BANDS`](crate::BANDS) bands of 1, 2 or 5 × 10ⁿ depths ([`Key::Band`]); an expanded
+/// band is cut again the same way, down to its nodes once it holds at most
+/// [`BAND_MEMBERS`](crate::BAND_MEMBERS). Shown nodes come in
 /// order of first appearance, except that bands and the nodes shown inside opened bands
 /// come after the others, shallowest first. Edges between shown nodes are aggregated per
 /// kind, with their count; edges inside an aggregate disappear.
