@@ -284,6 +284,29 @@ test("a syntax error is reported at its line too", async () => {
   }
 });
 
+test("past 50 problems the list says how many are left, and lists them all on request", async () => {
+  const { context, page } = await fresh();
+  try {
+    // 60 Services without a selector: a warning each.
+    await page.waitForSelector("#source");
+    const manifests = Array.from({ length: 60 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ext${i}\nspec:\n  ports:\n    - port: 80\n`).join("---\n");
+    await page.evaluate((text) => {
+      const source = document.querySelector("#source");
+      source.value = text;
+      source.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, manifests);
+    await page.waitForSelector("#all-problems");
+    assert.equal(await page.$$eval("#problems .problem.warning", (es) => es.length), 50);
+    assert.equal(await page.textContent("#all-problems"), "… and 10 more: list all 60");
+    await page.click("#all-problems");
+    await page.waitForFunction(() => document.querySelectorAll("#problems .problem.warning").length === 60);
+    assert.equal(await page.$("#all-problems"), null);
+    assert.match(await page.$eval("#problems li:last-child .msg", (e) => e.textContent), /`ext59` has no selector/);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the text survives a reload", async () => {
   const { context, page } = await fresh();
   try {

@@ -14,6 +14,9 @@ use crate::state::{Jump, Tab};
 /// nobody edits a generated export of that size by hand. "Edit the whole text" lifts it.
 const PREVIEW_ABOVE: usize = 1 << 20;
 const PREVIEW_BYTES: usize = 64 << 10;
+/// Problems listed under the text before a "list all" (thousands of warnings laid out at
+/// once would slow every edit; the line says how many are left).
+const PROBLEMS_LISTED: usize = 50;
 
 /// The first [`PREVIEW_BYTES`] of `text` (whole lines), with a note of what follows.
 fn preview(text: &str) -> String {
@@ -145,6 +148,7 @@ pub fn Editor(p: &Props) -> Html {
     let dragging = use_state(|| false);
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let edit_all = use_state(|| false);
+    let all_problems = use_state(|| false);
     let large = p.text.len() > PREVIEW_ABOVE;
     let previewing = large && !*edit_all;
     let lines = use_memo(p.text.clone(), |t| line_count(t));
@@ -280,7 +284,9 @@ pub fn Editor(p: &Props) -> Html {
         let class = classes!("ln", bad.contains(&n).then_some("err"), warn.contains(&n).then_some("warn"));
         html! { <div class={class} data-line={n.to_string()}>{ n }</div> }
     });
-    let problems = p.problems.iter().take(50).map(|q| {
+    let listed = if *all_problems { p.problems.len() } else { PROBLEMS_LISTED };
+    let unlisted = p.problems.len().saturating_sub(listed);
+    let problems = p.problems.iter().take(listed).map(|q| {
         let jump = jump.clone();
         let line = q.line;
         html! {
@@ -324,7 +330,15 @@ pub fn Editor(p: &Props) -> Html {
                     readonly={previewing} {oninput} {onpaste} {onscroll} aria-label={label} />
             </div>
             if !p.problems.is_empty() {
-                <ul class="problems" id={id("problems")}>{ for problems }</ul>
+                <ul class="problems" id={id("problems")}>
+                    { for problems }
+                    if unlisted > 0 {
+                        <li><button class="link problems-more" id={id("all-problems")}
+                                    onclick={{ let all = all_problems.clone(); Callback::from(move |_| all.set(true)) }}>
+                            { format!("… and {unlisted} more: list all {}", p.problems.len()) }
+                        </button></li>
+                    }
+                </ul>
             }
         </section>
     }
