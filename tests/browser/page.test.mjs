@@ -307,6 +307,20 @@ test("past 50 problems the list says how many are left, and lists them all on re
   }
 });
 
+test("the criticality table says how many rows the report holds beyond it", async () => {
+  const { context, page } = await fresh();
+  try {
+    // A chain of 15: each of the 14 links under the top takes it down, 14 rows in the report.
+    const components = Array.from({ length: 15 }, (_, i) => (i < 14 ? { id: `c${i}`, requires: [`c${i + 1}`] } : { id: `c${i}` }));
+    await page.fill("#source", JSON.stringify({ components }));
+    await waitForFindings(page);
+    assert.equal(await page.$$eval(".ranking tbody tr", (es) => es.length), 10);
+    assert.equal(await page.textContent(".ranking p.muted"), "… and 4 more in the exported report");
+  } finally {
+    await context.close();
+  }
+});
+
 test("the text survives a reload", async () => {
   const { context, page } = await fresh();
   try {

@@ -30,11 +30,23 @@ fn blast(b: Option<Blast>) -> String {
     }
 }
 
+/// Findings listed per group of a comparison (`blastmap diff` lists them all).
+const LISTED: usize = 100;
+
+/// The line under a group cut at [`LISTED`] (nothing when it is whole).
+fn more(total: usize) -> Html {
+    if total <= LISTED {
+        return Html::default();
+    }
+    html! { <p class="muted small">{ format!("… and {} more: `blastmap diff BEFORE AFTER` lists every one", total - LISTED) }</p> }
+}
+
 fn list(title: &str, class: &'static str, items: &[Finding]) -> Html {
     html! {
         <section class={classes!("diff-group", class)} data-diff={class}>
             <h3>{ format!("{title} ({})", items.len()) }</h3>
-            <ul>{ for items.iter().take(100).map(|f| html! { <li class={classes!("finding", "diff-item")}>{ f.title.replace('`', "") }</li> }) }</ul>
+            <ul>{ for items.iter().take(LISTED).map(|f| html! { <li class={classes!("finding", "diff-item")}>{ f.title.replace('`', "") }</li> }) }</ul>
+            { more(items.len()) }
         </section>
     }
 }
@@ -115,10 +127,11 @@ pub fn DiffPanel(p: &Props) -> Html {
                 { list("Findings lost", "lost", &d.lost) }
                 <section class="diff-group" data-diff="changed">
                     <h3>{ format!("Findings changed ({})", d.changed.len()) }</h3>
-                    <ul>{ for d.changed.iter().take(100).map(|c| html! {
+                    <ul>{ for d.changed.iter().take(LISTED).map(|c| html! {
                         <li class="diff-item"><span class="before">{ c.before.title.replace('`', "") }</span>
                             <span class="after">{ format!("→ {}", c.after.title.replace('`', "")) }</span></li>
                     }) }</ul>
+                    { more(d.changed.len()) }
                 </section>
                 if !d.spof_changes.is_empty() {
                     <section class="diff-group" data-diff="spofs">

@@ -467,6 +467,7 @@ pub fn Findings(p: &Props) -> Html {
                         <thead><tr><th>{ "target" }</th><th class="num">{ "availability" }</th><th>{ "dominated by (Fussell–Vesely)" }</th></tr></thead>
                         <tbody>{ for availability }</tbody>
                     </table>
+                    if r.availability.len() > 12 { <p class="muted small">{ format!("… and {} more targets in the exported report", r.availability.len() - 12) }</p> }
                 </section>
             }
             if !r.criticality.is_empty() {
@@ -476,6 +477,7 @@ pub fn Findings(p: &Props) -> Html {
                         <thead><tr><th>{ "component" }</th><th class="num">{ "targets" }</th><th class="num">{ "all" }</th></tr></thead>
                         <tbody>{ for ranking }</tbody>
                     </table>
+                    if r.criticality.len() > 10 { <p class="muted small">{ format!("… and {} more in the exported report", r.criticality.len() - 10) }</p> }
                 </section>
             }
         </aside>
