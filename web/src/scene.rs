@@ -90,6 +90,8 @@ pub struct Scene {
     /// The graph's edges by node, both ways: an opened aggregate's view is updated from its
     /// members' edges ([`Drawing::opened`]).
     pub adjacency: Adjacency,
+    /// The roll-up the graph opens with ([`initial_roll_up`]), worked out once.
+    pub opens_with: RollUp,
 }
 
 /// Regions and zones are drawn as boxes; a placement value only one component sits on (its
@@ -125,7 +127,7 @@ impl Scene {
     /// components placed on it, all share, so gates and hosts land in the right box.
     ///
     /// # Complexity
-    /// O(|V| + |E|) time and space.
+    /// O(|V| log |V| + |E|) time, O(|V| + |E|) space.
     pub fn new(model: &Model, mesh: Option<&Mesh>) -> Scene {
         let n = model.len();
         let mut graph_of = vec![None; n];
@@ -210,7 +212,8 @@ impl Scene {
         let placement = model_of.iter().map(|&v| model.node(v).is_placement()).collect();
         let graph = Graph { nodes, edges };
         let adjacency = Adjacency::new(&graph);
-        Scene { graph, model_of, graph_of, gate, placement, adjacency }
+        let opens_with = initial_roll_up(&graph);
+        Scene { graph, model_of, graph_of, gate, placement, adjacency, opens_with }
     }
 
     /// The model node of a component id, when it is drawn.

@@ -23,7 +23,7 @@ use crate::load::Problem;
 use crate::overlay_text;
 use crate::protocol::{ReachView, Response, Totals};
 use crate::review::{self, Baseline, Context, Marks, Refine};
-use crate::scene::{initial_roll_up, Scene};
+use crate::scene::Scene;
 use crate::wire::Packed;
 
 /// A loaded and analysed topology.
@@ -729,11 +729,11 @@ impl Reducible for State {
                 }
                 s.progress = None;
                 s.problems = warnings;
-                let before = s.analysis.as_ref().map(|a| initial_roll_up(&a.scene.graph));
-                let now = initial_roll_up(&analysis.scene.graph);
+                let before = s.analysis.as_ref().map(|a| &a.scene.opens_with);
+                let now = &analysis.scene.opens_with;
                 // A new size class (or shape) brings its roll-up, unless the user chose one.
                 if !s.roll_up_chosen && before.is_none_or(|b| b.by != now.by) {
-                    s.roll_up = now;
+                    s.roll_up = now.clone();
                 }
                 let (kept, missing): (Vec<String>, Vec<String>) =
                     s.failed.drain(..).partition(|id| analysis.model.lookup(id).is_some());

@@ -16,6 +16,17 @@ use crate::state::{Analysis, Crash, Reach};
 
 /// Findings shown per group before "show all".
 const SHOWN: usize = 25;
+/// Rows of the availability and criticality tables; the exported report holds them all.
+const AVAILABILITY_ROWS: usize = 12;
+const CRITICALITY_ROWS: usize = 10;
+
+/// The line under a table cut at `rows` rows of `total` (nothing when it is whole).
+fn rows_left(total: usize, rows: usize, what: &str) -> Html {
+    if total <= rows {
+        return Html::default();
+    }
+    html! { <p class="muted small">{ format!("… and {} more{what} in the exported report", total - rows) }</p> }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -412,7 +423,7 @@ pub fn Findings(p: &Props) -> Html {
         html! { <li><span class="wave-n">{ i + 1 }</span>{ list(w, 6) }</li> }
     });
     let on_focus = p.on_focus.clone();
-    let ranking = r.criticality.iter().take(10).map(|c| {
+    let ranking = r.criticality.iter().take(CRITICALITY_ROWS).map(|c| {
         let (on_focus, id) = (on_focus.clone(), c.component.clone());
         html! {
             <tr onclick={Callback::from(move |_| on_focus.emit(id.to_string()))} title="Focus the graph on it">
@@ -420,7 +431,7 @@ pub fn Findings(p: &Props) -> Html {
             </tr>
         }
     });
-    let availability = r.availability.iter().take(12).map(|a| {
+    let availability = r.availability.iter().take(AVAILABILITY_ROWS).map(|a| {
         let dominated: Vec<String> =
             a.dominated_by.iter().take(3).map(|i| format!("{} ({:.0}%)", i.component, i.fussell_vesely * 100.0)).collect();
         html! {
@@ -467,7 +478,7 @@ pub fn Findings(p: &Props) -> Html {
                         <thead><tr><th>{ "target" }</th><th class="num">{ "availability" }</th><th>{ "dominated by (Fussell–Vesely)" }</th></tr></thead>
                         <tbody>{ for availability }</tbody>
                     </table>
-                    if r.availability.len() > 12 { <p class="muted small">{ format!("… and {} more targets in the exported report", r.availability.len() - 12) }</p> }
+                    { rows_left(r.availability.len(), AVAILABILITY_ROWS, " targets") }
                 </section>
             }
             if !r.criticality.is_empty() {
@@ -477,7 +488,7 @@ pub fn Findings(p: &Props) -> Html {
                         <thead><tr><th>{ "component" }</th><th class="num">{ "targets" }</th><th class="num">{ "all" }</th></tr></thead>
                         <tbody>{ for ranking }</tbody>
                     </table>
-                    if r.criticality.len() > 10 { <p class="muted small">{ format!("… and {} more in the exported report", r.criticality.len() - 10) }</p> }
+                    { rows_left(r.criticality.len(), CRITICALITY_ROWS, "") }
                 </section>
             }
         </aside>

@@ -5,18 +5,15 @@
 use blastmap_layout::{Key, RollUp, RollUpBy};
 use yew::prelude::*;
 
+use crate::scene::{DEFAULT_ROLL_UP, DEPTH_ROLL_UP, KIND_ROLL_UP};
 use crate::state::{ClickMode, Focus};
 
 /// Roll-up choices: value, label, attributes.
 const ROLL_UPS: [(&str, &str, &[RollUpBy]); 10] = [
     ("none", "everything", &[]),
-    ("auto", "region › group › kind", &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind]),
-    (
-        "auto-depth",
-        "region › group › kind › depth",
-        &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind, RollUpBy::Depth],
-    ),
-    ("kind-first", "region › kind › group", &crate::scene::KIND_ROLL_UP),
+    ("auto", "region › group › kind", &DEFAULT_ROLL_UP),
+    ("auto-depth", "region › group › kind › depth", &DEPTH_ROLL_UP),
+    ("kind-first", "region › kind › group", &KIND_ROLL_UP),
     ("region", "region", &[RollUpBy::Region]),
     ("zone", "zone", &[RollUpBy::Zone]),
     ("group", "redundancy group", &[RollUpBy::Group]),
