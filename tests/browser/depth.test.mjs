@@ -1,7 +1,8 @@
 // A shape no attribute rolls up (a long `requires` chain: no region, group or kind) opens rolled
 // up into bands of dependency depth; a band says what it holds, opens into its components, and
 // shows a what-if like any aggregate. A cluster's manifests, hundreds of replica sets and no
-// region, open by kind, and a kind opens into its replica sets.
+// region, open by kind, and a kind opens into its replica sets. A kind of more than a
+// screenful opens in parts by dependency depth, which open into its components.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { open, waitForFindings, shared } from "./harness.mjs";
@@ -149,6 +150,19 @@ test("a long chain opens in depth bands; a band opens into its components and sh
   }
 });
 
+/** Puts `text` into the empty page's editor at once, as the browser's own paste does
+ * (Playwright's `fill` inserts thousands of lines one by one: minutes), and waits for the
+ * findings. */
+async function pasteAtOnce(page, text) {
+  await page.waitForSelector("#empty-state");
+  await page.evaluate((text) => {
+    const source = document.querySelector("#source");
+    source.value = text;
+    source.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  }, text);
+  await waitForFindings(page);
+}
+
 /** Kubernetes manifests: `n` Deployments of two replicas, each with its Service, each
  * Deployment calling the next one's Service; no region anywhere. */
 function manifests(n) {
@@ -166,16 +180,8 @@ function manifests(n) {
 test("a cluster's manifests with hundreds of replica sets open by kind, and a kind opens into its replica sets", async () => {
   const { context, page } = await open(env.browser, env.server.url);
   try {
-    await page.waitForSelector("#empty-state");
-    // 400 replica sets: by region › group › kind the first view would hold 400 boxes. The text
-    // goes in at once, as the browser's own paste puts it (Playwright's `fill` inserts 12,000
-    // lines one by one: minutes).
-    await page.evaluate((text) => {
-      const source = document.querySelector("#source");
-      source.value = text;
-      source.dispatchEvent(new InputEvent("input", { bubbles: true }));
-    }, manifests(400));
-    await waitForFindings(page);
+    // 400 replica sets: by region › group › kind the first view would hold 400 boxes.
+    await pasteAtOnce(page, manifests(400));
     await page.waitForSelector('#graph g.node[data-id="kind:pod"]');
     assert.equal(await page.$eval("#roll-up", (s) => s.value), "kind-first");
     const kinds = await page.$$eval("#graph g.node", (es) => es.map((e) => e.dataset.id).sort());
@@ -188,6 +194,45 @@ test("a cluster's manifests with hundreds of replica sets open by kind, and a ki
     assert.equal(line, `${kinds.length - 1 + 400} shown · ${kinds.length - 1 + 400} rolled up: click one to open it`);
     assert.equal(await page.$('#graph g.node[data-id^="deployment/svc"]:not(.aggregate)'), null, "no replica alone");
     assert.ok(await page.$('#graph g.node.aggregate[data-id^="group:deployment/svc"]'), "replica sets drawn as such");
+  } finally {
+    await context.close();
+  }
+});
+
+/** A Compose file of `n` services, each depending on the next three (the last on nothing). */
+function compose(n) {
+  const lines = ["services:"];
+  for (let i = 0; i < n; i++) {
+    lines.push(`  svc${i}:`, `    image: example/svc${i}:1.0`);
+    const next = [1, 2, 3].map((d) => i + d).filter((j) => j < n);
+    if (next.length) lines.push("    depends_on:", ...next.map((j) => `      - svc${j}`));
+  }
+  return lines.join("\n") + "\n";
+}
+
+test("a kind of 1,200 services opens in parts by depth, not 1,200 boxes, and a part opens into its services", async () => {
+  const { context, page } = await open(env.browser, env.server.url);
+  try {
+    await pasteAtOnce(page, compose(1_200));
+    await page.waitForSelector('#graph g.node[data-id="kind:service"]');
+    await page.click('#graph g.node[data-id="kind:service"]');
+    await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:service"]'));
+    // 1,200 ranked by depth in 24 parts of 50: svc1199 depends on nothing (depth 0), svc0 is
+    // the deepest (1,199).
+    assert.equal(await page.textContent(".graph-info .shown"), "24 shown · 24 rolled up: click one to open it");
+    assert.equal(await page.$('#graph g.node:not(.aggregate)'), null, "no service alone");
+    const first = await page.textContent('#graph g.node[data-id="kind:service#1-50"]');
+    assert.match(first, /service 1–50/);
+    assert.match(first, /50 of 1,200 · depth 0–49/);
+    await page.click("#fit");
+    await page.click('#graph g.node[data-id="kind:service#1-50"]');
+    await page.waitForSelector('#graph g.node[data-id="svc1199"]');
+    assert.equal(await page.textContent(".graph-info .shown"), "73 shown · 23 rolled up: click one to open it");
+    const shown = await page.$$eval("#graph g.node:not(.aggregate)", (es) => es.map((e) => e.dataset.id));
+    assert.deepEqual(shown.sort(), Array.from({ length: 50 }, (_, i) => `svc${1150 + i}`).sort());
+    // The chip collapses the part again.
+    await page.click('.view-bar button.chip[data-key="kind:service#1-50"]');
+    await page.waitForSelector('#graph g.node[data-id="kind:service#1-50"]');
   } finally {
     await context.close();
   }

@@ -223,6 +223,13 @@ impl Scene {
 
     /// The main label of a shown node.
     pub fn label(&self, node: &ViewNode) -> String {
+        if let (Some(part), Some((by, value))) = (node.part, &node.rolled) {
+            let range = format!("{}–{}", grouped(part.lo + 1), grouped(part.hi + 1));
+            return match by {
+                RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet => format!("{} {value} {range}", by.name()),
+                _ => format!("{value} {range}"),
+            };
+        }
         match &node.rolled {
             Some((RollUpBy::Depth, _)) => match node.depths {
                 Some((lo, hi)) if lo < hi => format!("depth {}–{}", grouped(lo), grouped(hi)),
@@ -244,6 +251,13 @@ impl Scene {
 
     /// The small second line of a shown node: `need 2/3`, the kind, or what an aggregate holds.
     pub fn subtitle(&self, node: &ViewNode) -> String {
+        if let Some(part) = node.part {
+            let depths = match part.depths {
+                (lo, hi) if lo < hi => format!("depth {}–{}", grouped(lo), grouped(hi)),
+                (d, _) => format!("depth {}", grouped(d)),
+            };
+            return format!("{} of {} · {depths}", grouped(part.hi - part.lo + 1), grouped(part.of));
+        }
         match &node.rolled {
             Some((RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet, _)) => {
                 format!("{} inside · click to open", node.members.len())
@@ -595,6 +609,46 @@ mod tests {
             + &(0..300).map(|i| format!("- {{id: lone{i}, kind: job}}\n")).collect::<String>();
         let m = blastmap_core::load(&few.replace("svc90]", "svc0]")).unwrap().model;
         assert_eq!(initial_roll_up(&Scene::new(&m, None).graph).by, DEFAULT_ROLL_UP);
+    }
+
+    #[test]
+    fn a_kind_of_thousands_opens_in_parts_down_to_its_members() {
+        // 2,000 services of one kind, each calling the next ten: opened, the kind would draw
+        // 2,000 boxes; it shows parts of them by dependency depth instead.
+        let estate: String = std::iter::once("components:\n".to_string())
+            .chain((0..2_000).map(|i| {
+                let calls: Vec<String> = (i + 1..(i + 11).min(2_000)).map(|j| format!("s{j}")).collect();
+                format!("- {{id: s{i}, kind: service, requires: [{}]}}\n", calls.join(", "))
+            }))
+            .collect();
+        let m = blastmap_core::load(&estate).unwrap().model;
+        let s = Scene::new(&m, None);
+        let mut roll = initial_roll_up(&s.graph);
+        assert_eq!(Drawing::new(&m, &s, None, &roll).labels, ["service"]);
+        let service = RollUp::key(RollUpBy::Kind, "service");
+        roll.expanded.insert(service.clone());
+        let d = Drawing::new(&m, &s, None, &roll);
+        assert_eq!(d.ids.len(), 20, "2,000 in parts of 100");
+        // Ranked shallowest first: s1999 calls nothing (depth 0), s0 is deepest. Shown in graph
+        // order, the deepest part first.
+        let first = d.view.nodes.iter().position(|n| n.part.is_some_and(|p| p.lo == 0)).unwrap();
+        assert_eq!(first, 19);
+        assert_eq!(
+            (d.labels[first].as_str(), d.subtitles[first].as_str(), d.ids[first].as_str()),
+            ("service 1–100", "100 of 2,000 · depth 0–99", "kind:service#1-100")
+        );
+        assert_eq!(d.labels[0], "service 1,901–2,000");
+        assert!(d.aggregate.iter().all(|&a| a));
+        // The kind opened on the last drawing is not updated in place: parts are made anew.
+        let base = Drawing::new(&m, &s, None, &initial_roll_up(&s.graph));
+        assert!(base.opened(&s, &roll, &service).is_none());
+        // A part opens into its members (100, at most BAND_MEMBERS).
+        roll.expanded.insert(d.view.nodes[first].key.clone());
+        let d = Drawing::new(&m, &s, None, &roll);
+        assert_eq!(d.ids.len(), 19 + 100);
+        let s1999 = d.shown_node(&s, m.lookup("s1999").unwrap()).unwrap() as usize;
+        assert_eq!((d.labels[s1999].as_str(), d.aggregate[s1999]), ("s1999", false));
+        assert!(d.shown_node(&s, m.lookup("s0").unwrap()).is_some_and(|v| d.aggregate[v as usize]));
     }
 
     /// Opening aggregates one after another on a generated estate (regions, redundancy

@@ -161,7 +161,7 @@ impl Bands {
             .iter()
             .filter_map(|k| match *k {
                 Key::Band(lo, hi) => Some((lo, hi)),
-                Key::Node(_) | Key::Rolled(..) => None,
+                Key::Node(_) | Key::Rolled(..) | Key::Part(..) => None,
             })
             .collect();
         Bands { depth, below, deepest, open }
@@ -176,20 +176,32 @@ impl Bands {
     /// `None` when every band down to it is open (it is shown itself).
     pub fn band(&self, v: usize) -> Option<(u32, u32)> {
         let d = self.depth.get(v).copied()?;
-        // The whole range of depths is cut into bands; an opened band is cut again when it
-        // holds more than a screenful, and shows its members otherwise.
-        let (mut lo, mut hi) = (0u32, self.deepest);
-        loop {
-            let w = band_width(hi - lo + 1);
-            let start = (d / w).saturating_mul(w).max(lo);
-            let band = (start, start.saturating_add(w - 1).min(hi));
-            if !self.open.contains(&band) {
-                return Some(band);
-            }
-            if band.0 == band.1 || self.size(band) <= BAND_MEMBERS {
-                return None;
-            }
-            (lo, hi) = band;
+        cut(d, self.deepest, |band| self.open.contains(&band), |band| self.size(band))
+    }
+}
+
+/// The range holding `x` that a roll-up shows, where `0..=last` is cut into at most [`BANDS`]
+/// ranges of 1, 2 or 5 × 10ⁿ values (aligned to multiples of the width); a range `is_open`
+/// says is cut again the same way when it holds more than [`BAND_MEMBERS`] (`size`) and more
+/// than one value, and shows its members otherwise (`None`: `x`'s member is shown itself).
+/// Bands of depth cut depths so; the parts of an opened aggregate too large to show cut ranks.
+pub(crate) fn cut(
+    x: u32,
+    last: u32,
+    is_open: impl Fn((u32, u32)) -> bool,
+    size: impl Fn((u32, u32)) -> usize,
+) -> Option<(u32, u32)> {
+    let (mut lo, mut hi) = (0u32, last);
+    loop {
+        let w = band_width(hi - lo + 1);
+        let start = (x / w).saturating_mul(w).max(lo);
+        let range = (start, start.saturating_add(w - 1).min(hi));
+        if !is_open(range) {
+            return Some(range);
         }
+        if range.0 == range.1 || size(range) <= BAND_MEMBERS {
+            return None;
+        }
+        (lo, hi) = range;
     }
 }

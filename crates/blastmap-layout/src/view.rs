@@ -1,17 +1,19 @@
 //! What is shown: focus (a neighbourhood) and roll-up (one node per region, zone, kind or
-//! group, or per band of dependency depths, with edges aggregated).
+//! group, or per band of dependency depths, with edges aggregated; an opened aggregate too
+//! large to show its members in parts of them).
 
 use std::collections::BTreeSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::depth::Bands;
+use crate::depth::{cut, depths, Bands, BAND_MEMBERS};
 use crate::graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 
 /// What a shown node stands for: a graph node (by its id), the aggregate of one attribute's
-/// value, or a band of dependency depths. Three variants, not one string: a component may well
-/// be called `kind:db` or `depth:0-9`, and it is still not the aggregate or the band that
-/// would be written so. Displayed as the id, `region:us-east-1` and `depth:1000-1999`.
+/// value, a band of dependency depths, or a part of an opened aggregate. Four variants, not
+/// one string: a component may well be called `kind:db` or `depth:0-9`, and it is still not
+/// the aggregate or the band that would be written so. Displayed as the id,
+/// `region:us-east-1`, `depth:1000-1999` and `region:east/kind:service#1-500`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Key {
     /// A graph node shown itself: its id.
@@ -20,6 +22,12 @@ pub enum Key {
     Rolled(RollUpBy, String),
     /// The nodes of dependency depths `lo..=hi` (see [`depths`](crate::depths)).
     Band(u32, u32),
+    /// The members ranked `lo..=hi` (from 0) among those an opened aggregate would show
+    /// themselves, when they are more than [`BAND_MEMBERS`](crate::BAND_MEMBERS): ranked by
+    /// dependency depth, then in graph order. The aggregate is named by the opened aggregates
+    /// on its members' way, outermost first (kind `service` opened inside region `east` is
+    /// `[(Region, east), (Kind, service)]`).
+    Part(Vec<(RollUpBy, String)>, u32, u32),
 }
 
 impl Key {
@@ -27,7 +35,7 @@ impl Key {
     pub fn id(&self) -> Option<&str> {
         match self {
             Key::Node(id) => Some(id),
-            Key::Rolled(..) | Key::Band(..) => None,
+            Key::Rolled(..) | Key::Band(..) | Key::Part(..) => None,
         }
     }
 }
@@ -38,6 +46,12 @@ impl std::fmt::Display for Key {
             Key::Node(id) => f.write_str(id),
             Key::Rolled(by, value) => write!(f, "{}:{value}", by.name()),
             Key::Band(lo, hi) => write!(f, "depth:{lo}-{hi}"),
+            Key::Part(path, lo, hi) => {
+                for (i, (by, value)) in path.iter().enumerate() {
+                    write!(f, "{}{}:{value}", if i == 0 { "" } else { "/" }, by.name())?;
+                }
+                write!(f, "#{}-{}", u64::from(*lo) + 1, u64::from(*hi) + 1)
+            }
         }
     }
 }
@@ -79,9 +93,24 @@ pub struct ViewNode {
     /// For a band of a roll-up by depth, the lowest and highest depth it holds (see
     /// [`depths`](crate::depths)).
     pub depths: Option<(u32, u32)>,
+    /// For a part of an opened aggregate ([`Key::Part`]), where it lies among the members.
+    /// Its `rolled` is the innermost opened aggregate.
+    pub part: Option<Part>,
     /// The region and zone of all members, when they agree.
     pub region: Option<String>,
     pub zone: Option<String>,
+}
+
+/// Where a part of an opened aggregate lies among the members the aggregate would show
+/// themselves ([`Key::Part`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Its members' ranks, `lo..=hi` from 0, of `of`.
+    pub lo: u32,
+    pub hi: u32,
+    pub of: u32,
+    /// The lowest and highest dependency depth among its members.
+    pub depths: (u32, u32),
 }
 
 /// An edge between shown nodes, standing for `count` graph edges of one kind.
@@ -170,7 +199,11 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// takes every node that reaches it: the range of [`depths`](crate::depths) is cut into at
 /// most [`BANDS`](crate::BANDS) bands of 1, 2 or 5 × 10ⁿ depths ([`Key::Band`]); an expanded
 /// band is cut again the same way, down to its nodes once it holds at most
-/// [`BAND_MEMBERS`](crate::BAND_MEMBERS). Shown nodes come in
+/// [`BAND_MEMBERS`](crate::BAND_MEMBERS). An opened aggregate whose members shown themselves
+/// would be more than [`BAND_MEMBERS`](crate::BAND_MEMBERS) (eight thousand services of one
+/// kind) shows them in parts ([`Key::Part`]): ranked by dependency depth, then in graph order,
+/// and cut into ranges as depths are into bands, an opened part cut again down to its members.
+/// Shown nodes come in
 /// order of first appearance, except that bands and the nodes shown inside opened bands
 /// come after the others, shallowest first. Edges between shown nodes are aggregated per
 /// kind, with their count; edges inside an aggregate disappear.
@@ -202,19 +235,21 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 ///
 /// # Complexity
 /// O(|V| · |by| + |E| + D log D) time for D distinct shown edges (see `aggregate`), O(|V| +
-/// |E|) space; with [`RollUpBy::Depth`], plus
-/// [`depths`](crate::depths) and O(|V| log |V|) to order the bands.
+/// |E|) space; with [`RollUpBy::Depth`] or parts, plus
+/// [`depths`](crate::depths) and O(|V| log |V|) to order the bands or rank the parts.
 pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
     // The expanded aggregates as borrowed pairs: looked up per node without building a key.
     let expanded = expanded_aggregates(roll);
+    let parts = Parts::new(g, keep, roll, &expanded, bands.as_ref());
     // Aggregates and bands in order of first appearance, found again by attribute and value
     // (borrowed from the graph) or by depths; the last one found is tried first, as
     // neighbouring nodes often share it.
     let mut index: FxHashMap<(RollUpBy, &str), u32> = FxHashMap::default();
     let mut band_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut part_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut last: Option<(RollUpBy, &str, u32)> = None;
     let mut nodes: Vec<ViewNode> = Vec::new();
     // Per shown node: where a roll-up by depth put it (its band, or its own depth), if one did.
@@ -225,28 +260,39 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             continue;
         }
         let shown = place(info, v, &roll.by, &expanded, bands.as_ref());
-        let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place| {
-            nodes.push(ViewNode::first(key, rolled, depths, info));
+        let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place, part| {
+            nodes.push(ViewNode { part, ..ViewNode::first(key, rolled, depths, info) });
             by_depth.push(place);
             (nodes.len() - 1) as u32
         };
+        let shown = match (shown, parts.of(v)) {
+            (Shown::Member, Some((at, range))) => Shown::Part(at, range),
+            (shown, _) => shown,
+        };
         let at = match shown {
             Shown::Band(band @ (lo, hi)) => *band_index.entry(band).or_insert_with(|| {
-                add(Key::Band(lo, hi), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band))
+                add(Key::Band(lo, hi), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band), None)
             }),
             Shown::In(by, value) => match last {
                 Some((b, v, at)) if b == by && v == value => at,
                 _ => {
-                    let at = *index
-                        .entry((by, value))
-                        .or_insert_with(|| add(RollUp::key(by, value), Some((by, value.to_string())), None, None));
+                    let at = *index.entry((by, value)).or_insert_with(|| {
+                        add(RollUp::key(by, value), Some((by, value.to_string())), None, None, None)
+                    });
                     last = Some((by, value, at));
                     at
                 }
             },
+            Shown::Part(at, range @ (lo, hi)) => *part_index.entry((at, lo)).or_insert_with(|| {
+                let aggregate = &parts.aggregates[at as usize];
+                let path = aggregate.path.iter().map(|&(by, value)| (by, value.to_string())).collect();
+                let rolled = aggregate.path.last().map(|&(by, value)| (by, value.to_string()));
+                add(Key::Part(path, lo, hi), rolled, None, None, Some(aggregate.part(range, &parts.depth)))
+            }),
             // Each graph node is its own: never found again by its id, which an aggregate's
             // could equal.
-            Shown::Itself(depth) => add(Key::Node(info.id.clone()), None, None, depth),
+            Shown::Itself(depth) => add(Key::Node(info.id.clone()), None, None, depth, None),
+            Shown::Member => add(Key::Node(info.id.clone()), None, None, None, None),
         };
         nodes[at as usize].join(v as u32, info);
         of[v] = Some(at);
@@ -327,7 +373,9 @@ impl View {
     /// (this view's roll-up with `opened` added to what it expands), made from the members of
     /// `opened` and the edges around them and around the aggregates they join, not from every
     /// node and edge. `adj` is `g`'s [`Adjacency`]. `None` (make the view anew) when `roll`
-    /// rolls up by depth, does not expand `opened`, or `opened` is not an aggregate here.
+    /// rolls up by depth, does not expand `opened`, `opened` is not an aggregate here, or parts
+    /// are involved (this view shows some, or `opened` would show more members than
+    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS)).
     ///
     /// # Complexity
     /// O(|V| + S log S + D) time for S shown nodes and D shown edges (the new index of every
@@ -336,6 +384,9 @@ impl View {
     pub fn opened(&self, g: &Graph, adj: &Adjacency, roll: &RollUp, opened: &Key) -> Option<View> {
         let gone = self.nodes.iter().position(|n| &n.key == opened && n.rolled.is_some())?;
         if roll.by.contains(&RollUpBy::Depth) || !roll.expanded.contains(opened) || !adj.fits(g.len()) {
+            return None;
+        }
+        if self.nodes.iter().any(|n| n.part.is_some()) {
             return None;
         }
         let expanded = expanded_aggregates(roll);
@@ -352,6 +403,9 @@ impl View {
         let members = std::mem::take(&mut nodes[gone].members);
         let mut of = self.of.clone();
         let mut grew = vec![false; nodes.len()];
+        // Members shown themselves inside opened aggregates: every one of them is inside
+        // `opened`, which no node shown before was, so past `BAND_MEMBERS` they go into parts.
+        let mut alone = 0usize;
         for &m in &members {
             let info = g.nodes.get(m as usize)?;
             let mut add = |key: Key, rolled: Option<(RollUpBy, String)>| {
@@ -367,8 +421,15 @@ impl View {
                         at
                     }
                 },
+                Shown::Member => {
+                    alone += 1;
+                    if alone > BAND_MEMBERS {
+                        return None;
+                    }
+                    add(Key::Node(info.id.clone()), None)
+                }
                 Shown::Itself(_) => add(Key::Node(info.id.clone()), None),
-                Shown::Band(_) => return None,
+                Shown::Band(_) | Shown::Part(..) => return None,
             };
             nodes[at as usize].join(m, info);
             of[m as usize] = Some(at);
@@ -445,7 +506,15 @@ impl View {
 impl ViewNode {
     /// A shown node whose first member is `info` (which [`ViewNode::join`] then adds).
     fn first(key: Key, rolled: Option<(RollUpBy, String)>, depths: Option<(u32, u32)>, info: &NodeInfo) -> ViewNode {
-        ViewNode { key, rolled, members: Vec::new(), depths, region: info.region.clone(), zone: info.zone.clone() }
+        ViewNode {
+            key,
+            rolled,
+            members: Vec::new(),
+            depths,
+            part: None,
+            region: info.region.clone(),
+            zone: info.zone.clone(),
+        }
     }
 
     /// Adds graph node `v` (`info`) to the members; the region and zone stay only while all
@@ -511,7 +580,7 @@ fn expanded_aggregates(roll: &RollUp) -> FxHashSet<(RollUpBy, &str)> {
         .iter()
         .filter_map(|k| match k {
             Key::Rolled(by, value) => Some((*by, value.as_str())),
-            Key::Node(_) | Key::Band(..) => None,
+            Key::Node(_) | Key::Band(..) | Key::Part(..) => None,
         })
         .collect()
 }
@@ -519,7 +588,9 @@ fn expanded_aggregates(roll: &RollUp) -> FxHashSet<(RollUpBy, &str)> {
 /// Where the roll-up by `by` (its expanded aggregates in `expanded`, its bands of depth in
 /// `bands`) puts graph node `v`: the aggregate of the first attribute with a value not
 /// expanded (an expanded container lets the next attributes apply; an expanded group or kind
-/// shows its members), the band of its depth at [`RollUpBy::Depth`], or itself.
+/// shows its members), the band of its depth at [`RollUpBy::Depth`], or itself: as a member
+/// of the opened aggregates on its way ([`Shown::Member`], which [`Parts`] may put in a part;
+/// they are [`opened_on_the_way`]), or as nothing rolls it up.
 fn place<'g>(
     info: &'g NodeInfo,
     v: usize,
@@ -529,6 +600,7 @@ fn place<'g>(
 ) -> Shown<'g> {
     // Inside an opened kind only a group named after it applies (replica sets stay whole).
     let mut in_kind = false;
+    let mut opened = false;
     for &by in by {
         if in_kind && by != RollUpBy::Group {
             continue;
@@ -546,13 +618,139 @@ fn place<'g>(
         if !expanded.contains(&(by, value)) {
             return Shown::In(by, value);
         }
+        opened = true;
         match by {
             _ if by.is_container() => {}
             RollUpBy::Kind => in_kind = true,
             _ => break,
         }
     }
-    Shown::Itself(None)
+    if opened {
+        Shown::Member
+    } else {
+        Shown::Itself(None)
+    }
+}
+
+/// The opened aggregates graph node `info` passes on its way through the roll-up by `by`
+/// (outermost first), when [`place`] shows it as a [`Shown::Member`] of them.
+fn opened_on_the_way<'g>(info: &'g NodeInfo, by: &[RollUpBy], expanded: &FxHashSet<(RollUpBy, &str)>) -> Way<'g> {
+    let mut path = Vec::new();
+    let mut in_kind = false;
+    for &by in by {
+        if (in_kind && by != RollUpBy::Group) || by == RollUpBy::Depth {
+            continue;
+        }
+        let Some(value) = info.attr(by) else { continue };
+        if !expanded.contains(&(by, value)) {
+            break;
+        }
+        path.push((by, value));
+        match by {
+            _ if by.is_container() => {}
+            RollUpBy::Kind => in_kind = true,
+            _ => break,
+        }
+    }
+    path
+}
+
+/// The opened aggregates on a node's way, outermost first ([`opened_on_the_way`]).
+type Way<'g> = Vec<(RollUpBy, &'g str)>;
+
+/// The parts of the opened aggregates too large to show their members ([`Key::Part`]).
+#[derive(Default)]
+struct Parts<'g> {
+    /// The aggregates with more than [`BAND_MEMBERS`] members shown themselves.
+    aggregates: Vec<PartedAggregate<'g>>,
+    /// The part of each graph node put in one: its aggregate (an index into `aggregates`) and
+    /// its range of ranks.
+    of: FxHashMap<u32, (u32, (u32, u32))>,
+    /// Dependency depths, when some aggregate is cut into parts (else empty).
+    depth: Vec<u32>,
+}
+
+/// An opened aggregate cut into parts: the opened aggregates on its members' way, and its
+/// members in rank order.
+struct PartedAggregate<'g> {
+    path: Way<'g>,
+    ranked: Vec<u32>,
+}
+
+impl<'g> Parts<'g> {
+    /// The parts [`view`] shows: the members (kept by `keep`) each opened aggregate would show
+    /// themselves, where they are more than [`BAND_MEMBERS`], ranked by depth then graph order
+    /// and cut as [`cut`] says, with the parts opened in `roll.expanded`.
+    ///
+    /// # Complexity
+    /// O(|V| · |by|) to find them; with some aggregate cut, plus O(|V| + |E|) for the depths
+    /// and O(M log M) to rank its M members.
+    fn new(
+        g: &'g Graph,
+        keep: Option<&[bool]>,
+        roll: &RollUp,
+        expanded: &FxHashSet<(RollUpBy, &str)>,
+        bands: Option<&Bands>,
+    ) -> Parts<'g> {
+        if expanded.is_empty() {
+            return Parts::default();
+        }
+        let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
+        let mut members: FxHashMap<Way<'g>, Vec<u32>> = FxHashMap::default();
+        for (v, info) in g.nodes.iter().enumerate() {
+            if kept(v) && matches!(place(info, v, &roll.by, expanded, bands), Shown::Member) {
+                members.entry(opened_on_the_way(info, &roll.by, expanded)).or_default().push(v as u32);
+            }
+        }
+        let mut big: Vec<(Way<'g>, Vec<u32>)> = members.into_iter().filter(|(_, m)| m.len() > BAND_MEMBERS).collect();
+        if big.is_empty() {
+            return Parts::default();
+        }
+        big.sort_unstable();
+        let depth = depths(g);
+        let mut of = FxHashMap::default();
+        let mut aggregates = Vec::with_capacity(big.len());
+        for (at, (path, mut ranked)) in big.into_iter().enumerate() {
+            ranked.sort_unstable_by_key(|&v| (depth[v as usize], v));
+            let open: BTreeSet<(u32, u32)> = roll
+                .expanded
+                .iter()
+                .filter_map(|k| match k {
+                    Key::Part(p, lo, hi)
+                        if p.len() == path.len() && p.iter().zip(&path).all(|(a, b)| a.0 == b.0 && a.1 == b.1) =>
+                    {
+                        Some((*lo, *hi))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let last = ranked.len() as u32 - 1;
+            for (rank, &v) in ranked.iter().enumerate() {
+                let range = cut(rank as u32, last, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize);
+                if let Some(range) = range {
+                    of.insert(v, (at as u32, range));
+                }
+            }
+            aggregates.push(PartedAggregate { path, ranked });
+        }
+        Parts { aggregates, of, depth }
+    }
+
+    /// The part graph node `v` is put in, if any.
+    fn of(&self, v: usize) -> Option<(u32, (u32, u32))> {
+        if self.of.is_empty() {
+            return None;
+        }
+        self.of.get(&(v as u32)).copied()
+    }
+}
+
+impl PartedAggregate<'_> {
+    /// Where the part of ranks `lo..=hi` lies.
+    fn part(&self, (lo, hi): (u32, u32), depth: &[u32]) -> Part {
+        let at = |rank: u32| self.ranked.get(rank as usize).and_then(|&v| depth.get(v as usize)).copied().unwrap_or(0);
+        Part { lo, hi, of: self.ranked.len() as u32, depths: (at(lo), at(hi)) }
+    }
 }
 
 /// The edges between `shown` shown nodes (`of` maps graph nodes to them), one per
@@ -604,6 +802,10 @@ fn aggregate(g: &Graph, of: &[Option<u32>], shown: usize) -> Vec<ViewEdge> {
 enum Shown<'g> {
     /// Shown itself (at this depth, when a roll-up by depth opened down to it).
     Itself(Option<(u32, u32)>),
+    /// Shown itself as a member of the opened aggregates on its way.
+    Member,
+    /// In the part of an opened aggregate (an index into [`Parts::aggregates`]) of these ranks.
+    Part(u32, (u32, u32)),
     /// In the aggregate of this attribute and value.
     In(RollUpBy, &'g str),
     /// In the band of these depths.

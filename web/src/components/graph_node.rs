@@ -90,6 +90,7 @@ pub fn key(d: &Drawing, v: usize) -> Option<String> {
         blastmap_layout::Key::Node(_) => 'n',
         blastmap_layout::Key::Rolled(..) => 'r',
         blastmap_layout::Key::Band(..) => 'b',
+        blastmap_layout::Key::Part(..) => 'p',
     };
     Some(format!("{tag}{}", d.ids.get(v)?))
 }

@@ -1,10 +1,13 @@
 //! Roll-up by attributes on random graphs with focus and random aggregates opened, against the
-//! rule written out the slow way: which shown node each node goes to, and the edges between
-//! shown nodes per kind with their counts, sorted.
+//! rule written out the slow way: which shown node each node goes to (parts of an opened
+//! aggregate too large to show its members included), and the edges between shown nodes per
+//! kind with their counts, sorted.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blastmap_layout::{view, Adjacency, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View};
+use blastmap_layout::{
+    depths, view, Adjacency, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View, BANDS, BAND_MEMBERS,
+};
 
 /// A seeded generator (no dependency needed for a few random graphs).
 struct Rng(u64);
@@ -25,13 +28,18 @@ impl Rng {
 /// A random graph with regions, zones, kinds and groups (some missing), edges of every kind,
 /// repeated ones included.
 fn random(rng: &mut Rng, n: u32) -> Graph {
+    with_values(rng, n, [3, 2, 4, 6])
+}
+
+/// A random graph whose nodes take one of this many regions, zones, kinds and groups, or none.
+fn with_values(rng: &mut Rng, n: u32, [regions, zones, kinds, groups]: [u32; 4]) -> Graph {
     let nodes = (0..n)
         .map(|i| NodeInfo {
             id: format!("n{i}"),
-            region: rng.value("r", 3),
-            zone: rng.value("z", 2),
-            kind: rng.value("k", 4),
-            group: rng.value("g", 6),
+            region: rng.value("r", regions),
+            zone: rng.value("z", zones),
+            kind: rng.value("k", kinds),
+            group: rng.value("g", groups),
             ..NodeInfo::default()
         })
         .collect();
@@ -50,43 +58,114 @@ fn random(rng: &mut Rng, n: u32) -> Graph {
     Graph { nodes, edges }
 }
 
-/// The key node `v` is shown under: the first attribute with a value not expanded; an expanded
-/// container lets the next ones apply, an expanded kind only a group after it, an expanded
-/// group shows its members.
-fn expected_key(g: &Graph, v: usize, roll: &RollUp) -> Key {
+/// The key node `v` is shown under, before parts: the first attribute with a value not
+/// expanded; an expanded container lets the next ones apply, an expanded kind only a group
+/// after it, an expanded group shows its members. With the opened aggregates passed on the way.
+fn expected_key(g: &Graph, v: usize, roll: &RollUp) -> (Key, Vec<(RollUpBy, String)>) {
     let info = &g.nodes[v];
     let mut rest: &[RollUpBy] = &roll.by;
+    let mut passed = Vec::new();
     while let Some((&by, after)) = rest.split_first() {
         rest = after;
         let Some(value) = info.attr(by) else { continue };
         let key = RollUp::key(by, value);
         if !roll.expanded.contains(&key) {
-            return key;
+            return (key, passed);
         }
+        passed.push((by, value.to_string()));
         match by {
             RollUpBy::Region | RollUpBy::Zone => {}
             RollUpBy::Kind => {
                 let group = rest.contains(&RollUpBy::Group).then(|| info.attr(RollUpBy::Group)).flatten();
-                return match group.map(|value| RollUp::key(RollUpBy::Group, value)) {
-                    Some(key) if !roll.expanded.contains(&key) => key,
-                    _ => Key::Node(info.id.clone()),
+                return match group {
+                    Some(value) if !roll.expanded.contains(&RollUp::key(RollUpBy::Group, value)) => {
+                        (RollUp::key(RollUpBy::Group, value), passed)
+                    }
+                    Some(value) => {
+                        passed.push((RollUpBy::Group, value.to_string()));
+                        (Key::Node(info.id.clone()), passed)
+                    }
+                    None => (Key::Node(info.id.clone()), passed),
                 };
             }
             _ => break,
         }
     }
-    Key::Node(info.id.clone())
+    (Key::Node(info.id.clone()), passed)
+}
+
+/// `lo..=hi` cut into at most `BANDS` ranges: the narrowest of 1, 2, 5, 10, 20, 50, … that
+/// is enough, ranges starting at multiples of it (the first at `lo`), listed in order.
+fn ranges(lo: u32, hi: u32) -> Vec<(u32, u32)> {
+    let span = u64::from(hi - lo) + 1;
+    let width = (0..10)
+        .flat_map(|e| [1u64, 2, 5].map(|m| m * 10u64.pow(e)))
+        .find(|&w| span.div_ceil(w) <= u64::from(BANDS))
+        .expect("a width");
+    let mut out = Vec::new();
+    let mut start = u64::from(lo);
+    while start <= u64::from(hi) {
+        let end = ((start / width + 1) * width - 1).min(u64::from(hi));
+        out.push((start as u32, end as u32));
+        start = end + 1;
+    }
+    out
+}
+
+/// The key each kept node is shown under: [`expected_key`], except that the members an opened
+/// aggregate shows themselves, when they are more than `BAND_MEMBERS`, are ranked by depth
+/// then graph order and go into the listed range holding their rank that is not opened, an
+/// opened range listed again while it holds more than `BAND_MEMBERS` and more than one.
+fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> Vec<Option<Key>> {
+    let mut keys: Vec<Option<Key>> = vec![None; g.nodes.len()];
+    let mut alone: BTreeMap<Vec<(RollUpBy, String)>, Vec<usize>> = BTreeMap::new();
+    for v in (0..g.nodes.len()).filter(|&v| keep[v]) {
+        let (key, passed) = expected_key(g, v, roll);
+        if matches!(key, Key::Node(_)) && !passed.is_empty() {
+            alone.entry(passed).or_default().push(v);
+        }
+        keys[v] = Some(key);
+    }
+    let depth = depths(g);
+    for (path, mut members) in alone.into_iter().filter(|(_, m)| m.len() > BAND_MEMBERS) {
+        members.sort_by_key(|&v| (depth[v], v));
+        let opened = |(lo, hi): (u32, u32)| roll.expanded.contains(&Key::Part(path.clone(), lo, hi));
+        for (rank, &v) in members.iter().enumerate() {
+            let rank = rank as u32;
+            let mut listed = ranges(0, members.len() as u32 - 1);
+            loop {
+                let &(lo, hi) = listed.iter().find(|&&(lo, hi)| lo <= rank && rank <= hi).expect("a range holds it");
+                if !opened((lo, hi)) {
+                    keys[v] = Some(Key::Part(path.clone(), lo, hi));
+                    break;
+                }
+                if lo == hi || (hi - lo + 1) as usize <= BAND_MEMBERS {
+                    break;
+                }
+                listed = ranges(lo, hi);
+            }
+        }
+    }
+    keys
 }
 
 fn check(g: &Graph, keep: &[bool], roll: &RollUp) -> View {
     let v = view(g, Some(keep), roll);
+    let expected = expected_keys(g, keep, roll);
     for (node, kept) in keep.iter().enumerate() {
         match v.of[node] {
             Some(at) => {
                 assert!(kept);
                 let shown = &v.nodes[at as usize];
-                assert_eq!(shown.key, expected_key(g, node, roll));
+                assert_eq!(Some(&shown.key), expected[node].as_ref());
                 assert!(shown.members.contains(&(node as u32)));
+                if let (Key::Part(path, lo, hi), Some(part)) = (&shown.key, shown.part) {
+                    assert_eq!((part.lo, part.hi, part.of > part.hi), (*lo, *hi, true));
+                    assert_eq!(shown.members.len() as u32, hi - lo + 1, "{}", shown.key);
+                    assert_eq!(shown.rolled.as_ref(), path.last());
+                } else {
+                    assert!(shown.part.is_none() && !matches!(shown.key, Key::Part(..)));
+                }
             }
             None => assert!(!kept),
         }
@@ -133,10 +212,70 @@ fn attribute_roll_ups_follow_the_rule_and_aggregate_every_edge_in_order() {
             let key = keys[rng.below(keys.len() as u32) as usize].clone();
             roll.expanded.insert(key.clone());
             let opened = shown.opened(&g, &adj, &roll, &key);
+            let parts = |v: &View| v.nodes.iter().any(|n| n.part.is_some());
+            let before = parts(&shown);
             shown = check(&g, &keep, &roll);
-            assert_eq!(opened.as_ref(), Some(&shown), "{key} opened in place of the view made anew");
+            match opened {
+                Some(opened) => assert_eq!(opened, shown, "{key} opened in place of the view made anew"),
+                None => assert!(before || parts(&shown), "{key} declined with no part involved"),
+            }
         }
     }
+}
+
+/// Opened aggregates with hundreds of members shown themselves (few kinds, groups and
+/// regions; kinds and groups opened, then parts): every member in the part the rule puts it
+/// in, at most `BANDS` parts a level, the parts opening down to their members.
+#[test]
+fn opened_aggregates_too_large_to_show_go_into_parts() {
+    let mut rng = Rng(41);
+    let orders: [&[RollUpBy]; 3] = [
+        &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind],
+        &[RollUpBy::Kind, RollUpBy::Group],
+        &[RollUpBy::Region, RollUpBy::Kind, RollUpBy::Group],
+    ];
+    let mut parted = 0;
+    for round in 0..40 {
+        let n = 300 + rng.below(2_500);
+        let values = [1 + rng.below(2), 0, 1 + rng.below(2), rng.below(2)];
+        let g = with_values(&mut rng, n, values);
+        let keep: Vec<bool> = (0..n).map(|_| round % 3 != 0 || rng.below(8) > 0).collect();
+        let mut roll = RollUp::by(orders[round % orders.len()]);
+        let adj = Adjacency::new(&g);
+        let mut shown = check(&g, &keep, &roll);
+        for _ in 0..8 {
+            let keys: Vec<Key> = shown.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| n.key.clone()).collect();
+            if keys.is_empty() {
+                break;
+            }
+            // Parts first, when there are some, so that they open down to their members.
+            let parts: Vec<&Key> = keys.iter().filter(|k| matches!(k, Key::Part(..))).collect();
+            let key = match parts.len() {
+                0 => keys[rng.below(keys.len() as u32) as usize].clone(),
+                p => parts[rng.below(p as u32) as usize].clone(),
+            };
+            roll.expanded.insert(key.clone());
+            let opened = shown.opened(&g, &adj, &roll, &key);
+            let was_parted = shown.nodes.iter().any(|n| n.part.is_some());
+            shown = check(&g, &keep, &roll);
+            let parts: Vec<_> = shown.nodes.iter().filter_map(|n| n.part).collect();
+            if let Some(opened) = opened {
+                assert!(!was_parted && parts.is_empty());
+                assert_eq!(opened, shown, "{key} opened in place of the view made anew");
+            }
+            parted += usize::from(!parts.is_empty());
+            let mut per_level: BTreeMap<(u32, String), usize> = BTreeMap::new();
+            for node in shown.nodes.iter().filter(|n| n.part.is_some()) {
+                let Key::Part(path, lo, hi) = &node.key else { unreachable!() };
+                let part = node.part.expect("a part");
+                assert!(part.depths.0 <= part.depths.1);
+                let width = hi - lo + 1;
+                *per_level.entry((width, format!("{path:?}"))).or_default() += 1;
+            }
+            assert!(per_level.values().all(|&c| c <= 2 * BANDS as usize), "{per_level:?}");
+        }
+    }
+    assert!(parted > 20, "parts seen in {parted} views");
 }
 
 /// The view updated in place declines (the page then makes it anew) what it cannot update: a
