@@ -146,6 +146,23 @@ test("the empty state loads an example in one click, and the menu lists every ex
   }
 });
 
+test("the top bar stays one row in a 1280-pixel window: the status gives way, whole in its title", async () => {
+  const { context, page } = await open(env.browser, env.server.url, { requests, errors, viewport: { width: 1280, height: 800 } });
+  try {
+    await page.waitForSelector("#empty-state");
+    const empty = await page.$eval(".top-bar", (e) => e.getBoundingClientRect().height);
+    await page.click("#empty-state [data-example]");
+    await waitForFindings(page);
+    const bar = await page.$eval(".top-bar", (e) => e.getBoundingClientRect().height);
+    assert.equal(bar, empty, "the status did not push the local-only mark onto a second row");
+    const status = await page.$eval("#status", (e) => ({ text: e.textContent, title: e.title }));
+    assert.match(status.text, /components · parsed in/);
+    assert.equal(status.title, status.text);
+  } finally {
+    await context.close();
+  }
+});
+
 test("clicking a component fails it: targets down and down-coloured nodes match the core's what-if", async () => {
   const file = join(EXAMPLES, "roblox-2021-consul.yaml");
   const expected = cli("what-if", "--fail", "consul", "--format", "json", file);

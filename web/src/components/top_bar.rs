@@ -123,7 +123,7 @@ pub fn TopBar(p: &Props) -> Html {
                 <button class="btn" id="export-json" onclick={export("json")} title="Report as JSON">{ "JSON" }</button>
                 <button class="btn" id="export-svg" onclick={export("svg")} title="The graph as it is drawn now">{ "SVG" }</button>
             </span>
-            <span class="status" id="status">{ p.status.clone() }</span>
+            <span class="status" id="status" title={p.status.clone()}>{ p.status.clone() }</span>
             <span class="private" title="Nothing you paste leaves this page: no server, no requests">{ "● local only" }</span>
         </header>
     }
