@@ -1,8 +1,8 @@
 // A shape no attribute rolls up (a long `requires` chain: no region, group or kind) opens rolled
 // up into bands of dependency depth; a band says what it holds, opens into its components, and
 // shows a what-if like any aggregate. A cluster's manifests, hundreds of replica sets and no
-// region, open by kind, and a kind opens into its replica sets. A kind of more than a
-// screenful opens in parts by dependency depth, which open into its components.
+// region, open by kind, and a kind opens into its replica sets. A kind holding more than a
+// screenful opens in parts by dependency depth, which open into its components or replica sets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { open, waitForFindings, shared } from "./harness.mjs";
@@ -177,7 +177,7 @@ function manifests(n) {
   return docs.join("\n---\n") + "\n";
 }
 
-test("a cluster's manifests with hundreds of replica sets open by kind, and a kind opens into its replica sets", async () => {
+test("a cluster's manifests with hundreds of replica sets open by kind, and a kind opens into its replica sets, in parts", async () => {
   const { context, page } = await open(env.browser, env.server.url);
   try {
     // 400 replica sets: by region › group › kind the first view would hold 400 boxes.
@@ -188,12 +188,19 @@ test("a cluster's manifests with hundreds of replica sets open by kind, and a ki
     assert.ok(kinds.length <= 6 && kinds.every((k) => k.startsWith("kind:")), kinds.join(", "));
     await page.click('#graph g.node[data-id="kind:pod"]');
     await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:pod"]'));
-    // Each replica set one box, beside the other kinds; no replica alone (the view draws only
-    // what is on screen, so the line under the graph counts them).
-    const line = await page.textContent(".graph-info .shown");
-    assert.equal(line, `${kinds.length - 1 + 400} shown · ${kinds.length - 1 + 400} rolled up: click one to open it`);
+    // 400 replica sets are more than a screenful: the kind shows them in 20 parts of 20, beside
+    // the other kinds (the line under the graph counts what is shown).
+    const shown = (n) => `${n} shown · ${n} rolled up: click one to open it`;
+    assert.equal(await page.textContent(".graph-info .shown"), shown(kinds.length - 1 + 20));
+    assert.match(await page.textContent('#graph g.node[data-id="kind:pod#1-20"]'), /pod 1–20.*20 of 400/);
+    await page.click("#fit");
+    await page.click('#graph g.node[data-id="kind:pod#1-20"]');
+    await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:pod#1-20"]'));
+    // A part opens into its 20 replica sets, each one box; no replica alone.
+    assert.equal(await page.textContent(".graph-info .shown"), shown(kinds.length - 1 + 19 + 20));
     assert.equal(await page.$('#graph g.node[data-id^="deployment/svc"]:not(.aggregate)'), null, "no replica alone");
-    assert.ok(await page.$('#graph g.node.aggregate[data-id^="group:deployment/svc"]'), "replica sets drawn as such");
+    const sets = await page.$$eval('#graph g.node.aggregate[data-id^="group:deployment/svc"]', (es) => es.length);
+    assert.equal(sets, 20, "replica sets drawn as such");
   } finally {
     await context.close();
   }

@@ -599,11 +599,22 @@ mod tests {
         let mut labels = d.labels.clone();
         labels.sort();
         assert_eq!(labels, ["deployment", "service"]);
-        // Opening a kind shows its members by group.
+        // Opening a kind shows its members by group: 400 replica sets, in parts of 20 (more
+        // than a screenful), each part opening into its replica sets kept whole.
         let deployment = RollUp::key(RollUpBy::Kind, "deployment");
         roll.expanded.insert(deployment);
         let d = Drawing::new(&m, &s, None, &roll);
-        assert_eq!(d.ids.len(), 401, "the service kind and 400 groups");
+        assert_eq!(d.ids.len(), 21, "the service kind and 20 parts of the 400 replica sets");
+        let part = d.view.nodes.iter().position(|n| n.part.is_some_and(|p| p.lo == 0)).unwrap();
+        assert_eq!(d.labels[part], "deployment 1–20");
+        assert!(d.subtitles[part].starts_with("20 of 400 · depth"), "{}", d.subtitles[part]);
+        assert_eq!(d.view.nodes[part].members.len(), 40, "20 replica sets of two");
+        roll.expanded.insert(d.view.nodes[part].key.clone());
+        let d = Drawing::new(&m, &s, None, &roll);
+        assert_eq!(d.ids.len(), 20 + 20);
+        let sets: Vec<&String> = d.ids.iter().filter(|id| id.starts_with("group:svc")).collect();
+        assert_eq!(sets.len(), 20, "{:?}", d.ids);
+        assert!(d.view.nodes.iter().all(|n| n.rolled.is_some()), "no replica alone");
         // Few enough groups (90, beside 300 jobs of one kind) open as before.
         let few: String = estate.lines().take(1 + 3 * 90).map(|l| format!("{l}\n")).collect::<String>()
             + &(0..300).map(|i| format!("- {{id: lone{i}, kind: job}}\n")).collect::<String>();

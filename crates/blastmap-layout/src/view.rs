@@ -22,11 +22,13 @@ pub enum Key {
     Rolled(RollUpBy, String),
     /// The nodes of dependency depths `lo..=hi` (see [`depths`](crate::depths)).
     Band(u32, u32),
-    /// The members ranked `lo..=hi` (from 0) among those an opened aggregate would show
-    /// themselves, when they are more than [`BAND_MEMBERS`](crate::BAND_MEMBERS): ranked by
-    /// dependency depth, then in graph order. The aggregate is named by the opened aggregates
-    /// on its members' way, outermost first (kind `service` opened inside region `east` is
-    /// `[(Region, east), (Kind, service)]`).
+    /// The things ranked `lo..=hi` (from 0) among those an opened aggregate would show, when
+    /// they are more than [`BAND_MEMBERS`](crate::BAND_MEMBERS): the members it shows
+    /// themselves and, in an opened kind, the replica sets it keeps whole; ranked by
+    /// dependency depth (a replica set's shallowest member's), then in graph order (its first
+    /// member's). The aggregate is named by the opened aggregates on their way, outermost
+    /// first (kind `service` opened inside region `east` is `[(Region, east), (Kind,
+    /// service)]`).
     Part(Vec<(RollUpBy, String)>, u32, u32),
 }
 
@@ -101,11 +103,11 @@ pub struct ViewNode {
     pub zone: Option<String>,
 }
 
-/// Where a part of an opened aggregate lies among the members the aggregate would show
-/// themselves ([`Key::Part`]).
+/// Where a part of an opened aggregate lies among the things the aggregate would show
+/// ([`Key::Part`]): members shown themselves, replica sets kept whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Part {
-    /// Its members' ranks, `lo..=hi` from 0, of `of`.
+    /// Its things' ranks, `lo..=hi` from 0, of `of`.
     pub lo: u32,
     pub hi: u32,
     pub of: u32,
@@ -199,10 +201,11 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// takes every node that reaches it: the range of [`depths`](crate::depths) is cut into at
 /// most [`BANDS`](crate::BANDS) bands of 1, 2 or 5 × 10ⁿ depths ([`Key::Band`]); an expanded
 /// band is cut again the same way, down to its nodes once it holds at most
-/// [`BAND_MEMBERS`](crate::BAND_MEMBERS). An opened aggregate whose members shown themselves
-/// would be more than [`BAND_MEMBERS`](crate::BAND_MEMBERS) (eight thousand services of one
-/// kind) shows them in parts ([`Key::Part`]): ranked by dependency depth, then in graph order,
-/// and cut into ranges as depths are into bands, an opened part cut again down to its members.
+/// [`BAND_MEMBERS`](crate::BAND_MEMBERS). An opened aggregate that would show more than
+/// [`BAND_MEMBERS`](crate::BAND_MEMBERS) members themselves and replica sets kept whole
+/// (eight thousand services of one kind) shows them in parts ([`Key::Part`]): ranked by
+/// dependency depth, then in graph order, and cut into ranges as depths are into bands, an
+/// opened part cut again down to what it holds.
 /// Shown nodes come in
 /// order of first appearance, except that bands and the nodes shown inside opened bands
 /// come after the others, shallowest first. Edges between shown nodes are aggregated per
@@ -266,14 +269,14 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
             (nodes.len() - 1) as u32
         };
         let shown = match (shown, parts.of(v)) {
-            (Shown::Member, Some((at, range))) => Shown::Part(at, range),
+            (Shown::Member | Shown::Set(..), Some((at, range))) => Shown::Part(at, range),
             (shown, _) => shown,
         };
         let at = match shown {
             Shown::Band(band @ (lo, hi)) => *band_index.entry(band).or_insert_with(|| {
                 add(Key::Band(lo, hi), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band), None)
             }),
-            Shown::In(by, value) => match last {
+            Shown::In(by, value) | Shown::Set(by, value) => match last {
                 Some((b, v, at)) if b == by && v == value => at,
                 _ => {
                     let at = *index.entry((by, value)).or_insert_with(|| {
@@ -287,7 +290,7 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
                 let aggregate = &parts.aggregates[at as usize];
                 let path = aggregate.path.iter().map(|&(by, value)| (by, value.to_string())).collect();
                 let rolled = aggregate.path.last().map(|&(by, value)| (by, value.to_string()));
-                add(Key::Part(path, lo, hi), rolled, None, None, Some(aggregate.part(range, &parts.depth)))
+                add(Key::Part(path, lo, hi), rolled, None, None, Some(aggregate.part(range)))
             }),
             // Each graph node is its own: never found again by its id, which an aggregate's
             // could equal.
@@ -403,34 +406,45 @@ impl View {
         let members = std::mem::take(&mut nodes[gone].members);
         let mut of = self.of.clone();
         let mut grew = vec![false; nodes.len()];
-        // Members shown themselves inside opened aggregates: every one of them is inside
-        // `opened`, which no node shown before was, so past `BAND_MEMBERS` they go into parts.
-        let mut alone = 0usize;
+        // Members shown themselves and replica sets kept whole inside opened aggregates: each
+        // is inside `opened`, which nothing shown before was (a replica set may have joined an
+        // aggregate of its group shown outside any kind: it counts all the same), so past
+        // `BAND_MEMBERS` they go into parts.
+        let (mut things, mut sets) = (0usize, FxHashSet::default());
         for &m in &members {
             let info = g.nodes.get(m as usize)?;
             let mut add = |key: Key, rolled: Option<(RollUpBy, String)>| {
                 nodes.push(ViewNode::first(key, rolled, None, info));
                 (nodes.len() - 1) as u32
             };
-            let at = match place(info, m as usize, &roll.by, &expanded, None) {
-                Shown::In(by, value) => match index.get(&(by, value)) {
-                    Some(&at) => at,
-                    None => {
-                        let at = add(RollUp::key(by, value), Some((by, value.to_string())));
-                        index.insert((by, value), at);
-                        at
+            let shown = place(info, m as usize, &roll.by, &expanded, None);
+            let aggregate = match shown {
+                Shown::In(by, value) => Some((by, value, false)),
+                Shown::Set(by, value) => Some((by, value, true)),
+                _ => None,
+            };
+            let at = match (aggregate, shown) {
+                (Some((by, value, set)), _) => {
+                    things += usize::from(set && sets.insert(value));
+                    match index.get(&(by, value)) {
+                        Some(&at) => at,
+                        None => {
+                            let at = add(RollUp::key(by, value), Some((by, value.to_string())));
+                            index.insert((by, value), at);
+                            at
+                        }
                     }
-                },
-                Shown::Member => {
-                    alone += 1;
-                    if alone > BAND_MEMBERS {
-                        return None;
-                    }
+                }
+                (None, Shown::Member) => {
+                    things += 1;
                     add(Key::Node(info.id.clone()), None)
                 }
-                Shown::Itself(_) => add(Key::Node(info.id.clone()), None),
-                Shown::Band(_) | Shown::Part(..) => return None,
+                (None, Shown::Itself(_)) => add(Key::Node(info.id.clone()), None),
+                (None, _) => return None,
             };
+            if things > BAND_MEMBERS {
+                return None;
+            }
             nodes[at as usize].join(m, info);
             of[m as usize] = Some(at);
             if let Some(grown) = grew.get_mut(at as usize) {
@@ -590,7 +604,8 @@ fn expanded_aggregates(roll: &RollUp) -> FxHashSet<(RollUpBy, &str)> {
 /// expanded (an expanded container lets the next attributes apply; an expanded group or kind
 /// shows its members), the band of its depth at [`RollUpBy::Depth`], or itself: as a member
 /// of the opened aggregates on its way ([`Shown::Member`], which [`Parts`] may put in a part;
-/// they are [`opened_on_the_way`]), or as nothing rolls it up.
+/// they are [`opened_on_the_way`]), or as nothing rolls it up. A group inside an opened kind
+/// is a replica set kept whole ([`Shown::Set`]), which [`Parts`] may put in a part too.
 fn place<'g>(
     info: &'g NodeInfo,
     v: usize,
@@ -616,7 +631,7 @@ fn place<'g>(
         }
         let Some(value) = info.attr(by) else { continue };
         if !expanded.contains(&(by, value)) {
-            return Shown::In(by, value);
+            return if in_kind { Shown::Set(by, value) } else { Shown::In(by, value) };
         }
         opened = true;
         match by {
@@ -633,7 +648,8 @@ fn place<'g>(
 }
 
 /// The opened aggregates graph node `info` passes on its way through the roll-up by `by`
-/// (outermost first), when [`place`] shows it as a [`Shown::Member`] of them.
+/// (outermost first), when [`place`] shows it as a [`Shown::Member`] of them or in a
+/// [`Shown::Set`] inside them.
 fn opened_on_the_way<'g>(info: &'g NodeInfo, by: &[RollUpBy], expanded: &FxHashSet<(RollUpBy, &str)>) -> Way<'g> {
     let mut path = Vec::new();
     let mut in_kind = false;
@@ -658,29 +674,35 @@ fn opened_on_the_way<'g>(info: &'g NodeInfo, by: &[RollUpBy], expanded: &FxHashS
 /// The opened aggregates on a node's way, outermost first ([`opened_on_the_way`]).
 type Way<'g> = Vec<(RollUpBy, &'g str)>;
 
-/// The parts of the opened aggregates too large to show their members ([`Key::Part`]).
+/// The parts of the opened aggregates too large to show what they hold ([`Key::Part`]).
 #[derive(Default)]
 struct Parts<'g> {
-    /// The aggregates with more than [`BAND_MEMBERS`] members shown themselves.
+    /// The aggregates that would show more than [`BAND_MEMBERS`] things.
     aggregates: Vec<PartedAggregate<'g>>,
     /// The part of each graph node put in one: its aggregate (an index into `aggregates`) and
     /// its range of ranks.
     of: FxHashMap<u32, (u32, (u32, u32))>,
-    /// Dependency depths, when some aggregate is cut into parts (else empty).
-    depth: Vec<u32>,
 }
 
-/// An opened aggregate cut into parts: the opened aggregates on its members' way, and its
-/// members in rank order.
+/// An opened aggregate cut into parts: the opened aggregates on its members' way, and the
+/// lowest and highest depth of its things in rank order.
 struct PartedAggregate<'g> {
     path: Way<'g>,
-    ranked: Vec<u32>,
+    depths: Vec<u32>,
+}
+
+/// One thing an opened aggregate shows: a member shown itself, or a replica set kept whole.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Thing<'g> {
+    Member(u32),
+    Set(&'g str),
 }
 
 impl<'g> Parts<'g> {
-    /// The parts [`view`] shows: the members (kept by `keep`) each opened aggregate would show
-    /// themselves, where they are more than [`BAND_MEMBERS`], ranked by depth then graph order
-    /// and cut as [`cut`] says, with the parts opened in `roll.expanded`.
+    /// The parts [`view`] shows: the things (of nodes kept by `keep`) each opened aggregate
+    /// would show, where they are more than [`BAND_MEMBERS`], ranked by depth then graph order
+    /// (a replica set's shallowest and first member's) and cut as [`cut`] says, with the parts
+    /// opened in `roll.expanded`.
     ///
     /// # Complexity
     /// O(|V| · |by|) to find them; with some aggregate cut, plus O(|V| + |E|) for the depths
@@ -696,13 +718,28 @@ impl<'g> Parts<'g> {
             return Parts::default();
         }
         let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
-        let mut members: FxHashMap<Way<'g>, Vec<u32>> = FxHashMap::default();
+        // Per way, each thing with its nodes.
+        let mut held: FxHashMap<Way<'g>, Vec<(Thing<'g>, u32)>> = FxHashMap::default();
         for (v, info) in g.nodes.iter().enumerate() {
-            if kept(v) && matches!(place(info, v, &roll.by, expanded, bands), Shown::Member) {
-                members.entry(opened_on_the_way(info, &roll.by, expanded)).or_default().push(v as u32);
-            }
+            let thing = match place(info, v, &roll.by, expanded, bands) {
+                Shown::Member if kept(v) => Thing::Member(v as u32),
+                Shown::Set(_, value) if kept(v) => Thing::Set(value),
+                _ => continue,
+            };
+            held.entry(opened_on_the_way(info, &roll.by, expanded)).or_default().push((thing, v as u32));
         }
-        let mut big: Vec<(Way<'g>, Vec<u32>)> = members.into_iter().filter(|(_, m)| m.len() > BAND_MEMBERS).collect();
+        let count = |nodes: &[(Thing, u32)]| {
+            let sets: FxHashSet<&str> = nodes
+                .iter()
+                .filter_map(|(t, _)| match t {
+                    Thing::Set(value) => Some(*value),
+                    Thing::Member(_) => None,
+                })
+                .collect();
+            nodes.iter().filter(|(t, _)| matches!(t, Thing::Member(_))).count() + sets.len()
+        };
+        let mut big: Vec<(Way<'g>, Vec<(Thing<'g>, u32)>)> =
+            held.into_iter().filter(|(_, nodes)| nodes.len() > BAND_MEMBERS && count(nodes) > BAND_MEMBERS).collect();
         if big.is_empty() {
             return Parts::default();
         }
@@ -710,8 +747,16 @@ impl<'g> Parts<'g> {
         let depth = depths(g);
         let mut of = FxHashMap::default();
         let mut aggregates = Vec::with_capacity(big.len());
-        for (at, (path, mut ranked)) in big.into_iter().enumerate() {
-            ranked.sort_unstable_by_key(|&v| (depth[v as usize], v));
+        for (at, (path, nodes)) in big.into_iter().enumerate() {
+            // Each thing's rank key: its shallowest depth and first node.
+            let mut key: FxHashMap<Thing<'g>, (u32, u32)> = FxHashMap::default();
+            for &(thing, v) in &nodes {
+                let k = (depth[v as usize], v);
+                key.entry(thing).and_modify(|e| *e = (*e).min(k)).or_insert(k);
+            }
+            let mut ranked: Vec<((u32, u32), Thing<'g>)> = key.into_iter().map(|(t, k)| (k, t)).collect();
+            ranked.sort_unstable();
+            let rank: FxHashMap<Thing<'g>, u32> = ranked.iter().enumerate().map(|(r, &(_, t))| (t, r as u32)).collect();
             let open: BTreeSet<(u32, u32)> = roll
                 .expanded
                 .iter()
@@ -725,15 +770,15 @@ impl<'g> Parts<'g> {
                 })
                 .collect();
             let last = ranked.len() as u32 - 1;
-            for (rank, &v) in ranked.iter().enumerate() {
-                let range = cut(rank as u32, last, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize);
-                if let Some(range) = range {
+            for (thing, v) in nodes {
+                let r = rank.get(&thing).copied().unwrap_or(0);
+                if let Some(range) = cut(r, last, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize) {
                     of.insert(v, (at as u32, range));
                 }
             }
-            aggregates.push(PartedAggregate { path, ranked });
+            aggregates.push(PartedAggregate { path, depths: ranked.into_iter().map(|((d, _), _)| d).collect() });
         }
-        Parts { aggregates, of, depth }
+        Parts { aggregates, of }
     }
 
     /// The part graph node `v` is put in, if any.
@@ -747,9 +792,9 @@ impl<'g> Parts<'g> {
 
 impl PartedAggregate<'_> {
     /// Where the part of ranks `lo..=hi` lies.
-    fn part(&self, (lo, hi): (u32, u32), depth: &[u32]) -> Part {
-        let at = |rank: u32| self.ranked.get(rank as usize).and_then(|&v| depth.get(v as usize)).copied().unwrap_or(0);
-        Part { lo, hi, of: self.ranked.len() as u32, depths: (at(lo), at(hi)) }
+    fn part(&self, (lo, hi): (u32, u32)) -> Part {
+        let at = |rank: u32| self.depths.get(rank as usize).copied().unwrap_or(0);
+        Part { lo, hi, of: self.depths.len() as u32, depths: (at(lo), at(hi)) }
     }
 }
 
@@ -799,11 +844,15 @@ fn aggregate(g: &Graph, of: &[Option<u32>], shown: usize) -> Vec<ViewEdge> {
 }
 
 /// Where the roll-up puts a node.
+#[derive(Clone, Copy)]
 enum Shown<'g> {
     /// Shown itself (at this depth, when a roll-up by depth opened down to it).
     Itself(Option<(u32, u32)>),
     /// Shown itself as a member of the opened aggregates on its way.
     Member,
+    /// In the replica set of this group ([`RollUpBy::Group`] and its value), kept whole
+    /// inside an opened kind.
+    Set(RollUpBy, &'g str),
     /// In the part of an opened aggregate (an index into [`Parts::aggregates`]) of these ranks.
     Part(u32, (u32, u32)),
     /// In the aggregate of this attribute and value.

@@ -112,27 +112,52 @@ fn ranges(lo: u32, hi: u32) -> Vec<(u32, u32)> {
     out
 }
 
-/// The key each kept node is shown under: [`expected_key`], except that the members an opened
-/// aggregate shows themselves, when they are more than `BAND_MEMBERS`, are ranked by depth
-/// then graph order and go into the listed range holding their rank that is not opened, an
-/// opened range listed again while it holds more than `BAND_MEMBERS` and more than one.
-fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> Vec<Option<Key>> {
+/// What an opened aggregate shows that parts may hold: node `v`'s thing, if [`expected_key`]
+/// shows it inside opened aggregates, itself or in a replica set kept whole inside an opened
+/// kind: its key then (one per thing).
+fn thing(key: &Key, passed: &[(RollUpBy, String)]) -> Option<Key> {
+    match (key, passed.last()) {
+        (Key::Node(_), Some(_)) => Some(key.clone()),
+        (Key::Rolled(RollUpBy::Group, _), Some((RollUpBy::Kind, _))) => Some(key.clone()),
+        _ => None,
+    }
+}
+
+/// The key each kept node is shown under: [`expected_key`], except that the things an opened
+/// aggregate shows (see [`thing`]), when they are more than `BAND_MEMBERS`, are ranked by
+/// depth then graph order (a replica set's shallowest member, then its first) and go into
+/// the listed range holding their rank that is not opened, an opened range listed again
+/// while it holds more than `BAND_MEMBERS` and more than one. With each node's thing.
+fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> (Vec<Option<Key>>, Vec<Option<Key>>) {
     let mut keys: Vec<Option<Key>> = vec![None; g.nodes.len()];
-    let mut alone: BTreeMap<Vec<(RollUpBy, String)>, Vec<usize>> = BTreeMap::new();
+    let mut things: Vec<Option<Key>> = vec![None; g.nodes.len()];
+    let mut inside: BTreeMap<Vec<(RollUpBy, String)>, Vec<usize>> = BTreeMap::new();
     for v in (0..g.nodes.len()).filter(|&v| keep[v]) {
         let (key, passed) = expected_key(g, v, roll);
-        if matches!(key, Key::Node(_)) && !passed.is_empty() {
-            alone.entry(passed).or_default().push(v);
+        things[v] = thing(&key, &passed);
+        if things[v].is_some() {
+            inside.entry(passed).or_default().push(v);
         }
         keys[v] = Some(key);
     }
     let depth = depths(g);
-    for (path, mut members) in alone.into_iter().filter(|(_, m)| m.len() > BAND_MEMBERS) {
-        members.sort_by_key(|&v| (depth[v], v));
+    for (path, nodes) in inside {
+        // Each thing's shallowest depth and first node.
+        let mut first: BTreeMap<&Key, (u32, usize)> = BTreeMap::new();
+        for &v in &nodes {
+            let at = first.entry(things[v].as_ref().unwrap()).or_insert((u32::MAX, usize::MAX));
+            *at = (*at).min((depth[v], v));
+        }
+        if first.len() <= BAND_MEMBERS {
+            continue;
+        }
+        let mut ranked: Vec<((u32, usize), &Key)> = first.iter().map(|(&t, &k)| (k, t)).collect();
+        ranked.sort();
         let opened = |(lo, hi): (u32, u32)| roll.expanded.contains(&Key::Part(path.clone(), lo, hi));
-        for (rank, &v) in members.iter().enumerate() {
-            let rank = rank as u32;
-            let mut listed = ranges(0, members.len() as u32 - 1);
+        let rank_of: BTreeMap<&Key, u32> = ranked.iter().enumerate().map(|(r, &(_, t))| (t, r as u32)).collect();
+        for &v in &nodes {
+            let rank = rank_of[things[v].as_ref().unwrap()];
+            let mut listed = ranges(0, ranked.len() as u32 - 1);
             loop {
                 let &(lo, hi) = listed.iter().find(|&&(lo, hi)| lo <= rank && rank <= hi).expect("a range holds it");
                 if !opened((lo, hi)) {
@@ -146,12 +171,12 @@ fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> Vec<Option<Key>> {
             }
         }
     }
-    keys
+    (keys, things)
 }
 
 fn check(g: &Graph, keep: &[bool], roll: &RollUp) -> View {
     let v = view(g, Some(keep), roll);
-    let expected = expected_keys(g, keep, roll);
+    let (expected, things) = expected_keys(g, keep, roll);
     for (node, kept) in keep.iter().enumerate() {
         match v.of[node] {
             Some(at) => {
@@ -161,7 +186,9 @@ fn check(g: &Graph, keep: &[bool], roll: &RollUp) -> View {
                 assert!(shown.members.contains(&(node as u32)));
                 if let (Key::Part(path, lo, hi), Some(part)) = (&shown.key, shown.part) {
                     assert_eq!((part.lo, part.hi, part.of > part.hi), (*lo, *hi, true));
-                    assert_eq!(shown.members.len() as u32, hi - lo + 1, "{}", shown.key);
+                    let held: BTreeSet<&Key> =
+                        shown.members.iter().filter_map(|&m| things[m as usize].as_ref()).collect();
+                    assert_eq!(held.len() as u32, hi - lo + 1, "{}", shown.key);
                     assert_eq!(shown.rolled.as_ref(), path.last());
                 } else {
                     assert!(shown.part.is_none() && !matches!(shown.key, Key::Part(..)));
@@ -223,21 +250,24 @@ fn attribute_roll_ups_follow_the_rule_and_aggregate_every_edge_in_order() {
     }
 }
 
-/// Opened aggregates with hundreds of members shown themselves (few kinds, groups and
-/// regions; kinds and groups opened, then parts): every member in the part the rule puts it
-/// in, at most `BANDS` parts a level, the parts opening down to their members.
+/// Opened aggregates with hundreds of members shown themselves or replica sets kept whole (few
+/// kinds and regions, no groups to hundreds; kinds and groups opened, then parts): every node
+/// in the part the rule puts its thing in, at most `BANDS` parts a level, the parts opening
+/// down to what they hold.
 #[test]
 fn opened_aggregates_too_large_to_show_go_into_parts() {
     let mut rng = Rng(41);
-    let orders: [&[RollUpBy]; 3] = [
+    let orders: [&[RollUpBy]; 4] = [
         &[RollUpBy::Region, RollUpBy::Group, RollUpBy::Kind],
         &[RollUpBy::Kind, RollUpBy::Group],
         &[RollUpBy::Region, RollUpBy::Kind, RollUpBy::Group],
+        &[RollUpBy::Kind, RollUpBy::Group],
     ];
-    let mut parted = 0;
-    for round in 0..40 {
-        let n = 300 + rng.below(2_500);
-        let values = [1 + rng.below(2), 0, 1 + rng.below(2), rng.below(2)];
+    let (mut parted, mut sets) = (0, 0);
+    for round in 0..30 {
+        let n = 300 + rng.below(3_000);
+        // Few kinds; no group, one, or hundreds (replica sets kept whole in an opened kind).
+        let values = [1 + rng.below(2), 0, 1 + rng.below(2), [0, 1, 3_000, 3_000][rng.below(4) as usize]];
         let g = with_values(&mut rng, n, values);
         let keep: Vec<bool> = (0..n).map(|_| round % 3 != 0 || rng.below(8) > 0).collect();
         let mut roll = RollUp::by(orders[round % orders.len()]);
@@ -248,11 +278,17 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
             if keys.is_empty() {
                 break;
             }
-            // Parts first, when there are some, so that they open down to their members.
+            // Parts first, when there are some, so that they open down to what they hold; then
+            // mostly regions and kinds (hundreds of groups would otherwise be picked first).
             let parts: Vec<&Key> = keys.iter().filter(|k| matches!(k, Key::Part(..))).collect();
-            let key = match parts.len() {
-                0 => keys[rng.below(keys.len() as u32) as usize].clone(),
-                p => parts[rng.below(p as u32) as usize].clone(),
+            let wide: Vec<&Key> =
+                keys.iter().filter(|k| matches!(k, Key::Rolled(RollUpBy::Region | RollUpBy::Kind, _))).collect();
+            let pick = |from: &[&Key], rng: &mut Rng| from[rng.below(from.len() as u32) as usize].clone();
+            let key = match (parts.len(), wide.len()) {
+                (0, 0) => keys[rng.below(keys.len() as u32) as usize].clone(),
+                (0, _) if rng.below(4) > 0 => pick(&wide, &mut rng),
+                (0, _) => keys[rng.below(keys.len() as u32) as usize].clone(),
+                _ => pick(&parts, &mut rng),
             };
             roll.expanded.insert(key.clone());
             let opened = shown.opened(&g, &adj, &roll, &key);
@@ -264,6 +300,14 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
                 assert_eq!(opened, shown, "{key} opened in place of the view made anew");
             }
             parted += usize::from(!parts.is_empty());
+            // Parts holding replica sets: groups among what they hold.
+            let holds_sets = |n: &blastmap_layout::ViewNode| {
+                n.part.is_some() && n.members.iter().any(|&m| g.nodes[m as usize].group.is_some())
+            };
+            sets += usize::from(
+                matches!(roll.by.as_slice(), [.., RollUpBy::Kind, RollUpBy::Group])
+                    && shown.nodes.iter().any(holds_sets),
+            );
             let mut per_level: BTreeMap<(u32, String), usize> = BTreeMap::new();
             for node in shown.nodes.iter().filter(|n| n.part.is_some()) {
                 let Key::Part(path, lo, hi) = &node.key else { unreachable!() };
@@ -275,7 +319,7 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
             assert!(per_level.values().all(|&c| c <= 2 * BANDS as usize), "{per_level:?}");
         }
     }
-    assert!(parted > 20, "parts seen in {parted} views");
+    assert!(parted > 20 && sets > 5, "parts seen in {parted} views, of replica sets in {sets}");
 }
 
 /// The view updated in place declines (the page then makes it anew) what it cannot update: a
