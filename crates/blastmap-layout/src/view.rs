@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::depth::{cut, depths, Bands, BAND_MEMBERS};
+use crate::depth::{cut, depths_within, Bands, BAND_MEMBERS};
 use crate::graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 
 /// What a shown node stands for: a graph node (by its id), the aggregate of one attribute's
@@ -240,37 +240,30 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// O(|V| · |by| + |E| + D log D) time for D distinct shown edges (see `aggregate`), O(|V| +
 /// |E|) space; with [`RollUpBy::Depth`] or parts, plus
 /// [`depths`](crate::depths) and O(|V| log |V|) to order the bands or rank the parts.
-pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
+pub fn view<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
     // The expanded aggregates as borrowed pairs: looked up per node without building a key.
     let expanded = expanded_aggregates(roll);
-    let parts = Parts::new(g, keep, roll, &expanded, bands.as_ref());
     // Aggregates and bands in order of first appearance, found again by attribute and value
     // (borrowed from the graph) or by depths; the last one found is tried first, as
     // neighbouring nodes often share it.
-    let mut index: FxHashMap<(RollUpBy, &str), u32> = FxHashMap::default();
+    let mut index: FxHashMap<(RollUpBy, &'g str), u32> = FxHashMap::default();
     let mut band_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut part_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut last: Option<(RollUpBy, &str, u32)> = None;
+    let mut last: Option<(RollUpBy, &'g str, u32)> = None;
     let mut nodes: Vec<ViewNode> = Vec::new();
     // Per shown node: where a roll-up by depth put it (its band, or its own depth), if one did.
     let mut by_depth: Vec<Option<(u32, u32)>> = Vec::new();
     let mut of: Vec<Option<u32>> = vec![None; n];
-    for (v, info) in g.nodes.iter().enumerate() {
-        if !kept(v) {
-            continue;
-        }
-        let shown = place(info, v, &roll.by, &expanded, bands.as_ref());
+    // Shows graph node `v` where `shown` says (the parts of `parts`, for a part).
+    let mut show = |v: usize, shown: Shown<'g>, parts: &Parts<'g>| {
+        let info = &g.nodes[v];
         let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place, part| {
             nodes.push(ViewNode { part, ..ViewNode::first(key, rolled, depths, info) });
             by_depth.push(place);
             (nodes.len() - 1) as u32
-        };
-        let shown = match (shown, parts.of(v)) {
-            (Shown::Member | Shown::Set(..), Some((at, range))) => Shown::Part(at, range),
-            (shown, _) => shown,
         };
         let at = match shown {
             Shown::Band(band @ (lo, hi)) => *band_index.entry(band).or_insert_with(|| {
@@ -287,10 +280,10 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
                 }
             },
             Shown::Part(at, range @ (lo, hi)) => *part_index.entry((at, lo)).or_insert_with(|| {
-                let aggregate = &parts.aggregates[at as usize];
-                let path = aggregate.path.iter().map(|&(by, value)| (by, value.to_string())).collect();
-                let rolled = aggregate.path.last().map(|&(by, value)| (by, value.to_string()));
-                add(Key::Part(path, lo, hi), rolled, None, None, Some(aggregate.part(range)))
+                let part = parts.aggregates.get(at as usize);
+                let path = part.map_or(Vec::new(), |p| p.path.iter().map(|&(by, v)| (by, v.to_string())).collect());
+                let rolled = part.and_then(|p| p.path.last()).map(|&(by, value)| (by, value.to_string()));
+                add(Key::Part(path, lo, hi), rolled, None, None, part.map(|p| p.part(range)))
             }),
             // Each graph node is its own: never found again by its id, which an aggregate's
             // could equal.
@@ -299,6 +292,39 @@ pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
         };
         nodes[at as usize].join(v as u32, info);
         of[v] = Some(at);
+    };
+    // Members shown themselves and replica sets kept whole wait until every node is placed,
+    // for the parts: then they are shown, and the nodes put back in order of first appearance.
+    let mut waiting: Vec<(usize, Shown<'g>)> = Vec::new();
+    for (v, info) in g.nodes.iter().enumerate() {
+        if !kept(v) {
+            continue;
+        }
+        match place(info, v, &roll.by, &expanded, bands.as_ref()) {
+            shown @ (Shown::Member | Shown::Set(..)) => waiting.push((v, shown)),
+            shown => show(v, shown, &Parts::default()),
+        }
+    }
+    if !waiting.is_empty() {
+        let parts = Parts::new(g, &waiting, roll, &expanded);
+        for &(v, shown) in &waiting {
+            match parts.of(v) {
+                Some((at, range)) => show(v, Shown::Part(at, range), &parts),
+                None => show(v, shown, &parts),
+            }
+        }
+        // As made in one pass: members ascending, nodes by first member.
+        for node in nodes.iter_mut().filter(|n| !n.members.is_sorted()) {
+            node.members.sort_unstable();
+        }
+        let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
+        order.sort_by_key(|&i| nodes[i as usize].members.first().copied().unwrap_or(u32::MAX));
+        let moved_to = positions(&order, nodes.len());
+        nodes = reordered(nodes, &order);
+        by_depth = order.iter().map(|&i| by_depth[i as usize]).collect();
+        for o in of.iter_mut().flatten() {
+            *o = moved_to[*o as usize];
+        }
     }
     if bands.is_some() {
         // What a roll-up by depth placed comes after the rest, shallowest first.
@@ -699,33 +725,30 @@ enum Thing<'g> {
 }
 
 impl<'g> Parts<'g> {
-    /// The parts [`view`] shows: the things (of nodes kept by `keep`) each opened aggregate
-    /// would show, where they are more than [`BAND_MEMBERS`], ranked by depth then graph order
-    /// (a replica set's shallowest and first member's) and cut as [`cut`] says, with the parts
-    /// opened in `roll.expanded`.
+    /// The parts [`view`] shows: the things (of the nodes in `waiting`, where [`place`] put
+    /// them) each opened aggregate would show, where they are more than [`BAND_MEMBERS`],
+    /// ranked by their depth among the aggregate's own nodes (see [`depths_within`]) then graph
+    /// order (a replica set's shallowest and first member's) and cut as [`cut`] says, with the
+    /// parts opened in `roll.expanded`.
     ///
     /// # Complexity
-    /// O(|V| · |by|) to find them; with some aggregate cut, plus O(|V| + |E|) for the depths
-    /// and O(M log M) to rank its M members.
+    /// O(W · |by|) for the W nodes waiting; with some aggregate cut, plus O(|V| + |E|) for the
+    /// depths and O(M log M) to rank its M things.
     fn new(
         g: &'g Graph,
-        keep: Option<&[bool]>,
+        waiting: &[(usize, Shown<'g>)],
         roll: &RollUp,
         expanded: &FxHashSet<(RollUpBy, &str)>,
-        bands: Option<&Bands>,
     ) -> Parts<'g> {
-        if expanded.is_empty() {
-            return Parts::default();
-        }
-        let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
         // Per way, each thing with its nodes.
         let mut held: FxHashMap<Way<'g>, Vec<(Thing<'g>, u32)>> = FxHashMap::default();
-        for (v, info) in g.nodes.iter().enumerate() {
-            let thing = match place(info, v, &roll.by, expanded, bands) {
-                Shown::Member if kept(v) => Thing::Member(v as u32),
-                Shown::Set(_, value) if kept(v) => Thing::Set(value),
+        for &(v, shown) in waiting {
+            let thing = match shown {
+                Shown::Member => Thing::Member(v as u32),
+                Shown::Set(_, value) => Thing::Set(value),
                 _ => continue,
             };
+            let Some(info) = g.nodes.get(v) else { continue };
             held.entry(opened_on_the_way(info, &roll.by, expanded)).or_default().push((thing, v as u32));
         }
         let count = |nodes: &[(Thing, u32)]| {
@@ -744,14 +767,14 @@ impl<'g> Parts<'g> {
             return Parts::default();
         }
         big.sort_unstable();
-        let depth = depths(g);
+        let depth = depths_within(g, big.iter().map(|(_, nodes)| nodes.iter().map(|&(_, v)| v)));
         let mut of = FxHashMap::default();
         let mut aggregates = Vec::with_capacity(big.len());
         for (at, (path, nodes)) in big.into_iter().enumerate() {
             // Each thing's rank key: its shallowest depth and first node.
             let mut key: FxHashMap<Thing<'g>, (u32, u32)> = FxHashMap::default();
             for &(thing, v) in &nodes {
-                let k = (depth[v as usize], v);
+                let k = (depth.get(&v).copied().unwrap_or(0), v);
                 key.entry(thing).and_modify(|e| *e = (*e).min(k)).or_insert(k);
             }
             let mut ranked: Vec<((u32, u32), Thing<'g>)> = key.into_iter().map(|(t, k)| (k, t)).collect();

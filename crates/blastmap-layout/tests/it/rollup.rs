@@ -125,7 +125,8 @@ fn thing(key: &Key, passed: &[(RollUpBy, String)]) -> Option<Key> {
 
 /// The key each kept node is shown under: [`expected_key`], except that the things an opened
 /// aggregate shows (see [`thing`]), when they are more than `BAND_MEMBERS`, are ranked by
-/// depth then graph order (a replica set's shallowest member, then its first) and go into
+/// depth (in the graph of the aggregate's own nodes and the edges between them) then graph
+/// order (a replica set's shallowest member, then its first) and go into
 /// the listed range holding their rank that is not opened, an opened range listed again
 /// while it holds more than `BAND_MEMBERS` and more than one. With each node's thing.
 fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> (Vec<Option<Key>>, Vec<Option<Key>>) {
@@ -140,13 +141,23 @@ fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> (Vec<Option<Key>>, 
         }
         keys[v] = Some(key);
     }
-    let depth = depths(g);
     for (path, nodes) in inside {
+        // The graph of these nodes alone: their depths there.
+        let local: BTreeMap<u32, u32> = nodes.iter().enumerate().map(|(i, &v)| (v as u32, i as u32)).collect();
+        let sub = Graph {
+            nodes: nodes.iter().map(|&v| g.nodes[v].clone()).collect(),
+            edges: g
+                .edges
+                .iter()
+                .filter_map(|e| Some(Edge { from: *local.get(&e.from)?, to: *local.get(&e.to)?, kind: e.kind }))
+                .collect(),
+        };
+        let depth: BTreeMap<usize, u32> = nodes.iter().copied().zip(depths(&sub)).collect();
         // Each thing's shallowest depth and first node.
         let mut first: BTreeMap<&Key, (u32, usize)> = BTreeMap::new();
         for &v in &nodes {
             let at = first.entry(things[v].as_ref().unwrap()).or_insert((u32::MAX, usize::MAX));
-            *at = (*at).min((depth[v], v));
+            *at = (*at).min((depth[&v], v));
         }
         if first.len() <= BAND_MEMBERS {
             continue;
