@@ -103,10 +103,10 @@ test("a long chain opens in depth bands; a band opens into its components and sh
     // The page's report holds 200 findings of a kind: c0's fold still counts all 2,999 of its
     // single-instance dependencies, and the section says where the rest are.
     const fold = await page.$eval('#findings section[data-kind="spof"] li.fold .fold-title', (e) => e.textContent);
-    assert.match(fold, /^c0: 2999 single-instance dependencies, direct or chained \(obvious\)/);
-    assert.match(fold, /… and 2993 more$/);
+    assert.match(fold, /^c0: 2,999 single-instance dependencies, direct or chained \(obvious\)/);
+    assert.match(fold, /… and 2,993 more$/);
     const note = await page.$eval('#findings section[data-kind="spof"] > p.muted', (e) => e.textContent);
-    assert.equal(note, "2799 more in the exported report");
+    assert.equal(note, "2,799 more in the exported report");
     // Readable at first sight: the 15 bands are laid out in rows (a column of them showed
     // only the top 11 at a legible size), every one of them whole on screen and legible.
     await allBandsLegible(page, 15, 30);

@@ -348,17 +348,9 @@ impl Drawing {
     }
 }
 
-/// `n` with a comma between thousands (`1,000,000`).
+/// `n` with a comma between thousands (`1,000,000`), as the report writes counts.
 fn grouped(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    blastmap_core::finding::thousands(n as usize)
 }
 
 /// The graph nodes for some ids: a drawn node itself; a region or zone, everything placed in it.

@@ -362,18 +362,18 @@ pub const TITLE_NAMES: usize = 12;
 /// "`a`, `b`, `c`" for up to [`TITLE_NAMES`], else the first of them "and N more".
 pub fn join_some<S: AsRef<str>>(items: &[S]) -> String {
     match items.len().checked_sub(TITLE_NAMES) {
-        Some(more) if more > 0 => format!("{} and {more} more", join(first_n(items, TITLE_NAMES))),
+        Some(more) if more > 0 => format!("{} and {} more", join(first_n(items, TITLE_NAMES)), thousands(more)),
         _ => join(items),
     }
 }
 
 /// A closed walk `a → b → … → a` for up to [`TITLE_NAMES`] steps, else its first steps, how
-/// many more, and the way back: "a → b → … 7990 more … → a".
+/// many more, and the way back: "a → b → … 7,990 more … → a".
 pub fn walk_some<S: AsRef<str>>(path: &[S]) -> String {
     let words = |items: &[S]| items.iter().map(AsRef::as_ref).collect::<Vec<&str>>().join(" → ");
     match (path.len().checked_sub(TITLE_NAMES + 1), path.last()) {
         (Some(more), Some(last)) if more > 0 => {
-            format!("{} → … {more} more … → {}", words(first_n(path, TITLE_NAMES)), last.as_ref())
+            format!("{} → … {} more … → {}", words(first_n(path, TITLE_NAMES)), thousands(more), last.as_ref())
         }
         _ => words(path),
     }
@@ -403,6 +403,25 @@ pub fn first_and_more_of<S: AsRef<str>>(items: &[S], total: usize) -> String {
     }
 }
 
+/// `n` with its digits in groups of three, as a report writes counts.
+///
+/// ```
+/// use blastmap_core::finding::thousands;
+/// assert_eq!([thousands(0), thousands(999), thousands(1_000)], ["0", "999", "1,000"]);
+/// assert_eq!(thousands(250_005_000), "250,005,000");
+/// ```
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "`a`, `b`" for up to three, else "N targets" (`what` names the things counted).
 pub fn few_or_count<S: AsRef<str>>(items: &[S], what: &str) -> String {
     few_or_total(items, items.len(), what)
@@ -414,7 +433,7 @@ pub fn few_or_total<S: AsRef<str>>(items: &[S], total: usize, what: &str) -> Str
     if total <= 3 {
         join(first(items))
     } else {
-        format!("{total} {what}")
+        format!("{} {what}", thousands(total))
     }
 }
 

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::algo::{what_if, WhatIf};
 use crate::error::{suggest, Error, ErrorKind, Errors, Pos};
-use crate::finding::{Context, Finding, FindingKind, Rank, Reason, Severity, EVIDENCE_LIMIT};
+use crate::finding::{thousands, Context, Finding, FindingKind, Rank, Reason, Severity, EVIDENCE_LIMIT};
 use crate::format::{ComponentSpans, Document, Section, Source};
 use crate::model::{Model, NodeId};
 use crate::name::Name;
@@ -450,18 +450,19 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
         ));
     }
     if down > 0 {
-        parts.push(format!("{down} {} down", if down == 1 { "node" } else { "nodes" }));
+        parts.push(format!("{} {} down", thousands(down), plural_word(down, "node", "nodes")));
     }
     if restart > 0 {
-        parts.push(format!("{restart} {} would drop if restarted", if restart == 1 { "node" } else { "nodes" }));
+        parts.push(format!("{} {} would drop if restarted", thousands(restart), plural_word(restart, "node", "nodes")));
     }
     let ephemeral: Vec<&str> = impacts.iter().flat_map(|i| &i.ephemeral_dropping).map(Name::as_str).collect();
     if !ephemeral.is_empty() {
         let n = ephemeral.len();
         let shown: Vec<&str> = ephemeral.iter().take(3).copied().collect();
-        let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
+        let more = if n > shown.len() { format!(" and {} more", thousands(n - shown.len())) } else { String::new() };
         parts.push(format!(
-            "{n} ephemeral {} ({}{more}) {} constantly and will drop",
+            "{} ephemeral {} ({}{more}) {} constantly and will drop",
+            thousands(n),
             plural_word(n, "node", "nodes"),
             shown.join(", "),
             plural_word(n, "restarts", "restart")
@@ -486,7 +487,7 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     parts.push(match cut {
         0 => "connections keep flowing".to_string(),
         1 => "1 node pair loses every path".to_string(),
-        n => format!("{n} node pairs lose every path"),
+        n => format!("{} node pairs lose every path", thousands(n)),
     });
     format!("{failed} down: {}", parts.join("; "))
 }

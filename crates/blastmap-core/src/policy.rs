@@ -747,7 +747,7 @@ fn list<S: AsRef<str>>(ids: &[S], most: usize) -> String {
 fn more(total: usize, shown: usize) -> String {
     match total.saturating_sub(shown) {
         0 => String::new(),
-        n => format!(" and {n} more"),
+        n => format!(" and {} more", crate::finding::thousands(n)),
     }
 }
 
@@ -755,7 +755,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", crate::finding::thousands(n))
     }
 }
 

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use rustc_hash::FxHashSet;
 
 use crate::algo::Status;
-use crate::finding::{Class, Finding};
+use crate::finding::{thousands, Class, Finding};
 use crate::name::Name;
 use crate::note::{Note, NoteKind};
 use crate::observed::ObservedReport;
@@ -163,7 +163,8 @@ pub fn rank_note(f: &Finding) -> Option<String> {
         let quoted: Vec<String> = f.rank.equivalent.iter().map(|e| format!("`{e}`")).collect();
         let total = f.rank.equivalent_count.max(quoted.len());
         let shown: Vec<String> = quoted.into_iter().take(5).collect();
-        let more = if total > shown.len() { format!(" and {} more", total - shown.len()) } else { String::new() };
+        let more =
+            if total > shown.len() { format!(" and {} more", thousands(total - shown.len())) } else { String::new() };
         parts.push(format!("equivalent (each takes down the same outside this group): {}{more}", shown.join(", ")));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
@@ -231,15 +232,16 @@ pub fn fold_words(
         .zip(&counts)
         .take(show)
         .map(|((_, f), n)| match n {
-            Some(n) if differ => format!("`{}` ({n} down)", f.subject),
+            Some(n) if differ => format!("`{}` ({} down)", f.subject, thousands(*n as usize)),
             _ => format!("`{}`", f.subject),
         })
         .collect();
     let more = total.saturating_sub(names.len());
-    let more = if more > 0 { format!(" … and {more} more") } else { String::new() };
+    let more = if more > 0 { format!(" … and {} more", thousands(more)) } else { String::new() };
     format!(
-        "`{target}`: {}{total} single-instance {}, direct or chained (obvious){}: {}{more}",
+        "`{target}`: {}{} single-instance {}, direct or chained (obvious){}: {}{more}",
         if also { "also " } else { "" },
+        thousands(total),
         if total == 1 { "dependency" } else { "dependencies" },
         if differ { ", widest first" } else { "" },
         names.join(", ")
@@ -566,7 +568,10 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                s.dim(&format!("… and {} more lines (use --format json for all)", lines.len() - SECTION_LIMIT))
+                s.dim(&format!(
+                    "… and {} more lines (use --format json for all)",
+                    thousands(lines.len() - SECTION_LIMIT)
+                ))
             );
         }
     }
@@ -598,7 +603,8 @@ pub fn text(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "  wave {:>2}: {}", i + 1, first_n(w, 8, " … +"));
     }
     if cold.waves.len() > SECTION_LIMIT {
-        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more waves", cold.waves.len() - SECTION_LIMIT)));
+        let _ =
+            writeln!(out, "  {}", s.dim(&format!("… and {} more waves", thousands(cold.waves.len() - SECTION_LIMIT))));
     }
     if !cold.deadlocked.is_empty() {
         let _ = writeln!(out, "  {} {}", s.paint("1;31", "never up:"), first_n(&cold.deadlocked, 10, " … +"));
@@ -618,7 +624,7 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                s.dim(&format!("… and {} more targets", report.availability.len() - SECTION_LIMIT))
+                s.dim(&format!("… and {} more targets", thousands(report.availability.len() - SECTION_LIMIT)))
             );
         }
     }
@@ -642,7 +648,7 @@ pub fn text(report: &Report, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                s.dim(&format!("… and {} more (use --format json for all)", report.criticality.len() - 10))
+                s.dim(&format!("… and {} more (use --format json for all)", thousands(report.criticality.len() - 10)))
             );
         }
     }
@@ -689,7 +695,7 @@ fn notes_text(out: &mut String, report: &Report, s: &Style) {
         }
     }
     if report.notes.len() > shown {
-        let more = report.notes.len() - shown;
+        let more = thousands(report.notes.len() - shown);
         let _ = writeln!(out, "  {}", s.dim(&format!("… and {more} more (use --format json for all)")));
     }
 }
@@ -770,8 +776,12 @@ fn observed_lines(
     if !o.unmatched.is_empty() {
         let items: Vec<String> = o.unmatched.iter().take(8).map(|u| unmatched_line(u, show)).collect();
         let more = o.unmatched.len().saturating_sub(8);
-        let more = if more > 0 { format!(" … +{more}") } else { String::new() };
-        lines.push(format!("observed but not in the design ({}): {}{more}", o.unmatched.len(), items.join(", ")));
+        let more = if more > 0 { format!(" … +{}", thousands(more)) } else { String::new() };
+        lines.push(format!(
+            "observed but not in the design ({}): {}{more}",
+            thousands(o.unmatched.len()),
+            items.join(", ")
+        ));
     }
     if !o.ambiguous.is_empty() {
         let items: Vec<String> = o
@@ -844,7 +854,7 @@ fn observed_text(out: &mut String, report: &Report, ids: &Ids<'_>, s: &Style) {
             let _ = writeln!(out, "    {} {}", s.severity(f.severity), ids.plain(&f.title));
         }
         if items.len() > SECTION_LIMIT {
-            let more = items.len() - SECTION_LIMIT;
+            let more = thousands(items.len() - SECTION_LIMIT);
             let _ = writeln!(out, "    {}", s.dim(&format!("… and {more} more (use --format json for all)")));
         }
     }
@@ -928,7 +938,7 @@ pub fn results_cut(n: usize) -> String {
 /// assert_eq!((counted(1, "wave"), counted(0, "placement value")), ("1 wave".into(), "0 placement values".into()));
 /// ```
 pub fn counted(n: usize, word: &str) -> String {
-    format!("{n} {}", plural(u32::try_from(n).unwrap_or(u32::MAX), word))
+    format!("{} {}", thousands(n), plural(u32::try_from(n).unwrap_or(u32::MAX), word))
 }
 
 fn plural(n: u32, word: &str) -> String {
@@ -943,7 +953,7 @@ fn plural(n: u32, word: &str) -> String {
 fn first_n<S: AsRef<str>>(items: &[S], n: usize, more: &str) -> String {
     let shown = items.iter().take(n).map(|s| visible(s.as_ref())).collect::<Vec<_>>().join(", ");
     if items.len() > n {
-        format!("{shown}{more}{}", items.len() - n)
+        format!("{shown}{more}{}", thousands(items.len() - n))
     } else {
         shown
     }
@@ -1096,14 +1106,6 @@ pub fn cut_lists(report: &Report) -> Vec<String> {
     out
 }
 
-/// "1,234,567".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let groups: Vec<&str> =
-        digits.as_bytes().rchunks(3).rev().map(|g| std::str::from_utf8(g).unwrap_or_default()).collect();
-    groups.join(",")
-}
-
 /// Selects the entries of one what-if section.
 type Pick = dyn Fn(&crate::report::AffectedEntry) -> bool;
 
@@ -1140,7 +1142,10 @@ pub fn what_if_text(w: &WhatIfReport, color: bool) -> String {
             parts.push(if t.pairs_cut == 0 {
                 "connections keep flowing".to_string()
             } else {
-                s.paint("31", &format!("{} of {} node pairs lose every path", t.pairs_cut, t.pairs_up))
+                s.paint(
+                    "31",
+                    &format!("{} of {} node pairs lose every path", thousands(t.pairs_cut), thousands(t.pairs_up)),
+                )
             });
             let _ = writeln!(out, "  {:<20} {}", visible(&t.tailnet), parts.join("; "));
         }
@@ -1219,14 +1224,14 @@ pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
         let _ = writeln!(out, "  + {} {}", s.severity(f.severity), ids.plain(&f.title));
     }
     if d.gained.len() > SECTION_LIMIT * 2 {
-        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.gained.len() - SECTION_LIMIT * 2)));
+        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", thousands(d.gained.len() - SECTION_LIMIT * 2))));
     }
     let _ = writeln!(out, "\n{} ({})", s.paint("32", "Findings lost"), d.lost.len());
     for f in d.lost.iter().take(SECTION_LIMIT * 2) {
         let _ = writeln!(out, "  - {} {}", s.severity(f.severity), ids.plain(&f.title));
     }
     if d.lost.len() > SECTION_LIMIT * 2 {
-        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", d.lost.len() - SECTION_LIMIT * 2)));
+        let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", thousands(d.lost.len() - SECTION_LIMIT * 2))));
     }
     for (title, list, sign) in [
         (
@@ -1249,7 +1254,7 @@ pub fn diff_text(d: &crate::diff::DiffReport, color: bool) -> String {
             let _ = writeln!(out, "       {}", s.dim(&format!("cut: {}", ids.plain(&u.reason))));
         }
         if list.len() > SECTION_LIMIT * 2 {
-            let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", list.len() - SECTION_LIMIT * 2)));
+            let _ = writeln!(out, "  {}", s.dim(&format!("… and {} more", thousands(list.len() - SECTION_LIMIT * 2))));
         }
     }
     if !d.changed.is_empty() {
@@ -1422,7 +1427,7 @@ fn policy_text(out: &mut String, report: &Report, s: &Style) {
             let _ = writeln!(out, "  {} {}", s.severity(f.severity), ids.plain(&f.title));
         }
         if p.findings.len() > SECTION_LIMIT {
-            let more = p.findings.len() - SECTION_LIMIT;
+            let more = thousands(p.findings.len() - SECTION_LIMIT);
             let _ = writeln!(out, "  {}", s.dim(&format!("… and {more} more (use --format json for all)")));
         }
         let _ = writeln!(out, "  {}", s.bold("Widest reach"));
@@ -1446,7 +1451,7 @@ fn policy_text(out: &mut String, report: &Report, s: &Style) {
             );
         }
         if p.principals.len() > PRINCIPALS_SHOWN {
-            let more = p.principals.len() - PRINCIPALS_SHOWN;
+            let more = thousands(p.principals.len() - PRINCIPALS_SHOWN);
             let _ =
                 writeln!(out, "    {}", s.dim(&format!("… and {more} more principals (use --format json for all)")));
         }

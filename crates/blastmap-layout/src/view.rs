@@ -319,22 +319,14 @@ pub fn view<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
         }
         let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
         order.sort_by_key(|&i| nodes[i as usize].members.first().copied().unwrap_or(u32::MAX));
-        let moved_to = positions(&order, nodes.len());
-        nodes = reordered(nodes, &order);
         by_depth = order.iter().map(|&i| by_depth[i as usize]).collect();
-        for o in of.iter_mut().flatten() {
-            *o = moved_to[*o as usize];
-        }
+        nodes = in_order(nodes, &mut of, &order);
     }
     if bands.is_some() {
         // What a roll-up by depth placed comes after the rest, shallowest first.
         let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
         order.sort_by_key(|&i| (by_depth[i as usize].is_some(), by_depth[i as usize], i));
-        let moved_to = positions(&order, nodes.len());
-        nodes = reordered(nodes, &order);
-        for o in of.iter_mut().flatten() {
-            *o = moved_to[*o as usize];
-        }
+        nodes = in_order(nodes, &mut of, &order);
     }
     let edges = aggregate(g, &of, nodes.len());
     View { nodes, edges, of }
@@ -577,6 +569,15 @@ fn positions(order: &[u32], len: usize) -> Vec<u32> {
         to[from as usize] = at as u32;
     }
     to
+}
+
+/// The shown `nodes` in `order` (a permutation of their indices), `of` renumbered to match.
+fn in_order(nodes: Vec<ViewNode>, of: &mut [Option<u32>], order: &[u32]) -> Vec<ViewNode> {
+    let moved_to = positions(order, nodes.len());
+    for o in of.iter_mut().flatten() {
+        *o = moved_to[*o as usize];
+    }
+    reordered(nodes, order)
 }
 
 /// `nodes` in `order` (indices into them; those left out are dropped).

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use blastmap_core::finding::thousands;
 use blastmap_core::render::{counted, fold_words, lines, rank_note, Line, NamedAbove, TakenDown};
 use blastmap_core::report::{Finding, FindingKind, Report, Severity};
 use yew::prelude::*;
@@ -25,7 +26,7 @@ fn rows_left(total: usize, rows: usize, what: &str) -> Html {
     if total <= rows {
         return Html::default();
     }
-    html! { <p class="muted small">{ format!("… and {} more{what} in the exported report", total - rows) }</p> }
+    html! { <p class="muted small">{ format!("… and {} more{what} in the exported report", thousands(total - rows)) }</p> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -413,7 +414,7 @@ pub fn Findings(p: &Props) -> Html {
                     <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {more} more") } }</button>
                 }
                 if (all || more == 0) && total > items.len() {
-                    <p class="muted small">{ format!("{} more in the exported report", total - items.len()) }</p>
+                    <p class="muted small">{ format!("{} more in the exported report", thousands(total - items.len())) }</p>
                 }
             </section>
         }

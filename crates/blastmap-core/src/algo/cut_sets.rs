@@ -517,7 +517,11 @@ pub fn findings(points: &[DoublePoint], cx: &Context) -> Vec<Finding> {
                 [] => String::new(),
                 sets => {
                     let shown: Vec<String> = sets.iter().take(3).map(|s| join(&cx.names(s))).collect();
-                    let more = if sets.len() > 3 { format!(" and {} more", sets.len() - 3) } else { String::new() };
+                    let more = if sets.len() > 3 {
+                        format!(" and {} more", crate::finding::thousands(sets.len() - 3))
+                    } else {
+                        String::new()
+                    };
                     format!("; equivalent: {}{more}", shown.join("; "))
                 }
             };

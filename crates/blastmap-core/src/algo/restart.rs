@@ -63,7 +63,7 @@ pub fn findings(hazards: &[RestartHazard], cx: &Context) -> Vec<Finding> {
         .map(|h| {
             let stays = match h.cannot_restart.as_slice() {
                 [one] => format!("`{}` stays up", cx.model.name(*one)),
-                all => format!("{} components stay up", all.len()),
+                all => format!("{} components stay up", crate::finding::thousands(all.len())),
             };
             let title = format!(
                 "restart hazard: while `{}` is down, {stays} but could not start again",

@@ -102,7 +102,7 @@ fn a_spine_under_many_leaves_cuts_its_lists_and_says_so() {
     assert_eq!(r.criticality[0].targets_down, leaves as u32);
     assert_eq!(r.criticality[0].components_down, (depth + leaves - 1) as u32);
     let spof = r.findings_of(blastmap_core::report::FindingKind::Spof).next().expect("a finding");
-    assert!(spof.title.ends_with("takes down 5000 targets"), "{}", spof.title);
+    assert!(spof.title.ends_with("takes down 5,000 targets"), "{}", spof.title);
 
     let text = render::text(&r, false);
     assert!(

@@ -88,7 +88,7 @@ fn estate_findings_are_pinned() {
             "shard-1 down: admin actions blocked for tailnets acme, globex; 123 nodes would drop if restarted; subnet route 10.20.0.0/16 keeps its primary router but cannot fail over; connections keep flowing",
             "shard-2 down: admin actions blocked for tailnets initech, hooli; 80 nodes would drop if restarted; connections keep flowing",
             "shard-3 down: admin actions blocked for tailnet umbrella; 40 nodes would drop if restarted; connections keep flowing",
-            "derp-nyc down: 1840 node pairs lose every path",
+            "derp-nyc down: 1,840 node pairs lose every path",
             "derp-fra down: 785 node pairs lose every path",
             "derp-sin down: 482 node pairs lose every path",
             "relay-nyc-1 down: connections keep flowing",
