@@ -1,6 +1,7 @@
 //! Dependency depth, and the bands of depths a shape no attribute rolls up opens with: a chain of
 //! a million components first shows about twenty aggregates ("depth 0–49,999"), each opening
-//! into narrower bands down to the components.
+//! into narrower bands down to the components. The same cut ([`cut`]) makes the parts of an
+//! opened aggregate too large to show, ranked by depth among its own nodes ([`depths_within`]).
 
 use std::collections::BTreeSet;
 

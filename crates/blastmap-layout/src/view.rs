@@ -395,8 +395,8 @@ impl View {
     /// `opened` and the edges around them and around the aggregates they join, not from every
     /// node and edge. `adj` is `g`'s [`Adjacency`]. `None` (make the view anew) when `roll`
     /// rolls up by depth, does not expand `opened`, `opened` is not an aggregate here, or parts
-    /// are involved (this view shows some, or `opened` would show more members than
-    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS)).
+    /// are involved (this view shows some, or `opened` would show more than
+    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS) members themselves and replica sets).
     ///
     /// # Complexity
     /// O(|V| + S log S + D) time for S shown nodes and D shown edges (the new index of every
@@ -711,8 +711,8 @@ struct Parts<'g> {
     of: FxHashMap<u32, (u32, (u32, u32))>,
 }
 
-/// An opened aggregate cut into parts: the opened aggregates on its members' way, and the
-/// lowest and highest depth of its things in rank order.
+/// An opened aggregate cut into parts: the opened aggregates on its things' way, and each
+/// thing's depth (among the aggregate's own nodes), in rank order.
 struct PartedAggregate<'g> {
     path: Way<'g>,
     depths: Vec<u32>,
