@@ -92,6 +92,9 @@ pub struct Scene {
     pub adjacency: Adjacency,
     /// The roll-up the graph opens with ([`initial_roll_up`]), worked out once.
     pub opens_with: RollUp,
+    /// The graph's dependency depths, worked out by the first view of bands or parts and kept
+    /// for the next ([`blastmap_layout::view_with`]).
+    pub depths: std::cell::OnceCell<Vec<u32>>,
 }
 
 /// Regions and zones are drawn as boxes; a placement value only one component sits on (its
@@ -213,7 +216,7 @@ impl Scene {
         let graph = Graph { nodes, edges };
         let adjacency = Adjacency::new(&graph);
         let opens_with = initial_roll_up(&graph);
-        Scene { graph, model_of, graph_of, gate, placement, adjacency, opens_with }
+        Scene { graph, model_of, graph_of, gate, placement, adjacency, opens_with, depths: Default::default() }
     }
 
     /// The model node of a component id, when it is drawn.
@@ -316,7 +319,7 @@ impl Drawing {
         let shown = keep.as_ref().map_or(scene.graph.len(), |k| k.iter().filter(|&&b| b).count());
         let none = RollUp::none();
         let roll = if keep.is_some() && shown <= ROLL_UP_ABOVE { &none } else { roll };
-        let view = blastmap_layout::view(&scene.graph, keep.as_deref(), roll);
+        let view = blastmap_layout::view_with(&scene.graph, keep.as_deref(), roll, &scene.depths);
         Drawing::laid_out(scene, view, shown)
     }
 

@@ -1,11 +1,9 @@
 //! Dependency depth, and the bands of depths a shape no attribute rolls up opens with: a chain of
 //! a million components first shows about twenty aggregates ("depth 0–49,999"), each opening
 //! into narrower bands down to the components. The same cut ([`cut`]) makes the parts of an
-//! opened aggregate too large to show, ranked by depth among its own nodes ([`depths_within`]).
+//! opened aggregate too large to show, ranked by depth.
 
 use std::collections::BTreeSet;
-
-use rustc_hash::FxHashMap;
 
 use crate::graph::Graph;
 use crate::view::Key;
@@ -37,54 +35,22 @@ pub const BAND_MEMBERS: usize = 300;
 /// O(|V| + |E|) time and space (Tarjan's algorithm with an explicit stack, then one pass over
 /// the condensation as its components complete).
 pub fn depths(g: &Graph) -> Vec<u32> {
-    let deps = || g.valid_edges().filter(|e| e.kind.is_dependency()).map(|e| (e.from, e.to));
-    depths_of(g.len(), deps)
-}
-
-/// Each node of each of `sets` (disjoint sets of `g`'s nodes), with its dependency depth among
-/// its own set's nodes: as [`depths`] on the graph of that set and the dependency edges
-/// between its nodes, nothing outside it. The parts of an opened aggregate are ranked by it.
-///
-/// # Complexity
-/// O(|V| + |E|) time, O(|V|) space beyond the sets' own size.
-pub(crate) fn depths_within(g: &Graph, sets: impl Iterator<Item = impl Iterator<Item = u32>>) -> FxHashMap<u32, u32> {
-    const OUT: u32 = u32::MAX;
-    // Each node's set and its index among all the sets' nodes.
-    let mut at = vec![(OUT, 0u32); g.len()];
-    let mut nodes: Vec<u32> = Vec::new();
-    for (set, members) in sets.enumerate() {
-        for v in members {
-            if let Some(slot) = at.get_mut(v as usize) {
-                *slot = (set as u32, nodes.len() as u32);
-                nodes.push(v);
-            }
-        }
-    }
-    let inside = |e: &crate::graph::Edge| {
-        let (a, b) = (at[e.from as usize], at[e.to as usize]);
-        (e.kind.is_dependency() && a.0 != OUT && a.0 == b.0).then_some((a.1, b.1))
-    };
-    let depth = depths_of(nodes.len(), || g.valid_edges().filter_map(inside));
-    nodes.into_iter().zip(depth).collect()
-}
-
-/// [`depths`] of a graph of `n` nodes whose dependency edges `deps` yields (each time it is
-/// called) as (from, to), both below `n`.
-fn depths_of<I: Iterator<Item = (u32, u32)>>(n: usize, deps: impl Fn() -> I) -> Vec<u32> {
     const UNSET: u32 = u32::MAX;
+    let n = g.len();
     // Dependency edges as rows: `targets[start[v]..start[v + 1]]`.
     let mut start = vec![0u32; n + 1];
-    for (from, _) in deps() {
-        start[from as usize + 1] += 1;
+    let deps = || g.valid_edges().filter(|e| e.kind.is_dependency());
+    for e in deps() {
+        start[e.from as usize + 1] += 1;
     }
     for v in 0..n {
         start[v + 1] += start[v];
     }
     let mut fill = start.clone();
     let mut targets = vec![0u32; start[n] as usize];
-    for (from, to) in deps() {
-        let at = &mut fill[from as usize];
-        targets[*at as usize] = to;
+    for e in deps() {
+        let at = &mut fill[e.from as usize];
+        targets[*at as usize] = e.to;
         *at += 1;
     }
     let row = |v: u32| start[v as usize] as usize..start[v as usize + 1] as usize;
@@ -172,21 +138,21 @@ fn band_width(span: u32) -> u32 {
 }
 
 /// The bands of a roll-up by depth, with which are open.
-pub(crate) struct Bands {
-    pub depth: Vec<u32>,
+pub(crate) struct Bands<'d> {
+    pub depth: &'d [u32],
     /// `below[d]`: the nodes shallower than `d` (so a band's size is a difference).
     below: Vec<usize>,
     deepest: u32,
     open: BTreeSet<(u32, u32)>,
 }
 
-impl Bands {
-    /// The depths of `g`'s nodes and the opened bands among `expanded` keys.
-    pub fn new(g: &Graph, expanded: &BTreeSet<Key>) -> Bands {
-        let depth = depths(g);
+impl<'d> Bands<'d> {
+    /// The bands of nodes of these depths (as [`depths`] gives them), with the opened bands
+    /// among `expanded` keys.
+    pub fn new(depth: &'d [u32], expanded: &BTreeSet<Key>) -> Bands<'d> {
         let deepest = depth.iter().copied().max().unwrap_or(0);
         let mut below = vec![0usize; deepest as usize + 2];
-        for &d in &depth {
+        for &d in depth {
             below[d as usize + 1] += 1;
         }
         for d in 0..=deepest as usize {

@@ -23,4 +23,4 @@ mod view;
 pub use depth::{depths, BANDS, BAND_MEMBERS};
 pub use graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 pub use layered::{layout, Band, BandKind, Layout, Params, Placed, GRID_ABOVE};
-pub use view::{focus, view, Adjacency, Key, Part, RollUp, View, ViewEdge, ViewNode};
+pub use view::{focus, view, view_with, Adjacency, Key, Part, RollUp, View, ViewEdge, ViewNode};

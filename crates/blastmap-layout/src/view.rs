@@ -2,11 +2,12 @@
 //! group, or per band of dependency depths, with edges aggregated; an opened aggregate too
 //! large to show its members in parts of them).
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::depth::{cut, depths_within, Bands, BAND_MEMBERS};
+use crate::depth::{cut, depths, Bands, BAND_MEMBERS};
 use crate::graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
 
 /// What a shown node stands for: a graph node (by its id), the aggregate of one attribute's
@@ -240,10 +241,23 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// O(|V| · |by| + |E| + D log D) time for D distinct shown edges (see `aggregate`), O(|V| +
 /// |E|) space; with [`RollUpBy::Depth`] or parts, plus
 /// [`depths`](crate::depths) and O(|V| log |V|) to order the bands or rank the parts.
-pub fn view<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
+pub fn view(g: &Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
+    view_with(g, keep, roll, &OnceCell::new())
+}
+
+/// [`view`], with `g`'s [`depths`](crate::depths) kept in `depths` (worked out there the first
+/// time a roll-up by depth or parts need them, taken from there after, if they are `g`'s: as
+/// many as it has nodes). The page keeps one per graph: a view of bands or parts then costs no
+/// pass over every edge.
+pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths: &OnceCell<Vec<u32>>) -> View {
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
-    let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(g, &roll.expanded));
+    let computed = OnceCell::new();
+    let depth_of = || match depths.get_or_init(|| self::depths(g)) {
+        d if d.len() == n => d.as_slice(),
+        _ => computed.get_or_init(|| self::depths(g)).as_slice(),
+    };
+    let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(depth_of(), &roll.expanded));
     // The expanded aggregates as borrowed pairs: looked up per node without building a key.
     let expanded = expanded_aggregates(roll);
     // Aggregates and bands in order of first appearance, found again by attribute and value
@@ -306,7 +320,7 @@ pub fn view<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp) -> View {
         }
     }
     if !waiting.is_empty() {
-        let parts = Parts::new(g, &waiting, roll, &expanded);
+        let parts = Parts::new(g, &waiting, roll, &expanded, depth_of);
         for &(v, shown) in &waiting {
             match parts.of(v) {
                 Some((at, range)) => show(v, Shown::Part(at, range), &parts),
@@ -712,7 +726,7 @@ struct Parts<'g> {
 }
 
 /// An opened aggregate cut into parts: the opened aggregates on its things' way, and each
-/// thing's depth (among the aggregate's own nodes), in rank order.
+/// thing's depth, in rank order.
 struct PartedAggregate<'g> {
     path: Way<'g>,
     depths: Vec<u32>,
@@ -728,18 +742,19 @@ enum Thing<'g> {
 impl<'g> Parts<'g> {
     /// The parts [`view`] shows: the things (of the nodes in `waiting`, where [`place`] put
     /// them) each opened aggregate would show, where they are more than [`BAND_MEMBERS`],
-    /// ranked by their depth among the aggregate's own nodes (see [`depths_within`]) then graph
-    /// order (a replica set's shallowest and first member's) and cut as [`cut`] says, with the
-    /// parts opened in `roll.expanded`.
+    /// ranked by dependency depth (`depth`, asked for only then) then graph order (a replica
+    /// set's shallowest and first member's) and cut as [`cut`] says, with the parts opened in
+    /// `roll.expanded`.
     ///
     /// # Complexity
-    /// O(W · |by|) for the W nodes waiting; with some aggregate cut, plus O(|V| + |E|) for the
-    /// depths and O(M log M) to rank its M things.
-    fn new(
+    /// O(W · |by|) for the W nodes waiting; with some aggregate cut, plus the depths and
+    /// O(M log M) to rank its M things.
+    fn new<'d>(
         g: &'g Graph,
         waiting: &[(usize, Shown<'g>)],
         roll: &RollUp,
         expanded: &FxHashSet<(RollUpBy, &str)>,
+        depth: impl FnOnce() -> &'d [u32],
     ) -> Parts<'g> {
         // Per way, each thing with its nodes.
         let mut held: FxHashMap<Way<'g>, Vec<(Thing<'g>, u32)>> = FxHashMap::default();
@@ -768,14 +783,14 @@ impl<'g> Parts<'g> {
             return Parts::default();
         }
         big.sort_unstable();
-        let depth = depths_within(g, big.iter().map(|(_, nodes)| nodes.iter().map(|&(_, v)| v)));
+        let depth = depth();
         let mut of = FxHashMap::default();
         let mut aggregates = Vec::with_capacity(big.len());
         for (at, (path, nodes)) in big.into_iter().enumerate() {
             // Each thing's rank key: its shallowest depth and first node.
             let mut key: FxHashMap<Thing<'g>, (u32, u32)> = FxHashMap::default();
             for &(thing, v) in &nodes {
-                let k = (depth.get(&v).copied().unwrap_or(0), v);
+                let k = (depth.get(v as usize).copied().unwrap_or(0), v);
                 key.entry(thing).and_modify(|e| *e = (*e).min(k)).or_insert(k);
             }
             let mut ranked: Vec<((u32, u32), Thing<'g>)> = key.into_iter().map(|(t, k)| (k, t)).collect();

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use blastmap_layout::{
-    depths, view, Adjacency, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View, BANDS, BAND_MEMBERS,
+    depths, view, view_with, Adjacency, Edge, EdgeKind, Graph, Key, NodeInfo, RollUp, RollUpBy, View, BANDS,
+    BAND_MEMBERS,
 };
 
 /// A seeded generator (no dependency needed for a few random graphs).
@@ -125,8 +126,7 @@ fn thing(key: &Key, passed: &[(RollUpBy, String)]) -> Option<Key> {
 
 /// The key each kept node is shown under: [`expected_key`], except that the things an opened
 /// aggregate shows (see [`thing`]), when they are more than `BAND_MEMBERS`, are ranked by
-/// depth (in the graph of the aggregate's own nodes and the edges between them) then graph
-/// order (a replica set's shallowest member, then its first) and go into
+/// depth then graph order (a replica set's shallowest member, then its first) and go into
 /// the listed range holding their rank that is not opened, an opened range listed again
 /// while it holds more than `BAND_MEMBERS` and more than one. With each node's thing.
 fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> (Vec<Option<Key>>, Vec<Option<Key>>) {
@@ -141,23 +141,13 @@ fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> (Vec<Option<Key>>, 
         }
         keys[v] = Some(key);
     }
+    let depth = depths(g);
     for (path, nodes) in inside {
-        // The graph of these nodes alone: their depths there.
-        let local: BTreeMap<u32, u32> = nodes.iter().enumerate().map(|(i, &v)| (v as u32, i as u32)).collect();
-        let sub = Graph {
-            nodes: nodes.iter().map(|&v| g.nodes[v].clone()).collect(),
-            edges: g
-                .edges
-                .iter()
-                .filter_map(|e| Some(Edge { from: *local.get(&e.from)?, to: *local.get(&e.to)?, kind: e.kind }))
-                .collect(),
-        };
-        let depth: BTreeMap<usize, u32> = nodes.iter().copied().zip(depths(&sub)).collect();
         // Each thing's shallowest depth and first node.
         let mut first: BTreeMap<&Key, (u32, usize)> = BTreeMap::new();
         for &v in &nodes {
             let at = first.entry(things[v].as_ref().unwrap()).or_insert((u32::MAX, usize::MAX));
-            *at = (*at).min((depth[&v], v));
+            *at = (*at).min((depth[v], v));
         }
         if first.len() <= BAND_MEMBERS {
             continue;
@@ -360,4 +350,22 @@ fn opening_in_place_declines_what_it_cannot_update() {
     assert!(v.opened(&g, &adj, &by_depth, &east).is_none(), "bands are made anew");
     let other = Adjacency::new(&random(&mut Rng(6), 61));
     assert!(v.opened(&g, &other, &opened, &east).is_none(), "another graph's adjacency");
+}
+
+/// The depths a caller keeps per graph are worked out once, by the first view that needs them
+/// (parts here), and used after; another graph's are not.
+#[test]
+fn depths_kept_by_the_caller_are_filled_once_and_others_ignored() {
+    let g = with_values(&mut Rng(9), 1_000, [1, 0, 1, 0]);
+    let mut roll = RollUp::by(&[RollUpBy::Kind]);
+    let kept = std::cell::OnceCell::new();
+    view_with(&g, None, &roll, &kept);
+    assert!(kept.get().is_none(), "nothing opened: no depths asked for");
+    roll.expanded.insert(RollUp::key(RollUpBy::Kind, "k0"));
+    let v = view_with(&g, None, &roll, &kept);
+    assert!(v.nodes.iter().any(|n| n.part.is_some()), "about 500 of kind k0: in parts");
+    assert_eq!(kept.get(), Some(&depths(&g)));
+    assert_eq!(v, view(&g, None, &roll));
+    let other = std::cell::OnceCell::from(vec![0; 3]);
+    assert_eq!(view_with(&g, None, &roll, &other), v, "another graph's depths are not used");
 }
