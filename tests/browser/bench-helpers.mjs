@@ -132,7 +132,8 @@ export async function paste(page, text, components, timeout = 600_000) {
         q("#source").value = text;
         q("#source").dispatchEvent(new InputEvent("input", { bubbles: true }));
       }
-      const analysed = `${components} component${components === 1 ? "" : "s"} ·`;
+      // The status writes the count grouped by thousands ("246,144 components ·").
+      const analysed = `${components.toLocaleString("en-US")} component${components === 1 ? "" : "s"} ·`;
       while (!(q("#status")?.textContent.includes(analysed) && !q("#progress"))) {
         await frame();
         if (performance.now() - t0 > timeout) return { ms: NaN, marks: {} };
