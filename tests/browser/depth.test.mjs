@@ -163,6 +163,16 @@ async function pasteAtOnce(page, text) {
   await waitForFindings(page);
 }
 
+/** Clicks the aggregate `id` and waits until it has opened (its box is gone). */
+async function openBox(page, id) {
+  const box = `#graph g.node[data-id="${id}"]`;
+  await page.click(box);
+  await page.waitForFunction((sel) => !document.querySelector(sel), box);
+}
+
+/** The line under the graph when `n` nodes are shown, `rolled` of them aggregates. */
+const shownLine = (n, rolled = n) => `${n} shown · ${rolled} rolled up: click one to open it`;
+
 /** Kubernetes manifests: `n` Deployments of two replicas, each with its Service, each
  * Deployment calling the next one's Service; no region anywhere. */
 function manifests(n) {
@@ -186,18 +196,15 @@ test("a cluster's manifests with hundreds of replica sets open by kind, and a ki
     assert.equal(await page.$eval("#roll-up", (s) => s.value), "kind-first");
     const kinds = await page.$$eval("#graph g.node", (es) => es.map((e) => e.dataset.id).sort());
     assert.ok(kinds.length <= 6 && kinds.every((k) => k.startsWith("kind:")), kinds.join(", "));
-    await page.click('#graph g.node[data-id="kind:pod"]');
-    await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:pod"]'));
+    await openBox(page, "kind:pod");
     // 400 replica sets are more than a screenful: the kind shows them in 20 parts of 20, beside
     // the other kinds (the line under the graph counts what is shown).
-    const shown = (n) => `${n} shown · ${n} rolled up: click one to open it`;
-    assert.equal(await page.textContent(".graph-info .shown"), shown(kinds.length - 1 + 20));
+    assert.equal(await page.textContent(".graph-info .shown"), shownLine(kinds.length - 1 + 20));
     assert.match(await page.textContent('#graph g.node[data-id="kind:pod#1-20"]'), /pod 1–20.*20 of 400/);
     await page.click("#fit");
-    await page.click('#graph g.node[data-id="kind:pod#1-20"]');
-    await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:pod#1-20"]'));
+    await openBox(page, "kind:pod#1-20");
     // A part opens into its 20 replica sets, each one box; no replica alone.
-    assert.equal(await page.textContent(".graph-info .shown"), shown(kinds.length - 1 + 19 + 20));
+    assert.equal(await page.textContent(".graph-info .shown"), shownLine(kinds.length - 1 + 19 + 20));
     assert.equal(await page.$('#graph g.node[data-id^="deployment/svc"]:not(.aggregate)'), null, "no replica alone");
     const sets = await page.$$eval('#graph g.node.aggregate[data-id^="group:deployment/svc"]', (es) => es.length);
     assert.equal(sets, 20, "replica sets drawn as such");
@@ -222,11 +229,10 @@ test("a kind of 1,200 services opens in parts by depth, not 1,200 boxes, and a p
   try {
     await pasteAtOnce(page, compose(1_200));
     await page.waitForSelector('#graph g.node[data-id="kind:service"]');
-    await page.click('#graph g.node[data-id="kind:service"]');
-    await page.waitForFunction(() => !document.querySelector('#graph g.node[data-id="kind:service"]'));
+    await openBox(page, "kind:service");
     // 1,200 ranked by depth in 24 parts of 50: svc1199 depends on nothing (depth 0), svc0 is
     // the deepest (1,199).
-    assert.equal(await page.textContent(".graph-info .shown"), "24 shown · 24 rolled up: click one to open it");
+    assert.equal(await page.textContent(".graph-info .shown"), shownLine(24));
     assert.equal(await page.$('#graph g.node:not(.aggregate)'), null, "no service alone");
     const first = await page.textContent('#graph g.node[data-id="kind:service#1-50"]');
     assert.match(first, /service 1–50/);
@@ -234,7 +240,7 @@ test("a kind of 1,200 services opens in parts by depth, not 1,200 boxes, and a p
     await page.click("#fit");
     await page.click('#graph g.node[data-id="kind:service#1-50"]');
     await page.waitForSelector('#graph g.node[data-id="svc1199"]');
-    assert.equal(await page.textContent(".graph-info .shown"), "73 shown · 23 rolled up: click one to open it");
+    assert.equal(await page.textContent(".graph-info .shown"), shownLine(73, 23));
     const shown = await page.$$eval("#graph g.node:not(.aggregate)", (es) => es.map((e) => e.dataset.id));
     assert.deepEqual(shown.sort(), Array.from({ length: 50 }, (_, i) => `svc${1150 + i}`).sort());
     // The chip collapses the part again.

@@ -654,6 +654,18 @@ fn place<'g>(
     expanded: &FxHashSet<(RollUpBy, &str)>,
     bands: Option<&Bands>,
 ) -> Shown<'g> {
+    walk(info, v, by, expanded, bands, |_, _| {})
+}
+
+/// [`place`], telling `passed` each opened aggregate on the way, outermost first.
+fn walk<'g>(
+    info: &'g NodeInfo,
+    v: usize,
+    by: &[RollUpBy],
+    expanded: &FxHashSet<(RollUpBy, &str)>,
+    bands: Option<&Bands>,
+    mut passed: impl FnMut(RollUpBy, &'g str),
+) -> Shown<'g> {
     // Inside an opened kind only a group named after it applies (replica sets stay whole).
     let mut in_kind = false;
     let mut opened = false;
@@ -674,6 +686,7 @@ fn place<'g>(
         if !expanded.contains(&(by, value)) {
             return if in_kind { Shown::Set(by, value) } else { Shown::In(by, value) };
         }
+        passed(by, value);
         opened = true;
         match by {
             _ if by.is_container() => {}
@@ -692,24 +705,9 @@ fn place<'g>(
 /// (outermost first), when [`place`] shows it as a [`Shown::Member`] of them or in a
 /// [`Shown::Set`] inside them.
 fn opened_on_the_way<'g>(info: &'g NodeInfo, by: &[RollUpBy], expanded: &FxHashSet<(RollUpBy, &str)>) -> Way<'g> {
-    let mut path = Vec::new();
-    let mut in_kind = false;
-    for &by in by {
-        if (in_kind && by != RollUpBy::Group) || by == RollUpBy::Depth {
-            continue;
-        }
-        let Some(value) = info.attr(by) else { continue };
-        if !expanded.contains(&(by, value)) {
-            break;
-        }
-        path.push((by, value));
-        match by {
-            _ if by.is_container() => {}
-            RollUpBy::Kind => in_kind = true,
-            _ => break,
-        }
-    }
-    path
+    let mut way = Vec::new();
+    walk(info, 0, by, expanded, None, |by, value| way.push((by, value)));
+    way
 }
 
 /// The opened aggregates on a node's way, outermost first ([`opened_on_the_way`]).
