@@ -73,9 +73,22 @@ try {
       // none is drawn ahead, and each finds the drawing it asks for among the last ones kept).
       // `madeAhead`: the aggregate the page drew opened ahead ("none": none it could).
       row.madeAhead = (await settled(page)) ?? "none";
-      row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: '#graph g.node[data-id^="group:"]', min: 1 }));
+      // A region of more than 300 replica sets opens in parts of them (`region:r0#1-500`).
+      const inside = '#graph g.node[data-id^="group:"], #graph g.node[data-id^="region:r0#"]';
+      row.expandRegion = fmt(await timed(page, { kind: "click", selector: '#graph g.node[data-id="region:r0"]' }, { kind: "count", selector: inside, min: 1 }));
       // Of which the drawing (the view and its layout), before anything is rendered.
       row.expandRegionDrawing = drawingTime(await markGap(page, "drawing", "drawn"));
+      // Its first part opened, and the first part of that, until replica sets show.
+      const parts = [];
+      for (let level = 0; level < 4 && !(await page.$('#graph g.node.aggregate[data-id^="group:"]')); level++) {
+        const part = await page.$eval('#graph g.node.aggregate[data-id^="region:r0#"]', (e) => e.dataset.id).catch(() => null);
+        if (!part) break;
+        await settled(page);
+        const sel = `#graph g.node[data-id="${part}"]`;
+        const ms = await timed(page, { kind: "click", selector: sel }, { kind: "count", selector: sel, max: 0 });
+        parts.push(`${fmt(ms)} (drawing ${drawingTime(await markGap(page, "drawing", "drawn"))})`);
+      }
+      if (parts.length) row.expandParts = parts.join(", ");
     } else {
       skip("expandRegion", "no region:r0 rolled up");
     }

@@ -25,9 +25,9 @@ pub enum Key {
     Band(u32, u32),
     /// The things ranked `lo..=hi` (from 0) among those an opened aggregate would show, when
     /// they are more than [`BAND_MEMBERS`](crate::BAND_MEMBERS): the members it shows
-    /// themselves and, in an opened kind, the replica sets it keeps whole; ranked by
-    /// dependency depth (a replica set's shallowest member's), then in graph order (its first
-    /// member's). The aggregate is named by the opened aggregates on their way, outermost
+    /// themselves and the aggregates it holds (an opened region's groups or kinds, an opened
+    /// kind's replica sets, kept whole); ranked by dependency depth (an aggregate's shallowest
+    /// member's), then in graph order (its first member's). The aggregate is named by the opened aggregates on their way, outermost
     /// first (kind `service` opened inside region `east` is `[(Region, east), (Kind,
     /// service)]`).
     Part(Vec<(RollUpBy, String)>, u32, u32),
@@ -105,7 +105,7 @@ pub struct ViewNode {
 }
 
 /// Where a part of an opened aggregate lies among the things the aggregate would show
-/// ([`Key::Part`]): members shown themselves, replica sets kept whole.
+/// ([`Key::Part`]): members shown themselves, aggregates kept whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Part {
     /// Its things' ranks, `lo..=hi` from 0, of `of`.
@@ -203,10 +203,10 @@ pub fn focus(g: &Graph, seeds: &[u32], up: u32, down: u32) -> Vec<bool> {
 /// most [`BANDS`](crate::BANDS) bands of 1, 2 or 5 × 10ⁿ depths ([`Key::Band`]); an expanded
 /// band is cut again the same way, down to its nodes once it holds at most
 /// [`BAND_MEMBERS`](crate::BAND_MEMBERS). An opened aggregate that would show more than
-/// [`BAND_MEMBERS`](crate::BAND_MEMBERS) members themselves and replica sets kept whole
-/// (eight thousand services of one kind) shows them in parts ([`Key::Part`]): ranked by
-/// dependency depth, then in graph order, and cut into ranges as depths are into bands, an
-/// opened part cut again down to what it holds.
+/// [`BAND_MEMBERS`](crate::BAND_MEMBERS) things, members themselves and aggregates kept whole
+/// (eight thousand services of one kind, a region's nine thousand replica sets), shows them
+/// in parts ([`Key::Part`]): ranked by dependency depth, then in graph order, and cut into
+/// ranges as depths are into bands, an opened part cut again down to what it holds.
 /// Shown nodes come in
 /// order of first appearance, except that bands and the nodes shown inside opened bands
 /// come after the others, shallowest first. Edges between shown nodes are aggregated per
@@ -258,8 +258,7 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
         _ => computed.get_or_init(|| self::depths(g)).as_slice(),
     };
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(depth_of(), &roll.expanded));
-    // The expanded aggregates as borrowed pairs: looked up per node without building a key.
-    let expanded = expanded_aggregates(roll);
+    let expanded = Expanded::of(roll);
     // Aggregates and bands in order of first appearance, found again by attribute and value
     // (borrowed from the graph) or by depths; the last one found is tried first, as
     // neighbouring nodes often share it.
@@ -272,7 +271,7 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
     let mut by_depth: Vec<Option<(u32, u32)>> = Vec::new();
     let mut of: Vec<Option<u32>> = vec![None; n];
     // Shows graph node `v` where `shown` says (the parts of `parts`, for a part).
-    let mut show = |v: usize, shown: Shown<'g>, parts: &Parts<'g>| {
+    let mut show = |v: usize, shown: Shown<'g>, parts: &Parts| {
         let info = &g.nodes[v];
         let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place, part| {
             nodes.push(ViewNode { part, ..ViewNode::first(key, rolled, depths, info) });
@@ -283,7 +282,7 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
             Shown::Band(band @ (lo, hi)) => *band_index.entry(band).or_insert_with(|| {
                 add(Key::Band(lo, hi), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band), None)
             }),
-            Shown::In(by, value) | Shown::Set(by, value) => match last {
+            Shown::In(by, value) | Shown::Within(by, value) => match last {
                 Some((b, v, at)) if b == by && v == value => at,
                 _ => {
                     let at = *index.entry((by, value)).or_insert_with(|| {
@@ -295,8 +294,8 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
             },
             Shown::Part(at, range @ (lo, hi)) => *part_index.entry((at, lo)).or_insert_with(|| {
                 let part = parts.aggregates.get(at as usize);
-                let path = part.map_or(Vec::new(), |p| p.path.iter().map(|&(by, v)| (by, v.to_string())).collect());
-                let rolled = part.and_then(|p| p.path.last()).map(|&(by, value)| (by, value.to_string()));
+                let path = part.map_or(Vec::new(), |p| p.path.clone());
+                let rolled = path.last().cloned();
                 add(Key::Part(path, lo, hi), rolled, None, None, part.map(|p| p.part(range)))
             }),
             // Each graph node is its own: never found again by its id, which an aggregate's
@@ -307,22 +306,25 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
         nodes[at as usize].join(v as u32, info);
         of[v] = Some(at);
     };
-    // Members shown themselves and replica sets kept whole wait until every node is placed,
-    // for the parts: then they are shown, and the nodes put back in order of first appearance.
-    let mut waiting: Vec<(usize, Shown<'g>)> = Vec::new();
+    // Members shown themselves and aggregates inside opened ones wait, with their way through
+    // the opened aggregates, until every node is placed, for the parts: then they are shown,
+    // and the nodes put back in order of first appearance.
+    let mut waiting: Vec<(usize, Shown<'g>, u32)> = Vec::new();
+    let (mut ways, mut way) = (Ways::default(), Vec::new());
     for (v, info) in g.nodes.iter().enumerate() {
         if !kept(v) {
             continue;
         }
-        match place(info, v, &roll.by, &expanded, bands.as_ref()) {
-            shown @ (Shown::Member | Shown::Set(..)) => waiting.push((v, shown)),
+        way.clear();
+        match walk(info, v, &roll.by, &expanded, bands.as_ref(), |at| way.push(at)) {
+            shown @ (Shown::Member | Shown::Within(..)) => waiting.push((v, shown, ways.number(&way))),
             shown => show(v, shown, &Parts::default()),
         }
     }
     if !waiting.is_empty() {
-        let parts = Parts::new(g, &waiting, roll, &expanded, depth_of);
-        for &(v, shown) in &waiting {
-            match parts.of(v) {
+        let parts = Parts::new(&waiting, &ways, &expanded, roll, depth_of);
+        for (i, &(v, shown, _)) in waiting.iter().enumerate() {
+            match parts.of(i) {
                 Some((at, range)) => show(v, Shown::Part(at, range), &parts),
                 None => show(v, shown, &parts),
             }
@@ -410,7 +412,7 @@ impl View {
     /// node and edge. `adj` is `g`'s [`Adjacency`]. `None` (make the view anew) when `roll`
     /// rolls up by depth, does not expand `opened`, `opened` is not an aggregate here, or parts
     /// are involved (this view shows some, or `opened` would show more than
-    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS) members themselves and replica sets).
+    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS) members themselves and aggregates).
     ///
     /// # Complexity
     /// O(|V| + S log S + D) time for S shown nodes and D shown edges (the new index of every
@@ -424,7 +426,7 @@ impl View {
         if self.nodes.iter().any(|n| n.part.is_some()) {
             return None;
         }
-        let expanded = expanded_aggregates(roll);
+        let expanded = Expanded::of(roll);
         // The aggregates shown, by attribute and value, and the nodes the opened one's members
         // go to: aggregates already shown (which grow) or new nodes after the old ones.
         let mut index: FxHashMap<(RollUpBy, &str), u32> = self
@@ -438,10 +440,10 @@ impl View {
         let members = std::mem::take(&mut nodes[gone].members);
         let mut of = self.of.clone();
         let mut grew = vec![false; nodes.len()];
-        // Members shown themselves and replica sets kept whole inside opened aggregates: each
-        // is inside `opened`, which nothing shown before was (a replica set may have joined an
-        // aggregate of its group shown outside any kind: it counts all the same), so past
-        // `BAND_MEMBERS` they go into parts.
+        // Members shown themselves and aggregates inside opened ones: each is inside `opened`,
+        // which nothing shown before was (an aggregate may have joined one of its attribute and
+        // value shown elsewhere: it counts all the same), so past `BAND_MEMBERS` they go into
+        // parts.
         let (mut things, mut sets) = (0usize, FxHashSet::default());
         for &m in &members {
             let info = g.nodes.get(m as usize)?;
@@ -452,12 +454,12 @@ impl View {
             let shown = place(info, m as usize, &roll.by, &expanded, None);
             let aggregate = match shown {
                 Shown::In(by, value) => Some((by, value, false)),
-                Shown::Set(by, value) => Some((by, value, true)),
+                Shown::Within(by, value) => Some((by, value, true)),
                 _ => None,
             };
             let at = match (aggregate, shown) {
                 (Some((by, value, set)), _) => {
-                    things += usize::from(set && sets.insert(value));
+                    things += usize::from(set && sets.insert((by, value)));
                     match index.get(&(by, value)) {
                         Some(&at) => at,
                         None => {
@@ -628,16 +630,75 @@ fn merge(a: Vec<ViewEdge>, b: Vec<ViewEdge>) -> Vec<ViewEdge> {
     out
 }
 
-/// The expanded aggregates of `roll` as borrowed pairs: looked up per node without building a
-/// key.
-fn expanded_aggregates(roll: &RollUp) -> FxHashSet<(RollUpBy, &str)> {
-    roll.expanded
-        .iter()
-        .filter_map(|k| match k {
-            Key::Rolled(by, value) => Some((*by, value.as_str())),
-            Key::Node(_) | Key::Band(..) | Key::Part(..) => None,
-        })
-        .collect()
+/// The expanded aggregates of a roll-up as borrowed pairs, numbered: looked up per node
+/// without building a key, and a node's way through them written as their numbers.
+struct Expanded<'r> {
+    number: FxHashMap<(RollUpBy, &'r str), u32>,
+    /// By number.
+    keys: Vec<(RollUpBy, &'r str)>,
+}
+
+impl<'r> Expanded<'r> {
+    fn of(roll: &'r RollUp) -> Expanded<'r> {
+        let keys: Vec<(RollUpBy, &str)> = roll
+            .expanded
+            .iter()
+            .filter_map(|k| match k {
+                Key::Rolled(by, value) => Some((*by, value.as_str())),
+                Key::Node(_) | Key::Band(..) | Key::Part(..) => None,
+            })
+            .collect();
+        let number = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+        Expanded { number, keys }
+    }
+
+    /// The number of the aggregate of `by` and `value`, if it is expanded.
+    fn get(&self, by: RollUpBy, value: &str) -> Option<u32> {
+        self.number.get(&(by, value)).copied()
+    }
+
+    /// The opened aggregates of a way ([`Ways`]), outermost first, as a part's key names them.
+    fn path(&self, way: &[u32]) -> Vec<(RollUpBy, String)> {
+        way.iter().filter_map(|&at| self.keys.get(at as usize)).map(|&(by, value)| (by, value.to_string())).collect()
+    }
+}
+
+/// The ways nodes take through the opened aggregates (their numbers in [`Expanded`], outermost
+/// first), numbered with the ways they go on from (all but their last opened aggregate) before
+/// them. Neighbouring nodes mostly take the same way: the last one is tried first.
+#[derive(Default)]
+struct Ways {
+    list: Vec<Vec<u32>>,
+    /// The way each goes on from, if it passes more than one opened aggregate.
+    parent: Vec<Option<u32>>,
+    number: FxHashMap<Vec<u32>, u32>,
+    last: u32,
+}
+
+impl Ways {
+    /// The number of `way` (not empty).
+    fn number(&mut self, way: &[u32]) -> u32 {
+        if self.list.get(self.last as usize).is_some_and(|w| w.as_slice() == way) {
+            return self.last;
+        }
+        let at = match self.number.get(way) {
+            Some(&at) => at,
+            None => {
+                let parent = (way.len() > 1).then(|| self.number(&way[..way.len() - 1]));
+                self.list.push(way.to_vec());
+                self.parent.push(parent);
+                let at = (self.list.len() - 1) as u32;
+                self.number.insert(way.to_vec(), at);
+                at
+            }
+        };
+        self.last = at;
+        at
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
 }
 
 /// Where the roll-up by `by` (its expanded aggregates in `expanded`, its bands of depth in
@@ -645,26 +706,22 @@ fn expanded_aggregates(roll: &RollUp) -> FxHashSet<(RollUpBy, &str)> {
 /// expanded (an expanded container lets the next attributes apply; an expanded group or kind
 /// shows its members), the band of its depth at [`RollUpBy::Depth`], or itself: as a member
 /// of the opened aggregates on its way ([`Shown::Member`], which [`Parts`] may put in a part;
-/// they are [`opened_on_the_way`]), or as nothing rolls it up. A group inside an opened kind
-/// is a replica set kept whole ([`Shown::Set`]), which [`Parts`] may put in a part too.
-fn place<'g>(
-    info: &'g NodeInfo,
-    v: usize,
-    by: &[RollUpBy],
-    expanded: &FxHashSet<(RollUpBy, &str)>,
-    bands: Option<&Bands>,
-) -> Shown<'g> {
-    walk(info, v, by, expanded, bands, |_, _| {})
+/// [`walk`] tells the way), or as nothing rolls it up. An aggregate inside opened
+/// ones (a region's groups, an opened kind's replica sets) is [`Shown::Within`] them, and
+/// [`Parts`] may put it in a part too.
+fn place<'g>(info: &'g NodeInfo, v: usize, by: &[RollUpBy], expanded: &Expanded, bands: Option<&Bands>) -> Shown<'g> {
+    walk(info, v, by, expanded, bands, |_| {})
 }
 
-/// [`place`], telling `passed` each opened aggregate on the way, outermost first.
+/// [`place`], telling `passed` each opened aggregate on the way (its number in `expanded`),
+/// outermost first: the node's way ([`Ways`]).
 fn walk<'g>(
     info: &'g NodeInfo,
     v: usize,
     by: &[RollUpBy],
-    expanded: &FxHashSet<(RollUpBy, &str)>,
+    expanded: &Expanded,
     bands: Option<&Bands>,
-    mut passed: impl FnMut(RollUpBy, &'g str),
+    mut passed: impl FnMut(u32),
 ) -> Shown<'g> {
     // Inside an opened kind only a group named after it applies (replica sets stay whole).
     let mut in_kind = false;
@@ -683,10 +740,10 @@ fn walk<'g>(
             };
         }
         let Some(value) = info.attr(by) else { continue };
-        if !expanded.contains(&(by, value)) {
-            return if in_kind { Shown::Set(by, value) } else { Shown::In(by, value) };
-        }
-        passed(by, value);
+        let Some(at) = expanded.get(by, value) else {
+            return if opened { Shown::Within(by, value) } else { Shown::In(by, value) };
+        };
+        passed(at);
         opened = true;
         match by {
             _ if by.is_container() => {}
@@ -701,133 +758,153 @@ fn walk<'g>(
     }
 }
 
-/// The opened aggregates graph node `info` passes on its way through the roll-up by `by`
-/// (outermost first), when [`place`] shows it as a [`Shown::Member`] of them or in a
-/// [`Shown::Set`] inside them.
-fn opened_on_the_way<'g>(info: &'g NodeInfo, by: &[RollUpBy], expanded: &FxHashSet<(RollUpBy, &str)>) -> Way<'g> {
-    let mut way = Vec::new();
-    walk(info, 0, by, expanded, None, |by, value| way.push((by, value)));
-    way
-}
-
-/// The opened aggregates on a node's way, outermost first ([`opened_on_the_way`]).
-type Way<'g> = Vec<(RollUpBy, &'g str)>;
-
 /// The parts of the opened aggregates too large to show what they hold ([`Key::Part`]).
 #[derive(Default)]
-struct Parts<'g> {
+struct Parts {
     /// The aggregates that would show more than [`BAND_MEMBERS`] things.
-    aggregates: Vec<PartedAggregate<'g>>,
-    /// The part of each graph node put in one: its aggregate (an index into `aggregates`) and
-    /// its range of ranks.
-    of: FxHashMap<u32, (u32, (u32, u32))>,
+    aggregates: Vec<PartedAggregate>,
+    /// For each node waiting ([`Parts::new`]), the part it is put in, if any: its aggregate
+    /// (an index into `aggregates`) and its range of ranks.
+    of: Vec<Option<(u32, (u32, u32))>>,
 }
 
-/// An opened aggregate cut into parts: the opened aggregates on its things' way, and each
-/// thing's depth, in rank order.
-struct PartedAggregate<'g> {
-    path: Way<'g>,
+/// An opened aggregate cut into parts: the opened aggregates on its things' way, outermost
+/// first, and each thing's depth, in rank order.
+struct PartedAggregate {
+    path: Vec<(RollUpBy, String)>,
     depths: Vec<u32>,
 }
 
-/// One thing an opened aggregate shows: a member shown itself, or a replica set kept whole.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Thing<'g> {
-    Member(u32),
-    Set(&'g str),
-}
-
-impl<'g> Parts<'g> {
-    /// The parts [`view`] shows: the things (of the nodes in `waiting`, where [`place`] put
-    /// them) each opened aggregate would show, where they are more than [`BAND_MEMBERS`],
-    /// ranked by dependency depth (`depth`, asked for only then) then graph order (a replica
-    /// set's shallowest and first member's) and cut as [`cut`] says, with the parts opened in
-    /// `roll.expanded`.
+impl Parts {
+    /// The parts [`view`] shows: the things each opened aggregate would show (of the nodes in
+    /// `waiting`, where [`place`] put them, each with its way in `ways`: a member shown itself,
+    /// an aggregate within the way's opened aggregates, or an aggregate opened inside it, which
+    /// keeps its place among them), where they are more than [`BAND_MEMBERS`], ranked by
+    /// dependency depth (`depth`, asked for only then) then graph order (an aggregate's
+    /// shallowest and first member's, an opened one's counting all it holds) and cut as [`cut`]
+    /// says, with the parts opened in `roll.expanded`. A node goes into the part holding it at
+    /// the outermost aggregate where one does: an opened aggregate's members stay in the part
+    /// holding it until that part is opened.
     ///
     /// # Complexity
-    /// O(W · |by|) for the W nodes waiting; with some aggregate cut, plus the depths and
-    /// O(M log M) to rank its M things.
-    fn new<'d>(
-        g: &'g Graph,
-        waiting: &[(usize, Shown<'g>)],
+    /// O(W + A log A) for the W nodes waiting and A ways; with some aggregate cut, plus the
+    /// depths and O(M log M) to rank its M things.
+    fn new<'g, 'd>(
+        waiting: &[(usize, Shown<'g>, u32)],
+        ways: &Ways,
+        expanded: &Expanded,
         roll: &RollUp,
-        expanded: &FxHashSet<(RollUpBy, &str)>,
         depth: impl FnOnce() -> &'d [u32],
-    ) -> Parts<'g> {
-        // Per way, each thing with its nodes.
-        let mut held: FxHashMap<Way<'g>, Vec<(Thing<'g>, u32)>> = FxHashMap::default();
-        for &(v, shown) in waiting {
-            let thing = match shown {
-                Shown::Member => Thing::Member(v as u32),
-                Shown::Set(_, value) => Thing::Set(value),
-                _ => continue,
-            };
-            let Some(info) = g.nodes.get(v) else { continue };
-            held.entry(opened_on_the_way(info, &roll.by, expanded)).or_default().push((thing, v as u32));
+    ) -> Parts {
+        // The things, numbered, with the way each is one of: first each way passing more than
+        // one opened aggregate, as one of the things of the way it goes on from; then what each
+        // waiting node is shown as (aggregates numbered in order of first appearance).
+        let mut way_of: Vec<u32> = Vec::new();
+        let mut as_thing: Vec<Option<u32>> = vec![None; ways.len()];
+        for (w, parent) in ways.parent.iter().enumerate() {
+            if let Some(parent) = *parent {
+                way_of.push(parent);
+                as_thing[w] = Some(way_of.len() as u32 - 1);
+            }
         }
-        let count = |nodes: &[(Thing, u32)]| {
-            let sets: FxHashSet<&str> = nodes
-                .iter()
-                .filter_map(|(t, _)| match t {
-                    Thing::Set(value) => Some(*value),
-                    Thing::Member(_) => None,
-                })
-                .collect();
-            nodes.iter().filter(|(t, _)| matches!(t, Thing::Member(_))).count() + sets.len()
-        };
-        let mut big: Vec<(Way<'g>, Vec<(Thing<'g>, u32)>)> =
-            held.into_iter().filter(|(_, nodes)| nodes.len() > BAND_MEMBERS && count(nodes) > BAND_MEMBERS).collect();
-        if big.is_empty() {
+        let mut thing_of: Vec<u32> = Vec::with_capacity(waiting.len());
+        let mut aggregate: FxHashMap<(u32, RollUpBy, &'g str), u32> = FxHashMap::default();
+        let mut last: Option<((u32, RollUpBy, &'g str), u32)> = None;
+        for &(_, shown, way) in waiting {
+            let thing = match shown {
+                Shown::Within(by, value) => match last {
+                    Some((key, thing)) if key == (way, by, value) => thing,
+                    _ => {
+                        let next = way_of.len() as u32;
+                        let thing = *aggregate.entry((way, by, value)).or_insert(next);
+                        if thing == next {
+                            way_of.push(way);
+                        }
+                        last = Some(((way, by, value), thing));
+                        thing
+                    }
+                },
+                _ => {
+                    way_of.push(way);
+                    way_of.len() as u32 - 1
+                }
+            };
+            thing_of.push(thing);
+        }
+        let mut count = vec![0usize; ways.len()];
+        for &w in &way_of {
+            count[w as usize] += 1;
+        }
+        if count.iter().all(|&c| c <= BAND_MEMBERS) {
             return Parts::default();
         }
-        big.sort_unstable();
         let depth = depth();
-        let mut of = FxHashMap::default();
-        let mut aggregates = Vec::with_capacity(big.len());
-        for (at, (path, nodes)) in big.into_iter().enumerate() {
-            // Each thing's rank key: its shallowest depth and first node.
-            let mut key: FxHashMap<Thing<'g>, (u32, u32)> = FxHashMap::default();
-            for &(thing, v) in &nodes {
-                let k = (depth.get(v as usize).copied().unwrap_or(0), v);
-                key.entry(thing).and_modify(|e| *e = (*e).min(k)).or_insert(k);
+        // Each thing's rank key: its shallowest depth and first node; an opened aggregate's
+        // over every node on a way through it (ways come after the ones they go on from).
+        let mut key = vec![(u32::MAX, u32::MAX); way_of.len()];
+        let mut under = vec![(u32::MAX, u32::MAX); ways.len()];
+        for (&(v, _, way), &thing) in waiting.iter().zip(&thing_of) {
+            let k = (depth.get(v).copied().unwrap_or(0), v as u32);
+            key[thing as usize] = key[thing as usize].min(k);
+            under[way as usize] = under[way as usize].min(k);
+        }
+        for w in (0..ways.len()).rev() {
+            if let (Some(parent), Some(thing)) = (ways.parent[w], as_thing[w]) {
+                under[parent as usize] = under[parent as usize].min(under[w]);
+                key[thing as usize] = under[w];
             }
-            let mut ranked: Vec<((u32, u32), Thing<'g>)> = key.into_iter().map(|(t, k)| (k, t)).collect();
-            ranked.sort_unstable();
-            let rank: FxHashMap<Thing<'g>, u32> = ranked.iter().enumerate().map(|(r, &(_, t))| (t, r as u32)).collect();
+        }
+        // Per way cut into parts, its things.
+        let mut aggregate_of: Vec<Option<usize>> = vec![None; ways.len()];
+        let mut things: Vec<Vec<u32>> = Vec::new();
+        for (thing, &w) in way_of.iter().enumerate().filter(|&(_, &w)| count[w as usize] > BAND_MEMBERS) {
+            let at = *aggregate_of[w as usize].get_or_insert_with(|| {
+                things.push(Vec::new());
+                things.len() - 1
+            });
+            things[at].push(thing as u32);
+        }
+        let mut part_of: Vec<Option<(u32, (u32, u32))>> = vec![None; way_of.len()];
+        let mut aggregates = Vec::with_capacity(things.len());
+        for (at, mut ranked) in things.into_iter().enumerate() {
+            ranked.sort_unstable_by_key(|&t| key[t as usize]);
+            let way = ways.list.get(way_of[ranked[0] as usize] as usize).map_or(&[][..], Vec::as_slice);
+            let path = expanded.path(way);
             let open: BTreeSet<(u32, u32)> = roll
                 .expanded
                 .iter()
                 .filter_map(|k| match k {
-                    Key::Part(p, lo, hi)
-                        if p.len() == path.len() && p.iter().zip(&path).all(|(a, b)| a.0 == b.0 && a.1 == b.1) =>
-                    {
-                        Some((*lo, *hi))
-                    }
+                    Key::Part(p, lo, hi) if *p == path => Some((*lo, *hi)),
                     _ => None,
                 })
                 .collect();
             let last = ranked.len() as u32 - 1;
-            for (thing, v) in nodes {
-                let r = rank.get(&thing).copied().unwrap_or(0);
-                if let Some(range) = cut(r, last, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize) {
-                    of.insert(v, (at as u32, range));
-                }
+            for (rank, &thing) in ranked.iter().enumerate() {
+                let range = cut(rank as u32, last, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize);
+                part_of[thing as usize] = range.map(|range| (at as u32, range));
             }
-            aggregates.push(PartedAggregate { path, depths: ranked.into_iter().map(|((d, _), _)| d).collect() });
+            aggregates.push(PartedAggregate { path, depths: ranked.iter().map(|&t| key[t as usize].0).collect() });
         }
+        // The part each way's nodes are in before their own things are: the one holding it (or
+        // an aggregate it goes on from) in the way it goes on from, outermost first.
+        let mut held: Vec<Option<(u32, (u32, u32))>> = vec![None; ways.len()];
+        for w in 0..ways.len() {
+            if let (Some(parent), Some(thing)) = (ways.parent[w], as_thing[w]) {
+                held[w] = held[parent as usize].or(part_of[thing as usize]);
+            }
+        }
+        let of =
+            waiting.iter().zip(&thing_of).map(|(&(_, _, w), &t)| held[w as usize].or(part_of[t as usize])).collect();
         Parts { aggregates, of }
     }
 
-    /// The part graph node `v` is put in, if any.
-    fn of(&self, v: usize) -> Option<(u32, (u32, u32))> {
-        if self.of.is_empty() {
-            return None;
-        }
-        self.of.get(&(v as u32)).copied()
+    /// The part the `i`th node waiting is put in, if any.
+    fn of(&self, i: usize) -> Option<(u32, (u32, u32))> {
+        self.of.get(i).copied().flatten()
     }
 }
 
-impl PartedAggregate<'_> {
+impl PartedAggregate {
     /// Where the part of ranks `lo..=hi` lies.
     fn part(&self, (lo, hi): (u32, u32)) -> Part {
         let at = |rank: u32| self.depths.get(rank as usize).copied().unwrap_or(0);
@@ -887,9 +964,10 @@ enum Shown<'g> {
     Itself(Option<(u32, u32)>),
     /// Shown itself as a member of the opened aggregates on its way.
     Member,
-    /// In the replica set of this group ([`RollUpBy::Group`] and its value), kept whole
-    /// inside an opened kind.
-    Set(RollUpBy, &'g str),
+    /// In the aggregate of this attribute and value, inside the opened aggregates on its way:
+    /// an aggregate an opened region or zone holds, or a replica set kept whole inside an
+    /// opened kind.
+    Within(RollUpBy, &'g str),
     /// In the part of an opened aggregate (an index into [`Parts::aggregates`]) of these ranks.
     Part(u32, (u32, u32)),
     /// In the aggregate of this attribute and value.

@@ -113,57 +113,60 @@ fn ranges(lo: u32, hi: u32) -> Vec<(u32, u32)> {
     out
 }
 
-/// What an opened aggregate shows that parts may hold: node `v`'s thing, if [`expected_key`]
-/// shows it inside opened aggregates, itself or in a replica set kept whole inside an opened
-/// kind: its key then (one per thing).
-fn thing(key: &Key, passed: &[(RollUpBy, String)]) -> Option<Key> {
-    match (key, passed.last()) {
-        (Key::Node(_), Some(_)) => Some(key.clone()),
-        (Key::Rolled(RollUpBy::Group, _), Some((RollUpBy::Kind, _))) => Some(key.clone()),
-        _ => None,
-    }
-}
-
-/// The key each kept node is shown under: [`expected_key`], except that the things an opened
-/// aggregate shows (see [`thing`]), when they are more than `BAND_MEMBERS`, are ranked by
-/// depth then graph order (a replica set's shallowest member, then its first) and go into
-/// the listed range holding their rank that is not opened, an opened range listed again
-/// while it holds more than `BAND_MEMBERS` and more than one. With each node's thing.
+/// The key each kept node is shown under: [`expected_key`], except inside opened aggregates
+/// that show more than `BAND_MEMBERS` things. What an opened aggregate shows: each node on a
+/// way through it is one thing there, the key it is shown under, or, when it passes an
+/// aggregate opened inside, that aggregate (which keeps its place). Such an aggregate's things
+/// are ranked by depth then graph order (a thing's shallowest node, then its first) and a node
+/// goes into the listed range holding its thing's rank that is not opened, an opened range
+/// listed again while it holds more than `BAND_MEMBERS` and more than one; at the outermost
+/// aggregate where such a range holds it. With the thing each node is put in a part as.
 fn expected_keys(g: &Graph, keep: &[bool], roll: &RollUp) -> (Vec<Option<Key>>, Vec<Option<Key>>) {
+    type Path = Vec<(RollUpBy, String)>;
     let mut keys: Vec<Option<Key>> = vec![None; g.nodes.len()];
-    let mut things: Vec<Option<Key>> = vec![None; g.nodes.len()];
-    let mut inside: BTreeMap<Vec<(RollUpBy, String)>, Vec<usize>> = BTreeMap::new();
+    // Per node, the opened aggregates it passes (each as the path to it) with its thing there.
+    let mut chains: Vec<Vec<(Path, Key)>> = vec![Vec::new(); g.nodes.len()];
     for v in (0..g.nodes.len()).filter(|&v| keep[v]) {
         let (key, passed) = expected_key(g, v, roll);
-        things[v] = thing(&key, &passed);
-        if things[v].is_some() {
-            inside.entry(passed).or_default().push(v);
+        for j in 1..=passed.len() {
+            let thing = match passed.get(j) {
+                Some((by, value)) => RollUp::key(*by, value),
+                None => key.clone(),
+            };
+            chains[v].push((passed[..j].to_vec(), thing));
         }
         keys[v] = Some(key);
     }
     let depth = depths(g);
-    for (path, nodes) in inside {
-        // Each thing's shallowest depth and first node.
-        let mut first: BTreeMap<&Key, (u32, usize)> = BTreeMap::new();
-        for &v in &nodes {
-            let at = first.entry(things[v].as_ref().unwrap()).or_insert((u32::MAX, usize::MAX));
+    // Per opened aggregate, each thing's shallowest depth and first node.
+    let mut first: BTreeMap<&Path, BTreeMap<&Key, (u32, usize)>> = BTreeMap::new();
+    for (v, chain) in chains.iter().enumerate() {
+        for (path, thing) in chain {
+            let at = first.entry(path).or_default().entry(thing).or_insert((u32::MAX, usize::MAX));
             *at = (*at).min((depth[v], v));
         }
-        if first.len() <= BAND_MEMBERS {
-            continue;
+    }
+    // The ranks of the things of those showing more than `BAND_MEMBERS`.
+    let mut ranks: BTreeMap<&Path, BTreeMap<&Key, u32>> = BTreeMap::new();
+    for (path, things) in &first {
+        if things.len() > BAND_MEMBERS {
+            let mut ranked: Vec<((u32, usize), &Key)> = things.iter().map(|(&t, &k)| (k, t)).collect();
+            ranked.sort();
+            ranks.insert(path, ranked.iter().enumerate().map(|(r, &(_, t))| (t, r as u32)).collect());
         }
-        let mut ranked: Vec<((u32, usize), &Key)> = first.iter().map(|(&t, &k)| (k, t)).collect();
-        ranked.sort();
-        let opened = |(lo, hi): (u32, u32)| roll.expanded.contains(&Key::Part(path.clone(), lo, hi));
-        let rank_of: BTreeMap<&Key, u32> = ranked.iter().enumerate().map(|(r, &(_, t))| (t, r as u32)).collect();
-        for &v in &nodes {
-            let rank = rank_of[things[v].as_ref().unwrap()];
-            let mut listed = ranges(0, ranked.len() as u32 - 1);
+    }
+    let mut things: Vec<Option<Key>> = vec![None; g.nodes.len()];
+    for (v, chain) in chains.iter().enumerate() {
+        'levels: for (path, thing) in chain {
+            let Some(rank_of) = ranks.get(path) else { continue };
+            let rank = rank_of[thing];
+            let mut listed = ranges(0, rank_of.len() as u32 - 1);
             loop {
                 let &(lo, hi) = listed.iter().find(|&&(lo, hi)| lo <= rank && rank <= hi).expect("a range holds it");
-                if !opened((lo, hi)) {
+                if !roll.expanded.contains(&Key::Part(path.clone(), lo, hi)) {
                     keys[v] = Some(Key::Part(path.clone(), lo, hi));
-                    break;
+                    things[v] = Some(thing.clone());
+                    break 'levels;
                 }
                 if lo == hi || (hi - lo + 1) as usize <= BAND_MEMBERS {
                     break;
@@ -251,8 +254,9 @@ fn attribute_roll_ups_follow_the_rule_and_aggregate_every_edge_in_order() {
     }
 }
 
-/// Opened aggregates with hundreds of members shown themselves or replica sets kept whole (few
-/// kinds and regions, no groups to hundreds; kinds and groups opened, then parts): every node
+/// Opened aggregates with hundreds of members shown themselves or aggregates kept whole (few
+/// kinds and regions, no groups to thousands: a region's groups, an opened kind's replica
+/// sets; regions, kinds and groups opened, then parts): every node
 /// in the part the rule puts its thing in, at most `BANDS` parts a level, the parts opening
 /// down to what they hold.
 #[test]
@@ -264,7 +268,7 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
         &[RollUpBy::Region, RollUpBy::Kind, RollUpBy::Group],
         &[RollUpBy::Kind, RollUpBy::Group],
     ];
-    let (mut parted, mut sets) = (0, 0);
+    let (mut parted, mut sets, mut in_regions, mut closings) = (0, 0, 0, 0);
     for round in 0..30 {
         let n = 300 + rng.below(3_000);
         // Few kinds; no group, one, or hundreds (replica sets kept whole in an opened kind).
@@ -274,22 +278,34 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
         let mut roll = RollUp::by(orders[round % orders.len()]);
         let adj = Adjacency::new(&g);
         let mut shown = check(&g, &keep, &roll);
-        for _ in 0..8 {
+        for _ in 0..12 {
             let keys: Vec<Key> = shown.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| n.key.clone()).collect();
             if keys.is_empty() {
                 break;
             }
-            // Parts first, when there are some, so that they open down to what they hold; then
+            // Parts mostly, when there are some, so that they open down to what they hold; then
             // mostly regions and kinds (hundreds of groups would otherwise be picked first).
             let parts: Vec<&Key> = keys.iter().filter(|k| matches!(k, Key::Part(..))).collect();
             let wide: Vec<&Key> =
                 keys.iter().filter(|k| matches!(k, Key::Rolled(RollUpBy::Region | RollUpBy::Kind, _))).collect();
             let pick = |from: &[&Key], rng: &mut Rng| from[rng.below(from.len() as u32) as usize].clone();
+            // Now and then, with parts opened, one closed again: what opened aggregates inside
+            // it showed goes back into it.
+            let opened_parts: Vec<Key> = roll.expanded.iter().filter(|k| matches!(k, Key::Part(..))).cloned().collect();
+            if !opened_parts.is_empty() && rng.below(5) == 0 {
+                let closed = &opened_parts[rng.below(opened_parts.len() as u32) as usize];
+                roll.expanded.remove(closed);
+                closings += 1;
+                shown = check(&g, &keep, &roll);
+                continue;
+            }
             let key = match (parts.len(), wide.len()) {
                 (0, 0) => keys[rng.below(keys.len() as u32) as usize].clone(),
                 (0, _) if rng.below(4) > 0 => pick(&wide, &mut rng),
                 (0, _) => keys[rng.below(keys.len() as u32) as usize].clone(),
-                _ => pick(&parts, &mut rng),
+                // Mostly parts, down to what they hold; sometimes what an opened part shows.
+                _ if rng.below(3) > 0 => pick(&parts, &mut rng),
+                _ => keys[rng.below(keys.len() as u32) as usize].clone(),
             };
             roll.expanded.insert(key.clone());
             let opened = shown.opened(&g, &adj, &roll, &key);
@@ -309,6 +325,10 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
                 matches!(roll.by.as_slice(), [.., RollUpBy::Kind, RollUpBy::Group])
                     && shown.nodes.iter().any(holds_sets),
             );
+            // Parts of an opened region: its groups and kinds, kept whole, among what they hold.
+            in_regions += usize::from(
+                shown.nodes.iter().any(|n| n.part.is_some() && matches!(n.rolled, Some((RollUpBy::Region, _)))),
+            );
             let mut per_level: BTreeMap<(u32, String), usize> = BTreeMap::new();
             for node in shown.nodes.iter().filter(|n| n.part.is_some()) {
                 let Key::Part(path, lo, hi) = &node.key else { unreachable!() };
@@ -320,7 +340,11 @@ fn opened_aggregates_too_large_to_show_go_into_parts() {
             assert!(per_level.values().all(|&c| c <= 2 * BANDS as usize), "{per_level:?}");
         }
     }
-    assert!(parted > 20 && sets > 5, "parts seen in {parted} views, of replica sets in {sets}");
+    assert!(
+        parted > 20 && sets > 5 && in_regions > 5 && closings > 5,
+        "parts seen in {parted} views, of replica sets in {sets}, of a region's aggregates in {in_regions}; \
+         {closings} closed again"
+    );
 }
 
 /// The view updated in place declines (the page then makes it anew) what it cannot update: a

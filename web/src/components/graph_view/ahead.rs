@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use blastmap_core::Model;
 use blastmap_layout::{Key, RollUp};
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
@@ -36,13 +37,21 @@ pub fn likeliest(d: &Drawing) -> Option<&Key> {
     best.filter(|n| n.members.len() >= AHEAD_FROM).map(|n| &n.key)
 }
 
-/// `d` (made with roll-up `roll`) with its likeliest aggregate opened, and that roll-up; `None`
-/// when no aggregate is large enough or [`Drawing::opened`] declines (a roll-up by depth).
-pub fn opened(scene: &Scene, roll: &RollUp, d: &Drawing) -> Option<(RollUp, Drawing)> {
+/// `d` (made with `focus` and roll-up `roll`) with its likeliest aggregate opened, and that
+/// roll-up, made as the click makes it: by [`Drawing::opened`], or anew where that declines (a
+/// roll-up by depth; an aggregate opening into parts). `None` when no aggregate is large
+/// enough.
+pub fn opened(
+    model: &Model,
+    scene: &Scene,
+    focus: Option<(&[String], u32)>,
+    roll: &RollUp,
+    d: &Drawing,
+) -> Option<(RollUp, Drawing)> {
     let key = likeliest(d)?;
     let mut opened = roll.clone();
     opened.expanded.insert(key.clone());
-    let drawing = d.opened(scene, &opened, key)?;
+    let drawing = d.opened(scene, &opened, key).unwrap_or_else(|| Drawing::new(model, scene, focus, &opened));
     Some((opened, drawing))
 }
 
@@ -61,7 +70,8 @@ pub fn use_ahead(deps: DrawingDeps, drawing: Rc<Drawing>, ahead: Ahead) {
             crate::browser::mark("blastmap:ahead");
             let (a, focus, roll) = &deps;
             let key = likeliest(&d).map(ToString::to_string);
-            if let Some((roll, made)) = opened(&a.scene, roll, &d) {
+            let seeds = focus.as_ref().map(|f| (f.seeds.as_slice(), f.hops));
+            if let Some((roll, made)) = opened(&a.model, &a.scene, seeds, roll, &d) {
                 *ahead.borrow_mut() = Some(((a.clone(), focus.clone(), roll), Rc::new(made)));
             }
             // Which aggregate was drawn opened, for the tests and benchmarks.
@@ -97,31 +107,47 @@ mod tests {
     use crate::scene::DEFAULT_ROLL_UP;
 
     /// Made ahead, a drawing is the one the click would make anew, for the aggregate with the
-    /// most members; a small view has nothing to make ahead.
+    /// most members, whether it opens in place (a region of a few hundred replica sets) or in
+    /// parts (of a thousand); a small view has nothing to make ahead.
     #[test]
     fn the_drawing_made_ahead_is_the_one_the_click_makes() {
-        let t = blastmap_core::generate::generate(&blastmap_core::generate::Params::for_edges(30_000, 3));
-        let c = blastmap_core::compile(blastmap_core::format::Document::from_topology(t)).unwrap();
+        let c = estate(30_000);
         let (m, s) = (&c.model, Scene::new(&c.model, None));
+        made_ahead(m, &s, false);
         let roll = RollUp::by(&DEFAULT_ROLL_UP);
-        let d = Drawing::new(m, &s, None, &roll);
+        let seeds = ["dns-r0".to_string()];
+        let small = Drawing::new(m, &s, Some((&seeds, 1)), &roll);
+        assert!(small.view.nodes.iter().all(|n| n.members.len() < AHEAD_FROM));
+        assert!(likeliest(&small).is_none() && opened(m, &s, Some((&seeds, 1)), &roll, &small).is_none());
+        let c = estate(120_000);
+        made_ahead(&c.model, &Scene::new(&c.model, None), true);
+    }
+
+    /// A generated estate of about this many edges.
+    fn estate(edges: usize) -> blastmap_core::Compiled {
+        let t = blastmap_core::generate::generate(&blastmap_core::generate::Params::for_edges(edges, 3));
+        blastmap_core::compile(blastmap_core::format::Document::from_topology(t)).unwrap()
+    }
+
+    /// The drawing made ahead from the first view of `m` is the one the click makes, opened in
+    /// parts or not, and so is the next one.
+    fn made_ahead(m: &Model, s: &Scene, in_parts: bool) {
+        let roll = RollUp::by(&DEFAULT_ROLL_UP);
+        let d = Drawing::new(m, s, None, &roll);
         let most = d.view.nodes.iter().filter(|n| n.rolled.is_some()).map(|n| n.members.len()).max().unwrap();
         assert!(most >= AHEAD_FROM, "the estate has an aggregate to make ahead ({most} members)");
         let key = likeliest(&d).unwrap().clone();
         let largest = d.view.nodes.iter().find(|n| n.key == key).unwrap();
         assert_eq!(largest.members.len(), most);
-        let (opened_roll, ahead) = opened(&s, &roll, &d).unwrap();
+        let (opened_roll, ahead) = opened(m, s, None, &roll, &d).unwrap();
         let mut asked = roll.clone();
         asked.expanded.insert(key.clone());
         assert_eq!(opened_roll, asked);
-        assert!(ahead == Drawing::new(m, &s, None, &asked), "{key} opened ahead");
+        assert!(ahead == Drawing::new(m, s, None, &asked), "{key} opened ahead");
+        assert_eq!(ahead.view.nodes.iter().any(|n| n.part.is_some()), in_parts, "{key} opened in parts");
         // Opened, the next largest is made ahead in turn, the same way.
-        let (again_roll, again) = opened(&s, &asked, &ahead).unwrap();
+        let (again_roll, again) = opened(m, s, None, &asked, &ahead).unwrap();
         assert_eq!(again_roll.expanded.len(), 2);
-        assert!(again == Drawing::new(m, &s, None, &again_roll));
-
-        let small = Drawing::new(m, &s, Some((&["dns-r0".to_string()], 1)), &roll);
-        assert!(small.view.nodes.iter().all(|n| n.members.len() < AHEAD_FROM));
-        assert!(likeliest(&small).is_none() && opened(&s, &roll, &small).is_none());
+        assert!(again == Drawing::new(m, s, None, &again_roll));
     }
 }
