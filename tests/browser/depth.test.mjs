@@ -2,7 +2,8 @@
 // up into bands of dependency depth; a band says what it holds, opens into its components, and
 // shows a what-if like any aggregate. A cluster's manifests, hundreds of replica sets and no
 // region, open by kind, and a kind opens into its replica sets. A kind holding more than a
-// screenful opens in parts by dependency depth, which open into its components or replica sets.
+// screenful opens in parts by dependency depth, which open into its components or replica sets,
+// and so does a region holding more replica sets than a screenful.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { open, waitForFindings, shared } from "./harness.mjs";
@@ -246,6 +247,53 @@ test("a kind of 1,200 services opens in parts by depth, not 1,200 boxes, and a p
     // The chip collapses the part again.
     await page.click('.view-bar button.chip[data-key="kind:service#1-50"]');
     await page.waitForSelector('#graph g.node[data-id="kind:service#1-50"]');
+  } finally {
+    await context.close();
+  }
+});
+
+/** A native topology: region `east` holding `n` redundancy groups (a gate needing one of two
+ * replicas), and a front end outside any region that needs them all. */
+function regionOfGroups(n) {
+  const components = [{ id: "front", requires: Array.from({ length: n }, (_, i) => `svc${i}`) }];
+  for (let i = 0; i < n; i++) {
+    components.push(
+      { id: `svc${i}-a`, kind: "service", region: "east" },
+      { id: `svc${i}-b`, kind: "service", region: "east" },
+      { id: `svc${i}`, kind: "group", requires: [`svc${i}-a`, `svc${i}-b`], need: 1 },
+    );
+  }
+  return JSON.stringify({ name: "region of groups", components }, null, 1);
+}
+
+test("a region of 400 replica sets opens in parts of them; a set opened inside a part goes back into it when the part closes", async () => {
+  const { context, page } = await open(env.browser, env.server.url);
+  try {
+    await pasteAtOnce(page, regionOfGroups(400));
+    await page.waitForSelector('#graph g.node[data-id="region:east"]');
+    await openBox(page, "region:east");
+    // 400 replica sets, all of depth 0, in graph order: 20 parts of 20 beside the front end.
+    assert.equal(await page.textContent(".graph-info .shown"), shownLine(21, 20));
+    assert.equal(await page.$('#graph g.node[data-id^="group:"]'), null, "no replica set drawn alone");
+    const first = await page.textContent('#graph g.node[data-id="region:east#1-20"]');
+    assert.match(first, /region east 1–20/);
+    assert.match(first, /20 of 400 · depth 0/);
+    await page.click("#fit");
+    await openBox(page, "region:east#1-20");
+    const sets = await page.$$eval('#graph g.node.aggregate[data-id^="group:"]', (es) => es.map((e) => e.dataset.id));
+    assert.deepEqual(sets.sort(), Array.from({ length: 20 }, (_, i) => `group:svc${i}`).sort());
+    await page.click("#fit");
+    await openBox(page, "group:svc3");
+    await page.waitForSelector('#graph g.node[data-id="svc3-a"]');
+    // The part closed from its chip: the opened set's replicas go back into it, and come out
+    // again, still opened, with the part.
+    await page.click('.view-bar button.chip[data-key="region:east#1-20"]');
+    await page.waitForSelector('#graph g.node[data-id="region:east#1-20"]');
+    assert.equal(await page.$('#graph g.node[data-id="svc3-a"]'), null, "svc3's replicas are inside the closed part");
+    assert.equal(await page.textContent(".graph-info .shown"), shownLine(21, 20));
+    await openBox(page, "region:east#1-20");
+    await page.waitForSelector('#graph g.node[data-id="svc3-a"]');
+    assert.equal(await page.$('#graph g.node[data-id="group:svc3"]'), null, "svc3 is still opened");
   } finally {
     await context.close();
   }
