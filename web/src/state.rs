@@ -169,7 +169,7 @@ fn named(ids: &[String]) -> String {
     let shown: Vec<String> = ids.iter().take(NAMED).map(|id| format!("`{id}`")).collect();
     match ids.len().saturating_sub(NAMED) {
         0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
+        more => format!("{} and {} more", shown.join(", "), blastmap_core::finding::thousands(more)),
     }
 }
 

@@ -399,7 +399,7 @@ pub fn first_and_more_of<S: AsRef<str>>(items: &[S], total: usize) -> String {
             Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
             None => String::new(),
         },
-        (shown, n) => format!("{} or {} more", shown.join(", "), n - 3),
+        (shown, n) => format!("{} or {} more", shown.join(", "), thousands(n - 3)),
     }
 }
 

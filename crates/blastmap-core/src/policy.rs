@@ -737,7 +737,7 @@ fn list<S: AsRef<str>>(ids: &[S], most: usize) -> String {
     let shown: Vec<&str> = ids.iter().take(most).map(AsRef::as_ref).collect();
     let more = ids.len().saturating_sub(most);
     if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
+        format!("{} and {} more", shown.join(", "), crate::finding::thousands(more))
     } else {
         shown.join(", ")
     }

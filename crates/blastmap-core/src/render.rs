@@ -719,7 +719,7 @@ fn notes_markdown(out: &mut String, report: &Report) {
         }
     }
     if report.notes.len() > shown {
-        let _ = writeln!(out, "\n… and {} more", report.notes.len() - shown);
+        let _ = writeln!(out, "\n… and {} more", thousands(report.notes.len() - shown));
     }
 }
 
@@ -880,7 +880,7 @@ fn observed_markdown(out: &mut String, report: &Report, ids: &Ids<'_>) {
             let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
         }
         if items.len() > 50 {
-            let _ = writeln!(out, "- … and {} more", items.len() - 50);
+            let _ = writeln!(out, "- … and {} more", thousands(items.len() - 50));
         }
     }
     let lines = observed_lines(report, o, &|names| code_list(names, 8), &words);
@@ -1480,7 +1480,7 @@ fn policy_markdown(out: &mut String, report: &Report) {
             let _ = writeln!(out, "- **{:?}** {}", f.severity, ids.markdown(&f.title));
         }
         if p.findings.len() > 50 {
-            let _ = writeln!(out, "- … and {} more", p.findings.len() - 50);
+            let _ = writeln!(out, "- … and {} more", thousands(p.findings.len() - 50));
         }
         let _ = writeln!(out, "\n| principal | reaches |\n|---|---|");
         for x in p.principals.iter().take(20) {

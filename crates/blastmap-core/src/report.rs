@@ -632,7 +632,11 @@ fn cut_search_cut(model: &Model, cuts: &algo::CutSets) -> Incomplete {
     let listed = |pick: &dyn Fn(&algo::TargetSearch) -> Option<String>| -> (usize, String) {
         let items: Vec<String> = cuts.searches.iter().filter_map(pick).collect();
         let shown: Vec<String> = items.iter().take(5).cloned().collect();
-        let more = if items.len() > 5 { format!("; and {} more", items.len() - 5) } else { String::new() };
+        let more = if items.len() > 5 {
+            format!("; and {} more", crate::finding::thousands(items.len() - 5))
+        } else {
+            String::new()
+        };
         (items.len(), format!("{}{more}", shown.join("; ")))
     };
     let complete = cuts.searches.iter().filter(|s| s.coverage == algo::Coverage::Complete).count();

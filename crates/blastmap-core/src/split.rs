@@ -212,7 +212,7 @@ fn few(items: &[String]) -> String {
         (None, _) => String::new(),
         (Some((last, [])), _) => last.clone(),
         (Some((last, rest)), n) if n <= 3 => format!("{} and {last}", rest.join(", ")),
-        (Some(_), n) => format!("{} and {} more", q.join(", "), n - 3),
+        (Some(_), n) => format!("{} and {} more", q.join(", "), crate::finding::thousands(n - 3)),
     }
 }
 

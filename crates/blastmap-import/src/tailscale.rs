@@ -29,6 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use blastmap_core::finding::thousands;
 use blastmap_core::format::{Document, RefField, TailnetSpans};
 use blastmap_core::spec::Tailnet;
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
@@ -758,7 +759,7 @@ pub(crate) fn import_many(
             .map(|(key, ids)| {
                 let shown: Vec<&str> = ids.iter().take(3).copied().collect();
                 let more = ids.len().saturating_sub(shown.len());
-                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                let more = if more > 0 { format!(" and {} more", thousands(more)) } else { String::new() };
                 format!("by {key}: {}{more}", shown.join(", "))
             })
             .collect();
@@ -811,7 +812,7 @@ pub(crate) fn import_many(
             msg.push_str(&format!(
                 " (not {}{})",
                 shown.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
+                if more > 0 { format!(" and {} more", thousands(more)) } else { String::new() }
             ));
         }
         if shared_in > 0 {

@@ -147,7 +147,7 @@ fn reach_names(x: &blastmap_core::policy_report::PrincipalReach) -> String {
     let more = x.reaches_count.saturating_sub(listed.len());
     let mut s = listed.join(", ");
     if more > 0 {
-        s.push_str(&format!(" and {more} more, all coloured on the graph"));
+        s.push_str(&format!(" and {} more, all coloured on the graph", thousands(more)));
     }
     s
 }
@@ -411,7 +411,7 @@ pub fn Findings(p: &Props) -> Html {
                 <h3>{ blastmap_core::render::section_title(kind) }<span class="count">{ total }</span></h3>
                 <ol>{ for shown }</ol>
                 if more > 0 {
-                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {more} more") } }</button>
+                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", thousands(more)) } }</button>
                 }
                 if (all || more == 0) && total > items.len() {
                     <p class="muted small">{ format!("{} more in the exported report", thousands(total - items.len())) }</p>

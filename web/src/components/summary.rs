@@ -167,7 +167,7 @@ pub fn Summary(p: &Props) -> Html {
                 <p class="muted small">{ about }</p>
                 <ol>{ for rows }</ol>
                 if more > 0 {
-                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {more} more") } }</button>
+                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", blastmap_core::finding::thousands(more)) } }</button>
                 }
             </section>
         })

@@ -137,7 +137,11 @@ pub fn findings(cold: &ColdStart, cx: &Context) -> Vec<Finding> {
         .iter()
         .map(|c| {
             let blocked = cold.deadlocked.iter().filter(|v| c.binary_search(v).is_err()).count();
-            let more = if blocked > 0 { format!(", blocking {blocked} more") } else { String::new() };
+            let more = if blocked > 0 {
+                format!(", blocking {} more", crate::finding::thousands(blocked))
+            } else {
+                String::new()
+            };
             let title = match c.as_slice() {
                 [one] => format!("cold start deadlocks: `{}` needs itself to start{more}", cx.model.name(*one)),
                 _ => format!("cold start deadlocks: {} wait for each other{more}", join_some(&cx.names(c))),

@@ -143,6 +143,29 @@ fn a_long_cycle_is_named_in_short_titles_and_listed_in_full() {
     assert!(longest < 400, "a line of {longest} characters");
 }
 
+/// A pair deadlocked at cold start under 1,200 components that need it: the title counts what
+/// it blocks grouped by thousands, as every count the report writes.
+#[test]
+fn what_a_deadlock_blocks_is_counted_in_thousands() {
+    let mut components: Vec<blastmap_core::Component> = ["a", "b"]
+        .iter()
+        .zip(["b", "a"])
+        .map(|(id, next)| blastmap_core::Component {
+            id: id.to_string(),
+            requires: vec![next.to_string()],
+            ..Default::default()
+        })
+        .collect();
+    components.extend((0..1_200).map(|i| blastmap_core::Component {
+        id: format!("u{i}"),
+        requires: vec!["a".to_string()],
+        ..Default::default()
+    }));
+    let r = report(&compiled(Topology { components, ..Topology::default() }));
+    let titles: Vec<&str> = r.findings.iter().map(|f| f.title.as_str()).collect();
+    assert!(titles.contains(&"cold start deadlocks: `a`, `b` wait for each other, blocking 1,200 more"), "{titles:?}");
+}
+
 /// A ring of 20,000 gates, each needing one of the next two: one cycle whose single failures
 /// take nothing else down. Each candidate's propagation touches a member or two, and a gate that
 /// tolerates one failure has no set of two to search: both used to cost the whole ring per
