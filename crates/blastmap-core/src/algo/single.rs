@@ -892,6 +892,57 @@ impl CycleScratch {
     }
 }
 
+/// How much work, in multiples of a cycle's members and edges, [`derived_hard`] may do.
+const DERIVING_WORK: usize = 8;
+
+/// Hard edges between members of one cycle that no single edge is: `u` kills, each by a hard
+/// edge, dependencies of `g` that together outweigh `g`'s tolerance though none does alone
+/// (the two replicas a Deployment needs one of, both calling one service: the service alone
+/// takes the Deployment down). Sound: `u`'s failure takes those dependencies down and so `g`.
+/// As (`at`, `to`): the edges leaving local member `u` are `to[at[u]..at[u + 1]]`. It
+/// stops, keeping what it found, after [`DERIVING_WORK`] times the cycle's members and edges
+/// (a hub's dependents each with many dependents of their own): finding fewer only costs time.
+///
+/// Without them, a cycle through such gates (thousands of Deployments calling each other) is
+/// one class per member, each candidate propagating through most of the cycle: O(n²).
+fn derived_hard(inner: &[Vec<(u32, i64)>], tolerance: &[i64]) -> (Vec<usize>, Vec<u32>) {
+    let m = inner.len();
+    let is_hard = |v: u32, w: i64| w > tolerance[v as usize];
+    let budget = DERIVING_WORK * (m + inner.iter().map(Vec::len).sum::<usize>());
+    let (mut at, mut to) = (Vec::with_capacity(m + 1), Vec::new());
+    at.push(0);
+    // The weight `u`'s hard dependents put on each of their dependents, and which those are.
+    let mut weight = vec![0i64; m];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut work = 0usize;
+    for u in 0..m {
+        if work <= budget {
+            for &(r, w) in &inner[u] {
+                if !is_hard(r, w) {
+                    continue;
+                }
+                work += inner[r as usize].len() + 1;
+                // A hard edge on from `r` is a hard path already.
+                for &(g, w) in inner[r as usize].iter().filter(|&&(g, w)| !is_hard(g, w)) {
+                    if weight[g as usize] == 0 {
+                        touched.push(g);
+                    }
+                    weight[g as usize] += w;
+                }
+            }
+            for &g in &touched {
+                if g as usize != u && weight[g as usize] > tolerance[g as usize] {
+                    to.push(g);
+                }
+                weight[g as usize] = 0;
+            }
+            touched.clear();
+        }
+        at.push(to.len());
+    }
+    (at, to)
+}
+
 /// The members of one cycle grouped by the hard edges between them (a class takes itself
 /// down whole), with the edges that leave each class and the hard ones that enter it.
 struct Classes {
@@ -910,11 +961,18 @@ struct Classes {
 }
 
 impl Classes {
+    /// Hard edges are the direct ones and those [`derived_hard`] finds.
+    ///
     /// # Complexity
-    /// O(m + e log e) for m members and e edges between them.
+    /// O(m + e log e) for m members and e edges between them, plus the derivation's work
+    /// (at most [`DERIVING_WORK`] times m + e).
     fn new(inner: &[Vec<(u32, i64)>], tolerance: &[i64]) -> Self {
         let is_hard = |v: u32, w: i64| w > tolerance[v as usize];
-        let hard = |u: NodeId| inner[u as usize].iter().filter(|&&(v, w)| is_hard(v, w)).map(|e| e.0);
+        let (derived_at, derived) = derived_hard(inner, tolerance);
+        let also = |u: NodeId| derived.get(derived_at[u as usize]..derived_at[u as usize + 1]).unwrap_or(&[]);
+        let hard = |u: NodeId| {
+            inner[u as usize].iter().filter(|&&(v, w)| is_hard(v, w)).map(|e| e.0).chain(also(u).iter().copied())
+        };
         // Tarjan's order over dependent edges: dependents first.
         let mut groups: Vec<(usize, Vec<u32>)> = sccs(inner.len(), hard).into_iter().enumerate().collect();
         for (_, g) in &mut groups {
@@ -943,6 +1001,13 @@ impl Classes {
                         if is_hard(v, w) {
                             hard_in.push((d, c as u32));
                         }
+                    }
+                }
+                // Derived edges are no edges to propagate along: only what falls with what.
+                for &v in also(u) {
+                    let d = of[v as usize];
+                    if d != c as u32 {
+                        hard_in.push((d, c as u32));
                     }
                 }
             }
