@@ -230,6 +230,11 @@ test("a kind of 1,200 services opens in parts by depth, not 1,200 boxes, and a p
   try {
     await pasteAtOnce(page, compose(1_200));
     await page.waitForSelector('#graph g.node[data-id="kind:service"]');
+    // Counts are grouped by thousands, as the report writes them: each service but the last
+    // a single point of failure.
+    assert.equal(await page.textContent("#findings .panel-head .count"), "1,199");
+    assert.equal(await page.textContent("#side-findings .tab-badge"), "1,199");
+    assert.match(await page.textContent('#graph g.node[data-id="kind:service"]'), /kind · 1,200 inside/);
     await openBox(page, "kind:service");
     // 1,200 ranked by depth in 24 parts of 50: svc1199 depends on nothing (depth 0), svc0 is
     // the deepest (1,199).

@@ -263,7 +263,7 @@ impl Scene {
         }
         match &node.rolled {
             Some((RollUpBy::Region | RollUpBy::Zone | RollUpBy::Tailnet, _)) => {
-                format!("{} inside · click to open", node.members.len())
+                format!("{} inside · click to open", grouped(node.members.len() as u32))
             }
             Some((RollUpBy::Depth, _)) => {
                 let placed = node.members.iter().any(|&g| self.placement.get(g as usize).copied().unwrap_or(false));
@@ -274,7 +274,7 @@ impl Scene {
                 };
                 format!("{} {what} · click to open", grouped(node.members.len() as u32))
             }
-            Some((by, _)) => format!("{} · {} inside", by.name(), node.members.len()),
+            Some((by, _)) => format!("{} · {} inside", by.name(), grouped(node.members.len() as u32)),
             None => {
                 let Some(&g) = node.members.first() else { return String::new() };
                 match self.gate.get(g as usize).copied().flatten() {
@@ -630,7 +630,8 @@ mod tests {
         let m = blastmap_core::load(&estate).unwrap().model;
         let s = Scene::new(&m, None);
         let mut roll = initial_roll_up(&s.graph);
-        assert_eq!(Drawing::new(&m, &s, None, &roll).labels, ["service"]);
+        let kind = Drawing::new(&m, &s, None, &roll);
+        assert_eq!((kind.labels[0].as_str(), kind.subtitles[0].as_str()), ("service", "kind · 2,000 inside"));
         let service = RollUp::key(RollUpBy::Kind, "service");
         roll.expanded.insert(service.clone());
         let d = Drawing::new(&m, &s, None, &roll);

@@ -26,10 +26,10 @@ pub enum Key {
     /// The things ranked `lo..=hi` (from 0) among those an opened aggregate would show, when
     /// they are more than [`BAND_MEMBERS`](crate::BAND_MEMBERS): the members it shows
     /// themselves and the aggregates it holds (an opened region's groups or kinds, an opened
-    /// kind's replica sets, kept whole); ranked by dependency depth (an aggregate's shallowest
-    /// member's), then in graph order (its first member's). The aggregate is named by the opened aggregates on their way, outermost
-    /// first (kind `service` opened inside region `east` is `[(Region, east), (Kind,
-    /// service)]`).
+    /// kind's replica sets, kept whole, opened or not); ranked by dependency depth (an
+    /// aggregate's shallowest member's), then in graph order (its first member's). The
+    /// aggregate is named by the opened aggregates on their way, outermost first (kind
+    /// `service` opened inside region `east` is `[(Region, east), (Kind, service)]`).
     Part(Vec<(RollUpBy, String)>, u32, u32),
 }
 

@@ -408,7 +408,7 @@ pub fn Findings(p: &Props) -> Html {
             .collect();
         html! {
             <section class="group" data-kind={kind.name()}>
-                <h3>{ blastmap_core::render::section_title(kind) }<span class="count">{ total }</span></h3>
+                <h3>{ blastmap_core::render::section_title(kind) }<span class="count">{ thousands(total) }</span></h3>
                 <ol>{ for shown }</ol>
                 if more > 0 {
                     <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", thousands(more)) } }</button>
@@ -447,7 +447,7 @@ pub fn Findings(p: &Props) -> Html {
     html! {
         <aside class="findings" id="findings">
             <header class="panel-head">
-                <h2>{ "Findings" }<span class="count">{ a.total_findings() }</span></h2>
+                <h2>{ "Findings" }<span class="count">{ thousands(a.total_findings()) }</span></h2>
                 <p class="muted">{ format!("{} · {} · {} · {}", counted(s.components, "component"), counted(s.placement_values, "placement value"), counted(s.edges, "edge"), counted(r.targets.len(), "target")) }</p>
             </header>
             { for crash }

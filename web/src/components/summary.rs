@@ -161,7 +161,7 @@ pub fn Summary(p: &Props) -> Html {
         Some(html! {
             <section class={classes!("group", "notes", class)} data-kind={class}>
                 <h3>
-                    { title }<span class="count">{ items.len() }</span>
+                    { title }<span class="count">{ blastmap_core::finding::thousands(items.len()) }</span>
                     if kind == NoteKind::Inferred && open > 0 { <span class="count open">{ format!("{open} to review") }</span> }
                 </h3>
                 <p class="muted small">{ about }</p>
@@ -176,7 +176,7 @@ pub fn Summary(p: &Props) -> Html {
     html! {
         <aside class="summary-panel" id="summary">
             <header class="panel-head">
-                <h2>{ "Import summary" }<span class="count">{ notes.len() }</span></h2>
+                <h2>{ "Import summary" }<span class="count">{ blastmap_core::finding::thousands(notes.len()) }</span></h2>
                 <p class="muted">{ "What the topology holds that the export did not plainly say." }</p>
             </header>
             if p.stale {

@@ -227,7 +227,7 @@ pub fn App() -> Html {
             html! {
                 <button role="tab" {id} class={classes!("tab", on.then_some("on"))} aria-selected={on.to_string()} onclick={on_side(side)}>
                     { title }
-                    if let Some(n) = count { <span class="tab-badge plain">{ n }</span> }
+                    if let Some(n) = count { <span class="tab-badge plain">{ blastmap_core::finding::thousands(n) }</span> }
                 </button>
             }
         };
