@@ -48,28 +48,64 @@ pub struct Criticality {
 /// targets in the subtrees of the forest nodes holding x, counted by range (see
 /// [`Killers`]), and listed smallest first.
 pub fn spofs(model: &Model, killers: &Killers, limit: usize) -> Vec<Spof> {
+    spofs_within(model, killers, limit, usize::MAX)
+}
+
+/// [`spofs`], the lists holding at most `total` targets together: each at most the largest
+/// limit up to `limit` that keeps them within it, and at least 3 (`limit` if smaller). Tens of
+/// thousands of equivalent single points of failure in one cycle, each taking down the same
+/// thousand targets, would otherwise list tens of millions of names.
+///
+/// # Complexity
+/// As [`spofs`], plus O(S log limit) for the S single points of failure to find the limit.
+pub fn spofs_within(model: &Model, killers: &Killers, limit: usize, total: usize) -> Vec<Spof> {
     let targets = DownIndex::new(killers, model.targets());
     let critical: Vec<NodeId> = model.targets().iter().copied().filter(|&t| model.node(t).critical).collect();
     let critical_targets = DownIndex::new(killers, &critical);
     let is_target = |x: NodeId| model.targets().binary_search(&x).is_ok();
     let ranker = SpofRanker::new(model, killers, &targets);
-    model
+    // Each single point of failure, with whether it is a target and how many others it takes down.
+    let counted: Vec<(NodeId, u32, u32)> = model
         .ids()
         .filter_map(|x| {
             let itself = u32::from(is_target(x));
             let count = targets.count(x).saturating_sub(itself);
-            if count == 0 {
-                return None;
-            }
+            (count > 0).then_some((x, itself, count))
+        })
+        .collect();
+    let limit = shared_limit(counted.iter().map(|e| e.2 as usize), limit, total);
+    counted
+        .into_iter()
+        .map(|(x, itself, count)| {
             let (mut takes_down, _) = targets.list(x, limit.saturating_add(itself as usize));
             takes_down.retain(|&t| t != x);
             takes_down.truncate(limit);
             let itself_critical = u32::from(model.node(x).critical && itself == 1);
             let takes_down_critical = critical_targets.count(x) > itself_critical;
             let rank = ranker.rank(x, count, takes_down.first().copied());
-            Some(Spof { component: x, takes_down, takes_down_count: count, takes_down_critical, rank })
+            Spof { component: x, takes_down, takes_down_count: count, takes_down_critical, rank }
         })
         .collect()
+}
+
+/// The most each of lists of these lengths may keep so that they keep at most `total` in all:
+/// `limit` if that is within it, else the largest that is, and at least 3 (`limit` if smaller).
+fn shared_limit(lengths: impl Iterator<Item = usize> + Clone, limit: usize, total: usize) -> usize {
+    let kept = |each: usize| lengths.clone().map(|n| n.min(each)).fold(0usize, usize::saturating_add);
+    if kept(limit) <= total {
+        return limit;
+    }
+    let (mut lo, mut hi) = (limit.min(3), limit);
+    // `kept(lo)` is the floor's, within `total` or not; `kept(hi)` is over it.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if kept(mid) <= total {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// Every node that takes down something besides itself, most critical first: by targets taken
@@ -151,4 +187,23 @@ pub fn findings(spofs: &[Spof], cx: &Context, equivalence: &Equivalence, down_co
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each list keeps what the limit allows while they fit the total; past it, the largest
+    /// limit that fits, never below 3.
+    #[test]
+    fn lists_share_their_total() {
+        let lengths = [5usize, 10, 1_000, 1_000];
+        assert_eq!(shared_limit(lengths.iter().copied(), 1_000, usize::MAX), 1_000);
+        assert_eq!(shared_limit(lengths.iter().copied(), 1_000, 2_015), 1_000, "exactly the total");
+        // 5 + 10 + 2p ≤ 1,015 at p = 500, not 501.
+        assert_eq!(shared_limit(lengths.iter().copied(), 1_000, 1_015), 500);
+        assert_eq!(shared_limit(lengths.iter().copied(), 1_000, 4), 3, "at least 3");
+        assert_eq!(shared_limit(lengths.iter().copied(), 2, 4), 2, "the limit if below 3");
+        assert_eq!(shared_limit(std::iter::empty(), 1_000, 0), 1_000);
+    }
 }

@@ -437,7 +437,7 @@ fn one_huge_target_does_not_starve_the_others() {
     );
     let text = render::text(&report, false);
     assert!(
-        text.contains("double-point: the double/triple point search ran out of budget after 100000 sets"),
+        text.contains("double-point: the double/triple point search ran out of budget after 100,000 sets"),
         "{text}"
     );
 }

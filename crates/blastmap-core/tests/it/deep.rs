@@ -19,6 +19,11 @@ fn report(c: &Compiled) -> Report {
 /// A ring of `n` components `{prefix}0…`, each requiring the next `width` (needing one of them
 /// when there are several).
 fn ring(prefix: &str, n: usize, width: usize) -> Compiled {
+    compiled(ring_of(prefix, n, width))
+}
+
+/// [`ring`], as a topology to add to.
+fn ring_of(prefix: &str, n: usize, width: usize) -> Topology {
     let components = (0..n)
         .map(|i| blastmap_core::Component {
             id: format!("{prefix}{i}"),
@@ -27,7 +32,7 @@ fn ring(prefix: &str, n: usize, width: usize) -> Compiled {
             ..Default::default()
         })
         .collect();
-    compiled(Topology { components, ..Topology::default() })
+    Topology { components, ..Topology::default() }
 }
 
 #[test]
@@ -180,6 +185,26 @@ fn deployments_calling_each_other_in_a_ring_fall_together() {
     let r = report(&c);
     assert!(r.redundancy.iter().all(|g| g.actual_tolerance == 0 && g.exact), "no replica set tolerates a failure");
     assert!(r.incomplete.is_empty(), "{:?}", r.incomplete);
+}
+
+/// A ring of 50 `requires` under 40 targets: each member takes every target down. With lists
+/// of at most 30 and 1,000 names in all, each lists 20, the first in node order, beside its
+/// full count; the report says the lists were cut.
+#[test]
+fn equivalent_single_points_share_the_names_listed() {
+    let mut t = ring_of("r", 50, 1);
+    t.components.extend((0..40).map(|i| blastmap_core::Component {
+        id: format!("t{i}"),
+        requires: vec![format!("r{}", i % 50)],
+        ..Default::default()
+    }));
+    let c = compiled(t);
+    let k = algo::single_failures(&c.model);
+    let within = algo::spofs_within(&c.model, &k, 30, 1_000);
+    assert_eq!(within.len(), 50);
+    assert!(within.iter().all(|s| (s.takes_down.len(), s.takes_down_count) == (20, 40)));
+    assert_eq!(within, algo::spofs(&c.model, &k, 20), "the same lists as a limit of 20");
+    assert_eq!(algo::spofs_within(&c.model, &k, 30, 1_500), algo::spofs(&c.model, &k, 30), "within the total");
 }
 
 /// A pair deadlocked at cold start under 1,200 components that need it: the title counts what
