@@ -177,7 +177,7 @@ export async function timed(page, act, done, timeout = 120_000) {
           const n = document.querySelectorAll(done.selector).length;
           return done.max === undefined ? n >= done.min : n <= done.max;
         }
-        if (done.kind === "shown") return parseInt(q(".graph-info .shown")?.textContent ?? "0", 10) >= done.min;
+        if (done.kind === "shown") return parseInt((q(".graph-info .shown")?.textContent ?? "0").replace(/,/g, ""), 10) >= done.min;
         return false;
       };
       while (!ok()) {

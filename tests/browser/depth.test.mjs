@@ -252,6 +252,9 @@ test("a kind of 1,200 services opens in parts by depth, not 1,200 boxes, and a p
     // The chip collapses the part again.
     await page.click('.view-bar button.chip[data-key="kind:service#1-50"]');
     await page.waitForSelector('#graph g.node[data-id="kind:service#1-50"]');
+    // Without roll-up, the line under the graph counts the 1,200 grouped by thousands.
+    await page.selectOption("#roll-up", "none");
+    await page.waitForFunction(() => document.querySelector(".graph-info .shown")?.textContent === "1,200 shown");
   } finally {
     await context.close();
   }

@@ -47,7 +47,7 @@ async function findingsText(page) {
   for (const fold of await page.$$('#findings .fold-head[aria-expanded="false"]')) await fold.click();
   return page.$eval("#findings", (e) => e.textContent);
 }
-const findingsCount = (page) => page.$eval("#findings .panel-head .count", (e) => Number(e.textContent));
+const findingsCount = (page) => page.$eval("#findings .panel-head .count", (e) => Number(e.textContent.replace(/,/g, "")));
 
 /** Opens the shop's compose export and waits for its findings. */
 async function openCompose(page) {
@@ -58,7 +58,7 @@ async function openCompose(page) {
 
 /** Waits until the findings count is `n` (the analysis of the latest text is shown). */
 async function waitForCount(page, n) {
-  await page.waitForFunction((n) => Number(document.querySelector("#findings .panel-head .count")?.textContent) === n, n);
+  await page.waitForFunction((n) => Number(document.querySelector("#findings .panel-head .count")?.textContent?.replace(/,/g, "")) === n, n);
   await waitForFindings(page);
 }
 
@@ -201,7 +201,7 @@ test("a share link carries the overlay with the export, and opens both again", a
       await other.page.waitForFunction((t) => document.querySelector("#overlay-source")?.value === t, overlay);
       assert.equal(await other.page.$eval("#source", (e) => e.value), COMPOSE);
       await waitForCount(other.page, want.findings.length);
-      assert.equal(await other.page.$eval("#side-summary .tab-badge", (e) => Number(e.textContent)), want.notes.length);
+      assert.equal(await other.page.$eval("#side-summary .tab-badge", (e) => Number(e.textContent.replace(/,/g, ""))), want.notes.length);
       // An overlay the other page had is set aside, not lost, and comes back on request.
       await other.page.click("#tab-overlay");
       await other.page.fill("#overlay-source", "overlay: true\n# mine\n");

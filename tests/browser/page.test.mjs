@@ -80,7 +80,7 @@ for (const file of examples) {
       }
       // Grouped by kind: each group's badge counts its findings.
       for (const kind of new Set(report.findings.map((f) => f.kind))) {
-        const n = await page.$eval(`#findings section[data-kind="${kind}"] h3 .count`, (e) => Number(e.textContent));
+        const n = await page.$eval(`#findings section[data-kind="${kind}"] h3 .count`, (e) => Number(e.textContent.replace(/,/g, "")));
         assert.equal(n, report.findings.filter((f) => f.kind === kind).length, kind);
       }
       const severities = await page.$$eval("#findings .finding .sev", (es) => es.map((e) => e.textContent.toLowerCase()));
@@ -98,7 +98,7 @@ for (const file of examples) {
       // Large views put only the nodes on screen in the page; the SVG export has them all.
       const svg = (await grab(page, "#export-svg")).body;
       const drawn = [...svg.matchAll(/<g class="node[^"]*" data-id="([^"]+)"/g)].map((m) => m[1]);
-      const shown = await page.$eval(".graph-info .shown", (e) => parseInt(e.textContent, 10));
+      const shown = await page.$eval(".graph-info .shown", (e) => parseInt(e.textContent.replace(/,/g, ""), 10));
       assert.equal(drawn.length, shown);
       // Components are all drawn; placement values only when shared (regions and zones as boxes).
       for (const c of report.criticality.slice(0, 5)) {
@@ -501,8 +501,10 @@ test("large views: edges on a canvas, only the nodes on screen in the page, boxe
   try {
     await waitForFindings(page);
     await page.selectOption("#roll-up", "none");
-    await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent, 10) > 600);
-    const shown = await page.$eval(".graph-info .shown", (e) => parseInt(e.textContent, 10));
+    await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent.replace(/,/g, ""), 10) > 600);
+    const shown = await page.$eval(".graph-info .shown", (e) => parseInt(e.textContent.replace(/,/g, ""), 10));
+    // Grouped by thousands, as every count the page writes.
+    assert.match(await page.textContent(".graph-info .shown"), /^\d{1,3}(,\d{3})* shown$/);
     const inPage = (await page.$$("#graph g.node")).length;
     assert.ok(inPage > 10 && inPage < shown, `${inPage} of ${shown} in the page`);
     const painted = () =>
@@ -568,7 +570,7 @@ test("zoomed out over a dense estate: boxes in the whole graph's place, edges le
     await typed(page, text);
     await waitForFindings(page, 60_000);
     await page.selectOption("#roll-up", "none");
-    await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent, 10) > 3000);
+    await page.waitForFunction(() => parseInt(document.querySelector(".graph-info .shown").textContent.replace(/,/g, ""), 10) > 3000);
     await page.click("#fit");
     await page.waitForSelector('#graph[data-nodes="canvas"]');
     await page.waitForSelector("#edges-left-out");

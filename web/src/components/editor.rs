@@ -309,7 +309,7 @@ pub fn Editor(p: &Props) -> Html {
         <section class={classes!("editor", (*dragging).then_some("dragging"))} id={id("editor-pane")} hidden={!p.shown}
                  role="tabpanel" {ondragover} {ondragleave} {ondrop}>
             <header class="editor-info">
-                <span class="muted">{ format!("{} line{}", *lines, if *lines == 1 { "" } else { "s" }) }</span>
+                <span class="muted">{ format!("{} line{}", blastmap_core::finding::thousands(*lines), if *lines == 1 { "" } else { "s" }) }</span>
                 if large { <span class="muted">{ format!("{:.1} MB", p.text.len() as f64 / 1e6) }</span> }
                 if let Some(f) = &p.format { <span class="tag" title="Detected format">{ f.clone() }</span> }
                 if errors > 0 { <span class="tag bad" id={id("error-count")}>{ format!("{errors} error{}", if errors == 1 { "" } else { "s" }) }</span> }

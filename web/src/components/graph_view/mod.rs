@@ -267,7 +267,7 @@ pub fn GraphView(p: &Props) -> Html {
                 <button class="btn small" id="fit" title="Fit the graph to the screen" onclick={pan.fit.reform(|_: MouseEvent| false)}>{ "Fit" }</button>
             </div>
             <div class="graph-info">
-                <span class="shown">{ format!("{n} shown{}", if rolled > 0 { format!(" · {rolled} rolled up: click one to open it") } else { String::new() }) }</span>
+                <span class="shown">{ format!("{} shown{}", blastmap_core::finding::thousands(n), if rolled > 0 { format!(" · {} rolled up: click one to open it", blastmap_core::finding::thousands(rolled)) } else { String::new() }) }</span>
                 if culled.edges_left_out { <span class="shown" id="edges-left-out">{ "edges left out at this zoom: zoom in to see them" }</span> }
                 if let Some(t) = hover_text { <span class="hover-path">{ t }</span> }
             </div>
