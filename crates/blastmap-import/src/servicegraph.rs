@@ -152,7 +152,7 @@ impl Graph {
             let samples = if self.other_samples == 1 {
                 "1 sample of another metric is".to_string()
             } else {
-                format!("{} samples of other metrics are", self.other_samples)
+                format!("{} samples of other metrics are", blastmap_core::finding::thousands(self.other_samples))
             };
             part.warn(
                 self.other_metrics_at,

@@ -801,9 +801,10 @@ pub(crate) fn import_many(
             .and_then(|g| groups.get(g))
             .map_or_else(|| "a node".to_string(), |m| format!("`{}`", m.id));
         let mut msg = format!(
-            "status of {me} (tailnet {}): sees {sees} of the {} nodes of {} in these inputs",
+            "status of {me} (tailnet {}): sees {} of the {} nodes of {} in these inputs",
             f.tailnet,
-            of_tailnet.len(),
+            thousands(sees),
+            thousands(of_tailnet.len()),
             f.tailnet
         );
         if !missing.is_empty() {

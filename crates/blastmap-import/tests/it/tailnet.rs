@@ -632,3 +632,24 @@ fn a_relay_at_no_nodes_address_is_said() {
         loaded.compiled.written.topology.relays.iter().find(|r| r.kind.as_deref() == Some("peer-relay")).unwrap();
     assert!(relay.requires.is_empty(), "nothing invented");
 }
+
+/// A status that sees 1,200 peers counts them as every count is written: grouped by thousands.
+#[test]
+fn a_large_status_counts_its_nodes_in_thousands() {
+    let peers: Vec<String> = (0..1_200)
+        .map(|i| {
+            format!(
+                r#""nodekey:p{i}": {{"ID": "p{i}", "PublicKey": "nodekey:p{i}", "HostName": "host-{i}", "DNSName": "host-{i}.acme.ts.net.", "TailscaleIPs": ["100.65.{}.{}"], "Relay": "fra", "Online": true}}"#,
+                i / 250,
+                i % 250 + 1
+            )
+        })
+        .collect();
+    let status = format!(
+        r#"{{"BackendState": "Running", "Self": {{"ID": "me", "PublicKey": "nodekey:me", "HostName": "me", "DNSName": "me.acme.ts.net.", "TailscaleIPs": ["100.64.0.1"], "Relay": "fra", "Online": true}}, "CurrentTailnet": {{"Name": "acme.com", "MagicDNSSuffix": "acme.ts.net"}}, "Peer": {{{}}}}}"#,
+        peers.join(", ")
+    );
+    let loaded = load_many(&ins(&[("big.json", &status)]), None).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(warnings.iter().any(|w| w.contains("sees 1,201 of the 1,201 nodes of acme.com")), "{warnings:#?}");
+}
