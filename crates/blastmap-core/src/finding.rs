@@ -422,6 +422,19 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// ` and N more` (grouped by thousands) when a list of `total` was cut to `shown`, else nothing.
+///
+/// ```
+/// use blastmap_core::finding::and_more;
+/// assert_eq!([and_more(3, 3), and_more(1_203, 3)], ["", " and 1,200 more"]);
+/// ```
+pub fn and_more(total: usize, shown: usize) -> String {
+    match total.saturating_sub(shown) {
+        0 => String::new(),
+        n => format!(" and {} more", thousands(n)),
+    }
+}
+
 /// "`a`, `b`" for up to three, else "N targets" (`what` names the things counted).
 pub fn few_or_count<S: AsRef<str>>(items: &[S], what: &str) -> String {
     few_or_total(items, items.len(), what)

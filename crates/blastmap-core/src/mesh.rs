@@ -459,7 +459,7 @@ pub fn sentence(failed: &str, impacts: &[TailnetImpact]) -> String {
     if !ephemeral.is_empty() {
         let n = ephemeral.len();
         let shown: Vec<&str> = ephemeral.iter().take(3).copied().collect();
-        let more = if n > shown.len() { format!(" and {} more", thousands(n - shown.len())) } else { String::new() };
+        let more = crate::finding::and_more(n, shown.len());
         parts.push(format!(
             "{} ephemeral {} ({}{more}) {} constantly and will drop",
             thousands(n),

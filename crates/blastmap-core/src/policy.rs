@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::algo::LEAST_PRIVILEGE;
 use crate::error::Pos;
+use crate::finding::and_more;
 use crate::report::Severity;
 
 /// The capability a grant gives to let its sources use its destinations as peer relays.
@@ -735,20 +736,7 @@ pub fn reach(policy: &Policy, estate: &Estate) -> PolicyReach {
 
 fn list<S: AsRef<str>>(ids: &[S], most: usize) -> String {
     let shown: Vec<&str> = ids.iter().take(most).map(AsRef::as_ref).collect();
-    let more = ids.len().saturating_sub(most);
-    if more > 0 {
-        format!("{} and {} more", shown.join(", "), crate::finding::thousands(more))
-    } else {
-        shown.join(", ")
-    }
-}
-
-/// ` and N more` when a list of `total` was cut to `shown`.
-fn more(total: usize, shown: usize) -> String {
-    match total.saturating_sub(shown) {
-        0 => String::new(),
-        n => format!(" and {} more", crate::finding::thousands(n)),
-    }
+    shown.join(", ") + &and_more(ids.len(), most)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -827,7 +815,12 @@ fn blast_radius(r: &PolicyReach, bits: &Principals, estate: &Estate, out: &mut V
             "no node".to_string()
         } else {
             let first = r.names(x.reaches.get(..3).unwrap_or(&x.reaches));
-            format!("{} ({}{})", plural(x.reaches.len(), "node", "nodes"), list(&first, 3), more(x.reaches.len(), 3))
+            format!(
+                "{} ({}{})",
+                plural(x.reaches.len(), "node", "nodes"),
+                list(&first, 3),
+                and_more(x.reaches.len(), 3)
+            )
         }];
         if !x.routes.is_empty() {
             what_it_reaches.push(format!(
@@ -851,7 +844,7 @@ fn blast_radius(r: &PolicyReach, bits: &Principals, estate: &Estate, out: &mut V
                     "{what} reaches {reached}, by {}; {} only through rules naming its addresses ({})",
                     x.rules.join(", "),
                     plural(extra.len(), "node", "nodes"),
-                    list(&r.names(extra.get(..3).unwrap_or(extra)), 3) + &more(extra.len(), 3)
+                    list(&r.names(extra.get(..3).unwrap_or(extra)), 3) + &and_more(extra.len(), 3)
                 ),
                 None => format!("{what} reaches {reached}, by {}", x.rules.join(", ")),
             },

@@ -163,8 +163,7 @@ pub fn rank_note(f: &Finding) -> Option<String> {
         let quoted: Vec<String> = f.rank.equivalent.iter().map(|e| format!("`{e}`")).collect();
         let total = f.rank.equivalent_count.max(quoted.len());
         let shown: Vec<String> = quoted.into_iter().take(5).collect();
-        let more =
-            if total > shown.len() { format!(" and {} more", thousands(total - shown.len())) } else { String::new() };
+        let more = crate::finding::and_more(total, shown.len());
         parts.push(format!("equivalent (each takes down the same outside this group): {}{more}", shown.join(", ")));
     }
     (!parts.is_empty()).then(|| parts.join("; "))

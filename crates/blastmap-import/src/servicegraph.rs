@@ -146,9 +146,7 @@ impl Graph {
         }
         if !self.other_metrics.is_empty() {
             let names: Vec<String> = self.other_metrics.iter().take(5).map(|l| format!("`{l}`")).collect();
-            let more = self.other_metrics.len().saturating_sub(5);
-            let more =
-                if more > 0 { format!(" and {} more", blastmap_core::finding::thousands(more)) } else { String::new() };
+            let more = blastmap_core::finding::and_more(self.other_metrics.len(), names.len());
             let samples = if self.other_samples == 1 {
                 "1 sample of another metric is".to_string()
             } else {

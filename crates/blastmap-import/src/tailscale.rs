@@ -29,7 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blastmap_core::finding::thousands;
+use blastmap_core::finding::{and_more, thousands};
 use blastmap_core::format::{Document, RefField, TailnetSpans};
 use blastmap_core::spec::Tailnet;
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
@@ -758,9 +758,7 @@ pub(crate) fn import_many(
             .iter()
             .map(|(key, ids)| {
                 let shown: Vec<&str> = ids.iter().take(3).copied().collect();
-                let more = ids.len().saturating_sub(shown.len());
-                let more = if more > 0 { format!(" and {} more", thousands(more)) } else { String::new() };
-                format!("by {key}: {}{more}", shown.join(", "))
+                format!("by {key}: {}{}", shown.join(", "), and_more(ids.len(), shown.len()))
             })
             .collect();
         let n = taken_ephemeral.len();
@@ -809,12 +807,7 @@ pub(crate) fn import_many(
         );
         if !missing.is_empty() {
             let shown: Vec<&str> = missing.iter().take(5).copied().collect();
-            let more = missing.len().saturating_sub(5);
-            msg.push_str(&format!(
-                " (not {}{})",
-                shown.join(", "),
-                if more > 0 { format!(" and {} more", thousands(more)) } else { String::new() }
-            ));
+            msg.push_str(&format!(" (not {}{})", shown.join(", "), and_more(missing.len(), shown.len())));
         }
         if shared_in > 0 {
             msg.push_str(&format!(", and {shared_in} of other tailnets"));

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use blastmap_core::finding::thousands;
 use blastmap_core::note::{Note, NoteKind};
 use yew::prelude::*;
 
@@ -161,13 +162,13 @@ pub fn Summary(p: &Props) -> Html {
         Some(html! {
             <section class={classes!("group", "notes", class)} data-kind={class}>
                 <h3>
-                    { title }<span class="count">{ blastmap_core::finding::thousands(items.len()) }</span>
+                    { title }<span class="count">{ thousands(items.len()) }</span>
                     if kind == NoteKind::Inferred && open > 0 { <span class="count open">{ format!("{open} to review") }</span> }
                 </h3>
                 <p class="muted small">{ about }</p>
                 <ol>{ for rows }</ol>
                 if more > 0 {
-                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", blastmap_core::finding::thousands(more)) } }</button>
+                    <button class="link more" onclick={toggle}>{ if all { "show fewer".to_string() } else { format!("show {} more", thousands(more)) } }</button>
                 }
             </section>
         })
@@ -176,7 +177,7 @@ pub fn Summary(p: &Props) -> Html {
     html! {
         <aside class="summary-panel" id="summary">
             <header class="panel-head">
-                <h2>{ "Import summary" }<span class="count">{ blastmap_core::finding::thousands(notes.len()) }</span></h2>
+                <h2>{ "Import summary" }<span class="count">{ thousands(notes.len()) }</span></h2>
                 <p class="muted">{ "What the topology holds that the export did not plainly say." }</p>
             </header>
             if p.stale {

@@ -517,12 +517,7 @@ pub fn findings(points: &[DoublePoint], cx: &Context) -> Vec<Finding> {
                 [] => String::new(),
                 sets => {
                     let shown: Vec<String> = sets.iter().take(3).map(|s| join(&cx.names(s))).collect();
-                    let more = if sets.len() > 3 {
-                        format!(" and {} more", crate::finding::thousands(sets.len() - 3))
-                    } else {
-                        String::new()
-                    };
-                    format!("; equivalent: {}{more}", shown.join("; "))
+                    format!("; equivalent: {}{}", shown.join("; "), crate::finding::and_more(sets.len(), 3))
                 }
             };
             let title = format!(

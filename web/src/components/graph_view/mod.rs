@@ -20,6 +20,7 @@ pub mod viewport;
 use std::rc::Rc;
 
 use blastmap_core::algo::WhatIf;
+use blastmap_core::finding::thousands;
 use blastmap_layout::{Key, RollUp};
 use yew::prelude::*;
 
@@ -267,7 +268,7 @@ pub fn GraphView(p: &Props) -> Html {
                 <button class="btn small" id="fit" title="Fit the graph to the screen" onclick={pan.fit.reform(|_: MouseEvent| false)}>{ "Fit" }</button>
             </div>
             <div class="graph-info">
-                <span class="shown">{ format!("{} shown{}", blastmap_core::finding::thousands(n), if rolled > 0 { format!(" · {} rolled up: click one to open it", blastmap_core::finding::thousands(rolled)) } else { String::new() }) }</span>
+                <span class="shown">{ format!("{} shown{}", thousands(n), if rolled > 0 { format!(" · {} rolled up: click one to open it", thousands(rolled)) } else { String::new() }) }</span>
                 if culled.edges_left_out { <span class="shown" id="edges-left-out">{ "edges left out at this zoom: zoom in to see them" }</span> }
                 if let Some(t) = hover_text { <span class="hover-path">{ t }</span> }
             </div>
