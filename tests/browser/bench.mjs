@@ -113,7 +113,9 @@ try {
         { name: "expandGroup", act: node(group), done: { kind: "count", selector: replicas, min: 1 } },
       ]);
       for (const [name, value] of Object.entries(again)) row[`${name}Again`] = value;
-      id = await page.$eval(replicas, (e) => e.dataset.id);
+      // One that is up: the host failed above may hold some of the replicas, and restoring
+      // one of those leaves it down, not up.
+      id = await page.$eval(`${replicas}[data-status="up"]`, (e) => e.dataset.id).catch(() => null) ?? (await page.$eval(replicas, (e) => e.dataset.id));
     }
     // Bands of depth (a shape no attribute rolls up): open one after another down to components.
     const opens = [];
@@ -129,7 +131,8 @@ try {
       id = await page.$$eval("#graph g.node:not(.aggregate)", (es) => {
         const screen = document.querySelector("#graph").getBoundingClientRect();
         const inside = (r) => r.top >= screen.top && r.bottom <= screen.bottom && r.left >= screen.left && r.right <= screen.right;
-        return (es.find((e) => inside(e.getBoundingClientRect())) ?? es[0])?.dataset.id ?? null;
+        const up = (e) => e.dataset.status === "up";
+        return (es.find((e) => up(e) && inside(e.getBoundingClientRect())) ?? es.find(up) ?? es[0])?.dataset.id ?? null;
       });
     }
     row.drawn = await page.$$eval("#graph g.node", (es) => es.length);

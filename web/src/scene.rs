@@ -329,7 +329,7 @@ impl Drawing {
     /// out anew. `None` where `View::opened` declines (a roll-up by depth; a view the focus
     /// left unrolled): make it with [`Drawing::new`].
     pub fn opened(&self, scene: &Scene, roll: &RollUp, opened: &Key) -> Option<Drawing> {
-        let view = self.view.opened(&scene.graph, &scene.adjacency, roll, opened)?;
+        let view = self.view.opened(&scene.graph, &scene.adjacency, roll, opened, &scene.depths)?;
         Some(Drawing::laid_out(scene, view, self.shown))
     }
 
@@ -646,12 +646,15 @@ mod tests {
         );
         assert_eq!(d.labels[0], "service 1,901–2,000");
         assert!(d.aggregate.iter().all(|&a| a));
-        // The kind opened on the last drawing is not updated in place: parts are made anew.
+        // The kind opened on the last drawing, updated in place, is the same.
         let base = Drawing::new(&m, &s, None, &initial_roll_up(&s.graph));
-        assert!(base.opened(&s, &roll, &service).is_none());
-        // A part opens into its members (100, at most BAND_MEMBERS).
-        roll.expanded.insert(d.view.nodes[first].key.clone());
+        assert!(base.opened(&s, &roll, &service).as_ref() == Some(&d));
+        // A part opens into its members (100, at most BAND_MEMBERS), in place as anew.
+        let part = d.view.nodes[first].key.clone();
+        roll.expanded.insert(part.clone());
+        let in_place = d.opened(&s, &roll, &part).expect("a part opens in place");
         let d = Drawing::new(&m, &s, None, &roll);
+        assert!(in_place == d);
         assert_eq!(d.ids.len(), 19 + 100);
         let s1999 = d.shown_node(&s, m.lookup("s1999").unwrap()).unwrap() as usize;
         assert_eq!((d.labels[s1999].as_str(), d.aggregate[s1999]), ("s1999", false));

@@ -5,7 +5,7 @@
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::depth::{cut, depths, Bands, BAND_MEMBERS};
 use crate::graph::{Edge, EdgeKind, Graph, NodeInfo, RollUpBy};
@@ -253,10 +253,7 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
     let n = g.len();
     let kept = |v: usize| keep.is_none_or(|k| k.get(v).copied().unwrap_or(false));
     let computed = OnceCell::new();
-    let depth_of = || match depths.get_or_init(|| self::depths(g)) {
-        d if d.len() == n => d.as_slice(),
-        _ => computed.get_or_init(|| self::depths(g)).as_slice(),
-    };
+    let depth_of = || depths_in(g, depths, &computed);
     let bands = roll.by.contains(&RollUpBy::Depth).then(|| Bands::new(depth_of(), &roll.expanded));
     let expanded = Expanded::of(roll);
     // Aggregates and bands in order of first appearance, found again by attribute and value
@@ -273,35 +270,38 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
     // Shows graph node `v` where `shown` says (the parts of `parts`, for a part).
     let mut show = |v: usize, shown: Shown<'g>, parts: &Parts| {
         let info = &g.nodes[v];
-        let mut add = |key: Key, rolled: Option<(RollUpBy, String)>, depths, place, part| {
-            nodes.push(ViewNode { part, ..ViewNode::first(key, rolled, depths, info) });
+        // A new shown node, and where a roll-up by depth put it.
+        let mut add = |node: ViewNode, place| {
+            nodes.push(node);
             by_depth.push(place);
             (nodes.len() - 1) as u32
         };
         let at = match shown {
             Shown::Band(band @ (lo, hi)) => *band_index.entry(band).or_insert_with(|| {
-                add(Key::Band(lo, hi), Some((RollUpBy::Depth, format!("{lo}-{hi}"))), Some(band), Some(band), None)
+                let rolled = Some((RollUpBy::Depth, format!("{lo}-{hi}")));
+                add(ViewNode::first(Key::Band(lo, hi), rolled, Some(band), info), Some(band))
             }),
             Shown::In(by, value) | Shown::Within(by, value) => match last {
                 Some((b, v, at)) if b == by && v == value => at,
                 _ => {
                     let at = *index.entry((by, value)).or_insert_with(|| {
-                        add(RollUp::key(by, value), Some((by, value.to_string())), None, None, None)
+                        add(ViewNode::first(RollUp::key(by, value), Some((by, value.to_string())), None, info), None)
                     });
                     last = Some((by, value, at));
                     at
                 }
             },
             Shown::Part(at, range @ (lo, hi)) => *part_index.entry((at, lo)).or_insert_with(|| {
-                let part = parts.aggregates.get(at as usize);
-                let path = part.map_or(Vec::new(), |p| p.path.clone());
-                let rolled = path.last().cloned();
-                add(Key::Part(path, lo, hi), rolled, None, None, part.map(|p| p.part(range)))
+                let node = match parts.aggregates.get(at as usize) {
+                    Some(part) => part.node(range, info),
+                    None => ViewNode::first(Key::Part(Vec::new(), lo, hi), None, None, info),
+                };
+                add(node, None)
             }),
             // Each graph node is its own: never found again by its id, which an aggregate's
             // could equal.
-            Shown::Itself(depth) => add(Key::Node(info.id.clone()), None, None, depth, None),
-            Shown::Member => add(Key::Node(info.id.clone()), None, None, None, None),
+            Shown::Itself(depth) => add(ViewNode::first(Key::Node(info.id.clone()), None, None, info), depth),
+            Shown::Member => add(ViewNode::first(Key::Node(info.id.clone()), None, None, info), None),
         };
         nodes[at as usize].join(v as u32, info);
         of[v] = Some(at);
@@ -322,7 +322,7 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
         }
     }
     if !waiting.is_empty() {
-        let parts = Parts::new(&waiting, &ways, &expanded, roll, depth_of);
+        let parts = Parts::new(&waiting, &ways, &expanded, roll, depth_of, None).unwrap_or_default();
         for (i, &(v, shown, _)) in waiting.iter().enumerate() {
             match parts.of(i) {
                 Some((at, range)) => show(v, Shown::Part(at, range), &parts),
@@ -406,24 +406,33 @@ impl Adjacency {
 
 impl View {
     /// This view, made by [`view`] of `g` (with focus or not), after `opened`, one of its
-    /// aggregates, is opened: what `view(g, keep, roll)` gives for the same focus and `roll`
-    /// (this view's roll-up with `opened` added to what it expands), made from the members of
-    /// `opened` and the edges around them and around the aggregates they join, not from every
-    /// node and edge. `adj` is `g`'s [`Adjacency`]. `None` (make the view anew) when `roll`
-    /// rolls up by depth, does not expand `opened`, `opened` is not an aggregate here, or parts
-    /// are involved (this view shows some, or `opened` would show more than
-    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS) members themselves and aggregates).
+    /// aggregates or parts, is opened: what `view(g, keep, roll)` gives for the same focus and
+    /// `roll` (this view's roll-up with `opened` added to what it expands), made from the
+    /// members of `opened` and the edges around them and around the aggregates they join, not
+    /// from every node and edge. Only those members move: a part elsewhere holds what it held
+    /// (a thing keeps its rank among its aggregate's things whatever is opened inside it), and
+    /// an opened part's things are ranked among themselves, their aggregate's ranks `lo..=hi`.
+    /// `adj` is `g`'s [`Adjacency`], `depths` its depths as [`view_with`] keeps them (worked
+    /// out there if the members go into parts and they are not yet). `None` (make the view
+    /// anew) when `roll` rolls up by depth, does not expand `opened`, or `opened` is not an
+    /// aggregate or part here.
     ///
     /// # Complexity
     /// O(|V| + S log S + D) time for S shown nodes and D shown edges (the new index of every
     /// graph node and shown edge), plus the members of `opened` and of the aggregates they
-    /// join, their edges, and sorting the shown edges those count.
-    pub fn opened(&self, g: &Graph, adj: &Adjacency, roll: &RollUp, opened: &Key) -> Option<View> {
+    /// join, their edges, sorting the shown edges those count, and ranking the things they
+    /// make (with the depths, if not kept, when there are more than
+    /// [`BAND_MEMBERS`](crate::BAND_MEMBERS)).
+    pub fn opened(
+        &self,
+        g: &Graph,
+        adj: &Adjacency,
+        roll: &RollUp,
+        opened: &Key,
+        depths: &OnceCell<Vec<u32>>,
+    ) -> Option<View> {
         let gone = self.nodes.iter().position(|n| &n.key == opened && n.rolled.is_some())?;
         if roll.by.contains(&RollUpBy::Depth) || !roll.expanded.contains(opened) || !adj.fits(g.len()) {
-            return None;
-        }
-        if self.nodes.iter().any(|n| n.part.is_some()) {
             return None;
         }
         let expanded = Expanded::of(roll);
@@ -433,54 +442,72 @@ impl View {
             .nodes
             .iter()
             .enumerate()
-            .filter(|&(i, _)| i != gone)
+            .filter(|&(i, n)| i != gone && n.part.is_none())
             .filter_map(|(i, n)| n.rolled.as_ref().map(|(by, value)| ((*by, value.as_str()), i as u32)))
             .collect();
         let mut nodes = self.nodes.clone();
         let members = std::mem::take(&mut nodes[gone].members);
         let mut of = self.of.clone();
         let mut grew = vec![false; nodes.len()];
-        // Members shown themselves and aggregates inside opened ones: each is inside `opened`,
-        // which nothing shown before was (an aggregate may have joined one of its attribute and
-        // value shown elsewhere: it counts all the same), so past `BAND_MEMBERS` they go into
-        // parts.
-        let (mut things, mut sets) = (0usize, FxHashSet::default());
+        // Where each member goes, as `view` places it: members shown themselves and aggregates
+        // inside opened ones wait with their ways for the parts.
+        let mut waiting: Vec<(usize, Shown, u32)> = Vec::new();
+        let mut placed: Vec<(usize, Shown)> = Vec::new();
+        let (mut ways, mut way) = (Ways::default(), Vec::new());
         for &m in &members {
             let info = g.nodes.get(m as usize)?;
-            let mut add = |key: Key, rolled: Option<(RollUpBy, String)>| {
-                nodes.push(ViewNode::first(key, rolled, None, info));
+            way.clear();
+            match walk(info, m as usize, &roll.by, &expanded, None, |at| way.push(at)) {
+                shown @ (Shown::Member | Shown::Within(..)) => waiting.push((m as usize, shown, ways.number(&way))),
+                shown => placed.push((m as usize, shown)),
+            }
+        }
+        // An opened part's things are ranks `lo..=hi` of all its aggregate's things.
+        let base = match (opened, self.nodes[gone].part) {
+            (Key::Part(path, lo, hi), Some(part)) => {
+                let numbers = path.iter().map(|(by, value)| expanded.get(*by, value)).collect::<Option<Vec<u32>>>()?;
+                let way = ways.list.iter().position(|w| *w == numbers)?;
+                Some(Base { way: way as u32, lo: *lo, hi: *hi, of: part.of })
+            }
+            (Key::Part(..), None) => return None,
+            _ => None,
+        };
+        let computed = OnceCell::new();
+        let parts = if waiting.is_empty() {
+            Parts::default()
+        } else {
+            Parts::new(&waiting, &ways, &expanded, roll, || depths_in(g, depths, &computed), base)?
+        };
+        let waited = waiting
+            .iter()
+            .enumerate()
+            .map(|(i, &(v, shown, _))| (v, parts.of(i).map_or(shown, |(at, range)| Shown::Part(at, range))));
+        let mut part_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        for (m, shown) in placed.into_iter().chain(waited) {
+            let info = &g.nodes[m];
+            let mut add = |node: ViewNode| {
+                nodes.push(node);
                 (nodes.len() - 1) as u32
             };
-            let shown = place(info, m as usize, &roll.by, &expanded, None);
-            let aggregate = match shown {
-                Shown::In(by, value) => Some((by, value, false)),
-                Shown::Within(by, value) => Some((by, value, true)),
-                _ => None,
-            };
-            let at = match (aggregate, shown) {
-                (Some((by, value, set)), _) => {
-                    things += usize::from(set && sets.insert((by, value)));
-                    match index.get(&(by, value)) {
-                        Some(&at) => at,
-                        None => {
-                            let at = add(RollUp::key(by, value), Some((by, value.to_string())));
-                            index.insert((by, value), at);
-                            at
-                        }
+            let at = match shown {
+                Shown::In(by, value) | Shown::Within(by, value) => match index.get(&(by, value)) {
+                    Some(&at) => at,
+                    None => {
+                        let at =
+                            add(ViewNode::first(RollUp::key(by, value), Some((by, value.to_string())), None, info));
+                        index.insert((by, value), at);
+                        at
                     }
+                },
+                Shown::Part(at, range) => {
+                    let part = parts.aggregates.get(at as usize)?;
+                    *part_index.entry((at, range.0)).or_insert_with(|| add(part.node(range, info)))
                 }
-                (None, Shown::Member) => {
-                    things += 1;
-                    add(Key::Node(info.id.clone()), None)
-                }
-                (None, Shown::Itself(_)) => add(Key::Node(info.id.clone()), None),
-                (None, _) => return None,
+                Shown::Member | Shown::Itself(_) => add(ViewNode::first(Key::Node(info.id.clone()), None, None, info)),
+                Shown::Band(_) => return None,
             };
-            if things > BAND_MEMBERS {
-                return None;
-            }
-            nodes[at as usize].join(m, info);
-            of[m as usize] = Some(at);
+            nodes[at as usize].join(m as u32, info);
+            of[m] = Some(at);
             if let Some(grown) = grew.get_mut(at as usize) {
                 *grown = true;
             }
@@ -705,16 +732,11 @@ impl Ways {
 /// `bands`) puts graph node `v`: the aggregate of the first attribute with a value not
 /// expanded (an expanded container lets the next attributes apply; an expanded group or kind
 /// shows its members), the band of its depth at [`RollUpBy::Depth`], or itself: as a member
-/// of the opened aggregates on its way ([`Shown::Member`], which [`Parts`] may put in a part;
-/// [`walk`] tells the way), or as nothing rolls it up. An aggregate inside opened
-/// ones (a region's groups, an opened kind's replica sets) is [`Shown::Within`] them, and
-/// [`Parts`] may put it in a part too.
-fn place<'g>(info: &'g NodeInfo, v: usize, by: &[RollUpBy], expanded: &Expanded, bands: Option<&Bands>) -> Shown<'g> {
-    walk(info, v, by, expanded, bands, |_| {})
-}
-
-/// [`place`], telling `passed` each opened aggregate on the way (its number in `expanded`),
-/// outermost first: the node's way ([`Ways`]).
+/// of the opened aggregates on its way ([`Shown::Member`], which [`Parts`] may put in a part),
+/// or as nothing rolls it up. An aggregate inside opened ones (a region's groups, an opened
+/// kind's replica sets) is [`Shown::Within`] them, and [`Parts`] may put it in a part too.
+/// Tells `passed` each opened aggregate on the way (its number in `expanded`), outermost
+/// first: the node's way ([`Ways`]).
 fn walk<'g>(
     info: &'g NodeInfo,
     v: usize,
@@ -769,22 +791,37 @@ struct Parts {
 }
 
 /// An opened aggregate cut into parts: the opened aggregates on its things' way, outermost
-/// first, and each thing's depth, in rank order.
+/// first, and each thing's depth, in rank order from rank `first` (0, or an opened part's
+/// first rank: [`Base`]), of `of` things in all.
 struct PartedAggregate {
     path: Vec<(RollUpBy, String)>,
     depths: Vec<u32>,
+    first: u32,
+    of: u32,
+}
+
+/// A part being opened in place ([`View::opened`]): the way (among its members') of the
+/// aggregate it is a part of, and its ranks `lo..=hi` among that aggregate's `of` things.
+#[derive(Clone, Copy)]
+struct Base {
+    way: u32,
+    lo: u32,
+    hi: u32,
+    of: u32,
 }
 
 impl Parts {
     /// The parts [`view`] shows: the things each opened aggregate would show (of the nodes in
-    /// `waiting`, where [`place`] put them, each with its way in `ways`: a member shown itself,
+    /// `waiting`, where [`walk`] put them, each with its way in `ways`: a member shown itself,
     /// an aggregate within the way's opened aggregates, or an aggregate opened inside it, which
     /// keeps its place among them), where they are more than [`BAND_MEMBERS`], ranked by
     /// dependency depth (`depth`, asked for only then) then graph order (an aggregate's
     /// shallowest and first member's, an opened one's counting all it holds) and cut as [`cut`]
     /// says, with the parts opened in `roll.expanded`. A node goes into the part holding it at
     /// the outermost aggregate where one does: an opened aggregate's members stay in the part
-    /// holding it until that part is opened.
+    /// holding it until that part is opened. With a `base`, the nodes waiting are those of an
+    /// opened part and the things of its way are that part's ranks among all of its
+    /// aggregate's: `None` if they are not as many.
     ///
     /// # Complexity
     /// O(W + A log A) for the W nodes waiting and A ways; with some aggregate cut, plus the
@@ -795,7 +832,8 @@ impl Parts {
         expanded: &Expanded,
         roll: &RollUp,
         depth: impl FnOnce() -> &'d [u32],
-    ) -> Parts {
+        base: Option<Base>,
+    ) -> Option<Parts> {
         // The things, numbered, with the way each is one of: first each way passing more than
         // one opened aggregate, as one of the things of the way it goes on from; then what each
         // waiting node is shown as (aggregates numbered in order of first appearance).
@@ -835,8 +873,11 @@ impl Parts {
         for &w in &way_of {
             count[w as usize] += 1;
         }
-        if count.iter().all(|&c| c <= BAND_MEMBERS) {
-            return Parts::default();
+        // (An opened part's things, if no more than that, show themselves: their cut would not
+        // cut them.)
+        let cut_up = |w: u32| count[w as usize] > BAND_MEMBERS;
+        if !(0..ways.len() as u32).any(cut_up) {
+            return Some(Parts::default());
         }
         let depth = depth();
         // Each thing's rank key: its shallowest depth and first node; an opened aggregate's
@@ -857,7 +898,7 @@ impl Parts {
         // Per way cut into parts, its things.
         let mut aggregate_of: Vec<Option<usize>> = vec![None; ways.len()];
         let mut things: Vec<Vec<u32>> = Vec::new();
-        for (thing, &w) in way_of.iter().enumerate().filter(|&(_, &w)| count[w as usize] > BAND_MEMBERS) {
+        for (thing, &w) in way_of.iter().enumerate().filter(|&(_, &w)| cut_up(w)) {
             let at = *aggregate_of[w as usize].get_or_insert_with(|| {
                 things.push(Vec::new());
                 things.len() - 1
@@ -868,7 +909,15 @@ impl Parts {
         let mut aggregates = Vec::with_capacity(things.len());
         for (at, mut ranked) in things.into_iter().enumerate() {
             ranked.sort_unstable_by_key(|&t| key[t as usize]);
-            let way = ways.list.get(way_of[ranked[0] as usize] as usize).map_or(&[][..], Vec::as_slice);
+            let w = way_of[ranked[0] as usize];
+            let (first, of) = match base.filter(|b| b.way == w) {
+                Some(b) if b.hi.checked_sub(b.lo).map(|d| d as usize + 1) == Some(ranked.len()) && b.hi < b.of => {
+                    (b.lo, b.of)
+                }
+                Some(_) => return None,
+                None => (0, ranked.len() as u32),
+            };
+            let way = ways.list.get(w as usize).map_or(&[][..], Vec::as_slice);
             let path = expanded.path(way);
             let open: BTreeSet<(u32, u32)> = roll
                 .expanded
@@ -878,12 +927,12 @@ impl Parts {
                     _ => None,
                 })
                 .collect();
-            let last = ranked.len() as u32 - 1;
-            for (rank, &thing) in ranked.iter().enumerate() {
-                let range = cut(rank as u32, last, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize);
+            for (rank, &thing) in (first..).zip(&ranked) {
+                let range = cut(rank, of - 1, |r| open.contains(&r), |(lo, hi)| (hi - lo + 1) as usize);
                 part_of[thing as usize] = range.map(|range| (at as u32, range));
             }
-            aggregates.push(PartedAggregate { path, depths: ranked.iter().map(|&t| key[t as usize].0).collect() });
+            let depths = ranked.iter().map(|&t| key[t as usize].0).collect();
+            aggregates.push(PartedAggregate { path, depths, first, of });
         }
         // The part each way's nodes are in before their own things are: the one holding it (or
         // an aggregate it goes on from) in the way it goes on from, outermost first.
@@ -895,7 +944,7 @@ impl Parts {
         }
         let of =
             waiting.iter().zip(&thing_of).map(|(&(_, _, w), &t)| held[w as usize].or(part_of[t as usize])).collect();
-        Parts { aggregates, of }
+        Some(Parts { aggregates, of })
     }
 
     /// The part the `i`th node waiting is put in, if any.
@@ -907,8 +956,24 @@ impl Parts {
 impl PartedAggregate {
     /// Where the part of ranks `lo..=hi` lies.
     fn part(&self, (lo, hi): (u32, u32)) -> Part {
-        let at = |rank: u32| self.depths.get(rank as usize).copied().unwrap_or(0);
-        Part { lo, hi, of: self.depths.len() as u32, depths: (at(lo), at(hi)) }
+        let at =
+            |rank: u32| rank.checked_sub(self.first).and_then(|i| self.depths.get(i as usize)).copied().unwrap_or(0);
+        Part { lo, hi, of: self.of, depths: (at(lo), at(hi)) }
+    }
+
+    /// The shown node of its part of ranks `lo..=hi`, whose first member is `info`.
+    fn node(&self, (lo, hi): (u32, u32), info: &NodeInfo) -> ViewNode {
+        let key = Key::Part(self.path.clone(), lo, hi);
+        ViewNode { part: Some(self.part((lo, hi))), ..ViewNode::first(key, self.path.last().cloned(), None, info) }
+    }
+}
+
+/// `g`'s dependency depths: those in `kept` if they are `g`'s (worked out there the first
+/// time), else worked out into `computed`.
+fn depths_in<'a>(g: &Graph, kept: &'a OnceCell<Vec<u32>>, computed: &'a OnceCell<Vec<u32>>) -> &'a [u32] {
+    match kept.get_or_init(|| depths(g)) {
+        d if d.len() == g.len() => d.as_slice(),
+        _ => computed.get_or_init(|| depths(g)).as_slice(),
     }
 }
 

@@ -39,8 +39,7 @@ pub fn likeliest(d: &Drawing) -> Option<&Key> {
 
 /// `d` (made with `focus` and roll-up `roll`) with its likeliest aggregate opened, and that
 /// roll-up, made as the click makes it: by [`Drawing::opened`], or anew where that declines (a
-/// roll-up by depth; an aggregate opening into parts). `None` when no aggregate is large
-/// enough.
+/// roll-up by depth). `None` when no aggregate is large enough.
 pub fn opened(
     model: &Model,
     scene: &Scene,
