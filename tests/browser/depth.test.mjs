@@ -197,6 +197,8 @@ test("a cluster's manifests with hundreds of replica sets open by kind, and a ki
     assert.equal(await page.$eval("#roll-up", (s) => s.value), "kind-first");
     const kinds = await page.$$eval("#graph g.node", (es) => es.map((e) => e.dataset.id).sort());
     assert.ok(kinds.length <= 6 && kinds.every((k) => k.startsWith("kind:")), kinds.join(", "));
+    // Each Deployment's gate rolls up with its pods: no kind of gates alone.
+    assert.ok(!kinds.includes("kind:group"), kinds.join(", "));
     await openBox(page, "kind:pod");
     // 400 replica sets are more than a screenful: the kind shows them in 20 parts of 20, beside
     // the other kinds (the line under the graph counts what is shown).

@@ -176,6 +176,15 @@ impl Scene {
                 }
             })
         };
+        // A gate rolls up by kind with its members when they share one (a replica set of
+        // `service`s is a service, whatever kind its gate was written with): a roll-up by kind
+        // first then keeps replica sets whole, where it split each into its gate, alone under
+        // kind `group`, and its replicas.
+        let kind = |v: NodeId| -> Option<String> {
+            let own = &members[v as usize];
+            let shared = if own.is_empty() { None } else { unanimous(own.iter().map(|&m| model.node(m).kind.clone())) };
+            shared.or_else(|| model.node(v).kind.clone())
+        };
         let tailnet = tailnet_of(model, mesh);
         let nodes = model_of
             .iter()
@@ -185,7 +194,7 @@ impl Scene {
                     id: node.id.to_string(),
                     region: attr(v, "region"),
                     zone: attr(v, "zone"),
-                    kind: node.kind.clone(),
+                    kind: kind(v),
                     group: group[v as usize].clone(),
                     tailnet: tailnet[v as usize].clone(),
                 }
@@ -593,20 +602,23 @@ mod tests {
         let d = Drawing::new(&m, &s, None, &roll);
         let mut labels = d.labels.clone();
         labels.sort();
-        assert_eq!(labels, ["deployment", "service"]);
+        // Each gate rolls up with its pods, under their kind: the replica sets are not split
+        // between a kind of gates and a kind of replicas.
+        assert_eq!(labels, ["deployment"]);
+        assert_eq!(d.subtitles[0], "kind · 1,200 inside");
         // Opening a kind shows its members by group: 400 replica sets, in parts of 20 (more
         // than a screenful), each part opening into its replica sets kept whole.
         let deployment = RollUp::key(RollUpBy::Kind, "deployment");
         roll.expanded.insert(deployment);
         let d = Drawing::new(&m, &s, None, &roll);
-        assert_eq!(d.ids.len(), 21, "the service kind and 20 parts of the 400 replica sets");
+        assert_eq!(d.ids.len(), 20, "20 parts of the 400 replica sets");
         let part = d.view.nodes.iter().position(|n| n.part.is_some_and(|p| p.lo == 0)).unwrap();
         assert_eq!(d.labels[part], "deployment 1–20");
         assert!(d.subtitles[part].starts_with("20 of 400 · depth"), "{}", d.subtitles[part]);
-        assert_eq!(d.view.nodes[part].members.len(), 40, "20 replica sets of two");
+        assert_eq!(d.view.nodes[part].members.len(), 60, "20 replica sets of a gate and two pods");
         roll.expanded.insert(d.view.nodes[part].key.clone());
         let d = Drawing::new(&m, &s, None, &roll);
-        assert_eq!(d.ids.len(), 20 + 20);
+        assert_eq!(d.ids.len(), 19 + 20);
         let sets: Vec<&String> = d.ids.iter().filter(|id| id.starts_with("group:svc")).collect();
         assert_eq!(sets.len(), 20, "{:?}", d.ids);
         assert!(d.view.nodes.iter().all(|n| n.rolled.is_some()), "no replica alone");
