@@ -28,7 +28,7 @@ pub use rank::{Equivalence, SpofRank};
 pub use redundancy::{redundancy, Redundancy, DEFAULT_BUDGET};
 pub use restart::{restart_hazards, RestartHazard};
 pub use security::{credential_reach, Reach, LEAST_PRIVILEGE};
-pub use single::{single_failures, Killers};
+pub use single::{single_failures, Killers, MostSpecific};
 pub use spof::{criticality, spofs, spofs_within, Criticality, Spof};
 pub use steady::{steady_state, Steady};
 pub use what_if::{what_if, what_if_from, Dependents, Status, WhatIf};

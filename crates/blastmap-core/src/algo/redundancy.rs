@@ -80,8 +80,8 @@ impl Redundancy {
 /// member, so it takes `n − need + 1`.
 ///
 /// # Complexity
-/// O(|own(v)| + |own(next(v))|) for a gate with a single point of failure (see
-/// [`Killers::most_specific`]); O(c + Σ |K(r)|) for one over independent members (given up past
+/// O(|own(v)|) for a gate with a single point of failure, plus O(|own(a)|) once for each own set
+/// above one (see [`MostSpecific`](crate::algo::MostSpecific)); O(c + Σ |K(r)|) for one over independent members (given up past
 /// `budget` members). Otherwise, per gate with a cone of c
 /// nodes and e edges, O(C(c, s) · e) for the smallest killing size s, capped by `budget` set
 /// evaluations (then the result is a bound). A gate whose budget runs out adds the greedy
@@ -94,6 +94,7 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
     let mut greedy = Greedy::new(model.len());
     let in_cycle: OnceCell<Vec<bool>> = OnceCell::new();
     let mut searched: FxHashMap<(u32, &[NodeId], &[NodeId]), Redundancy> = FxHashMap::default();
+    let mut specific = killers.most_specific_of_many(down_counts);
     model
         .ids()
         .filter(|&v| model.is_redundant(v))
@@ -101,7 +102,7 @@ pub fn redundancy(model: &Model, killers: &Killers, down_counts: &[u32], budget:
             let need = model.need(v);
             let of = model.requires(v).len() as u32;
             let declared = of - need;
-            let single = killers.most_specific(v, down_counts);
+            let single = specific.of(v);
             let base = Redundancy {
                 component: v,
                 need,

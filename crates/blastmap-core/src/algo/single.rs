@@ -33,6 +33,8 @@ use std::cell::OnceCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use rustc_hash::FxHashMap;
+
 use crate::algo::cycles::{runtime_sccs, sccs};
 use crate::model::{Adjacency, Model, NodeId};
 
@@ -125,14 +127,23 @@ impl Killers {
     /// # Complexity
     /// O(|own(v)| + |own(a)|) for that node a.
     pub fn most_specific(&self, v: NodeId, down_counts: &[u32]) -> Option<NodeId> {
-        let above = self.segment(v, None).skip(1).find(|&a| !self.own(a).is_empty());
-        let from_next = above.map(|a| self.own(a)).unwrap_or_default();
+        let from_next = self.above(v).map(|a| self.own(a)).unwrap_or_default();
         self.own(v)
             .iter()
             .chain(from_next)
             .copied()
             .filter(|&x| x != v)
             .min_by_key(|&x| (down_counts.get(x as usize).copied().unwrap_or(u32::MAX), x))
+    }
+
+    /// [`Killers::most_specific`] for many nodes, each own set above them scanned once.
+    pub fn most_specific_of_many<'k>(&'k self, down_counts: &'k [u32]) -> MostSpecific<'k> {
+        MostSpecific { killers: self, down_counts, best: FxHashMap::default() }
+    }
+
+    /// The first node above `v` that stores an own set (see [`Killers::most_specific`]).
+    fn above(&self, v: NodeId) -> Option<NodeId> {
+        self.segment(v, None).skip(1).find(|&a| !self.own(a).is_empty())
     }
 
     /// own(v) = K(v) \ K(next(v)), in node order.
@@ -200,6 +211,43 @@ impl Killers {
             (Some(&a), Some(&b)) => self.holders.get(a..b).unwrap_or_default(),
             _ => &[],
         }
+    }
+}
+
+/// The most specific single killers of many nodes ([`Killers::most_specific_of_many`]). The
+/// own set above a node can hold a whole class (a ring of 20,000 Deployments that fall
+/// together: 40,000 nodes), and every gate of the class shares it: its best two, by nodes
+/// taken down then id, are kept once found (the best may be the node asked about itself).
+pub struct MostSpecific<'k> {
+    killers: &'k Killers,
+    down_counts: &'k [u32],
+    best: FxHashMap<NodeId, [Option<(u32, NodeId)>; 2]>,
+}
+
+impl MostSpecific<'_> {
+    /// [`Killers::most_specific`] of `v`.
+    ///
+    /// # Complexity
+    /// O(|own(v)|) plus, the first time an own set above is asked for, O(|own(a)|) for it.
+    pub fn of(&mut self, v: NodeId) -> Option<NodeId> {
+        let (k, down_counts) = (self.killers, self.down_counts);
+        let rank = |x: NodeId| (down_counts.get(x as usize).copied().unwrap_or(u32::MAX), x);
+        let own = k.own(v).iter().copied().filter(|&x| x != v).map(rank).min();
+        let above = k.above(v).and_then(|a| {
+            let best = self.best.entry(a).or_insert_with(|| {
+                let mut best = [None, None];
+                for x in k.own(a).iter().copied().map(rank) {
+                    if best[0].is_none_or(|b| x < b) {
+                        best = [Some(x), best[0]];
+                    } else if best[1].is_none_or(|b| x < b) {
+                        best[1] = Some(x);
+                    }
+                }
+                best
+            });
+            best.iter().flatten().copied().find(|&(_, x)| x != v)
+        });
+        own.into_iter().chain(above).min().map(|(_, x)| x)
     }
 }
 

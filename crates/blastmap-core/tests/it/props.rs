@@ -264,6 +264,7 @@ fn check_deep(t: &Topology, limit: usize) {
     };
     let k = algo::single_failures(m);
     let counts = k.down_counts();
+    let mut many = k.most_specific_of_many(&counts);
     for v in 0..n {
         let want = ids_of(&mut (0..n).filter(|&x| dies(x, v)));
         assert_eq!(k.of(id[v]), want, "K({})", o.ids[v]);
@@ -276,6 +277,7 @@ fn check_deep(t: &Topology, limit: usize) {
         let specific =
             (0..n).filter(|&x| x != v && dies(x, v)).map(|x| (counts[id[x] as usize], id[x])).min().map(|p| p.1);
         assert_eq!(k.most_specific(id[v], &counts), specific, "most specific killer of {}", o.ids[v]);
+        assert_eq!(many.of(id[v]), specific, "most specific killer of {}, of many", o.ids[v]);
     }
 
     let targets: Vec<usize> = o.targets();
