@@ -18,12 +18,13 @@
 //! - A reference is checked as strictly as the input it stands in (its position's input): an
 //!   edge an overlay adds to an imported component is checked like native input.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use blastmap_core::error::suggest;
 use blastmap_core::format::{ComponentSpans, Document, RefField};
 use blastmap_core::note::Note;
 use blastmap_core::{Component, Error, ErrorKind, Errors, Pos};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::overlay::{self, Merged};
 use crate::replicas::{self, Replicas};
@@ -41,8 +42,8 @@ pub(crate) struct Part {
     pub spans: Vec<ComponentSpans>,
     pub warnings: Vec<Warning>,
     /// The warnings said so far: one per message and position.
-    warned: HashSet<(Option<Pos>, String)>,
-    index: HashMap<String, usize>,
+    warned: FxHashSet<(Option<Pos>, String)>,
+    index: FxHashMap<String, usize>,
     /// Unknown references are errors (native input), not placeholders.
     pub strict: bool,
     /// A native document without its components: the rest of the native format (the mesh
@@ -323,7 +324,7 @@ fn list_mut(c: &mut Component, field: RefField) -> &mut Vec<String> {
     }
 }
 
-fn rename_refs(c: &mut Component, renames: &HashMap<String, String>) {
+fn rename_refs(c: &mut Component, renames: &FxHashMap<String, String>) {
     for list in [
         &mut c.requires,
         &mut c.requires_at_start,
@@ -462,7 +463,7 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
     let mut spans: Vec<ComponentSpans> = Vec::new();
     let mut origin: Vec<usize> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
     let mut names: Vec<String> = Vec::new();
     let mut files: Vec<Option<String>> = Vec::new();
     let mut strict: Vec<bool> = Vec::new();
@@ -534,8 +535,8 @@ pub(crate) fn finish(parts: Vec<(Option<String>, Part)>) -> Result<(Document, Ve
             w.file.clone_from(&file);
             w
         }));
-        let mut renames: HashMap<String, String> = HashMap::new();
-        let mut skip: HashSet<usize> = HashSet::new();
+        let mut renames: FxHashMap<String, String> = FxHashMap::default();
+        let mut skip: FxHashSet<usize> = FxHashSet::default();
         for (i, c) in part.components.iter().enumerate() {
             let Some(&j) = index.get(&c.id) else { continue };
             if components.get(j) == Some(c) {

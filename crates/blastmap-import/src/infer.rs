@@ -50,6 +50,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use blastmap_core::format::{Document, RefField};
 use blastmap_core::note::{EdgeRef, Note, NoteKind};
 use blastmap_core::Pos;
+use rustc_hash::FxHashMap;
 
 use crate::build::Part;
 
@@ -667,7 +668,7 @@ pub(crate) fn apply(part: &mut Part, units: &[Unit]) {
     }
     // Well-known environment variables of other components that name a unit: by (namespace,
     // name), a Service before a workload of the same name (a value names the Service).
-    let mut by_name: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut by_name: FxHashMap<(&str, &str), usize> = FxHashMap::default();
     for (u, unit) in units.iter().enumerate() {
         for name in std::iter::once(&unit.name).chain(&unit.aliases) {
             let key = (norm_ns(&unit.ns), name.as_str());

@@ -37,6 +37,7 @@ use std::collections::BTreeMap;
 
 use blastmap_core::format::RefField;
 use blastmap_core::{Error, Errors, Pos};
+use rustc_hash::FxHashMap;
 
 use crate::build::Part;
 use crate::infer::{self, Declared, Unit};
@@ -94,12 +95,12 @@ fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String
 struct Selection<'w, 'a> {
     workloads: &'w [Workload<'a>],
     /// (namespace, label, value) -> the workloads carrying that label, in manifest order.
-    carrying: BTreeMap<(&'w str, &'w str, &'w str), Vec<usize>>,
+    carrying: FxHashMap<(&'w str, &'w str, &'w str), Vec<usize>>,
 }
 
 impl<'w, 'a> Selection<'w, 'a> {
     fn new(workloads: &'w [Workload<'a>]) -> Self {
-        let mut carrying: BTreeMap<(&str, &str, &str), Vec<usize>> = BTreeMap::new();
+        let mut carrying: FxHashMap<(&str, &str, &str), Vec<usize>> = FxHashMap::default();
         for (i, w) in workloads.iter().enumerate() {
             for (k, v) in &w.labels {
                 carrying.entry((w.o.ns.as_str(), k.as_str(), v.as_str())).or_default().push(i);
@@ -189,8 +190,8 @@ fn host_refs(value: &str) -> Vec<HostRef> {
 
 struct Ctx<'a> {
     /// Services by (namespace, name), with their selectors.
-    services: BTreeMap<(String, String), BTreeMap<String, String>>,
-    config_maps: BTreeMap<(String, String), &'a Node>,
+    services: FxHashMap<(String, String), BTreeMap<String, String>>,
+    config_maps: FxHashMap<(String, String), &'a Node>,
 }
 
 /// The dependencies of one workload: `(target id, field, position)`.
@@ -550,7 +551,7 @@ pub(crate) fn import(text: &str) -> Result<Part, Errors> {
     part.warn_all(said);
     let objects = collect(&docs, &mut part);
 
-    let mut ctx = Ctx { services: BTreeMap::new(), config_maps: BTreeMap::new() };
+    let mut ctx = Ctx { services: FxHashMap::default(), config_maps: FxHashMap::default() };
     for o in &objects {
         match o.kind.as_str() {
             "Service" => {

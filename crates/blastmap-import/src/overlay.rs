@@ -25,13 +25,14 @@
 //! `cache_netmap`, `labels`). References an overlay adds are checked where all inputs are merged
 //! (`build::finish`): an unknown id there is an error with "did you mean", as in any native file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use blastmap_core::error::suggest;
 use blastmap_core::format::{ComponentSpans, Document, RefField, TailnetSpans};
 use blastmap_core::note::{EdgeRef, Note, NoteKind};
 use blastmap_core::spec::{Tailnet, PLACEMENT_ATTRIBUTES};
 use blastmap_core::{Component, Error, ErrorKind, Pos};
+use rustc_hash::FxHashMap;
 
 use crate::build::Part;
 use crate::Warning;
@@ -51,7 +52,7 @@ pub(crate) struct Merged<'a> {
     /// The input each component came from.
     pub origin: &'a mut Vec<usize>,
     /// Component ids to their index in `components`.
-    pub index: &'a mut HashMap<String, usize>,
+    pub index: &'a mut FxHashMap<String, usize>,
     /// The mesh sections (shards, tailnets, relays) of the merged inputs.
     pub base: &'a mut Option<Document>,
     /// The names of the inputs before the overlay (`origin` indexes them).
@@ -118,7 +119,7 @@ fn apply_mesh(log: &mut Log<'_>, base: &mut Option<Document>, mut rest: Document
     ] {
         spans.resize(list.len(), ComponentSpans::default());
         entry_spans.resize(entries.len(), ComponentSpans::default());
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: FxHashMap<String, usize> = FxHashMap::default();
         for (i, c) in list.iter().enumerate() {
             index.entry(c.id.clone()).or_insert(i);
         }
@@ -202,7 +203,7 @@ fn refine_tailnet(log: &mut Log<'_>, t: &mut Tailnet, ts: &mut TailnetSpans, n: 
 struct Section<'a> {
     list: &'a mut Vec<Component>,
     spans: &'a mut Vec<ComponentSpans>,
-    index: &'a mut HashMap<String, usize>,
+    index: &'a mut FxHashMap<String, usize>,
     /// For components: the input of each, and the overlay's input number (for added ones).
     origin: Option<(&'a mut Vec<usize>, usize)>,
     files: &'a [Option<String>],
