@@ -203,6 +203,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(item) = seq.next_element::<Node>()? {
             items.push(item);
         }
+        items.shrink_to_fit();
         Ok(Value::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -211,6 +212,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let value = map.next_value::<Node>()?;
             entries.push((key, value));
         }
+        entries.shrink_to_fit();
         Ok(Value::Map(entries))
     }
 }
