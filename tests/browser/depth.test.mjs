@@ -193,19 +193,20 @@ test("a cluster's manifests with hundreds of replica sets open by kind, and a ki
   try {
     // 400 replica sets: by region › group › kind the first view would hold 400 boxes.
     await pasteAtOnce(page, manifests(400));
-    await page.waitForSelector('#graph g.node[data-id="kind:pod"]');
+    await page.waitForSelector('#graph g.node[data-id="kind:deployment"]');
     assert.equal(await page.$eval("#roll-up", (s) => s.value), "kind-first");
     const kinds = await page.$$eval("#graph g.node", (es) => es.map((e) => e.dataset.id).sort());
     assert.ok(kinds.length <= 6 && kinds.every((k) => k.startsWith("kind:")), kinds.join(", "));
-    // Each Deployment's gate rolls up with its pods: no kind of gates alone.
-    assert.ok(!kinds.includes("kind:group"), kinds.join(", "));
-    await openBox(page, "kind:pod");
+    // Each Deployment rolls up with its pods, as a deployment: no kind of gates alone, none
+    // of pods apart from them.
+    assert.deepEqual(kinds, ["kind:deployment", "kind:service"]);
+    await openBox(page, "kind:deployment");
     // 400 replica sets are more than a screenful: the kind shows them in 20 parts of 20, beside
     // the other kinds (the line under the graph counts what is shown).
     assert.equal(await page.textContent(".graph-info .shown"), shownLine(kinds.length - 1 + 20));
-    assert.match(await page.textContent('#graph g.node[data-id="kind:pod#1-20"]'), /pod 1–20.*20 of 400/);
+    assert.match(await page.textContent('#graph g.node[data-id="kind:deployment#1-20"]'), /deployment 1–20.*20 of 400/);
     await page.click("#fit");
-    await openBox(page, "kind:pod#1-20");
+    await openBox(page, "kind:deployment#1-20");
     // A part opens into its 20 replica sets, each one box; no replica alone.
     assert.equal(await page.textContent(".graph-info .shown"), shownLine(kinds.length - 1 + 19 + 20));
     assert.equal(await page.$('#graph g.node[data-id^="deployment/svc"]:not(.aggregate)'), null, "no replica alone");

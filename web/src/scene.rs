@@ -87,6 +87,9 @@ pub struct Scene {
     pub gate: Vec<Option<(u32, u32)>>,
     /// Per graph node: a placement value (host, power, network, provider).
     pub placement: Vec<bool>,
+    /// A redundancy group's members whose own kind is not the group's (a Deployment's `pod`s
+    /// roll up by kind as a `deployment`): graph node → the kind their boxes say.
+    pub own_kind: rustc_hash::FxHashMap<u32, String>,
     /// The graph's edges by node, both ways: an opened aggregate's view is updated from its
     /// members' edges ([`Drawing::opened`]).
     pub adjacency: Adjacency,
@@ -142,6 +145,7 @@ impl Scene {
             }
         }
         let mut group: Vec<Option<String>> = vec![None; n];
+        let mut gate_of: Vec<Option<NodeId>> = vec![None; n];
         let mut members: Vec<Vec<NodeId>> = vec![Vec::new(); n];
         for v in model.ids() {
             if !model.is_redundant(v) {
@@ -159,8 +163,10 @@ impl Scene {
                 .collect();
             if !own.is_empty() {
                 group[v as usize] = Some(model.name(v).to_string());
+                gate_of[v as usize] = Some(v);
                 for &m in &own {
                     group[m as usize] = Some(model.name(v).to_string());
+                    gate_of[m as usize] = Some(v);
                 }
                 members[v as usize] = own;
             }
@@ -176,17 +182,17 @@ impl Scene {
                 }
             })
         };
-        // A gate rolls up by kind with its members when they share one (a replica set of
-        // `service`s is a service, whatever kind its gate was written with): a roll-up by kind
-        // first then keeps replica sets whole, where it split each into its gate, alone under
-        // kind `group`, and its replicas.
+        // A redundancy group rolls up by kind as one: under its gate's kind (the workload's: a
+        // Deployment's `pod`s are a `deployment`), else the kind its members share. A roll-up by
+        // kind first then keeps replica sets whole, where it split each into its gate and its
+        // replicas, under two kinds.
         let kind = |v: NodeId| -> Option<String> {
-            let own = &members[v as usize];
-            let shared = if own.is_empty() { None } else { unanimous(own.iter().map(|&m| model.node(m).kind.clone())) };
-            shared.or_else(|| model.node(v).kind.clone())
+            let Some(gate) = gate_of[v as usize] else { return model.node(v).kind.clone() };
+            let own = &members[gate as usize];
+            model.node(gate).kind.clone().or_else(|| unanimous(own.iter().map(|&m| model.node(m).kind.clone())))
         };
         let tailnet = tailnet_of(model, mesh);
-        let nodes = model_of
+        let nodes: Vec<NodeInfo> = model_of
             .iter()
             .map(|&v| {
                 let node = model.node(v);
@@ -222,10 +228,26 @@ impl Scene {
             .map(|&v| model.is_redundant(v).then(|| (model.need(v), model.requires(v).len() as u32)))
             .collect();
         let placement = model_of.iter().map(|&v| model.node(v).is_placement()).collect();
+        let own_kind = (0..model_of.len() as u32)
+            .filter_map(|g| {
+                let own = model.node(model_of[g as usize]).kind.as_ref()?;
+                (nodes.get(g as usize)?.kind.as_ref() != Some(own)).then(|| (g, own.clone()))
+            })
+            .collect();
         let graph = Graph { nodes, edges };
         let adjacency = Adjacency::new(&graph);
         let opens_with = initial_roll_up(&graph);
-        Scene { graph, model_of, graph_of, gate, placement, adjacency, opens_with, depths: Default::default() }
+        Scene {
+            graph,
+            model_of,
+            graph_of,
+            gate,
+            placement,
+            own_kind,
+            adjacency,
+            opens_with,
+            depths: Default::default(),
+        }
     }
 
     /// The model node of a component id, when it is drawn.
@@ -288,7 +310,10 @@ impl Scene {
                 let Some(&g) = node.members.first() else { return String::new() };
                 match self.gate.get(g as usize).copied().flatten() {
                     Some((need, of)) => format!("need {need}/{of}"),
-                    None => self.graph.nodes.get(g as usize).and_then(|n| n.kind.clone()).unwrap_or_default(),
+                    None => match self.own_kind.get(&g) {
+                        Some(own) => own.clone(),
+                        None => self.graph.nodes.get(g as usize).and_then(|n| n.kind.clone()).unwrap_or_default(),
+                    },
                 }
             }
         }
@@ -602,18 +627,18 @@ mod tests {
         let d = Drawing::new(&m, &s, None, &roll);
         let mut labels = d.labels.clone();
         labels.sort();
-        // Each gate rolls up with its pods, under their kind: the replica sets are not split
-        // between a kind of gates and a kind of replicas.
-        assert_eq!(labels, ["deployment"]);
+        // Each replica set rolls up as one, under its gate's kind: not split between a kind of
+        // gates and a kind of replicas.
+        assert_eq!(labels, ["service"]);
         assert_eq!(d.subtitles[0], "kind · 1,200 inside");
         // Opening a kind shows its members by group: 400 replica sets, in parts of 20 (more
         // than a screenful), each part opening into its replica sets kept whole.
-        let deployment = RollUp::key(RollUpBy::Kind, "deployment");
-        roll.expanded.insert(deployment);
+        let service = RollUp::key(RollUpBy::Kind, "service");
+        roll.expanded.insert(service);
         let d = Drawing::new(&m, &s, None, &roll);
         assert_eq!(d.ids.len(), 20, "20 parts of the 400 replica sets");
         let part = d.view.nodes.iter().position(|n| n.part.is_some_and(|p| p.lo == 0)).unwrap();
-        assert_eq!(d.labels[part], "deployment 1–20");
+        assert_eq!(d.labels[part], "service 1–20");
         assert!(d.subtitles[part].starts_with("20 of 400 · depth"), "{}", d.subtitles[part]);
         assert_eq!(d.view.nodes[part].members.len(), 60, "20 replica sets of a gate and two pods");
         roll.expanded.insert(d.view.nodes[part].key.clone());
@@ -622,6 +647,14 @@ mod tests {
         let sets: Vec<&String> = d.ids.iter().filter(|id| id.starts_with("group:svc")).collect();
         assert_eq!(sets.len(), 20, "{:?}", d.ids);
         assert!(d.view.nodes.iter().all(|n| n.rolled.is_some()), "no replica alone");
+        // Opened, a replica set's pods still say their own kind.
+        let set = d.view.nodes.iter().find(|n| n.key.to_string().starts_with("group:svc")).unwrap().key.clone();
+        roll.expanded.insert(set);
+        let d = Drawing::new(&m, &s, None, &roll);
+        let pod = d.labels.iter().position(|l| l.starts_with("pod") && l.ends_with("-a")).unwrap();
+        assert_eq!((d.subtitles[pod].as_str(), d.aggregate[pod]), ("deployment", false));
+        let gate = d.labels.iter().position(|l| l.starts_with("svc")).unwrap();
+        assert_eq!(d.subtitles[gate], "need 1/2");
         // Few enough groups (90, beside 300 jobs of one kind) open as before.
         let few: String = estate.lines().take(1 + 3 * 90).map(|l| format!("{l}\n")).collect::<String>()
             + &(0..300).map(|i| format!("- {{id: lone{i}, kind: job}}\n")).collect::<String>();

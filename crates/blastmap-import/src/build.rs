@@ -206,8 +206,8 @@ impl Part {
         }
     }
 
-    /// Makes component `i` (id `id`) a group (kind `group`) over replica components
-    /// `ID#1..ID#m` of `kind`, placed at `at`, as [`replicas::plan`] models the group `r`: as
+    /// Makes component `i` (id `id`) a group, keeping its kind (the workload's), over replica
+    /// components `ID#1..ID#m` of `kind`, placed at `at`, as [`replicas::plan`] models the group `r`: as
     /// declared up to [`replicas::MAX_REPLICAS`] replicas, with fewer members beyond (then with a
     /// warning, and labels `replicas` and `need` holding the real figures). With one replica `i`
     /// stays its own single member; with none it is kept, with a warning. Returns the members,
@@ -223,7 +223,6 @@ impl Part {
             return vec![(i, 0)];
         }
         let plan = replicas::plan(n, r.need, r.spread);
-        self.set_kind(i, "group");
         self.set_need(i, u32::try_from(plan.need).unwrap_or(1), r.need_pos.or(r.count_pos));
         self.label(i, "replicas", n.to_string());
         if let Some(message) = replicas::capped_warning(id, r, &plan) {

@@ -14,7 +14,7 @@
 //! | `links: [b, "b:alias"]` | `requires: b` |
 //! | `network_mode: "service:b"` | `requires: b` (shares b's network stack) |
 //! | `volumes_from: [b, "b:ro"]` | `requires: b` |
-//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (kind `group`, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies; over 64 replicas, 1 of 64 members (see "Replica groups over the cap"), label `replicas` with the real count, and a warning |
+//! | `deploy.replicas: n` or `scale: n`, n > 1 | the service is a group (its kind kept, `need: 1`) over components `name#1` .. `name#n`, each holding the service's dependencies; over 64 replicas, 1 of 64 members (see "Replica groups over the cap"), label `replicas` with the real count, and a warning |
 //! | a replica count that is not a whole number; `deploy.replicas` and `scale` both set and different | one replica / `deploy.replicas`, and a warning |
 //! | `deploy.replicas: 0` | the component, label `replicas: "0"`, and a warning |
 //! | a named volume (top-level `volumes:`) mounted by two or more services | a component `volume:NAME`, kind `volume`, required by each (shared data: real shared fate) |

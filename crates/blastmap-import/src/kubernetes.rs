@@ -6,7 +6,7 @@
 //! | input | becomes |
 //! |---|---|
 //! | Deployment, StatefulSet, ReplicaSet, ReplicationController, DaemonSet, Job, CronJob, Pod | a component `KIND/NAME` (kind: the Kubernetes kind), label `image` |
-//! | `spec.replicas: n`, n > 1 | the workload is a group (kind `group`, `need: 1`) over `KIND/NAME#1` .. `#n` (kind `pod`), each holding the workload's dependencies; over 64 replicas, fewer members that keep what the analyses conclude (see "Replica groups over the cap"), labels `replicas` and `need` with the real figures, and a warning |
+//! | `spec.replicas: n`, n > 1 | the workload is a group (its kind kept: `deployment`, `statefulset`…; `need: 1`) over `KIND/NAME#1` .. `#n` (kind `pod`), each holding the workload's dependencies; over 64 replicas, fewer members that keep what the analyses conclude (see "Replica groups over the cap"), labels `replicas` and `need` with the real figures, and a warning |
 //! | `spec.replicas` that is not a whole number (a template placeholder) | one replica, and a warning |
 //! | PodDisruptionBudget selecting a replicated workload (by `matchLabels`) | `need` of its group: `minAvailable` (number or percentage, rounded up), or n − `maxUnavailable` (number or percentage, rounded up, as Kubernetes does); label `pdb` |
 //! | a budget that needs every replica or more (it blocks every voluntary eviction) | `need` of all replicas, and a warning |

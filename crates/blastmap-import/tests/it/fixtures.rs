@@ -106,11 +106,11 @@ ghost (unresolved)
 legacy (service) | req ghost
 migrate (service) | req db
 volume:shared (volume)
-web (group) | req web#1 web#2 web#3 | need 1 | zone=eu-1a
+web (service) | req web#1 web#2 web#3 | need 1 | zone=eu-1a
 web#1 (service) | req api | zone=eu-1a
 web#2 (service) | req api | zone=eu-1a
 web#3 (service) | req api | zone=eu-1a
-worker (group) | req worker#1 worker#2 | need 1
+worker (service) | req worker#1 worker#2 | need 1
 worker#1 (service) | req db volume:shared
 worker#2 (service) | req db volume:shared",
         &[
@@ -139,7 +139,7 @@ search (service)",
         Format::Kubernetes,
         "
 data/service/db (unresolved)
-deployment/api (group) | req deployment/api#1 deployment/api#2 deployment/api#3 | need 2
+deployment/api (deployment) | req deployment/api#1 deployment/api#2 deployment/api#3 | need 2
 deployment/api#1 (pod) | req data/service/db | zone=eu-1a
 deployment/api#2 (pod) | req data/service/db | zone=eu-1b
 deployment/api#3 (pod) | req data/service/db | zone=eu-1a
@@ -166,7 +166,7 @@ shop/deployment/cart-blue (deployment) | req shop/service/rabbitmq
 shop/deployment/cart-green (deployment) | req shop/service/rabbitmq
 shop/service/cart (service) | req shop/deployment/cart-blue shop/deployment/cart-green | need 1
 shop/service/rabbitmq (service) | req shop/statefulset/rabbitmq
-shop/statefulset/rabbitmq (group) | req shop/statefulset/rabbitmq#1 shop/statefulset/rabbitmq#2 shop/statefulset/rabbitmq#3 | need 1
+shop/statefulset/rabbitmq (statefulset) | req shop/statefulset/rabbitmq#1 shop/statefulset/rabbitmq#2 shop/statefulset/rabbitmq#3 | need 1
 shop/statefulset/rabbitmq#1 (pod)
 shop/statefulset/rabbitmq#2 (pod)
 shop/statefulset/rabbitmq#3 (pod)",

@@ -52,7 +52,7 @@ fn compose_telemetry_load_generators_and_entry_points() {
         render(&l),
         r#"
 admin (service) | req db
-api (group) | req api#1 api#2 | need 1
+api (service) | req api#1 api#2 | need 1
 api#1 (service) | req db | monitored trace-sink otel-collector
 api#2 (service) | req db | monitored trace-sink otel-collector
 api-sidecar (service) | req otel-collector

@@ -53,7 +53,7 @@ fn a_compose_review_refines_the_export_by_id() {
     assert_eq!(
         render(&loaded),
         "
-catalog (group) | req catalog#1 catalog#2 | need 1
+catalog (service) | req catalog#1 catalog#2 | need 1
 catalog#1 (service) | req db | monitored collector
 catalog#2 (service) | req db | monitored collector
 checkout (service) | req payments db | monitored collector
@@ -454,7 +454,7 @@ fn kubernetes_manifests_refined_on_their_replicas() {
     assert_eq!(
         render(&loaded),
         "
-deployment/cart (group) | req deployment/cart#1 deployment/cart#2 | need 2
+deployment/cart (deployment) | req deployment/cart#1 deployment/cart#2 | need 2
 deployment/cart#1 (pod) | req service/redis-cart | monitored service/otel-collector
 deployment/cart#2 (pod) | req service/redis-cart | monitored service/otel-collector
 deployment/frontend (deployment) | req service/cart | monitored service/otel-collector
