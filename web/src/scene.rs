@@ -88,7 +88,8 @@ pub struct Scene {
     /// Per graph node: a placement value (host, power, network, provider).
     pub placement: Vec<bool>,
     /// A redundancy group's members whose own kind is not the group's (a Deployment's `pod`s
-    /// roll up by kind as a `deployment`): graph node → the kind their boxes say.
+    /// roll up by kind as a `deployment`): graph node → the kind their boxes say (empty for
+    /// none).
     pub own_kind: rustc_hash::FxHashMap<u32, String>,
     /// The graph's edges by node, both ways: an opened aggregate's view is updated from its
     /// members' edges ([`Drawing::opened`]).
@@ -230,8 +231,8 @@ impl Scene {
         let placement = model_of.iter().map(|&v| model.node(v).is_placement()).collect();
         let own_kind = (0..model_of.len() as u32)
             .filter_map(|g| {
-                let own = model.node(model_of[g as usize]).kind.as_ref()?;
-                (nodes.get(g as usize)?.kind.as_ref() != Some(own)).then(|| (g, own.clone()))
+                let own = &model.node(*model_of.get(g as usize)?).kind;
+                (nodes.get(g as usize)?.kind != *own).then(|| (g, own.clone().unwrap_or_default()))
             })
             .collect();
         let graph = Graph { nodes, edges };
