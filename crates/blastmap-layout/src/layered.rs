@@ -34,11 +34,13 @@ pub struct Params {
     pub column_gap: f32,
     /// Crossing-reduction sweeps (each one down or up).
     pub sweeps: u32,
-    /// A drawing wider than this narrows its columns (down to this width, or to about twice
-    /// its height if that is wider) and wraps their layers onto more lines, `wrap_gap` apart:
-    /// a layer of a hundred hosts side by side would make the drawing a thin strip.
+    /// A drawing wider than this narrows its columns (down to this width, or to `wrap_aspect`
+    /// times its height if that is wider) and wraps their layers onto more lines, `wrap_gap`
+    /// apart: a layer of a hundred hosts side by side would make the drawing a thin strip, and
+    /// a row of 19 parts beside a column of 20 one Fit could not read.
     pub wrap_width: f32,
     pub wrap_gap: f32,
+    pub wrap_aspect: f32,
 }
 
 impl Default for Params {
@@ -55,8 +57,13 @@ impl Default for Params {
             label_height: 22.0,
             column_gap: 36.0,
             sweeps: 6,
-            wrap_width: 4_500.0,
+            // About the graph panel's shape (square-ish beside the editor and the findings): a
+            // drawing twice as wide as tall and 4,500 wide before wrapping left a row of 19
+            // parts of 20,000 Deployments one line past the panel's edges, and a region's 25
+            // sub-parts under its column of 20 parts a thin strip at Fit.
+            wrap_width: 1_200.0,
             wrap_gap: 14.0,
+            wrap_aspect: 1.0,
         }
     }
 }
@@ -286,8 +293,8 @@ pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
         }
     }
     // Wider than `wrap_width`: every column narrows by one factor, the smallest that keeps the
-    // drawing at least twice as wide as tall (estimated from the lines each layer would need),
-    // so the columns' wrapped heights stay alike.
+    // drawing at least `wrap_aspect` times as wide as tall (estimated from the lines each layer
+    // would need), so the columns' wrapped heights stay alike.
     let natural: f32 = band_width.iter().sum();
     if natural > params.wrap_width {
         let aspect = |f: f32| {
@@ -302,10 +309,10 @@ pub fn layout(view: &View, chars: &[usize], params: &Params) -> Layout {
             width / height
         };
         let (mut lo, mut hi) = (params.wrap_width / natural, 1.0f32);
-        if aspect(lo) < 2.0 {
+        if aspect(lo) < params.wrap_aspect {
             for _ in 0..24 {
                 let mid = (lo + hi) / 2.0;
-                if aspect(mid) < 2.0 {
+                if aspect(mid) < params.wrap_aspect {
                     lo = mid;
                 } else {
                     hi = mid;
