@@ -146,7 +146,11 @@ impl Scene {
             }
         }
         let mut group: Vec<Option<String>> = vec![None; n];
-        let mut gate_of: Vec<Option<NodeId>> = vec![None; n];
+        // The kind each node rolls up under: a redundancy group's as one, under its gate's kind
+        // (the workload's: a Deployment's `pod`s are a `deployment`), else the kind its members
+        // share. A roll-up by kind first then keeps replica sets whole, where it split each
+        // into its gate and its replicas, under two kinds.
+        let mut kind: Vec<Option<String>> = model.ids().map(|v| model.node(v).kind.clone()).collect();
         let mut members: Vec<Vec<NodeId>> = vec![Vec::new(); n];
         for v in model.ids() {
             if !model.is_redundant(v) {
@@ -163,11 +167,11 @@ impl Scene {
                 })
                 .collect();
             if !own.is_empty() {
-                group[v as usize] = Some(model.name(v).to_string());
-                gate_of[v as usize] = Some(v);
-                for &m in &own {
-                    group[m as usize] = Some(model.name(v).to_string());
-                    gate_of[m as usize] = Some(v);
+                let shared =
+                    kind[v as usize].clone().or_else(|| unanimous(own.iter().map(|&m| kind[m as usize].clone())));
+                for &w in std::iter::once(&v).chain(&own) {
+                    group[w as usize] = Some(model.name(v).to_string());
+                    kind[w as usize] = shared.clone();
                 }
                 members[v as usize] = own;
             }
@@ -183,15 +187,6 @@ impl Scene {
                 }
             })
         };
-        // A redundancy group rolls up by kind as one: under its gate's kind (the workload's: a
-        // Deployment's `pod`s are a `deployment`), else the kind its members share. A roll-up by
-        // kind first then keeps replica sets whole, where it split each into its gate and its
-        // replicas, under two kinds.
-        let kind = |v: NodeId| -> Option<String> {
-            let Some(gate) = gate_of[v as usize] else { return model.node(v).kind.clone() };
-            let own = &members[gate as usize];
-            model.node(gate).kind.clone().or_else(|| unanimous(own.iter().map(|&m| model.node(m).kind.clone())))
-        };
         let tailnet = tailnet_of(model, mesh);
         let nodes: Vec<NodeInfo> = model_of
             .iter()
@@ -201,7 +196,7 @@ impl Scene {
                     id: node.id.to_string(),
                     region: attr(v, "region"),
                     zone: attr(v, "zone"),
-                    kind: kind(v),
+                    kind: kind[v as usize].take(),
                     group: group[v as usize].clone(),
                     tailnet: tailnet[v as usize].clone(),
                 }

@@ -284,9 +284,8 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
             Shown::In(by, value) | Shown::Within(by, value) => match last {
                 Some((b, v, at)) if b == by && v == value => at,
                 _ => {
-                    let at = *index.entry((by, value)).or_insert_with(|| {
-                        add(ViewNode::first(RollUp::key(by, value), Some((by, value.to_string())), None, info), None)
-                    });
+                    let at =
+                        *index.entry((by, value)).or_insert_with(|| add(ViewNode::aggregate(by, value, info), None));
                     last = Some((by, value, at));
                     at
                 }
@@ -300,8 +299,8 @@ pub fn view_with<'g>(g: &'g Graph, keep: Option<&[bool]>, roll: &RollUp, depths:
             }),
             // Each graph node is its own: never found again by its id, which an aggregate's
             // could equal.
-            Shown::Itself(depth) => add(ViewNode::first(Key::Node(info.id.clone()), None, None, info), depth),
-            Shown::Member => add(ViewNode::first(Key::Node(info.id.clone()), None, None, info), None),
+            Shown::Itself(depth) => add(ViewNode::itself(info), depth),
+            Shown::Member => add(ViewNode::itself(info), None),
         };
         nodes[at as usize].join(v as u32, info);
         of[v] = Some(at);
@@ -493,8 +492,7 @@ impl View {
                 Shown::In(by, value) | Shown::Within(by, value) => match index.get(&(by, value)) {
                     Some(&at) => at,
                     None => {
-                        let at =
-                            add(ViewNode::first(RollUp::key(by, value), Some((by, value.to_string())), None, info));
+                        let at = add(ViewNode::aggregate(by, value, info));
                         index.insert((by, value), at);
                         at
                     }
@@ -503,7 +501,7 @@ impl View {
                     let part = parts.aggregates.get(at as usize)?;
                     *part_index.entry((at, range.0)).or_insert_with(|| add(part.node(range, info)))
                 }
-                Shown::Member | Shown::Itself(_) => add(ViewNode::first(Key::Node(info.id.clone()), None, None, info)),
+                Shown::Member | Shown::Itself(_) => add(ViewNode::itself(info)),
                 Shown::Band(_) => return None,
             };
             nodes[at as usize].join(m as u32, info);
@@ -579,6 +577,16 @@ impl View {
 }
 
 impl ViewNode {
+    /// Graph node `info` shown itself.
+    fn itself(info: &NodeInfo) -> ViewNode {
+        ViewNode::first(Key::Node(info.id.clone()), None, None, info)
+    }
+
+    /// The aggregate of `by` and `value`, whose first member is `info`.
+    fn aggregate(by: RollUpBy, value: &str, info: &NodeInfo) -> ViewNode {
+        ViewNode::first(RollUp::key(by, value), Some((by, value.to_string())), None, info)
+    }
+
     /// A shown node whose first member is `info` (which [`ViewNode::join`] then adds).
     fn first(key: Key, rolled: Option<(RollUpBy, String)>, depths: Option<(u32, u32)>, info: &NodeInfo) -> ViewNode {
         ViewNode {

@@ -127,13 +127,7 @@ impl Killers {
     /// # Complexity
     /// O(|own(v)| + |own(a)|) for that node a.
     pub fn most_specific(&self, v: NodeId, down_counts: &[u32]) -> Option<NodeId> {
-        let from_next = self.above(v).map(|a| self.own(a)).unwrap_or_default();
-        self.own(v)
-            .iter()
-            .chain(from_next)
-            .copied()
-            .filter(|&x| x != v)
-            .min_by_key(|&x| (down_counts.get(x as usize).copied().unwrap_or(u32::MAX), x))
+        self.most_specific_of_many(down_counts).of(v)
     }
 
     /// [`Killers::most_specific`] for many nodes, each own set above them scanned once.
